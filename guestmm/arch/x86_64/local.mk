@@ -1,0 +1,1 @@
+# guestmm/arch/x86_64: sources (guestmm_guestmm_elf_SOURCES += ..., guestmm_libmm_hosted_a_SOURCES += ...)

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The page allocator's interface and the GFP flags, with the names and
+ * signatures of the seed (shared/seeds). Flag values are memvisor's own;
+ * their meanings are Linux's (see each comment).
+ */
+#ifndef _LINUX_GFP_H
+#define _LINUX_GFP_H
+
+#include <linux/types.h>
+#include <linux/mmzone.h>
+
+/* Zone modifiers */
+#define __GFP_DMA	0x01u	/* from ZONE_DMA only (below 16 MiB) */
+#define __GFP_HIGHMEM	0x02u	/* may come from ZONE_HIGHMEM (not direct-mapped) */
+#define GFP_ZONEMASK	(__GFP_DMA | __GFP_HIGHMEM)
+
+/* Action modifiers */
+#define __GFP_WAIT	0x10u	/* may sleep: reclaim (shrinkers) and wait for frees */
+#define __GFP_DIRECT_RECLAIM __GFP_WAIT
+#define __GFP_HIGH	0x20u	/* high priority: may use the emergency reserve */
+#define __GFP_IO	0x40u	/* reclaim may start I/O */
+#define __GFP_FS	0x80u	/* reclaim may call into filesystems */
+#define __GFP_COLD	0x100u	/* a cache-cold page: the cold end of the per-CPU list */
+#define __GFP_NOWARN	0x200u	/* no "page allocation failure" report */
+#define __GFP_REPEAT	0x400u	/* try harder (more reclaim rounds), may still fail */
+#define __GFP_NOFAIL	0x800u	/* never fail: wait as long as it takes */
+#define __GFP_NORETRY	0x1000u	/* fail at once when memory is short: no reclaim, no wait */
+#define __GFP_COMP	0x4000u	/* a compound page (order kept in the head) */
+#define __GFP_ZERO	0x8000u	/* zeroed */
+#define __GFP_NOMEMALLOC 0x10000u /* never use the emergency reserve */
+#define __GFP_HARDWALL	0x20000u /* user allocation (no effect: one node, no cpusets) */
+#define __GFP_ATOMIC	0x40000u /* cannot sleep: may dip below the min watermark */
+#define __GFP_BITS_MASK	0x7ffffu
+
+/* The seed's flags */
+#define GFP_ATOMIC	(__GFP_HIGH | __GFP_ATOMIC)
+#define GFP_NOWAIT	0u
+#define GFP_NOIO	(__GFP_WAIT)
+#define GFP_NOFS	(__GFP_WAIT | __GFP_IO)
+#define GFP_KERNEL	(__GFP_WAIT | __GFP_IO | __GFP_FS)
+#define GFP_USER	(__GFP_WAIT | __GFP_IO | __GFP_FS | __GFP_HARDWALL)
+#define GFP_HIGHUSER	(GFP_USER | __GFP_HIGHMEM)
+#define GFP_DMA		__GFP_DMA
+
+static inline bool gfpflags_allow_blocking(gfp_t gfp)
+{
+	return gfp & __GFP_WAIT;
+}
+
+struct page;
+
+/* nid: the NUMA node; memvisor has one, node 0 (-1 means "this node"). */
+struct page *alloc_pages_node(int nid, unsigned int flags, unsigned int order);
+struct page *alloc_pages(unsigned int flags, unsigned int order);
+#define alloc_page(flags) alloc_pages(flags, 0)
+
+unsigned long __get_free_pages(unsigned int flags, unsigned int order);
+#define __get_free_page(flags) __get_free_pages(flags, 0)
+unsigned long get_zeroed_page(unsigned int flags);
+
+void __free_pages(struct page *page, unsigned int order);
+#define __free_page(page) __free_pages(page, 0)
+void free_pages(unsigned long addr, unsigned long order);
+#define free_page(addr) free_pages(addr, 0)
+/* Order-0 frees to the hot (recently used) or cold end of the per-CPU list. */
+void free_hot_page(struct page *page);
+void free_cold_page(struct page *page);
+
+#endif

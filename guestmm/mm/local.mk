@@ -1,0 +1,1 @@
+# guestmm/mm: sources (guestmm_guestmm_elf_SOURCES += ..., guestmm_libmm_hosted_a_SOURCES += ...)
