@@ -22,7 +22,7 @@ guestmm_guestmm_elf_LDFLAGS = -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,-z,max-page-size=4096 -Wl,-T,$(GUEST_LDS)
 guestmm_guestmm_elf_LDADD = -lgcc
 EXTRA_guestmm_guestmm_elf_DEPENDENCIES = $(GUEST_LDS)
-EXTRA_DIST += $(GUEST_LDS)
+EXTRA_DIST += guestmm/arch/x86_64/kernel.lds
 
 # The hosted build: the same allocator logic against arch/hosted.
 HOSTED_CPPFLAGS = -I$(top_srcdir)/guestmm/include \
@@ -35,8 +35,9 @@ guestmm_libmm_hosted_a_SOURCES =
 guestmm_libmm_hosted_a_CPPFLAGS = $(HOSTED_CPPFLAGS)
 guestmm_libmm_hosted_a_CFLAGS = $(HOSTED_CFLAGS)
 
-EXTRA_DIST += $(top_srcdir)/guestmm/include $(top_srcdir)/guestmm/arch/x86_64/include \
-	$(top_srcdir)/guestmm/arch/hosted/include
+# Headers ship whole (dist-hook drops editor and build litter, if any).
+EXTRA_DIST += guestmm/include guestmm/arch/x86_64/include \
+	guestmm/arch/hosted/include
 
 include guestmm/lib/local.mk
 include guestmm/kernel/local.mk
