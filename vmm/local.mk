@@ -1,1 +1,47 @@
-# vmm: build rules
+# vmm: the VMM. Its pure parts (no KVM: parsing, layout, ELF loading, page
+# tables, request validation, reports) form libvmm.a, which the unit tests
+# link too; the binary adds the KVM side, the threads and main().
+
+noinst_LIBRARIES += vmm/libvmm.a
+vmm_libvmm_a_SOURCES = \
+	vmm/err.h vmm/exitstatus.h \
+	vmm/args.c vmm/args.h \
+	vmm/size.c vmm/size.h \
+	vmm/e820.c vmm/e820.h \
+	vmm/memmap.c vmm/memmap.h \
+	vmm/gmem.c vmm/gmem.h \
+	vmm/loader.c vmm/loader.h \
+	vmm/pgtable.c vmm/pgtable.h \
+	vmm/boot.c vmm/boot.h \
+	vmm/hcreq.c vmm/hcreq.h \
+	vmm/ktestlog.c vmm/ktestlog.h \
+	vmm/console.c vmm/console.h \
+	vmm/report.c vmm/report.h \
+	vmm/dump.c vmm/dump.h \
+	vmm/iobus.c vmm/iobus.h
+
+bin_PROGRAMS += vmm/vmm
+vmm_vmm_SOURCES = \
+	vmm/main.c \
+	vmm/kvm.c vmm/kvm.h \
+	vmm/vm.c vmm/vm.h \
+	vmm/vcpu.c vmm/vcpu.h \
+	vmm/hypercall.c vmm/hypercall.h \
+	vmm/nested.c vmm/nested.h \
+	vmm/guest_image.S vmm/guest_image.h
+vmm_vmm_LDADD = vmm/libvmm.a
+vmm_vmm_CPPFLAGS = $(AM_CPPFLAGS) -DMEMVISOR_SRCDIR='"$(abs_top_srcdir)"' \
+	-DMEMVISOR_LIBEXECDIR='"$(pkglibexecdir)"'
+
+# The nested runner, for `vmm` on hosts without /dev/kvm.
+pkglibexec_SCRIPTS = tools/nested/nested-run tools/nested/mkinitramfs \
+	tools/nested/init tools/nested/kvm-test-wrapper
+
+# The default guest kernel is embedded with .incbin. Per-target flags make
+# automake name the object vmm/vmm-guest_image.$(OBJEXT); the explicit
+# dependency re-embeds the kernel whenever guestmm.elf is rebuilt. The path
+# is relative to the build directory, where make runs the assembler; give
+# GUESTMM_ELF=/some/kernel.elf on the make command line to embed another.
+GUESTMM_ELF = guestmm/guestmm.elf$(EXEEXT)
+vmm_vmm_CCASFLAGS = $(AM_CCASFLAGS) -DGUESTMM_IMAGE='"$(GUESTMM_ELF)"'
+vmm/vmm-guest_image.$(OBJEXT): $(GUESTMM_ELF)

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The command line, parsed into a struct vmm_config. Pure: nothing here
+ * touches KVM, files or memory, so every rule is unit-tested. Checks that
+ * need the host (KVM's vCPU limit, what mmap can reserve) or the memory map
+ * (--lowmem, --reserve against RAM) are made later, with the same message
+ * style: one line, "vmm: --OPTION: what was wrong", exit status 2.
+ */
+#ifndef VMM_ARGS_H
+#define VMM_ARGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <memvisor/layout.h>
+
+#include "err.h"
+
+#define VMM_MEM_MIN		MV_MIB(64)
+#define VMM_MEM_MAX		(MV_GIB(1) << 10)	/* 1 TiB */
+#define VMM_MAX_RESERVES	128
+#define VMM_TIMEOUT_MAX		(7 * 24 * 3600)	/* a week: beyond that, a typo */
+
+struct vmm_reserve {
+	uint64_t addr;
+	uint64_t size;
+	const char *spec;	/* the argument as typed, for messages */
+};
+
+struct vmm_config {
+	uint64_t mem_size;
+	unsigned int nr_cpus;
+	const char *kernel_path;	/* NULL: the embedded guestmm */
+	uint64_t lowmem;		/* 0: the default limit */
+	struct vmm_reserve reserves[VMM_MAX_RESERVES];
+	unsigned int nr_reserves;
+	const char *cmdline;		/* --cmdline, appended */
+	const char *test_glob;		/* --test, as ktest=GLOB */
+	unsigned int timeout;		/* seconds, 0 = none */
+	bool help;
+	bool version;
+};
+
+/*
+ * Parses argv[1..argc-1]. Returns 0, or -1 with the message in @e. When
+ * --help or --version is given the rest is not validated (no --mem needed).
+ */
+int args_parse(int argc, char **argv, struct vmm_config *cfg,
+	       struct errbuf *e);
+
+/* --cpus against KVM's own limit, known only once /dev/kvm is open. */
+int args_check_cpu_limit(const struct vmm_config *cfg, unsigned int kvm_max,
+			 struct errbuf *e);
+
+/*
+ * The guest's command line: "ktest=GLOB" (if --test) then --cmdline.
+ * Returns its length, or -1 with a message when it does not fit in @len
+ * bytes (NUL included).
+ */
+int args_guest_cmdline(const struct vmm_config *cfg, char *buf, size_t len,
+		       struct errbuf *e);
+
+/*
+ * argv as one shell-quoted command line (for "run it nested with: ...").
+ * Returns the length, or -1 if it does not fit.
+ */
+int args_shell_join(int argc, char **argv, char *buf, size_t len);
+
+/* The --help text. */
+extern const char args_usage[];
+
+#endif

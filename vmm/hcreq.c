@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+/* Hypercall requests: copied out of guest memory and validated. */
+#include <inttypes.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "hcreq.h"
+
+static int fetch(const struct gmem *gm, const char *call, uint64_t gpa,
+		 void *dst, size_t len, struct errbuf *e)
+{
+	if (gmem_read(gm, gpa, dst, len))
+		return errf(e, "%s: request [0x%" PRIx64 "+0x%zx) is not in guest RAM",
+			    call, gpa, len);
+	return 0;
+}
+
+int hcreq_console(const struct gmem *gm, uint64_t gpa, struct mv_hc_console *c,
+		  struct errbuf *e)
+{
+	const size_t head = offsetof(struct mv_hc_console, data);
+
+	if (fetch(gm, "HC_CONSOLE", gpa, c, head, e))
+		return -1;
+	if (c->len > MV_HC_CONSOLE_MAX)
+		return errf(e, "HC_CONSOLE: len %u is more than MV_HC_CONSOLE_MAX (%u)",
+			    c->len, MV_HC_CONSOLE_MAX);
+	return fetch(gm, "HC_CONSOLE", gpa + head, c->data, c->len, e);
+}
+
+int hcreq_panic(const struct gmem *gm, uint64_t gpa, struct mv_hc_panic *p,
+		struct errbuf *e)
+{
+	if (fetch(gm, "HC_PANIC", gpa, p, sizeof(*p), e))
+		return -1;
+	HCREQ_TERMINATE(p->file);
+	HCREQ_TERMINATE(p->msg);
+	if (p->kind > MV_PANIC_SLEEP_BUG)
+		return errf(e, "HC_PANIC: unknown kind %u", p->kind);
+	if (p->nr_frames > MV_PANIC_FRAMES)
+		p->nr_frames = MV_PANIC_FRAMES;
+	p->has_regs = !!p->has_regs;
+	return 0;
+}
+
+int hcreq_test(const struct gmem *gm, uint64_t gpa, struct mv_hc_test *t,
+	       struct errbuf *e)
+{
+	if (fetch(gm, "HC_TEST", gpa, t, sizeof(*t), e))
+		return -1;
+	HCREQ_TERMINATE(t->name);
+	HCREQ_TERMINATE(t->file);
+	HCREQ_TERMINATE(t->msg);
+	if (t->event > MV_TEST_DIAG)
+		return errf(e, "HC_TEST: unknown event %u", t->event);
+	return 0;
+}
+
+int hcreq_mminfo(const struct gmem *gm, uint64_t gpa, struct mv_mminfo *m,
+		 struct errbuf *e)
+{
+	if (fetch(gm, "HC_MMINFO", gpa, m, sizeof(*m), e))
+		return -1;
+	if (m->magic != MV_MMINFO_MAGIC)
+		return errf(e, "HC_MMINFO: descriptor at 0x%" PRIx64 " has magic 0x%" PRIx64 ", not MV_MMINFO_MAGIC",
+			    gpa, m->magic);
+	if (m->version != MV_MMINFO_VERSION)
+		return errf(e, "HC_MMINFO: descriptor version %u, the VMM knows %u",
+			    m->version, MV_MMINFO_VERSION);
+	if (m->size < sizeof(*m))
+		return errf(e, "HC_MMINFO: descriptor size %u is less than %zu",
+			    m->size, sizeof(*m));
+	return 0;
+}

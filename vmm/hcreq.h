@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Hypercall requests: copied out of guest memory and validated. The guest
+ * can change its memory while the VMM reads it, so only the copy is checked
+ * and used. Lengths are bounded, counts clamped, every string NUL-terminated.
+ * A failure is a guest protocol violation; the message says what was wrong.
+ */
+#ifndef VMM_HCREQ_H
+#define VMM_HCREQ_H
+
+#include <stdint.h>
+
+#include <memvisor/hypercall.h>
+#include <memvisor/mminfo.h>
+
+#include "err.h"
+#include "gmem.h"
+
+/* Copies the header and then only the len bytes of data in use. */
+int hcreq_console(const struct gmem *gm, uint64_t gpa, struct mv_hc_console *c,
+		  struct errbuf *e);
+int hcreq_panic(const struct gmem *gm, uint64_t gpa, struct mv_hc_panic *p,
+		struct errbuf *e);
+int hcreq_test(const struct gmem *gm, uint64_t gpa, struct mv_hc_test *t,
+	       struct errbuf *e);
+/* Checks that a whole descriptor with the right magic and version is there. */
+int hcreq_mminfo(const struct gmem *gm, uint64_t gpa, struct mv_mminfo *m,
+		 struct errbuf *e);
+
+/* Forces a NUL into the last byte of a fixed-size string field. */
+#define HCREQ_TERMINATE(field) ((field)[sizeof(field) - 1] = '\0')
+
+#endif

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+/* Guest -> VMM hypercalls: the dispatch. Requests are validated in hcreq.c. */
+#include <string.h>
+
+#include <memvisor/hypercall.h>
+
+#include "console.h"
+#include "exitstatus.h"
+#include "hcreq.h"
+#include "hypercall.h"
+#include "report.h"
+#include "vcpu.h"
+
+static enum io_result hc_console(struct vm *vm, struct io_access *a,
+				 uint32_t gpa)
+{
+	struct mv_hc_console c;
+
+	if (hcreq_console(&vm->gmem, gpa, &c, a->err))
+		return IO_FATAL;
+	/* the level is the guest's business; the text passes through */
+	console_write(c.data, c.len);
+	return IO_DONE;
+}
+
+static enum io_result hc_shutdown(struct vm *vm, uint32_t code)
+{
+	vm_end(vm, VM_END_GUEST,
+	       code > VMM_GUEST_CODE_MAX ? VMM_GUEST_CODE_MAX : (int)code);
+	return IO_STOP;
+}
+
+static enum io_result hc_panic(struct vm *vm, struct io_access *a,
+			       uint32_t gpa)
+{
+	struct mv_hc_panic p;
+	FILE *f;
+
+	if (hcreq_panic(&vm->gmem, gpa, &p, a->err))
+		return IO_FATAL;
+	if (report_is_fatal(p.kind) && vm_ended(vm))
+		return IO_STOP;
+	f = console_lock_err();
+	report_panic(f, &p, a->vcpu->index);
+	console_unlock();
+	if (!report_is_fatal(p.kind)) {
+		vm_count_warning(vm);
+		return IO_DONE;
+	}
+	vm_end(vm, VM_END_CRASH, VMM_EXIT_CRASH);
+	return IO_STOP;
+}
+
+static enum io_result hc_test(struct vm *vm, struct io_access *a, uint32_t gpa)
+{
+	struct mv_hc_test t;
+	struct errbuf e;
+
+	if (hcreq_test(&vm->gmem, gpa, &t, a->err))
+		return IO_FATAL;
+	switch (ktestlog_event(&vm->tests, &t, &e)) {
+	case KTESTLOG_OK:
+		return IO_DONE;
+	case KTESTLOG_ASSERT:
+		/*
+		 * An assertion outside any test is the guest's own BUG. The
+		 * registers at this hypercall point into the failing caller.
+		 */
+		vcpu_crash(a->vcpu, "%s", e.msg);
+		return IO_STOP;
+	case KTESTLOG_VIOLATION:
+		break;
+	}
+	memcpy(a->err->msg, e.msg, sizeof(e.msg));
+	return IO_FATAL;
+}
+
+static enum io_result hc_mminfo(struct vm *vm, struct io_access *a,
+				uint32_t gpa)
+{
+	struct mv_mminfo m;
+
+	if (hcreq_mminfo(&vm->gmem, gpa, &m, a->err))
+		return IO_FATAL;
+	pthread_mutex_lock(&vm->lock);
+	vm->mminfo_gpa = gpa;
+	pthread_mutex_unlock(&vm->lock);
+	return IO_DONE;
+}
+
+static enum io_result hc_io(void *opaque, struct io_access *a)
+{
+	struct vm *vm = opaque;
+	uint32_t val;
+
+	if (!a->write || a->size != 4 || a->count != 1)
+		return errf(a->err, "hypercalls are a single 32-bit out (got %s of %u bytes, count %u)",
+			    a->write ? "out" : "in", a->size, a->count);
+	memcpy(&val, a->data, sizeof(val));
+
+	switch (a->addr - MV_HC_PORT_BASE) {
+	case HC_CONSOLE:
+		return hc_console(vm, a, val);
+	case HC_SHUTDOWN:
+		return hc_shutdown(vm, val);
+	case HC_PANIC:
+		return hc_panic(vm, a, val);
+	case HC_CPU_UP:
+		return vm_start_cpu(vm, val, a->err) ? IO_FATAL : IO_DONE;
+	case HC_TEST:
+		return hc_test(vm, a, val);
+	case HC_MMINFO:
+		return hc_mminfo(vm, a, val);
+	}
+	return errf(a->err, "unknown hypercall %u",
+		    (unsigned int)(a->addr - MV_HC_PORT_BASE));
+}
+
+int hypercall_register(struct vm *vm)
+{
+	return iobus_register(&vm->pio, MV_HC_PORT_BASE, HC_NR, hc_io, vm,
+			      "hypercall");
+}

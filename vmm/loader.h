@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The guest kernel's ELF64 image: validation and loading into guest RAM.
+ * The image is untrusted input: every offset, size and address is checked,
+ * without overflow, before a byte is copied. Works on a buffer, so the unit
+ * tests feed it hand-made good and broken images.
+ *
+ * The kernel runs from the kernel map (MV_KERNEL_VIRT_BASE + phys, the first
+ * 1 GiB), so each PT_LOAD must have p_vaddr == MV_KERNEL_VIRT_BASE + p_paddr
+ * and lie below 1 GiB, in usable RAM.
+ */
+#ifndef VMM_LOADER_H
+#define VMM_LOADER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "gmem.h"
+#include "memmap.h"
+
+struct kernel_image {
+	uint64_t entry;		/* virtual, inside a loaded segment */
+	uint64_t start;		/* physical extent of the PT_LOAD segments */
+	uint64_t end;
+	unsigned int nr_load;
+};
+
+/*
+ * Validates @buf (@len bytes, named @name in messages) against the layout
+ * @mm. Returns 0 and fills @k, or -1 with the message in @e.
+ */
+int elf_check(const void *buf, size_t len, const char *name,
+	      const struct memmap *mm, struct kernel_image *k,
+	      struct errbuf *e);
+
+/* Copies a checked image into guest RAM, zero-filling each bss. */
+int elf_load(const void *buf, size_t len, const char *name,
+	     const struct gmem *gm, struct errbuf *e);
+
+#endif

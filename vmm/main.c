@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: MIT
+/*
+ * vmm: runs the memvisor guest kernel on KVM.
+ *
+ * main() turns the command line into a configuration, checks everything it
+ * can before touching KVM (so usage errors come first, even on a host
+ * without /dev/kvm), builds the VM, runs it and turns the way it ended into
+ * the exit status (table in exitstatus.h and in `vmm --help`).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "args.h"
+#include "boot.h"
+#include "console.h"
+#include "exitstatus.h"
+#include "guest_image.h"
+#include "hypercall.h"
+#include "kvm.h"
+#include "nested.h"
+#include "loader.h"
+#include "memmap.h"
+#include "vcpu.h"
+#include "vm.h"
+
+#define KERNEL_FILE_MAX		MV_MIB(512)
+#define BUILTIN_NAME		"guestmm.elf (built in)"
+
+struct kernel_file {
+	const unsigned char *data;
+	size_t len;
+	const char *name;
+	void *owned;
+};
+
+static int read_kernel(const char *path, struct kernel_file *kf,
+		       struct errbuf *e)
+{
+	struct stat st;
+	size_t done = 0;
+	int fd, ret = -1;
+
+	kf->name = path;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errf(e, "vmm: --kernel %s: %s", path, strerror(errno));
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		errf(e, "vmm: --kernel %s: not a regular file", path);
+		goto out;
+	}
+	if ((uint64_t)st.st_size > KERNEL_FILE_MAX) {
+		errf(e, "vmm: --kernel %s: %lld bytes is too large for a kernel",
+		     path, (long long)st.st_size);
+		goto out;
+	}
+	kf->owned = malloc(st.st_size ? st.st_size : 1);
+	if (!kf->owned) {
+		errf(e, "vmm: --kernel %s: out of memory", path);
+		goto out;
+	}
+	while (done < (size_t)st.st_size) {
+		ssize_t n = read(fd, (char *)kf->owned + done, st.st_size - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			errf(e, "vmm: --kernel %s: read: %s", path,
+			     n ? strerror(errno) : "unexpected end of file");
+			goto out;
+		}
+		done += n;
+	}
+	kf->data = kf->owned;
+	kf->len = done;
+	ret = 0;
+out:
+	close(fd);
+	return ret;
+}
+
+static int get_kernel(const struct vmm_config *cfg, struct kernel_file *kf,
+		      struct errbuf *e)
+{
+	memset(kf, 0, sizeof(*kf));
+	if (cfg->kernel_path)
+		return read_kernel(cfg->kernel_path, kf, e);
+	kf->name = BUILTIN_NAME;
+	kf->data = guestmm_image_start;
+	kf->len = guestmm_image_end - guestmm_image_start;
+	if (!kf->len)
+		return errf(e, "vmm: this vmm was built without a guest kernel; use --kernel FILE");
+	return 0;
+}
+
+/* Host limits known only once /dev/kvm is open: usage errors too. */
+static int check_host_limits(struct vm *vm, const struct vmm_config *cfg,
+			     struct errbuf *e)
+{
+	unsigned int bits = kvm_guest_phys_bits(vm);
+
+	if (args_check_cpu_limit(cfg, kvm_max_vcpus(vm), e))
+		return -1;
+	if (bits < 64 && vm->mm->ram_end > (1ULL << bits))
+		return errf(e, "vmm: --mem: RAM would end at 0x%" PRIx64 ", beyond the %u-bit guest-physical address space this host's KVM offers",
+			    vm->mm->ram_end, bits);
+	return 0;
+}
+
+/* Everything between an open /dev/kvm and runnable vCPUs. */
+static int build_vm(struct vm *vm, const struct kernel_file *kf,
+		    const struct kernel_image *k, const char *cmdline,
+		    struct errbuf *e)
+{
+	unsigned int i;
+
+	if (kvm_create_vm(vm, e) || kvm_create_vcpus(vm, e))
+		return -1;
+	if (elf_load(kf->data, kf->len, kf->name, &vm->gmem, e))
+		return -1;
+	if (boot_write(&vm->gmem, vm->mm, k, &vm->boot, cmdline,
+		       kvm_tsc_khz(vm), e))
+		return -1;
+	for (i = 0; i < vm->nr_cpus; i++)
+		if (kvm_init_vcpu(&vm->vcpu[i], &vm->boot, e))
+			return -1;
+	if (hypercall_register(vm))
+		return errf(e, "vmm: cannot register the hypercall ports");
+	return 0;
+}
+
+static void *signal_thread(void *arg)
+{
+	struct vm *vm = arg;
+	sigset_t set;
+	int sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	if (sigwait(&set, &sig))
+		return NULL;
+	/* main cancels this thread at the end: never while it holds a lock */
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+	if (!vm_ended(vm))
+		console_err("vmm: %s: stopping the guest\n",
+			    sig == SIGINT ? "SIGINT" : "SIGTERM");
+	vm_end(vm, VM_END_SIGNAL,
+	       sig == SIGINT ? VMM_EXIT_SIGINT : VMM_EXIT_SIGTERM);
+	return NULL;
+}
+
+/* SIGINT and SIGTERM go to one thread only: every other thread blocks them. */
+static void block_stop_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
+static int final_status(struct vm *vm, enum vm_end end, unsigned int timeout)
+{
+	int status = vm->status;
+	FILE *f;
+
+	if (end == VM_END_TIMEOUT)
+		console_err("vmm: timeout: the guest was still running after %u s; stopped it\n",
+			    timeout);
+	if (end == VM_END_GUEST) {
+		f = console_lock_err();
+		if (ktestlog_verdict(&vm->tests, f) && status == 0)
+			status = VMM_EXIT_TESTS;
+		console_unlock();
+	}
+	if (vm->warnings)
+		console_err("vmm: the guest reported %lu warning%s\n",
+			    vm->warnings, vm->warnings == 1 ? "" : "s");
+	return status;
+}
+
+/* Runs the VM to its end; returns the exit status. */
+static int run(struct vm *vm, unsigned int timeout)
+{
+	struct errbuf e;
+	pthread_t sigthr;
+	enum vm_end end;
+	int ret;
+
+	ret = pthread_create(&sigthr, NULL, signal_thread, vm);
+	if (ret) {
+		console_err("vmm: cannot start the signal thread: %s\n",
+			    strerror(ret));
+		return VMM_EXIT_HOST;
+	}
+	/* on failure the VM has already ended with VMM_EXIT_HOST */
+	if (vcpu_start_threads(vm, &e))
+		console_err("%s\n", e.msg);
+	end = vm_wait_end(vm, timeout);
+	vcpu_join_threads(vm);
+	pthread_cancel(sigthr);
+	pthread_join(sigthr, NULL);
+	return final_status(vm, end, timeout);
+}
+
+static struct memmap mm;
+static struct vm vm;
+
+/*
+ * Everything that can be checked without KVM, so usage errors come first,
+ * even on a host without /dev/kvm. Returns 0 or VMM_EXIT_USAGE.
+ */
+static int prepare(const struct vmm_config *cfg, char *cmdline,
+		   struct kernel_file *kf, struct kernel_image *k)
+{
+	struct errbuf e;
+
+	if (memmap_build(&mm, cfg->mem_size, cfg->lowmem, cfg->reserves,
+			 cfg->nr_reserves, &e) ||
+	    args_guest_cmdline(cfg, cmdline, MV_CMDLINE_MAX, &e) < 0 ||
+	    get_kernel(cfg, kf, &e) ||
+	    elf_check(kf->data, kf->len, kf->name, &mm, k, &e) ||
+	    boot_place(&mm, k, cfg->nr_cpus, &vm.boot, &e) ||
+	    gmem_map_ram(&vm.gmem, &mm, &e)) {
+		fprintf(stderr, "%s\n", e.msg);
+		return VMM_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* Opens KVM and builds the VM. Returns 0 or the exit status. */
+static int setup(const struct vmm_config *cfg, int argc, char **argv,
+		 const struct kernel_file *kf, const struct kernel_image *k,
+		 const char *cmdline)
+{
+	struct errbuf e;
+
+	if (vcpu_setup_kick_signal(&e))
+		goto host_error;
+	if (kvm_open(&vm, argc, argv))
+		return VMM_EXIT_HOST;	/* kvm_open said why */
+	if (kvm_check(&vm, &e))
+		goto host_error;
+	if (check_host_limits(&vm, cfg, &e)) {
+		fprintf(stderr, "%s\n", e.msg);
+		return VMM_EXIT_USAGE;
+	}
+	if (build_vm(&vm, kf, k, cmdline, &e))
+		goto host_error;
+	return 0;
+
+host_error:
+	fprintf(stderr, "%s\n", e.msg);
+	return VMM_EXIT_HOST;
+}
+
+int main(int argc, char **argv)
+{
+	char cmdline[MV_CMDLINE_MAX];
+	struct kernel_image k;
+	struct kernel_file kf = { 0 };
+	struct vmm_config cfg;
+	struct errbuf e;
+	int status;
+
+	if (args_parse(argc, argv, &cfg, &e)) {
+		fprintf(stderr, "%s\n", e.msg);
+		return VMM_EXIT_USAGE;
+	}
+	if (cfg.help) {
+		fputs(args_usage, stdout);
+		return VMM_EXIT_OK;
+	}
+	if (cfg.version) {
+		printf("vmm (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+		return VMM_EXIT_OK;
+	}
+
+	vm_init(&vm, &mm, cfg.nr_cpus);
+	status = prepare(&cfg, cmdline, &kf, &k);
+	if (!status && access("/dev/kvm", F_OK) && errno == ENOENT)
+		nested_reexec(argc, argv);	/* returns only if it can't */
+	if (!status) {
+		/* before any thread exists, so that every thread inherits it */
+		block_stop_signals();
+		status = setup(&cfg, argc, argv, &kf, &k, cmdline);
+	}
+	if (!status)
+		status = run(&vm, cfg.timeout);
+
+	kvm_close(&vm);
+	gmem_release(&vm.gmem);
+	vm_destroy(&vm);
+	free(kf.owned);
+	return status;
+}

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: MIT
+/* vCPU threads and the run loop: every exit ends up here. */
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "console.h"
+#include "dump.h"
+#include "exitstatus.h"
+#include "kvm.h"
+#include "vcpu.h"
+
+static void kick_handler(int sig)
+{
+	(void)sig;	/* its only job is to make KVM_RUN return EINTR */
+}
+
+int vcpu_setup_kick_signal(struct errbuf *e)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = kick_handler;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0;		/* no SA_RESTART: KVM_RUN must return */
+	if (sigaction(VM_KICK_SIGNAL, &sa, NULL))
+		return errf(e, "vmm: sigaction: %s", strerror(errno));
+	return 0;
+}
+
+static void print_dump(FILE *f, struct vcpu *v)
+{
+	struct kvm_regs regs;
+	struct kvm_sregs sregs;
+
+	if (ioctl(v->fd, KVM_GET_REGS, &regs)) {
+		fprintf(f, "  (registers unavailable: %s)\n", strerror(errno));
+		return;
+	}
+	if (ioctl(v->fd, KVM_GET_SREGS, &sregs)) {
+		dump_regs(f, &regs, NULL);
+		return;
+	}
+	dump_regs(f, &regs, &sregs);
+}
+
+static void vcrash(struct vcpu *v, enum vm_end why, int status,
+		   const char *what, const char *fmt, va_list ap)
+{
+	FILE *f;
+
+	/* once the VM is ending, later exits are its side effects */
+	if (vm_ended(v->vm))
+		return;
+	f = console_lock_err();
+	fprintf(f, "vmm: %s on vCPU %u: ", what, v->index);
+	vfprintf(f, fmt, ap);
+	fputc('\n', f);
+	print_dump(f, v);
+	console_unlock();
+	vm_end(v->vm, why, status);
+}
+
+void vcpu_crash(struct vcpu *v, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vcrash(v, VM_END_CRASH, VMM_EXIT_CRASH, "guest crashed", fmt, ap);
+	va_end(ap);
+}
+
+__attribute__((format(printf, 2, 3)))
+static void host_error(struct vcpu *v, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vcrash(v, VM_END_HOST, VMM_EXIT_HOST, "host error", fmt, ap);
+	va_end(ap);
+}
+
+/* Runs a device handler; false when this vCPU must stop. */
+static bool dispatch(struct vcpu *v, const struct io_range *r,
+		     struct io_access *a, const char *kind)
+{
+	enum io_result res;
+
+	res = r->fn(r->opaque, a);
+	if (res == IO_DONE)
+		return true;
+	if (res == IO_FATAL)
+		vcpu_crash(v, "guest protocol violation (%s %s 0x%" PRIx64 "): %s",
+			   r->name, kind, a->addr, a->err->msg);
+	return false;
+}
+
+static bool handle_io(struct vcpu *v)
+{
+	struct kvm_run *run = v->run;
+	struct errbuf err = { "" };
+	struct io_access a = {
+		.vcpu = v,
+		.addr = run->io.port,
+		.data = (uint8_t *)run + run->io.data_offset,
+		.size = run->io.size,
+		.count = run->io.count,
+		.write = run->io.direction == KVM_EXIT_IO_OUT,
+		.err = &err,
+	};
+	/* ports are numbers, not bytes: a 4-byte outl at 0x503 is port 0x503 */
+	const struct io_range *r = iobus_find(&v->vm->pio, a.addr, 1);
+
+	if (!r) {
+		uint32_t val = 0;
+
+		memcpy(&val, a.data, a.size <= 4 ? a.size : 4);
+		if (a.write)
+			vcpu_crash(v, "out of %u byte%s (value 0x%x, count %u) to unknown I/O port 0x%" PRIx64,
+				   a.size, a.size == 1 ? "" : "s", val, a.count,
+				   a.addr);
+		else
+			vcpu_crash(v, "in of %u byte%s (count %u) from unknown I/O port 0x%" PRIx64,
+				   a.size, a.size == 1 ? "" : "s", a.count,
+				   a.addr);
+		return false;
+	}
+	return dispatch(v, r, &a, "port");
+}
+
+static bool handle_mmio(struct vcpu *v)
+{
+	struct kvm_run *run = v->run;
+	struct errbuf err = { "" };
+	struct io_access a = {
+		.vcpu = v,
+		.addr = run->mmio.phys_addr,
+		.data = run->mmio.data,
+		.size = run->mmio.len,
+		.count = 1,
+		.write = run->mmio.is_write,
+		.err = &err,
+	};
+	const struct io_range *r = iobus_find(&v->vm->mmio, a.addr, a.size);
+
+	if (!r) {
+		vcpu_crash(v, "MMIO %s of %u bytes at 0x%" PRIx64 ", where there is no RAM and no device",
+			   a.write ? "write" : "read", a.size, a.addr);
+		return false;
+	}
+	return dispatch(v, r, &a, "MMIO");
+}
+
+static void internal_error(struct vcpu *v)
+{
+	struct kvm_run *run = v->run;
+	char data[256] = "";
+	unsigned int i, n = run->internal.ndata;
+	size_t pos = 0;
+
+	if (n > sizeof(run->internal.data) / sizeof(run->internal.data[0]))
+		n = sizeof(run->internal.data) / sizeof(run->internal.data[0]);
+	for (i = 0; i < n && pos < sizeof(data); i++)
+		pos += snprintf(data + pos, sizeof(data) - pos, " 0x%llx",
+				(unsigned long long)run->internal.data[i]);
+	vcpu_crash(v, "KVM internal error, suberror %u%s%s",
+		   run->internal.suberror, n ? ", data:" : "", data);
+}
+
+/* After a triple fault, KVM on AMD re-initializes the vCPU (CS:IP f000:fff0). */
+static bool was_reset(struct vcpu *v)
+{
+	struct kvm_sregs sregs;
+
+	if (ioctl(v->fd, KVM_GET_SREGS, &sregs))
+		return false;
+	return sregs.cs.selector == 0xf000 && !(sregs.cr0 & 1);
+}
+
+/* Handles one exit; false when this vCPU's loop must end. */
+static bool handle_exit(struct vcpu *v)
+{
+	struct kvm_run *run = v->run;
+	const char *name;
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_IO:
+		return handle_io(v);
+	case KVM_EXIT_MMIO:
+		return handle_mmio(v);
+	case KVM_EXIT_INTR:
+		return true;
+	case KVM_EXIT_SHUTDOWN:
+		vcpu_crash(v, "triple fault (KVM_EXIT_SHUTDOWN)%s",
+			   was_reset(v) ? "; KVM reset this vCPU (as it does on AMD), so the registers below are its reset state, not the faulting one" : "");
+		return false;
+	case KVM_EXIT_INTERNAL_ERROR:
+		internal_error(v);
+		return false;
+	case KVM_EXIT_FAIL_ENTRY:
+		vcpu_crash(v, "VM entry failed (KVM_EXIT_FAIL_ENTRY), hardware reason 0x%llx on host CPU %u",
+			   (unsigned long long)run->fail_entry.hardware_entry_failure_reason,
+			   run->fail_entry.cpu);
+		return false;
+	case KVM_EXIT_HLT:
+		vcpu_crash(v, "HLT exit (KVM_EXIT_HLT), unexpected with the in-kernel irqchip");
+		return false;
+	case KVM_EXIT_SYSTEM_EVENT:
+		vcpu_crash(v, "system event %u (KVM_EXIT_SYSTEM_EVENT: 1 shutdown, 2 reset, 3 crash)",
+			   run->system_event.type);
+		return false;
+	}
+	name = dump_exit_name(run->exit_reason);
+	vcpu_crash(v, "unexpected exit %u (%s)", run->exit_reason,
+		   name ? name : "unknown to this vmm");
+	return false;
+}
+
+static void run_loop(struct vcpu *v)
+{
+	for (;;) {
+		if (vm_ended(v->vm))
+			return;
+		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			host_error(v, "KVM_RUN: %s", strerror(errno));
+			return;
+		}
+		if (!handle_exit(v))
+			return;
+	}
+}
+
+static void *vcpu_thread(void *arg)
+{
+	struct vcpu *v = arg;
+	struct errbuf e;
+
+	if (!vm_wait_start(v))
+		return NULL;
+	if (v->index && kvm_make_runnable(v, &e)) {
+		host_error(v, "%s", e.msg);
+		return NULL;
+	}
+	run_loop(v);
+	return NULL;
+}
+
+int vcpu_start_threads(struct vm *vm, struct errbuf *e)
+{
+	unsigned int i;
+	int ret;
+
+	pthread_mutex_lock(&vm->lock);
+	vm->vcpu[0].started = true;
+	for (i = 0; i < vm->nr_cpus; i++) {
+		ret = pthread_create(&vm->vcpu[i].thread, NULL, vcpu_thread,
+				     &vm->vcpu[i]);
+		if (ret) {
+			pthread_mutex_unlock(&vm->lock);
+			vm_end(vm, VM_END_HOST, VMM_EXIT_HOST);
+			return errf(e, "vmm: cannot start the thread of vCPU %u: %s",
+				    i, strerror(ret));
+		}
+		vm->vcpu[i].has_thread = true;
+	}
+	pthread_mutex_unlock(&vm->lock);
+	return 0;
+}
+
+void vcpu_join_threads(struct vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_cpus; i++)
+		if (vm->vcpu[i].has_thread)
+			pthread_join(vm->vcpu[i].thread, NULL);
+}

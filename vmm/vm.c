@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: MIT
+/* The running VM's lifecycle: starting vCPUs and ending the VM. */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include "exitstatus.h"
+#include "vm.h"
+
+void vm_init(struct vm *vm, const struct memmap *mm, unsigned int nr_cpus)
+{
+	pthread_condattr_t ca;
+	unsigned int i;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->kvm_fd = -1;
+	vm->vm_fd = -1;
+	vm->mm = mm;
+	vm->nr_cpus = nr_cpus;
+	for (i = 0; i < MV_MAX_CPUS; i++) {
+		vm->vcpu[i].vm = vm;
+		vm->vcpu[i].index = i;
+		vm->vcpu[i].fd = -1;
+	}
+	gmem_init(&vm->gmem);
+	ktestlog_init(&vm->tests);
+	pthread_mutex_init(&vm->lock, NULL);
+	/* timeouts are measured on the monotonic clock, immune to date changes */
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&vm->cond, &ca);
+	pthread_condattr_destroy(&ca);
+}
+
+void vm_destroy(struct vm *vm)
+{
+	ktestlog_free(&vm->tests);
+	pthread_cond_destroy(&vm->cond);
+	pthread_mutex_destroy(&vm->lock);
+}
+
+/* Called with vm->lock held. */
+static void kick_all(struct vm *vm)
+{
+	pthread_t self = pthread_self();
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_cpus; i++) {
+		struct vcpu *v = &vm->vcpu[i];
+
+		/*
+		 * immediate_exit covers a thread that is about to enter
+		 * KVM_RUN; the signal covers one that is already inside.
+		 */
+		if (v->run)
+			__atomic_store_n(&v->run->immediate_exit, 1,
+					 __ATOMIC_SEQ_CST);
+		if (v->has_thread && !pthread_equal(v->thread, self))
+			pthread_kill(v->thread, VM_KICK_SIGNAL);
+	}
+}
+
+void vm_end(struct vm *vm, enum vm_end why, int status)
+{
+	pthread_mutex_lock(&vm->lock);
+	if (vm->end == VM_RUNNING) {
+		vm->end = why;
+		vm->status = status;
+		kick_all(vm);
+		pthread_cond_broadcast(&vm->cond);
+	}
+	pthread_mutex_unlock(&vm->lock);
+}
+
+bool vm_ended(struct vm *vm)
+{
+	bool ended;
+
+	pthread_mutex_lock(&vm->lock);
+	ended = vm->end != VM_RUNNING;
+	pthread_mutex_unlock(&vm->lock);
+	return ended;
+}
+
+int vm_start_cpu(struct vm *vm, uint32_t n, struct errbuf *e)
+{
+	int ret = 0;
+
+	if (!n || n >= vm->nr_cpus)
+		return errf(e, "HC_CPU_UP: vCPU %u does not exist (this VM has vCPUs 1..%u to start)",
+			    n, vm->nr_cpus - 1);
+	pthread_mutex_lock(&vm->lock);
+	if (vm->vcpu[n].started) {
+		ret = errf(e, "HC_CPU_UP: vCPU %u was already started", n);
+	} else {
+		vm->vcpu[n].started = true;
+		pthread_cond_broadcast(&vm->cond);
+	}
+	pthread_mutex_unlock(&vm->lock);
+	return ret;
+}
+
+bool vm_wait_start(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	bool go;
+
+	pthread_mutex_lock(&vm->lock);
+	while (!v->started && vm->end == VM_RUNNING)
+		pthread_cond_wait(&vm->cond, &vm->lock);
+	go = vm->end == VM_RUNNING;
+	pthread_mutex_unlock(&vm->lock);
+	return go;
+}
+
+static void deadline_after(struct timespec *ts, unsigned int secs)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_sec += secs;
+}
+
+enum vm_end vm_wait_end(struct vm *vm, unsigned int timeout)
+{
+	struct timespec deadline;
+	enum vm_end end;
+	bool timed_out = false;
+
+	if (timeout)
+		deadline_after(&deadline, timeout);
+	pthread_mutex_lock(&vm->lock);
+	while (vm->end == VM_RUNNING && !timed_out) {
+		if (!timeout)
+			pthread_cond_wait(&vm->cond, &vm->lock);
+		else if (pthread_cond_timedwait(&vm->cond, &vm->lock,
+						&deadline) == ETIMEDOUT)
+			timed_out = true;
+	}
+	pthread_mutex_unlock(&vm->lock);
+	if (timed_out)
+		vm_end(vm, VM_END_TIMEOUT, VMM_EXIT_TIMEOUT);
+	pthread_mutex_lock(&vm->lock);
+	end = vm->end;
+	pthread_mutex_unlock(&vm->lock);
+	return end;
+}
+
+void vm_count_warning(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->lock);
+	vm->warnings++;
+	pthread_mutex_unlock(&vm->lock);
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The running VM: its vCPUs, memory, I/O handlers and test ledger, and how
+ * it ends. Any thread may end the VM (a vCPU on shutdown or crash, main on
+ * timeout or a signal): the first reason wins, every vCPU is kicked out of
+ * KVM_RUN (immediate_exit plus a signal whose handler does nothing) and
+ * every thread waiting for a start is woken. Nothing ever spins or hangs.
+ */
+#ifndef VMM_VM_H
+#define VMM_VM_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <linux/kvm.h>
+#include <memvisor/bootparams.h>
+
+#include "boot.h"
+#include "err.h"
+#include "gmem.h"
+#include "iobus.h"
+#include "ktestlog.h"
+#include "memmap.h"
+
+/* Kicks a vCPU thread out of KVM_RUN; its handler does nothing. */
+#define VM_KICK_SIGNAL	SIGUSR1
+
+enum vm_end {
+	VM_RUNNING,
+	VM_END_GUEST,		/* HC_SHUTDOWN: status is the guest's code */
+	VM_END_CRASH,
+	VM_END_HOST,
+	VM_END_TIMEOUT,
+	VM_END_SIGNAL,
+};
+
+struct vm;
+
+struct vcpu {
+	struct vm *vm;
+	unsigned int index;
+	int fd;
+	struct kvm_run *run;
+	pthread_t thread;
+	bool has_thread;
+	bool started;		/* under vm->lock */
+};
+
+struct vm {
+	int kvm_fd;
+	int vm_fd;
+	size_t run_size;
+	struct kvm_cpuid2 *cpuid;	/* what KVM supports, for every vCPU */
+	unsigned int nr_cpus;
+	struct vcpu vcpu[MV_MAX_CPUS];
+
+	const struct memmap *mm;
+	struct gmem gmem;
+	struct boot_info boot;
+	struct iobus pio;
+	struct iobus mmio;
+	struct ktestlog tests;
+
+	pthread_mutex_t lock;
+	pthread_cond_t cond;		/* end of the VM, vCPU starts */
+	enum vm_end end;
+	int status;
+	uint64_t mminfo_gpa;		/* 0 until HC_MMINFO */
+	unsigned long warnings;		/* WARN and SLEEP_BUG reports */
+};
+
+void vm_init(struct vm *vm, const struct memmap *mm, unsigned int nr_cpus);
+void vm_destroy(struct vm *vm);
+
+/* Ends the VM with @status unless it already ended. */
+void vm_end(struct vm *vm, enum vm_end why, int status);
+bool vm_ended(struct vm *vm);
+
+/*
+ * HC_CPU_UP: lets vCPU @n run. A bad @n (0, out of range, already started)
+ * is the guest's protocol violation: -1 with the message in @e.
+ */
+int vm_start_cpu(struct vm *vm, uint32_t n, struct errbuf *e);
+
+/* Blocks until @v may run (true) or the VM ended (false). */
+bool vm_wait_start(struct vcpu *v);
+
+/*
+ * Blocks until the VM ends; after @timeout seconds (0: never) ends it with
+ * VM_END_TIMEOUT. Returns the end reason.
+ */
+enum vm_end vm_wait_end(struct vm *vm, unsigned int timeout);
+
+void vm_count_warning(struct vm *vm);
+
+#endif
