@@ -15,3 +15,141 @@ TEST_CFLAGS = -std=gnu11 $(WARN_CFLAGS) $(CRITERION_CFLAGS)
 TEST_LIBS = $(CRITERION_LIBS)
 
 # Unit tests: each engineer adds its own programs below.
+
+# --- vmm unit tests (owner: vmm) ---------------------------------------------
+VMM_UNIT_TESTS = tests/unit/test_vmm_args tests/unit/test_vmm_memmap \
+	tests/unit/test_vmm_gmem tests/unit/test_vmm_loader \
+	tests/unit/test_vmm_hypercall
+check_PROGRAMS += $(VMM_UNIT_TESTS)
+TESTS += $(VMM_UNIT_TESTS)
+VMM_TEST_LDADD = vmm/libvmm.a $(TEST_LIBS)
+
+tests_unit_test_vmm_args_SOURCES = tests/unit/test_vmm_args.c
+tests_unit_test_vmm_args_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_vmm_args_LDADD = $(VMM_TEST_LDADD)
+tests_unit_test_vmm_memmap_SOURCES = tests/unit/test_vmm_memmap.c
+tests_unit_test_vmm_memmap_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_vmm_memmap_LDADD = $(VMM_TEST_LDADD)
+tests_unit_test_vmm_gmem_SOURCES = tests/unit/test_vmm_gmem.c
+tests_unit_test_vmm_gmem_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_vmm_gmem_LDADD = $(VMM_TEST_LDADD)
+tests_unit_test_vmm_loader_SOURCES = tests/unit/test_vmm_loader.c
+tests_unit_test_vmm_loader_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_vmm_loader_LDADD = $(VMM_TEST_LDADD)
+tests_unit_test_vmm_hypercall_SOURCES = tests/unit/test_vmm_hypercall.c
+tests_unit_test_vmm_hypercall_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_vmm_hypercall_LDADD = $(VMM_TEST_LDADD)
+
+# Tiny test kernels for vmm, built by `make check`; the integration suite
+# tests/integration/test_vmm_boot boots them under KVM.
+VMM_FIXTURE_LDS = $(top_srcdir)/tests/unit/fixtures/fixture.lds
+VMM_FIXTURE_LINK = -nostdlib -static -no-pie -Wl,--build-id=none \
+	-Wl,-z,max-page-size=4096 -Wl,-T,$(VMM_FIXTURE_LDS)
+VMM_FIXTURES = tests/unit/fixtures/hello.elf tests/unit/fixtures/smp.elf \
+	tests/unit/fixtures/badcpu.elf tests/unit/fixtures/badport.elf \
+	tests/unit/fixtures/mmio.elf tests/unit/fixtures/triple.elf \
+	tests/unit/fixtures/hang.elf tests/unit/fixtures/panic.elf \
+	tests/unit/fixtures/ktest.elf tests/unit/fixtures/misc.elf
+check_PROGRAMS += $(VMM_FIXTURES)
+EXTRA_DIST += tests/unit/fixtures/fixture.h $(VMM_FIXTURE_LDS)
+
+tests_unit_fixtures_hello_elf_SOURCES = tests/unit/fixtures/hello.S
+tests_unit_fixtures_hello_elf_LDFLAGS = $(VMM_FIXTURE_LINK)
+EXTRA_tests_unit_fixtures_hello_elf_DEPENDENCIES = $(VMM_FIXTURE_LDS)
+tests_unit_fixtures_smp_elf_SOURCES = tests/unit/fixtures/smp.S
+tests_unit_fixtures_smp_elf_LDFLAGS = $(VMM_FIXTURE_LINK)
+EXTRA_tests_unit_fixtures_smp_elf_DEPENDENCIES = $(VMM_FIXTURE_LDS)
+tests_unit_fixtures_badcpu_elf_SOURCES = tests/unit/fixtures/badcpu.S
+tests_unit_fixtures_badcpu_elf_LDFLAGS = $(VMM_FIXTURE_LINK)
+EXTRA_tests_unit_fixtures_badcpu_elf_DEPENDENCIES = $(VMM_FIXTURE_LDS)
+tests_unit_fixtures_badport_elf_SOURCES = tests/unit/fixtures/badport.S
+tests_unit_fixtures_badport_elf_LDFLAGS = $(VMM_FIXTURE_LINK)
+EXTRA_tests_unit_fixtures_badport_elf_DEPENDENCIES = $(VMM_FIXTURE_LDS)
+tests_unit_fixtures_mmio_elf_SOURCES = tests/unit/fixtures/mmio.S
+tests_unit_fixtures_mmio_elf_LDFLAGS = $(VMM_FIXTURE_LINK)
+EXTRA_tests_unit_fixtures_mmio_elf_DEPENDENCIES = $(VMM_FIXTURE_LDS)
+tests_unit_fixtures_triple_elf_SOURCES = tests/unit/fixtures/triple.S
+tests_unit_fixtures_triple_elf_LDFLAGS = $(VMM_FIXTURE_LINK)
+EXTRA_tests_unit_fixtures_triple_elf_DEPENDENCIES = $(VMM_FIXTURE_LDS)
+tests_unit_fixtures_hang_elf_SOURCES = tests/unit/fixtures/hang.S
+tests_unit_fixtures_hang_elf_LDFLAGS = $(VMM_FIXTURE_LINK)
+EXTRA_tests_unit_fixtures_hang_elf_DEPENDENCIES = $(VMM_FIXTURE_LDS)
+tests_unit_fixtures_panic_elf_SOURCES = tests/unit/fixtures/panic.S
+tests_unit_fixtures_panic_elf_LDFLAGS = $(VMM_FIXTURE_LINK)
+EXTRA_tests_unit_fixtures_panic_elf_DEPENDENCIES = $(VMM_FIXTURE_LDS)
+tests_unit_fixtures_ktest_elf_SOURCES = tests/unit/fixtures/ktest.S
+tests_unit_fixtures_ktest_elf_LDFLAGS = $(VMM_FIXTURE_LINK)
+EXTRA_tests_unit_fixtures_ktest_elf_DEPENDENCIES = $(VMM_FIXTURE_LDS)
+tests_unit_fixtures_misc_elf_SOURCES = tests/unit/fixtures/misc.S
+tests_unit_fixtures_misc_elf_LDFLAGS = $(VMM_FIXTURE_LINK)
+EXTRA_tests_unit_fixtures_misc_elf_DEPENDENCIES = $(VMM_FIXTURE_LDS)
+# --- end of vmm unit tests ---------------------------------------------------
+
+# --- mm unit tests (owner: mm) -----------------------------------------------
+# The guest's mm/ on the host (guestmm/libmm_hosted.a): the KTEST cases via
+# the hosted ktest adapter, and host-only Criterion suites.
+MM_UNIT_TESTS = tests/unit/test_mm_ktest tests/unit/test_mm_memblock \
+	tests/unit/test_mm_page_alloc tests/unit/test_mm_hosted
+check_PROGRAMS += $(MM_UNIT_TESTS)
+TESTS += $(MM_UNIT_TESTS)
+MM_TEST_CFLAGS = $(TEST_CFLAGS) -pthread
+MM_TEST_LDADD = guestmm/libmm_hosted.a $(TEST_LIBS)
+
+tests_unit_test_mm_ktest_SOURCES = tests/unit/test_mm_ktest.c $(MM_KTEST_SOURCES)
+tests_unit_test_mm_ktest_CPPFLAGS = $(HOSTED_CPPFLAGS)
+tests_unit_test_mm_ktest_CFLAGS = $(MM_TEST_CFLAGS)
+tests_unit_test_mm_ktest_LDADD = $(MM_TEST_LDADD)
+tests_unit_test_mm_ktest_LDFLAGS = -pthread
+tests_unit_test_mm_memblock_SOURCES = tests/unit/test_mm_memblock.c
+tests_unit_test_mm_memblock_CPPFLAGS = $(HOSTED_CPPFLAGS)
+tests_unit_test_mm_memblock_CFLAGS = $(MM_TEST_CFLAGS)
+tests_unit_test_mm_memblock_LDADD = $(MM_TEST_LDADD)
+tests_unit_test_mm_memblock_LDFLAGS = -pthread
+tests_unit_test_mm_page_alloc_SOURCES = tests/unit/test_mm_page_alloc.c
+tests_unit_test_mm_page_alloc_CPPFLAGS = $(HOSTED_CPPFLAGS)
+tests_unit_test_mm_page_alloc_CFLAGS = $(MM_TEST_CFLAGS)
+tests_unit_test_mm_page_alloc_LDADD = $(MM_TEST_LDADD)
+tests_unit_test_mm_page_alloc_LDFLAGS = -pthread
+tests_unit_test_mm_hosted_SOURCES = tests/unit/test_mm_hosted.c
+tests_unit_test_mm_hosted_CPPFLAGS = $(HOSTED_CPPFLAGS)
+tests_unit_test_mm_hosted_CFLAGS = $(MM_TEST_CFLAGS)
+tests_unit_test_mm_hosted_LDADD = $(MM_TEST_LDADD)
+tests_unit_test_mm_hosted_LDFLAGS = -pthread
+# --- end of mm unit tests ----------------------------------------------------
+
+# --- slab unit tests (owner: slab) -------------------------------------------
+# The slab/kmalloc/mempool KTEST cases run in the hosted ktest adapter too;
+# test_slab_hosted holds the host-only checks.
+tests_unit_test_mm_ktest_SOURCES += $(SLAB_KTEST_SOURCES)
+SLAB_UNIT_TESTS = tests/unit/test_slab_hosted
+check_PROGRAMS += $(SLAB_UNIT_TESTS)
+TESTS += $(SLAB_UNIT_TESTS)
+tests_unit_test_slab_hosted_SOURCES = tests/unit/test_slab_hosted.c
+tests_unit_test_slab_hosted_CPPFLAGS = $(HOSTED_CPPFLAGS)
+tests_unit_test_slab_hosted_CFLAGS = $(TEST_CFLAGS) -pthread
+tests_unit_test_slab_hosted_LDADD = guestmm/libmm_hosted.a $(TEST_LIBS)
+tests_unit_test_slab_hosted_LDFLAGS = -pthread
+# --- end of slab unit tests ----------------------------------------------------
+
+# --- vmm end-to-end tests (owner: vmm tests) ---------------------------------
+# test_vmm_cli runs the vmm binary on the host with bad input (no KVM needed);
+# test_vmm_boot boots the fixtures under KVM (tests/run-test sends it through
+# the nested runner). Both run vmm/vmm as a child through run_cmd.
+VMM_E2E_TESTS = tests/unit/test_vmm_cli tests/integration/test_vmm_boot
+check_PROGRAMS += $(VMM_E2E_TESTS)
+TESTS += $(VMM_E2E_TESTS)
+VMM_RUN_CMD = tests/integration/run_cmd.c tests/integration/run_cmd.h
+
+tests_unit_test_vmm_cli_SOURCES = tests/unit/test_vmm_cli.c $(VMM_RUN_CMD)
+tests_unit_test_vmm_cli_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_vmm_cli_LDADD = $(TEST_LIBS)
+tests_integration_test_vmm_boot_SOURCES = tests/integration/test_vmm_boot.c \
+	$(VMM_RUN_CMD)
+tests_integration_test_vmm_boot_CFLAGS = $(TEST_CFLAGS)
+tests_integration_test_vmm_boot_LDADD = $(TEST_LIBS)
+# `make check` builds vmm/vmm and every check program (the fixtures too)
+# before it runs a test; this also brings the fixtures along with a bare
+# `make tests/integration/test_vmm_boot`.
+EXTRA_tests_unit_test_vmm_cli_DEPENDENCIES = tests/unit/fixtures/hello.elf
+EXTRA_tests_integration_test_vmm_boot_DEPENDENCIES = $(VMM_FIXTURES)
+# --- end of vmm end-to-end tests ---------------------------------------------

@@ -5,3 +5,19 @@ KERNEL_SHARED_SOURCES = guestmm/kernel/wait.c guestmm/kernel/completion.c \
 	guestmm/kernel/printk.c
 guestmm_guestmm_elf_SOURCES += $(KERNEL_SHARED_SOURCES)
 guestmm_libmm_hosted_a_SOURCES += $(KERNEL_SHARED_SOURCES)
+# The guest kernel core (guest only): boot, scheduler, threads, timers, SMP
+# calls, per-CPU areas, panic reporting, the ktest runner.
+guestmm_guestmm_elf_SOURCES += guestmm/kernel/main.c guestmm/kernel/params.c \
+	guestmm/kernel/percpu.c guestmm/kernel/init_task.c \
+	guestmm/kernel/task_alloc.c guestmm/kernel/mm_glue.c \
+	guestmm/kernel/sched.c guestmm/kernel/idle.c guestmm/kernel/kthread.c \
+	guestmm/kernel/timer.c guestmm/kernel/tick.c guestmm/kernel/cpu.c \
+	guestmm/kernel/smp.c guestmm/kernel/panic.c guestmm/kernel/ktest.c \
+	guestmm/kernel/ktest_runner.c \
+	guestmm/kernel/sched.h guestmm/kernel/mm_glue.h \
+	guestmm/kernel/ktest_runner.h guestmm/kernel/ktest_state.h
+# In-guest tests of the core (KTEST cases).
+guestmm_guestmm_elf_SOURCES += guestmm/kernel/tests/sched_test.c \
+	guestmm/kernel/tests/wake_test.c guestmm/kernel/tests/smp_test.c \
+	guestmm/kernel/tests/might_sleep_test.c guestmm/kernel/tests/timer_test.c \
+	guestmm/kernel/tests/kthread_test.c guestmm/kernel/tests/percpu_test.c

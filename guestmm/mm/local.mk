@@ -1,1 +1,31 @@
-# guestmm/mm: sources (guestmm_guestmm_elf_SOURCES += ..., guestmm_libmm_hosted_a_SOURCES += ...)
+# guestmm/mm: the memory manager, shared line for line by the guest kernel
+# and the hosted library.
+MM_SOURCES = guestmm/mm/memblock.c guestmm/mm/bootmem.c \
+	guestmm/mm/bootmem_selftest.c guestmm/mm/mm_init.c \
+	guestmm/mm/page_alloc.c guestmm/mm/page_alloc_check.c \
+	guestmm/mm/highmem.c guestmm/mm/vmscan.c guestmm/mm/show_mem.c \
+	guestmm/mm/internal.h
+guestmm_guestmm_elf_SOURCES += $(MM_SOURCES)
+guestmm_libmm_hosted_a_SOURCES += $(MM_SOURCES)
+
+# In-kernel test cases (KTEST): linked into the guest, and compiled into the
+# hosted ktest runner (tests/unit/test_mm_ktest) rather than the library,
+# whose unreferenced objects the linker would drop.
+MM_KTEST_SOURCES = guestmm/mm/tests/buddy_test.c \
+	guestmm/mm/tests/gfp_test.c guestmm/mm/tests/zone_test.c \
+	guestmm/mm/tests/bootmem_test.c guestmm/mm/tests/highmem_test.c \
+	guestmm/mm/tests/wait_test.c guestmm/mm/tests/stress_test.c \
+	guestmm/mm/tests/mm_test_util.c guestmm/mm/tests/mm_test_util.h
+guestmm_guestmm_elf_SOURCES += $(MM_KTEST_SOURCES)
+
+# Slab caches, kmalloc and mempools (guestmm/mm/slab.h describes the design).
+SLAB_SOURCES = guestmm/mm/slab.h guestmm/mm/slab.c guestmm/mm/slab_common.c \
+	guestmm/mm/slab_debug.c guestmm/mm/slabinfo.c guestmm/mm/kmalloc.c \
+	guestmm/mm/mempool.c
+guestmm_guestmm_elf_SOURCES += $(SLAB_SOURCES)
+guestmm_libmm_hosted_a_SOURCES += $(SLAB_SOURCES)
+# Their KTEST cases: in the guest, and in the hosted ktest runner.
+SLAB_KTEST_SOURCES = guestmm/mm/tests/slab_cache_test.c \
+	guestmm/mm/tests/slab_debug_test.c guestmm/mm/tests/slab_smp_test.c \
+	guestmm/mm/tests/kmalloc_test.c guestmm/mm/tests/mempool_test.c
+guestmm_guestmm_elf_SOURCES += $(SLAB_KTEST_SOURCES)

@@ -88,6 +88,20 @@ __printf(1, 2) void ktest_diag(const char *fmt, ...);
 #define KTEST_ASSERT_NOT_NULL(t, p)	do { if (!KTEST_EXPECT_NOT_NULL(t, p)) return; } while (0)
 #define KTEST_ASSERT_NULL(t, p)		do { if (!KTEST_EXPECT_NULL(t, p)) return; } while (0)
 
+/*
+ * GUEST_ASSERT(cond): an assertion for any guest code, tests or not. Failed
+ * in a thread while a ktest case runs, it fails that case (MV_TEST_ASSERT
+ * with file:line) and ends the thread; anywhere else it is fatal: reported
+ * as MV_TEST_ASSERT outside a test, then a panic with registers.
+ */
+__noreturn void __guest_assert_fail(const char *file, int line,
+				    const char *cond);
+#define GUEST_ASSERT(cond)						\
+	do {								\
+		if (unlikely(!(cond)))					\
+			__guest_assert_fail(__FILE__, __LINE__, #cond);	\
+	} while (0)
+
 /* Runs one case to completion in the calling context; returns failures. */
 unsigned int ktest_run_case(const struct ktest_case *c, struct ktest *t);
 /* fnmatch-style glob on "suite.name": '*' and '?'; ',' separates globs. */

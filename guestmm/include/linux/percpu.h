@@ -35,6 +35,12 @@ struct cpu_pda {
 /* One PDA per CPU, for the life of the kernel (the guest's %gs points here). */
 extern struct cpu_pda cpu_pdas[NR_CPUS];
 
+/* Sets a PDA's task (a function: <linux/sched.h> makes `current` a macro). */
+static inline void pda_set_current(struct cpu_pda *pda, struct task_struct *p)
+{
+	pda->current = p;
+}
+
 #define PER_CPU_SECTION "percpu_data"
 
 #define DEFINE_PER_CPU(type, name) \

@@ -36,6 +36,8 @@
 
 /* Runs the scheduler if a reschedule is pending and preemption is allowed. */
 void preempt_schedule(void);
+/* The same from the interrupt return path (interrupts off, count 0). */
+void preempt_schedule_irq(void);
 
 #define preempt_disable() \
 	do { arch_preempt_count_add(1); barrier(); } while (0)

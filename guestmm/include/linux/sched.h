@@ -70,4 +70,22 @@ extern unsigned long might_sleep_reports;
 
 void cond_resched(void);
 
+/* The scheduler's side of the kernel core and the arch. */
+extern struct task_struct init_task;	/* the boot CPU's idle task */
+extern char init_stack[];		/* its stack (THREAD_SIZE) */
+void sched_init(void);
+/* Makes idle the idle task of cpu (before the CPU runs it). */
+void init_idle(struct task_struct *idle, int cpu);
+/* Time-slice accounting, from the tick (hard-interrupt context). */
+void scheduler_tick(void);
+/* Asks cpu to reschedule (an IPI if it isn't this one). */
+void resched_cpu(int cpu);
+/* A task to preempt current is waiting on this CPU. */
+static inline bool need_resched(void)
+{
+	return arch_need_resched();
+}
+/* Runnable tasks queued on cpu (not counting the running one). */
+unsigned int nr_queued(int cpu);
+
 #endif

@@ -31,6 +31,7 @@ struct shrinker {
 	struct list_head list;
 	unsigned long nr_scans;		/* statistics */
 	unsigned long nr_freed;
+	bool unregistering;		/* no new calls: unregister_shrinker waits */
 };
 
 int register_shrinker(struct shrinker *s);

@@ -27,5 +27,7 @@ int smp_call_function_single(unsigned int cpu, void (*func)(void *info),
 			     void *info, bool wait);
 /* Runs func(info) on every other online CPU. */
 void smp_call_function(void (*func)(void *info), void *info, bool wait);
+/* Runs func(info) on every online CPU, this one included (irqs off here too). */
+void on_each_cpu(void (*func)(void *info), void *info, bool wait);
 
 #endif

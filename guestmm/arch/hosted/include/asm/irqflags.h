@@ -1,5 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* Hosted build: a per-thread virtual interrupt flag, so irqs_disabled() means something. */
+/*
+ * Hosted build: a per-thread virtual interrupt flag, so irqs_disabled()
+ * means something, and "interrupts" that respect it: an IPI
+ * (smp_call_function) is a signal to the target thread, whose handler runs
+ * the call at once if the flag is on or marks it pending if it is off; the
+ * pending call runs when the thread turns interrupts back on, as a real CPU
+ * takes a held interrupt on sti.
+ */
 #ifndef _ASM_IRQFLAGS_H
 #define _ASM_IRQFLAGS_H
 
@@ -8,19 +15,31 @@
 #define X86_EFLAGS_IF	0x200UL
 #define __HOSTED_IRQS_OFF __HOSTED_PDA_FIELD(int, 36)
 
+/* Set by the IPI signal handler when it found interrupts off. */
+extern __thread volatile int hosted_irq_pending;
+/* Runs the pending IPIs (interrupts on, at the moment of the call). */
+void hosted_irq_replay(void);
+
 static __always_inline unsigned long arch_local_save_flags(void)
 {
 	return __HOSTED_IRQS_OFF ? 0 : X86_EFLAGS_IF;
 }
 
+/* The barriers keep the flag's store ordered with the code it protects. */
 static __always_inline void arch_local_irq_disable(void)
 {
+	barrier();
 	__HOSTED_IRQS_OFF = 1;
+	barrier();
 }
 
 static __always_inline void arch_local_irq_enable(void)
 {
+	barrier();
 	__HOSTED_IRQS_OFF = 0;
+	barrier();
+	if (unlikely(hosted_irq_pending))
+		hosted_irq_replay();
 }
 
 static __always_inline unsigned long arch_local_irq_save(void)

@@ -53,4 +53,14 @@ static __always_inline bool arch_need_resched_and_preemptible(void)
 	return false;
 }
 
+static __always_inline bool arch_need_resched(void)
+{
+	return false;
+}
+
+static __always_inline void arch_set_need_resched(int v)
+{
+	(void)v;
+}
+
 #endif

@@ -4,12 +4,16 @@
 
 #include <pthread.h>
 
-/* A hosted task is a host thread; sleeping waits on its condition variable. */
+/*
+ * A hosted task is a host thread. It sleeps on a futex word that every
+ * wake-up bumps: futex calls are async-signal-safe, so a wake-up from an
+ * IPI (a signal handler) is as safe as one from a thread.
+ */
 struct arch_thread {
 	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;
-	bool started;
+	int wake_seq;			/* futex word */
+	bool started;			/* a kthread: has its own host thread */
+	int want_cpu;			/* kthread_create_on_cpu's cpu, or -1 */
 };
 
 #endif

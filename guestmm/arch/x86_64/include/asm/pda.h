@@ -6,16 +6,19 @@
 #ifndef _ASM_PDA_H
 #define _ASM_PDA_H
 
-#include <linux/compiler.h>
-
-struct task_struct;
-
 #define PDA_OFF_PERCPU		0
 #define PDA_OFF_CPU		8
 #define PDA_OFF_PREEMPT		12
 #define PDA_OFF_CURRENT		16
 #define PDA_OFF_SELF		24
 #define PDA_OFF_NEED_RESCHED	32
+#define PDA_SIZE		64	/* sizeof(struct cpu_pda): head.S indexes cpu_pdas */
+#define PDA_MAX_CPUS		64	/* NR_CPUS, for head.S (checked in percpu.c) */
+
+#ifndef __ASSEMBLY__
+#include <linux/compiler.h>
+
+struct task_struct;
 
 static __always_inline unsigned long arch_this_cpu_offset(void)
 {
@@ -73,5 +76,21 @@ static __always_inline bool arch_need_resched_and_preemptible(void)
 	count = arch_preempt_count();
 	return count == 0;
 }
+
+static __always_inline bool arch_need_resched(void)
+{
+	int v;
+
+	__asm__ __volatile__("movl %%gs:%c1, %0" : "=r"(v) : "i"(PDA_OFF_NEED_RESCHED));
+	return v != 0;
+}
+
+static __always_inline void arch_set_need_resched(int v)
+{
+	__asm__ __volatile__("movl %0, %%gs:%c1"
+			     : : "ri"(v), "i"(PDA_OFF_NEED_RESCHED) : "memory");
+}
+
+#endif /* !__ASSEMBLY__ */
 
 #endif

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The tick, from each CPU's local APIC timer. TSC-deadline mode when the
+ * CPU has it (no calibration: the TSC rate is known); otherwise periodic
+ * mode, its count per tick calibrated against the TSC. With no known TSC
+ * rate at all, KVM's APIC bus (1 GHz) calibrates the TSC instead.
+ */
+#include <linux/kernel.h>
+#include <linux/init.h>
+#include <linux/jiffies.h>
+#include <linux/percpu.h>
+#include <linux/tick.h>
+#include <asm/apic.h>
+#include <asm/irq.h>
+#include <asm/msr.h>
+#include <asm/processor.h>
+#include <asm/tsc.h>
+
+#define APIC_TIMER_DIVISOR	16
+#define KVM_APIC_BUS_HZ		1000000000ULL	/* KVM: APIC_BUS_CYCLE_NS = 1 */
+
+static bool use_tsc_deadline;
+static bool tsc_deadline_disabled;
+static u64 tsc_per_tick;
+static u32 apic_count_per_tick;
+static DEFINE_PER_CPU(u64, next_deadline);
+
+static int __init_notscdeadline(char *val)
+{
+	tsc_deadline_disabled = true;
+	return 0;
+}
+__setup("notscdeadline", __init_notscdeadline);
+
+const char *apic_timer_mode(void)
+{
+	return use_tsc_deadline ? "tsc-deadline" : "periodic";
+}
+
+static void program_deadline(u64 deadline)
+{
+	__this_cpu_write(next_deadline, deadline);
+	wrmsr(MSR_IA32_TSC_DEADLINE, deadline);
+}
+
+static void apic_timer_interrupt(struct pt_regs *regs)
+{
+	if (use_tsc_deadline) {
+		u64 next = __this_cpu_read(next_deadline) + tsc_per_tick;
+		u64 now = rdtsc();
+
+		/* Stay on the grid, unless we fell behind by a whole tick. */
+		if ((s64)(next - now) <= 0)
+			next = now + tsc_per_tick;
+		program_deadline(next);
+	}
+	tick_handle_periodic();
+}
+
+/* APIC timer counts (at APIC_TIMER_DIVISOR) elapsed over tsc_cycles. */
+static u32 apic_counts_over(u64 tsc_cycles)
+{
+	u64 start;
+	u32 left;
+
+	apic_write(APIC_TDCR, APIC_TDR_DIV_16);
+	apic_write(APIC_LVTT, APIC_LVT_MASKED | APIC_LVT_TIMER_ONESHOT |
+		   LOCAL_TIMER_VECTOR);
+	apic_write(APIC_TMICT, 0xffffffff);
+	start = rdtsc();
+	while (rdtsc() - start < tsc_cycles)
+		cpu_relax();
+	left = apic_read(APIC_TMCCT);
+	apic_write(APIC_TMICT, 0);
+	return 0xffffffff - left;
+}
+
+/* No TSC rate known: measure it against the APIC bus KVM emulates. */
+static void calibrate_tsc_from_apic(void)
+{
+	u64 start = rdtsc(), cycles;
+	u32 counts;
+
+	apic_write(APIC_TDCR, APIC_TDR_DIV_16);
+	apic_write(APIC_LVTT, APIC_LVT_MASKED | LOCAL_TIMER_VECTOR);
+	apic_write(APIC_TMICT, 0xffffffff);
+	while ((counts = 0xffffffff - apic_read(APIC_TMCCT)) <
+	       KVM_APIC_BUS_HZ / APIC_TIMER_DIVISOR / 100)	/* 10 ms */
+		cpu_relax();
+	cycles = rdtsc() - start;
+	apic_write(APIC_TMICT, 0);
+	tsc_khz = cycles * (KVM_APIC_BUS_HZ / APIC_TIMER_DIVISOR / 1000) / counts;
+	pr_warn("tsc: calibrated %u kHz against an assumed 1 GHz APIC bus\n",
+		tsc_khz);
+}
+
+void apic_timer_bsp_setup(void)
+{
+	struct cpuid_regs r = cpuid(1);
+
+	if (!tsc_khz)
+		calibrate_tsc_from_apic();
+	tsc_per_tick = (u64)tsc_khz * 1000 / HZ;
+	use_tsc_deadline = (r.ecx & X86_FEATURE_ECX_TSC_DEADLINE) &&
+			   !tsc_deadline_disabled;
+	if (!use_tsc_deadline)
+		apic_count_per_tick = apic_counts_over(tsc_per_tick);
+	set_irq_handler(LOCAL_TIMER_VECTOR, apic_timer_interrupt);
+	if (use_tsc_deadline)
+		pr_info("clockevent: lapic tsc-deadline, HZ=%d, %llu TSC cycles per tick\n",
+			HZ, (unsigned long long)tsc_per_tick);
+	else
+		pr_info("clockevent: lapic periodic, HZ=%d, %u APIC counts (div %d) per tick\n",
+			HZ, apic_count_per_tick, APIC_TIMER_DIVISOR);
+}
+
+void apic_timer_cpu_init(void)
+{
+	if (use_tsc_deadline) {
+		apic_write(APIC_LVTT, APIC_LVT_TIMER_TSCDEADLINE | LOCAL_TIMER_VECTOR);
+		/* SDM: the LVT write must land before the first deadline write. */
+		__asm__ __volatile__("mfence" : : : "memory");
+		program_deadline(rdtsc() + tsc_per_tick);
+		return;
+	}
+	apic_write(APIC_TDCR, APIC_TDR_DIV_16);
+	apic_write(APIC_LVTT, APIC_LVT_TIMER_PERIODIC | LOCAL_TIMER_VECTOR);
+	apic_write(APIC_TMICT, apic_count_per_tick);
+}

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef _KERNEL_KTEST_RUNNER_H
+#define _KERNEL_KTEST_RUNNER_H
+
+#include <linux/types.h>
+
+/* ktest= or ktest_list was given. */
+bool ktest_requested(void);
+/* Lists or runs the chosen cases; returns the exit status (0: all passed). */
+int ktest_main(void);
+
+#endif

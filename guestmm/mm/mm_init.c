@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mm_init(): from the VMM's e820 map to a running buddy allocator.
+ *
+ * memblock learns RAM from the e820 map and what must stay untouched (the
+ * kernel image, boot params, command line, the VMM's page tables and boot
+ * stacks); mem_map and any boot buffers are carved out of it; the zones get
+ * their spans, the struct pages their zone; then every page memblock did
+ * not keep goes to the buddy lists and the watermarks are set from what the
+ * zones manage. The same code runs in the hosted build on a synthesized
+ * e820 map over an mmap'ed arena.
+ */
+#include <linux/mm.h>
+#include <linux/memblock.h>
+#include <linux/bootmem.h>
+#include <linux/bootmem_selftest.h>
+#include <linux/highmem.h>
+#include <linux/string.h>
+#include <memvisor/bootparams.h>
+#include <memvisor/layout.h>
+#include <memvisor/mminfo.h>
+
+#include "internal.h"
+
+struct mv_mminfo mv_mminfo;
+struct mm_boot_info mm_boot_info;
+int min_free_kbytes;
+
+static const char *const zone_names[MAX_NR_ZONES] = { "DMA", "Normal", "HighMem" };
+/* lowmem_reserve[]: a zone keeps 1/ratio of the higher zones' pages back. */
+static const unsigned int lowmem_reserve_ratio[MAX_NR_ZONES] = { 256, 32, 0 };
+
+/* Where each zone ends (pfn), from the boot params. */
+static unsigned long zone_end[MAX_NR_ZONES];
+
+static void memblock_from_e820(const struct mv_boot_params *bp)
+{
+	u32 n = min_t(u32, bp->e820_entries, E820_MAX_ENTRIES);
+
+	for (u32 i = 0; i < n; i++)
+		if (bp->e820[i].type == E820_TYPE_RAM)
+			memblock_add(bp->e820[i].addr, bp->e820[i].size);
+	/* Reserved types inside RAM ranges, should a map overlap them. */
+	for (u32 i = 0; i < n; i++)
+		if (bp->e820[i].type != E820_TYPE_RAM)
+			memblock_remove(bp->e820[i].addr, bp->e820[i].size);
+}
+
+static void reserve_range(u64 start, u64 end)
+{
+	if (end > start)
+		memblock_reserve(ALIGN_DOWN(start, PAGE_SIZE),
+				 ALIGN(end, PAGE_SIZE) - ALIGN_DOWN(start, PAGE_SIZE));
+}
+
+/* What the VMM put in RAM before us: never handed out. */
+static void reserve_boot_ranges(const struct mv_boot_params *bp)
+{
+	struct mm_boot_info *bi = &mm_boot_info;
+
+	bi->kernel_start = bp->kernel_start;
+	bi->kernel_end = bp->kernel_end;
+	bi->boot_alloc_start = bp->boot_alloc_start;
+	bi->boot_alloc_end = bp->boot_alloc_end;
+	bi->boot_params = MV_BOOT_PARAMS_GPA;
+	bi->boot_params_end = MV_BOOT_PARAMS_GPA + sizeof(*bp);
+	bi->cmdline = bp->cmdline;
+	bi->cmdline_end = bp->cmdline ? bp->cmdline + MV_CMDLINE_MAX : 0;
+	bi->dma_limit = bp->dma_limit;
+	bi->lowmem_limit = bp->lowmem_limit;
+	bi->ram_end = bp->ram_end;
+
+	reserve_range(0, PAGE_SIZE);	/* a NULL pfn is never handed out */
+	reserve_range(bp->kernel_start, bp->kernel_end);
+	reserve_range(bp->boot_alloc_start, bp->boot_alloc_end);
+	reserve_range(MV_BOOT_PARAMS_GPA, MV_BOOT_PARAMS_GPA + sizeof(*bp));
+	if (bp->cmdline)
+		reserve_range(bp->cmdline, bp->cmdline + MV_CMDLINE_MAX);
+}
+
+static enum zone_type pfn_zone(unsigned long pfn)
+{
+	if (pfn < zone_end[ZONE_DMA])
+		return ZONE_DMA;
+	if (pfn < zone_end[ZONE_NORMAL])
+		return ZONE_NORMAL;
+	return ZONE_HIGHMEM;
+}
+
+static unsigned long present_pages_in(unsigned long spfn, unsigned long epfn)
+{
+	struct memblock_type *mem = &memblock.memory;
+	unsigned long n = 0;
+
+	for (unsigned long i = 0; i < mem->cnt; i++) {
+		unsigned long s = PFN_UP(mem->regions[i].base);
+		unsigned long e = PFN_DOWN(mem->regions[i].base + mem->regions[i].size);
+
+		s = max(s, spfn);
+		e = min(e, epfn);
+		if (s < e)
+			n += e - s;
+	}
+	return n;
+}
+
+static void zone_init(struct zone *zone, enum zone_type idx,
+		      unsigned long spfn, unsigned long epfn)
+{
+	memset(zone, 0, sizeof(*zone));
+	zone->idx = idx;
+	zone->name = zone_names[idx];
+	zone->zone_pgdat = &contig_page_data;
+	zone->zone_start_pfn = spfn;
+	zone->spanned_pages = epfn > spfn ? epfn - spfn : 0;
+	zone->present_pages = present_pages_in(spfn, epfn);
+	spin_lock_init(&zone->lock);
+	for (unsigned int o = 0; o < MAX_ORDER; o++)
+		INIT_LIST_HEAD(&zone->free_area[o].free_list);
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+		INIT_LIST_HEAD(&zone->pcp[cpu].list);
+}
+
+static void zones_init(const struct mv_boot_params *bp)
+{
+	pg_data_t *pgdat = &contig_page_data;
+	unsigned long start = 0;
+
+	zone_end[ZONE_DMA] = min(PFN_DOWN(bp->dma_limit), max_pfn);
+	zone_end[ZONE_NORMAL] = max(min(PFN_DOWN(bp->lowmem_limit), max_pfn),
+				    zone_end[ZONE_DMA]);
+	zone_end[ZONE_HIGHMEM] = max_pfn;
+
+	pgdat->nr_zones = 0;
+	pgdat->node_id = 0;
+	pgdat->node_start_pfn = 0;
+	pgdat->node_spanned_pages = max_pfn;
+	pgdat->node_present_pages = 0;
+	pgdat->node_mem_map = mem_map;
+	pgdat->nr_free_waiters = 0;
+	pgdat->free_seq = 0;
+	init_waitqueue_head(&pgdat->free_wait);
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &pgdat->node_zones[z];
+
+		zone_init(zone, z, start, zone_end[z]);
+		start = zone_end[z];
+		pgdat->node_present_pages += zone->present_pages;
+		if (populated_zone(zone))
+			pgdat->nr_zones++;
+	}
+}
+
+/* Every struct page starts reserved, in its zone; the handover frees. */
+static void memmap_init(void)
+{
+	for (unsigned long pfn = 0; pfn < max_pfn; pfn++) {
+		struct page *page = pfn_to_page(pfn);
+
+		memset(page, 0, sizeof(*page));
+		set_page_zone(page, pfn_zone(pfn));
+		__SetPageReserved(page);
+		set_page_count(page, 1);
+		INIT_LIST_HEAD(&page->lru);
+	}
+}
+
+#define clamp_val(v, lo, hi)	min(max((v), (lo)), (hi))
+
+static unsigned long int_sqrt(unsigned long x)
+{
+	unsigned long r = 0, bit = 1UL << (sizeof(long) * 8 - 2);
+
+	while (bit > x)
+		bit >>= 2;
+	while (bit) {
+		if (x >= r + bit) {
+			x -= r + bit;
+			r = (r >> 1) + bit;
+		} else {
+			r >>= 1;
+		}
+		bit >>= 2;
+	}
+	return r;
+}
+
+/*
+ * Linux 2.6's watermarks: min_free_kbytes = sqrt(16 * lowmem KiB), shared
+ * among the lowmem zones by size; highmem keeps a small fixed min. low is
+ * min + 1/4, high min + 1/2.
+ */
+void setup_per_zone_wmarks(void)
+{
+	unsigned long lowmem_pages = 0, pages_min;
+	struct zone *zone;
+
+	for_each_zone(zone)
+		if (!is_highmem(zone))
+			lowmem_pages += zone->managed_pages;
+	min_free_kbytes = clamp_val(int_sqrt(lowmem_pages * (PAGE_SIZE >> 10) * 16),
+				    128UL, 65536UL);
+	pages_min = (unsigned long)min_free_kbytes >> (PAGE_SHIFT - 10);
+
+	for_each_zone(zone) {
+		unsigned long min;
+
+		if (is_highmem(zone))
+			min = clamp_val(zone->managed_pages / 1024, 32UL, 128UL);
+		else
+			min = lowmem_pages ?
+			      pages_min * zone->managed_pages / lowmem_pages : 0;
+		if (!zone->managed_pages)
+			min = 0;
+		zone->_watermark[WMARK_MIN] = min;
+		zone->_watermark[WMARK_LOW] = min + min / 4;
+		zone->_watermark[WMARK_HIGH] = min + min / 2;
+	}
+}
+
+/* Keeps lower zones from being eaten by allocations that could go higher. */
+void setup_per_zone_lowmem_reserve(void)
+{
+	struct zone *zones = contig_page_data.node_zones;
+
+	for (int i = 0; i < MAX_NR_ZONES; i++) {
+		unsigned long above = 0;
+
+		zones[i].lowmem_reserve[i] = 0;
+		for (int j = i + 1; j < MAX_NR_ZONES; j++) {
+			above += zones[j].managed_pages;
+			zones[i].lowmem_reserve[j] = lowmem_reserve_ratio[i] ?
+				above / lowmem_reserve_ratio[i] : 0;
+		}
+		for (int j = 0; j < i; j++)
+			zones[i].lowmem_reserve[j] = 0;
+	}
+}
+
+static void mminfo_init(void)
+{
+	struct mv_mminfo *mi = &mv_mminfo;
+
+	mi->magic = MV_MMINFO_MAGIC;
+	mi->version = MV_MMINFO_VERSION;
+	mi->size = sizeof(*mi);
+	mi->zones = (u64)(unsigned long)contig_page_data.node_zones;
+	mi->nr_zones = MAX_NR_ZONES;
+	mi->sizeof_zone = sizeof(struct zone);
+	mi->memblock = (u64)(unsigned long)&memblock;
+	mi->mem_map = (u64)(unsigned long)mem_map;
+	mi->max_pfn = max_pfn;
+	mi->sizeof_page = sizeof(struct page);
+}
+
+static void print_summary(const struct mv_boot_params *bp)
+{
+	unsigned long reserved_kb, image_kb;
+	struct memblock_type *mem = &memblock.memory;
+	struct zone *zone;
+
+	pr_info("Early memory node ranges\n");
+	for (unsigned long r = 0; r < mem->cnt; r++)
+		pr_info("  node   0: [mem 0x%016llx-0x%016llx]\n",
+			(unsigned long long)mem->regions[r].base,
+			(unsigned long long)(mem->regions[r].base +
+					     mem->regions[r].size - 1));
+	pr_info("mem_map: %lu struct pages (%lu KiB) at [mem 0x%016llx-0x%016llx]\n",
+		max_pfn, (max_pfn * sizeof(struct page)) >> 10,
+		(unsigned long long)__pa(mem_map),
+		(unsigned long long)(__pa(mem_map) + max_pfn * sizeof(struct page) - 1));
+	pr_info("Zone       start pfn  spanned  present  managed reserved    min    low   high  batch\n");
+	for_each_zone(zone)
+		pr_info("  %-8s %#10lx %8lu %8lu %8lu %8lu %6lu %6lu %6lu %6d\n",
+			zone->name, zone->zone_start_pfn, zone->spanned_pages,
+			zone->present_pages, zone->managed_pages,
+			zone->present_pages - zone->managed_pages,
+			min_wmark_pages(zone), low_wmark_pages(zone),
+			high_wmark_pages(zone), zone->pcp[0].batch);
+	pr_info("Built 1 zonelists, mobility grouping off. Total pages: %lu\n",
+		totalram_pages);
+	image_kb = (unsigned long)(bp->kernel_end - bp->kernel_start) >> 10;
+	reserved_kb = (unsigned long)((memblock_phys_mem_size() >> PAGE_SHIFT) -
+				      totalram_pages) << (PAGE_SHIFT - 10);
+	pr_info("Memory: %luK/%luK available (%luK kernel code+data, %luK reserved, %luK highmem), min_free_kbytes %d\n",
+		totalram_pages << (PAGE_SHIFT - 10),
+		(unsigned long)(memblock_phys_mem_size() >> 10), image_kb,
+		reserved_kb, totalhigh_pages << (PAGE_SHIFT - 10),
+		min_free_kbytes);
+}
+
+void mm_init(const struct mv_boot_params *bp)
+{
+	phys_addr_t direct_end = min(bp->lowmem_limit, bp->direct_map_end_phys);
+	size_t map_size;
+	struct zone *zone;
+
+	page_alloc_ready = false;
+	totalram_pages = 0;
+	totalhigh_pages = 0;
+	memblock_reset();
+	memblock_from_e820(bp);
+	reserve_boot_ranges(bp);
+	bootmem_low_limit = bp->dma_limit;
+	memblock_set_current_limit(direct_end);
+
+	max_pfn = PFN_DOWN(memblock_end_of_DRAM());
+	max_low_pfn = min(PFN_DOWN(direct_end), max_pfn);
+	if (!max_pfn)
+		panic("mm_init: the e820 map has no usable RAM");
+
+	if (bootmem_selftest.size)
+		bootmem_selftest_boot();
+
+	map_size = max_pfn * sizeof(struct page);
+	mem_map = memblock_alloc(map_size, PAGE_SIZE);
+	if (!mem_map)
+		panic("mm_init: no room for mem_map (%zu KiB) below %#llx",
+		      map_size >> 10, (unsigned long long)direct_end);
+
+	zones_init(bp);
+	memmap_init();
+	memblock_free_all();
+
+	for_each_zone(zone)
+		zone_pcp_init(zone);
+	setup_per_zone_wmarks();
+	setup_per_zone_lowmem_reserve();
+	mminfo_init();
+	kmap_init();
+	page_alloc_ready = true;
+	print_summary(bp);
+}

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The page allocator's invariant checker, for tests in both builds: it
+ * re-derives every count from the lists and from a walk of mem_map and
+ * compares. See linux/mmdebug.h for what it checks.
+ */
+#include <linux/mm.h>
+#include <linux/mmdebug.h>
+#include <linux/memblock.h>
+#include <linux/string.h>
+#include <linux/irqflags.h>
+
+#include "internal.h"
+
+#define CHECK_REPORT_MAX	5
+
+struct checker {
+	struct page_alloc_check *r;
+};
+
+static __printf(2, 3) void check_fail(struct checker *c, const char *fmt, ...)
+{
+	struct page_alloc_check *r = c->r;
+	char msg[sizeof(r->first_error)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!r->errors)
+		strscpy_len(r->first_error, msg, sizeof(r->first_error));
+	if (r->errors < CHECK_REPORT_MAX)
+		pr_err("page_alloc_check: %s\n", msg);
+	r->errors++;
+}
+
+/* Every block on free_area[o] is a well-formed free block of this zone. */
+static unsigned long check_free_lists(struct checker *c, struct zone *zone)
+{
+	unsigned long pages = 0;
+
+	for (unsigned int o = 0; o < MAX_ORDER; o++) {
+		struct free_area *area = &zone->free_area[o];
+		unsigned long n = 0;
+		struct page *page;
+
+		list_for_each_entry(page, &area->free_list, lru) {
+			unsigned long pfn = page_to_pfn(page);
+
+			if (++n > zone->spanned_pages) {
+				check_fail(c, "%s order %u: free list loops", zone->name, o);
+				break;
+			}
+			if (!pfn_valid(pfn) || !zone_spans_pfn(zone, pfn) ||
+			    pfn + (1UL << o) > zone_end_pfn(zone))
+				check_fail(c, "%s order %u: block at pfn %#lx outside the zone",
+					   zone->name, o, pfn);
+			else if (!PageBuddy(page) || page->private != o)
+				check_fail(c, "%s order %u: pfn %#lx not marked free of this order (flags %#lx, order %lu)",
+					   zone->name, o, pfn, page->flags, page->private);
+			else if (pfn & ((1UL << o) - 1))
+				check_fail(c, "%s order %u: pfn %#lx misaligned", zone->name, o, pfn);
+			else if (page_zone(page) != zone)
+				check_fail(c, "%s order %u: pfn %#lx belongs to zone %s",
+					   zone->name, o, pfn, page_zone(page)->name);
+			else if (page->flags & ((1UL << PG_reserved) | (1UL << PG_pcp) |
+						(1UL << PG_slab)))
+				check_fail(c, "%s order %u: free pfn %#lx has flags %#lx",
+					   zone->name, o, pfn, page->flags);
+			else if (page_count(page))
+				check_fail(c, "%s order %u: free pfn %#lx has refcount %d",
+					   zone->name, o, pfn, page_count(page));
+		}
+		if (n != area->nr_free)
+			check_fail(c, "%s order %u: nr_free %lu but %lu blocks listed",
+				   zone->name, o, area->nr_free, n);
+		pages += n << o;
+	}
+	if (pages != zone->free_pages)
+		check_fail(c, "%s: free_pages %lu but free lists hold %lu",
+			   zone->name, zone->free_pages, pages);
+	return pages;
+}
+
+static unsigned long check_pcp_lists(struct checker *c, struct zone *zone)
+{
+	unsigned long total = 0;
+
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
+		struct per_cpu_pages *pcp = &zone->pcp[cpu];
+		struct page *page;
+		long n = 0;
+
+		list_for_each_entry(page, &pcp->list, lru) {
+			if (++n > (long)zone->spanned_pages) {
+				check_fail(c, "%s cpu %u: per-CPU list loops", zone->name, cpu);
+				break;
+			}
+			if (!PagePcp(page) || PageBuddy(page) || page_zone(page) != zone)
+				check_fail(c, "%s cpu %u: pfn %#lx on the per-CPU list has flags %#lx",
+					   zone->name, cpu, page_to_pfn(page), page->flags);
+		}
+		if (n != pcp->count)
+			check_fail(c, "%s cpu %u: count %d but %ld pages listed",
+				   zone->name, cpu, pcp->count, n);
+		if (pcp->count > pcp->high)
+			check_fail(c, "%s cpu %u: count %d above high %d",
+				   zone->name, cpu, pcp->count, pcp->high);
+		total += n;
+	}
+	return total;
+}
+
+/*
+ * Walks the zone's pages once: every present page is exactly one of free
+ * (in a buddy block or on a per-CPU list), reserved, or allocated.
+ */
+static void check_memmap(struct checker *c, struct zone *zone,
+			 unsigned long listed_buddy)
+{
+	int z = zone->idx;
+	struct page_alloc_check *r = c->r;
+	unsigned long present = 0, pfn = zone->zone_start_pfn;
+
+	while (pfn < zone_end_pfn(zone)) {
+		struct page *page = pfn_to_page(pfn);
+		bool is_ram = memblock_is_memory(PFN_PHYS(pfn));
+
+		if (page_zone(page) != zone)
+			check_fail(c, "pfn %#lx in %s's span says zone %s",
+				   pfn, zone->name, page_zone(page)->name);
+		if (PageBuddy(page)) {
+			unsigned long o = page->private, buddy;
+
+			if (o >= MAX_ORDER || !is_ram) {
+				check_fail(c, "pfn %#lx: bad free block (order %lu, RAM %d)",
+					   pfn, o, is_ram);
+				o = 0;
+			}
+			for (unsigned long i = 1; i < (1UL << o); i++)
+				if (page[i].flags & ((1UL << PG_buddy) | (1UL << PG_pcp) |
+						     (1UL << PG_reserved)))
+					check_fail(c, "pfn %#lx inside free block %#lx/%lu has flags %#lx",
+						   pfn + i, pfn, o, page[i].flags);
+			/* Two free buddies of one order should have merged. */
+			buddy = pfn ^ (1UL << o);
+			if (o < MAX_ORDER - 1 && zone_spans_pfn(zone, buddy) &&
+			    PageBuddy(pfn_to_page(buddy)) &&
+			    pfn_to_page(buddy)->private == o)
+				check_fail(c, "%s: free buddies %#lx and %#lx of order %lu not merged",
+					   zone->name, pfn, buddy, o);
+			r->buddy[z] += 1UL << o;
+			present += 1UL << o;
+			pfn += 1UL << o;
+			continue;
+		}
+		if (is_ram) {
+			present++;
+			if (PagePcp(page))
+				r->pcp[z]++;
+			else if (PageReserved(page))
+				r->reserved[z]++;
+			else
+				r->allocated[z]++;
+		} else if (!PageReserved(page) || PagePcp(page)) {
+			check_fail(c, "pfn %#lx: a hole that is not reserved (flags %#lx)",
+				   pfn, page->flags);
+		}
+		pfn++;
+	}
+	if (r->buddy[z] != listed_buddy)
+		check_fail(c, "%s: mem_map has %lu pages in free blocks, the lists %lu",
+			   zone->name, r->buddy[z], listed_buddy);
+	if (present != zone->present_pages)
+		check_fail(c, "%s: %lu RAM pages in the span, present_pages %lu",
+			   zone->name, present, zone->present_pages);
+	if (r->buddy[z] + r->pcp[z] + r->allocated[z] != zone->managed_pages)
+		check_fail(c, "%s: free %lu + per-CPU %lu + allocated %lu != managed %lu",
+			   zone->name, r->buddy[z], r->pcp[z], r->allocated[z],
+			   zone->managed_pages);
+	if (zone->managed_pages + r->reserved[z] != zone->present_pages)
+		check_fail(c, "%s: managed %lu + reserved %lu != present %lu",
+			   zone->name, zone->managed_pages, r->reserved[z],
+			   zone->present_pages);
+}
+
+unsigned int page_alloc_check(struct page_alloc_check *out)
+{
+	struct page_alloc_check local;
+	struct checker c = { .r = out ? out : &local };
+	unsigned long managed = 0;
+	struct zone *zone;
+
+	memset(c.r, 0, sizeof(*c.r));
+	for_each_zone(zone) {
+		unsigned long flags, listed, pcp;
+
+		spin_lock_irqsave(&zone->lock, flags);
+		listed = check_free_lists(&c, zone);
+		pcp = check_pcp_lists(&c, zone);
+		check_memmap(&c, zone, listed);
+		if (pcp != c.r->pcp[zone->idx])
+			check_fail(&c, "%s: per-CPU lists hold %lu, mem_map marks %lu",
+				   zone->name, pcp, c.r->pcp[zone->idx]);
+		spin_unlock_irqrestore(&zone->lock, flags);
+		managed += zone->managed_pages;
+	}
+	if (managed != totalram_pages)
+		check_fail(&c, "zones manage %lu pages, totalram_pages %lu",
+			   managed, totalram_pages);
+	return c.r->errors;
+}
+
+bool page_is_free(struct page *page)
+{
+	unsigned long pfn = page_to_pfn(page);
+
+	if (PagePcp(page))
+		return true;
+	for (unsigned int o = 0; o < MAX_ORDER; o++) {
+		unsigned long head = pfn & ~((1UL << o) - 1);
+		struct page *h = pfn_to_page(head);
+
+		if (PageBuddy(h) && h->private >= o)
+			return true;
+	}
+	return false;
+}

@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Slab internals shared by slab.c (the allocator), slab_common.c (cache
+ * lifetime), kmalloc.c, slab_debug.c and slabinfo.c. Not for other users.
+ *
+ * A slab is 2^order pages from the page allocator. Its head page's struct
+ * page is the slab descriptor (slab_list, slab_cache, freelist, inuse,
+ * objects); every page of it is PG_slab with slab_cache set, so any object
+ * address leads to its cache. Buddy blocks are naturally aligned, so the head
+ * is the page at the block's aligned pfn.
+ *
+ * An object slot, s->size bytes:
+ *
+ *	[red_left_pad][object_size][right red zone][free ptr][tracks][pad]
+ *	 SLAB_RED_ZONE              SLAB_RED_ZONE   outside   SLAB_STORE_USER
+ *
+ * Without debugging or a ctor the slot is just the object and the free
+ * pointer lives inside it (offset 0).
+ */
+#ifndef _MM_SLAB_H
+#define _MM_SLAB_H
+
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/spinlock.h>
+#include <linux/irqflags.h>
+#include <linux/smp.h>
+
+#define _RET_IP_	((unsigned long)__builtin_return_address(0))
+
+/* Internal cache flags (above Linux's). */
+#define SLAB_NO_CPU_CACHE	0x10000000UL	/* no magazines: bootstrap caches */
+#define SLAB_KMALLOC		0x20000000UL	/* a kmalloc cache */
+
+#define SLAB_MAX_ORDER		3		/* above this, one object per slab */
+#define SLAB_MIN_OBJECTS	8
+#define SLAB_ALL_PAGES		(~0UL)	/* slab_release_free(): no page limit */
+
+/*
+ * Magazines and depots, from the array_cache cache: a line short of a page,
+ * so that they do not all start page-aligned, where every magazine's avail
+ * would 4K-alias the cache pointers loaded just before it.
+ */
+#define AC_BYTES		(4096 - L1_CACHE_BYTES)
+#define AC_MAX_LIMIT		((AC_BYTES - sizeof(struct array_cache)) / sizeof(void *))
+/* A magazine holds about this many bytes of objects (and 4..AC_MAX_LIMIT). */
+#define AC_TARGET_BYTES		(32 * 1024)
+
+struct slab_track {
+	unsigned long addr;	/* the caller of kmem_cache_alloc/free or kmalloc/kfree */
+	int cpu;
+	int pid;
+};
+
+enum track_item { TRACK_ALLOC, TRACK_FREE };
+
+extern struct kmem_cache *kmem_cache_cache;	/* struct kmem_cache objects */
+extern struct kmem_cache *array_cache_cache;	/* struct array_cache objects */
+extern bool slab_is_up;
+
+static inline bool slab_debug(const struct kmem_cache *s)
+{
+	return s->flags & SLAB_DEBUG_FLAGS;
+}
+
+static inline void *slab_address(const struct page *slab)
+{
+	return lowmem_page_address(slab);
+}
+
+/* The head page of the slab holding x (any address in it). */
+static inline struct page *virt_to_slab(const struct kmem_cache *s, const void *x)
+{
+	struct page *page = virt_to_page(x);
+
+	return page - (page_to_pfn(page) & ((1UL << s->order) - 1));
+}
+
+/* Slot start <-> object pointer */
+static inline void *slot_to_obj(const struct kmem_cache *s, void *slot)
+{
+	return (char *)slot + s->red_left_pad;
+}
+
+static inline void *obj_to_slot(const struct kmem_cache *s, const void *obj)
+{
+	return (char *)obj - s->red_left_pad;
+}
+
+static inline void *get_freepointer(const struct kmem_cache *s, void *obj)
+{
+	return *(void **)((char *)obj_to_slot(s, obj) + s->offset);
+}
+
+static inline void set_freepointer(const struct kmem_cache *s, void *obj, void *fp)
+{
+	*(void **)((char *)obj_to_slot(s, obj) + s->offset) = fp;
+}
+
+static inline unsigned int obj_to_index(const struct kmem_cache *s,
+					const struct page *slab, const void *obj)
+{
+	return ((const char *)obj - (const char *)slab_address(slab) -
+		s->red_left_pad) / s->size;
+}
+
+static inline void *index_to_obj(const struct kmem_cache *s,
+				 const struct page *slab, unsigned int i)
+{
+	return (char *)slab_address(slab) + (size_t)i * s->size + s->red_left_pad;
+}
+
+/* slab.c */
+int slab_cache_setup(struct kmem_cache *s, const char *name, size_t size,
+		     size_t align, unsigned long flags, void (*ctor)(void *));
+void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long caller);
+void slab_free_slow(struct kmem_cache *s, const void *obj, unsigned long caller);
+void slab_drain_cpu(struct kmem_cache *s, unsigned int cpu);
+void slab_drain_shared(struct kmem_cache *s);
+int slab_alloc_shared(struct kmem_cache *s, gfp_t gfp);
+unsigned long slab_shared_cached(struct kmem_cache *s);
+void slab_drain_all_cpus(struct kmem_cache *s);
+/* Frees empty slabs beyond keep_objects free objects; returns pages freed. */
+unsigned long slab_release_free(struct kmem_cache *s, unsigned long keep_objects,
+				unsigned long max_pages);
+unsigned long slab_count_free_pages(struct kmem_cache *s);
+unsigned long slab_cpu_cached(struct kmem_cache *s);
+/* Objects still allocated (after magazines were drained). */
+unsigned long slab_objects_in_use(struct kmem_cache *s);
+
+/*
+ * The fast paths, inlined into kmem_cache_alloc/free and kmalloc/kfree: this
+ * CPU's magazine with interrupts off (one instruction each way in the guest,
+ * a thread-local flag in the hosted build). Interrupts off also pins the
+ * task to this CPU, so no preempt_count traffic is needed either.
+ */
+static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp,
+					unsigned long caller)
+{
+	struct array_cache *ac;
+	unsigned long flags;
+	void *obj;
+
+	local_irq_save(flags);
+	ac = s->cpu_cache[smp_processor_id()];
+	if (likely(ac && ac->avail)) {
+		obj = ac->entry[--ac->avail];
+		local_irq_restore(flags);
+		return obj;
+	}
+	local_irq_restore(flags);
+	return slab_alloc_slow(s, gfp, caller);
+}
+
+/*
+ * The one check on the fast path: freeing the object that was freed last
+ * (the commonest double free) costs a compare to catch.
+ */
+static __always_inline void slab_free(struct kmem_cache *s, const void *obj,
+				      unsigned long caller)
+{
+	struct array_cache *ac;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	ac = s->cpu_cache[smp_processor_id()];
+	if (likely(ac && ac->avail < ac->limit &&
+		   (!ac->avail || ac->entry[ac->avail - 1] != obj))) {
+		ac->entry[ac->avail++] = (void *)obj;
+		local_irq_restore(flags);
+		return;
+	}
+	local_irq_restore(flags);
+	slab_free_slow(s, obj, caller);
+}
+
+/* slab_common.c */
+struct kmem_cache *__kmem_cache_create(const char *name, size_t size,
+				       size_t align, unsigned long flags,
+				       void (*ctor)(void *), unsigned long caller);
+void slab_register_shrinker(void);
+
+/* kmalloc.c */
+extern struct kmem_cache *kmalloc_caches[2][KMALLOC_SHIFT_HIGH + 1];
+void kmalloc_caches_init(void);
+
+/* slab_debug.c */
+#define SLUB_DEBUG_STR_LEN	256
+extern char slub_debug_str[SLUB_DEBUG_STR_LEN];	/* slub_debug=, as given */
+extern bool slub_debug_given;
+unsigned long slab_debug_flags_for(const char *name);
+void slab_debug_init_object(struct kmem_cache *s, void *obj);
+/* Checks before an object leaves a slab / as it goes back; false: drop it. */
+bool slab_debug_alloc(struct kmem_cache *s, struct page *slab, void *obj,
+		      unsigned long caller);
+bool slab_debug_free(struct kmem_cache *s, struct page *slab, const void *obj,
+		     unsigned long caller);
+/* A pointer that is no object of s (and of no slab at all if s is NULL). */
+void slab_report_invalid_free(struct kmem_cache *s, const void *obj,
+			      unsigned long caller, const char *why);
+void slab_report_double_free(struct kmem_cache *s, const void *obj,
+			     unsigned long caller);
+/* Checks every free object of a slab (poison, red zones); returns errors. */
+int slab_debug_check_slab(struct kmem_cache *s, struct page *slab);
+void slab_report_leaks(struct kmem_cache *s);
+void slab_count_error(struct kmem_cache *s, enum slab_error e);
+
+#endif

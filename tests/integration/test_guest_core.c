@@ -1,0 +1,502 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The guest kernel core, booted for real: vmm runs as a child process (the
+ * binary from $MEMVISOR_VMM, else vmm/vmm below the current directory) and
+ * each test checks its exit status and output.
+ *
+ *   boot     the e820 map and the zone ranges are printed; exit 0, 1-4 CPUs
+ *   exit     exit=N ends the run with status N
+ *   crash    crash=KIND ends it with status 3 and a register dump (pf: the
+ *            RIP and CR2 the guest announced); crash=warn reports and goes on
+ *   guest    every in-guest ktest case (from `ktest=list`), alone, on 1, 2
+ *            and 4 vCPUs: one Criterion test each, failing with the case's
+ *            name and its assertions' file:line
+ *
+ * Needs /dev/kvm (run it under tools/nested/nested-run without one); the
+ * tests skip when it is missing. Links against Criterion only.
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <regex.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define VMM_DEFAULT		"vmm/vmm"
+#define GUEST_MEM		"256M"
+#define BOOT_TIMEOUT_S		120	/* a plain boot, nested under TCG */
+#define CASE_TIMEOUT_S		900	/* the longest in-guest case (10^5 wake-ups) */
+#define EXIT_CRASH		3
+#define MAX_ARGS		16
+#define CASE_NAME_MAX		96
+
+struct vmm_run {
+	int status;		/* exit status, or -1: killed by a signal / timeout */
+	char *out;		/* stdout: the guest console and TAP */
+	char *err;		/* stderr: vmm's messages and register dumps */
+};
+
+static const char *vmm_path(void)
+{
+	const char *p = getenv("MEMVISOR_VMM");
+
+	return p && *p ? p : VMM_DEFAULT;
+}
+
+static void skip_without_kvm(void)
+{
+	if (access("/dev/kvm", R_OK | W_OK))
+		cr_skip_test("no usable /dev/kvm (run under tools/nested/nested-run)");
+}
+
+struct buf {
+	char *data;
+	size_t len, cap;
+};
+
+static void buf_append(struct buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
+		b->data = realloc(b->data, b->cap);
+		cr_assert_not_null(b->data, "out of memory");
+	}
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+/* Reads both pipes until both close or the deadline passes. */
+static bool drain(int out_fd, int err_fd, struct buf *out, struct buf *err,
+		  time_t deadline)
+{
+	struct pollfd p[2] = { { out_fd, POLLIN, 0 }, { err_fd, POLLIN, 0 } };
+	struct buf *dst[2] = { out, err };
+	char chunk[4096];
+	int open_fds = 2;
+
+	while (open_fds) {
+		int left = (int)(deadline - time(NULL));
+
+		if (left <= 0 || poll(p, 2, left * 1000) <= 0) {
+			if (errno == EINTR)
+				continue;
+			return false;
+		}
+		for (int i = 0; i < 2; i++) {
+			ssize_t n;
+
+			if (p[i].fd < 0 || !p[i].revents)
+				continue;
+			n = read(p[i].fd, chunk, sizeof(chunk));
+			if (n > 0) {
+				buf_append(dst[i], chunk, n);
+				continue;
+			}
+			if (n < 0 && errno == EINTR)
+				continue;
+			p[i].fd = -1;
+			open_fds--;
+		}
+	}
+	return true;
+}
+
+/* Runs vmm with argv (NULL-terminated) and collects everything. */
+static struct vmm_run run_vmm(const char *const *args, unsigned int timeout_s)
+{
+	struct buf out = { 0 }, err = { 0 };
+	struct vmm_run r = { .status = -1 };
+	const char *argv[MAX_ARGS + 2] = { vmm_path() };
+	int op[2], ep[2], wstatus;
+	pid_t pid;
+	size_t n;
+
+	for (n = 0; args[n]; n++) {
+		cr_assert_lt(n, MAX_ARGS, "too many vmm arguments");
+		argv[n + 1] = args[n];
+	}
+	buf_append(&out, "", 0);
+	buf_append(&err, "", 0);
+	cr_assert_eq(pipe(op), 0, "pipe: %s", strerror(errno));
+	cr_assert_eq(pipe(ep), 0, "pipe: %s", strerror(errno));
+	pid = fork();
+	cr_assert_neq(pid, -1, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		dup2(op[1], STDOUT_FILENO);
+		dup2(ep[1], STDERR_FILENO);
+		close(op[0]), close(op[1]), close(ep[0]), close(ep[1]);
+		execv(argv[0], (char *const *)argv);
+		fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(op[1]);
+	close(ep[1]);
+	if (!drain(op[0], ep[0], &out, &err, time(NULL) + timeout_s)) {
+		kill(pid, SIGKILL);
+		buf_append(&err, "\n[test: vmm killed after the timeout]\n", 38);
+	}
+	close(op[0]);
+	close(ep[0]);
+	while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(wstatus))
+		r.status = WEXITSTATUS(wstatus);
+	r.out = out.data;
+	r.err = err.data;
+	return r;
+}
+
+static void free_run(struct vmm_run *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+/* The last 1500 bytes of s: enough context for a failure message. */
+static const char *tail(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 1500 ? s + n - 1500 : s;
+}
+
+#define expect_contains(hay, needle, what)				\
+	cr_expect_not_null(strstr(hay, needle),				\
+			   "%s: no \"%s\" in its output:\n%s", what,	\
+			   needle, tail(hay))
+
+/* ---- boot ---------------------------------------------------------------- */
+
+static void check_boot(unsigned int cpus)
+{
+	char ncpus[8], line[64], what[32];
+	const char *args[] = { "--mem", GUEST_MEM, "--cpus", ncpus,
+			       "--timeout", "60", NULL };
+	struct vmm_run r;
+
+	skip_without_kvm();
+	snprintf(ncpus, sizeof(ncpus), "%u", cpus);
+	snprintf(what, sizeof(what), "boot on %u CPUs", cpus);
+	r = run_vmm(args, BOOT_TIMEOUT_S);
+	cr_expect_eq(r.status, 0, "%s: exit status %d, not 0; stderr:\n%s", what,
+		     r.status, tail(r.err));
+	expect_contains(r.out, "BIOS-provided physical RAM map:", what);
+	expect_contains(r.out, "BIOS-e820: [mem 0x0000000000100000-", what);
+	expect_contains(r.out, "] usable\n", what);
+	expect_contains(r.out, "] reserved\n", what);
+	expect_contains(r.out, "Zone ranges:\n", what);
+	expect_contains(r.out, "  DMA      [mem 0x0000000000001000-0x0000000000ffffff]\n", what);
+	expect_contains(r.out, "  Normal   [mem 0x0000000001000000-", what);
+	expect_contains(r.out, "  HighMem  [mem ", what);
+	snprintf(line, sizeof(line), "smp: Brought up 1 node, %u CPU", cpus);
+	expect_contains(r.out, line, what);
+	free_run(&r);
+}
+
+Test(boot, one_cpu, .timeout = BOOT_TIMEOUT_S + 10) { check_boot(1); }
+Test(boot, two_cpus, .timeout = BOOT_TIMEOUT_S + 10) { check_boot(2); }
+Test(boot, four_cpus, .timeout = BOOT_TIMEOUT_S + 10) { check_boot(4); }
+
+Test(boot, bad_cmdline_option_is_reported, .timeout = BOOT_TIMEOUT_S + 10)
+{
+	const char *args[] = { "--mem", GUEST_MEM, "--cmdline", "no_such_option=1",
+			       "--timeout", "60", NULL };
+	struct vmm_run r;
+
+	skip_without_kvm();
+	r = run_vmm(args, BOOT_TIMEOUT_S);
+	cr_expect_eq(r.status, 0, "exit status %d; stderr:\n%s", r.status, tail(r.err));
+	expect_contains(r.out, "Unknown kernel command line parameter \"no_such_option=1\"",
+			"unknown option");
+	free_run(&r);
+}
+
+/* ---- exit=N ----------------------------------------------------------------- */
+
+static void check_exit(int code)
+{
+	char opt[16];
+	const char *args[] = { "--mem", GUEST_MEM, "--cpus", "2", "--cmdline",
+			       opt, "--timeout", "60", NULL };
+	struct vmm_run r;
+
+	skip_without_kvm();
+	snprintf(opt, sizeof(opt), "exit=%d", code);
+	r = run_vmm(args, BOOT_TIMEOUT_S);
+	cr_expect_eq(r.status, code, "%s: exit status %d; stderr:\n%s", opt,
+		     r.status, tail(r.err));
+	free_run(&r);
+}
+
+ParameterizedTestParameters(exit, status_passes_through)
+{
+	static int codes[] = { 0, 1, 7, 42, 200, 255 };
+
+	return cr_make_param_array(int, codes, sizeof(codes) / sizeof(codes[0]));
+}
+
+ParameterizedTest(int *code, exit, status_passes_through,
+		  .timeout = BOOT_TIMEOUT_S + 10)
+{
+	check_exit(*code);
+}
+
+/* ---- crash=KIND -------------------------------------------------------------- */
+
+static struct vmm_run run_crash(const char *kind)
+{
+	char opt[32];
+	const char *args[] = { "--mem", GUEST_MEM, "--cpus", "2", "--cmdline",
+			       opt, "--timeout", "60", NULL };
+
+	skip_without_kvm();
+	snprintf(opt, sizeof(opt), "crash=%s", kind);
+	return run_vmm(args, BOOT_TIMEOUT_S);
+}
+
+/* Status 3, with the VMM's register dump and, for the guest's own reports, a call trace. */
+static void check_fatal_crash(const char *kind, const char *headline, bool trace)
+{
+	struct vmm_run r = run_crash(kind);
+	char what[32];
+
+	snprintf(what, sizeof(what), "crash=%s", kind);
+	cr_expect_eq(r.status, EXIT_CRASH, "%s: exit status %d, not %d; stderr:\n%s",
+		     what, r.status, EXIT_CRASH, tail(r.err));
+	expect_contains(r.err, headline, what);
+	expect_contains(r.err, "RIP: ", what);
+	expect_contains(r.err, "RSP: ", what);
+	expect_contains(r.err, "CR3: ", what);
+	if (trace)
+		expect_contains(r.err, "Call trace:\n  [<ffffffff8", what);
+	free_run(&r);
+}
+
+Test(crash, gp, .timeout = BOOT_TIMEOUT_S + 10)
+{
+	check_fatal_crash("gp", "exception 13 (#GP", true);
+}
+
+Test(crash, ud, .timeout = BOOT_TIMEOUT_S + 10)
+{
+	check_fatal_crash("ud", "exception 6 (#UD", true);
+}
+
+Test(crash, df, .timeout = BOOT_TIMEOUT_S + 10)
+{
+	check_fatal_crash("df", "exception 8 (#DF", true);
+}
+
+Test(crash, bug, .timeout = BOOT_TIMEOUT_S + 10)
+{
+	check_fatal_crash("bug", "kernel BUG: BUG() at ", true);
+}
+
+Test(crash, panic, .timeout = BOOT_TIMEOUT_S + 10)
+{
+	check_fatal_crash("panic", "crash=panic requested on the command line", true);
+}
+
+Test(crash, assert_outside_a_test, .timeout = BOOT_TIMEOUT_S + 10)
+{
+	check_fatal_crash("assert", "guest assertion failed at ", false);
+}
+
+Test(crash, unknown_port, .timeout = BOOT_TIMEOUT_S + 10)
+{
+	check_fatal_crash("port", "unknown I/O port", false);
+}
+
+/* The #PF report carries the RIP and CR2 the guest printed before faulting. */
+Test(crash, pf_reports_rip_and_cr2, .timeout = BOOT_TIMEOUT_S + 10)
+{
+	struct vmm_run r = run_crash("pf");
+	uint64_t g_rip = 0, g_cr2 = 0, v_rip = 0, v_cr2 = 0;
+	const char *p;
+
+	cr_expect_eq(r.status, EXIT_CRASH, "crash=pf: exit status %d; stderr:\n%s",
+		     r.status, tail(r.err));
+	p = strstr(r.out, "crash: faulting at rip=");
+	cr_assert_not_null(p, "the guest did not announce the fault:\n%s", tail(r.out));
+	cr_assert_eq(sscanf(p, "crash: faulting at rip=%" SCNx64 " cr2=%" SCNx64,
+			    &g_rip, &g_cr2), 2, "unparsable: %.80s", p);
+	p = strstr(r.err, "exception 14 (#PF");
+	cr_assert_not_null(p, "no #PF report:\n%s", tail(r.err));
+	p = strstr(p, "CR2 0x");
+	cr_assert_not_null(p, "no CR2 in the #PF report:\n%s", tail(r.err));
+	sscanf(p, "CR2 0x%" SCNx64, &v_cr2);
+	p = strstr(p, "RIP: ");
+	cr_assert_not_null(p, "no RIP in the register dump:\n%s", tail(r.err));
+	sscanf(p, "RIP: %" SCNx64, &v_rip);
+	cr_expect_eq(v_rip, g_rip, "RIP: the VMM reports %#" PRIx64 ", the guest faulted at %#" PRIx64,
+		     v_rip, g_rip);
+	cr_expect_eq(v_cr2, g_cr2, "CR2: the VMM reports %#" PRIx64 ", the guest touched %#" PRIx64,
+		     v_cr2, g_cr2);
+	free_run(&r);
+}
+
+/* WARN is reported with registers, and the guest goes on to a clean exit. */
+Test(crash, warn_is_reported_and_not_fatal, .timeout = BOOT_TIMEOUT_S + 10)
+{
+	struct vmm_run r = run_crash("warn");
+
+	cr_expect_eq(r.status, 0, "crash=warn: exit status %d; stderr:\n%s",
+		     r.status, tail(r.err));
+	expect_contains(r.err, "guest warning on CPU 0: warn_requested at ", "crash=warn");
+	expect_contains(r.err, "RIP: ", "crash=warn");
+	expect_contains(r.err, "the guest reported 1 warning", "crash=warn");
+	expect_contains(r.out, "boot complete", "crash=warn");
+	free_run(&r);
+}
+
+/* ---- the in-guest tests --------------------------------------------------------- */
+
+static const unsigned int guest_cpus[] = { 1, 2, 4 };
+
+struct guest_case {
+	char name[CASE_NAME_MAX];	/* "suite.case"; "" if the list failed */
+	unsigned int cpus;
+	char error[256];		/* why there is no list */
+};
+
+/* "suite.case" lines of `ktest=list`, and nothing else from the boot. */
+static unsigned int parse_case_list(const char *out, char (*names)[CASE_NAME_MAX],
+				    unsigned int max)
+{
+	regex_t re;
+	regmatch_t m;
+	unsigned int n = 0;
+	const char *p = out;
+
+	regcomp(&re, "^[A-Za-z0-9_]+\\.[A-Za-z0-9_]+$", REG_EXTENDED | REG_NEWLINE);
+	while (n < max && !regexec(&re, p, 1, &m, 0)) {
+		int len = (int)(m.rm_eo - m.rm_so);
+
+		snprintf(names[n++], CASE_NAME_MAX, "%.*s", len, p + m.rm_so);
+		p += m.rm_eo;
+	}
+	regfree(&re);
+	return n;
+}
+
+#define MAX_CASES	512
+
+static void free_cases(struct criterion_test_params *crp)
+{
+	cr_free(crp->params);
+}
+
+ParameterizedTestParameters(guest, ktest)
+{
+	static char names[MAX_CASES][CASE_NAME_MAX];
+	const char *args[] = { "--mem", GUEST_MEM, "--cmdline", "ktest=list",
+			       "--timeout", "60", NULL };
+	const size_t ncpus = sizeof(guest_cpus) / sizeof(guest_cpus[0]);
+	struct guest_case *cases;
+	struct vmm_run r;
+	unsigned int n;
+
+	if (access("/dev/kvm", R_OK | W_OK)) {
+		cases = cr_malloc(sizeof(*cases));
+		memset(cases, 0, sizeof(*cases));
+		snprintf(cases->error, sizeof(cases->error), "no usable /dev/kvm");
+		return cr_make_param_array(struct guest_case, cases, 1, free_cases);
+	}
+	r = run_vmm(args, BOOT_TIMEOUT_S);
+	n = r.status == 0 ? parse_case_list(r.out, names, MAX_CASES) : 0;
+	if (!n) {
+		cases = cr_malloc(sizeof(*cases));
+		memset(cases, 0, sizeof(*cases));
+		snprintf(cases->error, sizeof(cases->error),
+			 "`%s --cmdline ktest=list` gave status %d and no cases: %.150s",
+			 vmm_path(), r.status, tail(r.err));
+		free_run(&r);
+		return cr_make_param_array(struct guest_case, cases, 1, free_cases);
+	}
+	free_run(&r);
+	cases = cr_malloc(n * ncpus * sizeof(*cases));
+	for (size_t c = 0; c < ncpus; c++) {
+		for (unsigned int i = 0; i < n; i++) {
+			struct guest_case *g = &cases[c * n + i];
+
+			memset(g, 0, sizeof(*g));
+			memcpy(g->name, names[i], CASE_NAME_MAX);
+			g->cpus = guest_cpus[c];
+		}
+	}
+	return cr_make_param_array(struct guest_case, cases, n * ncpus, free_cases);
+}
+
+/* Each "# ASSERTION FAILED at file:line: msg" of the run, as a failure. */
+static unsigned int report_assertions(const struct guest_case *g, const char *out)
+{
+	static const char tag[] = "    # ASSERTION FAILED at ";
+	unsigned int n = 0;
+
+	for (const char *p = strstr(out, tag); p; p = strstr(p + 1, tag)) {
+		const char *eol = strchr(p, '\n');
+		int len = eol ? (int)(eol - p) : (int)strlen(p);
+
+		cr_expect_fail("%s on %u CPU%s: %.*s", g->name, g->cpus,
+			       g->cpus > 1 ? "s" : "", len - 6, p + 6);
+		n++;
+	}
+	return n;
+}
+
+/* Diagnostics ("# ..." lines: measurements) go to the log. */
+static void log_diagnostics(const struct guest_case *g, const char *out)
+{
+	for (const char *p = strstr(out, "\n# "); p; p = strstr(p + 1, "\n# ")) {
+		const char *eol = strchr(p + 1, '\n');
+		int len = eol ? (int)(eol - p - 1) : (int)strlen(p + 1);
+
+		cr_log_info("%s on %u CPUs: %.*s", g->name, g->cpus, len, p + 1);
+	}
+}
+
+ParameterizedTest(struct guest_case *g, guest, ktest, .timeout = CASE_TIMEOUT_S + 30)
+{
+	char ncpus[8], timeout[16], ok[CASE_NAME_MAX + 16], skip[CASE_NAME_MAX + 24];
+	const char *args[] = { "--mem", GUEST_MEM, "--cpus", ncpus, "--test",
+			       g->name, "--timeout", timeout, NULL };
+	struct vmm_run r;
+	unsigned int asserts;
+
+	if (!g->name[0]) {
+		if (!strcmp(g->error, "no usable /dev/kvm"))
+			cr_skip_test("%s", g->error);
+		cr_assert_fail("cannot list the in-guest tests: %s", g->error);
+	}
+	snprintf(ncpus, sizeof(ncpus), "%u", g->cpus);
+	snprintf(timeout, sizeof(timeout), "%u", CASE_TIMEOUT_S);
+	snprintf(ok, sizeof(ok), "\nok 1 - %s\n", g->name);
+	snprintf(skip, sizeof(skip), "\nok 1 - %s # SKIP", g->name);
+	r = run_vmm(args, CASE_TIMEOUT_S + 20);
+	log_diagnostics(g, r.out);
+	if (strstr(r.out, skip)) {
+		free_run(&r);
+		cr_skip_test("%s on %u CPUs: skipped by the guest", g->name, g->cpus);
+	}
+	asserts = report_assertions(g, r.out);
+	if (r.status == EXIT_CRASH)
+		cr_expect_fail("%s on %u CPUs: the guest crashed (status 3):\n%s",
+			       g->name, g->cpus, tail(r.err));
+	else if (r.status != 0 && !asserts)
+		cr_expect_fail("%s on %u CPUs: vmm exit status %d:\n%s", g->name,
+			       g->cpus, r.status, tail(r.err));
+	else if (!asserts)
+		cr_expect_not_null(strstr(r.out, ok), "%s on %u CPUs: no \"ok 1 - %s\":\n%s",
+				   g->name, g->cpus, g->name, tail(r.out));
+	free_run(&r);
+}
