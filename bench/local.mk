@@ -1,14 +1,12 @@
-# bench: build rules
+# bench: benchmarks (programs, not tests). Each runs the guest's allocator
+# hosted (guestmm/libmm_hosted.a) side by side with peers in the same run.
 
-# --- slab benchmark (owner: slab) ----------------------------------------------
-# bench/slab_bench: the hosted slab allocator against glibc, jemalloc and
-# mimalloc in one run; bench/slab-callgrind.sh: the same cases in
-# instructions per operation. bench/peer_alloc.[ch] loads the peers (shared).
-noinst_PROGRAMS += bench/slab_bench
-bench_slab_bench_SOURCES = bench/slab_bench.c bench/peer_alloc.c bench/peer_alloc.h
-bench_slab_bench_CPPFLAGS = $(HOSTED_CPPFLAGS)
-bench_slab_bench_CFLAGS = $(HOSTED_CFLAGS)
-bench_slab_bench_LDADD = guestmm/libmm_hosted.a -ldl
-bench_slab_bench_LDFLAGS = -pthread
-EXTRA_DIST += bench/slab-callgrind.sh
-# --- end of slab benchmark -------------------------------------------------------
+# page_bench: the page allocator vs glibc, jemalloc and mimalloc (dlopen'ed).
+noinst_PROGRAMS += bench/page_bench
+bench_page_bench_SOURCES = bench/page_bench.c
+bench_page_bench_CPPFLAGS = $(HOSTED_CPPFLAGS)
+bench_page_bench_CFLAGS = $(HOSTED_CFLAGS) -O2
+bench_page_bench_LDADD = guestmm/libmm_hosted.a -ldl
+bench_page_bench_LDFLAGS = -pthread
+# Instructions per operation under callgrind, for every case and allocator.
+EXTRA_DIST += bench/callgrind-report

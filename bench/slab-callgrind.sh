@@ -24,7 +24,9 @@ GLIBC_TUNABLES=glibc.rtld.optional_static_tls=16384 \
 	>"$out/stdout" 2>"$out/valgrind.log" ||
 	{ tail -n 20 "$out/valgrind.log" >&2; exit 1; }
 
-for f in $(ls "$out"/cg.* | sort -t. -k2 -n); do
+# Dumps are cg.1, cg.2, ...: in numeric order, the order slab_bench ran them.
+for f in $(cd "$out" && ls cg.* | sort -t. -k2 -n); do
+	f=$out/$f
 	desc=$(sed -n 's/^desc: Trigger: Client Request: //p' "$f")
 	ir=$(sed -n 's/^summary: *//p' "$f" | head -n 1)
 	[ -n "$desc" ] && [ -n "$ir" ] && printf '%s|%s\n' "$desc" "${ir%% *}"

@@ -134,12 +134,17 @@ tests_unit_test_slab_hosted_LDFLAGS = -pthread
 # --- vmm end-to-end tests (owner: vmm tests) ---------------------------------
 # test_vmm_cli runs the vmm binary on the host with bad input (no KVM needed);
 # test_vmm_boot boots the fixtures under KVM (tests/run-test sends it through
-# the nested runner). Both run vmm/vmm as a child through run_cmd.
-VMM_E2E_TESTS = tests/unit/test_vmm_cli tests/integration/test_vmm_boot
+# the nested runner). Both run vmm/vmm as a child through run_cmd, which
+# test_run_cmd checks on its own.
+VMM_E2E_TESTS = tests/unit/test_run_cmd tests/unit/test_vmm_cli \
+	tests/integration/test_vmm_boot
 check_PROGRAMS += $(VMM_E2E_TESTS)
 TESTS += $(VMM_E2E_TESTS)
 VMM_RUN_CMD = tests/integration/run_cmd.c tests/integration/run_cmd.h
 
+tests_unit_test_run_cmd_SOURCES = tests/unit/test_run_cmd.c $(VMM_RUN_CMD)
+tests_unit_test_run_cmd_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_run_cmd_LDADD = $(TEST_LIBS)
 tests_unit_test_vmm_cli_SOURCES = tests/unit/test_vmm_cli.c $(VMM_RUN_CMD)
 tests_unit_test_vmm_cli_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_vmm_cli_LDADD = $(TEST_LIBS)

@@ -202,7 +202,6 @@ static __always_inline struct page *rmqueue_pcplist(struct zone *zone,
 	pcp->stat.alloc[0]++;
 	pcp->stat.fallback[0] += fallback;
 	local_irq_restore(flags);
-	__ClearPagePcp(page);
 	return page;
 }
 
@@ -537,6 +536,7 @@ static noinline void prep_new_page_slow(struct page *page, unsigned int order,
 static __always_inline void prep_new_page(struct page *page,
 					  unsigned int order, gfp_t gfp)
 {
+	__ClearPagePcp(page);
 	set_page_count(page, 1);
 	page->order = order;
 	if (unlikely(gfp & (__GFP_ZERO | __GFP_COMP)))
@@ -550,20 +550,67 @@ static __always_inline void alloc_might_sleep(gfp_t gfp)
 		might_sleep();
 }
 
-static __always_inline struct page *__alloc_pages(gfp_t gfp,
-						  unsigned int order)
+/*
+ * The order-0 fast path: a page off this CPU's list of the first-choice
+ * zone while that zone is above its low watermark. NULL sends the caller
+ * down the general path (an empty list to refill, a zone to fall back
+ * from, a watermark to look at closely).
+ */
+static __always_inline struct page *alloc_page_fast(gfp_t gfp, int highest)
 {
-	int highest = gfp_zone(gfp);
+	struct zone *zone = &contig_page_data.node_zones[highest];
+	struct per_cpu_pages *pcp;
+	struct page *page;
+	unsigned long flags;
+
+	/* An empty zone has free_pages 0 and fails this too. */
+	if (unlikely(READ_ONCE(zone->free_pages) <=
+		     zone->_watermark[WMARK_LOW] + zone->lowmem_reserve[highest]))
+		return NULL;
+	local_irq_save(flags);
+	pcp = &zone->pcp[smp_processor_id()];
+	if (unlikely(!pcp->count)) {
+		local_irq_restore(flags);
+		return NULL;
+	}
+	if (unlikely(gfp & __GFP_COLD))
+		page = list_last_entry(&pcp->list, struct page, lru);
+	else
+		page = list_first_entry(&pcp->list, struct page, lru);
+	__list_del(page->lru.prev, page->lru.next);
+	pcp->count--;
+	pcp->stat.alloc[0]++;
+	local_irq_restore(flags);
+	return page;
+}
+
+static noinline struct page *__alloc_pages_general(gfp_t gfp,
+						   unsigned int order,
+						   int highest)
+{
 	struct page *page;
 
-	alloc_might_sleep(gfp);
 	if (unlikely(order >= MAX_ORDER)) {
 		WARN_ON_ONCE(!(gfp & __GFP_NOWARN));
 		return NULL;
 	}
 	page = get_page_from_freelist(gfp, order, ALLOC_WMARK_LOW, highest);
-	if (unlikely(!page)) {
+	if (unlikely(!page))
 		page = __alloc_pages_slowpath(gfp, order, highest);
+	return page;
+}
+
+static __always_inline struct page *__alloc_pages(gfp_t gfp,
+						  unsigned int order)
+{
+	int highest = gfp_zone(gfp);
+	struct page *page = NULL;
+
+	alloc_might_sleep(gfp);
+	if (likely(order == 0))
+		page = alloc_page_fast(gfp, highest);
+	if (unlikely(!page)) {
+		page = __alloc_pages_general(gfp, order, highest);
 		if (!page)
 			return NULL;
 	}
@@ -705,10 +752,35 @@ static __always_inline void free_the_page(struct page *page,
 		free_one_page(page, order);
 }
 
-void __free_pages(struct page *page, unsigned int order)
+static noinline void free_pages_general(struct page *page, unsigned int order,
+					bool cold)
 {
 	if (page_ref_put_last(page))
-		free_the_page(page, order, false);
+		free_the_page(page, order, cold);
+}
+
+/*
+ * The order-0 fast path: the sole owner frees a plain page (no flag to
+ * clear, not kmapped, allocated as order 0) while nobody waits for memory.
+ * One test covers all of it; anything else takes the general path.
+ */
+static __always_inline bool free_page_fast(struct page *page, bool cold)
+{
+	if (unlikely(((page->flags & (PAGE_FLAGS_CHECK_AT_FREE | (1UL << PG_head))) |
+		      (unsigned long)page->virtual | page->order |
+		      (unsigned int)(atomic_read(&page->_refcount) ^ 1)) ||
+		     READ_ONCE(contig_page_data.nr_free_waiters)))
+		return false;
+	set_page_count(page, 0);
+	free_pcp_page(page, cold);
+	return true;
+}
+
+void __free_pages(struct page *page, unsigned int order)
+{
+	if (likely(order == 0) && likely(free_page_fast(page, false)))
+		return;
+	free_pages_general(page, order, false);
 }
 
 void free_pages(unsigned long addr, unsigned long order)
@@ -723,14 +795,16 @@ void free_pages(unsigned long addr, unsigned long order)
 /* As __free_page(), choosing the list end: hot (reused first) or cold. */
 void free_hot_page(struct page *page)
 {
-	if (page_ref_put_last(page))
-		free_the_page(page, 0, false);
+	if (likely(free_page_fast(page, false)))
+		return;
+	free_pages_general(page, 0, false);
 }
 
 void free_cold_page(struct page *page)
 {
-	if (page_ref_put_last(page))
-		free_the_page(page, 0, true);
+	if (likely(free_page_fast(page, true)))
+		return;
+	free_pages_general(page, 0, true);
 }
 
 void put_page(struct page *page)

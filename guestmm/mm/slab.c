@@ -649,7 +649,10 @@ static void drain_magazine(struct kmem_cache *s, struct array_cache *ac)
 	spin_unlock_irqrestore(&s->lock, flags);
 }
 
-/* This CPU's magazine, with interrupts off so no pop or push interleaves. */
+/*
+ * cpu's magazine: this CPU's, with interrupts off so that no pop or push
+ * interleaves, or a CPU's that is gone (kmem_cache_cpu_dead()).
+ */
 void slab_drain_cpu(struct kmem_cache *s, unsigned int cpu)
 {
 	struct array_cache *ac;

@@ -227,6 +227,18 @@ int kmem_cache_shrink(struct kmem_cache *s)
 	return slab_objects_in_use(s) ? 1 : 0;
 }
 
+void kmem_cache_cpu_dead(unsigned int cpu)
+{
+	struct kmem_cache *s;
+
+	if (cpu >= NR_CPUS)
+		return;
+	spin_lock(&slab_lock);
+	list_for_each_entry(s, &slab_caches, list)
+		slab_drain_cpu(s, cpu);
+	spin_unlock(&slab_lock);
+}
+
 /* ---- the shrinker --------------------------------------------------------- */
 
 static unsigned long slab_shrink_count(struct shrinker *sh, struct shrink_control *sc)

@@ -69,7 +69,7 @@ static int buf_append(struct buf *b, const char *data, size_t n)
 	return 0;
 }
 
-/* In the child: never returns. Only async-signal-safe calls after fork. */
+/* In the child, after fork: never returns; no stdio, no malloc. */
 static void child_exec(char *const argv[], const struct run_opts *o,
 		       int out, int err)
 {
@@ -80,17 +80,20 @@ static void child_exec(char *const argv[], const struct run_opts *o,
 	int null;
 
 	setpgid(0, 0);
-	/* a test runner may block or ignore these: the child must not inherit it */
+	/* the test runner may block or ignore these: don't pass that on */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
 
-	null = open("/dev/null", O_RDONLY);
+	null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 ||
 	    dup2(err, 2) < 0)
 		_exit(127);
+	/* dup2() onto itself keeps O_CLOEXEC: a pipe may have landed on 0-2 */
+	for (int fd = 0; fd < 3; fd++)
+		fcntl(fd, F_SETFD, 0);
 	if (o->cwd && chdir(o->cwd)) {
 		(void)!write(2, chdir_fail, sizeof(chdir_fail) - 1);
 		_exit(127);
@@ -201,7 +204,7 @@ static void wait_for_output(struct child *c)
 	wait = next_wait_ms(c, now_ms());
 	for (i = n = 0; i < 2; i++)
 		if (c->fd[i] >= 0)
-			p[n++] = (struct pollfd){ .fd = c->fd[i], .events = POLLIN };
+			p[n++] = (struct pollfd){ c->fd[i], POLLIN, 0 };
 	if (poll(p, n, wait) <= 0)
 		return;
 	for (i = 0; i < n; i++)
@@ -230,7 +233,7 @@ static int supervise(struct child *c, int *wstatus, struct rusage *ru)
 			wait_for_output(c);
 			continue;
 		}
-		/* pipes closed: the child may still run, the timers still count */
+		/* pipes closed: the child may still run; timers still count */
 		got = wait4(c->pid, wstatus, WNOHANG, ru);
 		if (got == c->pid)
 			return 0;

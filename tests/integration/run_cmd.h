@@ -23,19 +23,19 @@
 #define RUN_CMD_OUTPUT_MAX	(16u << 20)
 
 struct run_result {
-	int status;		/* exit status 0-255, or -1: killed by a signal */
+	int status;		/* exit status 0-255; -1: died of a signal */
 	int signo;		/* the signal that killed it, else 0 */
-	bool timed_out;		/* run_cmd killed it (SIGKILL) at the timeout */
-	bool truncated;		/* out or err lost bytes past RUN_CMD_OUTPUT_MAX */
-	long maxrss_kib;	/* peak RSS of the child (wait4's ru_maxrss) */
+	bool timed_out;		/* run_cmd SIGKILLed it at the timeout */
+	bool truncated;		/* out or err hit RUN_CMD_OUTPUT_MAX */
+	long maxrss_kib;	/* the child's peak RSS (wait4's ru_maxrss) */
 	char *out, *err;	/* NUL-terminated; never NULL after run_cmd */
 };
 
 struct run_opts {
-	unsigned int timeout_s;	/* SIGKILL the group after this; 0: never */
+	unsigned int timeout_s;	/* seconds, then SIGKILL the group; 0: no */
 	const char *cwd;	/* run there; NULL: our own cwd */
 	int signo;		/* send this signal to the child ... */
-	unsigned int signal_ms;	/* ... this many ms after the start (0: don't) */
+	unsigned int signal_ms;	/* ... after this long; 0: never */
 };
 
 /*

@@ -8,9 +8,15 @@
  *   exit     exit=N ends the run with status N
  *   crash    crash=KIND ends it with status 3 and a register dump (pf: the
  *            RIP and CR2 the guest announced); crash=warn reports and goes on
- *   guest    every in-guest ktest case (from `ktest=list`), alone, on 1, 2
- *            and 4 vCPUs: one Criterion test each, failing with the case's
- *            name and its assertions' file:line
+ *   runner   a guest case failing on purpose is reported with its name and
+ *            file:line, and vmm's status says the tests failed
+ *   guest    every in-guest ktest case of the core (from `ktest=list`),
+ *            alone, on 1, 2 and 4 vCPUs: one Criterion test each, failing
+ *            with the case's name and its assertions' file:line
+ *
+ * Environment: MEMVISOR_GUEST_TESTS (globs, ',' between) picks other guest
+ * cases than the core's; MEMVISOR_WAKE_ROUNDS passes wake_rounds=N to the
+ * guest (the wake-up stress tests default to 10^5 hand-offs).
  *
  * Needs /dev/kvm (run it under tools/nested/nested-run without one); the
  * tests skip when it is missing. Links against Criterion only.
@@ -18,6 +24,7 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
@@ -38,6 +45,8 @@
 #define EXIT_CRASH		3
 #define MAX_ARGS		16
 #define CASE_NAME_MAX		96
+/* The kernel core's suites; mm/ has its own. */
+#define CORE_SUITES	"sched.*,wake.*,smp.*,might_sleep.*,timer.*,kthread.*,percpu.*,ktest.*"
 
 struct vmm_run {
 	int status;		/* exit status, or -1: killed by a signal / timeout */
@@ -359,6 +368,50 @@ Test(crash, warn_is_reported_and_not_fatal, .timeout = BOOT_TIMEOUT_S + 10)
 	free_run(&r);
 }
 
+/* ---- the in-guest test runner ------------------------------------------------- */
+
+/* The guest's own status when a case failed (vmm passes it through). */
+#define EXIT_GUEST_TESTS_FAILED	1
+
+Test(runner, failure_is_reported, .timeout = BOOT_TIMEOUT_S + 10)
+{
+	const char *args[] = { "--mem", GUEST_MEM, "--test", "ktest.selftest",
+			       "--cmdline", "ktest_selftest=fail", "--timeout", "60", NULL };
+	struct vmm_run r;
+	const char *what = "ktest_selftest=fail";
+
+	skip_without_kvm();
+	r = run_vmm(args, BOOT_TIMEOUT_S);
+	cr_expect_eq(r.status, EXIT_GUEST_TESTS_FAILED, "%s: exit status %d, not %d; stderr:\n%s",
+		     what, r.status, EXIT_GUEST_TESTS_FAILED, tail(r.err));
+	expect_contains(r.err, "vmm: 1 of 1 guest tests failed", what);
+	expect_contains(r.out, "1..1\n", what);
+	expect_contains(r.out, "\nnot ok 1 - ktest.selftest\n", what);
+	expect_contains(r.out, "# ASSERTION FAILED at guestmm/kernel/tests/ktest_selftest.c:", what);
+	expect_contains(r.out, "expected 1 + 1 == 3, got 2 vs 3", what);
+	expect_contains(r.out, "GUEST_ASSERT(selftest_fail == false) failed", what);
+	cr_expect_null(strstr(r.out, "not reached"), "%s: the test went on after GUEST_ASSERT:\n%s",
+		       what, tail(r.out));
+	free_run(&r);
+}
+
+Test(runner, list_names_every_case, .timeout = BOOT_TIMEOUT_S + 10)
+{
+	const char *args[] = { "--mem", GUEST_MEM, "--cmdline", "ktest=list",
+			       "--timeout", "60", NULL };
+	struct vmm_run r;
+
+	skip_without_kvm();
+	r = run_vmm(args, BOOT_TIMEOUT_S);
+	cr_expect_eq(r.status, 0, "ktest=list: exit status %d; stderr:\n%s", r.status,
+		     tail(r.err));
+	expect_contains(r.out, "\nsched.preemption\n", "ktest=list");
+	expect_contains(r.out, "\nwake.completion_ring\n", "ktest=list");
+	expect_contains(r.out, "\nktest.selftest\n", "ktest=list");
+	cr_expect_null(strstr(r.out, "TAP version"), "ktest=list ran tests:\n%s", tail(r.out));
+	free_run(&r);
+}
+
 /* ---- the in-guest tests --------------------------------------------------------- */
 
 static const unsigned int guest_cpus[] = { 1, 2, 4 };
@@ -368,6 +421,25 @@ struct guest_case {
 	unsigned int cpus;
 	char error[256];		/* why there is no list */
 };
+
+static const char *guest_globs(void)
+{
+	const char *g = getenv("MEMVISOR_GUEST_TESTS");
+
+	return g && *g ? g : CORE_SUITES;
+}
+
+/* Does name match one of the ','-separated globs? */
+static bool chosen(const char *name)
+{
+	char globs[512], *save = NULL;
+
+	snprintf(globs, sizeof(globs), "%s", guest_globs());
+	for (char *g = strtok_r(globs, ",", &save); g; g = strtok_r(NULL, ",", &save))
+		if (!fnmatch(g, name, 0))
+			return true;
+	return false;
+}
 
 /* "suite.case" lines of `ktest=list`, and nothing else from the boot. */
 static unsigned int parse_case_list(const char *out, char (*names)[CASE_NAME_MAX],
@@ -382,7 +454,9 @@ static unsigned int parse_case_list(const char *out, char (*names)[CASE_NAME_MAX
 	while (n < max && !regexec(&re, p, 1, &m, 0)) {
 		int len = (int)(m.rm_eo - m.rm_so);
 
-		snprintf(names[n++], CASE_NAME_MAX, "%.*s", len, p + m.rm_so);
+		snprintf(names[n], CASE_NAME_MAX, "%.*s", len, p + m.rm_so);
+		if (chosen(names[n]))
+			n++;
 		p += m.rm_eo;
 	}
 	regfree(&re);
@@ -418,8 +492,8 @@ ParameterizedTestParameters(guest, ktest)
 		cases = cr_malloc(sizeof(*cases));
 		memset(cases, 0, sizeof(*cases));
 		snprintf(cases->error, sizeof(cases->error),
-			 "`%s --cmdline ktest=list` gave status %d and no cases: %.150s",
-			 vmm_path(), r.status, tail(r.err));
+			 "`%s --cmdline ktest=list` gave status %d and no cases matching %s: %.100s",
+			 vmm_path(), r.status, guest_globs(), tail(r.err));
 		free_run(&r);
 		return cr_make_param_array(struct guest_case, cases, 1, free_cases);
 	}
@@ -468,8 +542,11 @@ static void log_diagnostics(const struct guest_case *g, const char *out)
 ParameterizedTest(struct guest_case *g, guest, ktest, .timeout = CASE_TIMEOUT_S + 30)
 {
 	char ncpus[8], timeout[16], ok[CASE_NAME_MAX + 16], skip[CASE_NAME_MAX + 24];
+	char rounds[48];
+	const char *wake_rounds = getenv("MEMVISOR_WAKE_ROUNDS");
+	/* the last two slots: an optional --cmdline wake_rounds=N */
 	const char *args[] = { "--mem", GUEST_MEM, "--cpus", ncpus, "--test",
-			       g->name, "--timeout", timeout, NULL };
+			       g->name, "--timeout", timeout, NULL, NULL, NULL };
 	struct vmm_run r;
 	unsigned int asserts;
 
@@ -478,8 +555,14 @@ ParameterizedTest(struct guest_case *g, guest, ktest, .timeout = CASE_TIMEOUT_S 
 			cr_skip_test("%s", g->error);
 		cr_assert_fail("cannot list the in-guest tests: %s", g->error);
 	}
+	cr_log_info("%s on %u CPU%s", g->name, g->cpus, g->cpus > 1 ? "s" : "");
 	snprintf(ncpus, sizeof(ncpus), "%u", g->cpus);
 	snprintf(timeout, sizeof(timeout), "%u", CASE_TIMEOUT_S);
+	if (wake_rounds && *wake_rounds) {
+		snprintf(rounds, sizeof(rounds), "wake_rounds=%s", wake_rounds);
+		args[8] = "--cmdline";
+		args[9] = rounds;
+	}
 	snprintf(ok, sizeof(ok), "\nok 1 - %s\n", g->name);
 	snprintf(skip, sizeof(skip), "\nok 1 - %s # SKIP", g->name);
 	r = run_vmm(args, CASE_TIMEOUT_S + 20);

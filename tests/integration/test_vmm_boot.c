@@ -140,8 +140,9 @@ static bool matches(const char *text, const char *pattern)
 	regex_t re;
 	bool m;
 
-	cr_assert_eq(regcomp(&re, pattern, REG_EXTENDED | REG_NEWLINE | REG_NOSUB),
-		     0, "bad pattern '%s'", pattern);
+	cr_assert_eq(regcomp(&re, pattern,
+			     REG_EXTENDED | REG_NEWLINE | REG_NOSUB), 0,
+		     "bad pattern '%s'", pattern);
 	m = !regexec(&re, text, 0, NULL, 0);
 	regfree(&re);
 	return m;
@@ -163,7 +164,8 @@ static void expect_out(struct vmm_run *v, const char *pattern)
 {
 	char what[256];
 
-	snprintf(what, sizeof(what), "want a stdout line matching /%s/", pattern);
+	snprintf(what, sizeof(what), "want a stdout line matching /%s/",
+		 pattern);
 	EXPECT_RUN(v, matches(v->r.out, pattern), what);
 }
 
@@ -171,7 +173,8 @@ static void expect_err(struct vmm_run *v, const char *pattern)
 {
 	char what[256];
 
-	snprintf(what, sizeof(what), "want a stderr line matching /%s/", pattern);
+	snprintf(what, sizeof(what), "want a stderr line matching /%s/",
+		 pattern);
 	EXPECT_RUN(v, matches(v->r.err, pattern), what);
 }
 
@@ -219,7 +222,8 @@ Test(vmm_boot, smp_cpu0_starts_cpu1_which_shuts_down)
 Test(vmm_boot, misc_default_shuts_down_with_0)
 {
 	CHECK_BOOT(0, NULL, NULL,
-		   "--mem", "64M", "--cmdline", "x", "--kernel", fixture("misc"));
+		   "--mem", "64M", "--cmdline", "x",
+		   "--kernel", fixture("misc"));
 }
 
 /* ---- crashes and protocol violations: exit 3 ----------------------------- */
@@ -227,7 +231,8 @@ Test(vmm_boot, misc_default_shuts_down_with_0)
 Test(vmm_boot, badcpu_cpu_up_of_missing_vcpu)
 {
 	CHECK_BOOT(3, NULL, "HC_CPU_UP: vCPU 5 does not exist",
-		   "--mem", "128M", "--cpus", "2", "--kernel", fixture("badcpu"));
+		   "--mem", "128M", "--cpus", "2",
+		   "--kernel", fixture("badcpu"));
 }
 
 Test(vmm_boot, badport_unknown_io_port)
@@ -269,26 +274,32 @@ Test(vmm_boot, panic_prints_call_trace)
 
 Test(vmm_boot, guest_assertion_outside_a_test)
 {
-	CHECK_BOOT(3, NULL, "guest assertion failed at fixture/misc.S:77: lock held",
-		   "--mem", "64M", "--cmdline", "a", "--kernel", fixture("misc"));
+	CHECK_BOOT(3, NULL,
+		   "guest assertion failed at fixture/misc.S:77: lock held",
+		   "--mem", "64M", "--cmdline", "a",
+		   "--kernel", fixture("misc"));
 }
 
 Test(vmm_boot, console_hypercall_too_long)
 {
-	CHECK_BOOT(3, NULL, "HC_CONSOLE: len 1025 is more than MV_HC_CONSOLE_MAX",
-		   "--mem", "64M", "--cmdline", "c", "--kernel", fixture("misc"));
+	CHECK_BOOT(3, NULL,
+		   "HC_CONSOLE: len 1025 is more than MV_HC_CONSOLE_MAX",
+		   "--mem", "64M", "--cmdline", "c",
+		   "--kernel", fixture("misc"));
 }
 
 Test(vmm_boot, hypercall_port_read)
 {
 	CHECK_BOOT(3, NULL, "hypercalls are a single 32-bit out",
-		   "--mem", "64M", "--cmdline", "i", "--kernel", fixture("misc"));
+		   "--mem", "64M", "--cmdline", "i",
+		   "--kernel", fixture("misc"));
 }
 
 Test(vmm_boot, mminfo_descriptor_bad_magic)
 {
 	CHECK_BOOT(3, NULL, "HC_MMINFO: descriptor at 0x.* has magic 0x1234",
-		   "--mem", "64M", "--cmdline", "m", "--kernel", fixture("misc"));
+		   "--mem", "64M", "--cmdline", "m",
+		   "--kernel", fixture("misc"));
 }
 
 /* ---- tests, timeout, signals --------------------------------------------- */
@@ -302,7 +313,8 @@ Test(vmm_boot, ktest_failed_test_gives_exit_5)
 Test(vmm_boot, timeout_stops_hung_guest)
 {
 	CHECK_BOOT(4, NULL, "vmm: timeout",
-		   "--mem", "64M", "--timeout", "1", "--kernel", fixture("hang"));
+		   "--mem", "64M", "--timeout", "1",
+		   "--kernel", fixture("hang"));
 }
 
 /* vmm must catch @signo, stop the guest and exit (not die) with @want. */
@@ -320,7 +332,8 @@ static void check_signal(int signo, int want, const char *name)
 	/* else the signal may have come before vmm was ready for it */
 	expect_out(&v, "^hang: halting forever");
 	expect_status(&v, want);
-	snprintf(pattern, sizeof(pattern), "^vmm: %s: stopping the guest", name);
+	snprintf(pattern, sizeof(pattern), "^vmm: %s: stopping the guest",
+		 name);
 	expect_err(&v, pattern);
 	run_result_free(&v.r);
 }

@@ -14,6 +14,7 @@
 #include <linux/slab.h>
 #include <linux/mm.h>
 #include <linux/mmdebug.h>
+#include <linux/smp.h>
 #include <asm/hosted.h>
 
 static void boot(void)
@@ -135,6 +136,7 @@ Test(slab_hosted, eight_threads_share_objects, .timeout = 120)
 {
 	pthread_t th[THREADS];
 	struct page_alloc_check chk;
+	struct slabinfo si;
 
 	stress_cache = kmem_cache_create("stress", 200, 0, SLAB_HWCACHE_ALIGN, NULL);
 	cr_assert_not_null(stress_cache);
@@ -144,6 +146,15 @@ Test(slab_hosted, eight_threads_share_objects, .timeout = 120)
 		pthread_join(th[i], NULL);
 	for (unsigned int i = 0; i < POOL; i++)
 		kfree(exchange(NULL, i));
+	/* The stress CPUs are gone: their magazines go back to the slabs. */
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+		if (cpu != (unsigned int)raw_smp_processor_id())
+			kmem_cache_cpu_dead(cpu);
+	kmem_cache_get_info(stress_cache, &si);
+	cr_expect_eq(si.active_objs, si.cpu_cached + si.shared_cached,
+		     "%lu objects unaccounted for", si.active_objs - si.cpu_cached -
+		     si.shared_cached);
+	cr_expect_eq(kmem_cache_shrink(stress_cache), 0);
 	cr_expect_eq(stress_bad, 0);
 	cr_expect_eq(slab_error_total(), 0);
 	cr_expect_eq(warn_count, 0);

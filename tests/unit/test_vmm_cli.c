@@ -44,15 +44,17 @@ static const char *build_top(void)
 	return top && *top ? top : ".";
 }
 
+/* Absolute: vmm runs in the scratch dir, where a relative path breaks. */
 static const char *vmm_path(void)
 {
-	static char path[PATH_MAX];
+	static char path[PATH_MAX], abs[PATH_MAX];
 	const char *vmm = getenv("MEMVISOR_VMM");
 
-	if (vmm && *vmm)
-		return vmm;
-	snprintf(path, sizeof(path), "%s/vmm/vmm", build_top());
-	return path;
+	if (!vmm || !*vmm) {
+		snprintf(path, sizeof(path), "%s/vmm/vmm", build_top());
+		vmm = path;
+	}
+	return realpath(vmm, abs) ? abs : vmm;
 }
 
 static void setup(void)
@@ -251,7 +253,8 @@ static void run_vmm(struct vmm_run *v, char *const args[])
 	argv[i + 1] = NULL;
 	cr_assert_eq(run_cmd_opts(argv, &o, &v->r), 0, "cannot run %s: %s",
 		     argv[0], strerror(errno));
-	cr_assert(!v->r.timed_out, "%s: still running after %u s\n--- stderr\n%s",
+	cr_assert(!v->r.timed_out,
+		  "%s: still running after %u s\n--- stderr\n%s",
 		  v->cmd, RUN_TIMEOUT_S, v->r.err);
 	cr_assert_eq(v->r.signo, 0, "%s: killed by signal %d\n--- stderr\n%s",
 		     v->cmd, v->r.signo, v->r.err);
@@ -269,8 +272,9 @@ static bool matches(const char *text, const char *pattern)
 	regex_t re;
 	bool m;
 
-	cr_assert_eq(regcomp(&re, pattern, REG_EXTENDED | REG_NEWLINE | REG_NOSUB),
-		     0, "bad pattern '%s'", pattern);
+	cr_assert_eq(regcomp(&re, pattern,
+			     REG_EXTENDED | REG_NEWLINE | REG_NOSUB), 0,
+		     "bad pattern '%s'", pattern);
 	m = !regexec(&re, text, 0, NULL, 0);
 	regfree(&re);
 	return m;
@@ -298,7 +302,8 @@ static void expect_usage_error(const char *name, const char *reason,
 	EXPECT_RUN(&v, one_line(v.r.err), "want exactly one line on stderr");
 	EXPECT_RUN(&v, !strncmp(v.r.err, "vmm: ", 5),
 		   "want stderr to start with 'vmm: '");
-	EXPECT_RUN(&v, strstr(v.r.err, name), "want stderr to name the option or file");
+	EXPECT_RUN(&v, strstr(v.r.err, name),
+		   "want stderr to name the option or file");
 	EXPECT_RUN(&v, strstr(v.r.err, reason), "want stderr to say why");
 	expect_nothing_left();
 	run_result_free(&v.r);
@@ -326,7 +331,8 @@ BAD_ARGS_TEST(mem_zero, "--mem", "must not be 0", "--mem", "0")
 BAD_ARGS_TEST(mem_below_minimum, "--mem", "below the minimum", "--mem", "1M")
 BAD_ARGS_TEST(mem_not_a_number, "--mem", "not a size", "--mem", "abc")
 BAD_ARGS_TEST(mem_bad_suffix, "--mem", "not a size", "--mem", "12Q")
-BAD_ARGS_TEST(mem_above_maximum, "--mem", "more than the maximum", "--mem", "2T")
+BAD_ARGS_TEST(mem_above_maximum, "--mem", "more than the maximum",
+	      "--mem", "2T")
 BAD_ARGS_TEST(mem_overflows_64_bits, "--mem", "too large", "--mem",
 	      "99999999999999999999G")
 BAD_ARGS_TEST(mem_not_page_multiple, "--mem", "multiple of 4 KiB", "--mem",

@@ -34,8 +34,8 @@
 struct cpu_pda cpu_pdas[NR_CPUS];
 unsigned long __per_cpu_offset[NR_CPUS];
 unsigned int nr_cpu_ids = NR_CPUS;
-__thread struct cpu_pda *hosted_pda;
-__thread volatile int hosted_irq_pending;
+__hosted_tls struct cpu_pda *hosted_pda;
+__hosted_tls struct hosted_this_cpu hosted_this_cpu;
 
 /* The linker defines these only if some object has a DEFINE_PER_CPU. */
 #pragma weak __start_percpu_data
@@ -126,7 +126,7 @@ static void run_ipi_queue(struct hosted_cpu *hc)
 
 static void hosted_interrupt(void)
 {
-	struct hosted_cpu *hc = &hosted_cpus[hosted_pda->cpu];
+	struct hosted_cpu *hc = &hosted_cpus[hosted_this_cpu.cpu];
 
 	do {
 		__HOSTED_IRQS_OFF = 1;
@@ -274,10 +274,13 @@ int hosted_cpu_attach_task(struct task_struct *task, int want)
 	pda->cpu = id;
 	pda->self = pda;
 	pda_set_current(pda, task);
-	pda->irqs_off = 1;	/* until the CPU is online */
 	percpu_init_cpu(id);
 	task->cpu = id;
-	hosted_irq_pending = 0;
+	memset(&hosted_this_cpu, 0, sizeof(hosted_this_cpu));
+	hosted_this_cpu.percpu_offset = pda->percpu_offset;
+	hosted_this_cpu.cpu = id;
+	hosted_this_cpu.curr = task;
+	hosted_this_cpu.irqs_off = 1;	/* until the CPU is online */
 	hosted_pda = pda;
 
 	hc = &hosted_cpus[id];
@@ -312,6 +315,7 @@ void hosted_cpu_detach(void)
 	arch_preempt_count_add(-(int)HARDIRQ_OFFSET);
 	page_alloc_cpu_dead(id);
 	hosted_pda = NULL;
+	memset(&hosted_this_cpu, 0, sizeof(hosted_this_cpu));
 	release_cpu_id(id);
 }
 

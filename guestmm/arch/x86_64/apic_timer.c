@@ -18,6 +18,7 @@
 
 #define APIC_TIMER_DIVISOR	16
 #define KVM_APIC_BUS_HZ		1000000000ULL	/* KVM: APIC_BUS_CYCLE_NS = 1 */
+#define CALIBRATION_READINGS	5
 
 static bool use_tsc_deadline;
 static bool tsc_deadline_disabled;
@@ -57,10 +58,14 @@ static void apic_timer_interrupt(struct pt_regs *regs)
 	tick_handle_periodic();
 }
 
-/* APIC timer counts (at APIC_TIMER_DIVISOR) elapsed over tsc_cycles. */
-static u32 apic_counts_over(u64 tsc_cycles)
+/*
+ * APIC timer counts (at APIC_TIMER_DIVISOR) per tsc_cycles, measured once.
+ * 0 if the vCPU was descheduled while reading the count (nested, the host
+ * can stop us at any instruction): the reading is then not trustworthy.
+ */
+static u32 apic_counts_once(u64 tsc_cycles)
 {
-	u64 start;
+	u64 start, before, after;
 	u32 left;
 
 	apic_write(APIC_TDCR, APIC_TDR_DIV_16);
@@ -70,9 +75,34 @@ static u32 apic_counts_over(u64 tsc_cycles)
 	start = rdtsc();
 	while (rdtsc() - start < tsc_cycles)
 		cpu_relax();
+	before = rdtsc();
 	left = apic_read(APIC_TMCCT);
+	after = rdtsc();
 	apic_write(APIC_TMICT, 0);
-	return 0xffffffff - left;
+	/* A read exit costs tens of microseconds nested: allow ~3% of error. */
+	if (after - before > tsc_cycles / 16)
+		return 0;
+	return (u64)(0xffffffff - left) * tsc_cycles / ((before + after) / 2 - start);
+}
+
+/* The median of a few good readings. */
+static u32 apic_counts_over(u64 tsc_cycles)
+{
+	u32 r[CALIBRATION_READINGS], tmp;
+	int n = 0;
+
+	for (int tries = 0; tries < 4 * CALIBRATION_READINGS && n < CALIBRATION_READINGS; tries++) {
+		u32 c = apic_counts_once(tsc_cycles);
+
+		if (c)
+			r[n++] = c;
+	}
+	if (!n)
+		panic("APIC timer: no stable calibration reading");
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && r[j - 1] > r[j]; j--)
+			tmp = r[j], r[j] = r[j - 1], r[j - 1] = tmp;
+	return r[n / 2];
 }
 
 /* No TSC rate known: measure it against the APIC bus KVM emulates. */

@@ -5,6 +5,7 @@
  * even when the fault came from a blown kernel stack.
  */
 #include <linux/kernel.h>
+#include <linux/errno.h>
 #include <linux/percpu.h>
 #include <linux/task_alloc.h>
 #include <asm/desc.h>
@@ -17,6 +18,7 @@ struct gdt_page {
 
 static DEFINE_PER_CPU_ALIGNED(struct gdt_page, gdt_page);
 static DEFINE_PER_CPU_ALIGNED(struct tss_struct, cpu_tss);
+static DEFINE_PER_CPU(char *, ist_stacks);
 
 /* The IST stacks are carved from one kernel stack per CPU. */
 static const unsigned long ist_offsets[N_IST_STACKS + 1] = {
@@ -63,12 +65,25 @@ static void load_gdt(struct gdt_page *gdt)
 			     : "rax", "memory");
 }
 
-static void setup_ist(struct tss_struct *tss, unsigned int cpu)
+/* Done by the boot CPU, where allocating may sleep, before the CPU starts. */
+int cpu_alloc_ist_stacks(unsigned int cpu)
 {
-	char *stacks = stack_alloc();
+	char *stacks = per_cpu(ist_stacks, cpu);
 
 	if (!stacks)
-		panic("CPU%u: no memory for the IST stacks", cpu);
+		stacks = stack_alloc();
+	if (!stacks)
+		return -ENOMEM;
+	per_cpu(ist_stacks, cpu) = stacks;
+	return 0;
+}
+
+static void setup_ist(struct tss_struct *tss, unsigned int cpu)
+{
+	char *stacks = per_cpu(ist_stacks, cpu);
+
+	if (!stacks)
+		panic("CPU%u: no IST stacks (cpu_alloc_ist_stacks)", cpu);
 	for (int i = 1; i <= N_IST_STACKS; i++)
 		tss->ist[i - 1] = (u64)(stacks + ist_offsets[i]);
 }

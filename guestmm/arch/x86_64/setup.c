@@ -78,8 +78,7 @@ void setup_arch(void)
 {
 	e820_print_table();
 	print_zone_ranges();
-	pr_info("Memory: %lluK RAM, kernel image [mem %#010llx-%#010llx]\n",
-		(unsigned long long)(boot_params.mem_size >> 10),
+	pr_info("Kernel image: [mem %#010llx-%#010llx]\n",
 		(unsigned long long)boot_params.kernel_start,
 		(unsigned long long)boot_params.kernel_end - 1);
 	nr_cpu_ids = boot_params.nr_cpus;
@@ -89,6 +88,8 @@ void setup_arch(void)
 /* Descriptor tables need the per-CPU areas: after setup_per_cpu_areas(). */
 void trap_init(void)
 {
+	if (cpu_alloc_ist_stacks(0))
+		panic("no memory for the boot CPU's IST stacks");
 	cpu_init(0);
 }
 

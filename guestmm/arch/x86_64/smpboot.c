@@ -43,6 +43,8 @@ int arch_cpu_up(unsigned int cpu, struct task_struct *idle)
 {
 	u64 start, timeout = (u64)tsc_khz * CPU_UP_TIMEOUT_MS;
 
+	if (cpu_alloc_ist_stacks(cpu))
+		return -ENOMEM;
 	pda_init(cpu, idle);
 	ap_boot_rsp[cpu] = (unsigned long)idle->thread.stack + idle->thread.stack_size;
 	smp_wmb();

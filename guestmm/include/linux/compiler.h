@@ -5,6 +5,8 @@
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
 #define barrier()	__asm__ __volatile__("" ::: "memory")
+/* glibc's <sys/cdefs.h> defines it too (hosted build): one definition wins */
+#undef __always_inline
 #define __always_inline	inline __attribute__((__always_inline__))
 #define noinline	__attribute__((__noinline__))
 #define __noreturn	__attribute__((__noreturn__))

@@ -89,6 +89,11 @@ int kmem_cache_validate(struct kmem_cache *cache);
 
 /* Creates the kmalloc caches; start_kernel calls it once the page allocator runs. */
 void kmem_cache_init(void);
+/*
+ * A CPU that went away (the hosted build's threads) gives its magazines'
+ * objects back to the slabs; called after it stopped, like page_alloc_cpu_dead.
+ */
+void kmem_cache_cpu_dead(unsigned int cpu);
 
 void *kmalloc(size_t size, int flags);
 void *kzalloc(size_t size, int flags);

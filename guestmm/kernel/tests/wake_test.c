@@ -34,7 +34,7 @@ struct ring {
 	unsigned int n;			/* threads */
 	unsigned int laps;		/* hand-offs per thread */
 	struct completion done[MAX_RING];
-	wait_queue_head_t wq;
+	wait_queue_head_t wq[MAX_RING];	/* each thread sleeps on its own */
 	unsigned int turn;		/* waitqueue variant: whose turn */
 	unsigned long handoffs;
 	unsigned int lost;
@@ -80,7 +80,7 @@ static int waitqueue_member(void *arg)
 	struct ring *r = m->r;
 
 	for (unsigned int lap = 0; lap < r->laps; lap++) {
-		if (!wait_event_timeout(r->wq, READ_ONCE(r->turn) == m->i,
+		if (!wait_event_timeout(r->wq[m->i], READ_ONCE(r->turn) == m->i,
 					WAKE_TIMEOUT)) {
 			ktest_fail(r->t, __FILE__, __LINE__,
 				   "thread %u on CPU%d: lost wake-up at lap %u (turn %u)",
@@ -90,7 +90,7 @@ static int waitqueue_member(void *arg)
 		}
 		__atomic_add_fetch(&r->handoffs, 1, __ATOMIC_RELAXED);
 		smp_store_release(&r->turn, (m->i + 1) % r->n);
-		wake_up_all(&r->wq);
+		wake_up(&r->wq[(m->i + 1) % r->n]);
 	}
 	return 0;
 }
@@ -101,9 +101,10 @@ static void ring_init(struct ktest *t)
 	ring.t = t;
 	ring.n = ring_size();
 	ring.laps = max(1U, (unsigned int)wake_rounds / ring.n);
-	init_waitqueue_head(&ring.wq);
-	for (unsigned int i = 0; i < ring.n; i++)
+	for (unsigned int i = 0; i < ring.n; i++) {
+		init_waitqueue_head(&ring.wq[i]);
 		init_completion(&ring.done[i]);
+	}
 }
 
 static void ring_run(struct ktest *t, int (*fn)(void *), const char *what)

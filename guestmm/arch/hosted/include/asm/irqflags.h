@@ -13,10 +13,10 @@
 #include <asm/pda.h>
 
 #define X86_EFLAGS_IF	0x200UL
-#define __HOSTED_IRQS_OFF __HOSTED_PDA_FIELD(int, 36)
-
+#define __HOSTED_IRQS_OFF	(hosted_this_cpu.irqs_off)
 /* Set by the IPI signal handler when it found interrupts off. */
-extern __thread volatile int hosted_irq_pending;
+#define hosted_irq_pending	(*(volatile int *)&hosted_this_cpu.irq_pending)
+
 /* Runs the pending IPIs (interrupts on, at the moment of the call). */
 void hosted_irq_replay(void);
 

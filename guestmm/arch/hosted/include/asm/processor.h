@@ -4,10 +4,18 @@
 
 #include <linux/types.h>
 #include <linux/compiler.h>
+#include <sched.h>
 
+/*
+ * Hosted "CPUs" are threads, often more of them than host cores: a waiter
+ * spinning on a ticket lock while the next ticket's owner is descheduled
+ * would burn its whole time slice (for every hand-over: a convoy). Yielding
+ * lets the host run the thread the spinner waits for.
+ */
 static __always_inline void cpu_relax(void)
 {
 	__asm__ __volatile__("pause" : : : "memory");
+	sched_yield();
 }
 
 static __always_inline u64 rdtsc(void)

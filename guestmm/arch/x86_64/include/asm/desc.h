@@ -31,6 +31,8 @@ struct gate_desc {
 	u32 reserved;
 } __packed;
 
+/* Allocates cpu's IST stacks (on the boot CPU, before cpu_init there). */
+int cpu_alloc_ist_stacks(unsigned int cpu);
 /* Loads this CPU's GDT, segments, TSS (with IST stacks) and the IDT. */
 void cpu_init(unsigned int cpu);
 /* Fills the IDT (once, on the boot CPU) and loads it. */
