@@ -442,3 +442,23 @@ Test(vmm_boot, cpus_above_kvm_max_vcpus)
 	snprintf(cpus, sizeof(cpus), "%d", max + 1);
 	check_cpus_rejected(cpus, "more than this host's KVM allows");
 }
+
+/*
+ * One test at a time unless -jN or CRITERION_JOBS says otherwise: the nested
+ * runner's VM has 2 vCPUs, and each test already runs a multi-vCPU guest
+ * next to itself; in parallel they only add timing noise to the --timeout
+ * and signal checks, and no speed.
+ */
+int main(int argc, char *argv[])
+{
+	struct criterion_test_set *tests = criterion_initialize();
+	int result = 0;
+
+	if (criterion_handle_args(argc, argv, true)) {
+		if (!criterion_options.jobs)
+			criterion_options.jobs = 1;
+		result = !criterion_run_all_tests(tests);
+	}
+	criterion_finalize(tests);
+	return result;
+}
