@@ -19,12 +19,20 @@ _Static_assert(MM_APIC_END <= MV_PCI_HOLE_END && MV_LAPIC_GPA < MM_APIC_END,
 #define LOWMEM_DEFAULT_MAX	MV_MIB(896)
 #define LOWMEM_ALIGN		MV_MIB(2)
 
+/*
+ * Half the RAM, at most 896 MiB as on 32-bit Linux, but never so little that
+ * the guest's mem_map (64 bytes per 4 KiB page: RAM/64), which must live in
+ * lowmem, would crowd it out: lowmem stays at least RAM/16.
+ */
 uint64_t memmap_default_lowmem(uint64_t mem)
 {
+	uint64_t cap = LOWMEM_DEFAULT_MAX;
 	uint64_t l = mem / 2;
 
-	if (l > LOWMEM_DEFAULT_MAX)
-		l = LOWMEM_DEFAULT_MAX;
+	if (cap < mem / 16)
+		cap = mem / 16;
+	if (l > cap)
+		l = cap;
 	return l & ~(LOWMEM_ALIGN - 1);
 }
 

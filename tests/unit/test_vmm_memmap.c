@@ -99,6 +99,9 @@ Test(memmap, default_lowmem)
 	cr_assert_eq(memmap_default_lowmem(MIB(256)), MIB(128));
 	cr_assert_eq(memmap_default_lowmem(GIB(1)), MIB(512));
 	cr_assert_eq(memmap_default_lowmem(GIB(4)), MIB(896));
+	/* mem_map (RAM/64) must fit in lowmem with room to spare */
+	cr_assert_eq(memmap_default_lowmem(GIB(64)), GIB(4));
+	cr_assert_eq(memmap_default_lowmem(GIB(16)), GIB(1));
 	cr_assert_eq(memmap_default_lowmem(MIB(100) + 4096), MIB(50));
 	cr_assert_eq(memmap_default_lowmem(MIB(70)), MIB(34));
 	cr_assert_eq(memmap_default_lowmem(MIB(66)), MIB(32));
@@ -203,7 +206,7 @@ Test(memmap, mem_64g)
 {
 	build(GIB(64), 0);
 	cr_assert_eq(mm.ram_end, GIB(65));
-	cr_assert_eq(mm.lowmem, MIB(896));
+	cr_assert_eq(mm.lowmem, GIB(4));
 	check_all();
 }
 
