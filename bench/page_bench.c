@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <linux/mm.h>
 #include <linux/gfp.h>
@@ -232,9 +233,15 @@ static struct result measure(int impl, const struct bench_case *c,
 	double cyc[RUNS], ns[RUNS];
 	struct result r = { 0 };
 
-	if (!iters)
-		iters = 1;
-	bench_loop(impl, c, iters / 10 + 1);	/* warm up caches and lists */
+	u64 t0, warm_ns;
+	unsigned long warm = iters / 10 + 1;
+
+	/* Warm up caches and lists; slow peers get fewer iterations (<= ~40 ms a run). */
+	t0 = now_ns();
+	bench_loop(impl, c, warm);
+	warm_ns = now_ns() - t0 + 1;
+	if (warm_ns / warm * iters > 40000000ULL)
+		iters = max(40000000ULL * warm / warm_ns, 1ULL);
 	for (int run = 0; run < RUNS; run++) {
 		u64 t0 = now_ns(), c0 = rdtsc();
 
@@ -252,7 +259,7 @@ static struct result measure(int impl, const struct bench_case *c,
 
 static void print_table(struct result res[][NR_IMPLS], unsigned long total_ops)
 {
-	printf("\npage_bench: median of %d runs of %lu operations each; cycles = TSC ticks per op\n",
+	printf("\npage_bench: median of %d runs of up to %lu operations each; cycles = TSC ticks per op\n",
 	       RUNS, total_ops);
 	printf("(an op is an alloc+free pair; ratio = ours / peer, below 1.00 means ours is faster)\n\n");
 	printf("%-10s %8s %7s", "case", "ours cyc", "ns");
@@ -300,7 +307,7 @@ int main(int argc, char **argv)
 	};
 	static struct result res[16][NR_IMPLS];
 	const char *only = NULL, *impl_name = NULL;
-	unsigned long total_ops = 2000000, mem_mib = 1024;
+	unsigned long total_ops = 1000000, mem_mib = 1024;
 	struct hosted_boot_config cfg;
 	int opt, impl = -1;
 

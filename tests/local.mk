@@ -158,3 +158,19 @@ tests_integration_test_vmm_boot_LDADD = $(TEST_LIBS)
 EXTRA_tests_unit_test_vmm_cli_DEPENDENCIES = tests/unit/fixtures/hello.elf
 EXTRA_tests_integration_test_vmm_boot_DEPENDENCIES = $(VMM_FIXTURES)
 # --- end of vmm end-to-end tests ---------------------------------------------
+
+# In-guest tests, booted for real (nested when there is no /dev/kvm): the
+# kernel core's suites on 1, 2 and 4 vCPUs, and the mm suites (page
+# allocator, slab, kmalloc, mempool) on 2 and 4.
+GUEST_TEST_SOURCES = tests/integration/test_guest_core.c
+check_PROGRAMS += tests/integration/test_guest_core tests/integration/test_guest_mm
+TESTS += tests/integration/test_guest_core tests/integration/test_guest_mm
+tests_integration_test_guest_core_SOURCES = $(GUEST_TEST_SOURCES)
+tests_integration_test_guest_core_CFLAGS = $(TEST_CFLAGS)
+tests_integration_test_guest_core_LDADD = $(TEST_LIBS)
+tests_integration_test_guest_mm_SOURCES = $(GUEST_TEST_SOURCES)
+tests_integration_test_guest_mm_CFLAGS = $(TEST_CFLAGS)
+tests_integration_test_guest_mm_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DCORE_SUITES='"bootmem.*,buddy.*,gfp.*,highmem.*,zone.*,stress.*,kmalloc.*,mempool.*,slab.*,slab_debug.*,slab_smp.*"' \
+	-DGUEST_CPUS='2, 4'
+tests_integration_test_guest_mm_LDADD = $(TEST_LIBS)

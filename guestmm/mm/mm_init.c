@@ -118,7 +118,8 @@ static void zone_init(struct zone *zone, enum zone_type idx,
 	for (unsigned int o = 0; o < MAX_ORDER; o++)
 		INIT_LIST_HEAD(&zone->free_area[o].free_list);
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
-		INIT_LIST_HEAD(&zone->pcp[cpu].list);
+		for (unsigned int o = 0; o < NR_PCP_ORDERS; o++)
+			INIT_LIST_HEAD(&zone->pcp[cpu].lists[o]);
 }
 
 static void zones_init(const struct mv_boot_params *bp)

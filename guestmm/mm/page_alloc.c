@@ -5,11 +5,11 @@
  * Each zone keeps free blocks of 2^order pages (order 0..MAX_ORDER-1) on
  * free_area[order], the head page marked PG_buddy with its order in
  * page->private; freeing merges a block with its buddy (pfn ^ 2^order) for
- * as long as the buddy is free too. Order-0 pages go through a per-CPU list
- * per zone: its own CPU takes and returns pages with interrupts off and no
- * lock, and moves them to and from the buddy lists in batches under
- * zone->lock. That is the fast path: no locked instruction, no function
- * pointer, one zone watermark load.
+ * as long as the buddy is free too. Blocks up to PAGE_ALLOC_COSTLY_ORDER go
+ * through per-CPU lists (one per zone and order): their own CPU takes and
+ * returns blocks with interrupts off and no lock, and moves them to and
+ * from the buddy lists in batches under zone->lock. That is the fast path:
+ * no locked instruction, no function pointer, one zone watermark load.
  *
  * The slow path (a zone under its watermark) handles the GFP flags: how far
  * below the min watermark a caller may go (GFP_ATOMIC, __GFP_HIGH), whether
@@ -145,42 +145,78 @@ static struct page *__rmqueue_smallest(struct zone *zone, unsigned int order)
 
 /* ---- Per-CPU lists (interrupts off) ------------------------------------- */
 
-/* Moves up to count of pcp's coldest pages back to the buddy lists. */
+/*
+ * Gives at least count pages' worth of pcp's blocks back to the buddy
+ * lists, the coldest of each order, the orders in turn.
+ */
 static void free_pcppages_bulk(struct zone *zone, struct per_cpu_pages *pcp,
 			       int count)
 {
-	spin_lock(&zone->lock);
-	while (count-- > 0 && pcp->count) {
-		struct page *page = list_last_entry(&pcp->list, struct page, lru);
+	unsigned int o = NR_PCP_ORDERS - 1;
 
+	spin_lock(&zone->lock);
+	while (count > 0 && pcp->count) {
+		struct page *page;
+
+		do {
+			o = (o + 1) % NR_PCP_ORDERS;
+		} while (list_empty(&pcp->lists[o]));
+		page = list_last_entry(&pcp->lists[o], struct page, lru);
 		__list_del(page->lru.prev, page->lru.next);
-		pcp->count--;
+		pcp->count -= 1 << o;
+		count -= 1 << o;
 		__ClearPagePcp(page);
-		__free_one_page(page, page_to_pfn(page), zone, 0);
+		page->private = 0;
+		__free_one_page(page, page_to_pfn(page), zone, o);
 	}
 	pcp->stat.pcp_drain++;
 	spin_unlock(&zone->lock);
 }
 
-/* Fills an empty per-CPU list with a batch; false if the zone is empty. */
-static noinline bool pcp_refill(struct zone *zone, struct per_cpu_pages *pcp)
+/*
+ * Fills the empty list of this order with a batch (in pages, at least one
+ * block); false if the zone has no block of this order.
+ */
+static noinline bool pcp_refill(struct zone *zone, struct per_cpu_pages *pcp,
+				unsigned int order)
 {
+	int blocks = max(pcp->batch >> order, 1);
+	struct list_head *list = &pcp->lists[order];
+
 	spin_lock(&zone->lock);
-	for (int i = 0; i < pcp->batch; i++) {
-		struct page *page = __rmqueue_smallest(zone, 0);
+	for (int i = 0; i < blocks; i++) {
+		struct page *page = __rmqueue_smallest(zone, order);
 
 		if (!page)
 			break;
 		__SetPagePcp(page);
-		list_add_tail(&page->lru, &pcp->list);
-		pcp->count++;
+		page->private = order;
+		list_add_tail(&page->lru, list);
+		pcp->count += 1 << order;
 	}
 	pcp->stat.pcp_refill++;
 	spin_unlock(&zone->lock);
-	return pcp->count != 0;
+	return !list_empty(list);
+}
+
+static __always_inline struct page *pcp_take(struct per_cpu_pages *pcp,
+					     unsigned int order, gfp_t gfp)
+{
+	struct list_head *list = &pcp->lists[order];
+	struct page *page;
+
+	if (unlikely(gfp & __GFP_COLD))
+		page = list_last_entry(list, struct page, lru);
+	else
+		page = list_first_entry(list, struct page, lru);
+	__list_del(page->lru.prev, page->lru.next);
+	pcp->count -= 1 << order;
+	pcp->stat.alloc[order]++;
+	return page;
 }
 
 static __always_inline struct page *rmqueue_pcplist(struct zone *zone,
+						    unsigned int order,
 						    gfp_t gfp, bool fallback)
 {
 	struct per_cpu_pages *pcp;
@@ -189,18 +225,13 @@ static __always_inline struct page *rmqueue_pcplist(struct zone *zone,
 
 	local_irq_save(flags);
 	pcp = &zone->pcp[smp_processor_id()];
-	if (unlikely(!pcp->count) && !pcp_refill(zone, pcp)) {
+	if (unlikely(list_empty(&pcp->lists[order])) &&
+	    !pcp_refill(zone, pcp, order)) {
 		local_irq_restore(flags);
 		return NULL;
 	}
-	if (unlikely(gfp & __GFP_COLD))
-		page = list_last_entry(&pcp->list, struct page, lru);
-	else
-		page = list_first_entry(&pcp->list, struct page, lru);
-	__list_del(page->lru.prev, page->lru.next);
-	pcp->count--;
-	pcp->stat.alloc[0]++;
-	pcp->stat.fallback[0] += fallback;
+	page = pcp_take(pcp, order, gfp);
+	pcp->stat.fallback[order] += fallback;
 	local_irq_restore(flags);
 	return page;
 }
@@ -227,8 +258,8 @@ static __always_inline struct page *rmqueue(struct zone *zone,
 					    unsigned int order, gfp_t gfp,
 					    bool fallback)
 {
-	if (likely(order == 0))
-		return rmqueue_pcplist(zone, gfp, fallback);
+	if (likely(order < NR_PCP_ORDERS))
+		return rmqueue_pcplist(zone, order, gfp, fallback);
 	return rmqueue_buddy(zone, order, fallback);
 }
 
@@ -537,6 +568,7 @@ static __always_inline void prep_new_page(struct page *page,
 					  unsigned int order, gfp_t gfp)
 {
 	__ClearPagePcp(page);
+	page->private = 0;
 	set_page_count(page, 1);
 	page->order = order;
 	if (unlikely(gfp & (__GFP_ZERO | __GFP_COMP)))
@@ -551,12 +583,14 @@ static __always_inline void alloc_might_sleep(gfp_t gfp)
 }
 
 /*
- * The order-0 fast path: a page off this CPU's list of the first-choice
- * zone while that zone is above its low watermark. NULL sends the caller
- * down the general path (an empty list to refill, a zone to fall back
- * from, a watermark to look at closely).
+ * The fast path (orders up to PAGE_ALLOC_COSTLY_ORDER): a block off this
+ * CPU's list of the first-choice zone while that zone stays above its low
+ * watermark. NULL sends the caller down the general path (an empty list to
+ * refill, a zone to fall back from, a watermark to look at closely).
  */
-static __always_inline struct page *alloc_page_fast(gfp_t gfp, int highest)
+static __always_inline struct page *alloc_page_fast(gfp_t gfp,
+						    unsigned int order,
+						    int highest)
 {
 	struct zone *zone = &contig_page_data.node_zones[highest];
 	struct per_cpu_pages *pcp;
@@ -564,22 +598,17 @@ static __always_inline struct page *alloc_page_fast(gfp_t gfp, int highest)
 	unsigned long flags;
 
 	/* An empty zone has free_pages 0 and fails this too. */
-	if (unlikely(READ_ONCE(zone->free_pages) <=
-		     zone->_watermark[WMARK_LOW] + zone->lowmem_reserve[highest]))
+	if (unlikely((long)READ_ONCE(zone->free_pages) - ((1L << order) - 1) <=
+		     (long)(zone->_watermark[WMARK_LOW] +
+			    zone->lowmem_reserve[highest])))
 		return NULL;
 	local_irq_save(flags);
 	pcp = &zone->pcp[smp_processor_id()];
-	if (unlikely(!pcp->count)) {
+	if (unlikely(list_empty(&pcp->lists[order]))) {
 		local_irq_restore(flags);
 		return NULL;
 	}
-	if (unlikely(gfp & __GFP_COLD))
-		page = list_last_entry(&pcp->list, struct page, lru);
-	else
-		page = list_first_entry(&pcp->list, struct page, lru);
-	__list_del(page->lru.prev, page->lru.next);
-	pcp->count--;
-	pcp->stat.alloc[0]++;
+	page = pcp_take(pcp, order, gfp);
 	local_irq_restore(flags);
 	return page;
 }
@@ -607,8 +636,8 @@ static __always_inline struct page *__alloc_pages(gfp_t gfp,
 	struct page *page = NULL;
 
 	alloc_might_sleep(gfp);
-	if (likely(order == 0))
-		page = alloc_page_fast(gfp, highest);
+	if (likely(order < NR_PCP_ORDERS))
+		page = alloc_page_fast(gfp, order, highest);
 	if (unlikely(!page)) {
 		page = __alloc_pages_general(gfp, order, highest);
 		if (!page)
@@ -721,21 +750,26 @@ static noinline void free_one_page(struct page *page, unsigned int order)
 	}
 }
 
-static __always_inline void free_pcp_page(struct page *page, bool cold)
+static __always_inline void free_pcp_page(struct page *page,
+					  unsigned int order, bool cold)
 {
 	struct zone *zone = page_zone(page);
 	struct per_cpu_pages *pcp;
+	struct list_head *list;
 	unsigned long flags;
 
 	local_irq_save(flags);
 	pcp = &zone->pcp[smp_processor_id()];
+	list = &pcp->lists[order];
 	__SetPagePcp(page);
+	page->private = order;
 	if (unlikely(cold))
-		list_add_tail(&page->lru, &pcp->list);
+		list_add_tail(&page->lru, list);
 	else
-		list_add(&page->lru, &pcp->list);
-	pcp->stat.free[0]++;
-	if (unlikely(++pcp->count >= pcp->high))
+		list_add(&page->lru, list);
+	pcp->stat.free[order]++;
+	pcp->count += 1 << order;
+	if (unlikely(pcp->count >= pcp->high))
 		free_pcppages_bulk(zone, pcp, pcp->batch);
 	local_irq_restore(flags);
 }
@@ -745,9 +779,9 @@ static __always_inline void free_the_page(struct page *page,
 {
 	if (unlikely(!free_page_prepare(page, order)))
 		return;
-	if (likely(order == 0) &&
+	if (likely(order < NR_PCP_ORDERS) &&
 	    likely(!READ_ONCE(contig_page_data.nr_free_waiters)))
-		free_pcp_page(page, cold);
+		free_pcp_page(page, order, cold);
 	else
 		free_one_page(page, order);
 }
@@ -760,25 +794,28 @@ static noinline void free_pages_general(struct page *page, unsigned int order,
 }
 
 /*
- * The order-0 fast path: the sole owner frees a plain page (no flag to
- * clear, not kmapped, allocated as order 0) while nobody waits for memory.
- * One test covers all of it; anything else takes the general path.
+ * The fast path (orders up to PAGE_ALLOC_COSTLY_ORDER): the sole owner
+ * frees a plain block (no flag to clear, not kmapped, freed with the order
+ * it was allocated with) while nobody waits for memory. One test covers
+ * all of it; anything else takes the general path.
  */
-static __always_inline bool free_page_fast(struct page *page, bool cold)
+static __always_inline bool free_page_fast(struct page *page,
+					   unsigned int order, bool cold)
 {
 	if (unlikely(((page->flags & (PAGE_FLAGS_CHECK_AT_FREE | (1UL << PG_head))) |
-		      (unsigned long)page->virtual | page->order |
+		      (unsigned long)page->virtual | (page->order ^ order) |
 		      (unsigned int)(atomic_read(&page->_refcount) ^ 1)) ||
 		     READ_ONCE(contig_page_data.nr_free_waiters)))
 		return false;
 	set_page_count(page, 0);
-	free_pcp_page(page, cold);
+	free_pcp_page(page, order, cold);
 	return true;
 }
 
 void __free_pages(struct page *page, unsigned int order)
 {
-	if (likely(order == 0) && likely(free_page_fast(page, false)))
+	if (likely(order < NR_PCP_ORDERS) &&
+	    likely(free_page_fast(page, order, false)))
 		return;
 	free_pages_general(page, order, false);
 }
@@ -795,14 +832,14 @@ void free_pages(unsigned long addr, unsigned long order)
 /* As __free_page(), choosing the list end: hot (reused first) or cold. */
 void free_hot_page(struct page *page)
 {
-	if (likely(free_page_fast(page, false)))
+	if (likely(free_page_fast(page, 0, false)))
 		return;
 	free_pages_general(page, 0, false);
 }
 
 void free_cold_page(struct page *page)
 {
-	if (likely(free_page_fast(page, true)))
+	if (likely(free_page_fast(page, 0, true)))
 		return;
 	free_pages_general(page, 0, true);
 }
@@ -926,7 +963,8 @@ void zone_pcp_init(struct zone *zone)
 		pcp->batch = batch;
 		pcp->high = 6 * batch;
 		pcp->cpu = cpu;
-		if (!pcp->list.next)
-			INIT_LIST_HEAD(&pcp->list);
+		for (unsigned int o = 0; o < NR_PCP_ORDERS; o++)
+			if (!pcp->lists[o].next)
+				INIT_LIST_HEAD(&pcp->lists[o]);
 	}
 }

@@ -88,25 +88,32 @@ static unsigned long check_pcp_lists(struct checker *c, struct zone *zone)
 
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
 		struct per_cpu_pages *pcp = &zone->pcp[cpu];
-		struct page *page;
-		long n = 0;
+		long pages = 0;
 
-		list_for_each_entry(page, &pcp->list, lru) {
-			if (++n > (long)zone->spanned_pages) {
-				check_fail(c, "%s cpu %u: per-CPU list loops", zone->name, cpu);
-				break;
+		for (unsigned int o = 0; o < NR_PCP_ORDERS; o++) {
+			struct page *page;
+			long n = 0;
+
+			list_for_each_entry(page, &pcp->lists[o], lru) {
+				unsigned long pfn = page_to_pfn(page);
+
+				if (++n > (long)zone->spanned_pages) {
+					check_fail(c, "%s cpu %u order %u: per-CPU list loops",
+						   zone->name, cpu, o);
+					break;
+				}
+				if (!PagePcp(page) || PageBuddy(page) || page->private != o ||
+				    page_zone(page) != zone || (pfn & ((1UL << o) - 1)))
+					check_fail(c, "%s cpu %u order %u: pfn %#lx on the per-CPU list has flags %#lx, order %lu",
+						   zone->name, cpu, o, pfn, page->flags,
+						   page->private);
 			}
-			if (!PagePcp(page) || PageBuddy(page) || page_zone(page) != zone)
-				check_fail(c, "%s cpu %u: pfn %#lx on the per-CPU list has flags %#lx",
-					   zone->name, cpu, page_to_pfn(page), page->flags);
+			pages += n << o;
 		}
-		if (n != pcp->count)
+		if (pages != pcp->count)
 			check_fail(c, "%s cpu %u: count %d but %ld pages listed",
-				   zone->name, cpu, pcp->count, n);
-		if (pcp->count > pcp->high)
-			check_fail(c, "%s cpu %u: count %d above high %d",
-				   zone->name, cpu, pcp->count, pcp->high);
-		total += n;
+				   zone->name, cpu, pcp->count, pages);
+		total += pages;
 	}
 	return total;
 }
@@ -154,11 +161,27 @@ static void check_memmap(struct checker *c, struct zone *zone,
 			pfn += 1UL << o;
 			continue;
 		}
+		if (PagePcp(page)) {
+			unsigned long o = page->private;
+
+			if (o >= NR_PCP_ORDERS || !is_ram) {
+				check_fail(c, "pfn %#lx: bad per-CPU block (order %lu, RAM %d)",
+					   pfn, o, is_ram);
+				o = 0;
+			}
+			for (unsigned long i = 1; i < (1UL << o); i++)
+				if (page[i].flags & ((1UL << PG_buddy) | (1UL << PG_pcp) |
+						     (1UL << PG_reserved)))
+					check_fail(c, "pfn %#lx inside per-CPU block %#lx/%lu has flags %#lx",
+						   pfn + i, pfn, o, page[i].flags);
+			r->pcp[z] += 1UL << o;
+			present += 1UL << o;
+			pfn += 1UL << o;
+			continue;
+		}
 		if (is_ram) {
 			present++;
-			if (PagePcp(page))
-				r->pcp[z]++;
-			else if (PageReserved(page))
+			if (PageReserved(page))
 				r->reserved[z]++;
 			else
 				r->allocated[z]++;
@@ -215,13 +238,11 @@ bool page_is_free(struct page *page)
 {
 	unsigned long pfn = page_to_pfn(page);
 
-	if (PagePcp(page))
-		return true;
 	for (unsigned int o = 0; o < MAX_ORDER; o++) {
 		unsigned long head = pfn & ~((1UL << o) - 1);
 		struct page *h = pfn_to_page(head);
 
-		if (PageBuddy(h) && h->private >= o)
+		if ((PageBuddy(h) || PagePcp(h)) && h->private >= o)
 			return true;
 	}
 	return false;

@@ -168,8 +168,7 @@ void show_buddyinfo(void)
 	}
 }
 
-static void show_zone_counters(struct zone *zone, const char *what,
-			       unsigned long v[MAX_ORDER])
+static void show_zone_counters(const char *what, unsigned long v[MAX_ORDER])
 {
 	char line[MAX_ORDER * 12 + 8];
 	size_t len = 0;
@@ -177,7 +176,6 @@ static void show_zone_counters(struct zone *zone, const char *what,
 	for (unsigned int o = 0; o < MAX_ORDER; o++)
 		len += snprintf(line + len, sizeof(line) - len, " %lu", v[o]);
 	pr_info("        %-9s%s\n", what, line);
-	(void)zone;
 }
 
 void show_zoneinfo(void)
@@ -203,9 +201,9 @@ void show_zoneinfo(void)
 			f[o] = zone_stat_sum(zone, fail[o]);
 			fb[o] = zone_stat_sum(zone, fallback[o]);
 		}
-		show_zone_counters(zone, "allocs", a);
-		show_zone_counters(zone, "failures", f);
-		show_zone_counters(zone, "fallback", fb);
+		show_zone_counters("allocs", a);
+		show_zone_counters("failures", f);
+		show_zone_counters("fallback", fb);
 		pr_info("  pagesets\n");
 		for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
 			struct per_cpu_pages *pcp = &zone->pcp[cpu];

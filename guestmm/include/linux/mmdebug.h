@@ -32,7 +32,7 @@ struct page_alloc_check {
  */
 unsigned int page_alloc_check(struct page_alloc_check *r);
 
-/* True if page is free: inside a free buddy block or on a per-CPU list. */
+/* True if page is free: inside a free block, on the buddy or a per-CPU list. */
 bool page_is_free(struct page *page);
 
 /*

@@ -57,18 +57,23 @@ struct zone_cpu_stats {
 };
 
 /*
- * The per-CPU page list of one zone: order-0 pages taken from and given back
- * to the buddy lists in batches. Recently freed ("hot", likely cached) pages
- * go to the head, cold ones to the tail (Linux 2.6.25 merged its separate
- * hot and cold lists into this one list with two ends). Only its own CPU
- * touches it, with interrupts off: the fast path takes no lock.
+ * The per-CPU page lists of one zone: blocks of orders 0..PAGE_ALLOC_COSTLY_ORDER
+ * taken from and given back to the buddy lists in batches (Linux keeps
+ * high-order per-CPU lists too since 5.13). Recently freed ("hot", likely
+ * cached) blocks go to the head of their order's list, cold ones to the
+ * tail (Linux 2.6.25 merged its separate hot and cold lists into one list
+ * with two ends). A block on a list has PG_pcp on its head page and its
+ * order in page->private. Only its own CPU touches the lists, with
+ * interrupts off: the fast path takes no lock.
  */
+#define NR_PCP_ORDERS	(PAGE_ALLOC_COSTLY_ORDER + 1)
+
 struct per_cpu_pages {
-	int count;			/* pages on list */
+	int count;			/* pages (not blocks) on the lists */
 	int high;			/* above this, give a batch back */
 	int batch;			/* pages moved at a time */
 	int cpu;
-	struct list_head list;
+	struct list_head lists[NR_PCP_ORDERS];
 	struct zone_cpu_stats stat;
 } ____cacheline_aligned;
 

@@ -228,8 +228,8 @@ KTEST(gfp, hot_and_cold_ends)
 	free_hot_page(a);
 	free_hot_page(b);
 	free_cold_page(c);		/* list: b a c */
-	KTEST_EXPECT_TRUE(t, list_first_entry(&pcp->list, struct page, lru) == b);
-	KTEST_EXPECT_TRUE(t, list_last_entry(&pcp->list, struct page, lru) == c);
+	KTEST_EXPECT_TRUE(t, list_first_entry(&pcp->lists[0], struct page, lru) == b);
+	KTEST_EXPECT_TRUE(t, list_last_entry(&pcp->lists[0], struct page, lru) == c);
 	p1 = alloc_page(GFP_DMA | __GFP_COLD);
 	p2 = alloc_page(GFP_DMA);
 	p3 = alloc_page(GFP_DMA);
