@@ -124,6 +124,7 @@ long schedule_timeout(long timeout)
 	if (!sleep_until_running(p, deadline)) {
 		/* Timed out: running again, as when the timer wakes a task. */
 		__atomic_store_n(&p->state, TASK_RUNNING, __ATOMIC_SEQ_CST);
+		hosted_jiffies_sync();
 		return 0;
 	}
 	left_ns = deadline - min(deadline, hosted_now_ns());

@@ -27,6 +27,22 @@ u64 hosted_now_ns(void)
 	return (u64)ts.tv_sec * 1000000000ULL + (u64)ts.tv_nsec;
 }
 
+/*
+ * Brings jiffies up to the clock. Called by the tick thread and by a sleeper
+ * whose timeout passed, so a loaded host that starves the tick thread never
+ * lets a timeout end before jiffies show it. Never moves jiffies back.
+ */
+void hosted_jiffies_sync(void)
+{
+	unsigned long now = (hosted_now_ns() - tick_start_ns) / (1000000000ULL / HZ);
+	unsigned long old = jiffies;
+
+	while (old < now &&
+	       !__atomic_compare_exchange_n((unsigned long *)&jiffies, &old, now,
+					    false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		;
+}
+
 static void *tick_thread(void *arg)
 {
 	const u64 period = 1000000000ULL / HZ;
@@ -36,7 +52,7 @@ static void *tick_thread(void *arg)
 		struct timespec ts = { 0, (long)period };
 
 		nanosleep(&ts, NULL);
-		jiffies = (hosted_now_ns() - tick_start_ns) / period;
+		hosted_jiffies_sync();
 	}
 	return NULL;
 }
