@@ -636,7 +636,10 @@ static __always_inline struct page *__alloc_pages(gfp_t gfp,
 	struct page *page = NULL;
 
 	alloc_might_sleep(gfp);
-	if (likely(order < NR_PCP_ORDERS))
+	/* Order 0 separately: constant folding makes its path the shortest. */
+	if (likely(order == 0))
+		page = alloc_page_fast(gfp, 0, highest);
+	else if (order < NR_PCP_ORDERS)
 		page = alloc_page_fast(gfp, order, highest);
 	if (unlikely(!page)) {
 		page = __alloc_pages_general(gfp, order, highest);
@@ -814,9 +817,14 @@ static __always_inline bool free_page_fast(struct page *page,
 
 void __free_pages(struct page *page, unsigned int order)
 {
-	if (likely(order < NR_PCP_ORDERS) &&
-	    likely(free_page_fast(page, order, false)))
-		return;
+	/* Order 0 separately: constant folding makes its path the shortest. */
+	if (likely(order == 0)) {
+		if (likely(free_page_fast(page, 0, false)))
+			return;
+	} else if (order < NR_PCP_ORDERS) {
+		if (likely(free_page_fast(page, order, false)))
+			return;
+	}
 	free_pages_general(page, order, false);
 }
 

@@ -27,6 +27,7 @@
 #include <fnmatch.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <poll.h>
 #include <regex.h>
 #include <signal.h>
@@ -34,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -42,6 +44,8 @@
 #define GUEST_MEM		"256M"
 #define BOOT_TIMEOUT_S		120	/* a plain boot, nested under TCG */
 #define CASE_TIMEOUT_S		900	/* the longest in-guest case (10^5 wake-ups) */
+#define BATCH_TIMEOUT_S		1500	/* every chosen case in one boot */
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define EXIT_CRASH		3
 #define MAX_ARGS		16
 #define CASE_NAME_MAX		96
@@ -420,13 +424,25 @@ Test(runner, list_names_every_case, .timeout = BOOT_TIMEOUT_S + 10)
 
 /* ---- the in-guest tests --------------------------------------------------------- */
 
+/*
+ * One vmm boot per CPU count runs every chosen case (a boot per case would
+ * cost minutes nested); the first Criterion test of a CPU count runs that
+ * batch under a lock and leaves its console in PROGRAM.cpusN.{out,err,status}
+ * beside the test log, the others read their own case's TAP from it. A case
+ * the batch never reported (the batch crashed or hung before it) is booted
+ * alone, so a crash is pinned on the case that caused it.
+ */
 static const unsigned int guest_cpus[] = { GUEST_CPUS };
 
 struct guest_case {
 	char name[CASE_NAME_MAX];	/* "suite.case"; "" if the list failed */
 	unsigned int cpus;
+	char batch_prefix[256];		/* PROGRAM: the batch's files start so */
 	char error[512];		/* why there is no list */
 };
+
+/* Set by the runner process: the test workers are named "boxfort-worker". */
+static char batch_prefix[256];
 
 static const char *guest_globs(void)
 {
@@ -469,6 +485,28 @@ static unsigned int parse_case_list(const char *out, char (*names)[CASE_NAME_MAX
 	return n;
 }
 
+/* PROGRAM.cpusN.SUFFIX, beside the program (the build tree). */
+static void batch_path(char *path, size_t size, const char *prefix, unsigned int cpus,
+		       const char *suffix)
+{
+	snprintf(path, size, "%s.cpus%u.%s", prefix, cpus, suffix);
+}
+
+/* Results of an earlier `make check` must never count for this one. */
+static void remove_old_batches(void)
+{
+	static const char *const suffixes[] = { "out", "err", "status", "lock" };
+	char path[PATH_MAX];
+
+	for (size_t c = 0; c < ARRAY_SIZE(guest_cpus); c++) {
+		for (size_t s = 0; s < ARRAY_SIZE(suffixes); s++) {
+			batch_path(path, sizeof(path), batch_prefix, guest_cpus[c],
+				   suffixes[s]);
+			unlink(path);
+		}
+	}
+}
+
 #define MAX_CASES	512
 
 static void free_cases(struct criterion_test_params *crp)
@@ -476,32 +514,42 @@ static void free_cases(struct criterion_test_params *crp)
 	cr_free(crp->params);
 }
 
+static struct criterion_test_params no_cases(const char *fmt, ...)
+{
+	struct guest_case *cases = cr_malloc(sizeof(*cases));
+	va_list ap;
+
+	memset(cases, 0, sizeof(*cases));
+	va_start(ap, fmt);
+	vsnprintf(cases->error, sizeof(cases->error), fmt, ap);
+	va_end(ap);
+	return cr_make_param_array(struct guest_case, cases, 1, free_cases);
+}
+
+/* Runs in Criterion's runner process, once, before any test forks. */
 ParameterizedTestParameters(guest, ktest)
 {
 	static char names[MAX_CASES][CASE_NAME_MAX];
 	const char *args[] = { "--mem", GUEST_MEM, "--cmdline", "ktest=list",
 			       "--timeout", "60", NULL };
-	const size_t ncpus = sizeof(guest_cpus) / sizeof(guest_cpus[0]);
+	const size_t ncpus = ARRAY_SIZE(guest_cpus);
 	struct guest_case *cases;
 	struct vmm_run r;
 	unsigned int n;
 
-	if (access("/dev/kvm", R_OK | W_OK)) {
-		cases = cr_malloc(sizeof(*cases));
-		memset(cases, 0, sizeof(*cases));
-		snprintf(cases->error, sizeof(cases->error), "no usable /dev/kvm");
-		return cr_make_param_array(struct guest_case, cases, 1, free_cases);
-	}
+	snprintf(batch_prefix, sizeof(batch_prefix), "%s", program_invocation_name);
+	remove_old_batches();
+	if (access("/dev/kvm", R_OK | W_OK))
+		return no_cases("no usable /dev/kvm");
 	r = run_vmm(args, BOOT_TIMEOUT_S);
 	n = r.status == 0 ? parse_case_list(r.out, names, MAX_CASES) : 0;
 	if (!n) {
-		cases = cr_malloc(sizeof(*cases));
-		memset(cases, 0, sizeof(*cases));
-		snprintf(cases->error, sizeof(cases->error),
-			 "`%s --cmdline ktest=list` gave status %d and no cases matching %s: %.100s",
-			 vmm_path(), r.status, guest_globs(), tail(r.err));
+		struct criterion_test_params none = no_cases(
+			"`%s --cmdline ktest=list` gave status %d and no cases matching %s: %.100s",
+			vmm_path(), r.status, guest_globs(), tail(r.err));
+
 		free_run(&r);
-		return cr_make_param_array(struct guest_case, cases, 1, free_cases);
+		return none;
 	}
 	free_run(&r);
 	cases = cr_malloc(n * ncpus * sizeof(*cases));
@@ -512,12 +560,139 @@ ParameterizedTestParameters(guest, ktest)
 			memset(g, 0, sizeof(*g));
 			memcpy(g->name, names[i], CASE_NAME_MAX);
 			g->cpus = guest_cpus[c];
+			memcpy(g->batch_prefix, batch_prefix, sizeof(batch_prefix));
 		}
 	}
 	return cr_make_param_array(struct guest_case, cases, n * ncpus, free_cases);
 }
 
-/* Each "# ASSERTION FAILED at file:line: msg" of the run, as a failure. */
+static void write_file(const char *path, const char *data)
+{
+	FILE *f = fopen(path, "w");
+
+	cr_assert_not_null(f, "cannot write %s: %s", path, strerror(errno));
+	fputs(data, f);
+	cr_assert_eq(fclose(f), 0, "cannot write %s: %s", path, strerror(errno));
+}
+
+/* The whole file as a string, or NULL if it does not exist. */
+static char *read_whole_file(const char *path)
+{
+	struct buf b = { 0 };
+	char chunk[4096];
+	size_t n;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return NULL;
+	buf_append(&b, "", 0);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_append(&b, chunk, n);
+	fclose(f);
+	return b.data;
+}
+
+/* The optional "--cmdline wake_rounds=N" from $MEMVISOR_WAKE_ROUNDS. */
+static void add_wake_rounds(const char **args, char *opt, size_t size)
+{
+	const char *wake_rounds = getenv("MEMVISOR_WAKE_ROUNDS");
+
+	if (!wake_rounds || !*wake_rounds)
+		return;
+	snprintf(opt, size, "wake_rounds=%s", wake_rounds);
+	args[0] = "--cmdline";
+	args[1] = opt;
+}
+
+/* Boots vmm on cpus CPUs with --test GLOBS (one case, or the whole batch). */
+static struct vmm_run run_guest_tests(const char *globs, unsigned int cpus,
+				      unsigned int timeout_s)
+{
+	char ncpus[8], timeout[16], rounds[48];
+	/* the last two slots: an optional --cmdline wake_rounds=N */
+	const char *args[] = { "--mem", GUEST_MEM, "--cpus", ncpus, "--test",
+			       globs, "--timeout", timeout, NULL, NULL, NULL };
+
+	snprintf(ncpus, sizeof(ncpus), "%u", cpus);
+	snprintf(timeout, sizeof(timeout), "%u", timeout_s);
+	add_wake_rounds(&args[8], rounds, sizeof(rounds));
+	return run_vmm(args, timeout_s + 20);
+}
+
+/* The batch for g->cpus: run by the first test to get here, read by the rest. */
+static struct vmm_run batch_run(const struct guest_case *g)
+{
+	char path[PATH_MAX], status[16];
+	struct vmm_run r = { .status = -1 };
+	char *s;
+	int lock;
+
+	batch_path(path, sizeof(path), g->batch_prefix, g->cpus, "lock");
+	lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	cr_assert_geq(lock, 0, "cannot open %s: %s", path, strerror(errno));
+	cr_assert_eq(flock(lock, LOCK_EX), 0, "flock %s: %s", path, strerror(errno));
+	batch_path(path, sizeof(path), g->batch_prefix, g->cpus, "status");
+	s = read_whole_file(path);
+	if (!s) {
+		cr_log_info("running the batch of %s on %u CPUs", guest_globs(), g->cpus);
+		r = run_guest_tests(guest_globs(), g->cpus, BATCH_TIMEOUT_S);
+		batch_path(path, sizeof(path), g->batch_prefix, g->cpus, "out");
+		write_file(path, r.out);
+		batch_path(path, sizeof(path), g->batch_prefix, g->cpus, "err");
+		write_file(path, r.err);
+		snprintf(status, sizeof(status), "%d\n", r.status);
+		batch_path(path, sizeof(path), g->batch_prefix, g->cpus, "status");
+		write_file(path, status);	/* last: it marks the batch complete */
+		close(lock);
+		return r;
+	}
+	r.status = atoi(s);
+	free(s);
+	batch_path(path, sizeof(path), g->batch_prefix, g->cpus, "out");
+	r.out = read_whole_file(path);
+	batch_path(path, sizeof(path), g->batch_prefix, g->cpus, "err");
+	r.err = read_whole_file(path);
+	close(lock);
+	cr_assert(r.out && r.err, "the batch on %u CPUs left no output", g->cpus);
+	return r;
+}
+
+/*
+ * The case's part of the TAP stream: from the line after the previous result
+ * (or the plan) to the end of its own "ok"/"not ok" line. NULL if absent.
+ */
+static char *case_section(const char *out, const char *name)
+{
+	regex_t re;
+	regmatch_t m;
+	char pattern[CASE_NAME_MAX + 64];
+	const char *start, *p;
+
+	snprintf(pattern, sizeof(pattern), "^(not )?ok [0-9]+ - %s( #.*)?$", name);
+	if (regcomp(&re, pattern, REG_EXTENDED | REG_NEWLINE | REG_NOSUB))
+		return NULL;
+	start = out;
+	for (p = out; *p; p++) {
+		bool bol = p == out || p[-1] == '\n';
+
+		if (bol && (!strncmp(p, "ok ", 3) || !strncmp(p, "not ok ", 7) ||
+			    !strncmp(p, "1..", 3))) {
+			const char *eol = strchrnul(p, '\n');
+			char line[CASE_NAME_MAX + 64];
+
+			snprintf(line, sizeof(line), "%.*s", (int)(eol - p), p);
+			if (!regexec(&re, line, 1, &m, 0)) {
+				regfree(&re);
+				return strndup(start, eol - start);
+			}
+			start = *eol ? eol + 1 : eol;
+		}
+	}
+	regfree(&re);
+	return NULL;
+}
+
+/* Each "# ASSERTION FAILED at file:line: msg" of the section, as a failure. */
 static unsigned int report_assertions(const struct guest_case *g, const char *out)
 {
 	static const char tag[] = "    # ASSERTION FAILED at ";
@@ -535,26 +710,51 @@ static unsigned int report_assertions(const struct guest_case *g, const char *ou
 }
 
 /* Diagnostics ("# ..." lines: measurements) go to the log. */
-static void log_diagnostics(const struct guest_case *g, const char *out)
+static void log_diagnostics(const struct guest_case *g, const char *section)
 {
-	for (const char *p = strstr(out, "\n# "); p; p = strstr(p + 1, "\n# ")) {
-		const char *eol = strchr(p + 1, '\n');
-		int len = eol ? (int)(eol - p - 1) : (int)strlen(p + 1);
+	for (const char *p = section; p; p = strchr(p, '\n')) {
+		const char *eol;
 
-		cr_log_info("%s on %u CPUs: %.*s", g->name, g->cpus, len, p + 1);
+		p += *p == '\n';
+		if (strncmp(p, "# ", 2))
+			continue;
+		eol = strchrnul(p, '\n');
+		cr_log_info("%s on %u CPUs: %.*s", g->name, g->cpus, (int)(eol - p), p);
 	}
 }
 
-ParameterizedTest(struct guest_case *g, guest, ktest, .timeout = CASE_TIMEOUT_S + 30)
+/*
+ * Judges one case from its TAP section; status is the exit status of a boot
+ * that ran this case alone (0 for a batch: a later case may end it badly).
+ */
+static void judge_case(const struct guest_case *g, const char *section, int status,
+		       const char *err)
 {
-	char ncpus[8], timeout[16], ok[CASE_NAME_MAX + 16], skip[CASE_NAME_MAX + 24];
-	char rounds[48];
-	const char *wake_rounds = getenv("MEMVISOR_WAKE_ROUNDS");
-	/* the last two slots: an optional --cmdline wake_rounds=N */
-	const char *args[] = { "--mem", GUEST_MEM, "--cpus", ncpus, "--test",
-			       g->name, "--timeout", timeout, NULL, NULL, NULL };
-	struct vmm_run r;
+	char skip[CASE_NAME_MAX + 24];
 	unsigned int asserts;
+
+	log_diagnostics(g, section);
+	snprintf(skip, sizeof(skip), " - %s # SKIP", g->name);
+	if (strstr(section, skip) && !strstr(section, "not ok "))
+		cr_skip_test("%s on %u CPUs: skipped by the guest", g->name, g->cpus);
+	asserts = report_assertions(g, section);
+	if (asserts)
+		return;
+	if (strstr(section, "\nnot ok ") || !strncmp(section, "not ok ", 7)) {
+		cr_expect_fail("%s on %u CPUs: not ok (status %d):\n%s", g->name, g->cpus,
+			       status, tail(section));
+		return;
+	}
+	cr_expect(status == 0 || status == EXIT_GUEST_TESTS_FAILED,
+		  "%s on %u CPUs: vmm exit status %d:\n%s", g->name, g->cpus, status,
+		  tail(err));
+}
+
+ParameterizedTest(struct guest_case *g, guest, ktest, .timeout = BATCH_TIMEOUT_S + CASE_TIMEOUT_S + 60)
+{
+	struct vmm_run r;
+	bool alone = false;
+	char *section;
 
 	if (!g->name[0]) {
 		if (!strcmp(g->error, "no usable /dev/kvm"))
@@ -562,30 +762,25 @@ ParameterizedTest(struct guest_case *g, guest, ktest, .timeout = CASE_TIMEOUT_S 
 		cr_assert_fail("cannot list the in-guest tests: %s", g->error);
 	}
 	cr_log_info("%s on %u CPU%s", g->name, g->cpus, g->cpus > 1 ? "s" : "");
-	snprintf(ncpus, sizeof(ncpus), "%u", g->cpus);
-	snprintf(timeout, sizeof(timeout), "%u", CASE_TIMEOUT_S);
-	if (wake_rounds && *wake_rounds) {
-		snprintf(rounds, sizeof(rounds), "wake_rounds=%s", wake_rounds);
-		args[8] = "--cmdline";
-		args[9] = rounds;
-	}
-	snprintf(ok, sizeof(ok), "\nok 1 - %s\n", g->name);
-	snprintf(skip, sizeof(skip), "\nok 1 - %s # SKIP", g->name);
-	r = run_vmm(args, CASE_TIMEOUT_S + 20);
-	log_diagnostics(g, r.out);
-	if (strstr(r.out, skip)) {
+	r = batch_run(g);
+	section = case_section(r.out, g->name);
+	if (!section) {
+		cr_log_warn("%s on %u CPUs: the batch (status %d) never reported it; booting it alone",
+			    g->name, g->cpus, r.status);
 		free_run(&r);
-		cr_skip_test("%s on %u CPUs: skipped by the guest", g->name, g->cpus);
+		r = run_guest_tests(g->name, g->cpus, CASE_TIMEOUT_S);
+		alone = true;
+		section = case_section(r.out, g->name);
+		if (!section) {
+			cr_expect_fail("%s on %u CPUs: no result; vmm exit status %d%s:\n%s",
+				       g->name, g->cpus, r.status,
+				       r.status == EXIT_CRASH ? " (the guest crashed)" : "",
+				       tail(r.err));
+			free_run(&r);
+			return;
+		}
 	}
-	asserts = report_assertions(g, r.out);
-	if (r.status == EXIT_CRASH)
-		cr_expect_fail("%s on %u CPUs: the guest crashed (status 3):\n%s",
-			       g->name, g->cpus, tail(r.err));
-	else if (r.status != 0 && !asserts)
-		cr_expect_fail("%s on %u CPUs: vmm exit status %d:\n%s", g->name,
-			       g->cpus, r.status, tail(r.err));
-	else if (!asserts)
-		cr_expect_not_null(strstr(r.out, ok), "%s on %u CPUs: no \"ok 1 - %s\":\n%s",
-				   g->name, g->cpus, g->name, tail(r.out));
+	judge_case(g, section, alone ? r.status : 0, r.err);
+	free(section);
 	free_run(&r);
 }

@@ -75,7 +75,7 @@ struct per_cpu_pages {
 	int cpu;
 	struct list_head lists[NR_PCP_ORDERS];
 	struct zone_cpu_stats stat;
-} ____cacheline_aligned;
+} __aligned(512);	/* a power of two: pcp[cpu] is a shift away */
 
 struct pglist_data;
 
