@@ -10,3 +10,13 @@ bench_page_bench_LDADD = guestmm/libmm_hosted.a -ldl
 bench_page_bench_LDFLAGS = -pthread
 # Instructions per operation under callgrind, for every case and allocator.
 EXTRA_DIST += bench/callgrind-report
+
+# slab_bench: kmem_cache and kmalloc vs glibc, jemalloc and mimalloc
+# (dlopen'ed through peer_alloc.c), one and two threads.
+noinst_PROGRAMS += bench/slab_bench
+bench_slab_bench_SOURCES = bench/slab_bench.c bench/peer_alloc.c bench/peer_alloc.h
+bench_slab_bench_CPPFLAGS = $(HOSTED_CPPFLAGS)
+bench_slab_bench_CFLAGS = $(HOSTED_CFLAGS) -O2
+bench_slab_bench_LDADD = guestmm/libmm_hosted.a -ldl
+bench_slab_bench_LDFLAGS = -pthread
+EXTRA_DIST += bench/slab-callgrind.sh

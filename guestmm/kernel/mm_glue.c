@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
  * The kernel core's calls into the page allocator (guestmm/mm): mm_init()
- * right after the per-CPU areas, then stacks, task structs and page-table
- * pages come from it instead of the static pools.
+ * right after the per-CPU areas, then slab (as Linux's mm_core_init); then
+ * stacks, task structs and page-table pages come from it instead of the
+ * static pools.
  */
 #include <linux/kernel.h>
 #include <linux/gfp.h>
 #include <linux/irqflags.h>
 #include <linux/mm.h>
 #include <linux/preempt.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/task_alloc.h>
 #include <asm/page.h>
@@ -59,6 +61,7 @@ void mm_glue_init(const struct mv_boot_params *bp)
 {
 	mm_init(bp);
 	mm_up = true;
+	kmem_cache_init();
 	task_alloc_use_page_allocator();
 	pgtable_set_page_source(&page_allocator_source);
 }

@@ -11,6 +11,7 @@
 #include <linux/string.h>
 #include <linux/errno.h>
 #include <linux/shrinker.h>
+#include <memvisor/mminfo.h>
 #include "slab.h"
 
 LIST_HEAD(slab_caches);
@@ -91,6 +92,8 @@ void kmem_cache_init(void)
 	slab_booting = false;
 	slab_is_up = true;
 	slab_register_shrinker();
+	/* The VMM lists caches from here (vmmctl slabinfo). */
+	mv_mminfo.slab_caches = (u64)(unsigned long)&slab_caches;
 }
 
 /* For kmalloc.c: internal flags allowed. */
