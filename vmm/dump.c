@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 /* A vCPU's register state, printed when the guest crashes. */
 #include <inttypes.h>
+#include <stdbool.h>
+#include <string.h>
 
 #include "dump.h"
+#include "gmem.h"
 
 #define EFER_SCE	(1ULL << 0)
 #define EFER_LME	(1ULL << 8)
@@ -74,4 +77,131 @@ const char *dump_exit_name(unsigned int reason)
 	if (reason < sizeof(names) / sizeof(names[0]))
 		return names[reason];
 	return NULL;
+}
+
+#define X86_EFLAGS_IF	0x200ULL
+
+static const char *mp_state_name(uint32_t state)
+{
+	switch (state) {
+	case KVM_MP_STATE_RUNNABLE:
+		return "runnable";
+	case KVM_MP_STATE_UNINITIALIZED:
+		return "uninitialized";
+	case KVM_MP_STATE_INIT_RECEIVED:
+		return "INIT received";
+	case KVM_MP_STATE_HALTED:
+		return "halted";
+	case KVM_MP_STATE_SIPI_RECEIVED:
+		return "SIPI received";
+	}
+	return "?";
+}
+
+void dump_where(FILE *f, unsigned int index, const struct kvm_regs *r,
+		const struct kvm_mp_state *mp)
+{
+	fprintf(f, "  vCPU %u: RIP %016llx RSP %016llx RBP %016llx RFLAGS %08llx (IF %s)%s%s\n",
+		index, r->rip, r->rsp, r->rbp, r->rflags,
+		r->rflags & X86_EFLAGS_IF ? "on" : "off",
+		mp ? ", " : "", mp ? mp_state_name(mp->mp_state) : "");
+}
+
+#define APIC_TASKPRI	0x80
+#define APIC_ISR	0x100
+#define APIC_IRR	0x200
+#define APIC_LVTT	0x320
+#define APIC_TMICT	0x380
+#define APIC_TMCCT	0x390
+
+static uint32_t lapic_reg(const struct kvm_lapic_state *s, unsigned int reg)
+{
+	uint32_t v;
+
+	memcpy(&v, s->regs + reg, sizeof(v));
+	return v;
+}
+
+/* Every vector set in the 256-bit register at base (ISR, IRR). */
+static void lapic_vectors(FILE *f, const struct kvm_lapic_state *s,
+			  unsigned int base)
+{
+	bool any = false;
+
+	for (unsigned int v = 0; v < 256; v++) {
+		if (lapic_reg(s, base + (v / 32) * 0x10) & (1U << (v % 32))) {
+			fprintf(f, " %#x", v);
+			any = true;
+		}
+	}
+	if (!any)
+		fputs(" -", f);
+}
+
+void dump_lapic(FILE *f, const struct kvm_lapic_state *s)
+{
+	fputs("    LAPIC: ISR", f);
+	lapic_vectors(f, s, APIC_ISR);
+	fputs("; IRR", f);
+	lapic_vectors(f, s, APIC_IRR);
+	fprintf(f, "; TPR %#x; timer LVT %#x initial %#x current %#x\n",
+		lapic_reg(s, APIC_TASKPRI), lapic_reg(s, APIC_LVTT),
+		lapic_reg(s, APIC_TMICT), lapic_reg(s, APIC_TMCCT));
+}
+
+#define PTE_PRESENT	0x1ULL
+#define PTE_LARGE	0x80ULL
+#define PTE_ADDR	0x000ffffffffff000ULL
+
+/* Guest virtual to physical by a 4-level walk; false if not mapped. */
+static bool guest_translate(const struct gmem *gm, uint64_t cr3, uint64_t va,
+			    uint64_t *pa)
+{
+	uint64_t table = cr3 & PTE_ADDR, pte;
+
+	for (int level = 3; level >= 0; level--) {
+		unsigned int shift = 12 + 9 * level;
+
+		if (gmem_read(gm, table + ((va >> shift) & 0x1ff) * 8, &pte,
+			      sizeof(pte)) || !(pte & PTE_PRESENT))
+			return false;
+		if (level == 0 || (level <= 2 && (pte & PTE_LARGE))) {
+			uint64_t mask = (1ULL << shift) - 1;
+
+			*pa = (pte & PTE_ADDR & ~mask) | (va & mask);
+			return true;
+		}
+		table = pte & PTE_ADDR;
+	}
+	return false;
+}
+
+static bool guest_read_u64(const struct gmem *gm, uint64_t cr3, uint64_t va,
+			   uint64_t *val)
+{
+	uint64_t pa;
+
+	return (va & 7) == 0 && guest_translate(gm, cr3, va, &pa) &&
+	       gmem_read(gm, pa, val, sizeof(*val)) == 0;
+}
+
+#define BACKTRACE_MAX	16
+
+void dump_backtrace(FILE *f, const struct gmem *gm, uint64_t cr3,
+		    uint64_t rip, uint64_t rbp)
+{
+	fprintf(f, "    trace: %016" PRIx64, rip);
+	for (int i = 0; i < BACKTRACE_MAX && rbp; i++) {
+		uint64_t next, ret;
+
+		if (!guest_read_u64(gm, cr3, rbp, &next) ||
+		    !guest_read_u64(gm, cr3, rbp + 8, &ret))
+			break;
+		fprintf(f, " %016" PRIx64, ret);
+		/* Frames go up the stack: anything else ends the walk. */
+		if (next <= rbp)
+			break;
+		rbp = next;
+	}
+	fputc('\n', f);
 }

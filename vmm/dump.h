@@ -3,11 +3,31 @@
 #ifndef VMM_DUMP_H
 #define VMM_DUMP_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include <linux/kvm.h>
 
 void dump_regs(FILE *f, const struct kvm_regs *r, const struct kvm_sregs *s);
+
+struct gmem;
+
+/*
+ * One line for a vCPU stopped while running: where it was, whether
+ * interrupts were on and whether KVM had it halted (mp_state).
+ */
+void dump_where(FILE *f, unsigned int index, const struct kvm_regs *r,
+		const struct kvm_mp_state *mp);
+
+/* The local APIC's in-service and requested vectors and its timer. */
+void dump_lapic(FILE *f, const struct kvm_lapic_state *s);
+
+/*
+ * The guest's frame-pointer chain from rbp, return addresses only, read
+ * through the guest's page tables at cr3 (at most 16 frames).
+ */
+void dump_backtrace(FILE *f, const struct gmem *gm, uint64_t cr3,
+		    uint64_t rip, uint64_t rbp);
 
 /* "KVM_EXIT_MMIO" etc., or NULL. */
 const char *dump_exit_name(unsigned int reason);

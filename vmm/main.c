@@ -170,14 +170,33 @@ static void block_stop_signals(void)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 }
 
+/*
+ * A guest that hangs says nothing: show where each vCPU was. The vCPU
+ * threads have left KVM_RUN (the timeout kicked them), so their state is
+ * final and may be read from here.
+ */
+static void dump_stopped_vcpus(struct vm *vm)
+{
+	FILE *f = console_lock_err();
+	unsigned int i;
+
+	fprintf(f, "vmm: vCPU state at the timeout:\n");
+	for (i = 0; i < vm->nr_cpus; i++)
+		if (vm->vcpu[i].has_thread && vm->vcpu[i].started)
+			vcpu_dump_stopped(f, &vm->vcpu[i]);
+	console_unlock();
+}
+
 static int final_status(struct vm *vm, enum vm_end end, unsigned int timeout)
 {
 	int status = vm->status;
 	FILE *f;
 
-	if (end == VM_END_TIMEOUT)
+	if (end == VM_END_TIMEOUT) {
 		console_err("vmm: timeout: the guest was still running after %u s; stopped it\n",
 			    timeout);
+		dump_stopped_vcpus(vm);
+	}
 	if (end == VM_END_GUEST) {
 		f = console_lock_err();
 		if (ktestlog_verdict(&vm->tests, f) && status == 0)

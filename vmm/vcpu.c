@@ -47,6 +47,33 @@ static void print_dump(FILE *f, struct vcpu *v)
 	dump_regs(f, &regs, &sregs);
 }
 
+void vcpu_dump_stopped(FILE *f, struct vcpu *v)
+{
+	struct kvm_regs regs;
+	struct kvm_sregs sregs;
+	struct kvm_mp_state mp;
+	struct kvm_lapic_state lapic;
+	struct kvm_vcpu_events ev;
+	bool have_mp;
+
+	if (ioctl(v->fd, KVM_GET_REGS, &regs)) {
+		fprintf(f, "  vCPU %u: registers unavailable: %s\n", v->index,
+			strerror(errno));
+		return;
+	}
+	have_mp = !ioctl(v->fd, KVM_GET_MP_STATE, &mp);
+	dump_where(f, v->index, &regs, have_mp ? &mp : NULL);
+	if (!ioctl(v->fd, KVM_GET_VCPU_EVENTS, &ev))
+		fprintf(f, "    events: irq injected %u (vector %#x), interrupt shadow %#x, exception pending %u, NMI pending %u\n",
+			ev.interrupt.injected, ev.interrupt.nr,
+			ev.interrupt.shadow, ev.exception.injected,
+			ev.nmi.pending);
+	if (!ioctl(v->fd, KVM_GET_LAPIC, &lapic))
+		dump_lapic(f, &lapic);
+	if (!ioctl(v->fd, KVM_GET_SREGS, &sregs))
+		dump_backtrace(f, &v->vm->gmem, sregs.cr3, regs.rip, regs.rbp);
+}
+
 static void vcrash(struct vcpu *v, enum vm_end why, int status,
 		   const char *what, const char *fmt, va_list ap)
 {

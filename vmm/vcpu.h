@@ -6,6 +6,8 @@
 #ifndef VMM_VCPU_H
 #define VMM_VCPU_H
 
+#include <stdio.h>
+
 #include "err.h"
 #include "vm.h"
 
@@ -24,5 +26,12 @@ void vcpu_join_threads(struct vm *vm);
  */
 __attribute__((format(printf, 2, 3)))
 void vcpu_crash(struct vcpu *v, const char *fmt, ...);
+
+/*
+ * For a VM stopped from outside (timeout): where the vCPU was, whether it
+ * was halted, its pending interrupts and a backtrace. Only once its thread
+ * has left KVM_RUN.
+ */
+void vcpu_dump_stopped(FILE *f, struct vcpu *v);
 
 #endif
