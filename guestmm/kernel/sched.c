@@ -8,6 +8,14 @@
  * Run-queue locks are raw (arch_spin_lock with interrupts off): schedule()
  * itself holds the one preempt count a switch is made with. The lock taken
  * in __schedule() is released by the task switched to (finish_task_switch).
+ *
+ * A remote wake-up's reschedule IPI is sent only once the waker has dropped
+ * its locks (flush_resched_ipis): the IPI makes the target run at once, and
+ * the first thing it does is take its run-queue lock, then the wait-queue
+ * lock of the waiter it wakes. Sent under those locks, the target spins for
+ * as long as the waker holds them; nested, with more vCPUs than host CPUs,
+ * the vCPU that sent the IPI is often descheduled right there in favour of
+ * the one it woke, so every hand-off cost a host time slice of spinning.
  */
 #include <linux/kernel.h>
 #include <linux/irqflags.h>
@@ -54,15 +62,42 @@ static struct task_struct *dequeue_first(struct rq *rq)
 	return p;
 }
 
+/* Per CPU: the CPUs its wake-ups owe a reschedule IPI, one bit each. */
+static DEFINE_PER_CPU(unsigned long, resched_ipis_owed);
+
+/* Interrupts off: the IPI is owed until flush_resched_ipis(). */
 void resched_cpu(int cpu)
 {
 	struct cpu_pda *pda = &cpu_pdas[cpu];
 
+	BUILD_BUG_ON(NR_CPUS > 8 * sizeof(unsigned long));
 	if (READ_ONCE(pda->need_resched))
-		return;		/* already asked, and woken if it was halted */
+		return;		/* already asked: its IPI is sent, or owed */
 	WRITE_ONCE(pda->need_resched, 1);
 	if (cpu != raw_smp_processor_id())
-		arch_send_reschedule(cpu);
+		__this_cpu_write(resched_ipis_owed,
+				 __this_cpu_read(resched_ipis_owed) | 1UL << cpu);
+}
+
+/*
+ * Sends the IPIs this CPU owes. Every path that wakes with interrupts off
+ * ends in one of these calls (wake_up_process, __wake_up, irq exit, the
+ * switch): an IPI left owed would still only delay the target to its tick.
+ */
+void flush_resched_ipis(void)
+{
+	unsigned long flags, owed;
+
+	if (!READ_ONCE(*this_cpu_ptr(&resched_ipis_owed)))
+		return;
+	local_irq_save(flags);
+	owed = __this_cpu_read(resched_ipis_owed);
+	__this_cpu_write(resched_ipis_owed, 0);
+	local_irq_restore(flags);
+	while (owed) {
+		arch_send_reschedule(__builtin_ctzl(owed));
+		owed &= owed - 1;
+	}
 }
 
 int wake_up_process(struct task_struct *p)
@@ -85,6 +120,9 @@ int wake_up_process(struct task_struct *p)
 		resched_cpu(p->cpu);
 out:
 	arch_spin_unlock(&rq->lock);
+	/* Interrupts were on: the caller holds no lock a target could want. */
+	if (!arch_irqs_disabled_flags(flags))
+		flush_resched_ipis();
 	local_irq_restore(flags);
 	return ret;
 }
@@ -95,6 +133,7 @@ static void finish_task_switch(struct task_struct *prev)
 	arch_spin_unlock(&this_rq()->lock);
 	if (unlikely(prev->state == TASK_DEAD))
 		kthread_exited(prev);
+	flush_resched_ipis();	/* the joiner's, or any a preempted waker owed */
 	arch_local_irq_enable();
 }
 

@@ -58,7 +58,8 @@ void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *w)
 
 /*
  * A woken entry leaves the queue here, so a waiter that loops back into
- * prepare_to_wait is queued afresh (at its exclusive position).
+ * prepare_to_wait is queued afresh (at its exclusive position). The woken
+ * get their IPIs only after the unlock: they take this lock first thing.
  */
 void __wake_up(struct wait_queue_head *wq, int nr)
 {
@@ -75,4 +76,5 @@ void __wake_up(struct wait_queue_head *wq, int nr)
 			break;
 	}
 	spin_unlock_irqrestore(&wq->lock, flags);
+	flush_resched_ipis();
 }

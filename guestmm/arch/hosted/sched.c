@@ -69,6 +69,11 @@ void preempt_schedule(void)
 {
 }
 
+/* Hosted wake-ups are futex wakes, made at once: no IPI is ever owed. */
+void flush_resched_ipis(void)
+{
+}
+
 void preempt_schedule_irq(void)
 {
 }

@@ -57,6 +57,7 @@ void do_irq(struct pt_regs *regs)
 			unexpected_irq(vector);
 		apic_eoi();
 	}
+	flush_resched_ipis();	/* wake-ups from the handler (timers) */
 	irq_exit();
 	/* Back to code that had interrupts on and no preempt count: preempt. */
 	if ((regs->flags & X86_EFLAGS_IF) && arch_need_resched_and_preemptible())

@@ -78,8 +78,14 @@ void sched_init(void);
 void init_idle(struct task_struct *idle, int cpu);
 /* Time-slice accounting, from the tick (hard-interrupt context). */
 void scheduler_tick(void);
-/* Asks cpu to reschedule (an IPI if it isn't this one). */
+/*
+ * Asks cpu to reschedule, interrupts off. If it isn't this one, the IPI is
+ * owed until flush_resched_ipis(), so that it is sent after the waker's locks
+ * are dropped.
+ */
 void resched_cpu(int cpu);
+/* Sends the reschedule IPIs this CPU owes (any context). */
+void flush_resched_ipis(void);
 /* A task to preempt current is waiting on this CPU. */
 static inline bool need_resched(void)
 {

@@ -38,6 +38,11 @@ static __always_inline void arch_local_irq_restore(unsigned long flags)
 		arch_local_irq_enable();
 }
 
+static __always_inline bool arch_irqs_disabled_flags(unsigned long flags)
+{
+	return !(flags & X86_EFLAGS_IF);
+}
+
 static __always_inline bool arch_irqs_disabled(void)
 {
 	return !(arch_local_save_flags() & X86_EFLAGS_IF);
