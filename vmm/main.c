@@ -171,21 +171,22 @@ static void block_stop_signals(void)
 }
 
 /*
- * A guest that hangs says nothing: show where each vCPU was. The vCPU
- * threads have left KVM_RUN (the timeout kicked them), so their state is
- * final and may be read from here.
+ * A guest that hangs, or triple-faults, says nothing: show where each vCPU
+ * was. The vCPU threads have left KVM_RUN (the end kicked them), so their
+ * state is final and may be read from here.
  */
-static void dump_stopped_vcpus(struct vm *vm)
+static void dump_stopped_vcpus(struct vm *vm, const char *when)
 {
 	FILE *f = console_lock_err();
 	unsigned int i;
 
-	fprintf(f, "vmm: vCPU state at the timeout:\n");
+	fprintf(f, "vmm: vCPU state %s:\n", when);
 	for (i = 0; i < vm->nr_cpus; i++)
 		if (vm->vcpu[i].has_thread && vm->vcpu[i].started)
 			vcpu_dump_stopped(f, &vm->vcpu[i]);
 	console_unlock();
 }
+
 
 static int final_status(struct vm *vm, enum vm_end end, unsigned int timeout)
 {
@@ -195,7 +196,9 @@ static int final_status(struct vm *vm, enum vm_end end, unsigned int timeout)
 	if (end == VM_END_TIMEOUT) {
 		console_err("vmm: timeout: the guest was still running after %u s; stopped it\n",
 			    timeout);
-		dump_stopped_vcpus(vm);
+		dump_stopped_vcpus(vm, "at the timeout");
+	} else if (vm->dump_vcpus) {
+		dump_stopped_vcpus(vm, "after the crash");
 	}
 	if (end == VM_END_GUEST) {
 		f = console_lock_err();

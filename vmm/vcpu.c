@@ -221,6 +221,8 @@ static bool handle_exit(struct vcpu *v)
 	case KVM_EXIT_INTR:
 		return true;
 	case KVM_EXIT_SHUTDOWN:
+		/* The faulting state is gone: the others show what was going on. */
+		__atomic_store_n(&v->vm->dump_vcpus, true, __ATOMIC_RELAXED);
 		vcpu_crash(v, "triple fault (KVM_EXIT_SHUTDOWN)%s",
 			   was_reset(v) ? "; KVM reset this vCPU (as it does on AMD), so the registers below are its reset state, not the faulting one" : "");
 		return false;

@@ -69,6 +69,8 @@ struct vm {
 	int status;
 	uint64_t mminfo_gpa;		/* 0 until HC_MMINFO */
 	unsigned long warnings;		/* WARN and SLEEP_BUG reports */
+	/* A crash the guest could not report (triple fault): show every vCPU. */
+	bool dump_vcpus;
 };
 
 void vm_init(struct vm *vm, const struct memmap *mm, unsigned int nr_cpus);

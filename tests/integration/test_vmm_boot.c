@@ -259,6 +259,12 @@ Test(vmm_boot, triple_fault)
 		   "--mem", "64M", "--kernel", fixture("triple"));
 }
 
+Test(vmm_boot, triple_fault_dumps_vcpu_state)
+{
+	CHECK_BOOT(3, NULL, "vmm: vCPU state after the crash:",
+		   "--mem", "64M", "--kernel", fixture("triple"));
+}
+
 Test(vmm_boot, panic_after_warning_reports_page_fault)
 {
 	CHECK_BOOT(3, "still running after the warning",
@@ -313,6 +319,14 @@ Test(vmm_boot, ktest_failed_test_gives_exit_5)
 Test(vmm_boot, timeout_stops_hung_guest)
 {
 	CHECK_BOOT(4, NULL, "vmm: timeout",
+		   "--mem", "64M", "--timeout", "1",
+		   "--kernel", fixture("hang"));
+}
+
+/* A hang says nothing by itself: the vmm shows where each vCPU was. */
+Test(vmm_boot, timeout_dumps_vcpu_state)
+{
+	CHECK_BOOT(4, NULL, "vCPU 0: RIP [0-9a-f]{16} .*\\(IF off\\), halted",
 		   "--mem", "64M", "--timeout", "1",
 		   "--kernel", fixture("hang"));
 }
