@@ -71,6 +71,15 @@ static void arch_kmap_flush_all(void)
 {
 }
 
+static void *arch_kmap_atomic_set(int cpu, int idx, struct page *page)
+{
+	return arch_kmap_set(KMAP_ATOMIC_ADDR(cpu, idx), page);
+}
+
+static void arch_kmap_atomic_clear(int cpu, int idx)
+{
+}
+
 static void arch_kmap_prepare(void)
 {
 }
@@ -80,6 +89,21 @@ static void *arch_kmap_set(unsigned long vaddr, struct page *page)
 	if (map_page(vaddr, page_to_phys(page), PAGE_KERNEL))
 		panic("kmap: cannot map %#lx", vaddr);
 	return (void *)vaddr;
+}
+
+/* Each CPU's kmap_atomic PTEs, found once: those tables never go away. */
+static pteval_t *kmap_atomic_pte[NR_CPUS][KM_TYPE_NR];
+
+/* No lock: the slot is this CPU's, and preemption is off. */
+static void *arch_kmap_atomic_set(int cpu, int idx, struct page *page)
+{
+	set_pte_slot(kmap_atomic_pte[cpu][idx], page_to_phys(page), PAGE_KERNEL);
+	return (void *)KMAP_ATOMIC_ADDR(cpu, idx);
+}
+
+static void arch_kmap_atomic_clear(int cpu, int idx)
+{
+	clear_pte_slot(kmap_atomic_pte[cpu][idx], KMAP_ATOMIC_ADDR(cpu, idx));
 }
 
 /* unmap_page() flushes this CPU's TLB entry (invlpg). */
@@ -103,6 +127,15 @@ static void arch_kmap_prepare(void)
 		if (map_page(va, 0, PAGE_KERNEL))
 			panic("kmap: cannot build page tables at %#lx", va);
 		unmap_page(va);
+	}
+	for (int cpu = 0; cpu < NR_CPUS; cpu++) {
+		for (int idx = 0; idx < KM_TYPE_NR; idx++) {
+			pteval_t *pte = kernel_pte_slot(KMAP_ATOMIC_ADDR(cpu, idx));
+
+			if (!pte)
+				panic("kmap: no page table for CPU%d's slot %d", cpu, idx);
+			kmap_atomic_pte[cpu][idx] = pte;
+		}
 	}
 }
 #endif
@@ -280,7 +313,7 @@ void *kmap_atomic(struct page *page)
 	km = &kmap_atomic_state[cpu];
 	idx = km->idx++;
 	BUG_ON(idx >= KM_TYPE_NR);
-	vaddr = arch_kmap_set(KMAP_ATOMIC_ADDR(cpu, idx), page);
+	vaddr = arch_kmap_atomic_set(cpu, idx, page);
 	km->page[idx] = page;
 	km->addr[idx] = vaddr;
 	local_irq_restore(flags);
@@ -297,7 +330,7 @@ void kunmap_atomic(void *addr)
 	idx = km->idx - 1;
 	/* A lowmem page's direct-map address was never pushed. */
 	if (idx >= 0 && km->addr[idx] == addr) {
-		arch_kmap_clear(KMAP_ATOMIC_ADDR(smp_processor_id(), idx));
+		arch_kmap_atomic_clear(smp_processor_id(), idx);
 		km->page[idx] = NULL;
 		km->addr[idx] = NULL;
 		km->idx = idx;

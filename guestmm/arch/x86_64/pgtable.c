@@ -152,6 +152,39 @@ int unmap_page(unsigned long va)
 	return err;
 }
 
+/*
+ * The PTE slot of va in tables that already exist, for fixed windows whose
+ * slots each have one owner (a CPU's kmap_atomic slots): the owner then maps
+ * and unmaps through it with no lock, as Linux's kmap_pte.
+ */
+pteval_t *kernel_pte_slot(unsigned long va)
+{
+	unsigned long irqflags;
+	pteval_t *pte;
+	int err = 0;
+
+	if (!canonical(va))
+		return NULL;
+	local_irq_save(irqflags);
+	arch_spin_lock(&pgtable_lock);
+	pte = walk(va, false, &err);
+	arch_spin_unlock(&pgtable_lock);
+	local_irq_restore(irqflags);
+	return pte;
+}
+
+void set_pte_slot(pteval_t *pte, phys_addr_t pa, pteval_t flags)
+{
+	WRITE_ONCE(*pte, (pa & PTE_PFN_MASK) | ((flags | _PAGE_PRESENT) & supported_pte_mask));
+}
+
+/* Only this CPU's TLB: no other CPU uses the slot. */
+void clear_pte_slot(pteval_t *pte, unsigned long va)
+{
+	WRITE_ONCE(*pte, 0);
+	invlpg(va);
+}
+
 /* Lock-free: also used from fault reporting, where the lock may be held. */
 pteval_t *lookup_address(unsigned long va, enum pg_level *level)
 {

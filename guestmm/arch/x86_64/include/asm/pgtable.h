@@ -50,6 +50,9 @@ void pgtable_set_page_source(const struct pgtable_page_source *src);
 int map_page(unsigned long va, phys_addr_t pa, pteval_t flags);
 /* Unmaps va on this CPU (flush_tlb_kernel_range for the others). */
 int unmap_page(unsigned long va);
+pteval_t *kernel_pte_slot(unsigned long va);
+void set_pte_slot(pteval_t *pte, phys_addr_t pa, pteval_t flags);
+void clear_pte_slot(pteval_t *pte, unsigned long va);
 /* The leaf entry mapping va, or NULL; *level says its size. */
 pteval_t *lookup_address(unsigned long va, enum pg_level *level);
 /* va -> pa through the live page tables; ~0 when unmapped. */
