@@ -23,7 +23,6 @@ void hosted_task_free(struct task_struct *p);
 void hosted_time_init(void);
 /* Nanoseconds on CLOCK_MONOTONIC. */
 u64 hosted_now_ns(void);
-void hosted_jiffies_sync(void);
 
 /* console.c */
 void hosted_console_reset(void);

@@ -41,6 +41,9 @@ extern struct mv_boot_params hosted_boot_params;
 int hosted_cpu_attach(const char *name);
 void hosted_cpu_detach(void);
 
+/* Brings jiffies up to CLOCK_MONOTONIC now (the tick thread may lag). */
+void hosted_jiffies_sync(void);
+
 /* The console log: everything printk wrote since boot (or the last clear). */
 bool hosted_log_contains(const char *s);
 void hosted_log_clear(void);
