@@ -20,3 +20,4 @@ bench_slab_bench_CFLAGS = $(HOSTED_CFLAGS) -O2
 bench_slab_bench_LDADD = guestmm/libmm_hosted.a -ldl
 bench_slab_bench_LDFLAGS = -pthread
 EXTRA_DIST += bench/slab-callgrind.sh
+EXTRA_DIST += bench/vmm-footprint.sh

@@ -172,7 +172,7 @@ tests_integration_test_guest_mm_SOURCES = $(GUEST_TEST_SOURCES)
 tests_integration_test_guest_mm_CFLAGS = $(TEST_CFLAGS)
 tests_integration_test_guest_mm_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DCORE_SUITES='"bootmem.*,buddy.*,gfp.*,highmem.*,zone.*,stress.*,kmalloc.*,mempool.*,slab.*,slab_debug.*,slab_smp.*"' \
-	-DGUEST_CPUS='2, 4'
+	-DGUEST_CPUS='2, 4' -DGUEST_SUITES_ONLY
 tests_integration_test_guest_mm_LDADD = $(TEST_LIBS)
 # The in-guest batches' consoles (PROGRAM.cpusN.{out,err,status,lock}).
 CLEANFILES += tests/integration/test_guest_*.cpus*

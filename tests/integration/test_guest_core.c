@@ -47,6 +47,8 @@
 #define BATCH_TIMEOUT_S		1500	/* every chosen case in one boot */
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define EXIT_CRASH		3
+/* The guest's own status when a case failed (vmm passes it through). */
+#define EXIT_GUEST_TESTS_FAILED	1
 #define MAX_ARGS		16
 #define CASE_NAME_MAX		96
 /* The kernel core's suites; mm/ has its own. */
@@ -194,6 +196,11 @@ static const char *tail(const char *s)
 			   "%s: no \"%s\" in its output:\n%s", what,	\
 			   needle, tail(hay))
 
+/*
+ * The boot, exit, crash and runner tests belong to the core's program; the
+ * mm program (-DGUEST_SUITES_ONLY) only runs its in-guest suites.
+ */
+#ifndef GUEST_SUITES_ONLY
 /* ---- boot ---------------------------------------------------------------- */
 
 static void check_boot(unsigned int cpus)
@@ -380,8 +387,6 @@ Test(crash, warn_is_reported_and_not_fatal, .timeout = BOOT_TIMEOUT_S + 10)
 
 /* ---- the in-guest test runner ------------------------------------------------- */
 
-/* The guest's own status when a case failed (vmm passes it through). */
-#define EXIT_GUEST_TESTS_FAILED	1
 
 Test(runner, failure_is_reported, .timeout = BOOT_TIMEOUT_S + 10)
 {
@@ -421,6 +426,8 @@ Test(runner, list_names_every_case, .timeout = BOOT_TIMEOUT_S + 10)
 	cr_expect_null(strstr(r.out, "TAP version"), "ktest=list ran tests:\n%s", tail(r.out));
 	free_run(&r);
 }
+
+#endif /* GUEST_SUITES_ONLY */
 
 /* ---- the in-guest tests --------------------------------------------------------- */
 
@@ -756,11 +763,9 @@ ParameterizedTest(struct guest_case *g, guest, ktest, .timeout = BATCH_TIMEOUT_S
 	bool alone = false;
 	char *section;
 
-	if (!g->name[0]) {
-		if (!strcmp(g->error, "no usable /dev/kvm"))
-			cr_skip_test("%s", g->error);
+	skip_without_kvm();
+	if (!g->name[0])
 		cr_assert_fail("cannot list the in-guest tests: %s", g->error);
-	}
 	cr_log_info("%s on %u CPU%s", g->name, g->cpus, g->cpus > 1 ? "s" : "");
 	r = batch_run(g);
 	section = case_section(r.out, g->name);
