@@ -2,6 +2,9 @@
 # the same mm/ sources built as a host library (libmm_hosted.a) for unit tests
 # and benchmarks. Each folder lists its own sources in its local.mk.
 
+# __FILE__ relative to the source top, as in Linux, also in VPATH builds
+# (distcheck): reports name guestmm/mm/slab.c, not ../../guestmm/mm/slab.c.
+SRC_RELATIVE_FILE = -fmacro-prefix-map=$(top_srcdir)/=
 GUEST_CPPFLAGS = -I$(top_srcdir)/guestmm/include \
 	-I$(top_srcdir)/guestmm/arch/x86_64/include \
 	-I$(top_srcdir)/include -D__KERNEL__
@@ -10,7 +13,7 @@ GUEST_CPPFLAGS = -I$(top_srcdir)/guestmm/include \
 GUEST_CFLAGS = -std=gnu11 $(WARN_CFLAGS) -ffreestanding -fno-pic -fno-pie \
 	-mcmodel=kernel -mno-red-zone -mgeneral-regs-only -fno-stack-protector \
 	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fno-common \
-	-fno-strict-aliasing -O2 -g
+	-fno-strict-aliasing -O2 -g $(SRC_RELATIVE_FILE)
 GUEST_LDS = $(top_srcdir)/guestmm/arch/x86_64/kernel.lds
 
 noinst_PROGRAMS += guestmm/guestmm.elf
@@ -28,7 +31,8 @@ EXTRA_DIST += guestmm/arch/x86_64/kernel.lds
 HOSTED_CPPFLAGS = -I$(top_srcdir)/guestmm/include \
 	-I$(top_srcdir)/guestmm/arch/hosted/include \
 	-I$(top_srcdir)/include -D__KERNEL__ -D__HOSTED__ -D_GNU_SOURCE
-HOSTED_CFLAGS = -std=gnu11 $(WARN_CFLAGS) -fno-strict-aliasing -fno-omit-frame-pointer -pthread
+HOSTED_CFLAGS = -std=gnu11 $(WARN_CFLAGS) -fno-strict-aliasing -fno-omit-frame-pointer -pthread \
+	$(SRC_RELATIVE_FILE)
 
 noinst_LIBRARIES += guestmm/libmm_hosted.a
 guestmm_libmm_hosted_a_SOURCES =
