@@ -3,7 +3,7 @@
 #
 #   bench/vmm-footprint.sh [--vmm PATH] [VMM ARGS...]   (default: --mem 256M)
 #
-# Samples /proc/PID/smaps every 20 ms while vmm runs. Guest RAM is what vmm
+# Samples /proc/PID/smaps every few ms while vmm runs. Guest RAM is what vmm
 # maps MADV_DONTDUMP (VmFlags "dd"); everything else resident is the VMM's
 # own: code, heap, thread stacks, KVM's shared kvm_run pages.
 # Needs a usable /dev/kvm: without one, run it under tools/nested/nested-run
@@ -22,27 +22,45 @@ fi
 	exit 77
 }
 
-# "total guest" resident KiB of one smaps snapshot.
+# "total guest" resident KiB of one smaps snapshot, in bash builtins only:
+# forking a sampler per snapshot is too slow nested (a TCG fork+exec takes
+# longer than vmm's whole run). VmFlags closes each mapping's block.
 sample() {
-	awk '/^[0-9a-f]+-[0-9a-f]+ / { if (n++) flush(); rss = 0; dd = 0; next }
-	     /^Rss:/ { rss = $2 }
-	     /^VmFlags:/ { dd = / dd/ }
-	     function flush() { total += rss; if (dd) guest += rss }
-	     END { if (n) flush(); printf "%d %d\n", total, guest }' "/proc/$1/smaps" 2>/dev/null
+	local line rss=0 dd=0 total=0 guest=0
+
+	while read -r line; do
+		case $line in
+		Rss:*) rss=${line//[!0-9]/} ;;
+		VmFlags:*)
+			[[ $line == *" dd"* ]] && dd=1
+			total=$((total + rss))
+			((dd)) && guest=$((guest + rss))
+			rss=0 dd=0
+			;;
+		esac
+	done <"/proc/$1/smaps" 2>/dev/null
+	echo "$total $guest"
 }
+
+# A FIFO nobody writes: read -t on it sleeps without forking.
+fifo=$(mktemp -u)
+mkfifo "$fifo"
+exec {nap}<>"$fifo"
+rm -f "$fifo"
 
 start=$(date +%s%N)
 "$vmm" "$@" >/dev/null &
 pid=$!
 peak_total=0 peak_guest=0 peak_own=0
 while kill -0 "$pid" 2>/dev/null; do
-	if read -r total guest < <(sample "$pid") && [[ -n $total ]]; then
+	read -r total guest <<<"$(sample "$pid")"
+	if ((total)); then
 		own=$((total - guest))
 		((total > peak_total)) && peak_total=$total
 		((guest > peak_guest)) && peak_guest=$guest
 		((own > peak_own)) && peak_own=$own
 	fi
-	sleep 0.02
+	read -rt 0.005 -u "$nap" _ || true
 done
 status=0
 wait "$pid" || status=$?
