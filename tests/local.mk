@@ -163,7 +163,7 @@ EXTRA_tests_integration_test_vmm_boot_DEPENDENCIES = $(VMM_FIXTURES)
 # kernel core's suites on 1 and 2 vCPUs, and the mm suites (page
 # allocator, slab, kmalloc, mempool) on 2; MEMVISOR_GUEST_CPUS=1,2,4 (say)
 # picks other counts.
-GUEST_TEST_SOURCES = tests/integration/test_guest_core.c
+GUEST_TEST_SOURCES = tests/integration/test_guest_core.c $(VMM_RUN_CMD)
 check_PROGRAMS += tests/integration/test_guest_core tests/integration/test_guest_mm
 TESTS += tests/integration/test_guest_core tests/integration/test_guest_mm
 tests_integration_test_guest_core_SOURCES = $(GUEST_TEST_SOURCES)

@@ -24,21 +24,18 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include "run_cmd.h"
 #include <errno.h>
 #include <fnmatch.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <poll.h>
 #include <regex.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #define VMM_DEFAULT		"vmm/vmm"
@@ -108,84 +105,22 @@ static void buf_append(struct buf *b, const char *s, size_t n)
 	b->data[b->len] = '\0';
 }
 
-/* Reads both pipes until both close or the deadline passes. */
-static bool drain(int out_fd, int err_fd, struct buf *out, struct buf *err,
-		  time_t deadline)
-{
-	struct pollfd p[2] = { { out_fd, POLLIN, 0 }, { err_fd, POLLIN, 0 } };
-	struct buf *dst[2] = { out, err };
-	char chunk[4096];
-	int open_fds = 2;
-
-	while (open_fds) {
-		int left = (int)(deadline - time(NULL));
-
-		if (left <= 0 || poll(p, 2, left * 1000) <= 0) {
-			if (errno == EINTR)
-				continue;
-			return false;
-		}
-		for (int i = 0; i < 2; i++) {
-			ssize_t n;
-
-			if (p[i].fd < 0 || !p[i].revents)
-				continue;
-			n = read(p[i].fd, chunk, sizeof(chunk));
-			if (n > 0) {
-				buf_append(dst[i], chunk, n);
-				continue;
-			}
-			if (n < 0 && errno == EINTR)
-				continue;
-			p[i].fd = -1;
-			open_fds--;
-		}
-	}
-	return true;
-}
-
-/* Runs vmm with argv (NULL-terminated) and collects everything. */
+/* Runs vmm with args (NULL-terminated) and collects everything. */
 static struct vmm_run run_vmm(const char *const *args, unsigned int timeout_s)
 {
-	struct buf out = { 0 }, err = { 0 };
-	struct vmm_run r = { .status = -1 };
 	const char *argv[MAX_ARGS + 2] = { vmm_path() };
-	int op[2], ep[2], wstatus;
-	pid_t pid;
-	size_t n;
+	struct run_result res;
+	struct vmm_run r;
 
-	for (n = 0; args[n]; n++) {
+	for (size_t n = 0; args[n]; n++) {
 		cr_assert_lt(n, MAX_ARGS, "too many vmm arguments");
 		argv[n + 1] = args[n];
 	}
-	buf_append(&out, "", 0);
-	buf_append(&err, "", 0);
-	cr_assert_eq(pipe(op), 0, "pipe: %s", strerror(errno));
-	cr_assert_eq(pipe(ep), 0, "pipe: %s", strerror(errno));
-	pid = fork();
-	cr_assert_neq(pid, -1, "fork: %s", strerror(errno));
-	if (pid == 0) {
-		dup2(op[1], STDOUT_FILENO);
-		dup2(ep[1], STDERR_FILENO);
-		close(op[0]), close(op[1]), close(ep[0]), close(ep[1]);
-		execv(argv[0], (char *const *)argv);
-		fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	close(op[1]);
-	close(ep[1]);
-	if (!drain(op[0], ep[0], &out, &err, time(NULL) + timeout_s)) {
-		kill(pid, SIGKILL);
-		buf_append(&err, "\n[test: vmm killed after the timeout]\n", 38);
-	}
-	close(op[0]);
-	close(ep[0]);
-	while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(wstatus))
-		r.status = WEXITSTATUS(wstatus);
-	r.out = out.data;
-	r.err = err.data;
+	cr_assert_eq(run_cmd((char *const *)argv, timeout_s, &res), 0,
+		     "cannot run %s: %s", argv[0], strerror(errno));
+	if (res.timed_out)
+		cr_log_warn("%s killed after %u s", argv[0], timeout_s);
+	r = (struct vmm_run){ .status = res.status, .out = res.out, .err = res.err };
 	return r;
 }
 
