@@ -159,10 +159,10 @@ EXTRA_tests_unit_test_vmm_cli_DEPENDENCIES = tests/unit/fixtures/hello.elf
 EXTRA_tests_integration_test_vmm_boot_DEPENDENCIES = $(VMM_FIXTURES)
 # --- end of vmm end-to-end tests ---------------------------------------------
 
-# In-guest tests, booted for real (nested when there is no /dev/kvm): the
-# kernel core's suites on 1 and 2 vCPUs, and the mm suites (page
-# allocator, slab, kmalloc, mempool) on 2; MEMVISOR_GUEST_CPUS=1,2,4 (say)
-# picks other counts.
+# In-guest tests, booted for real (nested where /dev/kvm is missing or
+# emulates guest kernel code): the kernel core's suites and the mm suites
+# (page allocator, slab, kmalloc, mempool), each on 1, 2 and 4 vCPUs;
+# MEMVISOR_GUEST_CPUS=1,2 (say) picks other counts.
 GUEST_TEST_SOURCES = tests/integration/test_guest_core.c $(VMM_RUN_CMD)
 check_PROGRAMS += tests/integration/test_guest_core tests/integration/test_guest_mm
 TESTS += tests/integration/test_guest_core tests/integration/test_guest_mm
@@ -173,7 +173,7 @@ tests_integration_test_guest_mm_SOURCES = $(GUEST_TEST_SOURCES)
 tests_integration_test_guest_mm_CFLAGS = $(TEST_CFLAGS)
 tests_integration_test_guest_mm_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DCORE_SUITES='"bootmem.*,buddy.*,gfp.*,highmem.*,zone.*,stress.*,kmalloc.*,mempool.*,slab.*,slab_debug.*,slab_smp.*"' \
-	-DGUEST_CPUS='2' -DGUEST_SUITES_ONLY
+	-DGUEST_SUITES_ONLY
 tests_integration_test_guest_mm_LDADD = $(TEST_LIBS)
 # The in-guest batches' consoles (PROGRAM.cpusN.{out,err,status,lock}).
 CLEANFILES += tests/integration/test_guest_*.cpus*

@@ -34,6 +34,16 @@ const char args_usage[] =
 "  --test GLOB         run the in-guest tests matching GLOB (suite.case, '*'\n"
 "                      and '?', ',' between globs); passed as ktest=GLOB\n"
 "  --timeout SECS      stop the guest after SECS seconds (default 0: never)\n"
+"  --accel WHICH       auto (default), kvm or nested. auto times a loop of guest\n"
+"                      kernel code on /dev/kvm: where KVM runs it natively it\n"
+"                      uses KVM; where /dev/kvm is missing, or emulates guest\n"
+"                      kernel code (hundreds of times slower), it re-runs this\n"
+"                      command inside tools/nested/nested-run (QEMU TCG with a\n"
+"                      nested KVM) if that can run here, else uses /dev/kvm\n"
+"                      with a warning. MEMVISOR_ACCEL sets the default;\n"
+"                      MEMVISOR_KVM_DEV=PATH names another KVM device\n"
+"  --probe-accel       print the accelerator auto (or --accel) would choose and\n"
+"                      why, as \"kvm|nested|none: reason\", and exit\n"
 "  --help              this text\n"
 "  --version           the version\n"
 "\n"
@@ -56,13 +66,13 @@ const char args_usage[] =
 "  130    SIGINT\n"
 "  143    SIGTERM\n"
 "\n"
-"No /dev/kvm on this host (no hardware virtualization, or the kvm module\n"
-"isn't loaded)? Run vmm nested, inside QEMU, from the source tree:\n"
-"  tools/nested/nested-run -- vmm/vmm --mem 256M\n";
+"vmm prints one line on stderr naming the accelerator it chose, and why.\n"
+"To run vmm nested by hand: tools/nested/nested-run -- vmm/vmm --mem 256M\n";
 
 enum opt_id {
 	OPT_MEM, OPT_CPUS, OPT_KERNEL, OPT_LOWMEM, OPT_RESERVE,
-	OPT_CMDLINE, OPT_TEST, OPT_TIMEOUT, OPT_HELP, OPT_VERSION,
+	OPT_CMDLINE, OPT_TEST, OPT_TIMEOUT, OPT_ACCEL, OPT_PROBE_ACCEL,
+	OPT_HELP, OPT_VERSION,
 };
 
 struct opt {
@@ -80,6 +90,8 @@ static const struct opt opts[] = {
 	{ "--cmdline", OPT_CMDLINE, true },
 	{ "--test", OPT_TEST, true },
 	{ "--timeout", OPT_TIMEOUT, true },
+	{ "--accel", OPT_ACCEL, true },
+	{ "--probe-accel", OPT_PROBE_ACCEL, false },
 	{ "--help", OPT_HELP, false },
 	{ "-h", OPT_HELP, false },
 	{ "--version", OPT_VERSION, false },
@@ -257,6 +269,31 @@ static int parse_timeout(const char *val, struct vmm_config *cfg,
 	return 0;
 }
 
+static const char *const accel_names[] = {
+	[VMM_ACCEL_AUTO] = "auto",
+	[VMM_ACCEL_KVM] = "kvm",
+	[VMM_ACCEL_NESTED] = "nested",
+	[VMM_ACCEL_NONE] = "none",
+};
+
+const char *args_accel_name(enum vmm_accel accel)
+{
+	return accel <= VMM_ACCEL_NONE ? accel_names[accel] : "?";
+}
+
+int args_parse_accel(const char *what, const char *val, enum vmm_accel *out,
+		     struct errbuf *e)
+{
+	for (int i = VMM_ACCEL_AUTO; i < VMM_ACCEL_NONE; i++) {
+		if (!strcmp(val, accel_names[i])) {
+			*out = i;
+			return 0;
+		}
+	}
+	return errf(e, "vmm: %s: '%s' is not an accelerator (auto, kvm or nested)",
+		    what, val);
+}
+
 static int apply_opt(const struct opt *o, const char *val,
 		     struct vmm_config *cfg, struct errbuf *e)
 {
@@ -281,6 +318,12 @@ static int apply_opt(const struct opt *o, const char *val,
 		return parse_test(val, cfg, e);
 	case OPT_TIMEOUT:
 		return parse_timeout(val, cfg, e);
+	case OPT_ACCEL:
+		cfg->accel_given = true;
+		return args_parse_accel("--accel", val, &cfg->accel, e);
+	case OPT_PROBE_ACCEL:
+		cfg->probe_accel = true;
+		return 0;
 	case OPT_HELP:
 	case OPT_VERSION:
 		break;
@@ -337,6 +380,8 @@ int args_parse(int argc, char **argv, struct vmm_config *cfg, struct errbuf *e)
 		if (apply_opt(o, val, cfg, e))
 			return -1;
 	}
+	if (cfg->probe_accel)
+		return 0;
 	if (!cfg->mem_size)
 		return errf(e, "vmm: --mem is required (example: vmm --mem 256M)");
 	if (args_guest_cmdline(cfg, cmdline, sizeof(cmdline), e) < 0)

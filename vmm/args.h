@@ -22,6 +22,13 @@
 #define VMM_MAX_RESERVES	128
 #define VMM_TIMEOUT_MAX		(7 * 24 * 3600)	/* a week: beyond that, a typo */
 
+enum vmm_accel {
+	VMM_ACCEL_AUTO,		/* measure: see accel/accel.h */
+	VMM_ACCEL_KVM,		/* this host's KVM device */
+	VMM_ACCEL_NESTED,	/* KVM inside QEMU TCG (tools/nested/nested-run) */
+	VMM_ACCEL_NONE,		/* auto found neither */
+};
+
 struct vmm_reserve {
 	uint64_t addr;
 	uint64_t size;
@@ -38,16 +45,30 @@ struct vmm_config {
 	const char *cmdline;		/* --cmdline, appended */
 	const char *test_glob;		/* --test, as ktest=GLOB */
 	unsigned int timeout;		/* seconds, 0 = none */
+	enum vmm_accel accel;
+	bool accel_given;		/* --accel on the command line */
+	bool probe_accel;		/* --probe-accel: say, don't boot */
 	bool help;
 	bool version;
 };
 
 /*
  * Parses argv[1..argc-1]. Returns 0, or -1 with the message in @e. When
- * --help or --version is given the rest is not validated (no --mem needed).
+ * --help, --version or --probe-accel is given the rest is not validated
+ * (no --mem needed).
  */
 int args_parse(int argc, char **argv, struct vmm_config *cfg,
 	       struct errbuf *e);
+
+/*
+ * An accelerator name (auto, kvm, nested) for @what (the option, or the
+ * environment variable that gave it).
+ */
+int args_parse_accel(const char *what, const char *val, enum vmm_accel *out,
+		     struct errbuf *e);
+
+/* The accelerator's name. */
+const char *args_accel_name(enum vmm_accel accel);
 
 /* --cpus against KVM's own limit, known only once /dev/kvm is open. */
 int args_check_cpu_limit(const struct vmm_config *cfg, unsigned int kvm_max,

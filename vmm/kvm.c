@@ -12,11 +12,10 @@
 
 #include <memvisor/layout.h>
 
+#include "accel.h"
 #include "args.h"
 #include "boot.h"
 #include "kvm.h"
-
-#define KVM_DEV		"/dev/kvm"
 
 #define CR0_PE		(1ULL << 0)
 #define CR0_MP		(1ULL << 1)
@@ -33,40 +32,33 @@
 #define EFER_LMA	(1ULL << 10)
 #define EFER_NXE	(1ULL << 11)
 
-/* Retries an ioctl that a signal interrupted. */
-static int xioctl(int fd, unsigned long req, unsigned long arg)
-{
-	int ret;
-
-	do {
-		ret = ioctl(fd, req, arg);
-	} while (ret < 0 && errno == EINTR);
-	return ret;
-}
-
-static void explain_open_error(int err, int argc, char **argv)
+static void explain_open_error(const char *dev, int err, int argc, char **argv)
 {
 	char cmd[2048];
 
 	if (err == ENOENT || err == ENXIO || err == ENODEV) {
-		fprintf(stderr, "vmm: " KVM_DEV " not found: this host has no KVM (no hardware virtualization, or the kvm module isn't loaded); run it nested with: tools/nested/nested-run -- vmm/vmm --mem 256M\n");
+		fprintf(stderr, "vmm: %s not found: this host has no KVM (no hardware virtualization, or the kvm module isn't loaded); run it nested with: tools/nested/nested-run -- vmm/vmm --mem 256M\n",
+			dev);
 		if (args_shell_join(argc, argv, cmd, sizeof(cmd)) >= 0)
 			fprintf(stderr, "vmm: this command, nested: tools/nested/nested-run -- %s\n",
 				cmd);
 		return;
 	}
 	if (err == EACCES || err == EPERM) {
-		fprintf(stderr, "vmm: " KVM_DEV ": permission denied: add your user to the kvm group or run as root\n");
+		fprintf(stderr, "vmm: %s: permission denied: add your user to the kvm group or run as root\n",
+			dev);
 		return;
 	}
-	fprintf(stderr, "vmm: cannot open " KVM_DEV ": %s\n", strerror(err));
+	fprintf(stderr, "vmm: cannot open %s: %s\n", dev, strerror(err));
 }
 
 int kvm_open(struct vm *vm, int argc, char **argv)
 {
-	vm->kvm_fd = open(KVM_DEV, O_RDWR | O_CLOEXEC);
+	const char *dev = accel_kvm_dev();
+
+	vm->kvm_fd = open(dev, O_RDWR | O_CLOEXEC);
 	if (vm->kvm_fd < 0) {
-		explain_open_error(errno, argc, argv);
+		explain_open_error(dev, errno, argc, argv);
 		return -1;
 	}
 	return 0;
@@ -83,7 +75,7 @@ static int get_supported_cpuid(struct vm *vm, struct errbuf *e)
 		if (!c)
 			return errf(e, "vmm: out of memory");
 		c->nent = n;
-		if (!xioctl(vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, (unsigned long)c)) {
+		if (!kvm_ioctl(vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, (unsigned long)c)) {
 			vm->cpuid = c;
 			return 0;
 		}
@@ -110,15 +102,15 @@ int kvm_check(struct vm *vm, struct errbuf *e)
 	unsigned int i;
 	int v;
 
-	v = xioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
+	v = kvm_ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
 	if (v != KVM_API_VERSION)
 		return errf(e, "vmm: KVM API version %d, this vmm needs %d", v,
 			    KVM_API_VERSION);
 	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++)
-		if (xioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, required[i].cap) <= 0)
+		if (kvm_ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, required[i].cap) <= 0)
 			return errf(e, "vmm: this host's KVM lacks %s",
 				    required[i].name);
-	v = xioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	v = kvm_ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (v < (int)sizeof(struct kvm_run))
 		return errf(e, "vmm: KVM_GET_VCPU_MMAP_SIZE: %s",
 			    v < 0 ? strerror(errno) : "too small");
@@ -128,10 +120,10 @@ int kvm_check(struct vm *vm, struct errbuf *e)
 
 unsigned int kvm_max_vcpus(struct vm *vm)
 {
-	int n = xioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
+	int n = kvm_ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
 
 	if (n <= 0)
-		n = xioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_VCPUS);
+		n = kvm_ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_VCPUS);
 	/* KVM's documentation: without either capability, assume 4 */
 	return n > 0 ? (unsigned int)n : 4;
 }
@@ -172,7 +164,7 @@ static int set_slots(struct vm *vm, struct errbuf *e)
 		if (!r.userspace_addr)
 			return errf(e, "vmm: internal error: slot %u has no memory",
 				    i);
-		if (xioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION,
+		if (kvm_ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION,
 			   (unsigned long)&r))
 			return errf(e, "vmm: KVM_SET_USER_MEMORY_REGION slot %u (zone %s, [0x%" PRIx64 "-0x%" PRIx64 ")): %s",
 				    i, memmap_zone_name(s->zone), s->gpa,
@@ -185,18 +177,18 @@ int kvm_create_vm(struct vm *vm, struct errbuf *e)
 {
 	uint64_t idmap = KVM_IDENTITY_MAP_GPA;
 
-	vm->vm_fd = xioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+	vm->vm_fd = kvm_ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
 	if (vm->vm_fd < 0)
 		return errf(e, "vmm: KVM_CREATE_VM: %s", strerror(errno));
 	/* Intel needs both pages for its real-mode tricks; AMD ignores them */
-	if (xioctl(vm->vm_fd, KVM_SET_TSS_ADDR, KVM_TSS_GPA))
+	if (kvm_ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, KVM_TSS_GPA))
 		return errf(e, "vmm: KVM_SET_TSS_ADDR: %s", strerror(errno));
-	if (xioctl(vm->kvm_fd, KVM_CHECK_EXTENSION,
+	if (kvm_ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION,
 		   KVM_CAP_SET_IDENTITY_MAP_ADDR) > 0 &&
-	    xioctl(vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, (unsigned long)&idmap))
+	    kvm_ioctl(vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, (unsigned long)&idmap))
 		return errf(e, "vmm: KVM_SET_IDENTITY_MAP_ADDR: %s",
 			    strerror(errno));
-	if (xioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0))
+	if (kvm_ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0))
 		return errf(e, "vmm: KVM_CREATE_IRQCHIP: %s", strerror(errno));
 	return set_slots(vm, e);
 }
@@ -221,7 +213,7 @@ static int set_cpuid(struct vcpu *v, struct errbuf *e)
 		else if (x->function == 0xb || x->function == 0x1f)
 			x->edx = v->index;
 	}
-	if (xioctl(v->fd, KVM_SET_CPUID2, (unsigned long)c))
+	if (kvm_ioctl(v->fd, KVM_SET_CPUID2, (unsigned long)c))
 		ret = errf(e, "vmm: KVM_SET_CPUID2 on vCPU %u: %s", v->index,
 			   strerror(errno));
 	free(c);
@@ -233,7 +225,7 @@ static int create_vcpu(struct vcpu *v, struct errbuf *e)
 	struct vm *vm = v->vm;
 	void *run;
 
-	v->fd = xioctl(vm->vm_fd, KVM_CREATE_VCPU, v->index);
+	v->fd = kvm_ioctl(vm->vm_fd, KVM_CREATE_VCPU, v->index);
 	if (v->fd < 0)
 		return errf(e, "vmm: KVM_CREATE_VCPU %u: %s", v->index,
 			    strerror(errno));
@@ -260,9 +252,9 @@ uint32_t kvm_tsc_khz(struct vm *vm)
 {
 	int khz;
 
-	if (xioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_GET_TSC_KHZ) <= 0)
+	if (kvm_ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_GET_TSC_KHZ) <= 0)
 		return 0;
-	khz = xioctl(vm->vcpu[0].fd, KVM_GET_TSC_KHZ, 0);
+	khz = kvm_ioctl(vm->vcpu[0].fd, KVM_GET_TSC_KHZ, 0);
 	return khz > 0 ? (uint32_t)khz : 0;
 }
 
@@ -305,14 +297,14 @@ int kvm_init_vcpu(struct vcpu *v, const struct boot_info *bi,
 		.rflags = 0x2,
 	};
 
-	if (xioctl(v->fd, KVM_GET_SREGS, (unsigned long)&sregs))
+	if (kvm_ioctl(v->fd, KVM_GET_SREGS, (unsigned long)&sregs))
 		return errf(e, "vmm: KVM_GET_SREGS on vCPU %u: %s", v->index,
 			    strerror(errno));
 	long_mode_sregs(&sregs, bi);
-	if (xioctl(v->fd, KVM_SET_SREGS, (unsigned long)&sregs))
+	if (kvm_ioctl(v->fd, KVM_SET_SREGS, (unsigned long)&sregs))
 		return errf(e, "vmm: KVM_SET_SREGS on vCPU %u: %s", v->index,
 			    strerror(errno));
-	if (xioctl(v->fd, KVM_SET_REGS, (unsigned long)&regs))
+	if (kvm_ioctl(v->fd, KVM_SET_REGS, (unsigned long)&regs))
 		return errf(e, "vmm: KVM_SET_REGS on vCPU %u: %s", v->index,
 			    strerror(errno));
 	return 0;
@@ -322,7 +314,7 @@ int kvm_make_runnable(struct vcpu *v, struct errbuf *e)
 {
 	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_RUNNABLE };
 
-	if (xioctl(v->fd, KVM_SET_MP_STATE, (unsigned long)&mp))
+	if (kvm_ioctl(v->fd, KVM_SET_MP_STATE, (unsigned long)&mp))
 		return errf(e, "vmm: KVM_SET_MP_STATE on vCPU %u: %s", v->index,
 			    strerror(errno));
 	return 0;

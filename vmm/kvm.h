@@ -6,10 +6,23 @@
 #ifndef VMM_KVM_H
 #define VMM_KVM_H
 
+#include <errno.h>
 #include <stdint.h>
+#include <sys/ioctl.h>
 
 #include "err.h"
 #include "vm.h"
+
+/* Retries an ioctl that a signal interrupted. */
+static inline int kvm_ioctl(int fd, unsigned long req, unsigned long arg)
+{
+	int ret;
+
+	do {
+		ret = ioctl(fd, req, arg);
+	} while (ret < 0 && errno == EINTR);
+	return ret;
+}
 
 #define KVM_TSS_GPA		0xfffbd000ULL	/* 3 pages, in the PCI hole */
 #define KVM_IDENTITY_MAP_GPA	0xfffbc000ULL	/* 1 page, just below */

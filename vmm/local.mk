@@ -27,10 +27,11 @@ vmm_vmm_SOURCES = \
 	vmm/vm.c vmm/vm.h \
 	vmm/vcpu.c vmm/vcpu.h \
 	vmm/hypercall.c vmm/hypercall.h \
-	vmm/nested.c vmm/nested.h \
+	vmm/accel/accel.h vmm/accel/choose.c vmm/accel/calibrate.c \
+	vmm/accel/nested.c \
 	vmm/guest_image.S vmm/guest_image.h
 vmm_vmm_LDADD = vmm/libvmm.a
-vmm_vmm_CPPFLAGS = $(AM_CPPFLAGS) -DMEMVISOR_SRCDIR='"$(abs_top_srcdir)"' \
+vmm_vmm_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm -I$(srcdir)/vmm/accel -DMEMVISOR_SRCDIR='"$(abs_top_srcdir)"' \
 	-DMEMVISOR_LIBEXECDIR='"$(pkglibexecdir)"'
 
 # The nested runner, for `vmm` on hosts without /dev/kvm.

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "accel.h"
 #include "args.h"
 #include "boot.h"
 #include "console.h"
@@ -27,7 +28,6 @@
 #include "guest_image.h"
 #include "hypercall.h"
 #include "kvm.h"
-#include "nested.h"
 #include "loader.h"
 #include "memmap.h"
 #include "vcpu.h"
@@ -261,6 +261,58 @@ static int prepare(const struct vmm_config *cfg, char *cmdline,
 	return 0;
 }
 
+/* MEMVISOR_ACCEL gives the default --accel. 0 or VMM_EXIT_USAGE. */
+static int accel_from_env(struct vmm_config *cfg)
+{
+	const char *val = getenv(ACCEL_ENV);
+	struct errbuf e;
+
+	if (cfg->accel_given || !val || !*val)
+		return 0;
+	if (!args_parse_accel(ACCEL_ENV, val, &cfg->accel, &e))
+		return 0;
+	fprintf(stderr, "%s\n", e.msg);
+	return VMM_EXIT_USAGE;
+}
+
+/* --probe-accel: "kvm|nested|none: why" on stdout. */
+static int probe_accel(const struct vmm_config *cfg)
+{
+	struct accel_choice c;
+	struct errbuf e;
+
+	if (accel_choose(cfg->accel, &c, &e)) {
+		fprintf(stderr, "%s\n", e.msg);
+		return VMM_EXIT_HOST;
+	}
+	printf("%s: %s\n", args_accel_name(c.kind), c.why);
+	return VMM_EXIT_OK;
+}
+
+/*
+ * Picks the accelerator and says which, on one stderr line. For nested it
+ * re-executes this command inside the runner and returns only on failure.
+ * Returns 0 (go on with KVM) or the exit status.
+ */
+static int start_accel(const struct vmm_config *cfg, int argc, char **argv)
+{
+	struct accel_choice c;
+	struct errbuf e;
+
+	if (accel_choose(cfg->accel, &c, &e)) {
+		fprintf(stderr, "%s\n", e.msg);
+		return VMM_EXIT_HOST;
+	}
+	fprintf(stderr, "vmm: accelerator %s: %s\n", args_accel_name(c.kind),
+		c.why);
+	if (c.kind != VMM_ACCEL_NESTED)
+		return 0;	/* KVM; for none, kvm_open explains */
+	fflush(NULL);
+	nested_reexec(argc, argv, cfg->nr_cpus, &e);
+	fprintf(stderr, "%s\n", e.msg);
+	return VMM_EXIT_HOST;
+}
+
 /* Opens KVM and builds the VM. Returns 0 or the exit status. */
 static int setup(const struct vmm_config *cfg, int argc, char **argv,
 		 const struct kernel_file *kf, const struct kernel_image *k,
@@ -309,10 +361,16 @@ int main(int argc, char **argv)
 		return VMM_EXIT_OK;
 	}
 
+	status = accel_from_env(&cfg);
+	if (status)
+		return status;
+	if (cfg.probe_accel)
+		return probe_accel(&cfg);
+
 	vm_init(&vm, &mm, cfg.nr_cpus);
 	status = prepare(&cfg, cmdline, &kf, &k);
-	if (!status && access("/dev/kvm", F_OK) && errno == ENOENT)
-		nested_reexec(argc, argv);	/* returns only if it can't */
+	if (!status)
+		status = start_accel(&cfg, argc, argv);
 	if (!status) {
 		/* before any thread exists, so that every thread inherits it */
 		block_stop_signals();

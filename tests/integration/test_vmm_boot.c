@@ -77,8 +77,8 @@ static bool kvm_usable(void)
 
 static void setup(void)
 {
-	/* without KVM each run would boot its own QEMU: fail instead */
-	setenv("MEMVISOR_NO_NESTED", "1", 1);
+	/* the wrapper chose this host's KVM (or we run inside the runner) */
+	setenv("MEMVISOR_ACCEL", "kvm", 1);
 	cr_assert(kvm_usable(),
 		  "no usable /dev/kvm: run this through tools/nested/kvm-test-wrapper or tools/nested/nested-run (make check does)");
 	cr_assert_eq(access(vmm_path(), X_OK), 0,
@@ -409,8 +409,12 @@ static void check_cpus_rejected(const char *cpus, const char *reason)
 				"--kernel", fixture("hello"), NULL });
 	expect_status(&v, 2);
 	EXPECT_RUN(&v, !*v.r.out, "want nothing on stdout (no boot)");
+	/* the accelerator's line, then the error */
 	nl = strchr(v.r.err, '\n');
-	EXPECT_RUN(&v, nl && !nl[1], "want exactly one line on stderr");
+	EXPECT_RUN(&v, nl && !strncmp(v.r.err, "vmm: accelerator kvm: ", 22),
+		   "want the accelerator's line first");
+	nl = nl ? strchr(nl + 1, '\n') : NULL;
+	EXPECT_RUN(&v, nl && !nl[1], "want exactly one more line on stderr");
 	expect_err(&v, "^vmm: --cpus");
 	expect_err(&v, reason);
 	run_result_free(&v.r);

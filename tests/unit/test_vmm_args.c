@@ -109,6 +109,50 @@ Test(args, minimal_and_defaults)
 	cr_assert_eq(c.timeout, 0);
 	cr_assert_null(c.test_glob);
 	cr_assert_not(c.help);
+	cr_assert_eq(c.accel, VMM_ACCEL_AUTO);
+	cr_assert_not(c.accel_given);
+	cr_assert_not(c.probe_accel);
+}
+
+Test(args, accel_names)
+{
+	static const struct {
+		const char *name;
+		enum vmm_accel accel;
+	} names[] = {
+		{ "auto", VMM_ACCEL_AUTO }, { "kvm", VMM_ACCEL_KVM },
+		{ "nested", VMM_ACCEL_NESTED },
+	};
+	struct vmm_config c;
+	struct errbuf e;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		cr_assert_eq(PARSE(&c, &e, "--mem", "64M", "--accel",
+				   (char *)names[i].name), 0, "%s", e.msg);
+		cr_assert_eq(c.accel, names[i].accel, "--accel %s", names[i].name);
+		cr_assert(c.accel_given);
+		cr_assert_str_eq(args_accel_name(c.accel), names[i].name);
+	}
+	EXPECT_ERROR("vmm: --accel: 'none' is not an accelerator (auto, kvm or nested)",
+		     "--mem", "64M", "--accel", "none");
+	EXPECT_ERROR("vmm: --accel: 'KVM' is not an accelerator (auto, kvm or nested)",
+		     "--mem", "64M", "--accel=KVM");
+	EXPECT_ERROR("vmm: --probe-accel takes no value", "--probe-accel=1");
+	cr_assert_eq(args_parse_accel("MEMVISOR_ACCEL", "", &c.accel, &e), -1);
+	cr_assert_str_eq(e.msg, "vmm: MEMVISOR_ACCEL: '' is not an accelerator (auto, kvm or nested)");
+}
+
+Test(args, probe_accel_needs_no_mem)
+{
+	struct vmm_config c;
+	struct errbuf e;
+
+	cr_assert_eq(PARSE(&c, &e, "--probe-accel", "--accel", "nested"), 0,
+		     "%s", e.msg);
+	cr_assert(c.probe_accel);
+	cr_assert_eq(c.accel, VMM_ACCEL_NESTED);
+	EXPECT_ERROR("vmm: --accel: 'x' is not an accelerator (auto, kvm or nested)",
+		     "--probe-accel", "--accel", "x");
 }
 
 Test(args, every_option_both_spellings)

@@ -4,8 +4,10 @@
  * value and every kernel file it cannot load must end in exit status 2 and
  * exactly one "vmm: " line on stderr that names the option or the file,
  * with nothing on stdout and nothing left behind. vmm checks all of this
- * before it opens /dev/kvm, so these run on any host; MEMVISOR_NO_NESTED=1
- * keeps vmm from re-executing itself under the nested runner.
+ * before it opens /dev/kvm, so these run on any host; MEMVISOR_ACCEL=kvm
+ * keeps vmm from re-executing itself under the nested runner. The
+ * accelerator's choice (--accel, --probe-accel, MEMVISOR_KVM_DEV) is
+ * checked here too, with the KVM device hidden where a test needs that.
  *
  * Environment: MEMVISOR_VMM (the binary; default $MEMVISOR_BUILD_TOP/vmm/vmm)
  * and MEMVISOR_BUILD_TOP (for the fixture kernels; default ".").
@@ -62,7 +64,9 @@ static void setup(void)
 	const char *t = getenv("TMPDIR");
 
 	/* a usage error must never turn into a 10 s nested boot */
-	setenv("MEMVISOR_NO_NESTED", "1", 1);
+	setenv("MEMVISOR_ACCEL", "kvm", 1);
+	unsetenv("MEMVISOR_KVM_DEV");
+	unsetenv("MEMVISOR_NESTED_DEPTH");
 	cr_assert_eq(access(vmm_path(), X_OK), 0,
 		     "%s is not an executable: build it (make vmm/vmm) or set MEMVISOR_VMM",
 		     vmm_path());
@@ -233,11 +237,12 @@ struct vmm_run {
 	char cmd[1024];		/* for messages */
 };
 
-/* Runs vmm with the NULL-terminated @args, in the scratch dir. */
-static void run_vmm(struct vmm_run *v, char *const args[])
+/* Runs vmm with the NULL-terminated @args, in the scratch dir, for @timeout_s. */
+static void run_vmm_for(struct vmm_run *v, unsigned int timeout_s,
+			char *const args[])
 {
 	char *argv[MAX_ARGS];
-	struct run_opts o = { .timeout_s = RUN_TIMEOUT_S, .cwd = tmpdir };
+	struct run_opts o = { .timeout_s = timeout_s, .cwd = tmpdir };
 	size_t len;
 	int i;
 
@@ -255,9 +260,14 @@ static void run_vmm(struct vmm_run *v, char *const args[])
 		     argv[0], strerror(errno));
 	cr_assert(!v->r.timed_out,
 		  "%s: still running after %u s\n--- stderr\n%s",
-		  v->cmd, RUN_TIMEOUT_S, v->r.err);
+		  v->cmd, timeout_s, v->r.err);
 	cr_assert_eq(v->r.signo, 0, "%s: killed by signal %d\n--- stderr\n%s",
 		     v->cmd, v->r.signo, v->r.err);
+}
+
+static void run_vmm(struct vmm_run *v, char *const args[])
+{
+	run_vmm_for(v, RUN_TIMEOUT_S, args);
 }
 
 #define RUN_VMM(v, ...)	run_vmm(v, (char *[]){ __VA_ARGS__, NULL })
@@ -604,23 +614,21 @@ Test(vmm_cli, version)
 
 /* ---- no KVM -------------------------------------------------------------- */
 
-static void skip_if_kvm(void)
-{
-	if (!access("/dev/kvm", F_OK))
-		cr_skip_test("/dev/kvm exists: this checks vmm's message on hosts without KVM");
-}
+#define NO_KVM_DEV	"/nonexistent/kvm"
 
-/* Exit status 1, and stderr names /dev/kvm and the nested-run command. */
+/* Exit status 1, and stderr names the missing device and the nested-run command. */
 static void expect_no_kvm(struct vmm_run *v)
 {
 	EXPECT_RUN(v, v->r.status == 1, "want exit status 1 (host error)");
 	EXPECT_RUN(v, !*v->r.out, "want nothing on stdout");
-	EXPECT_RUN(v, matches(v->r.err, "^vmm: /dev/kvm not found"),
-		   "want a line naming /dev/kvm");
+	EXPECT_RUN(v, matches(v->r.err, "^vmm: accelerator kvm: --accel kvm: " NO_KVM_DEV "$"),
+		   "want the accelerator's line");
+	EXPECT_RUN(v, matches(v->r.err, "^vmm: " NO_KVM_DEV " not found"),
+		   "want a line naming the missing device");
 	EXPECT_RUN(v, strstr(v->r.err, "tools/nested/nested-run -- "),
 		   "want the nested-run command");
-	EXPECT_RUN(v, !strstr(v->r.err, "running nested"),
-		   "MEMVISOR_NO_NESTED=1 must keep vmm from nesting itself");
+	EXPECT_RUN(v, !strstr(v->r.err, "accelerator nested"),
+		   "MEMVISOR_ACCEL=kvm must keep vmm from nesting itself");
 	expect_nothing_left();
 }
 
@@ -628,7 +636,7 @@ Test(vmm_cli, no_kvm_builtin_kernel)
 {
 	struct vmm_run v;
 
-	skip_if_kvm();
+	setenv("MEMVISOR_KVM_DEV", NO_KVM_DEV, 1);
 	RUN_VMM(&v, "--mem", "256M");
 	expect_no_kvm(&v);
 	run_result_free(&v.r);
@@ -640,10 +648,145 @@ Test(vmm_cli, no_kvm_crafted_kernel_passes_checks)
 	char *f;
 	struct vmm_run v;
 
-	skip_if_kvm();
+	setenv("MEMVISOR_KVM_DEV", NO_KVM_DEV, 1);
 	f = good_elf("good.elf");
 	RUN_VMM(&v, "--mem", "64M", "--cpus", "2", "--reserve", "1M@0x2000000",
 		"--lowmem", "32M", "--kernel", f);
 	expect_no_kvm(&v);
+	run_result_free(&v.r);
+}
+
+/* ---- the accelerator ----------------------------------------------------- */
+
+BAD_ARGS_TEST(accel_unknown, "--accel", "is not an accelerator (auto, kvm or nested)",
+	      "--mem", "64M", "--accel", "tcg")
+BAD_ARGS_TEST(accel_without_value, "--accel", "needs a value", "--mem", "64M",
+	      "--accel")
+
+Test(vmm_cli, accel_unknown_in_environment)
+{
+	setenv("MEMVISOR_ACCEL", "hvf", 1);
+	USAGE_ERROR("MEMVISOR_ACCEL", "'hvf' is not an accelerator", "--mem", "64M");
+}
+
+/* --probe-accel: one line "ACCEL: why" on stdout matching @pattern, exit 0. */
+static void expect_probe(const char *pattern, char *const args[])
+{
+	struct vmm_run v;
+
+	run_vmm(&v, args);
+	expect_clean_exit(&v);
+	EXPECT_RUN(&v, one_line(v.r.out), "want one line on stdout");
+	EXPECT_RUN(&v, matches(v.r.out, pattern), pattern);
+	expect_nothing_left();
+	run_result_free(&v.r);
+}
+
+#define EXPECT_PROBE(pattern, ...) \
+	expect_probe(pattern, (char *[]){ __VA_ARGS__, NULL })
+
+Test(vmm_cli, probe_accel_forced_kvm)
+{
+	EXPECT_PROBE("^kvm: --accel kvm: /dev/kvm$", "--probe-accel");
+}
+
+Test(vmm_cli, probe_accel_needs_no_mem_and_takes_the_option)
+{
+	unsetenv("MEMVISOR_ACCEL");
+	EXPECT_PROBE("^kvm: --accel kvm: /dev/kvm$", "--probe-accel", "--accel",
+		     "kvm");
+}
+
+/* Hidden device: nested where the runner can run, else none; never kvm. */
+Test(vmm_cli, probe_accel_hidden_kvm)
+{
+	unsetenv("MEMVISOR_ACCEL");
+	setenv("MEMVISOR_KVM_DEV", NO_KVM_DEV, 1);
+	EXPECT_PROBE("^(nested: " NO_KVM_DEV " not found; QEMU TCG|none: " NO_KVM_DEV " not found, and the nested runner can't run here)",
+		     "--probe-accel");
+}
+
+/* Inside the runner its /dev/kvm is used, whatever it costs. */
+Test(vmm_cli, probe_accel_inside_runner)
+{
+	unsetenv("MEMVISOR_ACCEL");
+	setenv("MEMVISOR_NESTED_DEPTH", "1", 1);
+	EXPECT_PROBE("^kvm: inside the nested runner, its /dev/kvm$",
+		     "--probe-accel");
+}
+
+/*
+ * The real device, measured: natively run, or emulated (then nested, or kvm
+ * with a warning), each with the cost of a loop step; or no device at all.
+ */
+Test(vmm_cli, probe_accel_measures_the_device)
+{
+	unsetenv("MEMVISOR_ACCEL");
+	if (access("/dev/kvm", F_OK))
+		EXPECT_PROBE("^(nested|none): /dev/kvm not found", "--probe-accel");
+	else
+		EXPECT_PROBE("^(kvm: /dev/kvm runs guest kernel code natively \\([0-9.]+ ns per loop step\\)"
+			     "|nested: /dev/kvm emulates guest kernel code \\([0-9]+ ns per loop step, about [0-9]+x native\\)"
+			     "|kvm: warning: /dev/kvm emulates guest kernel code \\([0-9]+ ns per loop step\\)"
+			     "|kvm: /dev/kvm is there, but its speed could not be measured)",
+			     "--probe-accel");
+}
+
+Test(vmm_cli, probe_accel_nested_without_runner_is_an_error)
+{
+	struct vmm_run v;
+
+	/* the runner checks for QEMU on PATH: take it away */
+	setenv("PATH", "/nonexistent", 1);
+	RUN_VMM(&v, "--probe-accel", "--accel", "nested");
+	EXPECT_RUN(&v, v.r.status == 1, "want exit status 1 (host error)");
+	EXPECT_RUN(&v, !*v.r.out, "want nothing on stdout");
+	EXPECT_RUN(&v, one_line(v.r.err) &&
+		   matches(v.r.err, "^vmm: --accel nested: the nested runner can't run here: "),
+		   "want one line saying the runner can't run");
+	run_result_free(&v.r);
+}
+
+/*
+ * With the device hidden, auto boots the guest through the nested runner
+ * (whose own /dev/kvm the inner vmm uses), or, where the runner can't run,
+ * says so and fails. The runner may wait for another nested run: be patient.
+ */
+#define NESTED_BOOT_TIMEOUT_S	900
+
+/* A fixture kernel's absolute path (vmm runs in the scratch dir). */
+static char *fixture_path(const char *name)
+{
+	static char path[PATH_MAX], abs[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/tests/unit/fixtures/%s", build_top(),
+		 name);
+	cr_assert_not_null(realpath(path, abs), "%s: %s (make check builds the fixtures)",
+			   path, strerror(errno));
+	return abs;
+}
+
+Test(vmm_cli, hidden_kvm_boots_nested, .timeout = NESTED_BOOT_TIMEOUT_S + 30)
+{
+	struct vmm_run v;
+
+	unsetenv("MEMVISOR_ACCEL");
+	setenv("MEMVISOR_KVM_DEV", NO_KVM_DEV, 1);
+	run_vmm_for(&v, NESTED_BOOT_TIMEOUT_S, (char *[]){ "--mem", "64M",
+		    "--kernel", fixture_path("hello.elf"), NULL });
+	if (matches(v.r.err, "^vmm: accelerator none: ")) {
+		EXPECT_RUN(&v, v.r.status == 1, "want exit status 1 (host error)");
+		EXPECT_RUN(&v, matches(v.r.err, "^vmm: " NO_KVM_DEV " not found"),
+			   "want a line naming the missing device");
+	} else {
+		EXPECT_RUN(&v, v.r.status == 42, "want the fixture's exit status 42");
+		EXPECT_RUN(&v, matches(v.r.err, "^vmm: accelerator nested: " NO_KVM_DEV " not found"),
+			   "want the outer vmm to choose the nested runner");
+		EXPECT_RUN(&v, matches(v.r.err, "^vmm: accelerator kvm: inside the nested runner, its /dev/kvm$"),
+			   "want the inner vmm to use the runner's /dev/kvm");
+		EXPECT_RUN(&v, strstr(v.r.out, "hello from the fixture kernel"),
+			   "want the fixture's greeting");
+	}
+	expect_nothing_left();
 	run_result_free(&v.r);
 }
