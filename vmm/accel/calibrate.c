@@ -98,7 +98,7 @@ static int cal_create(int kvm_fd, struct cal_vm *c, struct errbuf *e)
 	if (c->vm_fd < 0)
 		return errf(e, "KVM_CREATE_VM: %s", strerror(errno));
 	/* Intel wants these even though we never run in real mode */
-	kvm_ioctl(c->vm_fd, KVM_SET_TSS_ADDR, 0xfffbd000);
+	kvm_ioctl(c->vm_fd, KVM_SET_TSS_ADDR, KVM_TSS_GPA);
 	c->mem = mmap(NULL, CAL_MEM_SIZE, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (c->mem == MAP_FAILED) {
