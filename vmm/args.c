@@ -34,6 +34,10 @@ const char args_usage[] =
 "  --test GLOB         run the in-guest tests matching GLOB (suite.case, '*'\n"
 "                      and '?', ',' between globs); passed as ktest=GLOB\n"
 "  --timeout SECS      stop the guest after SECS seconds (default 0: never)\n"
+"  --control PATH      serve QMP (QEMU's control protocol) on the unix socket\n"
+"                      PATH, mode 0600 (default: $XDG_RUNTIME_DIR/memvisor/\n"
+"                      vmm-PID.qmp, else /tmp/memvisor-UID/vmm-PID.qmp); vmm\n"
+"                      prints it at start. vmmctl talks to it\n"
 "  --accel WHICH       auto (default), kvm or nested. auto times a loop of guest\n"
 "                      kernel code on /dev/kvm: where KVM runs it natively it\n"
 "                      uses KVM; where /dev/kvm is missing, or emulates guest\n"
@@ -71,7 +75,7 @@ const char args_usage[] =
 
 enum opt_id {
 	OPT_MEM, OPT_CPUS, OPT_KERNEL, OPT_LOWMEM, OPT_RESERVE,
-	OPT_CMDLINE, OPT_TEST, OPT_TIMEOUT, OPT_ACCEL, OPT_PROBE_ACCEL,
+	OPT_CMDLINE, OPT_TEST, OPT_TIMEOUT, OPT_CONTROL, OPT_ACCEL, OPT_PROBE_ACCEL,
 	OPT_HELP, OPT_VERSION,
 };
 
@@ -90,6 +94,7 @@ static const struct opt opts[] = {
 	{ "--cmdline", OPT_CMDLINE, true },
 	{ "--test", OPT_TEST, true },
 	{ "--timeout", OPT_TIMEOUT, true },
+	{ "--control", OPT_CONTROL, true },
 	{ "--accel", OPT_ACCEL, true },
 	{ "--probe-accel", OPT_PROBE_ACCEL, false },
 	{ "--help", OPT_HELP, false },
@@ -318,6 +323,11 @@ static int apply_opt(const struct opt *o, const char *val,
 		return parse_test(val, cfg, e);
 	case OPT_TIMEOUT:
 		return parse_timeout(val, cfg, e);
+	case OPT_CONTROL:
+		if (!*val)
+			return errf(e, "vmm: --control: the socket path is empty");
+		cfg->control = val;
+		return 0;
 	case OPT_ACCEL:
 		cfg->accel_given = true;
 		return args_parse_accel("--accel", val, &cfg->accel, e);

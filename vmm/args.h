@@ -45,6 +45,7 @@ struct vmm_config {
 	const char *cmdline;		/* --cmdline, appended */
 	const char *test_glob;		/* --test, as ktest=GLOB */
 	unsigned int timeout;		/* seconds, 0 = none */
+	const char *control;		/* --control PATH; NULL: the default */
 	enum vmm_accel accel;
 	bool accel_given;		/* --accel on the command line */
 	bool probe_accel;		/* --probe-accel: say, don't boot */

@@ -18,20 +18,25 @@ vmm_libvmm_a_SOURCES = \
 	vmm/console.c vmm/console.h \
 	vmm/report.c vmm/report.h \
 	vmm/dump.c vmm/dump.h \
-	vmm/iobus.c vmm/iobus.h
+	vmm/iobus.c vmm/iobus.h \
+	vmm/vm.c vmm/vm.h \
+	vmm/control/qmp.h vmm/control/qmp_dispatch.c vmm/control/qmp_cmds.c \
+	vmm/control/qmp_server.c vmm/control/inspect_cmds.h \
+	vmm/control/control.c vmm/control/control.h
+vmm_libvmm_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm $(JANSSON_CFLAGS)
 
 bin_PROGRAMS += vmm/vmm
 vmm_vmm_SOURCES = \
 	vmm/main.c \
 	vmm/kvm.c vmm/kvm.h \
-	vmm/vm.c vmm/vm.h \
 	vmm/vcpu.c vmm/vcpu.h \
 	vmm/hypercall.c vmm/hypercall.h \
 	vmm/accel/accel.h vmm/accel/choose.c vmm/accel/calibrate.c \
 	vmm/accel/nested.c \
 	vmm/guest_image.S vmm/guest_image.h
-vmm_vmm_LDADD = vmm/libvmm.a
-vmm_vmm_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm -I$(srcdir)/vmm/accel -DMEMVISOR_SRCDIR='"$(abs_top_srcdir)"' \
+vmm_vmm_LDADD = vmm/libvmm.a $(JANSSON_LIBS)
+vmm_vmm_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm -I$(srcdir)/vmm/accel \
+	-I$(srcdir)/vmm/control $(JANSSON_CFLAGS) -DMEMVISOR_SRCDIR='"$(abs_top_srcdir)"' \
 	-DMEMVISOR_LIBEXECDIR='"$(pkglibexecdir)"'
 
 # The nested runner, for `vmm` on hosts without /dev/kvm.

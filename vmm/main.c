@@ -24,6 +24,7 @@
 #include "args.h"
 #include "boot.h"
 #include "console.h"
+#include "control.h"
 #include "exitstatus.h"
 #include "guest_image.h"
 #include "hypercall.h"
@@ -213,13 +214,18 @@ static int final_status(struct vm *vm, enum vm_end end, unsigned int timeout)
 }
 
 /* Runs the VM to its end; returns the exit status. */
-static int run(struct vm *vm, unsigned int timeout)
+static int run(struct vm *vm, const struct vmm_config *cfg)
 {
+	unsigned int timeout = cfg->timeout;
 	struct errbuf e;
 	pthread_t sigthr;
 	enum vm_end end;
 	int ret;
 
+	if (control_start(vm, cfg->control, &e)) {
+		console_err("%s\n", e.msg);
+		return VMM_EXIT_HOST;
+	}
 	ret = pthread_create(&sigthr, NULL, signal_thread, vm);
 	if (ret) {
 		console_err("vmm: cannot start the signal thread: %s\n",
@@ -231,6 +237,7 @@ static int run(struct vm *vm, unsigned int timeout)
 		console_err("%s\n", e.msg);
 	end = vm_wait_end(vm, timeout);
 	vcpu_join_threads(vm);
+	control_announce_end(vm, end);
 	pthread_cancel(sigthr);
 	pthread_join(sigthr, NULL);
 	return final_status(vm, end, timeout);
@@ -377,7 +384,8 @@ int main(int argc, char **argv)
 		status = setup(&cfg, argc, argv, &kf, &k, cmdline);
 	}
 	if (!status)
-		status = run(&vm, cfg.timeout);
+		status = run(&vm, &cfg);
+	control_stop(&vm);
 
 	kvm_close(&vm);
 	gmem_release(&vm.gmem);

@@ -251,7 +251,7 @@ static bool handle_exit(struct vcpu *v)
 static void run_loop(struct vcpu *v)
 {
 	for (;;) {
-		if (vm_ended(v->vm))
+		if (!vm_pause_point(v))
 			return;
 		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN)
@@ -276,6 +276,7 @@ static void *vcpu_thread(void *arg)
 		return NULL;
 	}
 	run_loop(v);
+	vm_vcpu_exited(v);
 	return NULL;
 }
 

@@ -150,3 +150,79 @@ void vm_count_warning(struct vm *vm)
 	vm->warnings++;
 	pthread_mutex_unlock(&vm->lock);
 }
+
+#define VM_PAUSE_WAIT_MS	1000
+
+bool vm_pause_point(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	bool go;
+
+	pthread_mutex_lock(&vm->lock);
+	v->in_loop = true;
+	if (vm->pause_requests && vm->end == VM_RUNNING) {
+		v->paused = true;
+		pthread_cond_broadcast(&vm->cond);
+		while (vm->pause_requests && vm->end == VM_RUNNING)
+			pthread_cond_wait(&vm->cond, &vm->lock);
+		v->paused = false;
+	}
+	go = vm->end == VM_RUNNING;
+	/*
+	 * A pause's kick set it (maybe before this vCPU ever ran); vm_end and
+	 * vm_pause set it again under this lock, so no kick is lost.
+	 */
+	if (go && v->run)
+		__atomic_store_n(&v->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+	pthread_mutex_unlock(&vm->lock);
+	return go;
+}
+
+void vm_vcpu_exited(struct vcpu *v)
+{
+	pthread_mutex_lock(&v->vm->lock);
+	v->in_loop = false;
+	pthread_cond_broadcast(&v->vm->cond);
+	pthread_mutex_unlock(&v->vm->lock);
+}
+
+/* Called with vm->lock held: the first running vCPU not yet parked, or -1. */
+static int first_unpaused(struct vm *vm)
+{
+	for (unsigned int i = 0; i < vm->nr_cpus; i++)
+		if (vm->vcpu[i].in_loop && !vm->vcpu[i].paused)
+			return i;
+	return -1;
+}
+
+int vm_pause(struct vm *vm, struct errbuf *e)
+{
+	struct timespec deadline;
+	int late, ret = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_nsec += VM_PAUSE_WAIT_MS * 1000000L;
+	deadline.tv_sec += deadline.tv_nsec / 1000000000L;
+	deadline.tv_nsec %= 1000000000L;
+	pthread_mutex_lock(&vm->lock);
+	if (vm->pause_requests++ == 0)
+		kick_all(vm);
+	while (vm->end == VM_RUNNING && (late = first_unpaused(vm)) >= 0) {
+		if (pthread_cond_timedwait(&vm->cond, &vm->lock, &deadline) ==
+		    ETIMEDOUT) {
+			ret = errf(e, "vCPU %d did not stop within %d ms", late,
+				   VM_PAUSE_WAIT_MS);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&vm->lock);
+	return ret;
+}
+
+void vm_resume(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->lock);
+	if (vm->pause_requests && --vm->pause_requests == 0)
+		pthread_cond_broadcast(&vm->cond);
+	pthread_mutex_unlock(&vm->lock);
+}

@@ -34,6 +34,7 @@ enum vm_end {
 	VM_END_HOST,
 	VM_END_TIMEOUT,
 	VM_END_SIGNAL,
+	VM_END_QUIT,		/* the control socket's quit */
 };
 
 struct vm;
@@ -46,6 +47,8 @@ struct vcpu {
 	pthread_t thread;
 	bool has_thread;
 	bool started;		/* under vm->lock */
+	bool in_loop;		/* in its run loop, under vm->lock */
+	bool paused;		/* parked at its pause point, under vm->lock */
 };
 
 struct vm {
@@ -71,6 +74,10 @@ struct vm {
 	unsigned long warnings;		/* WARN and SLEEP_BUG reports */
 	/* A crash the guest could not report (triple fault): show every vCPU. */
 	bool dump_vcpus;
+	/* stop, and inspections that read a still guest: nest, under lock */
+	unsigned int pause_requests;
+	bool stopped;			/* QMP stop without cont */
+	struct qmp_server *qmp;		/* the control socket, or NULL */
 };
 
 void vm_init(struct vm *vm, const struct memmap *mm, unsigned int nr_cpus);
@@ -96,5 +103,24 @@ bool vm_wait_start(struct vcpu *v);
 enum vm_end vm_wait_end(struct vm *vm, unsigned int timeout);
 
 void vm_count_warning(struct vm *vm);
+
+/*
+ * Parks every running vCPU at its pause point (out of KVM_RUN) and returns
+ * once they all are, so guest memory holds still. Requests nest: the vCPUs
+ * run again when every vm_pause() has had its vm_resume(). Returns -1 with
+ * a message if a vCPU did not stop within a second (then call vm_resume()
+ * all the same).
+ */
+int vm_pause(struct vm *vm, struct errbuf *e);
+void vm_resume(struct vm *vm);
+
+/*
+ * A vCPU thread's pause point, at the top of its run loop: blocks while a
+ * pause is requested. False when the VM has ended.
+ */
+bool vm_pause_point(struct vcpu *v);
+
+/* The vCPU left its run loop for good. */
+void vm_vcpu_exited(struct vcpu *v);
 
 #endif

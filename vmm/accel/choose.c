@@ -25,7 +25,7 @@ static int choose_by_speed(const char *dev, struct accel_choice *c)
 	double ns;
 
 	if (accel_calibrate(dev, &ns, &e))
-		return choose(c, VMM_ACCEL_KVM, "%s is there, but its speed could not be measured (%s)",
+		return choose(c, VMM_ACCEL_KVM, "%s is there, but its speed could not be measured (%.200s)",
 			      dev, e.msg);
 	if (ns < ACCEL_NATIVE_STEP_NS)
 		return choose(c, VMM_ACCEL_KVM, "%s runs guest kernel code natively (%.1f ns per loop step)",

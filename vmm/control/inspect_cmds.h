@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The inspection commands: each answers from guest memory, read by the VMM
+ * itself (see inspect.h). Their table entries, for qmp_cmds.c.
+ */
+#ifndef VMM_CONTROL_INSPECT_CMDS_H
+#define VMM_CONTROL_INSPECT_CMDS_H
+
+#include "qmp.h"
+
+#define INSPECT_COMMANDS
+
+#endif

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The QMP control socket, as QEMU speaks it (docs/interop/qmp-spec.rst):
+ * a greeting, capabilities negotiation, then {"execute", "arguments", "id"}
+ * requests answered with {"return"} or {"error": {"class", "desc"}}, and
+ * asynchronous {"event", "data", "timestamp"} messages.
+ *
+ * One thread serves every client with non-blocking sockets and poll(): a
+ * slow or hostile client can fill only its own bounded buffers, and is
+ * dropped when it overflows them; it never blocks the others or the vCPUs.
+ * memvisor's own commands and events carry QMP's downstream prefix,
+ * QMP_VENDOR ("__org.memvisor_"), as the spec asks of extensions.
+ */
+#ifndef VMM_CONTROL_QMP_H
+#define VMM_CONTROL_QMP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+
+#define QMP_VENDOR		"__org.memvisor_"
+#define QMP_MAX_REQUEST		(1U << 20)	/* one request, bytes */
+#define QMP_MAX_PENDING_OUT	(16U << 20)	/* replies+events queued per client */
+#define QMP_MAX_CLIENTS		256
+
+struct vm;
+struct qmp_server;
+
+/* An error reply: QEMU's classes (GenericError, CommandNotFound, ...). */
+struct qmp_error {
+	const char *class;
+	char desc[512];
+};
+
+int qmp_errorf(struct qmp_error *err, const char *class, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* What a command handler sees. */
+struct qmp_ctx {
+	struct vm *vm;			/* NULL in unit tests and fuzzing */
+	struct qmp_server *server;	/* NULL likewise */
+	bool quit;			/* set by `quit`: end the VM after replying */
+};
+
+/*
+ * A command: returns the "return" value (a new reference; json_object()
+ * for "nothing"), or NULL with @err filled in. @args is the request's
+ * "arguments", already checked against the command's parameter list.
+ */
+typedef json_t *(*qmp_handler_fn)(struct qmp_ctx *ctx, json_t *args,
+				  struct qmp_error *err);
+
+enum qmp_arg_type { QMP_ARG_STR, QMP_ARG_INT, QMP_ARG_BOOL, QMP_ARG_ANY };
+
+struct qmp_arg {
+	const char *name;
+	enum qmp_arg_type type;
+	bool optional;
+};
+
+#define QMP_MAX_ARGS	8
+
+struct qmp_command {
+	const char *name;
+	qmp_handler_fn fn;
+	struct qmp_arg args[QMP_MAX_ARGS];	/* ends at name == NULL */
+	bool before_negotiation;		/* qmp_capabilities only */
+};
+
+/* Every command, in the order query-commands lists them. */
+extern const struct qmp_command qmp_commands[];
+extern const size_t qmp_nr_commands;
+
+const struct qmp_command *qmp_find_command(const char *name);
+
+/*
+ * Handles one parsed request: returns the reply to send (a new reference),
+ * never NULL. @negotiated is the client's state; qmp_capabilities sets it.
+ */
+json_t *qmp_dispatch(struct qmp_ctx *ctx, json_t *request, bool *negotiated);
+
+/* The greeting sent to every new client. */
+json_t *qmp_greeting(void);
+
+/* An event message: {"event", "data", "timestamp"}. Steals @data. */
+json_t *qmp_event_new(const char *name, json_t *data);
+
+/*
+ * The framing of a client's input stream: parses the first JSON value of
+ * [buf, buf+len). Returns the bytes consumed (the value, and what came
+ * before it), 0 when more input is needed, and sets *value (a request) or
+ * *reply (a parse error's reply) when something was consumed.
+ */
+size_t qmp_parse_next(const char *buf, size_t len, json_t **value,
+		      json_t **reply);
+
+/* The server: listens on @path (mode 0600) and serves clients on a thread. */
+int qmp_server_start(struct qmp_server **out, struct vm *vm, const char *path,
+		     struct errbuf *e);
+/* Sends @event (stolen) to every negotiated client; any thread. */
+void qmp_server_broadcast(struct qmp_server *s, json_t *event);
+/* Stops the thread, closes every client, removes the socket. */
+void qmp_server_stop(struct qmp_server *s);
+
+#endif
