@@ -3,6 +3,7 @@
  * The scheduler: preemption of threads that never yield, sleeping for a
  * time, yield, and the cost of a context switch (reported as a diagnostic).
  */
+#include <linux/atomic.h>
 #include <linux/kernel.h>
 #include <linux/kthread.h>
 #include <linux/ktest.h>
@@ -82,8 +83,18 @@ KTEST(sched, preemption)
 		   (unsigned long long)switches, cpu, PREEMPT_WINDOWS * PREEMPT_WINDOW_MS);
 }
 
+/*
+ * Each waits until both run: the first woken must not yield its way through
+ * alone while the wake-up of the second is still on its way (an IPI, when
+ * the test runs on another CPU, can outlast 2000 lone yields).
+ */
 static int yielder(void *arg)
 {
+	atomic_t *ready = arg;
+
+	atomic_inc(ready);
+	while (atomic_read(ready) < 2)
+		yield();
 	for (int i = 0; i < CTXSW_YIELDS; i++)
 		yield();
 	return 0;
@@ -94,10 +105,11 @@ KTEST(sched, context_switch_cost)
 {
 	int cpu = nr_cpu_ids - 1;
 	struct task_struct *k[2];
+	atomic_t ready = ATOMIC_INIT(0);
 	u64 t0, cycles, switches;
 
 	for (int i = 0; i < 2; i++) {
-		k[i] = kthread_create_on_cpu(yielder, NULL, cpu, "yielder");
+		k[i] = kthread_create_on_cpu(yielder, &ready, cpu, "yielder");
 		KTEST_ASSERT_NOT_NULL(t, k[i]);
 	}
 	switches = nr_context_switches(cpu);
