@@ -316,6 +316,26 @@ Test(vmm_boot, ktest_failed_test_gives_exit_5)
 		   "--mem", "64M", "--kernel", fixture("ktest"));
 }
 
+/* the guest's own code (1 here, vmm's "host error") does not hide it */
+Test(vmm_boot, ktest_failed_test_gives_exit_5_whatever_the_guest_says)
+{
+	CHECK_BOOT(5, "not ok 2 - demo.fail", "vmm: 1 of 2 guest tests failed",
+		   "--mem", "64M", "--cmdline", "1", "--kernel", fixture("ktest"));
+}
+
+/* a plan of 0 tests, though the guest says 0: one line, usage error */
+Test(vmm_boot, ktest_glob_matching_nothing_is_a_usage_error)
+{
+	struct vmm_run v;
+
+	run_vmm(&v, (char *[]){ "--mem", "64M", "--test", "nosuch.*",
+				"--kernel", fixture("ktest"), NULL });
+	expect_status(&v, 2);
+	EXPECT_RUN(&v, !strcmp(v.r.err, "vmm: --test 'nosuch.*' matches no in-guest test (list them with --cmdline ktest=list)\n"),
+		   "want exactly one 'vmm: --test' line on stderr");
+	run_result_free(&v.r);
+}
+
 Test(vmm_boot, timeout_stops_hung_guest)
 {
 	CHECK_BOOT(4, NULL, "vmm: timeout",
