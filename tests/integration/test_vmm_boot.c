@@ -207,6 +207,25 @@ Test(vmm_boot, hello_exits_with_guest_code_42)
 		   "--mem", "256M", "--kernel", fixture("hello"));
 }
 
+/*
+ * Kernels linked low, ending below the boot parameters page (0x7000) and
+ * below the command line (0x20000): the boot reservation must skip both
+ * (it used to cover them, and the guest triple-faulted).
+ */
+Test(vmm_boot, hello_at_0x1000_below_the_boot_params)
+{
+	CHECK_BOOT(42, "^hello from the fixture kernel$", NULL,
+		   "--mem", "64M", "--cpus", "2", "--kernel",
+		   fixture("hello_at_1000"));
+}
+
+Test(vmm_boot, hello_at_0x10000_below_the_cmdline)
+{
+	CHECK_BOOT(42, "^hello from the fixture kernel$", NULL,
+		   "--mem", "64M", "--cpus", "2", "--kernel",
+		   fixture("hello_at_10000"));
+}
+
 Test(vmm_boot, hello_4_cpus_5g_ram_above_4g)
 {
 	CHECK_BOOT(42, "hello from the fixture kernel", NULL,
