@@ -8,7 +8,9 @@ AM_TESTS_ENVIRONMENT = \
 	MEMVISOR_VMM='$(abs_top_builddir)/vmm/vmm'; \
 	MEMVISOR_BUILD_TOP='$(abs_top_builddir)'; \
 	MEMVISOR_SRC_TOP='$(abs_top_srcdir)'; \
-	export MEMVISOR_VMM MEMVISOR_BUILD_TOP MEMVISOR_SRC_TOP;
+	CRITERION_VERBOSITY_LEVEL=1; \
+	export MEMVISOR_VMM MEMVISOR_BUILD_TOP MEMVISOR_SRC_TOP \
+		CRITERION_VERBOSITY_LEVEL;
 EXTRA_DIST += tests/run-test
 
 TEST_CFLAGS = -std=gnu11 $(WARN_CFLAGS) $(CRITERION_CFLAGS)
@@ -36,6 +38,9 @@ tests_unit_test_vmm_gmem_LDADD = $(VMM_TEST_LDADD)
 tests_unit_test_vmm_loader_SOURCES = tests/unit/test_vmm_loader.c
 tests_unit_test_vmm_loader_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_vmm_loader_LDADD = $(VMM_TEST_LDADD)
+EXTRA_tests_unit_test_vmm_loader_DEPENDENCIES = \
+	tests/unit/fixtures/hello_at_1000.elf \
+	tests/unit/fixtures/hello_at_10000.elf
 tests_unit_test_vmm_hypercall_SOURCES = tests/unit/test_vmm_hypercall.c
 tests_unit_test_vmm_hypercall_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_vmm_hypercall_LDADD = $(VMM_TEST_LDADD)
@@ -49,13 +54,28 @@ VMM_FIXTURES = tests/unit/fixtures/hello.elf tests/unit/fixtures/smp.elf \
 	tests/unit/fixtures/badcpu.elf tests/unit/fixtures/badport.elf \
 	tests/unit/fixtures/mmio.elf tests/unit/fixtures/triple.elf \
 	tests/unit/fixtures/hang.elf tests/unit/fixtures/panic.elf \
-	tests/unit/fixtures/ktest.elf tests/unit/fixtures/misc.elf
+	tests/unit/fixtures/ktest.elf tests/unit/fixtures/misc.elf \
+	tests/unit/fixtures/hello_at_1000.elf \
+	tests/unit/fixtures/hello_at_10000.elf
 check_PROGRAMS += $(VMM_FIXTURES)
 EXTRA_DIST += tests/unit/fixtures/fixture.h $(VMM_FIXTURE_LDS)
 
 tests_unit_fixtures_hello_elf_SOURCES = tests/unit/fixtures/hello.S
 tests_unit_fixtures_hello_elf_LDFLAGS = $(VMM_FIXTURE_LINK)
 EXTRA_tests_unit_fixtures_hello_elf_DEPENDENCIES = $(VMM_FIXTURE_LDS)
+# hello loaded low, where a boot reservation right after the image would
+# cover the boot parameters page (0x7000) or the command line (0x20000).
+# The --defsyms come before the script (-T), which tests them with DEFINED.
+tests_unit_fixtures_hello_at_1000_elf_SOURCES = tests/unit/fixtures/hello.S
+tests_unit_fixtures_hello_at_1000_elf_LDFLAGS = \
+	-Wl,--defsym,FIXTURE_LOAD=0x1000 $(VMM_FIXTURE_LINK)
+EXTRA_tests_unit_fixtures_hello_at_1000_elf_DEPENDENCIES = $(VMM_FIXTURE_LDS)
+tests_unit_fixtures_hello_at_10000_elf_SOURCES = tests/unit/fixtures/hello.S
+# text 0x10000, data 0x11000, bss [0x12000, 0x1c000)
+tests_unit_fixtures_hello_at_10000_elf_CPPFLAGS = $(AM_CPPFLAGS) -DBSS_PAGES=10
+tests_unit_fixtures_hello_at_10000_elf_LDFLAGS = \
+	-Wl,--defsym,FIXTURE_LOAD=0x10000 $(VMM_FIXTURE_LINK)
+EXTRA_tests_unit_fixtures_hello_at_10000_elf_DEPENDENCIES = $(VMM_FIXTURE_LDS)
 tests_unit_fixtures_smp_elf_SOURCES = tests/unit/fixtures/smp.S
 tests_unit_fixtures_smp_elf_LDFLAGS = $(VMM_FIXTURE_LINK)
 EXTRA_tests_unit_fixtures_smp_elf_DEPENDENCIES = $(VMM_FIXTURE_LDS)
@@ -158,6 +178,19 @@ tests_integration_test_vmm_boot_LDADD = $(TEST_LIBS)
 EXTRA_tests_unit_test_vmm_cli_DEPENDENCIES = tests/unit/fixtures/hello.elf
 EXTRA_tests_integration_test_vmm_boot_DEPENDENCIES = $(VMM_FIXTURES)
 # --- end of vmm end-to-end tests ---------------------------------------------
+
+# --- tools tests ---------------------------------------------------------------
+# tools/test-summary, on made-up logs and on a real test_vmm_cli run.
+# Criterion 2.4 leaves skipped cases out of its synthesis line: with
+# CRITERION_VERBOSITY_LEVEL=1 (AM_TESTS_ENVIRONMENT) every log names them.
+check_PROGRAMS += tests/unit/test_test_summary
+TESTS += tests/unit/test_test_summary
+tests_unit_test_test_summary_SOURCES = tests/unit/test_test_summary.c \
+	$(VMM_RUN_CMD)
+tests_unit_test_test_summary_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_test_summary_LDADD = $(TEST_LIBS)
+EXTRA_tests_unit_test_test_summary_DEPENDENCIES = tests/unit/test_vmm_cli
+# --- end of tools tests ------------------------------------------------------
 
 # In-guest tests, booted for real (nested where /dev/kvm is missing or
 # emulates guest kernel code): the kernel core's suites and the mm suites

@@ -34,6 +34,16 @@ uint64_t boot_region_size(const struct memmap *mm, unsigned int nr_cpus)
 	       (uint64_t)nr_cpus * MV_BOOT_STACK_SIZE;
 }
 
+/* The first page at or after @s where @size bytes overlap no fixed range. */
+static uint64_t clear_of_fixed_ranges(uint64_t s, uint64_t size)
+{
+	const struct fixed_range *f;
+
+	while ((f = fixed_range_overlap(s, s + size)))
+		s = page_up(f->end);
+	return s;
+}
+
 int boot_place(const struct memmap *mm, const struct kernel_image *k,
 	       unsigned int nr_cpus, struct boot_info *bi, struct errbuf *e)
 {
@@ -50,7 +60,9 @@ int boot_place(const struct memmap *mm, const struct kernel_image *k,
 
 		if (x->type != E820_TYPE_RAM || s >= x->addr + x->size)
 			continue;
-		if (size > x->addr + x->size - s || s + size > limit)
+		s = clear_of_fixed_ranges(s, size);
+		if (s >= x->addr + x->size ||
+		    size > x->addr + x->size - s || s + size > limit)
 			continue;
 		bi->start = s;
 		bi->end = s + size;

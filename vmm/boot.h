@@ -35,8 +35,10 @@ uint64_t boot_region_size(const struct memmap *mm, unsigned int nr_cpus);
 
 /*
  * Places the boot reservation: the first page-aligned spot after the kernel
- * image that lies in usable RAM and is reachable through both the kernel map
- * (< 1 GiB) and the direct map (< lowmem). Pure: fills @bi's layout only.
+ * image that lies in usable RAM, clear of every fixed range (loader.h: the
+ * boot parameters and command line pages among them, which boot_write
+ * writes after the page tables), and is reachable through both the kernel
+ * map (< 1 GiB) and the direct map (< lowmem). Pure: fills @bi's layout only.
  */
 int boot_place(const struct memmap *mm, const struct kernel_image *k,
 	       unsigned int nr_cpus, struct boot_info *bi, struct errbuf *e);

@@ -7,13 +7,15 @@
  *           above 255 becomes 255); codes 0-63 are the guest's own
  *           (0 = success)
  *   1       host or setup error: no /dev/kvm, an ioctl or mmap failed
- *   2       usage error: bad arguments, a --kernel that cannot be loaded
+ *   2       usage error: bad arguments, a --kernel that cannot be loaded,
+ *           a --test GLOB (or ktest=GLOB) that matches no in-guest test
  *   3       the guest crashed: CPU exception, triple fault, KVM internal
  *           error, access to an unknown port or MMIO address, panic(), BUG(),
  *           a guest assertion outside a test, a hypercall protocol violation
  *   4       --timeout expired
- *   5       in-guest tests failed: the guest shut down with 0 but the VMM's
- *           own count found a failed or missing test
+ *   5       in-guest tests failed: the VMM's own count found a failed or
+ *           missing test, whatever code the guest shut down with (the
+ *           guest's runner itself says 5, MV_SHUTDOWN_TESTS_FAILED)
  *   130     SIGINT  (128 + 2)
  *   143     SIGTERM (128 + 15)
  *

@@ -195,8 +195,9 @@ static void report_unfinished(struct ktestlog *log, FILE *f)
 				i + 1, log->tests[i].name);
 }
 
-bool ktestlog_verdict(struct ktestlog *log, FILE *f)
+enum ktestlog_verdict ktestlog_verdict(struct ktestlog *log, FILE *f)
 {
+	enum ktestlog_verdict v;
 	bool bad = false;
 
 	pthread_mutex_lock(&log->lock);
@@ -215,6 +216,12 @@ bool ktestlog_verdict(struct ktestlog *log, FILE *f)
 		fprintf(f, "vmm: guest did not report the end of its tests (no DONE)\n");
 		bad = true;
 	}
+	if (bad)
+		v = KTESTLOG_FAILED;
+	else if (log->planned && !log->plan)
+		v = KTESTLOG_NONE_MATCHED;
+	else
+		v = KTESTLOG_PASSED;
 	pthread_mutex_unlock(&log->lock);
-	return bad;
+	return v;
 }

@@ -58,11 +58,18 @@ enum ktestlog_result ktestlog_event(struct ktestlog *log,
 				    const struct mv_hc_test *t,
 				    struct errbuf *e);
 
+enum ktestlog_verdict {
+	KTESTLOG_PASSED,		/* or no tests were run */
+	KTESTLOG_FAILED,		/* a test failed or went missing */
+	KTESTLOG_NONE_MATCHED,		/* a plan of 0 tests: nothing to run */
+};
+
 /*
- * The VMM's own verdict at guest shutdown: prints one "vmm: ..." line per
- * problem to @f and returns true if the tests failed (a failed test; with a
- * plan: fewer ends than planned or no DONE).
+ * The VMM's own verdict at guest shutdown. KTESTLOG_FAILED: a failed test;
+ * with a plan, fewer ends than planned or no DONE; one "vmm: ..." line per
+ * problem goes to @f. KTESTLOG_NONE_MATCHED (a plan of 0) prints nothing:
+ * the caller knows what was asked for.
  */
-bool ktestlog_verdict(struct ktestlog *log, FILE *f);
+enum ktestlog_verdict ktestlog_verdict(struct ktestlog *log, FILE *f);
 
 #endif

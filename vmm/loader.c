@@ -17,11 +17,7 @@ struct seg {
 	uint64_t end;
 };
 
-/* Ranges the VMM itself writes at boot: the image must leave them alone. */
-static const struct {
-	uint64_t start, end;
-	const char *what;
-} vmm_ranges[] = {
+const struct fixed_range fixed_ranges[] = {
 	{ 0, MV_LOW_RESERVED_END, "page 0 (reserved)" },
 	{ MV_BOOT_PARAMS_GPA, MV_BOOT_PARAMS_GPA + MV_PAGE_SIZE,
 	  "the boot parameters page" },
@@ -29,6 +25,17 @@ static const struct {
 	  "the command line" },
 	{ MV_EBDA_START, MV_HOLE_END, "the PC hole (EBDA, VGA, BIOS)" },
 };
+const unsigned int nr_fixed_ranges = sizeof(fixed_ranges) / sizeof(fixed_ranges[0]);
+
+const struct fixed_range *fixed_range_overlap(uint64_t start, uint64_t end)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_fixed_ranges; i++)
+		if (start < fixed_ranges[i].end && fixed_ranges[i].start < end)
+			return &fixed_ranges[i];
+	return NULL;
+}
 
 static void get_phdr(const void *buf, const Elf64_Ehdr *eh, unsigned int i,
 		     Elf64_Phdr *ph)
@@ -86,6 +93,7 @@ static int check_header(const void *buf, size_t len, const char *name,
 static int check_placement(const struct memmap *mm, const struct seg *s,
 			   const char *name, struct errbuf *e)
 {
+	const struct fixed_range *f;
 	unsigned int i;
 
 	for (i = 0; i < mm->nr_reserves; i++) {
@@ -97,12 +105,11 @@ static int check_placement(const struct memmap *mm, const struct seg *s,
 				    r->spec ? r->spec : "", r->addr,
 				    r->addr + r->size);
 	}
-	for (i = 0; i < sizeof(vmm_ranges) / sizeof(vmm_ranges[0]); i++)
-		if (s->start < vmm_ranges[i].end && vmm_ranges[i].start < s->end)
-			return errf(e, "vmm: %s: " SEG_FMT " overlaps %s [0x%" PRIx64 "-0x%" PRIx64 ")",
-				    name, s->index, s->start, s->end,
-				    vmm_ranges[i].what, vmm_ranges[i].start,
-				    vmm_ranges[i].end);
+	f = fixed_range_overlap(s->start, s->end);
+	if (f)
+		return errf(e, "vmm: %s: " SEG_FMT " overlaps %s [0x%" PRIx64 "-0x%" PRIx64 ")",
+			    name, s->index, s->start, s->end, f->what,
+			    f->start, f->end);
 	if (memmap_e820_type(mm, s->start, s->end) != E820_TYPE_RAM)
 		return errf(e, "vmm: %s: " SEG_FMT " is not in usable RAM (RAM ends at 0x%" PRIx64 "; the PCI hole is [0x%llx-0x%llx))",
 			    name, s->index, s->start, s->end, mm->ram_end,

@@ -19,6 +19,23 @@
 #include "gmem.h"
 #include "memmap.h"
 
+/*
+ * Guest-physical ranges with a fixed use: page 0, the pages the VMM writes
+ * at boot (boot parameters, command line) and the PC hole. Neither the
+ * kernel image (elf_check) nor the boot reservation (boot_place) may
+ * overlap one.
+ */
+struct fixed_range {
+	uint64_t start, end;
+	const char *what;
+};
+
+extern const struct fixed_range fixed_ranges[];
+extern const unsigned int nr_fixed_ranges;
+
+/* The first fixed range [start, end) overlaps, or NULL. */
+const struct fixed_range *fixed_range_overlap(uint64_t start, uint64_t end);
+
 struct kernel_image {
 	uint64_t entry;		/* virtual, inside a loaded segment */
 	uint64_t start;		/* physical extent of the PT_LOAD segments */

@@ -189,24 +189,48 @@ static void dump_stopped_vcpus(struct vm *vm, const char *when)
 }
 
 
-static int final_status(struct vm *vm, enum vm_end end, unsigned int timeout)
+_Static_assert(MV_SHUTDOWN_TESTS_FAILED == VMM_EXIT_TESTS &&
+	       MV_SHUTDOWN_NO_TESTS == VMM_EXIT_USAGE,
+	       "the guest's test codes are vmm's own statuses");
+
+/*
+ * The VMM's own count of the in-guest tests decides, whatever code the
+ * guest shut down with: failed or missing tests give VMM_EXIT_TESTS, globs
+ * that matched nothing are a usage error.
+ */
+static int tests_status(struct vm *vm, int status, const char *glob)
+{
+	enum ktestlog_verdict v;
+	FILE *f = console_lock_err();
+
+	v = ktestlog_verdict(&vm->tests, f);
+	console_unlock();
+	if (v == KTESTLOG_FAILED)
+		return VMM_EXIT_TESTS;
+	if (v != KTESTLOG_NONE_MATCHED)
+		return status;
+	if (glob)
+		console_err("vmm: --test '%s' matches no in-guest test (list them with --cmdline ktest=list)\n",
+			    glob);
+	else
+		console_err("vmm: the guest's ktest= matches no in-guest test\n");
+	return VMM_EXIT_USAGE;
+}
+
+static int final_status(struct vm *vm, enum vm_end end,
+			const struct vmm_config *cfg)
 {
 	int status = vm->status;
-	FILE *f;
 
 	if (end == VM_END_TIMEOUT) {
 		console_err("vmm: timeout: the guest was still running after %u s; stopped it\n",
-			    timeout);
+			    cfg->timeout);
 		dump_stopped_vcpus(vm, "at the timeout");
 	} else if (vm->dump_vcpus) {
 		dump_stopped_vcpus(vm, "after the crash");
 	}
-	if (end == VM_END_GUEST) {
-		f = console_lock_err();
-		if (ktestlog_verdict(&vm->tests, f) && status == 0)
-			status = VMM_EXIT_TESTS;
-		console_unlock();
-	}
+	if (end == VM_END_GUEST)
+		status = tests_status(vm, status, cfg->test_glob);
 	if (vm->warnings)
 		console_err("vmm: the guest reported %lu warning%s\n",
 			    vm->warnings, vm->warnings == 1 ? "" : "s");
@@ -216,7 +240,6 @@ static int final_status(struct vm *vm, enum vm_end end, unsigned int timeout)
 /* Runs the VM to its end; returns the exit status. */
 static int run(struct vm *vm, const struct vmm_config *cfg)
 {
-	unsigned int timeout = cfg->timeout;
 	struct errbuf e;
 	pthread_t sigthr;
 	enum vm_end end;
@@ -235,12 +258,12 @@ static int run(struct vm *vm, const struct vmm_config *cfg)
 	/* on failure the VM has already ended with VMM_EXIT_HOST */
 	if (vcpu_start_threads(vm, &e))
 		console_err("%s\n", e.msg);
-	end = vm_wait_end(vm, timeout);
+	end = vm_wait_end(vm, cfg->timeout);
 	vcpu_join_threads(vm);
 	control_announce_end(vm, end);
 	pthread_cancel(sigthr);
 	pthread_join(sigthr, NULL);
-	return final_status(vm, end, timeout);
+	return final_status(vm, end, cfg);
 }
 
 static struct memmap mm;

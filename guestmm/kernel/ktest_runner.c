@@ -4,7 +4,8 @@
  * "ktest_cases" section; each runs in its own kernel thread (so it can
  * sleep, and a failed GUEST_ASSERT can end it) and is joined. The VMM gets
  * PLAN, then BEGIN/ASSERT.../END per case, then DONE; the exit status is 0
- * only if nothing failed. ktest=list (or ktest_list) prints every case's
+ * if nothing failed, MV_SHUTDOWN_TESTS_FAILED if a case failed and
+ * MV_SHUTDOWN_NO_TESTS if the globs matched no case. ktest=list (or ktest_list) prints every case's
  * "suite.name" on a line of its own instead.
  */
 #include <linux/kernel.h>
@@ -122,10 +123,15 @@ int ktest_main(void)
 		ktest_state.planned, (long)(__stop_ktest_cases - __start_ktest_cases),
 		ktest_globs);
 	ktest_event(MV_TEST_PLAN, 0, NULL, NULL, 0, NULL);
+	if (!ktest_state.planned) {
+		pr_err("ktest: no case matches \"%s\"\n", ktest_globs);
+		ktest_event(MV_TEST_DONE, 0, NULL, NULL, 0, NULL);
+		return MV_SHUTDOWN_NO_TESTS;
+	}
 	for_each_ktest_case(c)
 		if (chosen(c) && run_case(c, ++index) == MV_TEST_FAIL)
 			failed++;
 	ktest_event(MV_TEST_DONE, 0, NULL, NULL, 0, NULL);
 	pr_info("ktest: %u passed or skipped, %u failed\n", index - failed, failed);
-	return failed ? 1 : 0;
+	return failed ? MV_SHUTDOWN_TESTS_FAILED : 0;
 }

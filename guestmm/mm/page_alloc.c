@@ -516,11 +516,11 @@ retry:
 			return page;
 	}
 	if (!can_wait) {
-		/* Atomic and must not fail: spin until another CPU frees. */
-		if (nofail) {
-			cpu_relax();
-			goto retry;
-		}
+		/*
+		 * __GFP_NOFAIL needs reclaim: spinning for a free here could
+		 * livelock this CPU. Warn once and fail, as Linux does.
+		 */
+		WARN_ON_ONCE(nofail && !(gfp & __GFP_NOWARN));
 		goto fail;
 	}
 	if ((gfp & __GFP_NORETRY) && !nofail)

@@ -17,6 +17,8 @@
  * Debug caches (SLAB_DEBUG_FLAGS) and the bootstrap caches have no
  * magazines: every object comes and goes under the lock, one at a time,
  * through the checks in slab_debug.c, so a bug is caught when it happens.
+ * An object that fails its check on the way out is never handed out: its
+ * slab is retired (SLUB's "Marking all objects used") and another serves.
  */
 #include <linux/kernel.h>
 #include <linux/slab.h>
@@ -136,6 +138,7 @@ int slab_cache_setup(struct kmem_cache *s, const char *name, size_t size,
 	INIT_LIST_HEAD(&s->slabs_full);
 	INIT_LIST_HEAD(&s->slabs_partial);
 	INIT_LIST_HEAD(&s->slabs_free);
+	INIT_LIST_HEAD(&s->slabs_retired);
 	INIT_LIST_HEAD(&s->list);
 	s->refcount = 1;
 	s->stats.object_size = s->object_size;
@@ -340,6 +343,37 @@ unsigned long slab_count_free_pages(struct kmem_cache *s)
 
 /* ---- one object at a time, under the lock (debug and bootstrap) -------- */
 
+/*
+ * Takes a slab whose object failed its check on the way out (obj, just
+ * taken) out of service for good, as SLUB does: every object counts as used,
+ * its free ones are never handed out and its allocated ones never linked
+ * back. It leaves every count (its pages stay allocated). Cache lock held.
+ */
+static void retire_slab(struct kmem_cache *s, struct page *slab)
+{
+	s->free_objects -= slab->objects - slab->inuse;
+	s->stats.active_objs -= slab->inuse;
+	s->stats.active_slabs--;
+	s->stats.total_objs -= slab->objects;
+	s->stats.total_slabs--;
+	slab->freelist = NULL;
+	slab->inuse = slab->objects;
+	list_move(&slab->slab_list, &s->slabs_retired);
+	slab_fix(s, "Marking all objects used");
+	slab_fix(s, "Slab %p retired: its %u objects are never handed out again",
+		 slab_address(slab), slab->objects);
+}
+
+static bool slab_retired(struct kmem_cache *s, struct page *slab)
+{
+	struct page *p;
+
+	list_for_each_entry(p, &s->slabs_retired, slab_list)
+		if (p == slab)
+			return true;
+	return false;
+}
+
 static void *alloc_single(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 {
 	unsigned long flags;
@@ -349,17 +383,21 @@ static void *alloc_single(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 	for (;;) {
 		spin_lock_irqsave(&s->lock, flags);
 		slab = slab_with_free_object(s);
-		if (slab) {
-			take_objects(s, slab, &obj, 1);
-			s->stats.alloc_slow++;
-			if (slab_debug(s))
-				slab_debug_alloc(s, slab, obj, caller);
+		if (!slab) {
 			spin_unlock_irqrestore(&s->lock, flags);
-			return obj;
+			if (!grow(s, gfp))
+				return NULL;
+			continue;
+		}
+		take_objects(s, slab, &obj, 1);
+		s->stats.alloc_slow++;
+		if (slab_debug(s) && !slab_debug_alloc(s, slab, obj, caller)) {
+			retire_slab(s, slab);
+			spin_unlock_irqrestore(&s->lock, flags);
+			continue;
 		}
 		spin_unlock_irqrestore(&s->lock, flags);
-		if (!grow(s, gfp))
-			return NULL;
+		return obj;
 	}
 }
 
@@ -393,6 +431,8 @@ static void free_single(struct kmem_cache *s, const void *obj, unsigned long cal
 		slab = object_slab(s, obj, caller);
 		if (!slab || !slab_debug_free(s, slab, obj, caller))
 			goto out;
+		if (slab_retired(s, slab))
+			goto out;	/* checked, poisoned, never linked back */
 	} else {
 		slab = virt_to_slab(s, obj);
 	}

@@ -190,7 +190,11 @@ extern char slub_debug_str[SLUB_DEBUG_STR_LEN];	/* slub_debug=, as given */
 extern bool slub_debug_given;
 unsigned long slab_debug_flags_for(const char *name);
 void slab_debug_init_object(struct kmem_cache *s, void *obj);
-/* Checks before an object leaves a slab / as it goes back; false: drop it. */
+/*
+ * Checks before an object leaves a slab / as it goes back. false: it failed
+ * (reported): slab_debug_alloc's object must not be handed out, nor its slab
+ * used again (slab.c retires it); slab_debug_free's must not be linked back.
+ */
 bool slab_debug_alloc(struct kmem_cache *s, struct page *slab, void *obj,
 		      unsigned long caller);
 bool slab_debug_free(struct kmem_cache *s, struct page *slab, const void *obj,
@@ -203,6 +207,8 @@ void slab_report_double_free(struct kmem_cache *s, const void *obj,
 /* Checks every free object of a slab (poison, red zones); returns errors. */
 int slab_debug_check_slab(struct kmem_cache *s, struct page *slab);
 void slab_report_leaks(struct kmem_cache *s);
+/* Linux's slab_fix(): what was done about a detection, at KERN_ERR. */
+void slab_fix(struct kmem_cache *s, const char *fmt, ...) __printf(2, 3);
 void slab_count_error(struct kmem_cache *s, enum slab_error e);
 
 #endif

@@ -233,6 +233,17 @@ static void slab_bug_end(struct kmem_cache *s, enum slab_error e,
 	__warn(__FILE__, __LINE__, cond);
 }
 
+void slab_fix(struct kmem_cache *s, const char *fmt, ...)
+{
+	char msg[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pr_err("FIX %s: %s\n", s->name, msg);
+}
+
 static struct slab_track *get_track(struct kmem_cache *s, const void *obj,
 				    enum track_item which)
 {

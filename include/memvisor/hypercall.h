@@ -29,6 +29,14 @@ enum mv_hypercall {
 	HC_NR
 };
 
+/*
+ * HC_SHUTDOWN codes of the guest's test runner (ktest=GLOB): the numbers vmm
+ * itself exits with for the same outcomes (vmm/exitstatus.h), so that a
+ * guest run without vmm's own count says the same thing.
+ */
+#define MV_SHUTDOWN_NO_TESTS		2	/* GLOB matched no case */
+#define MV_SHUTDOWN_TESTS_FAILED	5	/* a case failed */
+
 #define MV_HC_CONSOLE_MAX	1024
 
 struct mv_hc_console {

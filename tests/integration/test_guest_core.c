@@ -50,8 +50,9 @@
 #define BATCH_TIMEOUT_S		300
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define EXIT_CRASH		3
-/* The guest's own status when a case failed (vmm passes it through). */
-#define EXIT_GUEST_TESTS_FAILED	1
+/* vmm's status when a case failed (exitstatus.h; the guest says it too). */
+#define EXIT_GUEST_TESTS_FAILED	5
+#define EXIT_USAGE		2
 #define MAX_ARGS		16
 #define CASE_NAME_MAX		96
 /* The kernel core's suites; mm/ has its own. */
@@ -354,6 +355,25 @@ Test(runner, failure_is_reported, .timeout = BOOT_TIMEOUT_S + 10)
 	expect_contains(r.out, "GUEST_ASSERT(selftest_fail == false) failed", what);
 	cr_expect_null(strstr(r.out, "not reached"), "%s: the test went on after GUEST_ASSERT:\n%s",
 		       what, tail(r.out));
+	free_run(&r);
+}
+
+/* ktest=GLOB that matches nothing is an error, not a pass of 0 cases. */
+Test(runner, glob_matching_nothing_is_a_usage_error, .timeout = BOOT_TIMEOUT_S + 10)
+{
+	const char *args[] = { "--mem", "64M", "--test", "nosuch.*,nor.this",
+			       "--timeout", "60", NULL };
+	const char *what = "--test nosuch.*,nor.this";
+	struct vmm_run r;
+
+	skip_without_kvm();
+	r = run_vmm(args, BOOT_TIMEOUT_S);
+	cr_expect_eq(r.status, EXIT_USAGE, "%s: exit status %d, not %d; stderr:\n%s",
+		     what, r.status, EXIT_USAGE, tail(r.err));
+	cr_expect_str_eq(r.err, "vmm: --test 'nosuch.*,nor.this' matches no in-guest test (list them with --cmdline ktest=list)\n",
+			 "%s: want exactly that one line on stderr", what);
+	expect_contains(r.out, "1..0\n", what);
+	expect_contains(r.out, "ktest: no case matches \"nosuch.*,nor.this\"", what);
 	free_run(&r);
 }
 
@@ -729,9 +749,9 @@ static void judge_case(const struct guest_case *g, const char *section, int stat
 			       status, tail(section));
 		return;
 	}
-	cr_expect(status == 0 || status == EXIT_GUEST_TESTS_FAILED,
-		  "%s on %u CPUs: vmm exit status %d:\n%s", g->name, g->cpus, status,
-		  tail(err));
+	/* an ok case alone must give 0: any other status is a failure */
+	cr_expect_eq(status, 0, "%s on %u CPUs: ok, but vmm exit status %d:\n%s",
+		     g->name, g->cpus, status, tail(err));
 }
 
 ParameterizedTest(struct guest_case *g, guest, ktest, .timeout = BATCH_TIMEOUT_S + CASE_TIMEOUT_S + 60)

@@ -207,6 +207,25 @@ Test(vmm_boot, hello_exits_with_guest_code_42)
 		   "--mem", "256M", "--kernel", fixture("hello"));
 }
 
+/*
+ * Kernels linked low, ending below the boot parameters page (0x7000) and
+ * below the command line (0x20000): the boot reservation must skip both
+ * (it used to cover them, and the guest triple-faulted).
+ */
+Test(vmm_boot, hello_at_0x1000_below_the_boot_params)
+{
+	CHECK_BOOT(42, "^hello from the fixture kernel$", NULL,
+		   "--mem", "64M", "--cpus", "2", "--kernel",
+		   fixture("hello_at_1000"));
+}
+
+Test(vmm_boot, hello_at_0x10000_below_the_cmdline)
+{
+	CHECK_BOOT(42, "^hello from the fixture kernel$", NULL,
+		   "--mem", "64M", "--cpus", "2", "--kernel",
+		   fixture("hello_at_10000"));
+}
+
 Test(vmm_boot, hello_4_cpus_5g_ram_above_4g)
 {
 	CHECK_BOOT(42, "hello from the fixture kernel", NULL,
@@ -314,6 +333,26 @@ Test(vmm_boot, ktest_failed_test_gives_exit_5)
 {
 	CHECK_BOOT(5, "not ok 2 - demo.fail", "vmm: 1 of 2 guest tests failed",
 		   "--mem", "64M", "--kernel", fixture("ktest"));
+}
+
+/* the guest's own code (1 here, vmm's "host error") does not hide it */
+Test(vmm_boot, ktest_failed_test_gives_exit_5_whatever_the_guest_says)
+{
+	CHECK_BOOT(5, "not ok 2 - demo.fail", "vmm: 1 of 2 guest tests failed",
+		   "--mem", "64M", "--cmdline", "1", "--kernel", fixture("ktest"));
+}
+
+/* a plan of 0 tests, though the guest says 0: one line, usage error */
+Test(vmm_boot, ktest_glob_matching_nothing_is_a_usage_error)
+{
+	struct vmm_run v;
+
+	run_vmm(&v, (char *[]){ "--mem", "64M", "--test", "nosuch.*",
+				"--kernel", fixture("ktest"), NULL });
+	expect_status(&v, 2);
+	EXPECT_RUN(&v, !strcmp(v.r.err, "vmm: --test 'nosuch.*' matches no in-guest test (list them with --cmdline ktest=list)\n"),
+		   "want exactly one 'vmm: --test' line on stderr");
+	run_result_free(&v.r);
 }
 
 Test(vmm_boot, timeout_stops_hung_guest)

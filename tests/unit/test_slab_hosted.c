@@ -16,6 +16,7 @@
 #include <linux/mmdebug.h>
 #include <linux/smp.h>
 #include <asm/hosted.h>
+#include "../../guestmm/mm/slab.h"	/* virt_to_slab() */
 
 static void boot(void)
 {
@@ -81,6 +82,66 @@ Test(slab_hosted, poison_report_gives_the_offset)
 	cr_expect(hosted_log_contains("BUG uaf-report (Not tainted): Poison overwritten"));
 	cr_expect(hosted_log_contains("@offset=17. First byte 0x0 instead of 0x6b"));
 	kmem_cache_destroy(c);
+}
+
+/*
+ * A free object corrupted, then allocations: the corrupted object is never
+ * handed out, nor any other object of its slab (retired, as SLUB's "Marking
+ * all objects used"), and an object of the retired slab freed later is
+ * not linked back for reuse.
+ */
+#define CORRUPT_ALLOCS	200
+
+Test(slab_hosted, corrupted_free_object_is_never_returned)
+{
+	struct kmem_cache *c = kmem_cache_create("corrupt", 64, 0,
+						 SLAB_RED_ZONE | SLAB_POISON |
+						 SLAB_STORE_USER, NULL);
+	void *objs[CORRUPT_ALLOCS], *keep, *victim;
+	struct page *bad;
+	unsigned int i;
+
+	cr_assert_not_null(c);
+	keep = kmem_cache_alloc(c, GFP_KERNEL);		/* stays allocated */
+	victim = kmem_cache_alloc(c, GFP_KERNEL);
+	cr_assert_not_null(victim);
+	bad = virt_to_slab(c, victim);
+	cr_assert_eq(virt_to_slab(c, keep), bad, "both from the first slab");
+	kmem_cache_free(c, victim);
+	((unsigned char *)victim)[5] = 0x42;		/* write after free */
+
+	for (i = 0; i < CORRUPT_ALLOCS; i++) {
+		objs[i] = kmem_cache_alloc(c, GFP_KERNEL);
+		cr_assert_not_null(objs[i], "allocation %u failed", i);
+		cr_assert_neq(objs[i], victim,
+			      "allocation %u returned the corrupted object", i);
+		cr_assert_neq(virt_to_slab(c, objs[i]), bad,
+			      "allocation %u came from the retired slab", i);
+	}
+	cr_expect_eq(slab_error_count(SLAB_ERR_POISON), 1);
+	cr_expect_eq(warn_count, 1);
+	cr_expect(hosted_log_contains("BUG corrupt (Not tainted): Poison overwritten"));
+	cr_expect(hosted_log_contains("FIX corrupt: Marking all objects used"));
+	cr_expect(!list_empty(&c->slabs_retired));
+	cr_expect_eq(c->stats.active_objs, CORRUPT_ALLOCS);
+
+	/* keep's slab is retired: freed, it is not handed out again */
+	kmem_cache_free(c, keep);
+	for (i = 0; i < CORRUPT_ALLOCS; i++)
+		kmem_cache_free(c, objs[i]);
+	for (i = 0; i < CORRUPT_ALLOCS; i++) {
+		objs[i] = kmem_cache_alloc(c, GFP_KERNEL);
+		cr_assert_not_null(objs[i]);
+		cr_assert_neq(virt_to_slab(c, objs[i]), bad,
+			      "reallocation %u came from the retired slab", i);
+	}
+	for (i = 0; i < CORRUPT_ALLOCS; i++)
+		kmem_cache_free(c, objs[i]);
+	cr_expect_eq(c->stats.active_objs, 0);
+	cr_expect_eq(kmem_cache_validate(c), 0);
+	cr_expect_eq(slab_error_total(), 1, "one detection, nothing else");
+	kmem_cache_destroy(c);
+	cr_expect_eq(slab_error_count(SLAB_ERR_LEAK), 0);
 }
 
 /* ---- many threads, each its own CPU ---------------------------------------- */

@@ -183,12 +183,12 @@ static const char *output(void)
 	return out_buf;
 }
 
-static bool verdict(void)
+static enum ktestlog_verdict verdict(void)
 {
-	bool bad = ktestlog_verdict(&log_, err);
+	enum ktestlog_verdict v = ktestlog_verdict(&log_, err);
 
 	fflush(err);
-	return bad;
+	return v;
 }
 
 Test(ktestlog, all_pass_prints_tap)
@@ -204,7 +204,7 @@ Test(ktestlog, all_pass_prints_tap)
 	cr_assert_str_eq(output(),
 			 "TAP version 13\n1..2\nok 1 - slab.a\n# note\n"
 			 "ok 2 - slab.b # SKIP needs 4 CPUs\n");
-	cr_assert_not(verdict());
+	cr_assert_eq(verdict(), KTESTLOG_PASSED);
 	cr_assert_eq(err_len, 0);
 }
 
@@ -219,7 +219,7 @@ Test(ktestlog, assertion_fails_a_test_that_claims_to_pass)
 			 "TAP version 13\n1..1\n"
 			 "    # ASSERTION FAILED at mm/slab.c:12: expected x\n"
 			 "not ok 1 - buddy.split\n");
-	cr_assert(verdict());
+	cr_assert_eq(verdict(), KTESTLOG_FAILED);
 	cr_assert_str_eq(err_buf, "vmm: 1 of 1 guest tests failed\n");
 }
 
@@ -229,7 +229,7 @@ Test(ktestlog, missing_tests_and_done)
 	ev(MV_TEST_BEGIN, 1, 0, "a.b", "");
 	ev(MV_TEST_END, 1, MV_TEST_PASS, "", "");
 	ev(MV_TEST_BEGIN, 2, 0, "a.c", "");
-	cr_assert(verdict());
+	cr_assert_eq(verdict(), KTESTLOG_FAILED);
 	cr_assert_str_eq(err_buf,
 			 "vmm: guest test 2 (a.c) began but never ended\n"
 			 "vmm: guest announced 3 tests but reported 1\n"
@@ -241,13 +241,23 @@ Test(ktestlog, failed_status)
 	ev(MV_TEST_BEGIN, 1, 0, "x.y", "");
 	ev(MV_TEST_END, 1, MV_TEST_FAIL, "", "");
 	cr_assert_str_eq(output(), "TAP version 13\nnot ok 1 - x.y\n");
-	cr_assert(verdict());
+	cr_assert_eq(verdict(), KTESTLOG_FAILED);
 	cr_assert_str_eq(err_buf, "vmm: 1 of 1 guest tests failed\n");
 }
 
 Test(ktestlog, no_tests_no_verdict)
 {
-	cr_assert_not(verdict());
+	cr_assert_eq(verdict(), KTESTLOG_PASSED);
+	cr_assert_eq(err_len, 0);
+}
+
+/* ktest=GLOB that matched nothing: the caller reports it, not a pass */
+Test(ktestlog, plan_of_zero_matched_nothing)
+{
+	cr_assert_eq(ev(MV_TEST_PLAN, 0, 0, "", ""), KTESTLOG_OK);
+	cr_assert_eq(ev(MV_TEST_DONE, 0, 0, "", ""), KTESTLOG_OK);
+	cr_assert_str_eq(output(), "TAP version 13\n1..0\n");
+	cr_assert_eq(verdict(), KTESTLOG_NONE_MATCHED);
 	cr_assert_eq(err_len, 0);
 }
 

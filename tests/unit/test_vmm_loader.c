@@ -2,10 +2,16 @@
 /*
  * The ELF loader on good and broken images built here in memory, the boot
  * reservation, the boot parameters, and the initial page tables (walked the
- * way the CPU walks them).
+ * way the CPU walks them). The fixture kernels linked low (hello_at_*.elf,
+ * from $MEMVISOR_BUILD_TOP/tests/unit/fixtures, default ".") check that the
+ * boot reservation stays clear of the pages boot_write() fills after it.
  */
 #include <criterion/criterion.h>
 #include <elf.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <memvisor/bootparams.h>
@@ -373,6 +379,121 @@ Test(boot, placement_skips_a_reserve)
 	cr_assert_eq(boot_place(&mm, &k, 2, &bi, &e), 0, "%s", e.msg);
 	cr_assert_eq(bi.start, 0x115000);
 	cr_assert_eq(memmap_e820_type(&mm, bi.start, bi.end), E820_TYPE_RAM);
+}
+
+/* [start, end) overlaps no fixed range, nor [kstart, kend) */
+static void expect_clear(uint64_t start, uint64_t end, uint64_t kstart,
+			 uint64_t kend, const char *what)
+{
+	const struct fixed_range *f = fixed_range_overlap(start, end);
+
+	cr_assert_null(f, "%s: boot reservation [0x%lx-0x%lx) overlaps %s [0x%lx-0x%lx)",
+		       what, (unsigned long)start, (unsigned long)end,
+		       f ? f->what : "", f ? (unsigned long)f->start : 0UL,
+		       f ? (unsigned long)f->end : 0UL);
+	cr_assert(end <= kstart || kend <= start,
+		  "%s: boot reservation [0x%lx-0x%lx) overlaps the kernel [0x%lx-0x%lx)",
+		  what, (unsigned long)start, (unsigned long)end,
+		  (unsigned long)kstart, (unsigned long)kend);
+}
+
+/* The fixed pages are the loader's too: a kernel over one is refused. */
+Test(boot, fixed_ranges_include_the_pages_vmm_writes)
+{
+	cr_assert_not_null(fixed_range_overlap(MV_BOOT_PARAMS_GPA,
+					       MV_BOOT_PARAMS_GPA + 1));
+	cr_assert_not_null(fixed_range_overlap(MV_CMDLINE_GPA + MV_CMDLINE_MAX - 1,
+					       MV_CMDLINE_GPA + MV_CMDLINE_MAX));
+	cr_assert_not_null(fixed_range_overlap(0, 1));
+	cr_assert_null(fixed_range_overlap(MV_BOOT_PARAMS_GPA + MV_PAGE_SIZE,
+					   MV_CMDLINE_GPA));
+}
+
+/* A kernel ending anywhere low: the reservation skips every fixed page. */
+Test(boot, placement_skips_the_fixed_pages)
+{
+	static const unsigned int cpus[] = { 1, 4, 64 };
+	struct kernel_image k = { .start = 0x1000 };
+	char what[64];
+	unsigned int i;
+
+	cr_assert_eq(memmap_build(&mm, MIB(64), 0, NULL, 0, &e), 0, "%s", e.msg);
+	for (k.end = 0x1800; k.end <= 0x30000; k.end += 0x800) {
+		for (i = 0; i < sizeof(cpus) / sizeof(cpus[0]); i++) {
+			snprintf(what, sizeof(what), "kernel end 0x%lx, %u CPUs",
+				 (unsigned long)k.end, cpus[i]);
+			cr_assert_eq(boot_place(&mm, &k, cpus[i], &bi, &e), 0,
+				     "%s: %s", what, e.msg);
+			expect_clear(bi.start, bi.end, k.start, k.end, what);
+			cr_assert_eq(memmap_e820_type(&mm, bi.start, bi.end),
+				     E820_TYPE_RAM, "%s", what);
+		}
+	}
+}
+
+/* Reads fixture @name (tests/unit/fixtures/NAME.elf) into img. */
+static void read_fixture(const char *name)
+{
+	const char *top = getenv("MEMVISOR_BUILD_TOP");
+	char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/tests/unit/fixtures/%s.elf",
+		 top && *top ? top : ".", name);
+	f = fopen(path, "rb");
+	cr_assert_not_null(f, "%s: %s (make check builds it)", path,
+			   strerror(errno));
+	img_len = fread(img, 1, sizeof(img), f);
+	cr_assert(feof(f), "%s: larger than %zu bytes", path, sizeof(img));
+	fclose(f);
+}
+
+/*
+ * hello linked at 0x1000 (ends below the boot parameters page) and at
+ * 0x10000 with bss up to 0x1c000 (below the command line): found by
+ * fuzzing, their reservation used to cover those pages, boot_write() then
+ * wrote over the page tables and the guest triple-faulted. Loaded and
+ * booted here, the page tables must still map the kernel and the pages.
+ */
+static void check_low_fixture(const char *name, uint64_t kstart, uint64_t kend,
+			      unsigned int cpus)
+{
+	uint64_t magic;
+	char cmd[8];
+
+	cr_assert_eq(memmap_build(&mm, MIB(64), 0, NULL, 0, &e), 0, "%s", e.msg);
+	gmem_init(&gm);
+	cr_assert_eq(gmem_map_ram(&gm, &mm, &e), 0, "%s", e.msg);
+	read_fixture(name);
+	cr_assert_eq(elf_check(img, img_len, name, &mm, &kimg, &e), 0, "%s", e.msg);
+	cr_assert_eq(kimg.start, kstart);
+	cr_assert_eq(kimg.end, kend);
+	cr_assert_eq(elf_load(img, img_len, name, &gm, &e), 0, "%s", e.msg);
+	cr_assert_eq(boot_place(&mm, &kimg, cpus, &bi, &e), 0, "%s", e.msg);
+	expect_clear(bi.start, bi.end, kimg.start, kimg.end, name);
+	cr_assert_eq(boot_write(&gm, &mm, &kimg, &bi, "hi", 0, &e), 0, "%s",
+		     e.msg);
+	expect_map(kimg.entry, kimg.entry - KVIRT);
+	expect_map(KVIRT + MV_BOOT_PARAMS_GPA, MV_BOOT_PARAMS_GPA);
+	expect_map(MV_DIRECT_MAP_BASE + MV_CMDLINE_GPA, MV_CMDLINE_GPA);
+	expect_map(boot_stack_top(&bi, cpus - 1) - 8,
+		   bi.stacks + cpus * MV_BOOT_STACK_SIZE - 8);
+	cr_assert_eq(gmem_read(&gm, MV_BOOT_PARAMS_GPA, &magic, sizeof(magic)), 0);
+	cr_assert_eq(magic, MV_BOOT_MAGIC);
+	cr_assert_eq(gmem_read_str(&gm, MV_CMDLINE_GPA, cmd, sizeof(cmd)), 2);
+	gmem_release(&gm);
+}
+
+Test(boot, kernel_at_0x1000_below_the_boot_params)
+{
+	check_low_fixture("hello_at_1000", 0x1000, 0x2054, 1);
+	check_low_fixture("hello_at_1000", 0x1000, 0x2054, 4);
+}
+
+Test(boot, kernel_at_0x10000_below_the_cmdline)
+{
+	check_low_fixture("hello_at_10000", 0x10000, 0x1c000, 1);
+	check_low_fixture("hello_at_10000", 0x10000, 0x1c000, 4);
 }
 
 Test(boot, no_room_is_an_error)

@@ -79,6 +79,11 @@ struct kmem_cache {
 	struct list_head slabs_full;
 	struct list_head slabs_partial;
 	struct list_head slabs_free;
+	/*
+	 * Slabs a debug check found corrupted, out of service for good: in no
+	 * count above, never allocated from, their objects never linked back.
+	 */
+	struct list_head slabs_retired;
 	unsigned long free_objects; /* on the slab lists' freelists */
 	struct kmem_cache_stats stats;
 

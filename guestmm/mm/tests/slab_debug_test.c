@@ -206,13 +206,20 @@ KTEST(slab_debug, write_after_free)
 	KTEST_EXPECT_EQ(t, kmem_cache_validate(c), 1);
 	only(t, &before, SLAB_ERR_POISON, 1);
 
-	/* Repaired by the check; a new write is caught when the object is reused. */
+	/*
+	 * Repaired by the check; a new write is caught when the object would
+	 * be reused (LIFO: it is next), and it is not: its slab is retired.
+	 */
 	a[99] = 0x42;
 	snap(&before);
 	b = kmem_cache_alloc(c, GFP_KERNEL);
-	KTEST_EXPECT_EQ(t, b, a);	/* LIFO: the object just freed */
+	KTEST_ASSERT_NOT_NULL(t, b);
+	KTEST_EXPECT_NE(t, b, a);
+	KTEST_EXPECT_NE(t, virt_to_slab(c, b), virt_to_slab(c, a));
 	only(t, &before, SLAB_ERR_POISON, 1);
+	KTEST_EXPECT_FALSE(t, list_empty(&c->slabs_retired));
 	kmem_cache_free(c, b);
+	KTEST_EXPECT_EQ(t, kmem_cache_validate(c), 0);
 	kmem_cache_destroy(c);
 }
 

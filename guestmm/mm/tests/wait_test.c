@@ -2,9 +2,11 @@
 /*
  * Waiting for memory: a may-sleep allocation sleeps until another thread
  * frees pages; __GFP_NOFAIL waits as long as it takes, GFP_ATOMIC never
- * sleeps (and with __GFP_NOFAIL spins instead).
+ * sleeps (and with __GFP_NOFAIL warns once and fails, as on Linux: it
+ * cannot reclaim, and spinning for a free could livelock its CPU).
  */
 #include <linux/mm.h>
+#include <linux/bug.h>
 #include <linux/ktest.h>
 #include <linux/kthread.h>
 #include <linux/completion.h>
@@ -178,25 +180,40 @@ KTEST(wait, atomic_fails_without_sleeping)
 	mm_hold_free_all(&h);
 }
 
-/* GFP_ATOMIC | __GFP_NOFAIL cannot sleep, so it spins until a free. */
-KTEST(wait, atomic_nofail_spins)
+/*
+ * GFP_ATOMIC | __GFP_NOFAIL cannot reclaim: it warns (once) and fails at
+ * once, rather than spin. The memory comes back only seconds later, so a
+ * spinning allocator would return late, with a page.
+ */
+KTEST(wait, atomic_nofail_warns_once_and_fails)
 {
 	struct late_freer lf;
 	struct task_struct *k;
 	struct mm_hold h;
-	struct page *page;
+	struct page *page[2];
+	unsigned long start, warns[3];
 
 	mm_hold_init(&h);
 	mm_exhaust(&h, GFP_ATOMIC | __GFP_DMA);
 	lf.hold = &h;
-	lf.delay_ms = 100;
+	lf.delay_ms = 3000;
 	k = kthread_run(late_free_thread, &lf, "mm-late-freer");
 	KTEST_ASSERT_NOT_NULL(t, k);
-	page = alloc_page(GFP_ATOMIC | __GFP_DMA | __GFP_NOFAIL);
-	KTEST_EXPECT_NOT_NULL(t, page);
+	start = jiffies;
+	for (int i = 0; i < 2; i++) {
+		warns[i] = warn_count;
+		page[i] = alloc_page(GFP_ATOMIC | __GFP_DMA | __GFP_NOFAIL);
+	}
+	warns[2] = warn_count;
+	KTEST_EXPECT_LT(t, jiffies - start, HZ);
+	KTEST_EXPECT_NULL(t, page[0]);
+	KTEST_EXPECT_NULL(t, page[1]);
+	KTEST_EXPECT_EQ(t, warns[1] - warns[0], 1UL);	/* once ... */
+	KTEST_EXPECT_EQ(t, warns[2] - warns[1], 0UL);	/* ... only */
 	kthread_join(k);
-	if (page)
-		__free_page(page);
+	for (int i = 0; i < 2; i++)
+		if (page[i])
+			__free_page(page[i]);
 	drain_all_pages(NULL);
 	KTEST_EXPECT_MM_CONSISTENT(t);
 }
