@@ -19,7 +19,7 @@ TEST_LIBS = $(CRITERION_LIBS)
 # --- vmm unit tests (owner: vmm) ---------------------------------------------
 VMM_UNIT_TESTS = tests/unit/test_vmm_args tests/unit/test_vmm_memmap \
 	tests/unit/test_vmm_gmem tests/unit/test_vmm_loader \
-	tests/unit/test_vmm_hypercall
+	tests/unit/test_vmm_hypercall tests/unit/test_vmm_kvmexit
 check_PROGRAMS += $(VMM_UNIT_TESTS)
 TESTS += $(VMM_UNIT_TESTS)
 VMM_TEST_LDADD = vmm/libvmm.a $(TEST_LIBS)
@@ -39,6 +39,9 @@ tests_unit_test_vmm_loader_LDADD = $(VMM_TEST_LDADD)
 tests_unit_test_vmm_hypercall_SOURCES = tests/unit/test_vmm_hypercall.c
 tests_unit_test_vmm_hypercall_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_vmm_hypercall_LDADD = $(VMM_TEST_LDADD)
+tests_unit_test_vmm_kvmexit_SOURCES = tests/unit/test_vmm_kvmexit.c
+tests_unit_test_vmm_kvmexit_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_vmm_kvmexit_LDADD = $(VMM_TEST_LDADD)
 
 # Tiny test kernels for vmm, built by `make check`; the integration suite
 # tests/integration/test_vmm_boot boots them under KVM.
