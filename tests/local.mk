@@ -52,7 +52,8 @@ VMM_FIXTURES = tests/unit/fixtures/hello.elf tests/unit/fixtures/smp.elf \
 	tests/unit/fixtures/badcpu.elf tests/unit/fixtures/badport.elf \
 	tests/unit/fixtures/mmio.elf tests/unit/fixtures/triple.elf \
 	tests/unit/fixtures/hang.elf tests/unit/fixtures/panic.elf \
-	tests/unit/fixtures/ktest.elf tests/unit/fixtures/misc.elf
+	tests/unit/fixtures/ktest.elf tests/unit/fixtures/misc.elf \
+	tests/unit/fixtures/int3.elf
 check_PROGRAMS += $(VMM_FIXTURES)
 EXTRA_DIST += tests/unit/fixtures/fixture.h $(VMM_FIXTURE_LDS)
 
@@ -86,6 +87,9 @@ EXTRA_tests_unit_fixtures_ktest_elf_DEPENDENCIES = $(VMM_FIXTURE_LDS)
 tests_unit_fixtures_misc_elf_SOURCES = tests/unit/fixtures/misc.S
 tests_unit_fixtures_misc_elf_LDFLAGS = $(VMM_FIXTURE_LINK)
 EXTRA_tests_unit_fixtures_misc_elf_DEPENDENCIES = $(VMM_FIXTURE_LDS)
+tests_unit_fixtures_int3_elf_SOURCES = tests/unit/fixtures/int3.S
+tests_unit_fixtures_int3_elf_LDFLAGS = $(VMM_FIXTURE_LINK)
+EXTRA_tests_unit_fixtures_int3_elf_DEPENDENCIES = $(VMM_FIXTURE_LDS)
 # --- end of vmm unit tests ---------------------------------------------------
 
 # --- mm unit tests (owner: mm) -----------------------------------------------
