@@ -21,7 +21,7 @@ TEST_LIBS = $(CRITERION_LIBS)
 # --- vmm unit tests (owner: vmm) ---------------------------------------------
 VMM_UNIT_TESTS = tests/unit/test_vmm_args tests/unit/test_vmm_memmap \
 	tests/unit/test_vmm_gmem tests/unit/test_vmm_loader \
-	tests/unit/test_vmm_hypercall
+	tests/unit/test_vmm_hypercall tests/unit/test_vmm_kvmexit
 check_PROGRAMS += $(VMM_UNIT_TESTS)
 TESTS += $(VMM_UNIT_TESTS)
 VMM_TEST_LDADD = vmm/libvmm.a $(JANSSON_LIBS) $(TEST_LIBS)
@@ -44,6 +44,9 @@ EXTRA_tests_unit_test_vmm_loader_DEPENDENCIES = \
 tests_unit_test_vmm_hypercall_SOURCES = tests/unit/test_vmm_hypercall.c
 tests_unit_test_vmm_hypercall_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_vmm_hypercall_LDADD = $(VMM_TEST_LDADD)
+tests_unit_test_vmm_kvmexit_SOURCES = tests/unit/test_vmm_kvmexit.c
+tests_unit_test_vmm_kvmexit_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_vmm_kvmexit_LDADD = $(VMM_TEST_LDADD)
 
 # Tiny test kernels for vmm, built by `make check`; the integration suite
 # tests/integration/test_vmm_boot boots them under KVM.
@@ -56,7 +59,8 @@ VMM_FIXTURES = tests/unit/fixtures/hello.elf tests/unit/fixtures/smp.elf \
 	tests/unit/fixtures/hang.elf tests/unit/fixtures/panic.elf \
 	tests/unit/fixtures/ktest.elf tests/unit/fixtures/misc.elf \
 	tests/unit/fixtures/hello_at_1000.elf \
-	tests/unit/fixtures/hello_at_10000.elf
+	tests/unit/fixtures/hello_at_10000.elf \
+	tests/unit/fixtures/int3.elf
 check_PROGRAMS += $(VMM_FIXTURES)
 EXTRA_DIST += tests/unit/fixtures/fixture.h $(VMM_FIXTURE_LDS)
 
@@ -103,6 +107,9 @@ EXTRA_tests_unit_fixtures_ktest_elf_DEPENDENCIES = $(VMM_FIXTURE_LDS)
 tests_unit_fixtures_misc_elf_SOURCES = tests/unit/fixtures/misc.S
 tests_unit_fixtures_misc_elf_LDFLAGS = $(VMM_FIXTURE_LINK)
 EXTRA_tests_unit_fixtures_misc_elf_DEPENDENCIES = $(VMM_FIXTURE_LDS)
+tests_unit_fixtures_int3_elf_SOURCES = tests/unit/fixtures/int3.S
+tests_unit_fixtures_int3_elf_LDFLAGS = $(VMM_FIXTURE_LINK)
+EXTRA_tests_unit_fixtures_int3_elf_DEPENDENCIES = $(VMM_FIXTURE_LDS)
 # --- end of vmm unit tests ---------------------------------------------------
 
 # --- mm unit tests (owner: mm) -----------------------------------------------

@@ -6,6 +6,7 @@
 
 #include "dump.h"
 #include "gmem.h"
+#include "report.h"
 
 #define EFER_SCE	(1ULL << 0)
 #define EFER_LME	(1ULL << 8)
@@ -105,6 +106,30 @@ void dump_where(FILE *f, unsigned int index, const struct kvm_regs *r,
 		index, r->rip, r->rsp, r->rbp, r->rflags,
 		r->rflags & X86_EFLAGS_IF ? "on" : "off",
 		mp ? ", " : "", mp ? mp_state_name(mp->mp_state) : "");
+}
+
+void dump_events(FILE *f, const struct kvm_vcpu_events *ev)
+{
+	fprintf(f, "    events: irq injected %u (vector %#x), interrupt shadow %#x, NMI pending %u",
+		ev->interrupt.injected, ev->interrupt.nr, ev->interrupt.shadow,
+		ev->nmi.pending);
+	if (ev->exception.injected || ev->exception.pending) {
+		fprintf(f, ", exception %s: vector %u (%s %s)",
+			ev->exception.injected ? "injected" : "pending",
+			ev->exception.nr,
+			report_vector_mnemonic(ev->exception.nr),
+			report_vector_name(ev->exception.nr));
+		if (ev->exception.has_error_code)
+			fprintf(f, " error code %#x", ev->exception.error_code);
+	} else {
+		fputs(", no exception", f);
+	}
+#ifdef KVM_VCPUEVENT_VALID_TRIPLE_FAULT
+	if (ev->flags & KVM_VCPUEVENT_VALID_TRIPLE_FAULT)
+		fprintf(f, ", triple fault %s",
+			ev->triple_fault.pending ? "PENDING" : "not pending");
+#endif
+	fputc('\n', f);
 }
 
 #define APIC_TASKPRI	0x80

@@ -19,6 +19,13 @@ struct gmem;
 void dump_where(FILE *f, unsigned int index, const struct kvm_regs *r,
 		const struct kvm_mp_state *mp);
 
+/*
+ * KVM_GET_VCPU_EVENTS: the interrupt and NMI state, any exception injected
+ * or pending, and a pending triple fault where KVM reports it
+ * (KVM_CAP_X86_TRIPLE_FAULT_EVENT enabled).
+ */
+void dump_events(FILE *f, const struct kvm_vcpu_events *ev);
+
 /* The local APIC's in-service and requested vectors and its timer. */
 void dump_lapic(FILE *f, const struct kvm_lapic_state *s);
 

@@ -173,6 +173,28 @@ static int set_slots(struct vm *vm, struct errbuf *e)
 	return 0;
 }
 
+/*
+ * Where KVM offers it, KVM_GET_VCPU_EVENTS then says whether a triple fault
+ * is pending: the crash dump shows it for every vCPU. Optional: without it
+ * the dump just has one fact less.
+ */
+static void enable_triple_fault_event(struct vm *vm)
+{
+#ifdef KVM_CAP_X86_TRIPLE_FAULT_EVENT
+	struct kvm_enable_cap cap = {
+		.cap = KVM_CAP_X86_TRIPLE_FAULT_EVENT,
+		.args[0] = 1,
+	};
+
+	if (kvm_ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION,
+		   KVM_CAP_X86_TRIPLE_FAULT_EVENT) <= 0)
+		return;
+	kvm_ioctl(vm->vm_fd, KVM_ENABLE_CAP, (unsigned long)&cap);
+#else
+	(void)vm;
+#endif
+}
+
 int kvm_create_vm(struct vm *vm, struct errbuf *e)
 {
 	uint64_t idmap = KVM_IDENTITY_MAP_GPA;
@@ -190,10 +212,16 @@ int kvm_create_vm(struct vm *vm, struct errbuf *e)
 			    strerror(errno));
 	if (kvm_ioctl(vm->vm_fd, KVM_CREATE_IRQCHIP, 0))
 		return errf(e, "vmm: KVM_CREATE_IRQCHIP: %s", strerror(errno));
+	enable_triple_fault_event(vm);
 	return set_slots(vm, e);
 }
 
-/* The vCPU's APIC ID (KVM makes it the vCPU id) in every topology leaf. */
+/*
+ * What KVM supports, with the vCPU's APIC ID (KVM makes it the vCPU id) in
+ * every topology leaf. Nothing depends on it taking effect: some KVMs show
+ * the guest the host's CPUID whatever we set, so the guest reads its APIC
+ * ID from the APIC and checks every feature it uses in CPUID itself.
+ */
 static int set_cpuid(struct vcpu *v, struct errbuf *e)
 {
 	struct kvm_cpuid2 *src = v->vm->cpuid, *c;
@@ -268,13 +296,34 @@ static void flat_segment(struct kvm_segment *s, uint16_t sel, uint8_t type,
 	};
 }
 
-static void long_mode_sregs(struct kvm_sregs *s, const struct boot_info *bi)
+#define CPUID_1_EDX_PGE		(1U << 13)
+#define CPUID_80000001_EDX_NX	(1U << 20)
+
+/* Does KVM support @bit of EDX in leaf @function for its guests? */
+static bool kvm_has_edx(struct vm *vm, uint32_t function, uint32_t bit)
+{
+	struct kvm_cpuid_entry2 *x = cpuid_find(vm->cpuid, function);
+
+	return x && (x->edx & bit);
+}
+
+/*
+ * Long mode, paging on. CR4.PGE and EFER.NXE only where KVM supports them:
+ * KVM_SET_SREGS refuses what the vCPU's CPUID lacks. The guest checks
+ * CPUID again itself before it relies on either.
+ */
+static void long_mode_sregs(struct vm *vm, struct kvm_sregs *s,
+			    const struct boot_info *bi)
 {
 	/* apic_base, TR and LDT keep KVM's reset values */
 	s->cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
 	s->cr3 = bi->pml4;
-	s->cr4 = CR4_PAE | CR4_PGE | CR4_OSFXSR | CR4_OSXMMEXCPT;
-	s->efer = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;
+	s->cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT;
+	if (kvm_has_edx(vm, 1, CPUID_1_EDX_PGE))
+		s->cr4 |= CR4_PGE;
+	s->efer = EFER_SCE | EFER_LME | EFER_LMA;
+	if (kvm_has_edx(vm, 0x80000001, CPUID_80000001_EDX_NX))
+		s->efer |= EFER_NXE;
 	flat_segment(&s->cs, BOOT_CS, 0xb, true);	/* code, read, accessed */
 	flat_segment(&s->ds, BOOT_DS, 0x3, false);	/* data, write, accessed */
 	s->es = s->fs = s->gs = s->ss = s->ds;
@@ -300,7 +349,7 @@ int kvm_init_vcpu(struct vcpu *v, const struct boot_info *bi,
 	if (kvm_ioctl(v->fd, KVM_GET_SREGS, (unsigned long)&sregs))
 		return errf(e, "vmm: KVM_GET_SREGS on vCPU %u: %s", v->index,
 			    strerror(errno));
-	long_mode_sregs(&sregs, bi);
+	long_mode_sregs(v->vm, &sregs, bi);
 	if (kvm_ioctl(v->fd, KVM_SET_SREGS, (unsigned long)&sregs))
 		return errf(e, "vmm: KVM_SET_SREGS on vCPU %u: %s", v->index,
 			    strerror(errno));

@@ -18,6 +18,7 @@ vmm_libvmm_a_SOURCES = \
 	vmm/console.c vmm/console.h \
 	vmm/report.c vmm/report.h \
 	vmm/dump.c vmm/dump.h \
+	vmm/kvmexit.c vmm/kvmexit.h \
 	vmm/iobus.c vmm/iobus.h \
 	vmm/vm.c vmm/vm.h \
 	vmm/control/qmp.h vmm/control/qmp_dispatch.c vmm/control/qmp_cmds.c \

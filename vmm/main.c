@@ -172,8 +172,8 @@ static void block_stop_signals(void)
 }
 
 /*
- * A guest that hangs, or triple-faults, says nothing: show where each vCPU
- * was. The vCPU threads have left KVM_RUN (the end kicked them), so their
+ * A guest that hangs, or dies in a way only KVM sees (triple fault, KVM
+ * internal error, failed VM entry), says nothing: show where each vCPU was. The vCPU threads have left KVM_RUN (the end kicked them), so their
  * state is final and may be read from here.
  */
 static void dump_stopped_vcpus(struct vm *vm, const char *when)
@@ -182,9 +182,13 @@ static void dump_stopped_vcpus(struct vm *vm, const char *when)
 	unsigned int i;
 
 	fprintf(f, "vmm: vCPU state %s:\n", when);
-	for (i = 0; i < vm->nr_cpus; i++)
+	for (i = 0; i < vm->nr_cpus; i++) {
 		if (vm->vcpu[i].has_thread && vm->vcpu[i].started)
 			vcpu_dump_stopped(f, &vm->vcpu[i]);
+		else
+			fprintf(f, "  vCPU %u: never ran (the guest did not start it)\n",
+				i);
+	}
 	console_unlock();
 }
 

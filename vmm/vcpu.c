@@ -11,6 +11,7 @@
 #include "dump.h"
 #include "exitstatus.h"
 #include "kvm.h"
+#include "kvmexit.h"
 #include "vcpu.h"
 
 static void kick_handler(int sig)
@@ -64,10 +65,7 @@ void vcpu_dump_stopped(FILE *f, struct vcpu *v)
 	have_mp = !ioctl(v->fd, KVM_GET_MP_STATE, &mp);
 	dump_where(f, v->index, &regs, have_mp ? &mp : NULL);
 	if (!ioctl(v->fd, KVM_GET_VCPU_EVENTS, &ev))
-		fprintf(f, "    events: irq injected %u (vector %#x), interrupt shadow %#x, exception pending %u, NMI pending %u\n",
-			ev.interrupt.injected, ev.interrupt.nr,
-			ev.interrupt.shadow, ev.exception.injected,
-			ev.nmi.pending);
+		dump_events(f, &ev);
 	if (!ioctl(v->fd, KVM_GET_LAPIC, &lapic))
 		dump_lapic(f, &lapic);
 	if (!ioctl(v->fd, KVM_GET_SREGS, &sregs))
@@ -181,22 +179,6 @@ static bool handle_mmio(struct vcpu *v)
 	return dispatch(v, r, &a, "MMIO");
 }
 
-static void internal_error(struct vcpu *v)
-{
-	struct kvm_run *run = v->run;
-	char data[256] = "";
-	unsigned int i, n = run->internal.ndata;
-	size_t pos = 0;
-
-	if (n > sizeof(run->internal.data) / sizeof(run->internal.data[0]))
-		n = sizeof(run->internal.data) / sizeof(run->internal.data[0]);
-	for (i = 0; i < n && pos < sizeof(data); i++)
-		pos += snprintf(data + pos, sizeof(data) - pos, " 0x%llx",
-				(unsigned long long)run->internal.data[i]);
-	vcpu_crash(v, "KVM internal error, suberror %u%s%s",
-		   run->internal.suberror, n ? ", data:" : "", data);
-}
-
 /* After a triple fault, KVM on AMD re-initializes the vCPU (CS:IP f000:fff0). */
 static bool was_reset(struct vcpu *v)
 {
@@ -207,44 +189,37 @@ static bool was_reset(struct vcpu *v)
 	return sregs.cs.selector == 0xf000 && !(sregs.cr0 & 1);
 }
 
+/*
+ * KVM says the guest died: the guest could not report it, and the faulting
+ * vCPU's state may be gone (AMD resets it after a triple fault), so after
+ * this vCPU's registers show every vCPU's.
+ */
+static void guest_died(struct vcpu *v)
+{
+	char why[1024];
+	bool reset;
+
+	kvmexit_describe(v->run, why, sizeof(why));
+	reset = v->run->exit_reason == KVM_EXIT_SHUTDOWN && was_reset(v);
+	if (!vm_ended(v->vm))
+		__atomic_store_n(&v->vm->dump_vcpus, true, __ATOMIC_RELAXED);
+	vcpu_crash(v, "%s%s", why,
+		   reset ? "; KVM reset this vCPU (as it does on AMD), so the registers below are its reset state, not the faulting one" : "");
+}
+
 /* Handles one exit; false when this vCPU's loop must end. */
 static bool handle_exit(struct vcpu *v)
 {
-	struct kvm_run *run = v->run;
-	const char *name;
-
-	switch (run->exit_reason) {
+	switch (v->run->exit_reason) {
 	case KVM_EXIT_IO:
 		return handle_io(v);
 	case KVM_EXIT_MMIO:
 		return handle_mmio(v);
 	case KVM_EXIT_INTR:
 		return true;
-	case KVM_EXIT_SHUTDOWN:
-		/* The faulting state is gone: the others show what was going on. */
-		__atomic_store_n(&v->vm->dump_vcpus, true, __ATOMIC_RELAXED);
-		vcpu_crash(v, "triple fault (KVM_EXIT_SHUTDOWN)%s",
-			   was_reset(v) ? "; KVM reset this vCPU (as it does on AMD), so the registers below are its reset state, not the faulting one" : "");
-		return false;
-	case KVM_EXIT_INTERNAL_ERROR:
-		internal_error(v);
-		return false;
-	case KVM_EXIT_FAIL_ENTRY:
-		vcpu_crash(v, "VM entry failed (KVM_EXIT_FAIL_ENTRY), hardware reason 0x%llx on host CPU %u",
-			   (unsigned long long)run->fail_entry.hardware_entry_failure_reason,
-			   run->fail_entry.cpu);
-		return false;
-	case KVM_EXIT_HLT:
-		vcpu_crash(v, "HLT exit (KVM_EXIT_HLT), unexpected with the in-kernel irqchip");
-		return false;
-	case KVM_EXIT_SYSTEM_EVENT:
-		vcpu_crash(v, "system event %u (KVM_EXIT_SYSTEM_EVENT: 1 shutdown, 2 reset, 3 crash)",
-			   run->system_event.type);
-		return false;
 	}
-	name = dump_exit_name(run->exit_reason);
-	vcpu_crash(v, "unexpected exit %u (%s)", run->exit_reason,
-		   name ? name : "unknown to this vmm");
+	/* SHUTDOWN, INTERNAL_ERROR, FAIL_ENTRY, SYSTEM_EVENT, anything else */
+	guest_died(v);
 	return false;
 }
 

@@ -72,7 +72,10 @@ struct vm {
 	int status;
 	uint64_t mminfo_gpa;		/* 0 until HC_MMINFO */
 	unsigned long warnings;		/* WARN and SLEEP_BUG reports */
-	/* A crash the guest could not report (triple fault): show every vCPU. */
+	/*
+	 * A crash the guest could not report (KVM_EXIT_SHUTDOWN, an internal
+	 * error, a failed entry...): show every vCPU.
+	 */
 	bool dump_vcpus;
 	/* stop, and inspections that read a still guest: nest, under lock */
 	unsigned int pause_requests;

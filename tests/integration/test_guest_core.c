@@ -195,6 +195,48 @@ Test(boot, bad_cmdline_option_is_reported, .timeout = BOOT_TIMEOUT_S + 10)
 	free_run(&r);
 }
 
+/*
+ * The guest checks the CPU features it uses in CPUID at run time (some KVMs
+ * ignore KVM_SET_CPUID2): with them hidden (clearcpuid=) it names each
+ * missing one and falls back, on every CPU.
+ */
+Test(boot, missing_features_fall_back, .timeout = BOOT_TIMEOUT_S + 10)
+{
+	const char *args[] = { "--mem", GUEST_MEM, "--cpus", "2", "--cmdline",
+			       "clearcpuid=x2apic,tsc_deadline_timer,nx",
+			       "--timeout", "60", NULL };
+	const char *what = "clearcpuid=x2apic,tsc_deadline_timer,nx";
+	struct vmm_run r;
+
+	skip_without_kvm();
+	r = run_vmm(args, BOOT_TIMEOUT_S);
+	cr_expect_eq(r.status, 0, "exit status %d; stderr:\n%s", r.status,
+		     tail(r.err));
+	expect_contains(r.out, "CPU: no x2apic (CPUID.01H:ECX[21], cleared by clearcpuid=): using the xAPIC", what);
+	expect_contains(r.out, "CPU: no tsc_deadline_timer (CPUID.01H:ECX[24], cleared by clearcpuid=): the APIC timer runs in periodic mode", what);
+	expect_contains(r.out, "CPU: no nx (CPUID.80000001H:EDX[20], cleared by clearcpuid=)", what);
+	expect_contains(r.out, "APIC: xapic", what);
+	expect_contains(r.out, "clockevent: lapic periodic", what);
+	expect_contains(r.out, "smp: Brought up 1 node, 2 CPU", what);
+	free_run(&r);
+}
+
+/* Without a feature it cannot do without, the guest panics naming it. */
+Test(boot, missing_required_feature_panics, .timeout = BOOT_TIMEOUT_S + 10)
+{
+	const char *args[] = { "--mem", GUEST_MEM, "--cmdline",
+			       "clearcpuid=apic", "--timeout", "60", NULL };
+	struct vmm_run r;
+
+	skip_without_kvm();
+	r = run_vmm(args, BOOT_TIMEOUT_S);
+	cr_expect_eq(r.status, EXIT_CRASH, "exit status %d, not %d; stderr:\n%s",
+		     r.status, EXIT_CRASH, tail(r.err));
+	expect_contains(r.err, "guest panic on CPU 0: CPU: no apic (CPUID.01H:EDX[9], cleared by clearcpuid=): this kernel cannot run without it",
+			"clearcpuid=apic");
+	free_run(&r);
+}
+
 /* ---- exit=N ----------------------------------------------------------------- */
 
 static void check_exit(int code)

@@ -272,16 +272,67 @@ Test(vmm_boot, mmio_write_to_unknown_address)
 		   "--mem", "64M", "--kernel", fixture("mmio"));
 }
 
+/*
+ * A guest that kills itself is reported by KVM in its own way: a triple
+ * fault (KVM_EXIT_SHUTDOWN), or, on a KVM that interprets guest kernel
+ * code, sometimes an internal error. Each is a crash (exit 3) named on
+ * stderr, then the state of every vCPU: @ran[i] says whether vCPU i ran.
+ */
+#define KVM_DEATH "(triple fault \\(KVM_EXIT_SHUTDOWN\\)|KVM internal error \\(KVM_EXIT_INTERNAL_ERROR\\), suberror [0-9]+, )"
+
+static void expect_crash_dump(struct vmm_run *v, unsigned int crashed,
+			      const bool *ran, unsigned int nr_cpus)
+{
+	char pattern[256];
+
+	expect_status(v, 3);
+	snprintf(pattern, sizeof(pattern), "^vmm: guest crashed on vCPU %u: " KVM_DEATH,
+		 crashed);
+	expect_err(v, pattern);
+	expect_err(v, "^vmm: vCPU state after the crash:$");
+	for (unsigned int i = 0; i < nr_cpus; i++) {
+		snprintf(pattern, sizeof(pattern), "^  vCPU %u: %s", i,
+			 ran[i] ? "RIP [0-9a-f]{16} RSP [0-9a-f]{16}" :
+			 "never ran");
+		expect_err(v, pattern);
+	}
+}
+
 Test(vmm_boot, triple_fault)
 {
-	CHECK_BOOT(3, NULL, "triple fault",
+	CHECK_BOOT(3, NULL, "^vmm: guest crashed on vCPU 0: " KVM_DEATH,
 		   "--mem", "64M", "--kernel", fixture("triple"));
 }
 
 Test(vmm_boot, triple_fault_dumps_vcpu_state)
 {
-	CHECK_BOOT(3, NULL, "vmm: vCPU state after the crash:",
-		   "--mem", "64M", "--kernel", fixture("triple"));
+	static const bool ran[] = { true, false };
+	struct vmm_run v;
+
+	run_vmm(&v, (char *[]){ "--mem", "64M", "--cpus", "2",
+				"--kernel", fixture("triple"), NULL });
+	expect_crash_dump(&v, 0, ran, 2);
+	run_result_free(&v.r);
+}
+
+/*
+ * int3 on vCPU 1 with an empty IDT: a triple fault where KVM runs guest
+ * code natively, an emulation failure that names int3 where KVM interprets
+ * it. Both vCPUs' state either way.
+ */
+Test(vmm_boot, int3_crash_is_reported_on_every_kvm)
+{
+	static const bool ran[] = { true, true };
+	struct vmm_run v;
+
+	run_vmm(&v, (char *[]){ "--mem", "64M", "--cpus", "2",
+				"--kernel", fixture("int3"), NULL });
+	expect_crash_dump(&v, 1, ran, 2);
+	if (matches(v.r.err, "KVM internal error"))
+		expect_err(&v, "suberror 1, KVM_INTERNAL_ERROR_EMULATION \\(emulation failure\\).* bytes cc[ 0-9a-f]*: int3: this KVM .*cannot emulate int3");
+	else
+		expect_err(&v, "triple fault \\(KVM_EXIT_SHUTDOWN\\)");
+	run_result_free(&v.r);
 }
 
 Test(vmm_boot, panic_after_warning_reports_page_fault)

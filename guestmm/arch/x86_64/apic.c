@@ -12,6 +12,7 @@
 #include <linux/smp.h>
 #include <memvisor/layout.h>
 #include <asm/apic.h>
+#include <asm/cpufeature.h>
 #include <asm/fixmap.h>
 #include <asm/io.h>
 #include <asm/irq.h>
@@ -71,11 +72,10 @@ static void error_interrupt(struct pt_regs *regs)
 
 void apic_bsp_setup(void)
 {
-	struct cpuid_regs r = cpuid(1);
 	unsigned long va = fix_to_virt(FIX_APIC_BASE);
 	int err;
 
-	x2apic_mode = (r.ecx & X86_FEATURE_ECX_X2APIC) && !x2apic_disabled;
+	x2apic_mode = boot_cpu_has(X86_FEATURE_X2APIC) && !x2apic_disabled;
 	if (!x2apic_mode) {
 		err = map_page(va, MV_LAPIC_GPA, PAGE_KERNEL_NOCACHE | _PAGE_NX);
 		if (err)

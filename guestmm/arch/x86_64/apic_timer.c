@@ -11,6 +11,7 @@
 #include <linux/percpu.h>
 #include <linux/tick.h>
 #include <asm/apic.h>
+#include <asm/cpufeature.h>
 #include <asm/irq.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
@@ -126,12 +127,10 @@ static void calibrate_tsc_from_apic(void)
 
 void apic_timer_bsp_setup(void)
 {
-	struct cpuid_regs r = cpuid(1);
-
 	if (!tsc_khz)
 		calibrate_tsc_from_apic();
 	tsc_per_tick = (u64)tsc_khz * 1000 / HZ;
-	use_tsc_deadline = (r.ecx & X86_FEATURE_ECX_TSC_DEADLINE) &&
+	use_tsc_deadline = boot_cpu_has(X86_FEATURE_TSC_DEADLINE) &&
 			   !tsc_deadline_disabled;
 	if (!use_tsc_deadline)
 		apic_count_per_tick = apic_counts_over(tsc_per_tick);

@@ -6,6 +6,7 @@ guestmm_guestmm_elf_SOURCES += \
 	guestmm/arch/x86_64/head64.c \
 	guestmm/arch/x86_64/setup.c \
 	guestmm/arch/x86_64/cpu.c \
+	guestmm/arch/x86_64/cpufeature.c \
 	guestmm/arch/x86_64/idt.c \
 	guestmm/arch/x86_64/entry.S \
 	guestmm/arch/x86_64/traps.c \

@@ -11,6 +11,7 @@
 #include <linux/errno.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <asm/cpufeature.h>
 #include <asm/msr.h>
 #include <asm/page.h>
 #include <asm/pgtable.h>
@@ -56,9 +57,8 @@ void pgtable_set_page_source(const struct pgtable_page_source *src)
 
 void pgtable_cpu_init(void)
 {
-	struct cpuid_regs r = cpuid(0x80000000);
-
-	if (r.eax < 0x80000001 || !(cpuid(0x80000001).edx & (1U << 20)))
+	/* cpu_detect_features said so when it is missing */
+	if (!boot_cpu_has(X86_FEATURE_NX))
 		return;
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NX);
 	supported_pte_mask = ~0UL;

@@ -8,6 +8,7 @@
 #include <linux/smp.h>
 #include <memvisor/layout.h>
 #include <asm/apic.h>
+#include <asm/cpufeature.h>
 #include <asm/desc.h>
 #include <asm/pgtable.h>
 #include <asm/setup.h>
@@ -82,6 +83,7 @@ void setup_arch(void)
 		(unsigned long long)boot_params.kernel_start,
 		(unsigned long long)boot_params.kernel_end - 1);
 	nr_cpu_ids = boot_params.nr_cpus;
+	cpu_detect_features();
 	tsc_init();
 }
 

@@ -5,6 +5,7 @@
  * hypervisor timing leaf or leaves 0x15/0x16, else apic_timer calibrates it.
  */
 #include <linux/kernel.h>
+#include <asm/cpufeature.h>
 #include <asm/processor.h>
 #include <asm/setup.h>
 #include <asm/tsc.h>
@@ -13,10 +14,10 @@ unsigned int tsc_khz;
 
 static unsigned int tsc_khz_from_cpuid(void)
 {
-	struct cpuid_regs r = cpuid(1);
+	struct cpuid_regs r;
 	unsigned int max;
 
-	if (r.ecx & X86_FEATURE_ECX_HYPERVISOR) {
+	if (boot_cpu_has(X86_FEATURE_HYPERVISOR)) {
 		max = cpuid(0x40000000).eax;
 		if (max >= 0x40000010 && cpuid(0x40000010).eax)
 			return cpuid(0x40000010).eax;

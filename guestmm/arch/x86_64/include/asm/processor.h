@@ -44,10 +44,6 @@ static __always_inline struct cpuid_regs cpuid(u32 leaf)
 	return cpuid_count(leaf, 0);
 }
 
-#define X86_FEATURE_ECX_X2APIC		(1U << 21)
-#define X86_FEATURE_ECX_TSC_DEADLINE	(1U << 24)
-#define X86_FEATURE_ECX_HYPERVISOR	(1U << 31)
-
 #define __DEFINE_READ_CR(n)						\
 static __always_inline unsigned long read_cr##n(void)			\
 {									\
