@@ -126,6 +126,8 @@ Test(page_alloc, buddyinfo_and_zoneinfo)
 	show_zoneinfo();
 	cr_expect(hosted_log_contains("  pages free     "));
 	cr_expect(hosted_log_contains("        managed  8192"));
+	/* 64 MiB: HIGHMEM [32, 64) MiB, not a struct page of it initialised yet */
+	cr_expect(hosted_log_contains("        deferred 8192 (struct pages initialised below pfn 8192)"));
 	snprintf(line, sizeof(line), "protection: (0, %lu, %lu)",
 		 zone_of(ZONE_NORMAL)->managed_pages / 256,
 		 (zone_of(ZONE_NORMAL)->managed_pages + 8192) / 256);
