@@ -21,3 +21,5 @@ bench_slab_bench_LDADD = guestmm/libmm_hosted.a -ldl
 bench_slab_bench_LDFLAGS = -pthread
 EXTRA_DIST += bench/slab-callgrind.sh
 EXTRA_DIST += bench/vmm-footprint.sh
+# boot-scaling.sh: vmm wall time and peak RSS, small vs large --mem, one run.
+EXTRA_DIST += bench/boot-scaling.sh

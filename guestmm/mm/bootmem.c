@@ -112,6 +112,8 @@ void free_bootmem(unsigned long addr, unsigned long size)
 	epfn = PFN_DOWN(addr + size);
 	if (spfn >= epfn)
 		return;
+	/* Their struct pages first: a section initialised later frees what memblock does not keep. */
+	deferred_init_range(spfn, min(epfn, max_pfn));
 	memblock_phys_free(PFN_PHYS(spfn), PFN_PHYS(epfn - spfn));
 	for (unsigned long pfn = spfn; pfn < epfn && pfn < max_pfn; pfn++)
 		if (memblock_is_memory(PFN_PHYS(pfn)))

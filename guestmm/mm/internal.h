@@ -33,6 +33,10 @@
 /* page_alloc.c */
 /* Releases a block memblock kept until now (refcount 0, reserved bit clear). */
 void __free_pages_core(struct page *page, unsigned int order);
+/* Boot handover, deferred: nr free pages of zone, counted free and managed. */
+void zone_add_deferred(struct zone *zone, unsigned long nr);
+/* A free block of a section being initialised to the lists (zone->lock). */
+void __free_pages_deferred(struct page *page, unsigned int order);
 /* Frees one boot-reserved page after the handover (free_bootmem late). */
 void free_reserved_page(struct page *page);
 void zone_pcp_init(struct zone *zone);
@@ -49,6 +53,12 @@ struct mm_boot_info {
 extern struct mm_boot_info mm_boot_info;
 /* mm_init.c */
 void setup_per_zone_wmarks(void);
+/*
+ * Initialises the struct pages of the zone's next section (or what of it
+ * the zone spans) and frees those memblock did not keep to the lists;
+ * returns how many. zone->lock held.
+ */
+unsigned long deferred_init_section(struct zone *zone);
 void setup_per_zone_lowmem_reserve(void);
 
 /* vmscan.c: runs the shrinkers gfp allows as PF_MEMALLOC; returns objects freed. */

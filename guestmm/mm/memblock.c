@@ -345,6 +345,13 @@ void *memblock_alloc(phys_addr_t size, phys_addr_t align)
 	return memblock_alloc_range(size, align, 0, MEMBLOCK_ALLOC_ACCESSIBLE);
 }
 
+void *memblock_alloc_raw(phys_addr_t size, phys_addr_t align)
+{
+	phys_addr_t pa = memblock_phys_alloc(size, align);
+
+	return pa ? __va(pa) : NULL;
+}
+
 void memblock_set_current_limit(phys_addr_t limit)
 {
 	memblock.current_limit = limit;
@@ -450,8 +457,13 @@ void memblock_dump_all(void)
 	memblock_dump(&memblock.reserved);
 }
 
-/* Frees pfns [start, end) of one zone in the largest aligned blocks. */
-static unsigned long free_pages_range(unsigned long start, unsigned long end)
+/*
+ * Frees pfns [start, end) of one zone in the largest aligned blocks: to the
+ * buddy lists as newly managed pages, or, deferred, as pages the zone has
+ * counted free since the handover.
+ */
+static unsigned long free_pages_range(unsigned long start, unsigned long end,
+				      bool deferred)
 {
 	unsigned long freed = 0;
 
@@ -461,31 +473,68 @@ static unsigned long free_pages_range(unsigned long start, unsigned long end)
 		while (order && ((start & ((1UL << order) - 1)) ||
 				 start + (1UL << order) > end))
 			order--;
-		__free_pages_core(pfn_to_page(start), order);
+		if (deferred)
+			__free_pages_deferred(pfn_to_page(start), order);
+		else
+			__free_pages_core(pfn_to_page(start), order);
 		freed += 1UL << order;
 		start += 1UL << order;
 	}
 	return freed;
 }
 
+/* The next free range clipped to pfns [spfn, epfn); false when none is left. */
+static bool next_free_pfns(u64 *i, unsigned long spfn, unsigned long epfn,
+			   unsigned long *s, unsigned long *e)
+{
+	phys_addr_t ps, pe;
+
+	while (memblock_next_free_range(i, &ps, &pe)) {
+		*s = max(PFN_UP(ps), spfn);
+		*e = min(PFN_DOWN(pe), epfn);
+		if (*s < *e)
+			return true;
+		if (PFN_UP(ps) >= epfn)
+			break;
+	}
+	return false;
+}
+
+unsigned long memblock_free_pages_in(unsigned long spfn, unsigned long epfn)
+{
+	unsigned long n = 0, s, e;
+	u64 i = 0;
+
+	while (next_free_pfns(&i, spfn, epfn, &s, &e))
+		n += e - s;
+	return n;
+}
+
+unsigned long memblock_free_deferred(unsigned long spfn, unsigned long epfn)
+{
+	unsigned long n = 0, s, e;
+	u64 i = 0;
+
+	while (next_free_pfns(&i, spfn, epfn, &s, &e))
+		n += free_pages_range(s, e, true);
+	return n;
+}
+
+/*
+ * The handover, deferred: each zone counts its free pages as free and
+ * managed now and puts them on its lists a section at a time, later.
+ */
 unsigned long memblock_free_all(void)
 {
 	unsigned long freed = 0;
-	phys_addr_t s, e;
-	u64 i = 0;
+	struct zone *zone;
 
-	while (memblock_next_free_range(&i, &s, &e)) {
-		unsigned long spfn = PFN_UP(s), epfn = min(PFN_DOWN(e), max_pfn);
-		struct zone *zone;
+	for_each_zone(zone) {
+		unsigned long n = memblock_free_pages_in(zone->zone_start_pfn,
+							 zone_end_pfn(zone));
 
-		/* A block never straddles two zones. */
-		for_each_zone(zone) {
-			unsigned long zs = max(spfn, zone->zone_start_pfn);
-			unsigned long ze = min(epfn, zone_end_pfn(zone));
-
-			if (zs < ze)
-				freed += free_pages_range(zs, ze);
-		}
+		zone_add_deferred(zone, n);
+		freed += n;
 	}
 	memblock.frozen = true;
 	if (memblock_debug)

@@ -5,10 +5,14 @@
  * memblock learns RAM from the e820 map and what must stay untouched (the
  * kernel image, boot params, command line, the VMM's page tables and boot
  * stacks); mem_map and any boot buffers are carved out of it; the zones get
- * their spans, the struct pages their zone; then every page memblock did
- * not keep goes to the buddy lists and the watermarks are set from what the
- * zones manage. The same code runs in the hosted build on a synthesized
- * e820 map over an mmap'ed arena.
+ * their spans; then every page memblock did not keep is counted free and
+ * managed by its zone, and the watermarks are set from what the zones
+ * manage. The struct pages are initialised (and the free pages among them
+ * put on the buddy lists) a section at a time, when a zone's lists run dry
+ * (Linux's deferred struct page init): boot costs the same at 256 MiB and
+ * 64 GiB, and mem_map stays untouched, so uncommitted, where no allocation
+ * reached. The same code runs in the hosted build on a synthesized e820 map
+ * over an mmap'ed arena.
  */
 #include <linux/mm.h>
 #include <linux/memblock.h>
@@ -78,15 +82,6 @@ static void reserve_boot_ranges(const struct mv_boot_params *bp)
 		reserve_range(bp->cmdline, bp->cmdline + MV_CMDLINE_MAX);
 }
 
-static enum zone_type pfn_zone(unsigned long pfn)
-{
-	if (pfn < zone_end[ZONE_DMA])
-		return ZONE_DMA;
-	if (pfn < zone_end[ZONE_NORMAL])
-		return ZONE_NORMAL;
-	return ZONE_HIGHMEM;
-}
-
 static unsigned long present_pages_in(unsigned long spfn, unsigned long epfn)
 {
 	struct memblock_type *mem = &memblock.memory;
@@ -114,6 +109,7 @@ static void zone_init(struct zone *zone, enum zone_type idx,
 	zone->zone_start_pfn = spfn;
 	zone->spanned_pages = epfn > spfn ? epfn - spfn : 0;
 	zone->present_pages = present_pages_in(spfn, epfn);
+	zone->first_deferred_pfn = spfn;
 	spin_lock_init(&zone->lock);
 	for (unsigned int o = 0; o < MAX_ORDER; o++)
 		INIT_LIST_HEAD(&zone->free_area[o].free_list);
@@ -152,18 +148,83 @@ static void zones_init(const struct mv_boot_params *bp)
 	}
 }
 
-/* Every struct page starts reserved, in its zone; the handover frees. */
-static void memmap_init(void)
+/* Every struct page starts reserved, in its zone; memblock's free pages are then freed. */
+static void memmap_init_range(unsigned long spfn, unsigned long epfn,
+			      enum zone_type zid)
 {
-	for (unsigned long pfn = 0; pfn < max_pfn; pfn++) {
+	for (unsigned long pfn = spfn; pfn < epfn; pfn++) {
 		struct page *page = pfn_to_page(pfn);
 
 		memset(page, 0, sizeof(*page));
-		set_page_zone(page, pfn_zone(pfn));
+		set_page_zone(page, zid);
 		__SetPageReserved(page);
 		set_page_count(page, 1);
 		INIT_LIST_HEAD(&page->lru);
 	}
+}
+
+unsigned long deferred_init_section(struct zone *zone)
+{
+	unsigned long spfn = zone->first_deferred_pfn;
+	unsigned long epfn = min(ALIGN(spfn + 1, PAGES_PER_SECTION),
+				 zone_end_pfn(zone));
+	unsigned long freed;
+
+	if (spfn >= epfn)
+		return 0;
+	memmap_init_range(spfn, epfn, zone->idx);
+	freed = memblock_free_deferred(spfn, epfn);
+	zone->first_deferred_pfn = epfn;
+	return freed;
+}
+
+struct zone *pfn_to_zone(unsigned long pfn)
+{
+	struct zone *zone;
+
+	for_each_zone(zone)
+		if (zone_spans_pfn(zone, pfn))
+			return zone;
+	return NULL;
+}
+
+bool pfn_initialised(unsigned long pfn)
+{
+	struct zone *zone = pfn_to_zone(pfn);
+
+	return zone && pfn < READ_ONCE(zone->first_deferred_pfn);
+}
+
+/* A section per lock hold: the zone keeps serving allocations meanwhile. */
+static void deferred_init_zone_upto(struct zone *zone, unsigned long epfn)
+{
+	epfn = min(epfn, zone_end_pfn(zone));
+	for (;;) {
+		unsigned long flags;
+		bool done;
+
+		spin_lock_irqsave(&zone->lock, flags);
+		done = zone->first_deferred_pfn >= epfn;
+		if (!done)
+			deferred_init_section(zone);
+		spin_unlock_irqrestore(&zone->lock, flags);
+		if (done)
+			return;
+	}
+}
+
+void deferred_init_range(unsigned long spfn, unsigned long epfn)
+{
+	struct zone *zone;
+
+	for_each_zone(zone)
+		if (zone->zone_start_pfn < epfn && spfn < zone_end_pfn(zone))
+			deferred_init_zone_upto(zone, epfn);
+}
+
+void deferred_init_all(void)
+{
+	deferred_init_range(0, max_pfn);
 }
 
 #define clamp_val(v, lo, hi)	min(max((v), (lo)), (hi))
@@ -280,6 +341,8 @@ static void print_summary(const struct mv_boot_params *bp)
 			high_wmark_pages(zone), zone->pcp[0].batch);
 	pr_info("Built 1 zonelists, mobility grouping off. Total pages: %lu\n",
 		totalram_pages);
+	pr_info("Deferred struct page init: %lu pages per section, on first use\n",
+		PAGES_PER_SECTION);
 	image_kb = (unsigned long)(bp->kernel_end - bp->kernel_start) >> 10;
 	reserved_kb = (unsigned long)((memblock_phys_mem_size() >> PAGE_SHIFT) -
 				      totalram_pages) << (PAGE_SHIFT - 10);
@@ -313,15 +376,17 @@ void mm_init(const struct mv_boot_params *bp)
 	if (bootmem_selftest.size)
 		bootmem_selftest_boot();
 
+	/* Not zeroed: a section's struct pages are written when it is initialised. */
 	map_size = max_pfn * sizeof(struct page);
-	mem_map = memblock_alloc(map_size, PAGE_SIZE);
+	mem_map = memblock_alloc_raw(map_size, PAGE_SIZE);
 	if (!mem_map)
 		panic("mm_init: no room for mem_map (%zu KiB) below %#llx",
 		      map_size >> 10, (unsigned long long)direct_end);
 
 	zones_init(bp);
-	memmap_init();
 	memblock_free_all();
+	/* ZONE_DMA at once (16 MiB): the kernel image's struct pages say reserved. */
+	deferred_init_range(0, zone_end[ZONE_DMA]);
 
 	for_each_zone(zone)
 		zone_pcp_init(zone);

@@ -86,19 +86,23 @@ static __always_inline void del_from_free_area(struct page *page,
 	zone->free_area[order].nr_free--;
 }
 
-/* Frees a block, merging it with its buddies as far as they are free. */
-static void __free_one_page(struct page *page, unsigned long pfn,
-			    struct zone *zone, unsigned int order)
+/*
+ * Puts a block on the free lists, merging it with its buddies as far as
+ * they are free; the caller counts it. A buddy outside the zone is not
+ * looked at: its struct page may not be initialised (mmzone.h). Inside, it
+ * is in the block's section, so initialised.
+ */
+static void __merge_free_block(struct page *page, unsigned long pfn,
+			       struct zone *zone, unsigned int order)
 {
 	enum zone_type zid = zone->idx;
 
-	zone->free_pages += 1UL << order;
 	while (order < MAX_ORDER - 1) {
 		unsigned long buddy_pfn = pfn ^ (1UL << order);
 		struct page *buddy = page + ((long)buddy_pfn - (long)pfn);
 
-		/* Holes and other zones have no PG_buddy pages of this zone. */
-		if (buddy_pfn >= max_pfn || !page_is_buddy(buddy, order, zid))
+		if (buddy_pfn - zone->zone_start_pfn >= zone->spanned_pages ||
+		    !page_is_buddy(buddy, order, zid))
 			break;
 		del_from_free_area(buddy, zone, order);
 		clear_buddy(buddy);
@@ -108,6 +112,16 @@ static void __free_one_page(struct page *page, unsigned long pfn,
 	}
 	set_buddy_order(page, order);
 	add_to_free_area(page, zone, order);
+}
+
+/* Frees a block, merging it with its buddies as far as they are free. */
+static __always_inline void __free_one_page(struct page *page,
+					    unsigned long pfn,
+					    struct zone *zone,
+					    unsigned int order)
+{
+	zone->free_pages += 1UL << order;
+	__merge_free_block(page, pfn, zone, order);
 }
 
 /* Splits a block of order high down to low, freeing the upper halves. */
@@ -141,6 +155,67 @@ static struct page *__rmqueue_smallest(struct zone *zone, unsigned int order)
 		return page;
 	}
 	return NULL;
+}
+
+/* Is a block of at least this order on the zone's lists? */
+static bool free_block_listed(struct zone *zone, unsigned int order)
+{
+	for (unsigned int o = order; o < MAX_ORDER; o++)
+		if (zone->free_area[o].nr_free)
+			return true;
+	return false;
+}
+
+/*
+ * Initialises the zone's next sections until a block of this order is
+ * free on its lists or nothing is left deferred (Linux's
+ * deferred_grow_zone()). zone->lock held. True if it put pages on the lists.
+ */
+static noinline bool deferred_grow_zone(struct zone *zone, unsigned int order)
+{
+	unsigned long free = zone->free_pages;
+	bool grown = false;
+
+	while (zone->deferred_pages &&
+	       zone->first_deferred_pfn < zone_end_pfn(zone)) {
+		grown |= deferred_init_section(zone) != 0;
+		if (free_block_listed(zone, order))
+			break;
+	}
+	WARN_ON(zone->free_pages != free);
+	return grown;
+}
+
+/*
+ * The smallest free block of at least this order; when the lists have
+ * none, the zone first initialises more of itself.
+ */
+static __always_inline struct page *__rmqueue(struct zone *zone,
+					      unsigned int order)
+{
+	struct page *page = __rmqueue_smallest(zone, order);
+
+	if (unlikely(!page) && zone->deferred_pages &&
+	    deferred_grow_zone(zone, order))
+		page = __rmqueue_smallest(zone, order);
+	return page;
+}
+
+/*
+ * A block of a section being initialised (zone->lock held): to the free
+ * lists, its pages counted free (and managed) since boot as deferred_pages.
+ */
+void __free_pages_deferred(struct page *page, unsigned int order)
+{
+	struct zone *zone = page_zone(page);
+	unsigned long nr = 1UL << order;
+
+	for (unsigned long i = 0; i < nr; i++) {
+		__ClearPageReserved(page + i);
+		set_page_count(page + i, 0);
+	}
+	__merge_free_block(page, page_to_pfn(page), zone, order);
+	zone->deferred_pages -= nr;
 }
 
 /* ---- Per-CPU lists (interrupts off) ------------------------------------- */
@@ -185,7 +260,7 @@ static noinline bool pcp_refill(struct zone *zone, struct per_cpu_pages *pcp,
 
 	spin_lock(&zone->lock);
 	for (int i = 0; i < blocks; i++) {
-		struct page *page = __rmqueue_smallest(zone, order);
+		struct page *page = __rmqueue(zone, order);
 
 		if (!page)
 			break;
@@ -244,7 +319,7 @@ static struct page *rmqueue_buddy(struct zone *zone, unsigned int order,
 	unsigned long flags;
 
 	spin_lock_irqsave(&zone->lock, flags);
-	page = __rmqueue_smallest(zone, order);
+	page = __rmqueue(zone, order);
 	if (page) {
 		pcp = &zone->pcp[smp_processor_id()];
 		pcp->stat.alloc[order]++;
@@ -340,11 +415,14 @@ static bool __zone_watermark_ok(struct zone *z, unsigned int order,
 		return false;
 	if (!order)
 		return true;
-	/* Enough pages, but is there a block big enough? (a hint: no lock) */
+	/*
+	 * Enough pages, but is there a block big enough? (a hint: no lock) The
+	 * zone's deferred part may hold one.
+	 */
 	for (unsigned int o = order; o < MAX_ORDER; o++)
 		if (READ_ONCE(z->free_area[o].nr_free))
 			return true;
-	return false;
+	return READ_ONCE(z->deferred_pages) >= (1UL << order);
 }
 
 bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
@@ -882,6 +960,20 @@ void __free_pages_core(struct page *page, unsigned int order)
 	spin_lock_irqsave(&zone->lock, flags);
 	zone->managed_pages += nr;
 	__free_one_page(page, page_to_pfn(page), zone, order);
+	spin_unlock_irqrestore(&zone->lock, flags);
+	totalram_pages += nr;
+	if (is_highmem(zone))
+		totalhigh_pages += nr;
+}
+
+void zone_add_deferred(struct zone *zone, unsigned long nr)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	zone->managed_pages += nr;
+	zone->deferred_pages += nr;
+	zone->free_pages += nr;
 	spin_unlock_irqrestore(&zone->lock, flags);
 	totalram_pages += nr;
 	if (is_highmem(zone))

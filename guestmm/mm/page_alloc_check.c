@@ -55,6 +55,9 @@ static unsigned long check_free_lists(struct checker *c, struct zone *zone)
 			    pfn + (1UL << o) > zone_end_pfn(zone))
 				check_fail(c, "%s order %u: block at pfn %#lx outside the zone",
 					   zone->name, o, pfn);
+			else if (pfn + (1UL << o) > zone->first_deferred_pfn)
+				check_fail(c, "%s order %u: block at pfn %#lx beyond the initialised %#lx",
+					   zone->name, o, pfn, zone->first_deferred_pfn);
 			else if (!PageBuddy(page) || page->private != o)
 				check_fail(c, "%s order %u: pfn %#lx not marked free of this order (flags %#lx, order %lu)",
 					   zone->name, o, pfn, page->flags, page->private);
@@ -76,9 +79,9 @@ static unsigned long check_free_lists(struct checker *c, struct zone *zone)
 				   zone->name, o, area->nr_free, n);
 		pages += n << o;
 	}
-	if (pages != zone->free_pages)
-		check_fail(c, "%s: free_pages %lu but free lists hold %lu",
-			   zone->name, zone->free_pages, pages);
+	if (pages + zone->deferred_pages != zone->free_pages)
+		check_fail(c, "%s: free_pages %lu but free lists hold %lu, deferred %lu",
+			   zone->name, zone->free_pages, pages, zone->deferred_pages);
 	return pages;
 }
 
@@ -119,17 +122,55 @@ static unsigned long check_pcp_lists(struct checker *c, struct zone *zone)
 }
 
 /*
- * Walks the zone's pages once: every present page is exactly one of free
- * (in a buddy block or on a per-CPU list), reserved, or allocated.
+ * The zone's part not initialised yet, from memblock: its free pages are
+ * the zone's deferred_pages, the rest of its RAM reserved. Returns its RAM
+ * pages.
+ */
+static unsigned long check_deferred(struct checker *c, struct zone *zone)
+{
+	unsigned long spfn = zone->first_deferred_pfn, epfn = zone_end_pfn(zone);
+	unsigned long ram = 0, free;
+	struct memblock_type *mem = &memblock.memory;
+
+	if (spfn < zone->zone_start_pfn || spfn > epfn ||
+	    (spfn != epfn && spfn != zone->zone_start_pfn &&
+	     (spfn & (PAGES_PER_SECTION - 1)))) {
+		check_fail(c, "%s: first_deferred_pfn %#lx is neither an end nor a section boundary in [%#lx, %#lx]",
+			   zone->name, spfn, zone->zone_start_pfn, epfn);
+		return 0;
+	}
+	for (unsigned long i = 0; i < mem->cnt; i++) {
+		unsigned long s = max(PFN_UP(mem->regions[i].base), spfn);
+		unsigned long e = min(PFN_DOWN(mem->regions[i].base +
+					       mem->regions[i].size), epfn);
+
+		if (s < e)
+			ram += e - s;
+	}
+	free = memblock_free_pages_in(spfn, epfn);
+	if (free != zone->deferred_pages)
+		check_fail(c, "%s: deferred_pages %lu but memblock has %lu free pages from pfn %#lx",
+			   zone->name, zone->deferred_pages, free, spfn);
+	c->r->deferred[zone->idx] = free;
+	c->r->reserved[zone->idx] += ram - free;
+	return ram;
+}
+
+/*
+ * Walks the zone's initialised pages once: every present page is exactly
+ * one of free (in a buddy block or on a per-CPU list), reserved, or
+ * allocated; the rest of the zone is accounted from memblock.
  */
 static void check_memmap(struct checker *c, struct zone *zone,
 			 unsigned long listed_buddy)
 {
 	int z = zone->idx;
 	struct page_alloc_check *r = c->r;
-	unsigned long present = 0, pfn = zone->zone_start_pfn;
+	unsigned long present, pfn = zone->zone_start_pfn;
+	unsigned long end = min(zone->first_deferred_pfn, zone_end_pfn(zone));
 
-	while (pfn < zone_end_pfn(zone)) {
+	present = check_deferred(c, zone);
+	while (pfn < end) {
 		struct page *page = pfn_to_page(pfn);
 		bool is_ram = memblock_is_memory(PFN_PHYS(pfn));
 
@@ -151,7 +192,7 @@ static void check_memmap(struct checker *c, struct zone *zone,
 						   pfn + i, pfn, o, page[i].flags);
 			/* Two free buddies of one order should have merged. */
 			buddy = pfn ^ (1UL << o);
-			if (o < MAX_ORDER - 1 && zone_spans_pfn(zone, buddy) &&
+			if (o < MAX_ORDER - 1 && zone_pfn_initialised(zone, buddy) &&
 			    PageBuddy(pfn_to_page(buddy)) &&
 			    pfn_to_page(buddy)->private == o)
 				check_fail(c, "%s: free buddies %#lx and %#lx of order %lu not merged",
@@ -197,10 +238,11 @@ static void check_memmap(struct checker *c, struct zone *zone,
 	if (present != zone->present_pages)
 		check_fail(c, "%s: %lu RAM pages in the span, present_pages %lu",
 			   zone->name, present, zone->present_pages);
-	if (r->buddy[z] + r->pcp[z] + r->allocated[z] != zone->managed_pages)
-		check_fail(c, "%s: free %lu + per-CPU %lu + allocated %lu != managed %lu",
+	if (r->buddy[z] + r->pcp[z] + r->allocated[z] + r->deferred[z] !=
+	    zone->managed_pages)
+		check_fail(c, "%s: free %lu + per-CPU %lu + allocated %lu + deferred %lu != managed %lu",
 			   zone->name, r->buddy[z], r->pcp[z], r->allocated[z],
-			   zone->managed_pages);
+			   r->deferred[z], zone->managed_pages);
 	if (zone->managed_pages + r->reserved[z] != zone->present_pages)
 		check_fail(c, "%s: managed %lu + reserved %lu != present %lu",
 			   zone->name, zone->managed_pages, r->reserved[z],
@@ -237,6 +279,10 @@ unsigned int page_alloc_check(struct page_alloc_check *out)
 bool page_is_free(struct page *page)
 {
 	unsigned long pfn = page_to_pfn(page);
+
+	/* Not initialised yet: free if memblock did not keep it. */
+	if (!pfn_initialised(pfn))
+		return pfn_valid(pfn) && memblock_free_pages_in(pfn, pfn + 1);
 
 	for (unsigned int o = 0; o < MAX_ORDER; o++) {
 		unsigned long head = pfn & ~((1UL << o) - 1);

@@ -193,6 +193,9 @@ void show_zoneinfo(void)
 		pr_info("        spanned  %lu\n", zone->spanned_pages);
 		pr_info("        present  %lu\n", zone->present_pages);
 		pr_info("        managed  %lu\n", zone->managed_pages);
+		pr_info("        deferred %lu (struct pages initialised below pfn %lu)\n",
+			READ_ONCE(zone->deferred_pages),
+			READ_ONCE(zone->first_deferred_pfn));
 		pr_info("        protection: (%lu, %lu, %lu)\n",
 			zone->lowmem_reserve[0], zone->lowmem_reserve[1],
 			zone->lowmem_reserve[2]);

@@ -329,6 +329,8 @@ Test(mm_init, e820_reserved_range_excluded)
 	cfg.reserve[1].addr = MV_MIB(5);
 	cfg.reserve[1].size = 3 * PAGE_SIZE;
 	hosted_boot(&cfg);
+	cr_assert_eq(page_alloc_check(&r), 0, "%s", r.first_error);
+	deferred_init_all();	/* the struct pages looked at below */
 	for (unsigned long pfn = MV_MIB(20) >> PAGE_SHIFT; pfn < MV_MIB(21) >> PAGE_SHIFT; pfn++) {
 		cr_expect(PageReserved(pfn_to_page(pfn)));
 		cr_expect_not(memblock_is_memory(PFN_PHYS(pfn)));

@@ -66,6 +66,8 @@ phys_addr_t memblock_phys_alloc(phys_addr_t size, phys_addr_t align);
 void *memblock_alloc_range(phys_addr_t size, phys_addr_t align,
 			   phys_addr_t start, phys_addr_t end);
 void *memblock_alloc(phys_addr_t size, phys_addr_t align);
+/* The same, not zeroed: not a byte of it is touched. */
+void *memblock_alloc_raw(phys_addr_t size, phys_addr_t align);
 
 void memblock_set_current_limit(phys_addr_t limit);
 phys_addr_t memblock_start_of_DRAM(void);
@@ -92,8 +94,17 @@ void memblock_dump_all(void);
 
 /*
  * Hands every free page to the buddy allocator, marks memblock frozen and
- * returns the number of pages released. Reserved ranges stay reserved.
+ * returns the number of pages released. Reserved ranges stay reserved. The
+ * zones count the pages free and managed at once but put them on their
+ * lists as they initialise their sections (memblock_free_deferred()).
  */
 unsigned long memblock_free_all(void);
+/* Pages of pfns [spfn, epfn) that no reserved range covers. */
+unsigned long memblock_free_pages_in(unsigned long spfn, unsigned long epfn);
+/*
+ * Deferred init of pfns [spfn, epfn) of one zone, whose struct pages are
+ * initialised: frees those pages to the buddy lists; returns how many.
+ */
+unsigned long memblock_free_deferred(unsigned long spfn, unsigned long epfn);
 
 #endif

@@ -5,6 +5,9 @@
  *
  * mem_map[] is one flat array of struct page indexed by pfn, from pfn 0 to
  * max_pfn (Linux's FLATMEM): holes have struct pages too, marked reserved.
+ * Each zone initialises its part of mem_map a section at a time, when its
+ * buddy lists run dry (mmzone.h): a struct page beyond the zone's
+ * first_deferred_pfn is not to be read (pfn_initialised()).
  */
 #ifndef _LINUX_MM_H
 #define _LINUX_MM_H
@@ -181,6 +184,18 @@ extern bool page_alloc_ready;
 /* The descriptor the VMM reads (include/memvisor/mminfo.h). */
 struct mv_mminfo;
 extern struct mv_mminfo mv_mminfo;
+
+/* The zone whose span holds pfn, NULL beyond max_pfn. */
+struct zone *pfn_to_zone(unsigned long pfn);
+/* Is pfn's struct page initialised (readable)? */
+bool pfn_initialised(unsigned long pfn);
+/*
+ * Initialises the struct pages of [spfn, epfn) now (whole sections of each
+ * zone, and every section below them), handing their free pages to the buddy
+ * lists. deferred_init_all(): all of mem_map. Both take the zone locks.
+ */
+void deferred_init_range(unsigned long spfn, unsigned long epfn);
+void deferred_init_all(void);
 
 /* A CPU going away (the hosted build's threads) gives back its lists. */
 void page_alloc_cpu_dead(unsigned int cpu);

@@ -17,6 +17,7 @@ struct page_alloc_check {
 	unsigned long pcp[MAX_NR_ZONES];	/* pages on per-CPU lists */
 	unsigned long reserved[MAX_NR_ZONES];	/* present but never managed */
 	unsigned long allocated[MAX_NR_ZONES];	/* present, managed, not free */
+	unsigned long deferred[MAX_NR_ZONES];	/* free, struct page not initialised */
 	unsigned int errors;
 	char first_error[192];
 };
@@ -25,7 +26,8 @@ struct page_alloc_check {
  * Checks every invariant of the buddy and per-CPU lists against mem_map:
  * free-list membership, orders, alignment, zones, flags, nr_free and
  * free_pages counts, per-CPU counts, no missed merge, and conservation
- * (buddy + per-CPU + allocated == managed; managed + reserved == present).
+ * (buddy + per-CPU + allocated + deferred == managed; managed + reserved ==
+ * present), the zone's part not yet initialised checked against memblock.
  * Takes each zone's lock; other CPUs should not be allocating meanwhile
  * (their per-CPU lists are walked without their cooperation). Fills r (may
  * be NULL) and returns the number of violations, printing the first few.

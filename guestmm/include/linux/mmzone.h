@@ -23,6 +23,15 @@
 /* Orders above this are "costly": they give up sooner unless __GFP_REPEAT. */
 #define PAGE_ALLOC_COSTLY_ORDER	3
 
+/*
+ * mem_map is initialised a section at a time, on first use (Linux's
+ * CONFIG_DEFERRED_STRUCT_PAGE_INIT): 128 MiB of RAM, 2 MiB of struct pages.
+ * A section is a whole number of the largest blocks, so a free block and its
+ * buddies always lie in one section.
+ */
+#define PFN_SECTION_SHIFT	15
+#define PAGES_PER_SECTION	(1UL << PFN_SECTION_SHIFT)
+
 enum zone_type {
 	ZONE_DMA,		/* [0, 16 MiB): the DMA device's 24-bit reach */
 	ZONE_NORMAL,		/* [16 MiB, lowmem): in the direct map */
@@ -82,9 +91,9 @@ struct pglist_data;
 struct zone {
 	/*
 	 * Read-mostly, for the allocation fast path's watermark test.
-	 * free_pages counts pages on the buddy lists only: pages on per-CPU
-	 * lists count as neither free nor allocated here (as Linux's
-	 * NR_FREE_PAGES).
+	 * free_pages counts pages on the buddy lists and the zone's
+	 * deferred_pages: pages on per-CPU lists count as neither free nor
+	 * allocated here (as Linux's NR_FREE_PAGES).
 	 */
 	unsigned long _watermark[NR_WMARK];
 	/* Pages this zone keeps back from allocations that could use a higher zone. */
@@ -99,6 +108,16 @@ struct zone {
 	unsigned long spanned_pages;		/* [start, end) including holes */
 	unsigned long present_pages;		/* RAM pages in the span */
 	unsigned long managed_pages;		/* pages the buddy allocator owns */
+	/*
+	 * Deferred init: the struct pages of [zone_start_pfn, first_deferred_pfn)
+	 * are initialised, those from first_deferred_pfn to the zone's end not
+	 * even read. The free pages up there, deferred_pages, count in
+	 * free_pages and managed_pages but are on no list until the zone grows
+	 * over them, a section at a time (deferred_grow_zone()). first_deferred_pfn
+	 * is a section boundary or the zone's end. Both under zone->lock.
+	 */
+	unsigned long first_deferred_pfn;
+	unsigned long deferred_pages;
 
 	spinlock_t lock ____cacheline_aligned;
 	struct free_area free_area[MAX_ORDER];
@@ -170,6 +189,13 @@ static inline unsigned long zone_end_pfn(const struct zone *zone)
 static inline bool zone_spans_pfn(const struct zone *zone, unsigned long pfn)
 {
 	return zone->zone_start_pfn <= pfn && pfn < zone_end_pfn(zone);
+}
+
+/* Is the struct page of this pfn of the zone initialised yet? */
+static inline bool zone_pfn_initialised(const struct zone *zone,
+					unsigned long pfn)
+{
+	return zone_spans_pfn(zone, pfn) && pfn < zone->first_deferred_pfn;
 }
 
 #define min_wmark_pages(z)	((z)->_watermark[WMARK_MIN])

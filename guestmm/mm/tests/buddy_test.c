@@ -10,7 +10,10 @@
 
 #include "mm_test_util.h"
 
-/* The zone the exact buddy tests use: the one with the most free pages. */
+/*
+ * The zone the exact buddy tests use: the one with the most free pages,
+ * all of them on its lists (every section initialised).
+ */
 static struct zone *roomiest_zone(void)
 {
 	struct zone *zone, *best = NULL;
@@ -18,6 +21,8 @@ static struct zone *roomiest_zone(void)
 	for_each_populated_zone(zone)
 		if (!best || zone->free_pages > best->free_pages)
 			best = zone;
+	if (best)
+		deferred_init_range(best->zone_start_pfn, zone_end_pfn(best));
 	return best;
 }
 

@@ -245,6 +245,8 @@ KTEST(zone, exhaustion_and_recovery)
 	struct page *page;
 	struct zone *zone;
 
+	/* All of mem_map first, so the lists show every free block. */
+	deferred_init_all();
 	for_each_zone(zone)
 		top += zone->free_area[MAX_ORDER - 1].nr_free;
 	mm_hold_init(&h);
