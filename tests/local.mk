@@ -21,11 +21,16 @@ TEST_LIBS = $(CRITERION_LIBS)
 # --- vmm unit tests (owner: vmm) ---------------------------------------------
 VMM_UNIT_TESTS = tests/unit/test_vmm_args tests/unit/test_vmm_memmap \
 	tests/unit/test_vmm_gmem tests/unit/test_vmm_loader \
-	tests/unit/test_vmm_hypercall tests/unit/test_vmm_kvmexit
+	tests/unit/test_vmm_hypercall tests/unit/test_vmm_kvmexit \
+	tests/unit/test_vmm_pagewalk
 check_PROGRAMS += $(VMM_UNIT_TESTS)
 TESTS += $(VMM_UNIT_TESTS)
 VMM_TEST_LDADD = vmm/libvmm.a $(JANSSON_LIBS) $(TEST_LIBS)
 
+tests_unit_test_vmm_pagewalk_SOURCES = tests/unit/test_vmm_pagewalk.c
+tests_unit_test_vmm_pagewalk_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_vmm_pagewalk_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm
+tests_unit_test_vmm_pagewalk_LDADD = $(VMM_TEST_LDADD)
 tests_unit_test_vmm_args_SOURCES = tests/unit/test_vmm_args.c
 tests_unit_test_vmm_args_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_vmm_args_LDADD = $(VMM_TEST_LDADD)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dump.h"
+#include "control/pagewalk.h"
 #include "gmem.h"
 #include "report.h"
 
@@ -174,31 +175,16 @@ void dump_lapic(FILE *f, const struct kvm_lapic_state *s)
 		lapic_reg(s, APIC_TMICT), lapic_reg(s, APIC_TMCCT));
 }
 
-#define PTE_PRESENT	0x1ULL
-#define PTE_LARGE	0x80ULL
-#define PTE_ADDR	0x000ffffffffff000ULL
-
-/* Guest virtual to physical by a 4-level walk; false if not mapped. */
+/* Guest virtual to physical by the VMM's own walk; false if not mapped. */
 static bool guest_translate(const struct gmem *gm, uint64_t cr3, uint64_t va,
 			    uint64_t *pa)
 {
-	uint64_t table = cr3 & PTE_ADDR, pte;
+	struct pagewalk w;
 
-	for (int level = 3; level >= 0; level--) {
-		unsigned int shift = 12 + 9 * level;
-
-		if (gmem_read(gm, table + ((va >> shift) & 0x1ff) * 8, &pte,
-			      sizeof(pte)) || !(pte & PTE_PRESENT))
-			return false;
-		if (level == 0 || (level <= 2 && (pte & PTE_LARGE))) {
-			uint64_t mask = (1ULL << shift) - 1;
-
-			*pa = (pte & PTE_ADDR & ~mask) | (va & mask);
-			return true;
-		}
-		table = pte & PTE_ADDR;
-	}
-	return false;
+	if (pagewalk(gm, cr3, va, &w))
+		return false;
+	*pa = w.gpa;
+	return true;
 }
 
 static bool guest_read_u64(const struct gmem *gm, uint64_t cr3, uint64_t va,

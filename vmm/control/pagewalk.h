@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Guest-virtual to guest-physical, by the VMM's own walk of the guest's
+ * 4-level page tables from a CR3, every table entry read through gmem's
+ * checked accessors. Hostile-input safe: a walk reads at most four entries,
+ * a table outside RAM or a reserved bit ends it with an error naming the
+ * level, and a dump of a whole address space is bounded in the tables it
+ * visits and the mappings it returns, whatever loops the tables contain.
+ */
+#ifndef VMM_CONTROL_PAGEWALK_H
+#define VMM_CONTROL_PAGEWALK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gmem.h"
+
+#define PW_LEVELS	4
+
+struct pw_level {
+	unsigned int level;	/* 4 (PML4) .. 1 (PT) */
+	unsigned int index;	/* 0..511 */
+	uint64_t entry_gpa;	/* where the entry was read */
+	uint64_t entry;		/* its value */
+};
+
+struct pagewalk {
+	uint64_t va;
+	uint64_t cr3;
+	unsigned int nr_levels;		/* entries read */
+	struct pw_level lv[PW_LEVELS];
+	bool present;			/* a translation was found */
+	uint64_t gpa;
+	uint64_t page_size;		/* 4 KiB, 2 MiB or 1 GiB */
+	uint64_t flags;			/* effective: RW, US and'ed; NX or'ed */
+	const char *error;		/* why not present, NULL if present */
+};
+
+/* The entry's level name: PML4E, PDPTE, PDE, PTE. */
+const char *pw_level_name(unsigned int level);
+
+/* Walks @va from @cr3. Returns 0 when present, -1 otherwise (w->error). */
+int pagewalk(const struct gmem *gm, uint64_t cr3, uint64_t va,
+	     struct pagewalk *w);
+
+/* One contiguous run of a dump: [va, va+size) -> pa, same flags. */
+struct pw_mapping {
+	uint64_t va, pa, size, flags;
+};
+
+typedef bool (*pw_mapping_fn)(void *opaque, const struct pw_mapping *m);
+
+/*
+ * Calls @fn for each run of mappings in [start, end) in address order,
+ * merging neighbours contiguous in both spaces with equal flags; @fn
+ * returns false to stop. Visits at most @max_tables table pages (a bound
+ * against tables that loop or share). Returns the number of runs, and sets
+ * *truncated when a bound stopped it.
+ */
+unsigned long pagewalk_dump(const struct gmem *gm, uint64_t cr3,
+			    uint64_t start, uint64_t end,
+			    unsigned long max_tables, pw_mapping_fn fn,
+			    void *opaque, bool *truncated);
+
+#endif
