@@ -13,6 +13,8 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/task_alloc.h>
+#include <memvisor/mminfo.h>
+#include <asm/hypercall.h>
 #include <asm/page.h>
 #include <asm/pgtable.h>
 #include "mm_glue.h"
@@ -64,4 +66,6 @@ void mm_glue_init(const struct mv_boot_params *bp)
 	kmem_cache_init();
 	task_alloc_use_page_allocator();
 	pgtable_set_page_source(&page_allocator_source);
+	/* The VMM reads every structure the descriptor names from here on. */
+	hypercall(HC_MMINFO, hc_gpa(&mv_mminfo));
 }

@@ -21,7 +21,7 @@ guestmm_guestmm_elf_SOURCES += $(MM_KTEST_SOURCES)
 # Slab caches, kmalloc and mempools (guestmm/mm/slab.h describes the design).
 SLAB_SOURCES = guestmm/mm/slab.h guestmm/mm/slab.c guestmm/mm/slab_common.c \
 	guestmm/mm/slab_debug.c guestmm/mm/slabinfo.c guestmm/mm/kmalloc.c \
-	guestmm/mm/mempool.c
+	guestmm/mm/mempool.c guestmm/mm/mminfo_slab.c
 guestmm_guestmm_elf_SOURCES += $(SLAB_SOURCES)
 guestmm_libmm_hosted_a_SOURCES += $(SLAB_SOURCES)
 # Their KTEST cases: in the guest, and in the hosted ktest runner.

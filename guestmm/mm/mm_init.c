@@ -299,7 +299,7 @@ void setup_per_zone_lowmem_reserve(void)
 	}
 }
 
-static void mminfo_init(void)
+static void mminfo_init(const struct mv_boot_params *bp)
 {
 	struct mv_mminfo *mi = &mv_mminfo;
 
@@ -313,6 +313,7 @@ static void mminfo_init(void)
 	mi->mem_map = (u64)(unsigned long)mem_map;
 	mi->max_pfn = max_pfn;
 	mi->sizeof_page = sizeof(struct page);
+	mminfo_slab_layout_init(mi, bp);
 }
 
 static void print_summary(const struct mv_boot_params *bp)
@@ -392,7 +393,7 @@ void mm_init(const struct mv_boot_params *bp)
 		zone_pcp_init(zone);
 	setup_per_zone_wmarks();
 	setup_per_zone_lowmem_reserve();
-	mminfo_init();
+	mminfo_init(bp);
 	kmap_init();
 	page_alloc_ready = true;
 	print_summary(bp);
