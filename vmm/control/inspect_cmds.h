@@ -7,7 +7,8 @@
 #define VMM_CONTROL_INSPECT_CMDS_H
 
 #include "qmp.h"
+#include "slab_cmds.h"
 
-#define INSPECT_COMMANDS
+#define INSPECT_COMMANDS	SLAB_COMMANDS
 
 #endif
