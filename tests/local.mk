@@ -161,6 +161,22 @@ tests_unit_test_slab_hosted_CPPFLAGS = $(HOSTED_CPPFLAGS)
 tests_unit_test_slab_hosted_CFLAGS = $(TEST_CFLAGS) -pthread
 tests_unit_test_slab_hosted_LDADD = guestmm/libmm_hosted.a $(TEST_LIBS)
 tests_unit_test_slab_hosted_LDFLAGS = -pthread
+
+# vmm/control/slab_cmds.c over a hosted guest: the guest half is compiled
+# with the guest's headers, the test with the VMM's (slabinsp_guest.h).
+check_LIBRARIES += tests/unit/libslabinsp_guest.a
+tests_unit_libslabinsp_guest_a_SOURCES = tests/unit/slabinsp_guest.c \
+	tests/unit/slabinsp_guest.h
+tests_unit_libslabinsp_guest_a_CPPFLAGS = $(HOSTED_CPPFLAGS)
+tests_unit_libslabinsp_guest_a_CFLAGS = $(HOSTED_CFLAGS)
+check_PROGRAMS += tests/unit/test_vmm_slab_cmds
+TESTS += tests/unit/test_vmm_slab_cmds
+tests_unit_test_vmm_slab_cmds_SOURCES = tests/unit/test_vmm_slab_cmds.c
+tests_unit_test_vmm_slab_cmds_CFLAGS = $(TEST_CFLAGS) -pthread $(JANSSON_CFLAGS)
+tests_unit_test_vmm_slab_cmds_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm
+tests_unit_test_vmm_slab_cmds_LDADD = tests/unit/libslabinsp_guest.a \
+	vmm/libvmm.a guestmm/libmm_hosted.a $(JANSSON_LIBS) $(TEST_LIBS)
+tests_unit_test_vmm_slab_cmds_LDFLAGS = -pthread
 # --- end of slab unit tests ----------------------------------------------------
 
 # --- vmm end-to-end tests (owner: vmm tests) ---------------------------------

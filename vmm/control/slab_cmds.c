@@ -127,32 +127,24 @@ static uint32_t get32(const uint8_t *buf, uint32_t off)
 }
 
 /*
- * Brent's cycle detection over the addresses a walk visits: a cycle that
- * does not pass through the list head is caught within twice its length
- * plus its tail, at no extra reads.
+ * The nodes a list walk visited, for exact cycle detection (a cycle that
+ * misses the head is caught at its first repeated node, so nothing is
+ * reported twice). Lists walked this way are short (caches, mempools): a
+ * linear search is cheap next to the page walks.
  */
-struct cycle {
-	uint64_t saved;
-	unsigned long power, lam;
+struct visited {
+	uint64_t *node;
+	unsigned long nr, max;
 };
 
-static void cycle_init(struct cycle *c, uint64_t head)
+static bool visited_add(struct visited *v, uint64_t node)
 {
-	c->saved = head;
-	c->power = 1;
-	c->lam = 0;
-}
-
-static bool cycle_seen(struct cycle *c, uint64_t node)
-{
-	if (node == c->saved)
-		return true;
-	if (++c->lam == c->power) {
-		c->saved = node;
-		c->power <<= 1;
-		c->lam = 0;
-	}
-	return false;
+	for (unsigned long i = 0; i < v->nr; i++)
+		if (v->node[i] == node)
+			return false;
+	if (v->nr < v->max)
+		v->node[v->nr++] = node;
+	return true;
 }
 
 /* ---- the descriptor ---------------------------------------------------- */
@@ -485,27 +477,30 @@ static void walk_list(struct sread *r, const char *what, uint64_t head,
 		      unsigned long max, node_fn fn, void *opaque)
 {
 	uint64_t node, prev = head, back;
-	struct cycle cy;
+	struct visited v = { calloc(max, sizeof(uint64_t)), 0, max };
 	unsigned long n = 0;
 
-	cycle_init(&cy, head);
+	if (!v.node) {
+		incons(r, "%s: out of memory", what);
+		return;
+	}
 	if (sread_u64(r, head, &node)) {
 		incons(r, "%s: list head 0x%" PRIx64 " is not readable", what, head);
-		return;
+		goto out;
 	}
 	while (node != head) {
 		if (n++ >= max) {
 			incons(r, "%s: more than %lu entries", what, max);
-			return;
+			goto out;
 		}
-		if (cycle_seen(&cy, node)) {
+		if (!visited_add(&v, node)) {
 			incons(r, "%s: a cycle through 0x%" PRIx64 " that misses the head",
 			       what, node);
-			return;
+			goto out;
 		}
 		if (sread_u64(r, node + 8, &back)) {
 			incons(r, "%s: entry 0x%" PRIx64 " is not readable", what, node);
-			return;
+			goto out;
 		}
 		if (back != prev)
 			incons(r, "%s: entry 0x%" PRIx64 "'s prev is 0x%" PRIx64 ", not 0x%" PRIx64,
@@ -514,9 +509,11 @@ static void walk_list(struct sread *r, const char *what, uint64_t head,
 		prev = node;
 		if (sread_u64(r, node, &node)) {
 			incons(r, "%s: entry 0x%" PRIx64 " is not readable", what, prev);
-			return;
+			goto out;
 		}
 	}
+out:
+	free(v.node);
 }
 
 struct slabinfo_walk {
@@ -848,12 +845,18 @@ json_t *slab_read_page_owner(const struct gmem *gm, uint64_t cr3,
 		}
 		return sread_close(&r, ret);
 	}
-	if (test_flag(flags, l->pg_head)) {
+	/* Allocated: the head (a reference, its order), or a page inside it. */
+	if ((int32_t)get32(page, l->page_refcount) > 0) {
+		uint32_t order = get32(page, l->page_order);
+
+		if (order >= l->max_order)
+			incons(&r, "pfn %" PRIu64 ": allocated with order %u", pfn, order);
 		OWNER("allocated");
-		json_object_set_new(ret, "order", json_integer(get32(page, l->page_order)));
+		json_object_set_new(ret, "order", json_integer(order));
+		if (test_flag(flags, l->pg_head))
+			json_object_set_new(ret, "compound", json_true());
 		return sread_close(&r, ret);
 	}
-	/* A tail of a higher-order allocation? */
 	for (uint32_t k = 1; k < l->max_order; k++) {
 		uint64_t hpfn = pfn & ~((1ULL << k) - 1);
 		uint32_t order;
@@ -862,7 +865,7 @@ json_t *slab_read_page_owner(const struct gmem *gm, uint64_t cr3,
 			continue;
 		if (read_page(&r, hpfn, head))
 			break;
-		if (!test_flag(get64(head, l->page_flags), l->pg_head))
+		if ((int32_t)get32(head, l->page_refcount) <= 0)
 			continue;
 		order = get32(head, l->page_order);
 		if (order < l->max_order && pfn - hpfn < (1ULL << order)) {
@@ -871,16 +874,11 @@ json_t *slab_read_page_owner(const struct gmem *gm, uint64_t cr3,
 			json_object_set_new(ret, "head_pfn", json_integer(hpfn));
 			return sread_close(&r, ret);
 		}
-		break;
+		break;	/* an allocation that ends before pfn */
 	}
-	if ((int32_t)get32(page, l->page_refcount) > 0) {
-		OWNER("allocated");
-		json_object_set_new(ret, "order", json_integer(0));
-	} else {
-		OWNER("unknown");
-		json_object_set_new(ret, "reason",
-				    json_string("no flag says, and no reference"));
-	}
+	OWNER("unknown");
+	json_object_set_new(ret, "reason",
+			    json_string("no flag says, no reference, in no free or allocated block"));
 #undef OWNER
 	return sread_close(&r, ret);
 }
