@@ -177,6 +177,13 @@ tests_unit_test_vmm_slab_cmds_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm
 tests_unit_test_vmm_slab_cmds_LDADD = tests/unit/libslabinsp_guest.a \
 	vmm/libvmm.a guestmm/libmm_hosted.a $(JANSSON_LIBS) $(TEST_LIBS)
 tests_unit_test_vmm_slab_cmds_LDFLAGS = -pthread
+# The same against a real guest over the socket (KVM: run-test's wrapper).
+check_PROGRAMS += tests/integration/test_slabinsp
+TESTS += tests/integration/test_slabinsp
+tests_integration_test_slabinsp_SOURCES = tests/integration/test_slabinsp.c \
+	tests/integration/vmm_qmp.h
+tests_integration_test_slabinsp_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
+tests_integration_test_slabinsp_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
 # --- end of slab unit tests ----------------------------------------------------
 
 # --- vmm end-to-end tests (owner: vmm tests) ---------------------------------

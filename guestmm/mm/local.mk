@@ -23,6 +23,8 @@ SLAB_SOURCES = guestmm/mm/slab.h guestmm/mm/slab.c guestmm/mm/slab_common.c \
 	guestmm/mm/slab_debug.c guestmm/mm/slabinfo.c guestmm/mm/kmalloc.c \
 	guestmm/mm/mempool.c guestmm/mm/mminfo_slab.c
 guestmm_guestmm_elf_SOURCES += $(SLAB_SOURCES)
+# Guests for the VMM's slab inspection tests and bench (not an mm suite).
+guestmm_guestmm_elf_SOURCES += guestmm/mm/tests/slabinsp_test.c
 guestmm_libmm_hosted_a_SOURCES += $(SLAB_SOURCES)
 # Their KTEST cases: in the guest, and in the hosted ktest runner.
 SLAB_KTEST_SOURCES = guestmm/mm/tests/slab_cache_test.c \
