@@ -120,7 +120,8 @@ Test(slabinsp, mempools_and_page_owner)
 	/* The first pool's struct lives in a kmalloc slab: pfn of its gpa. */
 	p = json_array_get(json_object_get(r, "mempools"), 0);
 	cr_assert_not_null(p);
-	pfn = (json_integer_value(json_object_get(p, "addr")) - 0xffff888000000000LL) >> 12;
+	pfn = (strtoull(json_string_value(json_object_get(p, "addr")), NULL, 16) -
+	       0xffff888000000000ULL) >> 12;
 	o = vq_cmd(&v, "__org.memvisor_page-owner", json_pack("{s:I}", "pfn", pfn));
 	cr_assert_not_null(o);
 	cr_expect_str_eq(json_string_value(json_object_get(o, "owner")), "slab");

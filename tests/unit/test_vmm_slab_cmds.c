@@ -236,7 +236,12 @@ Test(slab_cmds, mempools)
 	cr_assert_eq(json_array_size(json_object_get(ret, "mempools")), 3, "%s",
 		     dumps(ret));
 	p = json_array_get(json_object_get(ret, "mempools"), 0);
-	cr_expect_eq(json_integer_value(json_object_get(p, "addr")), (json_int_t)st.pools[0]);
+	{
+		uint64_t addr = 0;
+
+		cr_expect_eq(qmp_get_addr(json_object_get(p, "addr"), &addr), 0);
+		cr_expect_eq(addr, (uint64_t)st.pools[0]);
+	}
 	cr_expect_eq(json_integer_value(json_object_get(p, "min_nr")), 4);
 	cr_expect_eq(json_integer_value(json_object_get(p, "curr_nr")), 4);
 	cr_expect_str_eq(json_string_value(json_object_get(json_object_get(p, "source"), "cache")),

@@ -17,6 +17,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "err.h"
 
@@ -52,7 +53,13 @@ struct qmp_ctx {
 typedef json_t *(*qmp_handler_fn)(struct qmp_ctx *ctx, json_t *args,
 				  struct qmp_error *err);
 
-enum qmp_arg_type { QMP_ARG_STR, QMP_ARG_INT, QMP_ARG_BOOL, QMP_ARG_ANY };
+/*
+ * QMP_ARG_ADDR: a 64-bit address or size, as a JSON integer (0..2^63-1) or
+ * a string ("0xffff888000001000", or decimal): JSON libraries, jansson
+ * among them, hold integers as signed 64-bit, which no kernel address fits.
+ */
+enum qmp_arg_type { QMP_ARG_STR, QMP_ARG_INT, QMP_ARG_BOOL, QMP_ARG_ANY,
+		    QMP_ARG_ADDR };
 
 struct qmp_arg {
 	const char *name;
@@ -80,6 +87,12 @@ const struct qmp_command *qmp_find_command(const char *name);
  * never NULL. @negotiated is the client's state; qmp_capabilities sets it.
  */
 json_t *qmp_dispatch(struct qmp_ctx *ctx, json_t *request, bool *negotiated);
+
+/* An address in an answer: a "0x..." string (see QMP_ARG_ADDR). */
+json_t *qmp_addr(uint64_t addr);
+
+/* A QMP_ARG_ADDR argument's value; -1 when it is not one. */
+int qmp_get_addr(json_t *v, uint64_t *out);
 
 /* The greeting sent to every new client. */
 json_t *qmp_greeting(void);

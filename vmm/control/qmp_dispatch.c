@@ -6,7 +6,10 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
@@ -109,9 +112,39 @@ const struct qmp_command *qmp_find_command(const char *name)
 	return NULL;
 }
 
+json_t *qmp_addr(uint64_t addr)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%" PRIx64, addr);
+	return json_string(buf);
+}
+
+int qmp_get_addr(json_t *v, uint64_t *out)
+{
+	const char *s;
+	char *end;
+
+	if (json_is_integer(v)) {
+		if (json_integer_value(v) < 0)
+			return -1;
+		*out = json_integer_value(v);
+		return 0;
+	}
+	if (!json_is_string(v))
+		return -1;
+	s = json_string_value(v);
+	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+		return -1;
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	return errno || *end ? -1 : 0;
+}
+
 static const char *const type_names[] = {
 	[QMP_ARG_STR] = "string", [QMP_ARG_INT] = "integer",
 	[QMP_ARG_BOOL] = "boolean", [QMP_ARG_ANY] = "value",
+	[QMP_ARG_ADDR] = "address (an integer, or a string such as \"0xffff888000001000\")",
 };
 
 static bool type_ok(enum qmp_arg_type t, json_t *v)
@@ -125,6 +158,11 @@ static bool type_ok(enum qmp_arg_type t, json_t *v)
 		return json_is_boolean(v);
 	case QMP_ARG_ANY:
 		return true;
+	case QMP_ARG_ADDR: {
+		uint64_t a;
+
+		return !qmp_get_addr(v, &a);
+	}
 	}
 	return false;
 }

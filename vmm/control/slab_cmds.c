@@ -603,8 +603,8 @@ static void mempool_node(struct sread *r, uint64_t node, void *opaque)
 		break;
 	case MV_MEMPOOL_SRC_SLAB:
 		cache_name_at(r, arg, name, sizeof(name));
-		src = json_pack("{s:s,s:s,s:I}", "type", "slab", "cache", name,
-				"cache_addr", (json_int_t)arg);
+		src = json_pack("{s:s,s:s,s:o}", "type", "slab", "cache", name,
+				"cache_addr", qmp_addr(arg));
 		break;
 	case MV_MEMPOOL_SRC_KMALLOC:
 		src = json_pack("{s:s,s:I}", "type", "kmalloc", "size", (json_int_t)arg);
@@ -618,8 +618,8 @@ static void mempool_node(struct sread *r, uint64_t node, void *opaque)
 		src = json_pack("{s:s}", "type", "unknown");
 		break;
 	}
-	json_array_append_new(opaque, json_pack("{s:I,s:i,s:i,s:o}",
-						"addr", (json_int_t)va,
+	json_array_append_new(opaque, json_pack("{s:o,s:i,s:i,s:o}",
+						"addr", qmp_addr(va),
 						"min_nr", min_nr,
 						"curr_nr", curr_nr,
 						"source", src));
