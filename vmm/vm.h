@@ -72,6 +72,7 @@ struct vm {
 	int status;
 	uint64_t mminfo_gpa;		/* 0 until HC_MMINFO */
 	unsigned long warnings;		/* WARN and SLEEP_BUG reports */
+	unsigned long alloc_failures;	/* HC_ALLOC_FAILURE reports */
 	/*
 	 * A crash the guest could not report (KVM_EXIT_SHUTDOWN, an internal
 	 * error, a failed entry...): show every vCPU.

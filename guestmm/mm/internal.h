@@ -72,6 +72,8 @@ unsigned long try_to_free_pages(gfp_t gfp, unsigned int order);
 
 /* show_mem.c: the "page allocation failure" report. */
 void warn_alloc(gfp_t gfp, unsigned int order);
+/* Tells the VMM (an event for its control socket); arch code. */
+void arch_report_alloc_failure(unsigned int order, gfp_t gfp, const char *comm);
 extern unsigned long alloc_failure_reports;	/* printed */
 extern unsigned long alloc_failure_suppressed;	/* rate-limited away */
 
