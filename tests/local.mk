@@ -203,6 +203,14 @@ tests_unit_test_run_cmd_LDADD = $(TEST_LIBS)
 tests_unit_test_vmm_cli_SOURCES = tests/unit/test_vmm_cli.c $(VMM_RUN_CMD)
 tests_unit_test_vmm_cli_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_vmm_cli_LDADD = $(TEST_LIBS)
+# The accelerator's fallback with the KVM device hidden: a nested boot, on
+# the host (a program of its own: it may wait minutes for the runner).
+check_PROGRAMS += tests/unit/test_vmm_fallback
+TESTS += tests/unit/test_vmm_fallback
+tests_unit_test_vmm_fallback_SOURCES = tests/unit/test_vmm_fallback.c $(VMM_RUN_CMD)
+tests_unit_test_vmm_fallback_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_vmm_fallback_LDADD = $(TEST_LIBS)
+EXTRA_tests_unit_test_vmm_fallback_DEPENDENCIES = tests/unit/fixtures/hello.elf
 tests_integration_test_vmm_boot_SOURCES = tests/integration/test_vmm_boot.c \
 	$(VMM_RUN_CMD)
 tests_integration_test_vmm_boot_CFLAGS = $(TEST_CFLAGS)
