@@ -30,6 +30,7 @@ struct mv_mminfo {
 	mv_u64 vmap_areas;	/* reserved for vmalloc */
 	mv_u64 percpu;		/* reserved for per-CPU areas */
 	mv_u64 mempools;	/* reserved for mempools */
+	mv_u64 pgd_pa;		/* the kernel page-table root (its CR3), physical */
 };
 
 #endif

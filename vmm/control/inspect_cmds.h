@@ -7,7 +7,9 @@
 #define VMM_CONTROL_INSPECT_CMDS_H
 
 #include "qmp.h"
+#include "translate_cmds.h"
 
-#define INSPECT_COMMANDS
+#define INSPECT_COMMANDS \
+	TRANSLATE_COMMANDS
 
 #endif
