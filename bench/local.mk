@@ -23,3 +23,11 @@ EXTRA_DIST += bench/slab-callgrind.sh
 EXTRA_DIST += bench/vmm-footprint.sh
 # boot-scaling.sh: vmm wall time and peak RSS, small vs large --mem, one run.
 EXTRA_DIST += bench/boot-scaling.sh
+
+# pagewalk_bench: the VMM's page walk, uncached and through its walk cache,
+# over the VMM's boot tables and hand-made 4 KiB tables in fake RAM.
+noinst_PROGRAMS += bench/pagewalk_bench
+bench_pagewalk_bench_SOURCES = bench/pagewalk_bench.c
+bench_pagewalk_bench_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm
+bench_pagewalk_bench_CFLAGS = -std=gnu11 $(WARN_CFLAGS) -O2
+bench_pagewalk_bench_LDADD = vmm/libvmm.a $(JANSSON_LIBS)
