@@ -208,6 +208,14 @@ tests_integration_test_vmm_boot_LDADD = $(TEST_LIBS)
 # `make tests/integration/test_vmm_boot`.
 EXTRA_tests_unit_test_vmm_cli_DEPENDENCIES = tests/unit/fixtures/hello.elf
 EXTRA_tests_integration_test_vmm_boot_DEPENDENCIES = $(VMM_FIXTURES)
+# test_vmm_translate: the address-space QMP commands over a real socket
+# against the real guest (its pagewalk.hold ktest), under KVM.
+check_PROGRAMS += tests/integration/test_vmm_translate
+TESTS += tests/integration/test_vmm_translate
+tests_integration_test_vmm_translate_SOURCES = \
+	tests/integration/test_vmm_translate.c
+tests_integration_test_vmm_translate_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
+tests_integration_test_vmm_translate_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
 # --- end of vmm end-to-end tests ---------------------------------------------
 
 # --- tools tests ---------------------------------------------------------------
