@@ -30,3 +30,11 @@ noinst_PROGRAMS += bench/slabinfo_latency
 bench_slabinfo_latency_SOURCES = bench/slabinfo_latency.c
 bench_slabinfo_latency_CFLAGS = $(AM_CFLAGS) -O2 $(JANSSON_CFLAGS)
 bench_slabinfo_latency_LDADD = $(JANSSON_LIBS)
+
+# pagewalk_bench: the VMM's page walk, uncached and through its walk cache,
+# over the VMM's boot tables and hand-made 4 KiB tables in fake RAM.
+noinst_PROGRAMS += bench/pagewalk_bench
+bench_pagewalk_bench_SOURCES = bench/pagewalk_bench.c
+bench_pagewalk_bench_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm
+bench_pagewalk_bench_CFLAGS = -std=gnu11 $(WARN_CFLAGS) -O2
+bench_pagewalk_bench_LDADD = vmm/libvmm.a $(JANSSON_LIBS)

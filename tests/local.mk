@@ -22,7 +22,8 @@ TEST_LIBS = $(CRITERION_LIBS)
 VMM_UNIT_TESTS = tests/unit/test_vmm_args tests/unit/test_vmm_memmap \
 	tests/unit/test_vmm_gmem tests/unit/test_vmm_loader \
 	tests/unit/test_vmm_hypercall tests/unit/test_vmm_kvmexit \
-	tests/unit/test_vmm_pagewalk
+	tests/unit/test_vmm_pagewalk tests/unit/test_vmm_pagewalk_guest \
+	tests/unit/test_vmm_translate
 check_PROGRAMS += $(VMM_UNIT_TESTS)
 TESTS += $(VMM_UNIT_TESTS)
 VMM_TEST_LDADD = vmm/libvmm.a $(JANSSON_LIBS) $(TEST_LIBS)
@@ -31,6 +32,24 @@ tests_unit_test_vmm_pagewalk_SOURCES = tests/unit/test_vmm_pagewalk.c
 tests_unit_test_vmm_pagewalk_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_vmm_pagewalk_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm
 tests_unit_test_vmm_pagewalk_LDADD = $(VMM_TEST_LDADD)
+# The walk over tables built by the guest's own arch/x86_64/pgtable.c,
+# compiled for the host; tests/unit/guest_pgtable/ fakes CR3, MSRs, the
+# direct map (its asm/ headers come before arch/hosted's).
+tests_unit_test_vmm_pagewalk_guest_SOURCES = \
+	tests/unit/test_vmm_pagewalk_guest.c guestmm/arch/x86_64/pgtable.c
+tests_unit_test_vmm_pagewalk_guest_CFLAGS = $(TEST_CFLAGS) \
+	-fno-strict-aliasing -pthread
+tests_unit_test_vmm_pagewalk_guest_CPPFLAGS = \
+	-I$(top_srcdir)/tests/unit/guest_pgtable $(HOSTED_CPPFLAGS) -I$(srcdir)/vmm
+tests_unit_test_vmm_pagewalk_guest_LDADD = vmm/libvmm.a \
+	guestmm/libmm_hosted.a $(JANSSON_LIBS) $(TEST_LIBS)
+EXTRA_DIST += tests/unit/guest_pgtable
+# The address-space QMP commands on a VM with no vCPUs and fake RAM.
+tests_unit_test_vmm_translate_SOURCES = tests/unit/test_vmm_translate.c
+tests_unit_test_vmm_translate_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_vmm_translate_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm \
+	-I$(srcdir)/vmm/control $(JANSSON_CFLAGS)
+tests_unit_test_vmm_translate_LDADD = $(VMM_TEST_LDADD)
 tests_unit_test_vmm_args_SOURCES = tests/unit/test_vmm_args.c
 tests_unit_test_vmm_args_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_vmm_args_LDADD = $(VMM_TEST_LDADD)
@@ -220,6 +239,14 @@ tests_integration_test_vmm_boot_LDADD = $(TEST_LIBS)
 # `make tests/integration/test_vmm_boot`.
 EXTRA_tests_unit_test_vmm_cli_DEPENDENCIES = tests/unit/fixtures/hello.elf
 EXTRA_tests_integration_test_vmm_boot_DEPENDENCIES = $(VMM_FIXTURES)
+# test_vmm_translate: the address-space QMP commands over a real socket
+# against the real guest (its pagewalk.hold ktest), under KVM.
+check_PROGRAMS += tests/integration/test_vmm_translate
+TESTS += tests/integration/test_vmm_translate
+tests_integration_test_vmm_translate_SOURCES = \
+	tests/integration/test_vmm_translate.c
+tests_integration_test_vmm_translate_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
+tests_integration_test_vmm_translate_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
 # --- end of vmm end-to-end tests ---------------------------------------------
 
 # --- tools tests ---------------------------------------------------------------

@@ -81,6 +81,8 @@ struct vm {
 	/* stop, and inspections that read a still guest: nest, under lock */
 	unsigned int pause_requests;
 	bool stopped;			/* QMP stop without cont */
+	/* bumped whenever the vCPUs may run again: guest memory may change */
+	uint64_t run_gen;		/* under lock */
 	struct qmp_server *qmp;		/* the control socket, or NULL */
 };
 

@@ -23,6 +23,10 @@
 #include <memvisor/bootparams.h>
 #include <memvisor/layout.h>
 #include <memvisor/mminfo.h>
+#ifndef __HOSTED__
+#include <asm/pgtable.h>
+#include <asm/processor.h>
+#endif
 
 #include "internal.h"
 
@@ -314,6 +318,10 @@ static void mminfo_init(const struct mv_boot_params *bp)
 	mi->max_pfn = max_pfn;
 	mi->sizeof_page = sizeof(struct page);
 	mminfo_slab_layout_init(mi, bp);
+#ifndef __HOSTED__
+	/* the tables the kernel runs on: the VMM's, kept (arch pgtable.c) */
+	mi->pgd_pa = read_cr3() & PTE_PFN_MASK;
+#endif
 }
 
 static void print_summary(const struct mv_boot_params *bp)

@@ -125,6 +125,7 @@ struct mv_mminfo {
 	mv_u64 vmap_areas;	/* reserved for vmalloc */
 	mv_u64 percpu;		/* reserved for per-CPU areas */
 	mv_u64 mempools;	/* struct list_head of mempool_t */
+	mv_u64 pgd_pa;		/* the kernel page-table root (its CR3), physical */
 
 	/* TODO(merge with descriptor v2): the slab/mempool/page-owner layout. */
 	struct mv_slab_layout slab;

@@ -8,7 +8,10 @@
 
 #include "qmp.h"
 #include "slab_cmds.h"
+#include "translate_cmds.h"
 
-#define INSPECT_COMMANDS	SLAB_COMMANDS
+#define INSPECT_COMMANDS \
+	SLAB_COMMANDS \
+	TRANSLATE_COMMANDS
 
 #endif

@@ -54,9 +54,10 @@ typedef json_t *(*qmp_handler_fn)(struct qmp_ctx *ctx, json_t *args,
 				  struct qmp_error *err);
 
 /*
- * QMP_ARG_ADDR: a 64-bit address or size, as a JSON integer (0..2^63-1) or
- * a string ("0xffff888000001000", or decimal): JSON libraries, jansson
- * among them, hold integers as signed 64-bit, which no kernel address fits.
+ * QMP_ARG_ADDR: a 64-bit address, as a JSON integer (a negative one is
+ * taken as two's complement) or a string ("0xffff888000001000", or
+ * decimal): JSON libraries, jansson among them, hold integers as signed
+ * 64-bit, which no kernel address fits.
  */
 enum qmp_arg_type { QMP_ARG_STR, QMP_ARG_INT, QMP_ARG_BOOL, QMP_ARG_ANY,
 		    QMP_ARG_ADDR };

@@ -126,9 +126,8 @@ int qmp_get_addr(json_t *v, uint64_t *out)
 	char *end;
 
 	if (json_is_integer(v)) {
-		if (json_integer_value(v) < 0)
-			return -1;
-		*out = json_integer_value(v);
+		/* a negative integer: a high address in two's complement */
+		*out = (uint64_t)json_integer_value(v);
 		return 0;
 	}
 	if (!json_is_string(v))

@@ -23,6 +23,7 @@ guestmm_guestmm_elf_SOURCES += \
 	guestmm/arch/x86_64/regs.S \
 	guestmm/arch/x86_64/stacktrace.c \
 	guestmm/arch/x86_64/pgtable.c \
+	guestmm/arch/x86_64/pagewalk_test.c \
 	guestmm/arch/x86_64/tlb.c \
 	guestmm/arch/x86_64/crash.c
 
