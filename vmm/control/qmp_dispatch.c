@@ -220,3 +220,32 @@ json_t *qmp_dispatch(struct qmp_ctx *ctx, json_t *req, bool *negotiated)
 		json_object_set(reply, "id", id);
 	return reply;
 }
+
+size_t qmp_handle_input(struct qmp_ctx *ctx, const char *buf, size_t len,
+			bool *negotiated, qmp_reply_fn out, void *opaque)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		json_t *req, *err_reply;
+		size_t used = qmp_parse_next(buf + off, len - off, &req,
+					     &err_reply);
+		bool more = true;
+
+		ctx->quit = false;
+		if (err_reply)
+			more = out(opaque, ctx, err_reply);
+		if (!used)
+			break;
+		off += used;
+		if (req) {
+			json_t *reply = qmp_dispatch(ctx, req, negotiated);
+
+			json_decref(req);
+			more = out(opaque, ctx, reply);
+		}
+		if (!more)
+			break;
+	}
+	return off;
+}
