@@ -91,13 +91,17 @@ size_t qmp_parse_next(const char *buf, size_t len, json_t **value,
 		return skip + jerr.position;
 	if (json_error_code(&jerr) == json_error_premature_end_of_input)
 		return 0;
-	/* QEMU's answer to bad JSON; then start over after this line */
-	*reply = errorf_reply(NULL, "GenericError", "JSON parse error, %s",
-			      jerr.text);
+	/*
+	 * QEMU's answer to bad JSON; then start over after this line. Only
+	 * once the whole line is here: the same bad bytes are parsed again
+	 * with each piece of the line, and must be answered once.
+	 */
 	for (end = skip; end < len && buf[end] != '\n'; end++)
 		;
 	if (end == len)
 		return 0;	/* the rest of this line is still to come */
+	*reply = errorf_reply(NULL, "GenericError", "JSON parse error, %s",
+			      jerr.text);
 	return end + 1;
 }
 
