@@ -110,6 +110,24 @@ json_t *qmp_event_new(const char *name, json_t *data);
 size_t qmp_parse_next(const char *buf, size_t len, json_t **value,
 		      json_t **reply);
 
+/*
+ * Where the replies to a client's input go: @reply is stolen. @ctx->quit
+ * says the request was `quit`. Returns false to stop reading the input
+ * (the client is being dropped).
+ */
+typedef bool (*qmp_reply_fn)(void *opaque, struct qmp_ctx *ctx,
+			     json_t *reply);
+
+/*
+ * Runs every complete request at the start of [buf, buf+len), in order:
+ * qmp_parse_next, then qmp_dispatch with @ctx (its quit is reset for each
+ * request), each reply (a request's or a parse error's) handed to @out.
+ * Returns the bytes consumed; the rest is an incomplete request, to be
+ * given again with more input after it. The server and the fuzzer share it.
+ */
+size_t qmp_handle_input(struct qmp_ctx *ctx, const char *buf, size_t len,
+			bool *negotiated, qmp_reply_fn out, void *opaque);
+
 /* The server: listens on @path (mode 0600) and serves clients on a thread. */
 int qmp_server_start(struct qmp_server **out, struct vm *vm, const char *path,
 		     struct errbuf *e);

@@ -94,13 +94,17 @@ size_t qmp_parse_next(const char *buf, size_t len, json_t **value,
 		return skip + jerr.position;
 	if (json_error_code(&jerr) == json_error_premature_end_of_input)
 		return 0;
-	/* QEMU's answer to bad JSON; then start over after this line */
-	*reply = errorf_reply(NULL, "GenericError", "JSON parse error, %s",
-			      jerr.text);
+	/*
+	 * QEMU's answer to bad JSON; then start over after this line. Only
+	 * once the whole line is here: the same bad bytes are parsed again
+	 * with each piece of the line, and must be answered once.
+	 */
 	for (end = skip; end < len && buf[end] != '\n'; end++)
 		;
 	if (end == len)
 		return 0;	/* the rest of this line is still to come */
+	*reply = errorf_reply(NULL, "GenericError", "JSON parse error, %s",
+			      jerr.text);
 	return end + 1;
 }
 
@@ -256,4 +260,33 @@ json_t *qmp_dispatch(struct qmp_ctx *ctx, json_t *req, bool *negotiated)
 	if (reply && id)
 		json_object_set(reply, "id", id);
 	return reply;
+}
+
+size_t qmp_handle_input(struct qmp_ctx *ctx, const char *buf, size_t len,
+			bool *negotiated, qmp_reply_fn out, void *opaque)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		json_t *req, *err_reply;
+		size_t used = qmp_parse_next(buf + off, len - off, &req,
+					     &err_reply);
+		bool more = true;
+
+		ctx->quit = false;
+		if (err_reply)
+			more = out(opaque, ctx, err_reply);
+		if (!used)
+			break;
+		off += used;
+		if (req) {
+			json_t *reply = qmp_dispatch(ctx, req, negotiated);
+
+			json_decref(req);
+			more = out(opaque, ctx, reply);
+		}
+		if (!more)
+			break;
+	}
+	return off;
 }
