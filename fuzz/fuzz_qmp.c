@@ -83,6 +83,7 @@ static size_t feed(const uint8_t *data, size_t size, size_t chunk,
 		   struct replies *rs, bool *negotiated)
 {
 	struct qmp_ctx ctx = { 0 };
+	struct qmp_scan scan = { 0 };
 	char *buf = malloc(size ? size : 1);
 	size_t have = 0, pos = 0;
 
@@ -90,17 +91,24 @@ static size_t feed(const uint8_t *data, size_t size, size_t chunk,
 	if (!chunk)
 		chunk = size;
 	while (pos < size) {
-		size_t n = size - pos < chunk ? size - pos : chunk, used;
+		size_t n = size - pos < chunk ? size - pos : chunk, used, whole;
 
 		memcpy(buf + have, data + pos, n);
 		pos += n;
 		have += n;
-		used = qmp_handle_input(&ctx, buf, have, negotiated, collect,
+		/* as qmp_server.c: only what the scan says is whole */
+		whole = qmp_scan(&scan, buf, have);
+		FUZZ_CHECK(whole <= have, "scan says %zu of %zu bytes are whole",
+			   whole, have);
+		if (!whole)
+			continue;
+		used = qmp_handle_input(&ctx, buf, whole, negotiated, collect,
 					rs);
-		FUZZ_CHECK(used <= have, "consumed %zu of %zu bytes", used,
-			   have);
+		FUZZ_CHECK(used <= whole, "consumed %zu of %zu bytes", used,
+			   whole);
 		memmove(buf, buf + used, have - used);
 		have -= used;
+		qmp_scan_consumed(&scan, used);
 	}
 	/* whitespace before an incomplete request may or may not be eaten */
 	for (pos = 0; pos < have && memchr(" \t\r\n", buf[pos], 4); pos++)

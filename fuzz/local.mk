@@ -16,12 +16,7 @@
 
 FUZZ_SECONDS = 60
 FUZZ_ARGS =
-FUZZ_TARGETS = qmp elf args memmap hcreq ktestlog
-# --- page walker target (owner: pagewalk) -------------------------------------
-# Add `pagewalk` to FUZZ_TARGETS, a fuzz_pagewalk rule like the ones below
-# (fuzz/fuzz_pagewalk.c + vmm/control/pagewalk.c + what it needs) and a seed
-# corpus in fuzz/corpus/pagewalk/.
-# --- end of page walker target -------------------------------------------------
+FUZZ_TARGETS = qmp elf args memmap hcreq ktestlog pagewalk
 
 FUZZ_CFLAGS = -g -O1 -std=gnu11 $(WARN_CFLAGS) \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -32,7 +27,14 @@ FUZZ_LINK = $(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_CPPFLAGS) -o $@
 FUZZ_DEPS = $(srcdir)/fuzz/fuzz.h config.h
 
 FUZZ_QMP_SRCS = $(srcdir)/fuzz/fuzz_qmp.c \
-	$(srcdir)/vmm/control/qmp_dispatch.c $(srcdir)/vmm/control/qmp_cmds.c
+	$(srcdir)/vmm/control/qmp_dispatch.c $(srcdir)/vmm/control/qmp_cmds.c \
+	$(srcdir)/vmm/control/slab_cmds.c $(srcdir)/vmm/control/translate_cmds.c \
+	$(srcdir)/vmm/control/pagewalk.c $(srcdir)/vmm/gmem.c \
+	$(srcdir)/vmm/hcreq.c \
+	$(srcdir)/vmm/memmap.c $(srcdir)/vmm/e820.c $(srcdir)/vmm/size.c
+FUZZ_PAGEWALK_SRCS = $(srcdir)/fuzz/fuzz_pagewalk.c \
+	$(srcdir)/vmm/control/pagewalk.c $(srcdir)/vmm/gmem.c \
+	$(srcdir)/vmm/memmap.c $(srcdir)/vmm/e820.c $(srcdir)/vmm/size.c
 FUZZ_ELF_SRCS = $(srcdir)/fuzz/fuzz_elf.c $(srcdir)/vmm/loader.c \
 	$(srcdir)/vmm/gmem.c $(srcdir)/vmm/memmap.c $(srcdir)/vmm/e820.c \
 	$(srcdir)/vmm/size.c
@@ -56,6 +58,8 @@ fuzz/fuzz_memmap: $(FUZZ_MEMMAP_SRCS) $(FUZZ_DEPS)
 	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_MEMMAP_SRCS)
 fuzz/fuzz_hcreq: $(FUZZ_HCREQ_SRCS) $(FUZZ_DEPS)
 	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_HCREQ_SRCS) -pthread
+fuzz/fuzz_pagewalk: $(FUZZ_PAGEWALK_SRCS) $(FUZZ_DEPS)
+	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_PAGEWALK_SRCS)
 fuzz/fuzz_ktestlog: $(FUZZ_KTESTLOG_SRCS) $(FUZZ_DEPS)
 	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_KTESTLOG_SRCS) -pthread
 
@@ -77,7 +81,7 @@ fuzz: fuzz-build
 fuzz-clean:
 	-rm -rf fuzz/work fuzz/artifacts fuzz/*.log
 	-rm -f fuzz/fuzz_qmp fuzz/fuzz_elf fuzz/fuzz_args fuzz/fuzz_memmap \
-		fuzz/fuzz_hcreq fuzz/fuzz_ktestlog
+		fuzz/fuzz_hcreq fuzz/fuzz_ktestlog fuzz/fuzz_pagewalk
 
 clean-local: fuzz-clean
 .PHONY: fuzz fuzz-build fuzz-check-cc fuzz-clean

@@ -128,6 +128,25 @@ typedef bool (*qmp_reply_fn)(void *opaque, struct qmp_ctx *ctx,
 size_t qmp_handle_input(struct qmp_ctx *ctx, const char *buf, size_t len,
 			bool *negotiated, qmp_reply_fn out, void *opaque);
 
+/*
+ * Where complete top-level JSON values end in a client's input, found by
+ * looking at each byte once (strings, escapes and nesting tracked across
+ * reads), so that a request sent in many small pieces is parsed once, when
+ * it is whole, and not again on every read.
+ */
+struct qmp_scan {
+	size_t scanned;		/* bytes of the buffer looked at */
+	size_t boundary;	/* end of the last complete value (or line) */
+	unsigned int depth;
+	bool in_string, escape;
+};
+
+/* Looks at [s->scanned, len) of @buf; returns s->boundary. */
+size_t qmp_scan(struct qmp_scan *s, const char *buf, size_t len);
+
+/* The first @used bytes were consumed: shift the scan's positions. */
+void qmp_scan_consumed(struct qmp_scan *s, size_t used);
+
 /* The server: listens on @path (mode 0600) and serves clients on a thread. */
 int qmp_server_start(struct qmp_server **out, struct vm *vm, const char *path,
 		     struct errbuf *e);

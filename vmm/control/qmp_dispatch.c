@@ -290,3 +290,45 @@ size_t qmp_handle_input(struct qmp_ctx *ctx, const char *buf, size_t len,
 	}
 	return off;
 }
+
+size_t qmp_scan(struct qmp_scan *s, const char *buf, size_t len)
+{
+	for (; s->scanned < len; s->scanned++) {
+		char c = buf[s->scanned];
+
+		if (s->in_string) {
+			if (s->escape)
+				s->escape = false;
+			else if (c == '\\')
+				s->escape = true;
+			else if (c == '"')
+				s->in_string = false;
+			continue;
+		}
+		if (c == '"') {
+			s->in_string = true;
+		} else if (c == '{' || c == '[') {
+			s->depth++;
+		} else if (c == '}' || c == ']') {
+			if (s->depth)
+				s->depth--;
+			if (!s->depth)
+				s->boundary = s->scanned + 1;
+		} else if (c == '\n') {
+			/* ends a scalar, or a bad line the parser will skip */
+			if (!s->depth)
+				s->boundary = s->scanned + 1;
+		}
+	}
+	return s->boundary;
+}
+
+void qmp_scan_consumed(struct qmp_scan *s, size_t used)
+{
+	s->boundary = s->boundary > used ? s->boundary - used : 0;
+	if (s->scanned >= used) {
+		s->scanned -= used;
+		return;
+	}
+	*s = (struct qmp_scan){ 0 };	/* consumed past what we scanned */
+}

@@ -26,6 +26,7 @@ struct qmp_client {
 	bool closing;		/* flush what is queued, then close */
 	char *in;
 	size_t in_len;
+	struct qmp_scan scan;
 	char *out;
 	size_t out_len, out_off;
 };
@@ -170,12 +171,18 @@ static void handle_input(struct qmp_server *s, struct qmp_client *c)
 	struct qmp_ctx ctx = { .vm = s->vm, .server = s };
 	size_t off;
 
+	size_t whole;
+
 	if (c->closing)
 		return;
-	off = qmp_handle_input(&ctx, c->in, c->in_len, &c->negotiated,
+	whole = qmp_scan(&c->scan, c->in, c->in_len);
+	if (!whole)
+		return;		/* no request is complete yet */
+	off = qmp_handle_input(&ctx, c->in, whole, &c->negotiated,
 			       client_reply, c);
 	memmove(c->in, c->in + off, c->in_len - off);
 	c->in_len -= off;
+	qmp_scan_consumed(&c->scan, off);
 }
 
 static void too_large(struct qmp_server *s, struct qmp_client *c)

@@ -437,7 +437,7 @@ static json_t *read_cache(struct sread *r, uint64_t va, const uint8_t *c,
 		v = get64(c, l->field);						\
 		if (v != (counted))						\
 			incons(r, "cache %s: %s says %" PRIu64 ", its slabs %" PRIu64,	\
-			       name, #field + 11, v, (uint64_t)(counted));	\
+			       name, &(#field)[11], v, (uint64_t)(counted));	\
 	} while (0)
 	CROSS(cache_stat_active_objs, cc.active_objs);
 	CROSS(cache_stat_total_objs, cc.objs);
