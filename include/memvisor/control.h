@@ -3,7 +3,8 @@
  * Where vmm's QMP control socket lives by default, shared by vmm (which
  * creates it) and vmmctl (which finds it): the directory
  * $XDG_RUNTIME_DIR/memvisor, else /tmp/memvisor-UID, and in it one socket
- * per VMM, vmm-PID.qmp. Host-side only (the guest never includes it).
+ * per VMM, vmm-PID.qmp; and the prefix of the QMP commands it adds to
+ * QEMU's. Host-side only (the guest never includes it).
  */
 #ifndef MEMVISOR_CONTROL_H
 #define MEMVISOR_CONTROL_H
@@ -16,6 +17,9 @@
 #define CONTROL_TMP_PREFIX	"/tmp/memvisor-"	/* then the uid */
 #define CONTROL_SOCKET_PREFIX	"vmm-"		/* then the vmm's pid */
 #define CONTROL_SOCKET_SUFFIX	".qmp"
+
+/* QMP's downstream prefix of memvisor's own commands and events. */
+#define QMP_VENDOR		"__org.memvisor_"
 
 /*
  * The default directory's name into @buf (not created). Returns what
