@@ -151,7 +151,7 @@ int session_execute(struct session *s, const char *cmd, json_t *args,
 {
 	json_int_t id = (json_int_t)++s->next_id;
 	json_t *req, *reply;
-	char *text;
+	char *text, *line;
 	int r = -1;
 
 	*ret = NULL;
@@ -162,12 +162,13 @@ int session_execute(struct session *s, const char *cmd, json_t *args,
 	if (args && json_object_set(req, "arguments", args))
 		goto out_req;
 	text = json_dumps(req, JSON_COMPACT);
-	if (!text)
-		goto out_req;
-	r = send_all(s, text, strlen(text));
-	if (!r)
-		r = send_all(s, "\n", 1);
+	if (!text || asprintf(&line, "%s\n", text) < 0)
+		line = NULL;
 	free(text);
+	if (!line)
+		goto out_req;
+	r = send_all(s, line, strlen(line));
+	free(line);
 	if (r)
 		goto out_req;
 	reply = wait_reply(s, id);
