@@ -280,3 +280,30 @@ tests_integration_test_guest_mm_CPPFLAGS = $(AM_CPPFLAGS) \
 tests_integration_test_guest_mm_LDADD = $(TEST_LIBS)
 # The in-guest batches' consoles (PROGRAM.cpusN.{out,err,status,lock}).
 CLEANFILES += tests/integration/test_guest_*.cpus*
+
+# --- vmmctl tests (owner: vmmctl) ---------------------------------------------
+# Its formats on canned answers, its socket discovery in temp dirs, its QMP
+# session against a fake server (unit/); the real thing against vmm running
+# the hang fixture (integration/: needs KVM).
+VMMCTL_UNIT_TESTS = tests/unit/test_vmmctl_fmt tests/unit/test_vmmctl_discover
+check_PROGRAMS += $(VMMCTL_UNIT_TESTS) tests/integration/test_vmmctl
+TESTS += $(VMMCTL_UNIT_TESTS) tests/integration/test_vmmctl
+VMMCTL_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/tools/vmmctl $(JANSSON_CFLAGS)
+VMMCTL_TEST_LDADD = tools/vmmctl/libvmmctl.a $(JANSSON_LIBS) $(TEST_LIBS)
+
+tests_unit_test_vmmctl_fmt_SOURCES = tests/unit/test_vmmctl_fmt.c
+tests_unit_test_vmmctl_fmt_CPPFLAGS = $(VMMCTL_TEST_CPPFLAGS)
+tests_unit_test_vmmctl_fmt_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_vmmctl_fmt_LDADD = $(VMMCTL_TEST_LDADD)
+tests_unit_test_vmmctl_discover_SOURCES = tests/unit/test_vmmctl_discover.c
+tests_unit_test_vmmctl_discover_CPPFLAGS = $(VMMCTL_TEST_CPPFLAGS)
+tests_unit_test_vmmctl_discover_CFLAGS = $(TEST_CFLAGS) -pthread
+tests_unit_test_vmmctl_discover_LDADD = $(VMMCTL_TEST_LDADD)
+tests_unit_test_vmmctl_discover_LDFLAGS = -pthread
+tests_integration_test_vmmctl_SOURCES = tests/integration/test_vmmctl.c \
+	$(VMM_RUN_CMD)
+tests_integration_test_vmmctl_CFLAGS = $(TEST_CFLAGS)
+tests_integration_test_vmmctl_LDADD = $(TEST_LIBS)
+EXTRA_tests_integration_test_vmmctl_DEPENDENCIES = \
+	tests/unit/fixtures/hang.elf tools/vmmctl/vmmctl vmm/vmm
+# --- end of vmmctl tests ------------------------------------------------------

@@ -20,8 +20,8 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "memvisor/control.h"
 
-#define QMP_VENDOR		"__org.memvisor_"
 #define QMP_MAX_REQUEST		(1U << 20)	/* one request, bytes */
 #define QMP_MAX_PENDING_OUT	(16U << 20)	/* replies+events queued per client */
 #define QMP_MAX_CLIENTS		256
