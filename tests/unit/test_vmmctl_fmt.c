@@ -227,6 +227,27 @@ Test(vmmctl_fmt, e820_and_owner_and_status)
 	       "VM status: paused (shutdown)\n");
 }
 
+/* vmm's own answer: addresses as "0x..." strings, sources as objects */
+Test(vmmctl_fmt, mempools_name_their_source)
+{
+	expect(fmt_mempools,
+	       "{\"mempools\": ["
+	       "{\"addr\": \"0xffff888001e5c000\", \"min_nr\": 4, \"curr_nr\": 4,"
+	       " \"source\": {\"type\": \"slab\", \"cache\": \"insp-a\","
+	       " \"cache_addr\": \"0xffff888001e00000\"}},"
+	       "{\"addr\": \"0xffff888001e5c0c0\", \"min_nr\": 3, \"curr_nr\": 1,"
+	       " \"source\": {\"type\": \"kmalloc\", \"size\": 256}},"
+	       "{\"addr\": \"0xffff888001e5c180\", \"min_nr\": 2, \"curr_nr\": 2,"
+	       " \"source\": {\"type\": \"page\", \"order\": 1}},"
+	       "{\"addr\": \"0xffff888001e5c240\", \"min_nr\": 1, \"curr_nr\": 0,"
+	       " \"source\": {\"type\": \"custom\"}}], \"inconsistencies\": []}",
+	       "ADDR                  MIN   CURR SOURCE\n"
+	       "0xffff888001e5c000      4      4 slab:insp-a\n"
+	       "0xffff888001e5c0c0      3      1 kmalloc:256\n"
+	       "0xffff888001e5c180      2      2 pages:order1\n"
+	       "0xffff888001e5c240      1      0 custom\n");
+}
+
 #define SLAB(objs, active) \
 	"{\"caches\": [{\"name\": \"big\", \"num_objs\": " #objs "," \
 	" \"active_objs\": " #active ", \"objsize\": 1024, \"objperslab\": 4," \

@@ -55,6 +55,25 @@ int fmt_memblock(FILE *out, json_t *ret, struct fmt_err *e)
 	return 0;
 }
 
+/* "slab:insp-a", "kmalloc:256", "pages:order1", "custom" */
+static void mempool_source(FILE *out, json_t *src)
+{
+	const char *type = fmt_str(src, "type", NULL);
+
+	if (json_is_string(src))
+		fputs(json_string_value(src), out);
+	else if (!type)
+		fputs("-", out);
+	else if (!strcmp(type, "slab"))
+		fprintf(out, "slab:%s", fmt_str(src, "cache", "?"));
+	else if (!strcmp(type, "kmalloc"))
+		fprintf(out, "kmalloc:%lld", fmt_int(src, "size"));
+	else if (!strcmp(type, "page"))
+		fprintf(out, "pages:order%lld", fmt_int(src, "order"));
+	else
+		fputs(type, out);
+}
+
 int fmt_mempools(FILE *out, json_t *ret, struct fmt_err *e)
 {
 	json_t *list = fmt_array(ret, "mempools", e), *p;
@@ -63,11 +82,13 @@ int fmt_mempools(FILE *out, json_t *ret, struct fmt_err *e)
 	if (!list)
 		return -1;
 	fprintf(out, "%-18s %6s %6s %s\n", "ADDR", "MIN", "CURR", "SOURCE");
-	json_array_foreach(list, i, p)
-		fprintf(out, "0x%016llx %6lld %6lld %s\n",
+	json_array_foreach(list, i, p) {
+		fprintf(out, "0x%016llx %6lld %6lld ",
 			(unsigned long long)fmt_int(p, "addr"),
-			fmt_int(p, "min_nr"), fmt_int(p, "curr_nr"),
-			fmt_str(p, "source", "-"));
+			fmt_int(p, "min_nr"), fmt_int(p, "curr_nr"));
+		mempool_source(out, json_object_get(p, "source"));
+		fputc('\n', out);
+	}
 	return 0;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Helpers shared by the output formats. */
 #include <stdarg.h>
+#include <stdlib.h>
 
 #include "fmt.h"
 
@@ -14,9 +15,14 @@ int fmt_fail(struct fmt_err *e, const char *fmt, ...)
 	return -1;
 }
 
+/* A count (integer) or an address (vmm sends "0x..." strings). */
 long long fmt_int(json_t *obj, const char *key)
 {
-	return json_integer_value(json_object_get(obj, key));
+	json_t *v = json_object_get(obj, key);
+
+	if (json_is_string(v))
+		return (long long)strtoull(json_string_value(v), NULL, 0);
+	return json_integer_value(v);
 }
 
 const char *fmt_str(json_t *obj, const char *key, const char *def)
