@@ -18,6 +18,8 @@ MM_KTEST_SOURCES = guestmm/mm/tests/buddy_test.c \
 	guestmm/mm/tests/wait_test.c guestmm/mm/tests/stress_test.c \
 	guestmm/mm/tests/mm_test_util.c guestmm/mm/tests/mm_test_util.h
 guestmm_guestmm_elf_SOURCES += $(MM_KTEST_SOURCES)
+# vmalloc's cases need the real MMU (faults, other CPUs' TLBs): guest only.
+guestmm_guestmm_elf_SOURCES += guestmm/mm/tests/vmalloc_test.c
 
 # Slab caches, kmalloc and mempools (guestmm/mm/slab.h describes the design).
 SLAB_SOURCES = guestmm/mm/slab.h guestmm/mm/slab.c guestmm/mm/slab_common.c \

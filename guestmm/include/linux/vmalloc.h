@@ -76,8 +76,6 @@ extern unsigned long nr_vmap_areas;		/* on vmap_area_list */
 extern unsigned long nr_vmap_lazy_pages;	/* freed, not yet purged */
 extern unsigned long nr_vmap_purges;		/* shootdowns so far */
 
-/* Lowest-fit free range of size bytes in [vstart, vend); for tests. */
-struct vmap_area *vmap_find_free(unsigned long size);
 /* Checks both trees' order and augmentation; 0 or the first error. */
 const char *vmap_check_trees(void);
 /* Free ranges in the free tree (each a maximal gap between areas). */
