@@ -108,6 +108,29 @@ struct mv_slab_layout {
 	mv_u64 kernel_end_pfn;
 };
 
+/*
+ * The vmalloc area's live areas (struct vmap_area on the list that
+ * mv_mminfo.vmap_areas names, sorted by address): offsets as above.
+ */
+#define MV_VM_IOREMAP	0x1u	/* vmap_area.flags: ioremap() */
+#define MV_VM_ALLOC	0x2u	/* vmalloc() */
+#define MV_VM_MAP	0x4u	/* vmap() */
+
+struct mv_vmap_layout {
+	mv_u32 sizeof_area;
+	mv_u32 va_start;		/* u64 each */
+	mv_u32 va_end;			/* past the guard page */
+	mv_u32 list;			/* struct list_head */
+	mv_u32 pages;			/* u64: struct page ** */
+	mv_u32 nr_pages;		/* u32 */
+	mv_u32 flags;			/* u32: MV_VM_* */
+	mv_u32 phys_addr;		/* u64: ioremap's first byte */
+	mv_u32 caller;			/* u64: a return address */
+	mv_u32 pad;
+	mv_u64 nr_areas;		/* guest-virtual address of an unsigned long */
+	mv_u64 vmalloc_start, vmalloc_end;
+};
+
 struct mv_mminfo {
 	mv_u64 magic;
 	mv_u32 version;
@@ -122,13 +145,14 @@ struct mv_mminfo {
 	mv_u32 sizeof_page;
 	mv_u32 pad;
 	mv_u64 slab_caches;	/* struct list_head of kmem_cache */
-	mv_u64 vmap_areas;	/* reserved for vmalloc */
+	mv_u64 vmap_areas;	/* struct list_head of vmap_area (layout: vmap) */
 	mv_u64 percpu;		/* reserved for per-CPU areas */
 	mv_u64 mempools;	/* struct list_head of mempool_t */
 	mv_u64 pgd_pa;		/* the kernel page-table root (its CR3), physical */
 
 	/* TODO(merge with descriptor v2): the slab/mempool/page-owner layout. */
 	struct mv_slab_layout slab;
+	struct mv_vmap_layout vmap;
 };
 
 #endif

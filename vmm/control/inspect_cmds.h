@@ -9,9 +9,11 @@
 #include "qmp.h"
 #include "slab_cmds.h"
 #include "translate_cmds.h"
+#include "vmalloc_cmds.h"
 
 #define INSPECT_COMMANDS \
 	SLAB_COMMANDS \
-	TRANSLATE_COMMANDS
+	TRANSLATE_COMMANDS \
+	VMALLOC_COMMANDS
 
 #endif
