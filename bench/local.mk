@@ -38,3 +38,11 @@ bench_pagewalk_bench_SOURCES = bench/pagewalk_bench.c
 bench_pagewalk_bench_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm
 bench_pagewalk_bench_CFLAGS = -std=gnu11 $(WARN_CFLAGS) -O2
 bench_pagewalk_bench_LDADD = vmm/libvmm.a $(JANSSON_LIBS)
+
+# vmalloc_bench: vmalloc/vfree hosted, against Linux's test_vmalloc figures.
+noinst_PROGRAMS += bench/vmalloc_bench
+bench_vmalloc_bench_SOURCES = bench/vmalloc_bench.c
+bench_vmalloc_bench_CPPFLAGS = $(HOSTED_CPPFLAGS)
+bench_vmalloc_bench_CFLAGS = $(HOSTED_CFLAGS) -O2
+bench_vmalloc_bench_LDADD = guestmm/libmm_hosted.a
+bench_vmalloc_bench_LDFLAGS = -pthread

@@ -33,7 +33,8 @@ static inline unsigned int pt_index(unsigned long va, int level)
 
 static pteval_t *new_table(void)
 {
-	pteval_t *t = (pteval_t *)get_zeroed_page(GFP_KERNEL);
+	/* Under sim_lock: never sleeps, as the guest's map_page() in atomic context. */
+	pteval_t *t = (pteval_t *)get_zeroed_page(GFP_NOWAIT);
 
 	if (t)
 		hosted_pgtable_pages++;
