@@ -91,10 +91,13 @@ json_t *qmp_event_new(const char *name, json_t *data);
  * The framing of a client's input stream: parses the first JSON value of
  * [buf, buf+len). Returns the bytes consumed (the value, and what came
  * before it), 0 when more input is needed, and sets *value (a request) or
- * *reply (a parse error's reply) when something was consumed.
+ * *reply (a parse error's reply) when something was consumed. A parse error
+ * consumes its line; when the line's end is not in the buffer yet, it
+ * consumes everything and sets *skip_line: the caller drops its input up
+ * to the next newline (one error per bad line, however long).
  */
 size_t qmp_parse_next(const char *buf, size_t len, json_t **value,
-		      json_t **reply);
+		      json_t **reply, bool *skip_line);
 
 /* The server: listens on @path (mode 0600) and serves clients on a thread. */
 int qmp_server_start(struct qmp_server **out, struct vm *vm, const char *path,

@@ -75,12 +75,13 @@ static bool is_space(char c)
 }
 
 size_t qmp_parse_next(const char *buf, size_t len, json_t **value,
-		      json_t **reply)
+		      json_t **reply, bool *skip_line)
 {
 	json_error_t jerr;
 	size_t skip = 0, end;
 
 	*value = *reply = NULL;
+	*skip_line = false;
 	while (skip < len && is_space(buf[skip]))
 		skip++;
 	if (skip == len)
@@ -96,8 +97,10 @@ size_t qmp_parse_next(const char *buf, size_t len, json_t **value,
 			      jerr.text);
 	for (end = skip; end < len && buf[end] != '\n'; end++)
 		;
-	if (end == len)
-		return 0;	/* the rest of this line is still to come */
+	if (end == len) {
+		*skip_line = true;	/* the rest of this line is still to come */
+		return len;
+	}
 	return end + 1;
 }
 

@@ -24,6 +24,7 @@ struct qmp_client {
 	int fd;
 	bool negotiated;
 	bool closing;		/* flush what is queued, then close */
+	bool skip_line;		/* in a bad line: drop input up to its end */
 	char *in;
 	size_t in_len;
 	char *out;
@@ -171,8 +172,21 @@ static void handle_input(struct qmp_server *s, struct qmp_client *c)
 
 	while (off < c->in_len && !c->closing) {
 		json_t *req, *err_reply;
-		size_t used = qmp_parse_next(c->in + off, c->in_len - off, &req,
-					     &err_reply);
+		size_t used;
+
+		if (c->skip_line) {
+			char *nl = memchr(c->in + off, '\n', c->in_len - off);
+
+			if (!nl) {
+				off = c->in_len;
+				break;
+			}
+			off = nl - c->in + 1;
+			c->skip_line = false;
+			continue;
+		}
+		used = qmp_parse_next(c->in + off, c->in_len - off, &req,
+				      &err_reply, &c->skip_line);
 
 		if (err_reply) {
 			pthread_mutex_lock(&s->lock);
