@@ -184,6 +184,14 @@ tests_integration_test_vmm_boot_LDADD = $(TEST_LIBS)
 # `make tests/integration/test_vmm_boot`.
 EXTRA_tests_unit_test_vmm_cli_DEPENDENCIES = tests/unit/fixtures/hello.elf
 EXTRA_tests_integration_test_vmm_boot_DEPENDENCIES = $(VMM_FIXTURES)
+# test_qmp: the control socket and the VM's life, from the outside.
+check_PROGRAMS += tests/integration/test_qmp
+TESTS += tests/integration/test_qmp
+tests_integration_test_qmp_SOURCES = tests/integration/test_qmp.c \
+	$(VMM_RUN_CMD)
+tests_integration_test_qmp_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
+tests_integration_test_qmp_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
+EXTRA_tests_integration_test_qmp_DEPENDENCIES = $(VMM_FIXTURES)
 # --- end of vmm end-to-end tests ---------------------------------------------
 
 # --- tools tests ---------------------------------------------------------------
