@@ -184,6 +184,9 @@ tests_integration_test_vmm_boot_LDADD = $(TEST_LIBS)
 # `make tests/integration/test_vmm_boot`.
 EXTRA_tests_unit_test_vmm_cli_DEPENDENCIES = tests/unit/fixtures/hello.elf
 EXTRA_tests_integration_test_vmm_boot_DEPENDENCIES = $(VMM_FIXTURES)
+# On the host: the nested runner forwards vmm's control socket here.
+TESTS += tests/host/test_nested_control.sh
+EXTRA_DIST += tests/host/test_nested_control.sh
 # test_qmp: the control socket and the VM's life, from the outside.
 check_PROGRAMS += tests/integration/test_qmp
 TESTS += tests/integration/test_qmp

@@ -99,9 +99,19 @@ json_t *qmp_event_new(const char *name, json_t *data);
 size_t qmp_parse_next(const char *buf, size_t len, json_t **value,
 		      json_t **reply, bool *skip_line);
 
-/* The server: listens on @path (mode 0600) and serves clients on a thread. */
+/*
+ * The server: listens on @path (mode 0600) and serves clients on a thread;
+ * also, when @port_fd >= 0 (nested: the runner's virtio-serial port to the
+ * host's socket, non-blocking; the server owns it), one host client at a
+ * time over that port.
+ */
 int qmp_server_start(struct qmp_server **out, struct vm *vm, const char *path,
-		     struct errbuf *e);
+		     int port_fd, struct errbuf *e);
+/*
+ * Refuses anything at @path but a stale socket (nobody listening), which it
+ * removes: a file that is not a socket, another user's socket, a live one.
+ */
+int qmp_clear_stale_socket(const char *path, struct errbuf *e);
 /* Sends @event (stolen) to every negotiated client; any thread. */
 void qmp_server_broadcast(struct qmp_server *s, json_t *event);
 /* Stops the thread, closes every client, removes the socket. */
