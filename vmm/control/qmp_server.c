@@ -26,6 +26,7 @@ struct qmp_client {
 	bool negotiated;
 	bool closing;		/* flush what is queued, then close */
 	bool skip_line;		/* in a bad line: drop input up to its end */
+	bool eof;		/* it went away (the port: the host client did) */
 	char *in;
 	size_t in_len;
 	char *out;
@@ -256,6 +257,7 @@ static void read_client(struct qmp_server *s, struct qmp_client *c)
 			return;
 		if (n <= 0) {	/* gone, mid-request or not */
 			c->closing = true;
+			c->eof = true;
 			c->out_len = c->out_off = 0;
 			return;
 		}
@@ -277,7 +279,8 @@ static void drop_closed(struct qmp_server *s)
 		if (c->closing && c->out_off == c->out_len) {
 			if (c == s->port_client) {
 				s->port_client = NULL;
-				s->port_wait_hup = true;
+				/* dropped by us: its host client is still there */
+				s->port_wait_hup = !c->eof;
 			}
 			client_free(c);
 			s->clients[i] = s->clients[--s->nr_clients];
