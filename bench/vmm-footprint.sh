@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
 # vmm's wall time and its peak RSS beyond guest memory, for one run.
 #
-#   bench/vmm-footprint.sh [--vmm PATH] [VMM ARGS...]   (default: --mem 256M)
+#   bench/vmm-footprint.sh [--vmm PATH] [VMM ARGS...]
+#                          (default: --mem 256M --cmdline exit=0)
+#
+# The guest keeps running after its boot unless told otherwise: the default
+# passes exit=0 so that the run measured is boot to shutdown. VMM ARGS of
+# your own need it too (or --test), else the script waits for you to stop
+# vmm (vmmctl quit, SIGTERM).
 #
 # Samples /proc/PID/smaps every few ms while vmm runs. Guest RAM is what vmm
 # maps MADV_DONTDUMP (VmFlags "dd"); everything else resident is the VMM's
@@ -15,7 +21,7 @@ if [[ ${1:-} == --vmm ]]; then
 	vmm=${2:?--vmm needs a path}
 	shift 2
 fi
-(($#)) || set -- --mem 256M
+(($#)) || set -- --mem 256M --cmdline exit=0
 [[ -x $vmm ]] || { echo "vmm-footprint: no vmm at $vmm (make first)" >&2; exit 1; }
 { : <>/dev/kvm; } 2>/dev/null || {
 	echo "vmm-footprint: no usable /dev/kvm: run under tools/nested/nested-run" >&2

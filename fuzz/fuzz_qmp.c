@@ -78,12 +78,12 @@ static bool collect(void *opaque, struct qmp_ctx *ctx, json_t *reply)
 	return true;
 }
 
-/* Feeds @data in @chunk-byte pieces (0: whole) through a server-like buffer. */
+/* Feeds @data in @chunk-byte pieces (0: whole) through the server's input path. */
 static size_t feed(const uint8_t *data, size_t size, size_t chunk,
 		   struct replies *rs, bool *negotiated)
 {
 	struct qmp_ctx ctx = { 0 };
-	struct qmp_scan scan = { 0 };
+	struct qmp_input_state st = { 0 };
 	char *buf = malloc(size ? size : 1);
 	size_t have = 0, pos = 0;
 
@@ -91,25 +91,17 @@ static size_t feed(const uint8_t *data, size_t size, size_t chunk,
 	if (!chunk)
 		chunk = size;
 	while (pos < size) {
-		size_t n = size - pos < chunk ? size - pos : chunk, used, whole;
+		size_t n = size - pos < chunk ? size - pos : chunk, used;
 
 		memcpy(buf + have, data + pos, n);
 		pos += n;
 		have += n;
-		/* as qmp_server.c: only what the scan says is whole */
-		whole = qmp_scan(&scan, buf, have);
-		FUZZ_CHECK(whole <= have, "scan says %zu of %zu bytes are whole",
-			   whole, have);
-		if (!whole)
-			continue;
-		used = qmp_handle_input(&ctx, buf, whole, negotiated, collect,
-					rs);
-		FUZZ_CHECK(used <= whole, "consumed %zu of %zu bytes", used,
-			   whole);
+		used = qmp_input_run(&ctx, buf, have, false, &st, collect, rs);
+		FUZZ_CHECK(used <= have, "consumed %zu of %zu bytes", used, have);
 		memmove(buf, buf + used, have - used);
 		have -= used;
-		qmp_scan_consumed(&scan, used);
 	}
+	*negotiated = st.negotiated;
 	/* whitespace before an incomplete request may or may not be eaten */
 	for (pos = 0; pos < have && memchr(" \t\r\n", buf[pos], 4); pos++)
 		;

@@ -247,6 +247,17 @@ tests_integration_test_vmm_translate_SOURCES = \
 	tests/integration/test_vmm_translate.c
 tests_integration_test_vmm_translate_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
 tests_integration_test_vmm_translate_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
+# On the host: the nested runner forwards vmm's control socket here.
+TESTS += tests/host/test_nested_control.sh
+EXTRA_DIST += tests/host/test_nested_control.sh
+# test_qmp: the control socket and the VM's life, from the outside.
+check_PROGRAMS += tests/integration/test_qmp
+TESTS += tests/integration/test_qmp
+tests_integration_test_qmp_SOURCES = tests/integration/test_qmp.c \
+	$(VMM_RUN_CMD)
+tests_integration_test_qmp_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
+tests_integration_test_qmp_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
+EXTRA_tests_integration_test_qmp_DEPENDENCIES = $(VMM_FIXTURES)
 # --- end of vmm end-to-end tests ---------------------------------------------
 
 # --- tools tests ---------------------------------------------------------------

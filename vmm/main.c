@@ -332,6 +332,7 @@ static int start_accel(const struct vmm_config *cfg, int argc, char **argv)
 {
 	struct accel_choice c;
 	struct errbuf e;
+	char control[256];
 
 	if (accel_choose(cfg->accel, &c, &e)) {
 		fprintf(stderr, "%s\n", e.msg);
@@ -341,8 +342,13 @@ static int start_accel(const struct vmm_config *cfg, int argc, char **argv)
 		c.why);
 	if (c.kind != VMM_ACCEL_NESTED)
 		return 0;	/* KVM; for none, kvm_open explains */
+	/* the runner serves the socket on this host and forwards it inside */
+	if (control_host_path(cfg->control, control, sizeof(control), &e)) {
+		fprintf(stderr, "%s\n", e.msg);
+		return VMM_EXIT_HOST;
+	}
 	fflush(NULL);
-	nested_reexec(argc, argv, cfg->nr_cpus, &e);
+	nested_reexec(argc, argv, cfg->nr_cpus, control, &e);
 	fprintf(stderr, "%s\n", e.msg);
 	return VMM_EXIT_HOST;
 }

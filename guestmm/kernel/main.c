@@ -2,8 +2,11 @@
 /*
  * start_kernel(): the boot CPU brings the core up in dependency order, then
  * becomes CPU 0's idle task while kernel_init (a thread, so it may sleep)
- * starts the other CPUs and does what the command line asked: crash=, exit=,
- * ktest=, or by default a clean shutdown with status 0.
+ * starts the other CPUs and does what the command line asked: crash=, then
+ * exit=N (shut down with N) or ktest= (shut down with the tests' verdict).
+ * By default the guest keeps running, as QEMU's guests do: kernel_init
+ * ends and every CPU idles in hlt with interrupts on, until the host ends
+ * the VM (QMP quit, SIGINT/SIGTERM) or the guest shuts down.
  */
 #include <linux/kernel.h>
 #include <linux/cpu.h>
@@ -48,14 +51,15 @@ static int kernel_init(void *unused)
 	smp_init();
 	crash_run();
 	if (exit_code >= 0) {
-		pr_info("exit=%d: shutting down\n", exit_code);
+		pr_info("guestmm: boot complete, %u CPUs online; exit=%d: shutting down\n",
+			num_online_cpus(), exit_code);
 		machine_shutdown(exit_code);
 	}
 	if (ktest_requested())
 		machine_shutdown(ktest_main());
-	pr_info("guestmm: boot complete, %u CPUs online: shutting down\n",
+	pr_info("guestmm: boot complete, %u CPUs online; running (vmmctl quit to stop)\n",
 		num_online_cpus());
-	machine_shutdown(0);
+	return 0;
 }
 
 static __noreturn void rest_init(void)

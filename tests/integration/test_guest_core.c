@@ -5,6 +5,7 @@
  * each test checks its exit status and output.
  *
  *   boot     the e820 map and the zone ranges are printed; exit 0, 1-4 CPUs
+ *            (with exit=0: a plain boot keeps running, see test_lifecycle)
  *   exit     exit=N ends the run with status N
  *   crash    crash=KIND ends it with status 3 and a register dump (pf: the
  *            RIP and CR2 the guest announced); crash=warn reports and goes on
@@ -155,7 +156,7 @@ static void check_boot(unsigned int cpus)
 {
 	char ncpus[8], line[64], what[32];
 	const char *args[] = { "--mem", GUEST_MEM, "--cpus", ncpus,
-			       "--timeout", "60", NULL };
+			       "--cmdline", "exit=0", "--timeout", "60", NULL };
 	struct vmm_run r;
 
 	skip_without_kvm();
@@ -183,7 +184,7 @@ Test(boot, four_cpus, .timeout = BOOT_TIMEOUT_S + 10) { check_boot(4); }
 
 Test(boot, bad_cmdline_option_is_reported, .timeout = BOOT_TIMEOUT_S + 10)
 {
-	const char *args[] = { "--mem", GUEST_MEM, "--cmdline", "no_such_option=1",
+	const char *args[] = { "--mem", GUEST_MEM, "--cmdline", "no_such_option=1 exit=0",
 			       "--timeout", "60", NULL };
 	struct vmm_run r;
 
@@ -203,7 +204,7 @@ Test(boot, bad_cmdline_option_is_reported, .timeout = BOOT_TIMEOUT_S + 10)
 Test(boot, missing_features_fall_back, .timeout = BOOT_TIMEOUT_S + 10)
 {
 	const char *args[] = { "--mem", GUEST_MEM, "--cpus", "2", "--cmdline",
-			       "clearcpuid=x2apic,tsc_deadline_timer,nx",
+			       "clearcpuid=x2apic,tsc_deadline_timer,nx exit=0",
 			       "--timeout", "60", NULL };
 	const char *what = "clearcpuid=x2apic,tsc_deadline_timer,nx";
 	struct vmm_run r;
@@ -276,7 +277,8 @@ static struct vmm_run run_crash(const char *kind)
 			       opt, "--timeout", "60", NULL };
 
 	skip_without_kvm();
-	snprintf(opt, sizeof(opt), "crash=%s", kind);
+	/* crash=warn goes on: exit=0 ends that run */
+	snprintf(opt, sizeof(opt), "crash=%s exit=0", kind);
 	return run_vmm(args, BOOT_TIMEOUT_S);
 }
 
@@ -371,7 +373,8 @@ Test(crash, warn_is_reported_and_not_fatal, .timeout = BOOT_TIMEOUT_S + 10)
 	expect_contains(r.err, "guest warning on CPU 0: warn_requested at ", "crash=warn");
 	expect_contains(r.err, "RIP: ", "crash=warn");
 	expect_contains(r.err, "the guest reported 1 warning", "crash=warn");
-	expect_contains(r.out, "boot complete", "crash=warn");
+	expect_contains(r.out, "boot complete, 2 CPUs online; exit=0: shutting down",
+			"crash=warn");
 	free_run(&r);
 }
 

@@ -52,8 +52,11 @@ bool nested_runner_usable(char *why, size_t len);
 
 /*
  * Re-executes this very command inside the nested runner with @cpus vCPUs
- * for the runner. Returns only when that fails, with the reason in @e.
+ * for the runner, which serves the control socket @control on this host
+ * and forwards it to the vmm inside (nested-run --control-socket). Returns
+ * only when that fails, with the reason in @e.
  */
-int nested_reexec(int argc, char **argv, unsigned int cpus, struct errbuf *e);
+int nested_reexec(int argc, char **argv, unsigned int cpus,
+		  const char *control, struct errbuf *e);
 
 #endif

@@ -87,7 +87,8 @@ bool nested_runner_usable(char *why, size_t len)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
-int nested_reexec(int argc, char **argv, unsigned int cpus, struct errbuf *e)
+int nested_reexec(int argc, char **argv, unsigned int cpus,
+		  const char *control, struct errbuf *e)
 {
 	char self[PATH_MAX], cpus_arg[16];
 	const char *runner = find_runner();
@@ -100,7 +101,7 @@ int nested_reexec(int argc, char **argv, unsigned int cpus, struct errbuf *e)
 	if (n < 0)
 		return errf(e, "vmm: /proc/self/exe: %s", strerror(errno));
 	self[n] = '\0';
-	nargv = calloc(argc + 5, sizeof(*nargv));
+	nargv = calloc(argc + 7, sizeof(*nargv));
 	if (!nargv)
 		return errf(e, "vmm: out of memory");
 	/* as many runner vCPUs as guest vCPUs: fewer starve the nested guest */
@@ -109,10 +110,12 @@ int nested_reexec(int argc, char **argv, unsigned int cpus, struct errbuf *e)
 	nargv[0] = (char *)runner;
 	nargv[1] = "--cpus";
 	nargv[2] = cpus_arg;
-	nargv[3] = "--";
-	nargv[4] = self;
+	nargv[3] = "--control-socket";
+	nargv[4] = (char *)control;
+	nargv[5] = "--";
+	nargv[6] = self;
 	for (int i = 1; i < argc; i++)
-		nargv[i + 4] = argv[i];
+		nargv[i + 6] = argv[i];
 
 	setenv(NESTED_DEPTH_ENV, "1", 1);
 	execv(runner, nargv);

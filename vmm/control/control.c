@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* Where the control socket lives, and the events of the VM's end. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,20 +38,105 @@ int control_default_dir(char *buf, size_t len, struct errbuf *e)
 	return private_dir(buf, e);
 }
 
+/* @path, or the default one (vmm-PID.qmp in the default directory). */
+static const char *control_path(const char *path, char *buf, size_t len,
+				struct errbuf *e)
+{
+	char dir[200];
+
+	if (path)
+		return path;
+	if (control_default_dir(dir, sizeof(dir), e))
+		return NULL;
+	snprintf(buf, len, "%s/" CONTROL_SOCKET_PREFIX "%d" CONTROL_SOCKET_SUFFIX,
+		 dir, (int)getpid());
+	return buf;
+}
+
+int control_host_path(const char *path, char *buf, size_t len,
+		      struct errbuf *e)
+{
+	const char *p = control_path(path, buf, len, e);
+
+	if (!p)
+		return -1;
+	if (strlen(p) >= len || strlen(p) >= 108)
+		return errf(e, "vmm: --control %s: longer than a socket path may be",
+			    p);
+	if (p != buf)
+		memcpy(buf, p, strlen(p) + 1);
+	return qmp_clear_stale_socket(buf, e);
+}
+
+/*
+ * Nested, the runner forwards the host's socket to its virtio-serial port
+ * CONTROL_PORT_NAME: find it by name (no udev in the runner). -1: none.
+ */
+static int open_runner_port(void)
+{
+	DIR *d = opendir("/sys/class/virtio-ports");
+	struct dirent *de;
+	int fd = -1;
+
+	while (d && fd < 0 && (de = readdir(d))) {
+		char path[300], name[64] = "";
+		FILE *f;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/class/virtio-ports/%s/name",
+			 de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (!fgets(name, sizeof(name), f))
+			name[0] = '\0';
+		fclose(f);
+		name[strcspn(name, "\n")] = '\0';
+		if (strcmp(name, CONTROL_PORT_NAME))
+			continue;
+		snprintf(path, sizeof(path), "/dev/%s", de->d_name);
+		fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	}
+	if (d)
+		closedir(d);
+	return fd;
+}
+
 int control_start(struct vm *vm, const char *path, struct errbuf *e)
 {
-	char dir[200], def[256];
+	const char *depth = getenv("MEMVISOR_NESTED_DEPTH");
+	const char *host = getenv(CONTROL_HOST_ENV);
+	char def[256];
+	int port = -1;
 
-	if (!path) {
-		if (control_default_dir(dir, sizeof(dir), e))
-			return -1;
-		snprintf(def, sizeof(def), "%s/" CONTROL_SOCKET_PREFIX "%d"
-			 CONTROL_SOCKET_SUFFIX, dir, (int)getpid());
-		path = def;
+	if (depth && *depth && strcmp(depth, "0") && host && *host) {
+		port = open_runner_port();
+		if (port < 0) {
+			console_err("vmm: warning: the nested runner has no port %s: %s is not served\n",
+				    CONTROL_PORT_NAME, host);
+			host = NULL;
+		} else {
+			/* the host's path is the runner's: serve one of ours here */
+			path = NULL;
+		}
+	} else {
+		host = NULL;
 	}
-	if (qmp_server_start(&vm->qmp, vm, path, e))
+	path = control_path(path, def, sizeof(def), e);
+	if (!path) {
+		if (port >= 0)
+			close(port);
 		return -1;
-	console_err("vmm: control socket %s (vmmctl --socket %s)\n", path, path);
+	}
+	if (qmp_server_start(&vm->qmp, vm, path, port, e))
+		return -1;
+	if (host)
+		console_err("vmm: control socket %s (vmmctl --socket %s), forwarded by the nested runner to %s inside it; one client at a time\n",
+			    host, host, path);
+	else
+		console_err("vmm: control socket %s (vmmctl --socket %s)\n",
+			    path, path);
 	return 0;
 }
 

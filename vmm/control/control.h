@@ -17,7 +17,28 @@
 /* The default directory for control sockets (created 0700 if missing). */
 int control_default_dir(char *buf, size_t len, struct errbuf *e);
 
-/* Starts serving @path (NULL: the default) for @vm; says where on stderr. */
+/*
+ * Nested: the host path of the control socket, which the runner serves and
+ * forwards (nested-run --control-socket), is passed to the vmm inside in
+ * this variable; that vmm serves the runner's port CONTROL_PORT_NAME and
+ * names the host path as its socket.
+ */
+#define CONTROL_HOST_ENV	"MEMVISOR_CONTROL_HOST"
+#define CONTROL_PORT_NAME	"memvisor-control"
+
+/*
+ * Before the re-run inside the nested runner: @path (NULL: the default) in
+ * @buf, checked and cleared the way vmm's own socket is (a stale socket
+ * removed, a file or a live socket refused).
+ */
+int control_host_path(const char *path, char *buf, size_t len,
+		      struct errbuf *e);
+
+/*
+ * Starts serving @path (NULL: the default) for @vm; says where on stderr.
+ * Nested with CONTROL_HOST_ENV set, it serves the runner's port too and
+ * names the host's path.
+ */
 int control_start(struct vm *vm, const char *path, struct errbuf *e);
 
 /* Tells every client how the VM ended (SHUTDOWN, GUEST_PANICKED). */

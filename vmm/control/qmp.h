@@ -105,10 +105,13 @@ json_t *qmp_event_new(const char *name, json_t *data);
  * The framing of a client's input stream: parses the first JSON value of
  * [buf, buf+len). Returns the bytes consumed (the value, and what came
  * before it), 0 when more input is needed, and sets *value (a request) or
- * *reply (a parse error's reply) when something was consumed.
+ * *reply (a parse error's reply) when something was consumed. A parse error
+ * consumes its line; when the line's end is not in the buffer yet, it
+ * consumes everything and sets *skip_line: the caller drops its input up
+ * to the next newline (one error per bad line, however long).
  */
 size_t qmp_parse_next(const char *buf, size_t len, json_t **value,
-		      json_t **reply);
+		      json_t **reply, bool *skip_line);
 
 /*
  * Where the replies to a client's input go: @reply is stolen. @ctx->quit
@@ -122,11 +125,14 @@ typedef bool (*qmp_reply_fn)(void *opaque, struct qmp_ctx *ctx,
  * Runs every complete request at the start of [buf, buf+len), in order:
  * qmp_parse_next, then qmp_dispatch with @ctx (its quit is reset for each
  * request), each reply (a request's or a parse error's) handed to @out.
+ * @skip_line is the client's state across calls: inside a bad line whose
+ * end has not come yet, input is dropped up to the next newline.
  * Returns the bytes consumed; the rest is an incomplete request, to be
  * given again with more input after it. The server and the fuzzer share it.
  */
 size_t qmp_handle_input(struct qmp_ctx *ctx, const char *buf, size_t len,
-			bool *negotiated, qmp_reply_fn out, void *opaque);
+			bool *negotiated, bool *skip_line, qmp_reply_fn out,
+			void *opaque);
 
 /*
  * Where complete top-level JSON values end in a client's input, found by
@@ -144,12 +150,36 @@ struct qmp_scan {
 /* Looks at [s->scanned, len) of @buf; returns s->boundary. */
 size_t qmp_scan(struct qmp_scan *s, const char *buf, size_t len);
 
-/* The first @used bytes were consumed: shift the scan's positions. */
-void qmp_scan_consumed(struct qmp_scan *s, size_t used);
+/* A client's input state across reads. */
+struct qmp_input_state {
+	struct qmp_scan scan;
+	bool negotiated;
+	bool skip_line;		/* in a bad line: drop input up to its end */
+};
 
-/* The server: listens on @path (mode 0600) and serves clients on a thread. */
+/*
+ * What the server does with a client's buffered input [buf, buf+len): runs
+ * every request the scan says is whole (all of it when @full: the buffer
+ * can take no more), answering through @out. Returns the bytes consumed;
+ * the caller keeps the rest for the next read. The fuzzer drives it too.
+ */
+size_t qmp_input_run(struct qmp_ctx *ctx, const char *buf, size_t len,
+		     bool full, struct qmp_input_state *st, qmp_reply_fn out,
+		     void *opaque);
+
+/*
+ * The server: listens on @path (mode 0600) and serves clients on a thread;
+ * also, when @port_fd >= 0 (nested: the runner's virtio-serial port to the
+ * host's socket, non-blocking; the server owns it), one host client at a
+ * time over that port.
+ */
 int qmp_server_start(struct qmp_server **out, struct vm *vm, const char *path,
-		     struct errbuf *e);
+		     int port_fd, struct errbuf *e);
+/*
+ * Refuses anything at @path but a stale socket (nobody listening), which it
+ * removes: a file that is not a socket, another user's socket, a live one.
+ */
+int qmp_clear_stale_socket(const char *path, struct errbuf *e);
 /* Sends @event (stolen) to every negotiated client; any thread. */
 void qmp_server_broadcast(struct qmp_server *s, json_t *event);
 /* Stops the thread, closes every client, removes the socket. */

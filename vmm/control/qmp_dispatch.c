@@ -78,12 +78,13 @@ static bool is_space(char c)
 }
 
 size_t qmp_parse_next(const char *buf, size_t len, json_t **value,
-		      json_t **reply)
+		      json_t **reply, bool *skip_line)
 {
 	json_error_t jerr;
 	size_t skip = 0, end;
 
 	*value = *reply = NULL;
+	*skip_line = false;
 	while (skip < len && is_space(buf[skip]))
 		skip++;
 	if (skip == len)
@@ -95,16 +96,18 @@ size_t qmp_parse_next(const char *buf, size_t len, json_t **value,
 	if (json_error_code(&jerr) == json_error_premature_end_of_input)
 		return 0;
 	/*
-	 * QEMU's answer to bad JSON; then start over after this line. Only
-	 * once the whole line is here: the same bad bytes are parsed again
-	 * with each piece of the line, and must be answered once.
+	 * QEMU's answer to bad JSON, once; then start over after this line
+	 * (the caller parses only at a line's end or a closing brace, so the
+	 * same bad bytes are not answered again with each piece of a line).
 	 */
-	for (end = skip; end < len && buf[end] != '\n'; end++)
-		;
-	if (end == len)
-		return 0;	/* the rest of this line is still to come */
 	*reply = errorf_reply(NULL, "GenericError", "JSON parse error, %s",
 			      jerr.text);
+	for (end = skip; end < len && buf[end] != '\n'; end++)
+		;
+	if (end == len) {
+		*skip_line = true;	/* the rest of this line is still to come */
+		return len;
+	}
 	return end + 1;
 }
 
@@ -263,16 +266,27 @@ json_t *qmp_dispatch(struct qmp_ctx *ctx, json_t *req, bool *negotiated)
 }
 
 size_t qmp_handle_input(struct qmp_ctx *ctx, const char *buf, size_t len,
-			bool *negotiated, qmp_reply_fn out, void *opaque)
+			bool *negotiated, bool *skip_line, qmp_reply_fn out,
+			void *opaque)
 {
 	size_t off = 0;
 
 	while (off < len) {
 		json_t *req, *err_reply;
-		size_t used = qmp_parse_next(buf + off, len - off, &req,
-					     &err_reply);
+		size_t used;
 		bool more = true;
 
+		if (*skip_line) {
+			const char *nl = memchr(buf + off, '\n', len - off);
+
+			if (!nl)
+				return len;
+			off = nl - buf + 1;
+			*skip_line = false;
+			continue;
+		}
+		used = qmp_parse_next(buf + off, len - off, &req, &err_reply,
+				      skip_line);
 		ctx->quit = false;
 		if (err_reply)
 			more = out(opaque, ctx, err_reply);
@@ -296,6 +310,17 @@ size_t qmp_scan(struct qmp_scan *s, const char *buf, size_t len)
 	for (; s->scanned < len; s->scanned++) {
 		char c = buf[s->scanned];
 
+		if (c == '\n') {
+			/*
+			 * Any newline: it ends a one-line request, a scalar
+			 * or a bad line (JSON strings hold no raw newline);
+			 * a request spread over lines is parsed again at each
+			 * line, waiting for its end.
+			 */
+			s->boundary = s->scanned + 1;
+			s->in_string = s->escape = false;
+			continue;
+		}
 		if (s->in_string) {
 			if (s->escape)
 				s->escape = false;
@@ -314,21 +339,39 @@ size_t qmp_scan(struct qmp_scan *s, const char *buf, size_t len)
 				s->depth--;
 			if (!s->depth)
 				s->boundary = s->scanned + 1;
-		} else if (c == '\n') {
-			/* ends a scalar, or a bad line the parser will skip */
-			if (!s->depth)
-				s->boundary = s->scanned + 1;
 		}
 	}
 	return s->boundary;
 }
 
-void qmp_scan_consumed(struct qmp_scan *s, size_t used)
+size_t qmp_input_run(struct qmp_ctx *ctx, const char *buf, size_t len,
+		     bool full, struct qmp_input_state *st, qmp_reply_fn out,
+		     void *opaque)
 {
-	s->boundary = s->boundary > used ? s->boundary - used : 0;
-	if (s->scanned >= used) {
-		s->scanned -= used;
-		return;
+	size_t done = 0;
+
+	while (done < len) {
+		size_t whole = qmp_scan(&st->scan, buf + done, len - done), off;
+
+		/*
+		 * Nothing whole yet: wait, unless the buffer is full (a parse
+		 * then tells a bad line, answered once and skipped, from a
+		 * request too long to take) or a bad line is being skipped.
+		 */
+		if (!whole && !full && !st->skip_line)
+			break;
+		if (!whole)
+			whole = len - done;
+		off = qmp_handle_input(ctx, buf + done, whole, &st->negotiated,
+				       &st->skip_line, out, opaque);
+		/* a bad line still open: the rest (no newline past whole) is in it */
+		if (st->skip_line)
+			off = len - done;
+		if (!off)
+			break;
+		done += off;
+		/* scan what is left afresh: bad input may have left the nesting wrong */
+		st->scan = (struct qmp_scan){ 0 };
 	}
-	*s = (struct qmp_scan){ 0 };	/* consumed past what we scanned */
+	return done;
 }

@@ -22,11 +22,12 @@
 
 struct qmp_client {
 	int fd;
-	bool negotiated;
+	bool is_port;		/* the runner's serial port: read/write, not ours to close */
 	bool closing;		/* flush what is queued, then close */
+	bool eof;		/* it went away (the port: the host client did) */
 	char *in;
 	size_t in_len;
-	struct qmp_scan scan;
+	struct qmp_input_state input;
 	char *out;
 	size_t out_len, out_off;
 };
@@ -42,11 +43,22 @@ struct qmp_server {
 	bool stop;
 	struct qmp_client *clients[QMP_MAX_CLIENTS];
 	unsigned int nr_clients;
+	/*
+	 * Nested: the runner's virtio-serial port to the host's socket, one
+	 * host client at a time. The port says POLLHUP while no host client
+	 * is connected, so it is polled for a connection every PORT_POLL_MS.
+	 */
+	int port_fd;
+	struct qmp_client *port_client;
+	bool port_wait_hup;	/* its client was dropped: wait for the host's end */
 };
+
+#define PORT_POLL_MS	100
 
 static void client_free(struct qmp_client *c)
 {
-	close(c->fd);
+	if (!c->is_port)
+		close(c->fd);
 	free(c->in);
 	free(c->out);
 	free(c);
@@ -84,8 +96,10 @@ out:
 static void client_flush(struct qmp_client *c)
 {
 	while (c->out_off < c->out_len) {
-		ssize_t n = send(c->fd, c->out + c->out_off,
-				 c->out_len - c->out_off, MSG_NOSIGNAL);
+		ssize_t n = c->is_port ?
+			write(c->fd, c->out + c->out_off, c->out_len - c->out_off) :
+			send(c->fd, c->out + c->out_off,
+			     c->out_len - c->out_off, MSG_NOSIGNAL);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -118,7 +132,7 @@ void qmp_server_broadcast(struct qmp_server *s, json_t *event)
 	}
 	pthread_mutex_lock(&s->lock);
 	for (unsigned int i = 0; i < s->nr_clients; i++)
-		if (s->clients[i]->negotiated)
+		if (s->clients[i]->input.negotiated)
 			client_queue(s->clients[i], json_incref(event));
 	pthread_mutex_unlock(&s->lock);
 	json_decref(event);
@@ -171,18 +185,12 @@ static void handle_input(struct qmp_server *s, struct qmp_client *c)
 	struct qmp_ctx ctx = { .vm = s->vm, .server = s };
 	size_t off;
 
-	size_t whole;
-
 	if (c->closing)
 		return;
-	whole = qmp_scan(&c->scan, c->in, c->in_len);
-	if (!whole)
-		return;		/* no request is complete yet */
-	off = qmp_handle_input(&ctx, c->in, whole, &c->negotiated,
-			       client_reply, c);
+	off = qmp_input_run(&ctx, c->in, c->in_len, c->in_len == QMP_MAX_REQUEST,
+			    &c->input, client_reply, c);
 	memmove(c->in, c->in + off, c->in_len - off);
 	c->in_len -= off;
-	qmp_scan_consumed(&c->scan, off);
 }
 
 static void too_large(struct qmp_server *s, struct qmp_client *c)
@@ -215,13 +223,14 @@ static void read_client(struct qmp_server *s, struct qmp_client *c)
 			too_large(s, c);
 			return;
 		}
-		n = recv(c->fd, c->in + c->in_len, QMP_MAX_REQUEST - c->in_len, 0);
+		n = read(c->fd, c->in + c->in_len, QMP_MAX_REQUEST - c->in_len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return;
 		if (n <= 0) {	/* gone, mid-request or not */
 			c->closing = true;
+			c->eof = true;
 			c->out_len = c->out_off = 0;
 			return;
 		}
@@ -241,6 +250,11 @@ static void drop_closed(struct qmp_server *s)
 		struct qmp_client *c = s->clients[i];
 
 		if (c->closing && c->out_off == c->out_len) {
+			if (c == s->port_client) {
+				s->port_client = NULL;
+				/* dropped by us: its host client is still there */
+				s->port_wait_hup = !c->eof;
+			}
 			client_free(c);
 			s->clients[i] = s->clients[--s->nr_clients];
 			continue;
@@ -250,6 +264,47 @@ static void drop_closed(struct qmp_server *s)
 	pthread_mutex_unlock(&s->lock);
 }
 
+/* A host client came on the port: serve it as any other. Unlocked. */
+static void port_connect(struct qmp_server *s)
+{
+	struct qmp_client *c;
+
+	/* what is in the port already is this client's: it may not wait for the greeting */
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return;
+	c->fd = s->port_fd;
+	c->is_port = true;
+	pthread_mutex_lock(&s->lock);
+	if (s->nr_clients == QMP_MAX_CLIENTS) {
+		pthread_mutex_unlock(&s->lock);
+		free(c);
+		return;
+	}
+	s->clients[s->nr_clients++] = c;
+	s->port_client = c;
+	client_queue(c, qmp_greeting());
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* The port's state while it has no client; returns poll()'s timeout. */
+static int port_check(struct qmp_server *s)
+{
+	struct pollfd p = { .fd = s->port_fd, .events = POLLIN };
+
+	if (s->port_fd < 0 || s->port_client)
+		return -1;
+	if (poll(&p, 1, 0) < 0)
+		return PORT_POLL_MS;
+	if (p.revents & POLLHUP) {
+		s->port_wait_hup = false;	/* nobody on the host side */
+		return PORT_POLL_MS;
+	}
+	if (!s->port_wait_hup)
+		port_connect(s);
+	return s->port_client ? -1 : PORT_POLL_MS;
+}
+
 static void *server_thread(void *arg)
 {
 	struct qmp_server *s = arg;
@@ -257,6 +312,7 @@ static void *server_thread(void *arg)
 
 	for (;;) {
 		unsigned int n, i;
+		int timeout;
 
 		pthread_mutex_lock(&s->lock);
 		if (s->stop) {
@@ -267,6 +323,7 @@ static void *server_thread(void *arg)
 			client_flush(s->clients[i]);
 		pthread_mutex_unlock(&s->lock);
 		drop_closed(s);
+		timeout = port_check(s);
 
 		pfd[0] = (struct pollfd){ .fd = s->wake[0], .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = s->listen_fd, .events = POLLIN };
@@ -278,7 +335,7 @@ static void *server_thread(void *arg)
 				.events = (c->closing ? 0 : POLLIN) |
 					  (c->out_len > c->out_off ? POLLOUT : 0) };
 		}
-		if (poll(pfd, n + 2, -1) < 0)
+		if (poll(pfd, n + 2, timeout) < 0)
 			continue;
 		if (pfd[0].revents) {
 			char buf[64];
@@ -301,8 +358,7 @@ static void *server_thread(void *arg)
 	}
 }
 
-/* Refuses to replace anything at @path but a stale socket (nobody listening). */
-static int clear_stale_socket(const char *path, struct errbuf *e)
+int qmp_clear_stale_socket(const char *path, struct errbuf *e)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	struct stat st;
@@ -343,7 +399,7 @@ static int listen_on(struct qmp_server *s, const char *path, struct errbuf *e)
 	if (strlen(path) >= sizeof(a.sun_path))
 		return errf(e, "vmm: --control %s: longer than the %zu bytes a socket path may have",
 			    path, sizeof(a.sun_path) - 1);
-	if (clear_stale_socket(path, e))
+	if (qmp_clear_stale_socket(path, e))
 		return -1;
 	memcpy(a.sun_path, path, strlen(path) + 1);
 	s->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -361,15 +417,19 @@ static int listen_on(struct qmp_server *s, const char *path, struct errbuf *e)
 }
 
 int qmp_server_start(struct qmp_server **out, struct vm *vm, const char *path,
-		     struct errbuf *e)
+		     int port_fd, struct errbuf *e)
 {
 	struct qmp_server *s = calloc(1, sizeof(*s));
 	int ret;
 
-	if (!s)
+	if (!s) {
+		if (port_fd >= 0)
+			close(port_fd);
 		return errf(e, "vmm: out of memory");
+	}
 	s->vm = vm;
 	s->listen_fd = s->wake[0] = s->wake[1] = -1;
+	s->port_fd = port_fd;
 	pthread_mutex_init(&s->lock, NULL);
 	if (pipe2(s->wake, O_NONBLOCK | O_CLOEXEC)) {
 		errf(e, "vmm: pipe: %s", strerror(errno));
@@ -413,6 +473,8 @@ void qmp_server_stop(struct qmp_server *s)
 		close(s->wake[0]);
 	if (s->wake[1] >= 0)
 		close(s->wake[1]);
+	if (s->port_fd >= 0)
+		close(s->port_fd);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
 }
