@@ -24,7 +24,9 @@ vmm_libvmm_a_SOURCES = \
 	vmm/control/qmp.h vmm/control/qmp_dispatch.c vmm/control/qmp_cmds.c \
 	vmm/control/qmp_server.c vmm/control/inspect_cmds.h \
 	vmm/control/control.c vmm/control/control.h \
-	vmm/control/pagewalk.c vmm/control/pagewalk.h
+	vmm/control/pagewalk.c vmm/control/pagewalk.h \
+	vmm/control/inspect.c vmm/control/inspect.h \
+	vmm/control/zone_read.c vmm/control/zone_cmds.c
 vmm_libvmm_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm $(JANSSON_CFLAGS)
 
 bin_PROGRAMS += vmm/vmm
