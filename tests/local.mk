@@ -133,6 +133,12 @@ tests_unit_test_vmm_inspect_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm \
 tests_unit_test_vmm_inspect_LDADD = tests/unit/libinspect_fake.a \
 	guestmm/libmm_hosted.a $(VMM_TEST_LDADD)
 tests_unit_test_vmm_inspect_LDFLAGS = -pthread
+# ... and against the real guest, over the control socket.
+check_PROGRAMS += tests/integration/test_inspect
+TESTS += tests/integration/test_inspect
+tests_integration_test_inspect_SOURCES = tests/integration/test_inspect.c
+tests_integration_test_inspect_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
+tests_integration_test_inspect_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
 # --- end of vmm unit tests ---------------------------------------------------
 
 # --- mm unit tests (owner: mm) -----------------------------------------------
