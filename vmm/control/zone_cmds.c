@@ -51,37 +51,78 @@ static uint64_t mminfo_gpa(struct vm *vm)
 
 typedef json_t *(*reader_fn)(struct vm *vm);
 
-/* Parks the vCPUs around @read. */
+static size_t nr_problems(json_t *ans)
+{
+	return json_array_size(json_object_get(ans, "inconsistencies"));
+}
+
+/*
+ * Parks the vCPUs around @read. A vCPU may have been parked in the middle
+ * of an update (holding zone->lock, or in an interrupts-off section that
+ * moves pages to or from its per-CPU lists): an answer with inconsistencies
+ * is read again, after the guest ran for READ_RETRY_US, up to READ_ATTEMPTS
+ * times, and the answer with the fewest is kept. Real damage persists
+ * through every attempt; a half-done update does not.
+ */
+#define READ_ATTEMPTS	3
+#define READ_RETRY_US	1000
+
 static json_t *read_paused(struct qmp_ctx *ctx, const char *name,
-			   reader_fn read, struct qmp_error *err)
+			   reader_fn read, unsigned int attempts,
+			   struct qmp_error *err)
 {
 	struct vm *vm = ctx->vm;
-	uint64_t t0, t1, t2;
+	uint64_t pause_ns = 0, read_ns = 0, stopped_ns = 0;
+	json_t *best = NULL;
+	unsigned int attempt;
 	struct errbuf e;
-	json_t *ans;
 
 	if (!vm) {
 		qmp_errorf(err, "GenericError", "no VM to inspect");
 		return NULL;
 	}
-	t0 = now_ns();
-	if (vm_pause(vm, &e)) {
+	for (attempt = 1; attempt <= attempts; attempt++) {
+		uint64_t t0 = now_ns(), t1, t2;
+		json_t *ans;
+
+		if (attempt > 1) {
+			struct timespec ts = { 0, READ_RETRY_US * 1000L };
+
+			nanosleep(&ts, NULL);
+			t0 = now_ns();
+		}
+		if (vm_pause(vm, &e)) {
+			vm_resume(vm);
+			json_decref(best);
+			qmp_errorf(err, "GenericError",
+				   "cannot park the vCPUs: %s", e.msg);
+			return NULL;
+		}
+		t1 = now_ns();
+		ans = read(vm);
+		t2 = now_ns();
 		vm_resume(vm);
-		qmp_errorf(err, "GenericError", "cannot park the vCPUs: %s",
-			   e.msg);
-		return NULL;
+		pause_ns += t1 - t0;
+		read_ns += t2 - t1;
+		stopped_ns += now_ns() - t0;
+		if (!ans)
+			break;
+		if (!best || nr_problems(ans) < nr_problems(best)) {
+			json_decref(best);
+			best = ans;
+		} else {
+			json_decref(ans);
+		}
+		if (!nr_problems(best))
+			break;
 	}
-	t1 = now_ns();
-	ans = read(vm);
-	t2 = now_ns();
-	vm_resume(vm);
 	if (getenv("MEMVISOR_INSPECT_TIMING"))
-		fprintf(stderr, "vmm: inspect %s: pause %" PRIu64 " us, read %" PRIu64 " us, guest stopped %" PRIu64 " us\n",
-			name, (t1 - t0) / 1000, (t2 - t1) / 1000,
-			(now_ns() - t0) / 1000);
-	if (!ans)
+		fprintf(stderr, "vmm: inspect %s: pause %" PRIu64 " us, read %" PRIu64 " us, guest stopped %" PRIu64 " us, attempts %u\n",
+			name, pause_ns / 1000, read_ns / 1000, stopped_ns / 1000,
+			attempt > attempts ? attempts : attempt);
+	if (!best)
 		qmp_errorf(err, "GenericError", "%s: out of memory", name);
-	return ans;
+	return best;
 }
 
 static json_t *read_e820(struct vm *vm)
@@ -228,14 +269,15 @@ static json_t *read_dirty(struct vm *vm)
 
 /* ---- The commands ---------------------------------------------------------- */
 
-#define ZONE_CMD(fn, reader, name)					\
+#define ZONE_CMD(fn, reader, name, attempts)				\
 json_t *fn(struct qmp_ctx *ctx, json_t *args, struct qmp_error *err)	\
 {									\
-	return read_paused(ctx, name, reader, err);			\
+	return read_paused(ctx, name, reader, attempts, err);		\
 }
 
-ZONE_CMD(cmd_query_e820, read_e820, "query-e820")
-ZONE_CMD(cmd_query_zones, read_zones, "query-zones")
-ZONE_CMD(cmd_query_memblock, read_memblock, "query-memblock")
-ZONE_CMD(cmd_query_memstats, read_memstats, "query-memstats")
-ZONE_CMD(cmd_query_dirty, read_dirty, "query-dirty")
+ZONE_CMD(cmd_query_e820, read_e820, "query-e820", READ_ATTEMPTS)
+ZONE_CMD(cmd_query_zones, read_zones, "query-zones", READ_ATTEMPTS)
+ZONE_CMD(cmd_query_memblock, read_memblock, "query-memblock", READ_ATTEMPTS)
+ZONE_CMD(cmd_query_memstats, read_memstats, "query-memstats", READ_ATTEMPTS)
+/* Once: each fetch of the dirty log also resets it. */
+ZONE_CMD(cmd_query_dirty, read_dirty, "query-dirty", 1)

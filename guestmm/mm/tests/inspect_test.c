@@ -9,6 +9,7 @@
  *   inspect.corrupt_freelist  a cycle in a free list of ZONE_DMA
  *   inspect.corrupt_nr_free   a free_area's nr_free one more than its list
  *   inspect.corrupt_pointer   a free list whose next points outside RAM
+ *   inspect.stress            allocations and frees of orders 0..3 (bench)
  *
  * Each corruption is undone before the case ends; ZONE_DMA's lists are
  * chosen because nothing but __GFP_DMA (or the last fallback of a starving
@@ -126,4 +127,47 @@ KTEST(inspect, corrupt_pointer)
 	ktest_diag("inspect corrupt: zone DMA free_area[%d] pointer", o);
 	hold("pointer");
 	WRITE_ONCE(a->next, saved);
+}
+
+/*
+ * An allocation stress for inspect_hold=MS (bench/inspect-bench.sh queries
+ * the zones meanwhile): random orders 0..3 allocated and freed, up to 256
+ * blocks held, so the buddy and per-CPU lists churn. Prints its rate.
+ */
+#define STRESS_HELD	256
+
+KTEST(inspect, stress)
+{
+	unsigned long *held, end, ops = 0, start = jiffies;
+	unsigned int *order, n = 0;
+	u64 rnd = 0x9e3779b97f4a7c15ULL;
+
+	held = (unsigned long *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, 1);
+	KTEST_ASSERT_NOT_NULL(t, held);
+	order = (unsigned int *)(held + STRESS_HELD);
+	ktest_diag("inspect hold: stress for %d ms", inspect_hold_ms);
+	end = start + msecs_to_jiffies(inspect_hold_ms);
+	while (time_before(jiffies, end)) {
+		u64 r = mm_rand(&rnd);
+
+		if (n < STRESS_HELD && (n == 0 || (r & 1))) {
+			order[n] = (r >> 8) % 4;
+			held[n] = __get_free_pages(GFP_KERNEL, order[n]);
+			if (held[n])
+				n++;
+		} else {
+			unsigned int i = (r >> 16) % n;
+
+			free_pages(held[i], order[i]);
+			held[i] = held[--n];
+			order[i] = order[n];
+		}
+		if (!(++ops % 4096))
+			cond_resched();
+	}
+	while (n--)
+		free_pages(held[n], order[n]);
+	free_pages((unsigned long)held, 1);
+	ktest_diag("inspect released: stress: %lu ops in %lu ms", ops,
+		   (jiffies - start) * 1000 / HZ);
 }
