@@ -23,3 +23,6 @@ EXTRA_DIST += bench/slab-callgrind.sh
 EXTRA_DIST += bench/vmm-footprint.sh
 # boot-scaling.sh: vmm wall time and peak RSS, small vs large --mem, one run.
 EXTRA_DIST += bench/boot-scaling.sh
+# inspect-bench.py: query-zones' latency and the VMM's pause/read time while
+# the guest runs an allocation stress (vmm/control/README.md has figures).
+EXTRA_DIST += bench/inspect-bench.py
