@@ -23,6 +23,30 @@ EXTRA_DIST += bench/slab-callgrind.sh
 EXTRA_DIST += bench/vmm-footprint.sh
 # boot-scaling.sh: vmm wall time and peak RSS, small vs large --mem, one run.
 EXTRA_DIST += bench/boot-scaling.sh
+
+# slabinfo_latency: query-slabinfo round trips while the guest stresses
+# kmalloc (vmm and a guest; SLABINSP_ACCEL=kvm to skip the nested runner).
+noinst_PROGRAMS += bench/slabinfo_latency
+bench_slabinfo_latency_SOURCES = bench/slabinfo_latency.c
+bench_slabinfo_latency_CFLAGS = $(AM_CFLAGS) -O2 $(JANSSON_CFLAGS)
+bench_slabinfo_latency_LDADD = $(JANSSON_LIBS)
+
+# pagewalk_bench: the VMM's page walk, uncached and through its walk cache,
+# over the VMM's boot tables and hand-made 4 KiB tables in fake RAM.
+noinst_PROGRAMS += bench/pagewalk_bench
+bench_pagewalk_bench_SOURCES = bench/pagewalk_bench.c
+bench_pagewalk_bench_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm
+bench_pagewalk_bench_CFLAGS = -std=gnu11 $(WARN_CFLAGS) -O2
+bench_pagewalk_bench_LDADD = vmm/libvmm.a $(JANSSON_LIBS)
+
+# vmalloc_bench: vmalloc/vfree hosted, against Linux's test_vmalloc figures.
+noinst_PROGRAMS += bench/vmalloc_bench
+bench_vmalloc_bench_SOURCES = bench/vmalloc_bench.c
+bench_vmalloc_bench_CPPFLAGS = $(HOSTED_CPPFLAGS)
+bench_vmalloc_bench_CFLAGS = $(HOSTED_CFLAGS) -O2
+bench_vmalloc_bench_LDADD = guestmm/libmm_hosted.a
+bench_vmalloc_bench_LDFLAGS = -pthread
+
 # inspect-bench.py: query-zones' latency and the VMM's pause/read time while
 # the guest runs an allocation stress (vmm/control/README.md has figures).
 EXTRA_DIST += bench/inspect-bench.py

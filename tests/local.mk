@@ -22,7 +22,8 @@ TEST_LIBS = $(CRITERION_LIBS)
 VMM_UNIT_TESTS = tests/unit/test_vmm_args tests/unit/test_vmm_memmap \
 	tests/unit/test_vmm_gmem tests/unit/test_vmm_loader \
 	tests/unit/test_vmm_hypercall tests/unit/test_vmm_kvmexit \
-	tests/unit/test_vmm_pagewalk
+	tests/unit/test_vmm_pagewalk tests/unit/test_vmm_pagewalk_guest \
+	tests/unit/test_vmm_translate
 check_PROGRAMS += $(VMM_UNIT_TESTS)
 TESTS += $(VMM_UNIT_TESTS)
 VMM_TEST_LDADD = vmm/libvmm.a $(JANSSON_LIBS) $(TEST_LIBS)
@@ -31,6 +32,24 @@ tests_unit_test_vmm_pagewalk_SOURCES = tests/unit/test_vmm_pagewalk.c
 tests_unit_test_vmm_pagewalk_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_vmm_pagewalk_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm
 tests_unit_test_vmm_pagewalk_LDADD = $(VMM_TEST_LDADD)
+# The walk over tables built by the guest's own arch/x86_64/pgtable.c,
+# compiled for the host; tests/unit/guest_pgtable/ fakes CR3, MSRs, the
+# direct map (its asm/ headers come before arch/hosted's).
+tests_unit_test_vmm_pagewalk_guest_SOURCES = \
+	tests/unit/test_vmm_pagewalk_guest.c guestmm/arch/x86_64/pgtable.c
+tests_unit_test_vmm_pagewalk_guest_CFLAGS = $(TEST_CFLAGS) \
+	-fno-strict-aliasing -pthread
+tests_unit_test_vmm_pagewalk_guest_CPPFLAGS = \
+	-I$(top_srcdir)/tests/unit/guest_pgtable $(HOSTED_CPPFLAGS) -I$(srcdir)/vmm
+tests_unit_test_vmm_pagewalk_guest_LDADD = vmm/libvmm.a \
+	guestmm/libmm_hosted.a $(JANSSON_LIBS) $(TEST_LIBS)
+EXTRA_DIST += tests/unit/guest_pgtable
+# The address-space QMP commands on a VM with no vCPUs and fake RAM.
+tests_unit_test_vmm_translate_SOURCES = tests/unit/test_vmm_translate.c
+tests_unit_test_vmm_translate_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_vmm_translate_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm \
+	-I$(srcdir)/vmm/control $(JANSSON_CFLAGS)
+tests_unit_test_vmm_translate_LDADD = $(VMM_TEST_LDADD)
 tests_unit_test_vmm_args_SOURCES = tests/unit/test_vmm_args.c
 tests_unit_test_vmm_args_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_vmm_args_LDADD = $(VMM_TEST_LDADD)
@@ -121,7 +140,7 @@ EXTRA_tests_unit_fixtures_int3_elf_DEPENDENCIES = $(VMM_FIXTURE_LDS)
 VMM_UNIT_TESTS_INSPECT = tests/unit/test_vmm_inspect
 check_PROGRAMS += $(VMM_UNIT_TESTS_INSPECT)
 TESTS += $(VMM_UNIT_TESTS_INSPECT)
-check_LIBRARIES = tests/unit/libinspect_fake.a
+check_LIBRARIES += tests/unit/libinspect_fake.a
 tests_unit_libinspect_fake_a_SOURCES = tests/unit/inspect_fake_guest.c \
 	tests/unit/inspect_fake_guest.h
 tests_unit_libinspect_fake_a_CPPFLAGS = $(HOSTED_CPPFLAGS)
@@ -185,6 +204,29 @@ tests_unit_test_slab_hosted_CPPFLAGS = $(HOSTED_CPPFLAGS)
 tests_unit_test_slab_hosted_CFLAGS = $(TEST_CFLAGS) -pthread
 tests_unit_test_slab_hosted_LDADD = guestmm/libmm_hosted.a $(TEST_LIBS)
 tests_unit_test_slab_hosted_LDFLAGS = -pthread
+
+# vmm/control/slab_cmds.c over a hosted guest: the guest half is compiled
+# with the guest's headers, the test with the VMM's (slabinsp_guest.h).
+check_LIBRARIES += tests/unit/libslabinsp_guest.a
+tests_unit_libslabinsp_guest_a_SOURCES = tests/unit/slabinsp_guest.c \
+	tests/unit/slabinsp_guest.h
+tests_unit_libslabinsp_guest_a_CPPFLAGS = $(HOSTED_CPPFLAGS)
+tests_unit_libslabinsp_guest_a_CFLAGS = $(HOSTED_CFLAGS)
+check_PROGRAMS += tests/unit/test_vmm_slab_cmds
+TESTS += tests/unit/test_vmm_slab_cmds
+tests_unit_test_vmm_slab_cmds_SOURCES = tests/unit/test_vmm_slab_cmds.c
+tests_unit_test_vmm_slab_cmds_CFLAGS = $(TEST_CFLAGS) -pthread $(JANSSON_CFLAGS)
+tests_unit_test_vmm_slab_cmds_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm
+tests_unit_test_vmm_slab_cmds_LDADD = tests/unit/libslabinsp_guest.a \
+	vmm/libvmm.a guestmm/libmm_hosted.a $(JANSSON_LIBS) $(TEST_LIBS)
+tests_unit_test_vmm_slab_cmds_LDFLAGS = -pthread
+# The same against a real guest over the socket (KVM: run-test's wrapper).
+check_PROGRAMS += tests/integration/test_slabinsp
+TESTS += tests/integration/test_slabinsp
+tests_integration_test_slabinsp_SOURCES = tests/integration/test_slabinsp.c \
+	tests/integration/vmm_qmp.h
+tests_integration_test_slabinsp_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
+tests_integration_test_slabinsp_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
 # --- end of slab unit tests ----------------------------------------------------
 
 # --- vmm end-to-end tests (owner: vmm tests) ---------------------------------
@@ -204,6 +246,14 @@ tests_unit_test_run_cmd_LDADD = $(TEST_LIBS)
 tests_unit_test_vmm_cli_SOURCES = tests/unit/test_vmm_cli.c $(VMM_RUN_CMD)
 tests_unit_test_vmm_cli_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_vmm_cli_LDADD = $(TEST_LIBS)
+# The accelerator's fallback with the KVM device hidden: a nested boot, on
+# the host (a program of its own: it may wait minutes for the runner).
+check_PROGRAMS += tests/unit/test_vmm_fallback
+TESTS += tests/unit/test_vmm_fallback
+tests_unit_test_vmm_fallback_SOURCES = tests/unit/test_vmm_fallback.c $(VMM_RUN_CMD)
+tests_unit_test_vmm_fallback_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_vmm_fallback_LDADD = $(TEST_LIBS)
+EXTRA_tests_unit_test_vmm_fallback_DEPENDENCIES = tests/unit/fixtures/hello.elf
 tests_integration_test_vmm_boot_SOURCES = tests/integration/test_vmm_boot.c \
 	$(VMM_RUN_CMD)
 tests_integration_test_vmm_boot_CFLAGS = $(TEST_CFLAGS)
@@ -213,6 +263,14 @@ tests_integration_test_vmm_boot_LDADD = $(TEST_LIBS)
 # `make tests/integration/test_vmm_boot`.
 EXTRA_tests_unit_test_vmm_cli_DEPENDENCIES = tests/unit/fixtures/hello.elf
 EXTRA_tests_integration_test_vmm_boot_DEPENDENCIES = $(VMM_FIXTURES)
+# test_vmm_translate: the address-space QMP commands over a real socket
+# against the real guest (its pagewalk.hold ktest), under KVM.
+check_PROGRAMS += tests/integration/test_vmm_translate
+TESTS += tests/integration/test_vmm_translate
+tests_integration_test_vmm_translate_SOURCES = \
+	tests/integration/test_vmm_translate.c
+tests_integration_test_vmm_translate_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
+tests_integration_test_vmm_translate_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
 # --- end of vmm end-to-end tests ---------------------------------------------
 
 # --- tools tests ---------------------------------------------------------------
@@ -246,3 +304,30 @@ tests_integration_test_guest_mm_CPPFLAGS = $(AM_CPPFLAGS) \
 tests_integration_test_guest_mm_LDADD = $(TEST_LIBS)
 # The in-guest batches' consoles (PROGRAM.cpusN.{out,err,status,lock}).
 CLEANFILES += tests/integration/test_guest_*.cpus*
+
+# --- vmmctl tests (owner: vmmctl) ---------------------------------------------
+# Its formats on canned answers, its socket discovery in temp dirs, its QMP
+# session against a fake server (unit/); the real thing against vmm running
+# the hang fixture (integration/: needs KVM).
+VMMCTL_UNIT_TESTS = tests/unit/test_vmmctl_fmt tests/unit/test_vmmctl_discover
+check_PROGRAMS += $(VMMCTL_UNIT_TESTS) tests/integration/test_vmmctl
+TESTS += $(VMMCTL_UNIT_TESTS) tests/integration/test_vmmctl
+VMMCTL_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/tools/vmmctl $(JANSSON_CFLAGS)
+VMMCTL_TEST_LDADD = tools/vmmctl/libvmmctl.a $(JANSSON_LIBS) $(TEST_LIBS)
+
+tests_unit_test_vmmctl_fmt_SOURCES = tests/unit/test_vmmctl_fmt.c
+tests_unit_test_vmmctl_fmt_CPPFLAGS = $(VMMCTL_TEST_CPPFLAGS)
+tests_unit_test_vmmctl_fmt_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_vmmctl_fmt_LDADD = $(VMMCTL_TEST_LDADD)
+tests_unit_test_vmmctl_discover_SOURCES = tests/unit/test_vmmctl_discover.c
+tests_unit_test_vmmctl_discover_CPPFLAGS = $(VMMCTL_TEST_CPPFLAGS)
+tests_unit_test_vmmctl_discover_CFLAGS = $(TEST_CFLAGS) -pthread
+tests_unit_test_vmmctl_discover_LDADD = $(VMMCTL_TEST_LDADD)
+tests_unit_test_vmmctl_discover_LDFLAGS = -pthread
+tests_integration_test_vmmctl_SOURCES = tests/integration/test_vmmctl.c \
+	$(VMM_RUN_CMD)
+tests_integration_test_vmmctl_CFLAGS = $(TEST_CFLAGS)
+tests_integration_test_vmmctl_LDADD = $(TEST_LIBS)
+EXTRA_tests_integration_test_vmmctl_DEPENDENCIES = \
+	tests/unit/fixtures/hang.elf tools/vmmctl/vmmctl vmm/vmm
+# --- end of vmmctl tests ------------------------------------------------------

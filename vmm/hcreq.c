@@ -43,6 +43,18 @@ int hcreq_panic(const struct gmem *gm, uint64_t gpa, struct mv_hc_panic *p,
 	return 0;
 }
 
+int hcreq_alloc_failure(const struct gmem *gm, uint64_t gpa,
+			struct mv_hc_alloc_failure *f, struct errbuf *e)
+{
+	if (fetch(gm, "HC_ALLOC_FAILURE", gpa, f, sizeof(*f), e))
+		return -1;
+	HCREQ_TERMINATE(f->comm);
+	if (f->order >= 64)
+		return errf(e, "HC_ALLOC_FAILURE: order %u is not a page order",
+			    f->order);
+	return 0;
+}
+
 int hcreq_test(const struct gmem *gm, uint64_t gpa, struct mv_hc_test *t,
 	       struct errbuf *e)
 {

@@ -23,6 +23,9 @@ int hcreq_panic(const struct gmem *gm, uint64_t gpa, struct mv_hc_panic *p,
 		struct errbuf *e);
 int hcreq_test(const struct gmem *gm, uint64_t gpa, struct mv_hc_test *t,
 	       struct errbuf *e);
+/* The order is below 64; comm is NUL-terminated. */
+int hcreq_alloc_failure(const struct gmem *gm, uint64_t gpa,
+			struct mv_hc_alloc_failure *f, struct errbuf *e);
 /* Checks that a whole descriptor with the right magic and version is there. */
 int hcreq_mminfo(const struct gmem *gm, uint64_t gpa, struct mv_mminfo *m,
 		 struct errbuf *e);

@@ -8,6 +8,7 @@
 #include "exitstatus.h"
 #include "hcreq.h"
 #include "hypercall.h"
+#include "qmp.h"
 #include "report.h"
 #include "vcpu.h"
 
@@ -43,6 +44,10 @@ static enum io_result hc_panic(struct vm *vm, struct io_access *a,
 	f = console_lock_err();
 	report_panic(f, &p, a->vcpu->index);
 	console_unlock();
+	if (p.kind == MV_PANIC_SLEEP_BUG)
+		qmp_server_broadcast(vm->qmp, qmp_event_new(QMP_VENDOR "SLEEP_BUG",
+			json_pack("{s:i,s:s,s:i,s:s}", "cpu", a->vcpu->index,
+				  "file", p.file, "line", p.line, "msg", p.msg)));
 	if (!report_is_fatal(p.kind)) {
 		vm_count_warning(vm);
 		return IO_DONE;
@@ -88,6 +93,23 @@ static enum io_result hc_mminfo(struct vm *vm, struct io_access *a,
 	return IO_DONE;
 }
 
+/* The guest printed the failure itself; clients hear of it as an event. */
+static enum io_result hc_alloc_failure(struct vm *vm, struct io_access *a,
+				       uint32_t gpa)
+{
+	struct mv_hc_alloc_failure f;
+
+	if (hcreq_alloc_failure(&vm->gmem, gpa, &f, a->err))
+		return IO_FATAL;
+	pthread_mutex_lock(&vm->lock);
+	vm->alloc_failures++;
+	pthread_mutex_unlock(&vm->lock);
+	qmp_server_broadcast(vm->qmp, qmp_event_new(QMP_VENDOR "ALLOC_FAILURE",
+		json_pack("{s:i,s:i,s:i,s:s}", "cpu", a->vcpu->index,
+			  "order", f.order, "gfp", f.gfp_mask, "comm", f.comm)));
+	return IO_DONE;
+}
+
 static enum io_result hc_io(void *opaque, struct io_access *a)
 {
 	struct vm *vm = opaque;
@@ -111,6 +133,8 @@ static enum io_result hc_io(void *opaque, struct io_access *a)
 		return hc_test(vm, a, val);
 	case HC_MMINFO:
 		return hc_mminfo(vm, a, val);
+	case HC_ALLOC_FAILURE:
+		return hc_alloc_failure(vm, a, val);
 	}
 	return errf(a->err, "unknown hypercall %u",
 		    (unsigned int)(a->addr - MV_HC_PORT_BASE));

@@ -154,13 +154,19 @@ int memmap_build(struct memmap *mm, uint64_t mem, uint64_t lowmem,
 			    mem);
 	if (nr_res > VMM_MAX_RESERVES)
 		return errf(e, "vmm: --reserve: at most %u ranges", VMM_MAX_RESERVES);
+	/*
+	 * RAM above the PCI hole ends at mem + the hole's size: refuse what
+	 * would end beyond the address space before computing that end,
+	 * which could wrap past 2^64 and look small.
+	 */
+	if (mem > (1ULL << MM_GUEST_PHYS_BITS) -
+		  (MV_PCI_HOLE_END - MV_PCI_HOLE_START)) {
+		size_format(mem, a, sizeof(a));
+		return errf(e, "vmm: --mem: %s of RAM would end beyond the guest's %d-bit physical address space",
+			    a, MM_GUEST_PHYS_BITS);
+	}
 	mm->mem_size = mem;
 	layout_ram(mm, mem);
-	if (mm->ram_end > (1ULL << MM_GUEST_PHYS_BITS)) {
-		size_format(mem, a, sizeof(a));
-		return errf(e, "vmm: --mem: %s of RAM would end at 0x%" PRIx64 ", beyond the guest's %d-bit physical address space",
-			    a, mm->ram_end, MM_GUEST_PHYS_BITS);
-	}
 
 	mm->lowmem = lowmem ? lowmem : memmap_default_lowmem(mem);
 	if (mm->lowmem < MV_ZONE_DMA_LIMIT || mm->lowmem % LOWMEM_ALIGN) {

@@ -222,7 +222,9 @@ int vm_pause(struct vm *vm, struct errbuf *e)
 void vm_resume(struct vm *vm)
 {
 	pthread_mutex_lock(&vm->lock);
-	if (vm->pause_requests && --vm->pause_requests == 0)
+	if (vm->pause_requests && --vm->pause_requests == 0) {
+		vm->run_gen++;
 		pthread_cond_broadcast(&vm->cond);
+	}
 	pthread_mutex_unlock(&vm->lock);
 }

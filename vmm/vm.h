@@ -72,6 +72,7 @@ struct vm {
 	int status;
 	uint64_t mminfo_gpa;		/* 0 until HC_MMINFO */
 	unsigned long warnings;		/* WARN and SLEEP_BUG reports */
+	unsigned long alloc_failures;	/* HC_ALLOC_FAILURE reports */
 	/*
 	 * A crash the guest could not report (KVM_EXIT_SHUTDOWN, an internal
 	 * error, a failed entry...): show every vCPU.
@@ -80,6 +81,8 @@ struct vm {
 	/* stop, and inspections that read a still guest: nest, under lock */
 	unsigned int pause_requests;
 	bool stopped;			/* QMP stop without cont */
+	/* bumped whenever the vCPUs may run again: guest memory may change */
+	uint64_t run_gen;		/* under lock */
 	struct qmp_server *qmp;		/* the control socket, or NULL */
 };
 

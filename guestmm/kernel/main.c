@@ -15,6 +15,7 @@
 #include <linux/start_kernel.h>
 #include <asm/hypercall.h>
 #include <asm/setup.h>
+#include <linux/vmalloc.h>
 #include "ktest_runner.h"
 #include "mm_glue.h"
 #include "sched.h"
@@ -85,5 +86,6 @@ __noreturn void start_kernel(void)
 	init_IRQ();
 	time_init();
 	local_irq_enable();
+	vmalloc_init();	/* creates a cache: may sleep */
 	rest_init();
 }

@@ -17,7 +17,6 @@
 #include <asm/hypercall.h>
 #include <asm/page.h>
 #include <asm/pgtable.h>
-#include <asm/processor.h>
 #include "mm_glue.h"
 
 static bool mm_up;
@@ -65,9 +64,8 @@ void mm_glue_init(const struct mv_boot_params *bp)
 	mm_init(bp);
 	mm_up = true;
 	kmem_cache_init();
-	/* The VMM walks the kernel's own tables to read what mminfo points to. */
-	mv_mminfo.kernel_pgd_gpa = read_cr3() & PTE_PFN_MASK;
-	hypercall(HC_MMINFO, hc_gpa(&mv_mminfo));
 	task_alloc_use_page_allocator();
 	pgtable_set_page_source(&page_allocator_source);
+	/* The VMM reads every structure the descriptor names from here on. */
+	hypercall(HC_MMINFO, hc_gpa(&mv_mminfo));
 }

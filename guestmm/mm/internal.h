@@ -51,6 +51,12 @@ struct mm_boot_info {
 	phys_addr_t dma_limit, lowmem_limit, ram_end;
 };
 extern struct mm_boot_info mm_boot_info;
+
+struct mv_mminfo;
+struct mv_boot_params;
+/* mminfo_slab.c: the descriptor's slab/mempool/page-owner layout. */
+void mminfo_slab_layout_init(struct mv_mminfo *mi,
+			     const struct mv_boot_params *bp);
 /* mm_init.c */
 void setup_per_zone_wmarks(void);
 /*
@@ -66,6 +72,8 @@ unsigned long try_to_free_pages(gfp_t gfp, unsigned int order);
 
 /* show_mem.c: the "page allocation failure" report. */
 void warn_alloc(gfp_t gfp, unsigned int order);
+/* Tells the VMM (an event for its control socket); arch code. */
+void arch_report_alloc_failure(unsigned int order, gfp_t gfp, const char *comm);
 extern unsigned long alloc_failure_reports;	/* printed */
 extern unsigned long alloc_failure_suppressed;	/* rate-limited away */
 

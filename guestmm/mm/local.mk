@@ -3,7 +3,8 @@
 MM_SOURCES = guestmm/mm/memblock.c guestmm/mm/bootmem.c \
 	guestmm/mm/bootmem_selftest.c guestmm/mm/mm_init.c \
 	guestmm/mm/page_alloc.c guestmm/mm/page_alloc_check.c \
-	guestmm/mm/highmem.c guestmm/mm/vmscan.c guestmm/mm/show_mem.c \
+	guestmm/mm/highmem.c guestmm/mm/vmalloc.c guestmm/mm/ioremap.c \
+	guestmm/mm/vmscan.c guestmm/mm/show_mem.c \
 	guestmm/mm/internal.h
 guestmm_guestmm_elf_SOURCES += $(MM_SOURCES)
 guestmm_libmm_hosted_a_SOURCES += $(MM_SOURCES)
@@ -17,6 +18,8 @@ MM_KTEST_SOURCES = guestmm/mm/tests/buddy_test.c \
 	guestmm/mm/tests/wait_test.c guestmm/mm/tests/stress_test.c \
 	guestmm/mm/tests/mm_test_util.c guestmm/mm/tests/mm_test_util.h
 guestmm_guestmm_elf_SOURCES += $(MM_KTEST_SOURCES)
+# vmalloc's cases need the real MMU (faults, other CPUs' TLBs): guest only.
+guestmm_guestmm_elf_SOURCES += guestmm/mm/tests/vmalloc_test.c
 # Fixtures for the VMM's inspection commands (guest only: they hold still
 # or corrupt the allocator on purpose while the VMM reads it).
 guestmm_guestmm_elf_SOURCES += guestmm/mm/tests/inspect_test.c
@@ -24,8 +27,10 @@ guestmm_guestmm_elf_SOURCES += guestmm/mm/tests/inspect_test.c
 # Slab caches, kmalloc and mempools (guestmm/mm/slab.h describes the design).
 SLAB_SOURCES = guestmm/mm/slab.h guestmm/mm/slab.c guestmm/mm/slab_common.c \
 	guestmm/mm/slab_debug.c guestmm/mm/slabinfo.c guestmm/mm/kmalloc.c \
-	guestmm/mm/mempool.c
+	guestmm/mm/mempool.c guestmm/mm/mminfo_slab.c
 guestmm_guestmm_elf_SOURCES += $(SLAB_SOURCES)
+# Guests for the VMM's slab inspection tests and bench (not an mm suite).
+guestmm_guestmm_elf_SOURCES += guestmm/mm/tests/slabinsp_test.c
 guestmm_libmm_hosted_a_SOURCES += $(SLAB_SOURCES)
 # Their KTEST cases: in the guest, and in the hosted ktest runner.
 SLAB_KTEST_SOURCES = guestmm/mm/tests/slab_cache_test.c \

@@ -17,6 +17,7 @@
 #include <linux/sched.h>
 #include <linux/errno.h>
 #include <linux/string.h>
+#include <memvisor/mminfo.h>
 
 LIST_HEAD(mempools);
 static DEFINE_SPINLOCK(mempools_lock);
@@ -42,8 +43,9 @@ static void free_reserve(mempool_t *pool)
 		pool->free(remove_element(pool), pool->pool_data);
 }
 
-mempool_t *mempool_create(int min_nr, mempool_alloc_t *alloc_fn,
-			  mempool_free_t *free_fn, void *pool_data)
+static mempool_t *__mempool_create(int min_nr, mempool_alloc_t *alloc_fn,
+				   mempool_free_t *free_fn, void *pool_data,
+				   u32 source, u64 source_arg)
 {
 	mempool_t *pool;
 
@@ -62,6 +64,8 @@ mempool_t *mempool_create(int min_nr, mempool_alloc_t *alloc_fn,
 	pool->alloc = alloc_fn;
 	pool->free = free_fn;
 	pool->magic = MEMPOOL_MAGIC;
+	pool->source = source;
+	pool->source_arg = source_arg;
 
 	/* The reserve is filled now, while failing is still allowed. */
 	while (pool->curr_nr < pool->min_nr) {
@@ -82,6 +86,13 @@ out_free_reserve:
 out_free:
 	kfree(pool);
 	return NULL;
+}
+
+mempool_t *mempool_create(int min_nr, mempool_alloc_t *alloc_fn,
+			  mempool_free_t *free_fn, void *pool_data)
+{
+	return __mempool_create(min_nr, alloc_fn, free_fn, pool_data,
+				MV_MEMPOOL_SRC_CUSTOM, 0);
 }
 
 void mempool_destroy(mempool_t *pool)
@@ -262,7 +273,8 @@ void *mempool_free_slab(void *element, void *pool_data)
 
 mempool_t *mempool_create_slab_pool(int min_nr, struct kmem_cache *kc)
 {
-	return mempool_create(min_nr, mempool_alloc_slab, mempool_free_slab, kc);
+	return __mempool_create(min_nr, mempool_alloc_slab, mempool_free_slab, kc,
+				MV_MEMPOOL_SRC_SLAB, (u64)(unsigned long)kc);
 }
 
 void *mempool_kmalloc(int gfp_mask, void *pool_data)
@@ -278,7 +290,8 @@ void *mempool_kfree(void *element, void *pool_data)
 
 mempool_t *mempool_create_kmalloc_pool(int min_nr, size_t size)
 {
-	return mempool_create(min_nr, mempool_kmalloc, mempool_kfree, (void *)size);
+	return __mempool_create(min_nr, mempool_kmalloc, mempool_kfree,
+				(void *)size, MV_MEMPOOL_SRC_KMALLOC, size);
 }
 
 void *mempool_alloc_pages(int gfp_mask, void *pool_data)
@@ -294,6 +307,7 @@ void *mempool_free_pages(void *element, void *pool_data)
 
 mempool_t *mempool_create_page_pool(int min_nr, int order)
 {
-	return mempool_create(min_nr, mempool_alloc_pages, mempool_free_pages,
-			      (void *)(unsigned long)order);
+	return __mempool_create(min_nr, mempool_alloc_pages, mempool_free_pages,
+				(void *)(unsigned long)order, MV_MEMPOOL_SRC_PAGE,
+				(u64)order);
 }

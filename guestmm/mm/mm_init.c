@@ -24,6 +24,10 @@
 #include <memvisor/bootparams.h>
 #include <memvisor/layout.h>
 #include <memvisor/mminfo.h>
+#ifndef __HOSTED__
+#include <asm/pgtable.h>
+#include <asm/processor.h>
+#endif
 
 #include "internal.h"
 
@@ -363,8 +367,7 @@ static void mminfo_layout_alloc(struct mv_mm_layout_alloc *l)
 	l->mbr_flags = MV_FIELD(struct memblock_region, flags);
 }
 
-/* The arch fills kernel_pgd_gpa and publishes it (HC_MMINFO). */
-static void mminfo_init(void)
+static void mminfo_init(const struct mv_boot_params *bp)
 {
 	struct mv_mminfo *mi = &mv_mminfo;
 
@@ -382,6 +385,11 @@ static void mminfo_init(void)
 	mi->nr_cpus = min_t(unsigned int, nr_cpu_ids, NR_CPUS);
 	mi->page_shift = PAGE_SHIFT;
 	mminfo_layout_alloc(&mi->alloc);
+	mminfo_slab_layout_init(mi, bp);
+#ifndef __HOSTED__
+	/* the tables the kernel runs on: the VMM's, kept (arch pgtable.c) */
+	mi->kernel_pgd_gpa = read_cr3() & PTE_PFN_MASK;
+#endif
 }
 
 static void print_summary(const struct mv_boot_params *bp)
@@ -461,7 +469,7 @@ void mm_init(const struct mv_boot_params *bp)
 		zone_pcp_init(zone);
 	setup_per_zone_wmarks();
 	setup_per_zone_lowmem_reserve();
-	mminfo_init();
+	mminfo_init(bp);
 	kmap_init();
 	page_alloc_ready = true;
 	print_summary(bp);

@@ -147,6 +147,7 @@ void warn_alloc(gfp_t gfp, unsigned int order)
 	gfp_flags_snprint(flags, sizeof(flags), gfp);
 	pr_warn("%s: page allocation failure: order:%u, mode:%#x(%s)\n",
 		p ? p->comm : "?", order, gfp, flags);
+	arch_report_alloc_failure(order, gfp, p ? p->comm : "?");
 	pr_warn("CPU: %d PID: %d Comm: %s%s\n", raw_smp_processor_id(),
 		p ? p->pid : -1, p ? p->comm : "?",
 		in_interrupt() ? " (in interrupt)" : "");

@@ -26,6 +26,7 @@ enum mv_hypercall {
 	HC_CPU_UP = 3,		/* value: index of the vCPU to start */
 	HC_TEST = 4,		/* value: gpa of struct mv_hc_test */
 	HC_MMINFO = 5,		/* value: gpa of struct mv_mminfo */
+	HC_ALLOC_FAILURE = 6,	/* value: gpa of struct mv_hc_alloc_failure */
 	HC_NR
 };
 
@@ -77,6 +78,15 @@ struct mv_hc_panic {
 	mv_u64 frames[MV_PANIC_FRAMES];	/* return addresses, innermost first */
 	char file[MV_PANIC_FILE_MAX];
 	char msg[MV_PANIC_MSG_MAX];
+};
+
+/* A page allocation failed (and would warn: no __GFP_NOWARN). */
+#define MV_HC_COMM_MAX		16
+
+struct mv_hc_alloc_failure {
+	mv_u32 order;
+	mv_u32 gfp_mask;
+	char comm[MV_HC_COMM_MAX];	/* the allocating task */
 };
 
 /* In-guest tests (ktest) and guest assertions, reported as they happen. */

@@ -78,6 +78,124 @@ struct mv_mm_layout_alloc {
 	mv_u32 pad;
 };
 
+/* A mempool's element source (mempool_t.source). */
+#define MV_MEMPOOL_SRC_CUSTOM	0	/* mempool_create() with own functions */
+#define MV_MEMPOOL_SRC_SLAB	1	/* source_arg: struct kmem_cache * */
+#define MV_MEMPOOL_SRC_KMALLOC	2	/* source_arg: the element size */
+#define MV_MEMPOOL_SRC_PAGE	3	/* source_arg: the page order */
+
+/*
+ * Where the fields the VMM's slabinfo, mempools and page-owner readers need
+ * sit in the guest's structs, filled by the guest with offsetof() (like
+ * vmcoreinfo), so that the VMM needs no guest header. The widths are fixed
+ * here and checked by the guest at build time: "u64" fields are 8 bytes
+ * (unsigned long, pointers, u64), "u32" 4 bytes (unsigned int, int).
+ * Offsets are bytes from the start of the struct named by the prefix.
+ */
+struct mv_slab_layout {
+	mv_u32 size;			/* sizeof(struct mv_slab_layout) */
+	mv_u32 nr_cpus;			/* entries of kmem_cache.cpu_cache[] */
+
+	/* struct kmem_cache */
+	mv_u32 sizeof_cache;
+	mv_u32 cache_cpu_cache;		/* u64[nr_cpus]: struct array_cache * */
+	mv_u32 cache_magic;		/* u64 */
+	mv_u32 cache_flags;		/* u64 */
+	mv_u32 cache_size;		/* u32: the slot (objsize) */
+	mv_u32 cache_object_size;	/* u32 */
+	mv_u32 cache_order;		/* u32 */
+	mv_u32 cache_num;		/* u32: objects per slab */
+	mv_u32 cache_limit;		/* u32 */
+	mv_u32 cache_batchcount;	/* u32 */
+	mv_u32 cache_shared;		/* u64: struct array_cache * */
+	mv_u32 cache_slabs_full;	/* struct list_head of struct page.slab_list */
+	mv_u32 cache_slabs_partial;
+	mv_u32 cache_slabs_free;
+	mv_u32 cache_free_objects;	/* u64 */
+	mv_u32 cache_stat_active_objs;	/* u64 each */
+	mv_u32 cache_stat_total_objs;
+	mv_u32 cache_stat_active_slabs;
+	mv_u32 cache_stat_total_slabs;
+	mv_u32 cache_list;		/* struct list_head on slab_caches */
+	mv_u32 cache_name;		/* char[cache_name_len] */
+	mv_u32 cache_name_len;
+	mv_u64 cache_magic_value;	/* cache_magic of a live cache */
+	mv_u64 cache_no_tunables;	/* flags with which limit/batchcount read 0 */
+
+	/* struct array_cache (a magazine or a depot) */
+	mv_u32 ac_avail;		/* u32 */
+	mv_u32 ac_limit;		/* u32 */
+	mv_u32 ac_batchcount;		/* u32 */
+
+	/* struct page */
+	mv_u32 page_flags;		/* u64 */
+	mv_u32 page_private;		/* u64: buddy order while PG_buddy */
+	mv_u32 page_slab_list;		/* struct list_head */
+	mv_u32 page_slab_cache;		/* u64 */
+	mv_u32 page_inuse;		/* u32 */
+	mv_u32 page_objects;		/* u32 */
+	mv_u32 page_refcount;		/* u32 */
+	mv_u32 page_order;		/* u32: an allocation's order, on its head */
+	mv_u32 pg_reserved;		/* bit numbers in page_flags */
+	mv_u32 pg_buddy;
+	mv_u32 pg_pcp;
+	mv_u32 pg_slab;
+	mv_u32 pg_head;
+	mv_u32 max_order;		/* buddy orders 0..max_order-1 */
+
+	/* struct zone (TODO(merge): descriptor v2 has the zone layout) */
+	mv_u32 zone_name;		/* u64: const char * */
+	mv_u32 zone_start_pfn;		/* u64 each */
+	mv_u32 zone_spanned;
+	mv_u32 zone_first_deferred_pfn;
+
+	/* struct memblock / memblock_type / memblock_region */
+	mv_u32 memblock_reserved;	/* struct memblock_type in struct memblock */
+	mv_u32 mbtype_cnt;		/* u64 */
+	mv_u32 mbtype_regions;		/* u64: struct memblock_region * */
+	mv_u32 sizeof_region;
+	mv_u32 region_base;		/* u64 each */
+	mv_u32 region_size;
+
+	/* mempool_t */
+	mv_u32 sizeof_mempool;
+	mv_u32 pool_min_nr;		/* u32 (int) each */
+	mv_u32 pool_curr_nr;
+	mv_u32 pool_source;		/* u32: MV_MEMPOOL_SRC_* */
+	mv_u32 pool_source_arg;		/* u64 */
+	mv_u32 pool_magic;		/* u64 */
+	mv_u32 pool_list;		/* struct list_head on mempools */
+	mv_u32 pad;
+	mv_u64 pool_magic_value;
+
+	/* the kernel image, physical page frames [start, end) */
+	mv_u64 kernel_start_pfn;
+	mv_u64 kernel_end_pfn;
+};
+
+/*
+ * The vmalloc area's live areas (struct vmap_area on the list that
+ * mv_mminfo.vmap_areas names, sorted by address): offsets as above.
+ */
+#define MV_VM_IOREMAP	0x1u	/* vmap_area.flags: ioremap() */
+#define MV_VM_ALLOC	0x2u	/* vmalloc() */
+#define MV_VM_MAP	0x4u	/* vmap() */
+
+struct mv_vmap_layout {
+	mv_u32 sizeof_area;
+	mv_u32 va_start;		/* u64 each */
+	mv_u32 va_end;			/* past the guard page */
+	mv_u32 list;			/* struct list_head */
+	mv_u32 pages;			/* u64: struct page ** */
+	mv_u32 nr_pages;		/* u32 */
+	mv_u32 flags;			/* u32: MV_VM_* */
+	mv_u32 phys_addr;		/* u64: ioremap's first byte */
+	mv_u32 caller;			/* u64: a return address */
+	mv_u32 pad;
+	mv_u64 nr_areas;		/* guest-virtual address of an unsigned long */
+	mv_u64 vmalloc_start, vmalloc_end;
+};
+
 struct mv_mminfo {
 	mv_u64 magic;
 	mv_u32 version;
@@ -92,17 +210,19 @@ struct mv_mminfo {
 	mv_u32 sizeof_page;
 	mv_u32 pad;
 	mv_u64 slab_caches;	/* struct list_head of kmem_cache */
-	mv_u64 vmap_areas;	/* reserved for vmalloc */
+	mv_u64 vmap_areas;	/* struct list_head of vmap_area (layout: vmap) */
 	mv_u64 percpu;		/* reserved for per-CPU areas */
-	mv_u64 mempools;	/* reserved for mempools */
+	mv_u64 mempools;	/* struct list_head of mempool_t */
 
 	/* v2 */
-	mv_u64 kernel_pgd_gpa;	/* the kernel page tables' root (a CR3) */
+	mv_u64 kernel_pgd_gpa;	/* the kernel page-table root (its CR3), physical */
 	mv_u64 boot_params_gpa;	/* the boot params (the e820 copy) */
 	mv_u32 nr_cpus;		/* CPUs the guest runs (<= alloc.nr_pcp) */
 	mv_u32 page_shift;
+	/* The layout tables, one per reader: the allocator's first. */
 	struct mv_mm_layout_alloc alloc;
-	/* the slab's and mempools' layout tables follow */
+	struct mv_slab_layout slab;
+	struct mv_vmap_layout vmap;
 };
 
 #endif

@@ -218,6 +218,20 @@ Test(memmap, mem_1t_ends_below_46_bits)
 	check_all();
 }
 
+/* found by fuzz/fuzz_memmap: mem + the hole's 1 GiB wrapped past 2^64 */
+Test(memmap, mem_that_would_wrap_is_refused)
+{
+	struct errbuf err;
+
+	cr_assert_eq(memmap_build(&mm, 0xffffffffff000000ULL, 0, NULL, 0, &err),
+		     -1);
+	cr_assert_str_eq(err.msg, "vmm: --mem: 17592186044400 MiB of RAM would end beyond the guest's 46-bit physical address space");
+	cr_assert_eq(memmap_build(&mm, (1ULL << MM_GUEST_PHYS_BITS) - GIB(1) + 4096,
+				  0, NULL, 0, &err), -1);
+	build((1ULL << MM_GUEST_PHYS_BITS) - GIB(1), 0);
+	cr_assert_eq(mm.ram_end, 1ULL << MM_GUEST_PHYS_BITS);
+}
+
 Test(memmap, lowmem_16m_empties_normal)
 {
 	build(MIB(256), MIB(16));

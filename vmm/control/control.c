@@ -29,13 +29,8 @@ static int private_dir(const char *dir, struct errbuf *e)
 
 int control_default_dir(char *buf, size_t len, struct errbuf *e)
 {
-	const char *run = getenv("XDG_RUNTIME_DIR");
-	int n;
+	int n = control_dir_name(buf, len);
 
-	if (run && *run)
-		n = snprintf(buf, len, "%s/memvisor", run);
-	else
-		n = snprintf(buf, len, "/tmp/memvisor-%u", (unsigned)geteuid());
 	if (n < 0 || (size_t)n >= len)
 		return errf(e, "vmm: the control socket's directory name is too long; use --control PATH");
 	return private_dir(buf, e);

@@ -11,10 +11,8 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "memvisor/control.h"
 #include "vm.h"
-
-#define CONTROL_SOCKET_PREFIX	"vmm-"
-#define CONTROL_SOCKET_SUFFIX	".qmp"
 
 /* The default directory for control sockets (created 0700 if missing). */
 int control_default_dir(char *buf, size_t len, struct errbuf *e);

@@ -100,6 +100,81 @@ int pagewalk(const struct gmem *gm, uint64_t cr3, uint64_t va,
 	return walk_fail(w, "no leaf");	/* not reached: level 1 is a leaf */
 }
 
+/* ---- the walk cache ------------------------------------------------------ */
+
+void pw_cache_init(struct pw_cache *c, uint64_t gen)
+{
+	memset(c, 0, sizeof(*c));
+	c->epoch = 1;
+	c->gen = gen;
+}
+
+void pw_cache_flush(struct pw_cache *c)
+{
+	c->epoch++;
+}
+
+/* The slot of @va's page of 1 << @shift bytes; its tag is the page | shift. */
+static struct pw_cache_slot *cache_slot(struct pw_cache *c, uint64_t va,
+					unsigned int shift, uint64_t *tag)
+{
+	uint64_t page = va >> shift;
+
+	*tag = (page << shift) | shift;
+	page ^= page >> 9;
+	return &c->slot[(page * 2 + (shift == 12 ? 0 : 1)) &
+			(PW_CACHE_SLOTS - 1)];
+}
+
+static inline bool cache_hit(const struct pw_cache *c,
+			     const struct pw_cache_slot *s, uint64_t tag,
+			     uint64_t cr3)
+{
+	return s->tag == tag && s->cr3 == cr3 && s->epoch == c->epoch;
+}
+
+int pagewalk_cached(const struct gmem *gm, struct pw_cache *c, uint64_t gen,
+		    uint64_t cr3, uint64_t va, struct pw_xlate *x,
+		    const char **error)
+{
+	static const unsigned int shifts[] = { 12, 21, 30 };
+	struct pw_cache_slot *s;
+	struct pagewalk w;
+	unsigned int shift;
+	uint64_t tag;
+
+	if (c->gen != gen) {
+		pw_cache_flush(c);
+		c->gen = gen;
+	}
+	for (unsigned int i = 0; i < 3; i++) {
+		s = cache_slot(c, va, shifts[i], &tag);
+		if (cache_hit(c, s, tag, cr3)) {
+			c->hits++;
+			x->page_size = 1ULL << shifts[i];
+			x->gpa = s->pa | (va & (x->page_size - 1));
+			x->flags = s->flags;
+			return 0;
+		}
+	}
+	c->misses++;
+	if (pagewalk(gm, cr3, va, &w)) {
+		if (error)
+			*error = w.error;
+		return -1;
+	}
+	x->gpa = w.gpa;
+	x->page_size = w.page_size;
+	x->flags = w.flags;
+	shift = __builtin_ctzll(w.page_size);
+	s = cache_slot(c, va, shift, &tag);
+	*s = (struct pw_cache_slot){
+		.tag = tag, .cr3 = cr3, .pa = w.gpa & ~(w.page_size - 1),
+		.flags = w.flags, .epoch = c->epoch,
+	};
+	return 0;
+}
+
 /* ---- dumps --------------------------------------------------------------- */
 
 struct dump {

@@ -43,6 +43,51 @@ const char *pw_level_name(unsigned int level);
 int pagewalk(const struct gmem *gm, uint64_t cr3, uint64_t va,
 	     struct pagewalk *w);
 
+/*
+ * A walk cache: a small direct-mapped TLB of present translations, keyed by
+ * (CR3, page) for each page size (a lookup probes the 4 KiB, 2 MiB and
+ * 1 GiB slots of the address). It is only as good as the guest memory it
+ * was filled from holding still: callers fill and use it while the vCPUs
+ * are parked, and pass a generation that changes whenever they may have run
+ * (vm->run_gen); a new generation empties it. Not thread-safe.
+ */
+#define PW_CACHE_SLOTS	256	/* a power of two */
+
+struct pw_cache_slot {
+	uint64_t tag;		/* the page's va | its size's order bits */
+	uint64_t cr3;
+	uint64_t pa;		/* of the page */
+	uint64_t flags;
+	uint64_t epoch;		/* valid if the cache's epoch */
+};
+
+struct pw_cache {
+	uint64_t epoch;		/* slots of another epoch are empty */
+	uint64_t gen;		/* the generation they were filled in */
+	unsigned long hits, misses;
+	struct pw_cache_slot slot[PW_CACHE_SLOTS];
+};
+
+void pw_cache_init(struct pw_cache *c, uint64_t gen);
+/* Empties it, in O(1). */
+void pw_cache_flush(struct pw_cache *c);
+
+/* A translation: what a cached walk returns. */
+struct pw_xlate {
+	uint64_t gpa;
+	uint64_t page_size;
+	uint64_t flags;
+};
+
+/*
+ * pagewalk() through @c, for generation @gen. Returns 0 and fills @x when
+ * present; otherwise -1, with the full walk's reason in *@error (misses,
+ * including not-present results, are never cached).
+ */
+int pagewalk_cached(const struct gmem *gm, struct pw_cache *c, uint64_t gen,
+		    uint64_t cr3, uint64_t va, struct pw_xlate *x,
+		    const char **error);
+
 /* One contiguous run of a dump: [va, va+size) -> pa, same flags. */
 struct pw_mapping {
 	uint64_t va, pa, size, flags;

@@ -17,10 +17,11 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "err.h"
+#include "memvisor/control.h"
 
-#define QMP_VENDOR		"__org.memvisor_"
 #define QMP_MAX_REQUEST		(1U << 20)	/* one request, bytes */
 #define QMP_MAX_PENDING_OUT	(16U << 20)	/* replies+events queued per client */
 #define QMP_MAX_CLIENTS		256
@@ -52,7 +53,14 @@ struct qmp_ctx {
 typedef json_t *(*qmp_handler_fn)(struct qmp_ctx *ctx, json_t *args,
 				  struct qmp_error *err);
 
-enum qmp_arg_type { QMP_ARG_STR, QMP_ARG_INT, QMP_ARG_BOOL, QMP_ARG_ANY };
+/*
+ * QMP_ARG_ADDR: a 64-bit address, as a JSON integer (a negative one is
+ * taken as two's complement) or a string ("0xffff888000001000", or
+ * decimal): JSON libraries, jansson among them, hold integers as signed
+ * 64-bit, which no kernel address fits.
+ */
+enum qmp_arg_type { QMP_ARG_STR, QMP_ARG_INT, QMP_ARG_BOOL, QMP_ARG_ANY,
+		    QMP_ARG_ADDR };
 
 struct qmp_arg {
 	const char *name;
@@ -81,6 +89,12 @@ const struct qmp_command *qmp_find_command(const char *name);
  */
 json_t *qmp_dispatch(struct qmp_ctx *ctx, json_t *request, bool *negotiated);
 
+/* An address in an answer: a "0x..." string (see QMP_ARG_ADDR). */
+json_t *qmp_addr(uint64_t addr);
+
+/* A QMP_ARG_ADDR argument's value; -1 when it is not one. */
+int qmp_get_addr(json_t *v, uint64_t *out);
+
 /* The greeting sent to every new client. */
 json_t *qmp_greeting(void);
 
@@ -95,6 +109,43 @@ json_t *qmp_event_new(const char *name, json_t *data);
  */
 size_t qmp_parse_next(const char *buf, size_t len, json_t **value,
 		      json_t **reply);
+
+/*
+ * Where the replies to a client's input go: @reply is stolen. @ctx->quit
+ * says the request was `quit`. Returns false to stop reading the input
+ * (the client is being dropped).
+ */
+typedef bool (*qmp_reply_fn)(void *opaque, struct qmp_ctx *ctx,
+			     json_t *reply);
+
+/*
+ * Runs every complete request at the start of [buf, buf+len), in order:
+ * qmp_parse_next, then qmp_dispatch with @ctx (its quit is reset for each
+ * request), each reply (a request's or a parse error's) handed to @out.
+ * Returns the bytes consumed; the rest is an incomplete request, to be
+ * given again with more input after it. The server and the fuzzer share it.
+ */
+size_t qmp_handle_input(struct qmp_ctx *ctx, const char *buf, size_t len,
+			bool *negotiated, qmp_reply_fn out, void *opaque);
+
+/*
+ * Where complete top-level JSON values end in a client's input, found by
+ * looking at each byte once (strings, escapes and nesting tracked across
+ * reads), so that a request sent in many small pieces is parsed once, when
+ * it is whole, and not again on every read.
+ */
+struct qmp_scan {
+	size_t scanned;		/* bytes of the buffer looked at */
+	size_t boundary;	/* end of the last complete value (or line) */
+	unsigned int depth;
+	bool in_string, escape;
+};
+
+/* Looks at [s->scanned, len) of @buf; returns s->boundary. */
+size_t qmp_scan(struct qmp_scan *s, const char *buf, size_t len);
+
+/* The first @used bytes were consumed: shift the scan's positions. */
+void qmp_scan_consumed(struct qmp_scan *s, size_t used);
 
 /* The server: listens on @path (mode 0600) and serves clients on a thread. */
 int qmp_server_start(struct qmp_server **out, struct vm *vm, const char *path,

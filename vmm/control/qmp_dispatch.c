@@ -6,7 +6,10 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
@@ -91,13 +94,17 @@ size_t qmp_parse_next(const char *buf, size_t len, json_t **value,
 		return skip + jerr.position;
 	if (json_error_code(&jerr) == json_error_premature_end_of_input)
 		return 0;
-	/* QEMU's answer to bad JSON; then start over after this line */
-	*reply = errorf_reply(NULL, "GenericError", "JSON parse error, %s",
-			      jerr.text);
+	/*
+	 * QEMU's answer to bad JSON; then start over after this line. Only
+	 * once the whole line is here: the same bad bytes are parsed again
+	 * with each piece of the line, and must be answered once.
+	 */
 	for (end = skip; end < len && buf[end] != '\n'; end++)
 		;
 	if (end == len)
 		return 0;	/* the rest of this line is still to come */
+	*reply = errorf_reply(NULL, "GenericError", "JSON parse error, %s",
+			      jerr.text);
 	return end + 1;
 }
 
@@ -109,9 +116,38 @@ const struct qmp_command *qmp_find_command(const char *name)
 	return NULL;
 }
 
+json_t *qmp_addr(uint64_t addr)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%" PRIx64, addr);
+	return json_string(buf);
+}
+
+int qmp_get_addr(json_t *v, uint64_t *out)
+{
+	const char *s;
+	char *end;
+
+	if (json_is_integer(v)) {
+		/* a negative integer: a high address in two's complement */
+		*out = (uint64_t)json_integer_value(v);
+		return 0;
+	}
+	if (!json_is_string(v))
+		return -1;
+	s = json_string_value(v);
+	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+		return -1;
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	return errno || *end ? -1 : 0;
+}
+
 static const char *const type_names[] = {
 	[QMP_ARG_STR] = "string", [QMP_ARG_INT] = "integer",
 	[QMP_ARG_BOOL] = "boolean", [QMP_ARG_ANY] = "value",
+	[QMP_ARG_ADDR] = "address (an integer, or a string such as \"0xffff888000001000\")",
 };
 
 static bool type_ok(enum qmp_arg_type t, json_t *v)
@@ -125,6 +161,11 @@ static bool type_ok(enum qmp_arg_type t, json_t *v)
 		return json_is_boolean(v);
 	case QMP_ARG_ANY:
 		return true;
+	case QMP_ARG_ADDR: {
+		uint64_t a;
+
+		return !qmp_get_addr(v, &a);
+	}
 	}
 	return false;
 }
@@ -219,4 +260,75 @@ json_t *qmp_dispatch(struct qmp_ctx *ctx, json_t *req, bool *negotiated)
 	if (reply && id)
 		json_object_set(reply, "id", id);
 	return reply;
+}
+
+size_t qmp_handle_input(struct qmp_ctx *ctx, const char *buf, size_t len,
+			bool *negotiated, qmp_reply_fn out, void *opaque)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		json_t *req, *err_reply;
+		size_t used = qmp_parse_next(buf + off, len - off, &req,
+					     &err_reply);
+		bool more = true;
+
+		ctx->quit = false;
+		if (err_reply)
+			more = out(opaque, ctx, err_reply);
+		if (!used)
+			break;
+		off += used;
+		if (req) {
+			json_t *reply = qmp_dispatch(ctx, req, negotiated);
+
+			json_decref(req);
+			more = out(opaque, ctx, reply);
+		}
+		if (!more)
+			break;
+	}
+	return off;
+}
+
+size_t qmp_scan(struct qmp_scan *s, const char *buf, size_t len)
+{
+	for (; s->scanned < len; s->scanned++) {
+		char c = buf[s->scanned];
+
+		if (s->in_string) {
+			if (s->escape)
+				s->escape = false;
+			else if (c == '\\')
+				s->escape = true;
+			else if (c == '"')
+				s->in_string = false;
+			continue;
+		}
+		if (c == '"') {
+			s->in_string = true;
+		} else if (c == '{' || c == '[') {
+			s->depth++;
+		} else if (c == '}' || c == ']') {
+			if (s->depth)
+				s->depth--;
+			if (!s->depth)
+				s->boundary = s->scanned + 1;
+		} else if (c == '\n') {
+			/* ends a scalar, or a bad line the parser will skip */
+			if (!s->depth)
+				s->boundary = s->scanned + 1;
+		}
+	}
+	return s->boundary;
+}
+
+void qmp_scan_consumed(struct qmp_scan *s, size_t used)
+{
+	s->boundary = s->boundary > used ? s->boundary - used : 0;
+	if (s->scanned >= used) {
+		s->scanned -= used;
+		return;
+	}
+	*s = (struct qmp_scan){ 0 };	/* consumed past what we scanned */
 }

@@ -26,6 +26,7 @@ struct qmp_client {
 	bool closing;		/* flush what is queued, then close */
 	char *in;
 	size_t in_len;
+	struct qmp_scan scan;
 	char *out;
 	size_t out_len, out_off;
 };
@@ -148,47 +149,40 @@ static void accept_client(struct qmp_server *s)
 	pthread_mutex_unlock(&s->lock);
 }
 
-/* Runs one request and queues the reply; `quit` ends the VM after it. */
-static void handle_request(struct qmp_server *s, struct qmp_client *c,
-			   json_t *req)
+/* Queues one reply; `quit` ends the VM after it. */
+static bool client_reply(void *opaque, struct qmp_ctx *ctx, json_t *reply)
 {
-	struct qmp_ctx ctx = { .vm = s->vm, .server = s };
-	json_t *reply = qmp_dispatch(&ctx, req, &c->negotiated);
+	struct qmp_client *c = opaque;
+	struct qmp_server *s = ctx->server;
 
 	pthread_mutex_lock(&s->lock);
 	client_queue(c, reply);
 	pthread_mutex_unlock(&s->lock);
-	if (ctx.quit && s->vm) {
+	if (ctx->quit && s->vm) {
 		client_flush(c);
 		vm_end(s->vm, VM_END_QUIT, VMM_EXIT_OK);
 	}
+	return !c->closing;
 }
 
 /* Parses and runs every complete request in the client's input. */
 static void handle_input(struct qmp_server *s, struct qmp_client *c)
 {
-	size_t off = 0;
+	struct qmp_ctx ctx = { .vm = s->vm, .server = s };
+	size_t off;
 
-	while (off < c->in_len && !c->closing) {
-		json_t *req, *err_reply;
-		size_t used = qmp_parse_next(c->in + off, c->in_len - off, &req,
-					     &err_reply);
+	size_t whole;
 
-		if (err_reply) {
-			pthread_mutex_lock(&s->lock);
-			client_queue(c, err_reply);
-			pthread_mutex_unlock(&s->lock);
-		}
-		if (!used)
-			break;
-		off += used;
-		if (req) {
-			handle_request(s, c, req);
-			json_decref(req);
-		}
-	}
+	if (c->closing)
+		return;
+	whole = qmp_scan(&c->scan, c->in, c->in_len);
+	if (!whole)
+		return;		/* no request is complete yet */
+	off = qmp_handle_input(&ctx, c->in, whole, &c->negotiated,
+			       client_reply, c);
 	memmove(c->in, c->in + off, c->in_len - off);
 	c->in_len -= off;
+	qmp_scan_consumed(&c->scan, off);
 }
 
 static void too_large(struct qmp_server *s, struct qmp_client *c)

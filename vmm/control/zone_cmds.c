@@ -27,7 +27,7 @@
 #include <linux/kvm.h>
 
 #include "inspect.h"
-#include "inspect_cmds.h"
+#include "zone_cmds.h"
 #include "memmap.h"
 #include "vm.h"
 

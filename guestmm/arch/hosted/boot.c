@@ -16,6 +16,7 @@
 #include <linux/string.h>
 #include <memvisor/layout.h>
 #include <asm/hosted.h>
+#include <asm/pgtable.h>
 
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -157,6 +158,7 @@ void hosted_boot(const struct hosted_boot_config *cfg)
 	setup_per_cpu_areas(NR_CPUS);
 	hosted_cpu_attach_task(init_task, 0);
 	hosted_make_boot_params(cfg, &hosted_boot_params);
+	hosted_pgtable_reset();
 	bootmem_selftest.size = cfg->bootmem_test;
 	bootmem_selftest.done = false;
 	memblock_debug = cfg->memblock_debug;

@@ -14,6 +14,7 @@
 
 unsigned long warn_count;
 unsigned long sleep_bug_reports;
+unsigned long alloc_failure_reports_to_vmm;
 
 void panic(const char *fmt, ...)
 {
@@ -48,4 +49,13 @@ void arch_report_sleep_bug(const char *file, int line, const char *msg)
 	(void)line;
 	(void)msg;
 	__atomic_add_fetch(&sleep_bug_reports, 1, __ATOMIC_RELAXED);
+}
+
+/* No VMM to tell: count them, for the tests. */
+void arch_report_alloc_failure(unsigned int order, gfp_t gfp, const char *comm)
+{
+	(void)order;
+	(void)gfp;
+	(void)comm;
+	__atomic_add_fetch(&alloc_failure_reports_to_vmm, 1, __ATOMIC_RELAXED);
 }

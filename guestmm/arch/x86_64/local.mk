@@ -23,7 +23,9 @@ guestmm_guestmm_elf_SOURCES += \
 	guestmm/arch/x86_64/regs.S \
 	guestmm/arch/x86_64/stacktrace.c \
 	guestmm/arch/x86_64/pgtable.c \
+	guestmm/arch/x86_64/pagewalk_test.c \
 	guestmm/arch/x86_64/tlb.c \
+	guestmm/arch/x86_64/extable.c \
 	guestmm/arch/x86_64/crash.c
 
 EXTRA_DIST += guestmm/arch/x86_64/include

@@ -85,3 +85,17 @@ void arch_panic_report(const struct panic_report *r)
 	report_depth[cpu]--;
 	arch_local_irq_restore(flags);
 }
+
+static struct mv_hc_alloc_failure alloc_failure_req[NR_CPUS] __aligned(64);
+
+void arch_report_alloc_failure(unsigned int order, gfp_t gfp, const char *comm)
+{
+	unsigned long flags = arch_local_irq_save();
+	struct mv_hc_alloc_failure *req = &alloc_failure_req[raw_smp_processor_id()];
+
+	req->order = order;
+	req->gfp_mask = gfp;
+	strscpy_len(req->comm, comm, sizeof(req->comm));
+	hypercall(HC_ALLOC_FAILURE, hc_gpa(req));
+	arch_local_irq_restore(flags);
+}

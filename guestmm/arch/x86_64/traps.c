@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * CPU exceptions. The kernel has no fault fixups: every exception is a bug,
+ * CPU exceptions. A #PF or #GP at an instruction with an exception-table
+ * entry (asm/extable.h) goes on at its fixup; any other exception is a bug,
  * printed as Linux would and reported to the VMM (MV_PANIC_EXCEPTION) with
  * the registers, CR2 and a backtrace; the VMM ends the run.
  */
 #include <linux/kernel.h>
 #include <linux/sched.h>
 #include <linux/smp.h>
+#include <asm/extable.h>
 #include <asm/irq.h>
 #include <asm/irq_vectors.h>
 #include <asm/panic_report.h>
@@ -78,6 +80,9 @@ void do_exception(struct pt_regs *regs)
 		.cr2 = cr2,
 	};
 
+	if ((vector == X86_TRAP_PF || vector == X86_TRAP_GP) &&
+	    fixup_exception(regs, vector, cr2))
+		return;
 	oops_in_progress = 1;
 	if (vector == X86_TRAP_PF) {
 		describe_page_fault(cr2, regs->error_code, msg, sizeof(msg));

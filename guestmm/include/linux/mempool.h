@@ -38,6 +38,9 @@ typedef struct mempool_s {
 
 	u64 magic;
 	struct list_head list;	/* on mempools */
+	/* Where elements come from, for the VMM: MV_MEMPOOL_SRC_* (mminfo.h) */
+	u32 source;
+	u64 source_arg;		/* the cache, the kmalloc size or the page order */
 	u64 nr_reserve_allocs;	/* elements handed out of the reserve */
 	u64 nr_waits;		/* times an allocation slept */
 	u64 nr_failed;		/* atomic allocations that found nothing */

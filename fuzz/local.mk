@@ -1,0 +1,92 @@
+# fuzz: libFuzzer targets, one per parser of untrusted input, built with
+# clang -fsanitize=fuzzer,address,undefined from the same vmm/ sources the
+# VMM is built from (compiled again here, not the gcc-built libvmm.a).
+#
+#   make fuzz                  build every target, run each FUZZ_SECONDS
+#   make fuzz FUZZ_SECONDS=20  (what CI runs)
+#   make fuzz FUZZ_TARGETS=qmp FUZZ_ARGS=-runs=10000000
+#   make fuzz-build            build only
+#
+# Each run starts from its seed corpus, fuzz/corpus/TARGET/ (committed,
+# small; regression inputs of fixed bugs are named regress-*), and keeps
+# what it finds in fuzz/work/TARGET/ (not committed). A crash, a sanitizer
+# report, a leak or a broken invariant fails `make fuzz`; the input is
+# left in fuzz/artifacts/ and the log in fuzz/TARGET.log. Reproduce with
+# fuzz/fuzz_TARGET fuzz/artifacts/FILE. Not part of `make check`.
+
+FUZZ_SECONDS = 60
+FUZZ_ARGS =
+FUZZ_TARGETS = qmp elf args memmap hcreq ktestlog pagewalk
+
+FUZZ_CFLAGS = -g -O1 -std=gnu11 $(WARN_CFLAGS) \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+FUZZ_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include -I$(srcdir)/vmm \
+	-I$(srcdir)/vmm/control -I$(srcdir)/fuzz -D_GNU_SOURCE $(JANSSON_CFLAGS)
+FUZZ_LINK = $(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_CPPFLAGS) -o $@
+FUZZ_DEPS = $(srcdir)/fuzz/fuzz.h config.h
+
+FUZZ_QMP_SRCS = $(srcdir)/fuzz/fuzz_qmp.c \
+	$(srcdir)/vmm/control/qmp_dispatch.c $(srcdir)/vmm/control/qmp_cmds.c \
+	$(srcdir)/vmm/control/slab_cmds.c $(srcdir)/vmm/control/translate_cmds.c \
+	$(srcdir)/vmm/control/vmalloc_cmds.c \
+	$(srcdir)/vmm/control/pagewalk.c $(srcdir)/vmm/gmem.c \
+	$(srcdir)/vmm/hcreq.c \
+	$(srcdir)/vmm/memmap.c $(srcdir)/vmm/e820.c $(srcdir)/vmm/size.c
+FUZZ_PAGEWALK_SRCS = $(srcdir)/fuzz/fuzz_pagewalk.c \
+	$(srcdir)/vmm/control/pagewalk.c $(srcdir)/vmm/gmem.c \
+	$(srcdir)/vmm/memmap.c $(srcdir)/vmm/e820.c $(srcdir)/vmm/size.c
+FUZZ_ELF_SRCS = $(srcdir)/fuzz/fuzz_elf.c $(srcdir)/vmm/loader.c \
+	$(srcdir)/vmm/gmem.c $(srcdir)/vmm/memmap.c $(srcdir)/vmm/e820.c \
+	$(srcdir)/vmm/size.c
+FUZZ_ARGS_SRCS = $(srcdir)/fuzz/fuzz_args.c $(srcdir)/vmm/args.c \
+	$(srcdir)/vmm/size.c $(srcdir)/vmm/memmap.c $(srcdir)/vmm/e820.c
+FUZZ_MEMMAP_SRCS = $(srcdir)/fuzz/fuzz_memmap.c $(srcdir)/vmm/memmap.c \
+	$(srcdir)/vmm/e820.c $(srcdir)/vmm/size.c
+FUZZ_HCREQ_SRCS = $(srcdir)/fuzz/fuzz_hcreq.c $(srcdir)/vmm/hcreq.c \
+	$(srcdir)/vmm/gmem.c $(srcdir)/vmm/size.c $(srcdir)/vmm/console.c \
+	$(srcdir)/vmm/report.c $(srcdir)/vmm/ktestlog.c
+FUZZ_KTESTLOG_SRCS = $(srcdir)/fuzz/fuzz_ktestlog.c $(srcdir)/vmm/ktestlog.c \
+	$(srcdir)/vmm/console.c
+
+fuzz/fuzz_qmp: $(FUZZ_QMP_SRCS) $(FUZZ_DEPS)
+	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_QMP_SRCS) $(JANSSON_LIBS)
+fuzz/fuzz_elf: $(FUZZ_ELF_SRCS) $(FUZZ_DEPS)
+	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_ELF_SRCS)
+fuzz/fuzz_args: $(FUZZ_ARGS_SRCS) $(FUZZ_DEPS)
+	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_ARGS_SRCS)
+fuzz/fuzz_memmap: $(FUZZ_MEMMAP_SRCS) $(FUZZ_DEPS)
+	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_MEMMAP_SRCS)
+fuzz/fuzz_hcreq: $(FUZZ_HCREQ_SRCS) $(FUZZ_DEPS)
+	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_HCREQ_SRCS) -pthread
+fuzz/fuzz_pagewalk: $(FUZZ_PAGEWALK_SRCS) $(FUZZ_DEPS)
+	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_PAGEWALK_SRCS)
+fuzz/fuzz_ktestlog: $(FUZZ_KTESTLOG_SRCS) $(FUZZ_DEPS)
+	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_KTESTLOG_SRCS) -pthread
+
+fuzz-check-cc:
+	@if test -z "$(FUZZ_CC)"; then \
+		echo "make fuzz: no clang with libFuzzer and the sanitizers was found by configure:"; \
+		echo "  apt-get install clang libclang-rt-14-dev   (or run tools/setup), then ./configure"; \
+		exit 1; \
+	fi
+
+fuzz-build: fuzz-check-cc
+	@$(MKDIR_P) fuzz
+	@$(MAKE) $(AM_MAKEFLAGS) `for t in $(FUZZ_TARGETS); do echo fuzz/fuzz_$$t; done`
+
+fuzz: fuzz-build
+	@$(SHELL) $(srcdir)/fuzz/run-fuzz "$(FUZZ_SECONDS)" "$(srcdir)/fuzz/corpus" \
+		fuzz "$(FUZZ_ARGS)" $(FUZZ_TARGETS)
+
+fuzz-clean:
+	-rm -rf fuzz/work fuzz/artifacts fuzz/*.log
+	-rm -f fuzz/fuzz_qmp fuzz/fuzz_elf fuzz/fuzz_args fuzz/fuzz_memmap \
+		fuzz/fuzz_hcreq fuzz/fuzz_ktestlog fuzz/fuzz_pagewalk
+
+clean-local: fuzz-clean
+.PHONY: fuzz fuzz-build fuzz-check-cc fuzz-clean
+
+EXTRA_DIST += fuzz/fuzz.h fuzz/run-fuzz fuzz/corpus fuzz/fuzz_qmp.c \
+	fuzz/fuzz_elf.c fuzz/fuzz_args.c fuzz/fuzz_memmap.c fuzz/fuzz_hcreq.c \
+	fuzz/fuzz_ktestlog.c

@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: MIT
+/*
+ * vmm/control/slab_cmds.c over a hosted guest: guestmm's own allocator
+ * builds caches, objects and mempools in an arena (slabinsp_guest.c); the
+ * arena and this program's data (the guest's globals live there) become
+ * two gmem regions, mapped by 4 KiB page tables built here, from which the
+ * VMM's readers answer. Their slabinfo must equal the guest's own
+ * slabinfo_print(); corrupted lists and counters must come back as
+ * inconsistencies, not crashes or hangs.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../vmm/gmem.h"
+#include "../../vmm/pgtable.h"
+#include "../../vmm/control/slab_cmds.h"
+#include "slabinsp_guest.h"
+
+#define DATA_GPA	(1ULL << 32)
+#define POOL_PAGES	256
+
+extern char etext[], end[];
+
+static uint8_t pt_pool[POOL_PAGES][4096] __attribute__((aligned(4096)));
+static unsigned int pt_used;
+static uintptr_t data_start, data_end;
+static struct gmem gm;
+static struct sg_state st;
+static uint64_t cr3, mminfo_gpa;
+
+static uint64_t pool_gpa(void *p)
+{
+	return DATA_GPA + ((uintptr_t)p - data_start);
+}
+
+static uint64_t *table_at(uint64_t gpa)
+{
+	return (uint64_t *)(data_start + (gpa - DATA_GPA));
+}
+
+static void map_page(uint64_t va, uint64_t gpa)
+{
+	uint64_t *t = table_at(cr3);
+
+	for (int level = 4; level > 1; level--) {
+		unsigned int i = (va >> (12 + 9 * (level - 1))) & 511;
+
+		if (!(t[i] & PTE_P)) {
+			cr_assert_lt(pt_used, POOL_PAGES);
+			t[i] = pool_gpa(pt_pool[pt_used++]) | PTE_P | PTE_RW;
+		}
+		t = table_at(t[i] & PTE_ADDR_MASK);
+	}
+	t[(va >> 12) & 511] = gpa | PTE_P | PTE_RW;
+}
+
+static void setup(void)
+{
+	sg_build(&st);
+	data_start = (uintptr_t)etext & ~4095UL;
+	data_end = ((uintptr_t)end + 4095) & ~4095UL;
+	gmem_init(&gm);
+	cr_assert_eq(gmem_add(&gm, 0, st.ram_size, (void *)st.ram), 0);
+	cr_assert_eq(gmem_add(&gm, DATA_GPA, data_end - data_start,
+			      (void *)data_start), 0);
+	memset(pt_pool, 0, sizeof(pt_pool));
+	pt_used = 1;
+	cr3 = pool_gpa(pt_pool[0]);
+	for (uint64_t off = 0; off < st.ram_size; off += 4096)
+		map_page(st.ram + off, off);
+	for (uintptr_t va = data_start; va < data_end; va += 4096)
+		map_page(va, DATA_GPA + (va - data_start));
+	mminfo_gpa = DATA_GPA + (st.mminfo - data_start);
+}
+
+TestSuite(slab_cmds, .init = setup);
+
+static json_t *incons_of(json_t *ret)
+{
+	json_t *a = json_object_get(ret, "inconsistencies");
+
+	cr_assert(json_is_array(a));
+	return a;
+}
+
+static bool incons_has(json_t *ret, const char *s)
+{
+	json_t *a = incons_of(ret), *v;
+	size_t i;
+
+	json_array_foreach(a, i, v)
+		if (strstr(json_string_value(v), s))
+			return true;
+	return false;
+}
+
+static json_t *find_cache(json_t *ret, const char *name)
+{
+	json_t *c;
+	size_t i;
+
+	json_array_foreach(json_object_get(ret, "caches"), i, c)
+		if (!strcmp(json_string_value(json_object_get(c, "name")), name))
+			return c;
+	return NULL;
+}
+
+static char *dumps(json_t *j)
+{
+	static char buf[8192];
+	char *s = json_dumps(j, JSON_COMPACT);
+
+	snprintf(buf, sizeof(buf), "%s", s ? s : "?");
+	free(s);
+	return buf;
+}
+
+Test(slab_cmds, slabinfo_equals_the_guests_own)
+{
+	static const char *const col[] = {
+		"active_objs", "num_objs", "objsize", "objperslab",
+		"pagesperslab", "limit", "batchcount", "sharedfactor",
+		"active_slabs", "num_slabs", "sharedavail"
+	};
+	static char text[65536];
+	struct errbuf e;
+	json_t *ret = slab_read_slabinfo(&gm, cr3, mminfo_gpa, &e);
+	char *line, *save;
+	unsigned int lines = 0;
+
+	cr_assert_not_null(ret, "%s", e.msg);
+	cr_expect_eq(json_array_size(incons_of(ret)), 0, "%s", dumps(incons_of(ret)));
+	cr_assert_lt(sg_slabinfo(text, sizeof(text)), (int)sizeof(text));
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		unsigned long v[11];
+		char name[64];
+		json_t *c;
+
+		if (sscanf(line, "%63s %lu %lu %lu %lu %lu : tunables %lu %lu %lu : slabdata %lu %lu %lu",
+			   name, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+			   &v[6], &v[7], &v[8], &v[9], &v[10]) != 12)
+			continue;
+		lines++;
+		c = find_cache(ret, name);
+		cr_assert_not_null(c, "cache %s missing from the VMM's answer", name);
+		for (int i = 0; i < 11; i++)
+			cr_expect_eq(json_integer_value(json_object_get(c, col[i])),
+				     (json_int_t)v[i], "%s %s: VMM %lld, guest %lu",
+				     name, col[i],
+				     (long long)json_integer_value(json_object_get(c, col[i])),
+				     v[i]);
+	}
+	cr_expect_gt(lines, 10);
+	cr_expect_eq(json_array_size(json_object_get(ret, "caches")), lines);
+	cr_assert_not_null(find_cache(ret, "insp-a"));
+	cr_expect_gt(json_integer_value(json_object_get(find_cache(ret, "insp-a"),
+							"num_slabs")), 1);
+	json_decref(ret);
+}
+
+Test(slab_cmds, cycle_in_a_slab_list_is_reported)
+{
+	struct errbuf e;
+	json_t *ret;
+
+	sg_cycle_in_slab_list();
+	ret = slab_read_slabinfo(&gm, cr3, mminfo_gpa, &e);
+	cr_assert_not_null(ret, "%s", e.msg);
+	cr_expect(incons_has(ret, "cache insp-a: slab at pfn"), "%s", dumps(ret));
+	cr_expect(incons_has(ret, "seen twice"));
+	cr_expect_not_null(find_cache(ret, "kmalloc-64"), "the other caches are still read");
+	json_decref(ret);
+}
+
+Test(slab_cmds, pointer_outside_ram_is_reported)
+{
+	struct errbuf e;
+	json_t *ret;
+
+	sg_slab_list_outside_ram();
+	ret = slab_read_slabinfo(&gm, cr3, mminfo_gpa, &e);
+	cr_assert_not_null(ret, "%s", e.msg);
+	cr_expect(incons_has(ret, "cache insp-a: slabs_partial entry 0xdead"),
+		  "%s", dumps(incons_of(ret)));
+	cr_expect_not_null(find_cache(ret, "kmalloc-64"), "the other caches are still read");
+	json_decref(ret);
+}
+
+Test(slab_cmds, counters_that_disagree_are_reported)
+{
+	struct errbuf e;
+	json_t *ret;
+
+	sg_counter_disagrees();
+	ret = slab_read_slabinfo(&gm, cr3, mminfo_gpa, &e);
+	cr_assert_not_null(ret, "%s", e.msg);
+	cr_expect_eq(json_array_size(incons_of(ret)), 1, "%s", dumps(incons_of(ret)));
+	cr_expect(incons_has(ret, "cache insp-a: active_objs says"));
+	json_decref(ret);
+}
+
+Test(slab_cmds, cycle_in_the_cache_list_ends_the_walk)
+{
+	struct errbuf e;
+	json_t *ret;
+
+	sg_cycle_in_cache_list();
+	ret = slab_read_slabinfo(&gm, cr3, mminfo_gpa, &e);
+	cr_assert_not_null(ret, "%s", e.msg);
+	cr_expect(incons_has(ret, "slab_caches: a cycle through"), "%s",
+		  dumps(incons_of(ret)));
+	json_decref(ret);
+}
+
+Test(slab_cmds, bad_descriptor_is_an_error)
+{
+	struct errbuf e;
+
+	cr_expect_null(slab_read_slabinfo(&gm, cr3, 0, &e));
+	cr_expect(strstr(e.msg, "HC_MMINFO"));
+	cr_expect_null(slab_read_slabinfo(&gm, cr3, mminfo_gpa + 8, &e));
+	cr_expect(strstr(e.msg, "magic"), "%s", e.msg);
+	cr_expect_null(slab_read_slabinfo(&gm, cr3, 1ULL << 40, &e));
+	cr_expect(strstr(e.msg, "not in guest RAM"), "%s", e.msg);
+}
+
+Test(slab_cmds, mempools)
+{
+	struct errbuf e;
+	json_t *ret = slab_read_mempools(&gm, cr3, mminfo_gpa, &e), *p;
+
+	cr_assert_not_null(ret, "%s", e.msg);
+	cr_expect_eq(json_array_size(incons_of(ret)), 0, "%s", dumps(ret));
+	cr_assert_eq(json_array_size(json_object_get(ret, "mempools")), 3, "%s",
+		     dumps(ret));
+	p = json_array_get(json_object_get(ret, "mempools"), 0);
+	{
+		uint64_t addr = 0;
+
+		cr_expect_eq(qmp_get_addr(json_object_get(p, "addr"), &addr), 0);
+		cr_expect_eq(addr, (uint64_t)st.pools[0]);
+	}
+	cr_expect_eq(json_integer_value(json_object_get(p, "min_nr")), 4);
+	cr_expect_eq(json_integer_value(json_object_get(p, "curr_nr")), 4);
+	cr_expect_str_eq(json_string_value(json_object_get(json_object_get(p, "source"), "cache")),
+			 "insp-a");
+	p = json_array_get(json_object_get(ret, "mempools"), 1);
+	cr_expect_str_eq(json_string_value(json_object_get(json_object_get(p, "source"), "type")),
+			 "kmalloc");
+	cr_expect_eq(json_integer_value(json_object_get(json_object_get(p, "source"), "size")), 256);
+	p = json_array_get(json_object_get(ret, "mempools"), 2);
+	cr_expect_eq(json_integer_value(json_object_get(json_object_get(p, "source"), "order")), 1);
+	json_decref(ret);
+
+	sg_mempool_bad();
+	ret = slab_read_mempools(&gm, cr3, mminfo_gpa, &e);
+	cr_assert_not_null(ret, "%s", e.msg);
+	cr_expect(incons_has(ret, "5 elements in a reserve of 4"), "%s", dumps(ret));
+	json_decref(ret);
+}
+
+static json_t *owner(uint64_t pfn, const char *want)
+{
+	struct errbuf e;
+	json_t *ret = slab_read_page_owner(&gm, cr3, mminfo_gpa, pfn, &e);
+
+	cr_assert_not_null(ret, "%s", e.msg);
+	cr_expect_str_eq(json_string_value(json_object_get(ret, "owner")), want,
+			 "pfn %llu: %s", (unsigned long long)pfn, dumps(ret));
+	return ret;
+}
+
+Test(slab_cmds, page_owner)
+{
+	json_t *r;
+
+	r = owner(st.pfn_slab, "slab");
+	cr_expect_str_eq(json_string_value(json_object_get(r, "cache")), "insp-a");
+	json_decref(r);
+	r = owner(st.pfn_free, "free");
+	cr_expect_eq(json_integer_value(json_object_get(r, "order")), 5, "%s", dumps(r));
+	cr_expect_eq(json_integer_value(json_object_get(r, "head_pfn")), st.pfn_free - 3);
+	json_decref(r);
+	r = owner(st.pfn_alloc, "allocated");
+	cr_expect_eq(json_integer_value(json_object_get(r, "order")), 2, "%s", dumps(r));
+	json_decref(r);
+	r = owner(st.pfn_alloc + 3, "allocated");
+	cr_expect_eq(json_integer_value(json_object_get(r, "head_pfn")), st.pfn_alloc);
+	json_decref(r);
+	json_decref(owner(st.pfn_pcp, "pcp"));
+	json_decref(owner(st.pfn_kernel, "kernel"));
+	json_decref(owner(st.pfn_bootmem, "bootmem"));
+	if (st.pfn_deferred) {
+		r = owner(st.pfn_deferred, "free");
+		cr_expect(json_is_true(json_object_get(r, "deferred")), "%s", dumps(r));
+		json_decref(r);
+	}
+	r = owner(st.ram_size / 4096 + 5, "unknown");
+	json_decref(r);
+}

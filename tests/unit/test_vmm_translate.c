@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: MIT
+/*
+ * translate, query-mappings, read-phys and read-virt through qmp_dispatch,
+ * on a VM with no vCPUs whose fake RAM holds the VMM's boot page tables and
+ * an mminfo descriptor: answers, the kernel-root check, and every argument
+ * check (negative, huge, overflowing).
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <memvisor/layout.h>
+#include <memvisor/mminfo.h>
+
+#include "pgtable.h"
+#include "qmp.h"
+#include "vm.h"
+
+#define RAM_SIZE	(64ULL << 20)
+#define BOOT_TABLES	0x100000ULL
+#define MMINFO		0x80000ULL
+#define DMAP(pa)	(MV_DIRECT_MAP_BASE + (pa))
+#define V(cmd)		QMP_VENDOR cmd
+
+static struct memmap mm;
+static struct vm vm;
+static uint8_t *ram;
+
+static void setup(void)
+{
+	struct errbuf e;
+
+	ram = aligned_alloc(4096, RAM_SIZE);
+	cr_assert_not_null(ram);
+	for (size_t i = 0; i < RAM_SIZE; i++)
+		ram[i] = (uint8_t)(i * 7 + (i >> 12));
+	cr_assert_eq(memmap_build(&mm, RAM_SIZE, memmap_default_lowmem(RAM_SIZE),
+				  NULL, 0, &e), 0, "%s", e.msg);
+	vm_init(&vm, &mm, 0);
+	cr_assert_eq(gmem_add(&vm.gmem, 0, RAM_SIZE, ram), 0);
+	memset(ram + BOOT_TABLES, 0, 1 << 20);
+	cr_assert_eq(pgtable_build(&vm.gmem, &mm, BOOT_TABLES, &vm.boot.pml4), 0);
+}
+
+static void teardown(void)
+{
+	vm_destroy(&vm);
+	free(ram);
+}
+
+TestSuite(translate, .init = setup, .fini = teardown);
+
+/* The reply's "return" (a new reference), or NULL and the error's desc. */
+static json_t *run(json_t *req, const char **desc)
+{
+	static char last[512];
+	struct qmp_ctx ctx = { .vm = &vm };
+	bool negotiated = true;
+	json_t *reply = qmp_dispatch(&ctx, req, &negotiated), *ret;
+
+	json_decref(req);
+	ret = json_incref(json_object_get(reply, "return"));
+	snprintf(last, sizeof(last), "%s",
+		 json_string_value(json_object_get(json_object_get(reply, "error"),
+						   "desc")) ?: "");
+	if (desc)
+		*desc = last;
+	json_decref(reply);
+	return ret;
+}
+
+static json_t *exec(const char *cmd, json_t *args)
+{
+	return json_pack("{s:s,s:o}", "execute", cmd, "arguments",
+			 args ? args : json_object());
+}
+
+static void expect_error(json_t *req, const char *needle)
+{
+	const char *desc;
+	json_t *ret = run(req, &desc);
+
+	cr_assert_null(ret, "expected an error with '%s'", needle);
+	cr_assert(strstr(desc, needle), "'%s' does not say '%s'", desc, needle);
+}
+
+static uint64_t u64(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	uint64_t a;
+
+	cr_assert_eq(qmp_get_addr(v, &a), 0, "no address or integer '%s'", key);
+	cr_assert(json_is_integer(v) || !strncmp(json_string_value(v), "0x", 2),
+		  "'%s': an address answers as a \"0x...\" string", key);
+	return a;
+}
+
+static void publish_mminfo(uint64_t pgd_pa)
+{
+	struct mv_mminfo m = {
+		.magic = MV_MMINFO_MAGIC, .version = MV_MMINFO_VERSION,
+		.size = sizeof(m), .kernel_pgd_gpa = pgd_pa,
+	};
+
+	memcpy(ram + MMINFO, &m, sizeof(m));
+	vm.mminfo_gpa = MMINFO;
+}
+
+Test(translate, direct_map_two_mib)
+{
+	json_t *ret = run(exec(V("translate"), json_pack("{s:I}", "addr",
+				(json_int_t)DMAP(0x345678))), NULL), *l;
+
+	cr_assert_not_null(ret);
+	cr_assert_eq(u64(ret, "addr"), DMAP(0x345678));
+	cr_assert_eq(u64(ret, "cr3"), vm.boot.pml4, "no mminfo: the boot tables");
+	cr_assert(json_is_true(json_object_get(ret, "present")));
+	cr_assert_eq(u64(ret, "gpa"), 0x345678);
+	cr_assert_eq(u64(ret, "page_size"), 2 << 20);
+	cr_assert_null(json_object_get(ret, "error"));
+	cr_assert_eq(json_array_size(json_object_get(ret, "levels")), 3);
+	l = json_array_get(json_object_get(ret, "levels"), 2);
+	cr_assert_str_eq(json_string_value(json_object_get(l, "name")), "PDE");
+	cr_assert_eq(u64(l, "level"), 2);
+	cr_assert_eq(u64(l, "index"), 1);
+	cr_assert_eq(u64(l, "entry") & PTE_ADDR_MASK, 0x200000);
+	cr_assert_str_eq(json_string_value(json_array_get(json_object_get(l, "flags"), 0)), "P");
+	cr_assert(strstr(json_dumps(json_object_get(l, "flags"), 0), "\"PS\""));
+	json_decref(ret);
+}
+
+Test(translate, not_present)
+{
+	json_t *ret = run(exec(V("translate"), json_pack("{s:I}", "addr",
+				(json_int_t)0x1000)), NULL);
+
+	cr_assert_not_null(ret);
+	cr_assert(json_is_false(json_object_get(ret, "present")));
+	cr_assert_str_eq(json_string_value(json_object_get(ret, "error")),
+			 "not present in its PML4E");
+	cr_assert_eq(json_array_size(json_object_get(ret, "levels")), 1);
+	json_decref(ret);
+}
+
+Test(translate, kernel_root_from_mminfo)
+{
+	uint64_t copy = 0x300000;
+	json_t *ret;
+
+	memcpy(ram + copy, ram + vm.boot.pml4, 4096);
+	publish_mminfo(copy);
+	ret = run(exec(V("translate"), json_pack("{s:I}", "addr",
+			(json_int_t)MV_KERNEL_VIRT_BASE + 0x1234)), NULL);
+	cr_assert_eq(u64(ret, "cr3"), copy);
+	cr_assert_eq(u64(ret, "gpa"), 0x1234);
+	cr_assert_null(json_object_get(ret, "inconsistencies"));
+	json_decref(ret);
+
+	/* a root outside RAM: reported, and the boot tables stand in */
+	publish_mminfo(RAM_SIZE + 0x1000);
+	ret = run(exec(V("translate"), json_pack("{s:I}", "addr",
+			(json_int_t)MV_KERNEL_VIRT_BASE)), NULL);
+	cr_assert_eq(u64(ret, "cr3"), vm.boot.pml4);
+	cr_assert(strstr(json_dumps(json_object_get(ret, "inconsistencies"), 0),
+			 "points outside guest RAM"));
+	json_decref(ret);
+	publish_mminfo(copy + 8);
+	ret = run(exec(V("translate"), json_pack("{s:I}", "addr", (json_int_t)0)), NULL);
+	cr_assert(strstr(json_dumps(json_object_get(ret, "inconsistencies"), 0),
+			 "is not page aligned"));
+	json_decref(ret);
+	/* a descriptor with a bad magic */
+	ram[MMINFO] ^= 1;
+	ret = run(exec(V("translate"), json_pack("{s:I}", "addr", (json_int_t)0)), NULL);
+	cr_assert(strstr(json_dumps(json_object_get(ret, "inconsistencies"), 0),
+			 "magic"));
+	json_decref(ret);
+}
+
+Test(translate, argument_checks)
+{
+	expect_error(exec(V("translate"), json_pack("{s:I,s:I,s:I}", "addr",
+		     (json_int_t)0, "cr3", (json_int_t)vm.boot.pml4, "cpu",
+		     (json_int_t)0)), "mutually exclusive");
+	expect_error(exec(V("translate"), json_pack("{s:I,s:I}", "addr",
+		     (json_int_t)0, "cpu", (json_int_t)0)), "'cpu' must be between");
+	expect_error(exec(V("translate"), json_pack("{s:I,s:I}", "addr",
+		     (json_int_t)0, "cpu", (json_int_t)-1)), "'cpu' must be between");
+	expect_error(exec(V("translate"), json_pack("{s:I,s:I}", "addr",
+		     (json_int_t)0, "cr3", (json_int_t)-4096)), "above bit 51");
+	expect_error(exec(V("translate"), json_pack("{s:I,s:I}", "addr",
+		     (json_int_t)0, "cr3", (json_int_t)RAM_SIZE)),
+		     "points outside guest RAM");
+	expect_error(exec(V("translate"), json_pack("{s:I,s:I}", "addr",
+		     (json_int_t)0, "cr3", (json_int_t)(1ULL << 60))),
+		     "above bit 51");
+	expect_error(exec(V("translate"), json_pack("{s:s}", "addr", "0x10zz")),
+		     "addr");
+	expect_error(exec(V("translate"), json_pack("{s:b}", "addr", 1)),
+		     "addr");
+	expect_error(exec(V("translate"), NULL), "'addr' is missing");
+}
+
+static char *hex_of(const uint8_t *p, size_t n)
+{
+	char *s = malloc(n * 2 + 1);
+
+	for (size_t i = 0; i < n; i++)
+		sprintf(s + 2 * i, "%02x", p[i]);
+	return s;
+}
+
+Test(translate, read_phys_and_virt_agree)
+{
+	uint64_t pa = 0x3ff000 - 100;	/* across a 2 MiB page boundary */
+	size_t size = 0x10000;
+	char *want = hex_of(ram + pa, size);
+	json_t *p = run(exec(V("read-phys"), json_pack("{s:I,s:I}", "addr",
+			(json_int_t)pa, "size", (json_int_t)size)), NULL);
+	json_t *v = run(exec(V("read-virt"), json_pack("{s:I,s:I}", "addr",
+			(json_int_t)DMAP(pa), "size", (json_int_t)size)), NULL);
+
+	cr_assert_not_null(p);
+	cr_assert_not_null(v);
+	cr_assert_eq(u64(p, "addr"), pa);
+	cr_assert_eq(u64(v, "addr"), DMAP(pa));
+	cr_assert_eq(u64(p, "size"), size);
+	cr_assert_str_eq(json_string_value(json_object_get(p, "data")), want);
+	cr_assert_str_eq(json_string_value(json_object_get(v, "data")), want);
+	json_decref(p);
+	json_decref(v);
+	free(want);
+	p = run(exec(V("read-phys"), json_pack("{s:I,s:I}", "addr", (json_int_t)0,
+		"size", (json_int_t)0)), NULL);
+	cr_assert_str_eq(json_string_value(json_object_get(p, "data")), "");
+	json_decref(p);
+}
+
+Test(translate, read_checks)
+{
+	expect_error(exec(V("read-phys"), json_pack("{s:I,s:I}", "addr",
+		     (json_int_t)0, "size", (json_int_t)0x10001)),
+		     "'size' must be between 0 and 65536");
+	expect_error(exec(V("read-phys"), json_pack("{s:I,s:I}", "addr",
+		     (json_int_t)0, "size", (json_int_t)-1)), "'size'");
+	expect_error(exec(V("read-phys"), json_pack("{s:I,s:I}", "addr",
+		     (json_int_t)-1, "size", (json_int_t)1)), "'addr'");
+	expect_error(exec(V("read-phys"), json_pack("{s:I,s:I}", "addr",
+		     (json_int_t)(1ULL << 52) - 1, "size", (json_int_t)2)),
+		     "2^52");
+	expect_error(exec(V("read-phys"), json_pack("{s:I,s:I}", "addr",
+		     (json_int_t)RAM_SIZE - 1, "size", (json_int_t)2)),
+		     "runs past the end of guest RAM");
+	expect_error(exec(V("read-phys"), json_pack("{s:I,s:I}", "addr",
+		     (json_int_t)RAM_SIZE + 4096, "size", (json_int_t)1)),
+		     "is not in guest RAM");
+	expect_error(exec(V("read-virt"), json_pack("{s:I,s:I}", "addr",
+		     (json_int_t)-16, "size", (json_int_t)17)), "wraps around");
+	/* the direct map ends with lowmem: the error names the first bad page */
+	expect_error(exec(V("read-virt"), json_pack("{s:I,s:I}", "addr",
+		     (json_int_t)DMAP(memmap_default_lowmem(RAM_SIZE) - 8), "size",
+		     (json_int_t)16)),
+		     "cannot translate 0xffff888002000000 (byte 8 of the read)");
+	expect_error(exec(V("read-virt"), json_pack("{s:I,s:I,s:I}", "addr",
+		     (json_int_t)0, "size", (json_int_t)1, "cr3", (json_int_t)-1)),
+		     "has bits set above bit 51");
+}
+
+Test(translate, query_mappings)
+{
+	json_t *ret = run(exec(V("query-mappings"), NULL), NULL), *m;
+
+	cr_assert_not_null(ret);
+	cr_assert_eq(u64(ret, "cr3"), vm.boot.pml4);
+	cr_assert(json_is_false(json_object_get(ret, "truncated")));
+	cr_assert_geq(json_array_size(json_object_get(ret, "mappings")), 2);
+	m = json_array_get(json_object_get(ret, "mappings"), 0);
+	cr_assert_eq(u64(m, "va"), DMAP(0));
+	cr_assert_eq(u64(m, "pa"), 0);
+	cr_assert_eq(u64(m, "size"), memmap_default_lowmem(RAM_SIZE),
+		     "the direct map covers lowmem");
+	json_decref(ret);
+	ret = run(exec(V("query-mappings"), json_pack("{s:I}", "max", (json_int_t)1)),
+		  NULL);
+	cr_assert(json_is_true(json_object_get(ret, "truncated")));
+	cr_assert_eq(json_array_size(json_object_get(ret, "mappings")), 1);
+	json_decref(ret);
+	ret = run(exec(V("query-mappings"), json_pack("{s:I,s:I}", "start",
+		  (json_int_t)MV_KERNEL_VIRT_BASE, "end", (json_int_t)-1)), NULL);
+	m = json_array_get(json_object_get(ret, "mappings"), 0);
+	cr_assert_eq(u64(m, "va"), MV_KERNEL_VIRT_BASE);
+	json_decref(ret);
+	expect_error(exec(V("query-mappings"), json_pack("{s:I}", "max",
+		     (json_int_t)0)), "'max' must be between 1 and");
+	expect_error(exec(V("query-mappings"), json_pack("{s:I,s:I}", "start",
+		     (json_int_t)-1, "end", (json_int_t)0)), "must be below 'end'");
+}
+
+Test(translate, no_vm)
+{
+	struct qmp_ctx ctx = { 0 };
+	bool negotiated = true;
+	json_t *reply = qmp_dispatch(&ctx, exec(V("read-phys"),
+		json_pack("{s:I,s:I}", "addr", (json_int_t)0, "size", (json_int_t)1)),
+		&negotiated);
+
+	cr_assert(strstr(json_dumps(reply, 0), "no guest to inspect"));
+	json_decref(reply);
+}

@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: MIT
+/*
+ * vmmctl's output formats on canned QMP answers (the shapes of
+ * vmm/control/README.md), compared with the exact text of /proc/zoneinfo,
+ * /proc/buddyinfo, /proc/slabinfo 2.1, xxd and virsh; and its argument
+ * parsing into QMP requests.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmds.h"
+#include "fmt.h"
+#include "top.h"
+
+static json_t *parse(const char *text)
+{
+	json_error_t jerr;
+	json_t *v = json_loads(text, 0, &jerr);
+
+	cr_assert_not_null(v, "canned JSON: %s", jerr.text);
+	return v;
+}
+
+/* Runs @fn on @json; returns what it printed (free it), *rc its result. */
+static char *run_fmt(fmt_fn fn, const char *json, int *rc, struct fmt_err *e)
+{
+	json_t *v = parse(json);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	cr_assert_not_null(f);
+	*rc = fn(f, v, e);
+	fclose(f);
+	json_decref(v);
+	return text;
+}
+
+static void expect(fmt_fn fn, const char *json, const char *want)
+{
+	struct fmt_err e = { "" };
+	int rc;
+	char *got = run_fmt(fn, json, &rc, &e);
+
+	cr_assert_eq(rc, 0, "formatter failed: %s", e.msg);
+	cr_assert_str_eq(got, want);
+	free(got);
+}
+
+#define ZONES \
+	"{\"zones\": [" \
+	"{\"name\": \"DMA\", \"start_pfn\": 1, \"spanned\": 4095, \"present\": 3998," \
+	" \"managed\": 3840, \"free\": 3800, \"min\": 9, \"low\": 11, \"high\": 13," \
+	" \"deferred\": 0, \"first_deferred_pfn\": 0," \
+	" \"free_area\": [1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 3]," \
+	" \"pcp\": [{\"cpu\": 0, \"count\": 5, \"high\": 42, \"batch\": 7}," \
+	"          {\"cpu\": 1, \"count\": 0, \"high\": 42, \"batch\": 7}]}," \
+	"{\"name\": \"Normal\", \"start_pfn\": 4096, \"spanned\": 12288," \
+	" \"present\": 12288, \"managed\": 12000, \"free\": 11000, \"min\": 30," \
+	" \"low\": 37, \"high\": 44, \"deferred\": 0, \"first_deferred_pfn\": 0," \
+	" \"free_area\": [123456, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10]," \
+	" \"pcp\": []}]," \
+	" \"inconsistencies\": []}"
+
+Test(vmmctl_fmt, zoneinfo_is_proc_zoneinfo_layout)
+{
+	expect(fmt_zoneinfo, ZONES,
+	       "Node 0, zone      DMA\n"
+	       "  pages free     3800\n"
+	       "        min      9\n"
+	       "        low      11\n"
+	       "        high     13\n"
+	       "        spanned  4095\n"
+	       "        present  3998\n"
+	       "        managed  3840\n"
+	       "  pagesets\n"
+	       "    cpu: 0\n"
+	       "              count: 5\n"
+	       "              high:  42\n"
+	       "              batch: 7\n"
+	       "    cpu: 1\n"
+	       "              count: 0\n"
+	       "              high:  42\n"
+	       "              batch: 7\n"
+	       "  start_pfn:           1\n"
+	       "Node 0, zone   Normal\n"
+	       "  pages free     11000\n"
+	       "        min      30\n"
+	       "        low      37\n"
+	       "        high     44\n"
+	       "        spanned  12288\n"
+	       "        present  12288\n"
+	       "        managed  12000\n"
+	       "  pagesets\n"
+	       "  start_pfn:           4096\n");
+}
+
+Test(vmmctl_fmt, buddyinfo_is_proc_buddyinfo_exactly)
+{
+	expect(fmt_buddyinfo, ZONES,
+	       "Node 0, zone      DMA      1      2      3      0      0      0      0      0      0      0      3 \n"
+	       "Node 0, zone   Normal 123456      0      0      0      0      0      0      0      0      0     10 \n");
+}
+
+Test(vmmctl_fmt, slabinfo_is_version_2_1)
+{
+	expect(fmt_slabinfo,
+	       "{\"caches\": [{\"name\": \"kmalloc-64\", \"active_objs\": 1200,"
+	       " \"num_objs\": 1280, \"objsize\": 64, \"objperslab\": 64,"
+	       " \"pagesperslab\": 1, \"limit\": 0, \"batchcount\": 0,"
+	       " \"sharedfactor\": 0, \"active_slabs\": 20, \"num_slabs\": 20,"
+	       " \"sharedavail\": 0},"
+	       " {\"name\": \"a_rather_long_cache_name\", \"active_objs\": 3,"
+	       " \"num_objs\": 8, \"objsize\": 4096, \"objperslab\": 8,"
+	       " \"pagesperslab\": 8, \"limit\": 0, \"batchcount\": 0,"
+	       " \"sharedfactor\": 0, \"active_slabs\": 1, \"num_slabs\": 1,"
+	       " \"sharedavail\": 0}], \"inconsistencies\": []}",
+	       "slabinfo - version: 2.1\n"
+	       "# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\n"
+	       "kmalloc-64          1200   1280     64   64    1 : tunables    0    0    0 : slabdata     20     20      0\n"
+	       "a_rather_long_cache_name      3      8   4096    8    8 : tunables    0    0    0 : slabdata      1      1      0\n");
+}
+
+Test(vmmctl_fmt, slabinfo_without_caches_fails)
+{
+	struct fmt_err e = { "" };
+	int rc;
+	char *got = run_fmt(fmt_slabinfo, "{\"zones\": []}", &rc, &e);
+
+	cr_assert_eq(rc, -1);
+	cr_assert_str_eq(e.msg, "the answer has no \"caches\" array");
+	free(got);
+}
+
+Test(vmmctl_fmt, translate_shows_each_level_then_the_result)
+{
+	expect(fmt_translate,
+	       "{\"addr\": -131391637422080, \"cr3\": 4096, \"present\": true,"
+	       " \"gpa\": 2097152, \"page_size\": 2097152, \"levels\": ["
+	       " {\"level\": 4, \"name\": \"PML4\", \"index\": 273,"
+	       "  \"entry_gpa\": 6280, \"entry\": 8195, \"flags\": [\"P\", \"RW\"]},"
+	       " {\"level\": 3, \"name\": \"PDPT\", \"index\": 0,"
+	       "  \"entry_gpa\": 8192, \"entry\": 12291, \"flags\": [\"P\", \"RW\"]},"
+	       " {\"level\": 2, \"name\": \"PD\", \"index\": 1,"
+	       "  \"entry_gpa\": 12296, \"entry\": 2097283,"
+	       "  \"flags\": [\"P\", \"RW\", \"PS\"]}]}",
+	       "gva 0xffff888000200000 cr3 0x0000000000001000\n"
+	       "  PML4[273] @0x0000000000001888 = 0x0000000000002003 P RW\n"
+	       "  PDPT[  0] @0x0000000000002000 = 0x0000000000003003 P RW\n"
+	       "  PD  [  1] @0x0000000000003008 = 0x0000000000200083 P RW PS\n"
+	       "gpa: 0x200000 (2M page)\n");
+}
+
+Test(vmmctl_fmt, translate_of_an_unmapped_address)
+{
+	expect(fmt_translate,
+	       "{\"addr\": 4096, \"cr3\": 4096, \"present\": false,"
+	       " \"levels\": [{\"level\": 4, \"name\": \"PML4\", \"index\": 0,"
+	       "  \"entry_gpa\": 4096, \"entry\": 0, \"flags\": []}],"
+	       " \"error\": \"PML4 entry not present\"}",
+	       "gva 0x0000000000001000 cr3 0x0000000000001000\n"
+	       "  PML4[  0] @0x0000000000001000 = 0x0000000000000000 \n"
+	       "Unmapped: PML4 entry not present\n");
+}
+
+Test(vmmctl_fmt, hexdump_is_xxd)
+{
+	static const unsigned char data[] = "Hello, memvisor!\x00\x01\x7f\xff" "abc";
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	fmt_hexdump(f, 0x1000, data, sizeof(data) - 1);
+	fclose(f);
+	/* printf 'Hello, memvisor!\x00\x01\x7f\xffabc' | xxd -o 0x1000 */
+	cr_assert_str_eq(text,
+		"00001000: 4865 6c6c 6f2c 206d 656d 7669 736f 7221  Hello, memvisor!\n"
+		"00001010: 0001 7fff 6162 63                        ....abc\n");
+	free(text);
+}
+
+Test(vmmctl_fmt, read_phys_answer_is_decoded_and_dumped)
+{
+	expect(fmt_memory,
+	       "{\"addr\": 4294967296, \"size\": 3, \"data\": \"00ff41\"}",
+	       "100000000: 00ff 41                                  ..A\n");
+}
+
+Test(vmmctl_fmt, read_answer_with_bad_hex_fails)
+{
+	struct fmt_err e = { "" };
+	int rc;
+	char *got = run_fmt(fmt_memory, "{\"addr\": 0, \"data\": \"0g\"}", &rc, &e);
+
+	cr_assert_eq(rc, -1);
+	cr_assert_str_eq(got, "");
+	free(got);
+}
+
+Test(vmmctl_fmt, memstat_is_virsh_dommemstat_order)
+{
+	expect(fmt_memstat,
+	       "{\"stats\": {\"usable\": 30, \"unused\": 20, \"memvisor_slab\": 5,"
+	       " \"actual\": 65536, \"available\": 60000}}",
+	       "actual 65536\n"
+	       "unused 20\n"
+	       "available 60000\n"
+	       "usable 30\n"
+	       "memvisor_slab 5\n");
+}
+
+Test(vmmctl_fmt, e820_and_owner_and_status)
+{
+	expect(fmt_e820,
+	       "{\"entries\": [{\"addr\": 0, \"size\": 654336, \"type\": \"usable\"},"
+	       " {\"addr\": 1048576, \"size\": 4096, \"type\": \"reserved\"}]}",
+	       "BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable\n"
+	       "BIOS-e820: [mem 0x0000000000100000-0x0000000000100fff] reserved\n");
+	expect(fmt_owner,
+	       "{\"pfn\": 4660, \"owner\": \"slab\", \"cache\": \"kmalloc-64\","
+	       " \"order\": 0, \"zone\": \"Normal\"}",
+	       "pfn 0x1234 (0x1234000): slab cache=kmalloc-64 order=0 zone=Normal\n");
+	expect(fmt_status, "{\"running\": false, \"status\": \"paused\"}",
+	       "VM status: paused\n");
+	expect(fmt_status, "{\"running\": false, \"status\": \"shutdown\"}",
+	       "VM status: paused (shutdown)\n");
+}
+
+/* vmm's own answer: addresses as "0x..." strings, sources as objects */
+Test(vmmctl_fmt, mempools_name_their_source)
+{
+	expect(fmt_mempools,
+	       "{\"mempools\": ["
+	       "{\"addr\": \"0xffff888001e5c000\", \"min_nr\": 4, \"curr_nr\": 4,"
+	       " \"source\": {\"type\": \"slab\", \"cache\": \"insp-a\","
+	       " \"cache_addr\": \"0xffff888001e00000\"}},"
+	       "{\"addr\": \"0xffff888001e5c0c0\", \"min_nr\": 3, \"curr_nr\": 1,"
+	       " \"source\": {\"type\": \"kmalloc\", \"size\": 256}},"
+	       "{\"addr\": \"0xffff888001e5c180\", \"min_nr\": 2, \"curr_nr\": 2,"
+	       " \"source\": {\"type\": \"page\", \"order\": 1}},"
+	       "{\"addr\": \"0xffff888001e5c240\", \"min_nr\": 1, \"curr_nr\": 0,"
+	       " \"source\": {\"type\": \"custom\"}}], \"inconsistencies\": []}",
+	       "ADDR                  MIN   CURR SOURCE\n"
+	       "0xffff888001e5c000      4      4 slab:insp-a\n"
+	       "0xffff888001e5c0c0      3      1 kmalloc:256\n"
+	       "0xffff888001e5c180      2      2 pages:order1\n"
+	       "0xffff888001e5c240      1      0 custom\n");
+}
+
+#define SLAB(objs, active) \
+	"{\"caches\": [{\"name\": \"big\", \"num_objs\": " #objs "," \
+	" \"active_objs\": " #active ", \"objsize\": 1024, \"objperslab\": 4," \
+	" \"pagesperslab\": 1, \"num_slabs\": 10, \"active_slabs\": 10}," \
+	" {\"name\": \"many\", \"num_objs\": 500, \"active_objs\": 250," \
+	" \"objsize\": 8, \"objperslab\": 500, \"pagesperslab\": 1," \
+	" \"num_slabs\": 1, \"active_slabs\": 1}]}"
+
+Test(vmmctl_fmt, top_sorts_and_shows_deltas)
+{
+	json_t *prev = parse(SLAB(40, 30)), *now = parse(SLAB(40, 37));
+	json_t *zprev = parse(ZONES), *znow = parse(ZONES);
+	struct top_opts o = { .sort = 'o' };
+	struct fmt_err e;
+	char *text = NULL, *big, *many;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	json_integer_set(json_object_get(json_array_get(json_object_get(znow,
+		"zones"), 1), "free"), 10990);
+	cr_assert_eq(top_render(f, now, prev, znow, zprev, &o, &e), 0, "%s", e.msg);
+	fclose(f);
+	big = strstr(text, " big\n");
+	many = strstr(text, " many\n");
+	cr_assert(big && many, "both caches shown:\n%s", text);
+	cr_assert(many < big, "sorted by objects, 500 before 40:\n%s", text);
+	cr_assert_not_null(strstr(text,
+		"    40     37  92%    1.00K     10        4        40K      +7 big\n"),
+		"%s", text);
+	cr_assert_not_null(strstr(text, "Normal       10990      -10"), "%s", text);
+	cr_assert_not_null(strstr(text,
+		" Active / Total Objects (% used)    : 287 / 540 (53.1%)\n"), "%s", text);
+	free(text);
+	text = NULL;
+	o.sort = 'd';
+	f = open_memstream(&text, &len);
+	cr_assert_eq(top_render(f, now, prev, znow, zprev, &o, &e), 0);
+	fclose(f);
+	cr_assert(strstr(text, " big\n") < strstr(text, " many\n"),
+		  "sorted by delta, +7 before +0:\n%s", text);
+	free(text);
+	json_decref(prev);
+	json_decref(now);
+	json_decref(zprev);
+	json_decref(znow);
+}
+
+static json_t *request(const char *name, int argc, char **argv, int want_rc,
+		       struct fmt_err *e)
+{
+	const struct vmmctl_cmd *cmd = cmd_find(name);
+	struct cmd_req req = { 0 };
+
+	cr_assert_not_null(cmd, "%s", name);
+	cr_assert_eq(cmd_request(cmd, argc, argv, &req, e), want_rc,
+		     "%s: %s", name, e->msg);
+	return req.args;
+}
+
+Test(vmmctl_cmds, arguments_become_qmp_arguments)
+{
+	struct fmt_err e = { "" };
+	json_t *a;
+
+	a = request("owner", 1, (char *[]){ "0x1234567" }, 0, &e);
+	cr_assert_eq(json_integer_value(json_object_get(a, "pfn")), 0x1234);
+	json_decref(a);
+	a = request("owner", 1, (char *[]){ "4660" }, 0, &e);
+	cr_assert_eq(json_integer_value(json_object_get(a, "pfn")), 4660);
+	json_decref(a);
+	a = request("translate", 3, (char *[]){ "0x1000", "--cr3", "0x2000" }, 0, &e);
+	cr_assert_eq(json_integer_value(json_object_get(a, "addr")), 0x1000);
+	cr_assert_eq(json_integer_value(json_object_get(a, "cr3")), 0x2000);
+	json_decref(a);
+	a = request("read-virt", 3, (char *[]){ "4096", "16", "--cr3=8192" }, 0, &e);
+	cr_assert_eq(json_integer_value(json_object_get(a, "size")), 16);
+	cr_assert_eq(json_integer_value(json_object_get(a, "cr3")), 8192);
+	json_decref(a);
+	cr_assert_null(request("status", 0, NULL, 0, &e), "no arguments at all");
+}
+
+Test(vmmctl_cmds, bad_arguments_are_usage_errors)
+{
+	struct fmt_err e = { "" };
+
+	request("translate", 5, (char *[]){ "1", "--cr3", "2", "--cpu", "0" }, -1, &e);
+	cr_assert_str_eq(e.msg, "give --cr3 or --cpu, not both");
+	request("xp", 2, (char *[]){ "0", "65537" }, -1, &e);
+	cr_assert_str_eq(e.msg, "SIZE must be 1..65536 bytes");
+	request("xp", 1, (char *[]){ "0" }, -1, &e);
+	cr_assert_str_eq(e.msg, "missing argument");
+	request("owner", 1, (char *[]){ "12x" }, -1, &e);
+	cr_assert_str_eq(e.msg, "'12x' is not a number");
+	request("status", 1, (char *[]){ "now" }, -1, &e);
+	cr_assert_str_eq(e.msg, "unexpected argument 'now'");
+	request("mappings", 1, (char *[]){ "--nope=1" }, -1, &e);
+	cr_assert_str_eq(e.msg, "unknown option '--nope=1'");
+}
+
+Test(vmmctl_cmds, top_options)
+{
+	struct top_opts o;
+	struct fmt_err e;
+
+	cr_assert_eq(top_parse(4, (char *[]){ "-d", "0.5", "-n3", "-sc" }, &o, &e), 0);
+	cr_assert_eq(o.delay_ms, 500);
+	cr_assert_eq(o.iterations, 3);
+	cr_assert_eq(o.sort, 'c');
+	cr_assert_eq(top_parse(2, (char *[]){ "-s", "x" }, &o, &e), -1);
+	cr_assert_eq(top_parse(1, (char *[]){ "-n0" }, &o, &e), -1);
+	cr_assert_eq(top_parse(1, (char *[]){ "-d" }, &o, &e), -1);
+}

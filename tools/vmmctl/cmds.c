@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: MIT
+/* vmmctl's commands: their arguments, their QMP commands, their formats. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmds.h"
+
+#define MAX_POSITIONAL	2
+
+/* An option a command takes: "--NAME VALUE", sent as integer "NAME". */
+struct cmd_opts {
+	const char *const *names;	/* NULL-terminated, without "--" */
+	int npos;			/* positional numbers required */
+	unsigned long long pos[MAX_POSITIONAL];
+};
+
+int cmd_number(const char *s, unsigned long long *v)
+{
+	char *end;
+
+	if (!*s || *s == '-')
+		return -1;
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	return errno || *end ? -1 : 0;
+}
+
+static int one_option(char **argv, int *i, int argc, struct cmd_opts *o,
+		      json_t *args, struct fmt_err *e)
+{
+	const char *name = argv[*i] + 2, *val = strchr(name, '=');
+	size_t len = val ? (size_t)(val - name) : strlen(name);
+	unsigned long long v;
+
+	for (const char *const *n = o->names; n && *n; n++) {
+		if (strlen(*n) != len || strncmp(*n, name, len))
+			continue;
+		if (!val && *i + 1 >= argc)
+			return fmt_fail(e, "--%s needs a value", *n);
+		val = val ? val + 1 : argv[++*i];
+		if (cmd_number(val, &v))
+			return fmt_fail(e, "--%s: '%s' is not a number", *n, val);
+		if (json_object_get(args, *n))
+			return fmt_fail(e, "--%s given twice", *n);
+		json_object_set_new(args, *n, json_integer((json_int_t)v));
+		return 0;
+	}
+	return fmt_fail(e, "unknown option '%s'", argv[*i]);
+}
+
+/* Parses @argv: numbers at their places, --options into @args. */
+static int parse_words(int argc, char **argv, struct cmd_opts *o,
+		       json_t *args, struct fmt_err *e)
+{
+	int npos = 0;
+
+	for (int i = 0; i < argc; i++) {
+		if (!strncmp(argv[i], "--", 2)) {
+			if (one_option(argv, &i, argc, o, args, e))
+				return -1;
+			continue;
+		}
+		if (npos == o->npos)
+			return fmt_fail(e, "unexpected argument '%s'", argv[i]);
+		if (cmd_number(argv[i], &o->pos[npos]))
+			return fmt_fail(e, "'%s' is not a number", argv[i]);
+		npos++;
+	}
+	if (npos < o->npos)
+		return fmt_fail(e, "missing argument");
+	return 0;
+}
+
+static int parse_none(int argc, char **argv, struct cmd_req *req,
+		      struct fmt_err *e)
+{
+	if (argc)
+		return fmt_fail(e, "unexpected argument '%s'", argv[0]);
+	return 0;
+}
+
+/* owner PFN|0xADDR: a 0x number is an address, anything else a PFN. */
+static int parse_owner(int argc, char **argv, struct cmd_req *req,
+		       struct fmt_err *e)
+{
+	struct cmd_opts o = { .npos = 1 };
+
+	if (parse_words(argc, argv, &o, req->args, e))
+		return -1;
+	if (!strncasecmp(argv[0], "0x", 2))
+		o.pos[0] >>= 12;
+	json_object_set_new(req->args, "pfn", json_integer(o.pos[0]));
+	return 0;
+}
+
+static int parse_translate(int argc, char **argv, struct cmd_req *req,
+			   struct fmt_err *e)
+{
+	static const char *const names[] = { "cr3", "cpu", NULL };
+	struct cmd_opts o = { .names = names, .npos = 1 };
+
+	if (parse_words(argc, argv, &o, req->args, e))
+		return -1;
+	if (json_object_get(req->args, "cr3") && json_object_get(req->args, "cpu"))
+		return fmt_fail(e, "give --cr3 or --cpu, not both");
+	json_object_set_new(req->args, "addr", json_integer(o.pos[0]));
+	return 0;
+}
+
+static int parse_mappings(int argc, char **argv, struct cmd_req *req,
+			  struct fmt_err *e)
+{
+	static const char *const names[] = { "cr3", "start", "end", "max", NULL };
+	struct cmd_opts o = { .names = names };
+
+	return parse_words(argc, argv, &o, req->args, e);
+}
+
+/* ADDR SIZE [--cr3 X], SIZE at most QMP_READ_MAX. */
+static int parse_read(int argc, char **argv, struct cmd_req *req,
+		      const char *const *names, struct fmt_err *e)
+{
+	struct cmd_opts o = { .names = names, .npos = 2 };
+
+	if (parse_words(argc, argv, &o, req->args, e))
+		return -1;
+	if (!o.pos[1] || o.pos[1] > QMP_READ_MAX)
+		return fmt_fail(e, "SIZE must be 1..%u bytes", QMP_READ_MAX);
+	json_object_set_new(req->args, "addr", json_integer(o.pos[0]));
+	json_object_set_new(req->args, "size", json_integer(o.pos[1]));
+	return 0;
+}
+
+static int parse_xp(int argc, char **argv, struct cmd_req *req,
+		    struct fmt_err *e)
+{
+	return parse_read(argc, argv, req, NULL, e);
+}
+
+static int parse_read_virt(int argc, char **argv, struct cmd_req *req,
+			   struct fmt_err *e)
+{
+	static const char *const names[] = { "cr3", NULL };
+
+	return parse_read(argc, argv, req, names, e);
+}
+
+/* qmp NAME [ARGUMENTS-JSON]: any command, its answer as JSON. */
+static int parse_qmp(int argc, char **argv, struct cmd_req *req,
+		     struct fmt_err *e)
+{
+	json_error_t jerr;
+	json_t *a;
+
+	if (argc < 1 || argc > 2)
+		return fmt_fail(e, "usage: qmp COMMAND ['{\"ARG\": VALUE}']");
+	req->qmp = argv[0];
+	if (argc < 2)
+		return 0;
+	a = json_loads(argv[1], 0, &jerr);
+	if (!json_is_object(a)) {
+		json_decref(a);
+		return fmt_fail(e, "the arguments are not a JSON object: %s",
+				a ? "not an object" : jerr.text);
+	}
+	json_object_update(req->args, a);
+	json_decref(a);
+	return 0;
+}
+
+const struct vmmctl_cmd vmmctl_cmds[] = {
+	{ "status", "query-status", "", parse_none, fmt_status },
+	{ "version", "query-version", "", parse_none, fmt_version },
+	{ "stop", "stop", "", parse_none, fmt_nothing },
+	{ "cont", "cont", "", parse_none, fmt_nothing },
+	{ "quit", "quit", "", parse_none, fmt_nothing },
+	{ "commands", "query-commands", "", parse_none, fmt_commands },
+	{ "zoneinfo", QMP_QUERY_ZONES, "", parse_none, fmt_zoneinfo },
+	{ "buddyinfo", QMP_QUERY_ZONES, "", parse_none, fmt_buddyinfo },
+	{ "slabinfo", QMP_QUERY_SLABINFO, "", parse_none, fmt_slabinfo },
+	{ "vmallocinfo", QMP_QUERY_VMALLOCINFO, "", parse_none, fmt_vmallocinfo },
+	{ "mempools", QMP_QUERY_MEMPOOLS, "", parse_none, fmt_mempools },
+	{ "memblock", QMP_QUERY_MEMBLOCK, "", parse_none, fmt_memblock },
+	{ "e820", QMP_QUERY_E820, "", parse_none, fmt_e820 },
+	{ "owner", QMP_PAGE_OWNER, "PFN|0xADDR", parse_owner, fmt_owner },
+	{ "translate", QMP_TRANSLATE, "ADDR [--cr3 X|--cpu N]",
+	  parse_translate, fmt_translate },
+	{ "mappings", QMP_QUERY_MAPPINGS,
+	  "[--cr3 X] [--start ADDR] [--end ADDR] [--max N]",
+	  parse_mappings, fmt_mappings },
+	{ "xp", QMP_READ_PHYS, "ADDR SIZE", parse_xp, fmt_memory },
+	{ "read-virt", QMP_READ_VIRT, "ADDR SIZE [--cr3 X]",
+	  parse_read_virt, fmt_memory },
+	{ "memstat", QMP_QUERY_MEMSTATS, "", parse_none, fmt_memstat },
+	{ "dirty", QMP_QUERY_DIRTY, "", parse_none, fmt_dirty },
+	{ "qmp", NULL, "COMMAND [ARGUMENTS-JSON]", parse_qmp, fmt_json },
+};
+
+const size_t vmmctl_nr_cmds = sizeof(vmmctl_cmds) / sizeof(vmmctl_cmds[0]);
+
+const struct vmmctl_cmd *cmd_find(const char *name)
+{
+	for (size_t i = 0; i < vmmctl_nr_cmds; i++)
+		if (!strcmp(vmmctl_cmds[i].name, name))
+			return &vmmctl_cmds[i];
+	return NULL;
+}
+
+int cmd_request(const struct vmmctl_cmd *cmd, int argc, char **argv,
+		struct cmd_req *req, struct fmt_err *e)
+{
+	req->qmp = cmd->qmp;
+	req->args = json_object();
+	if (!req->args)
+		return fmt_fail(e, "out of memory");
+	if (cmd->parse(argc, argv, req, e)) {
+		json_decref(req->args);
+		req->args = NULL;
+		return -1;
+	}
+	if (!json_object_size(req->args)) {
+		json_decref(req->args);
+		req->args = NULL;
+	}
+	return 0;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vmmctl's commands: for each, the QMP command it runs, how its own
+ * arguments become QMP "arguments", and the format its answer is printed in.
+ */
+#ifndef VMMCTL_CMDS_H
+#define VMMCTL_CMDS_H
+
+#include <jansson.h>
+
+#include "fmt.h"
+#include "qmp_names.h"
+
+/* A request ready to send. */
+struct cmd_req {
+	const char *qmp;	/* the QMP command */
+	json_t *args;		/* its arguments (owned); NULL: none */
+};
+
+struct vmmctl_cmd {
+	const char *name;
+	const char *qmp;
+	const char *synopsis;	/* its arguments, for --help */
+	/* @argv: the words after the command's name. 0, or -1 and @e. */
+	int (*parse)(int argc, char **argv, struct cmd_req *req,
+		     struct fmt_err *e);
+	fmt_fn fmt;
+};
+
+extern const struct vmmctl_cmd vmmctl_cmds[];
+extern const size_t vmmctl_nr_cmds;
+
+const struct vmmctl_cmd *cmd_find(const char *name);
+
+/* Builds @req for @cmd from its words. 0, or -1 (a usage error) and @e. */
+int cmd_request(const struct vmmctl_cmd *cmd, int argc, char **argv,
+		struct cmd_req *req, struct fmt_err *e);
+
+/* A number as C writes it (decimal, 0x hex, 0 octal), whole. */
+int cmd_number(const char *s, unsigned long long *v);
+
+#endif

@@ -1,0 +1,23 @@
+# tools/vmmctl: the command-line client of vmm's QMP control socket. Its
+# parts but main() form libvmmctl.a, which the tests link too.
+
+noinst_LIBRARIES += tools/vmmctl/libvmmctl.a
+tools_vmmctl_libvmmctl_a_SOURCES = \
+	tools/vmmctl/session.c tools/vmmctl/session.h \
+	tools/vmmctl/discover.c tools/vmmctl/discover.h \
+	tools/vmmctl/cmds.c tools/vmmctl/cmds.h tools/vmmctl/qmp_names.h \
+	tools/vmmctl/fmt.h tools/vmmctl/fmt_util.c tools/vmmctl/fmt_vm.c \
+	tools/vmmctl/fmt_zoneinfo.c tools/vmmctl/fmt_buddyinfo.c \
+	tools/vmmctl/fmt_slabinfo.c tools/vmmctl/fmt_vmallocinfo.c \
+	tools/vmmctl/fmt_physmem.c \
+	tools/vmmctl/fmt_pagewalk.c tools/vmmctl/fmt_hexdump.c \
+	tools/vmmctl/fmt_top.c tools/vmmctl/top.c tools/vmmctl/top.h
+tools_vmmctl_libvmmctl_a_CPPFLAGS = $(AM_CPPFLAGS) $(JANSSON_CFLAGS)
+
+bin_PROGRAMS += tools/vmmctl/vmmctl
+tools_vmmctl_vmmctl_SOURCES = tools/vmmctl/main.c
+tools_vmmctl_vmmctl_CPPFLAGS = $(AM_CPPFLAGS) $(JANSSON_CFLAGS)
+tools_vmmctl_vmmctl_LDADD = tools/vmmctl/libvmmctl.a $(JANSSON_LIBS)
+
+# The manual pages of both programs.
+dist_man1_MANS = tools/vmmctl/vmmctl.1 vmm/vmm.1

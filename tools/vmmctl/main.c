@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: MIT
+/*
+ * vmmctl: the command-line client of vmm's QMP control socket.
+ *
+ *	vmmctl [--socket PATH] [--json] COMMAND [ARGS]
+ *
+ * Exit status: 0 done; 1 the VMM said no (a QMP error), or could not be
+ * found or reached; 2 usage error.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmds.h"
+#include "discover.h"
+#include "session.h"
+#include "top.h"
+
+#define EXIT_QMP	1
+#define EXIT_USAGE	2
+
+struct main_opts {
+	const char *socket;
+	bool json;
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: vmmctl [--socket PATH] [--json] COMMAND [ARGS]\n\n"
+	      "Talks to a running vmm over its QMP control socket.\n\n"
+	      "options:\n"
+	      "  --socket PATH  the vmm's control socket (default: the only running\n"
+	      "                 vmm's, $XDG_RUNTIME_DIR/memvisor/vmm-PID.qmp, else\n"
+	      "                 /tmp/memvisor-UID/vmm-PID.qmp)\n"
+	      "  --json         print the QMP answer as JSON instead\n"
+	      "  --help         this text\n"
+	      "  --version      vmmctl's version\n\n"
+	      "commands:\n", f);
+	for (size_t i = 0; i < vmmctl_nr_cmds; i++)
+		fprintf(f, "  %s %s\n", vmmctl_cmds[i].name,
+			vmmctl_cmds[i].synopsis);
+	fprintf(f, "  top [-d SECS] [-n ITERATIONS] [-s KEY]\n"
+		"      caches and zones, live; KEY is %s\n\n", top_sort_keys);
+	fputs("Numbers are decimal or 0x hex. owner takes a page frame number,\n"
+	      "or a 0x physical address. xp and read-virt read at most 64 KiB.\n\n"
+	      "Exit status: 0 done; 1 the VMM answered with an error, or could\n"
+	      "not be found or reached; 2 usage error.\n", f);
+}
+
+static int usage_error(const char *msg)
+{
+	fprintf(stderr, "vmmctl: %s (vmmctl --help)\n", msg);
+	return EXIT_USAGE;
+}
+
+/* Global options; returns the index of COMMAND, or -(exit status). */
+static int parse_main(int argc, char **argv, struct main_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "socket", required_argument, NULL, 'S' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'S':
+			o->socket = optarg;
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return -EXIT_SUCCESS;
+		case 'V':
+			printf("vmmctl (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+			return -EXIT_SUCCESS;
+		default:
+			fprintf(stderr, "vmmctl: bad option '%s' (vmmctl --help)\n",
+				argv[optind - 1]);
+			return -EXIT_USAGE;
+		}
+	}
+	if (optind >= argc)
+		return -usage_error("no command given");
+	return optind;
+}
+
+static void report_inconsistencies(const char *name, json_t *ret)
+{
+	json_t *list = json_object_get(ret, "inconsistencies"), *v;
+	size_t i;
+
+	json_array_foreach(list, i, v)
+		fprintf(stderr, "vmmctl: %s: inconsistent: %s\n", name,
+			json_is_string(v) ? json_string_value(v) : "?");
+}
+
+static int print_answer(const struct vmmctl_cmd *cmd, json_t *ret, bool json)
+{
+	struct fmt_err e;
+
+	if ((json ? fmt_json : cmd->fmt)(stdout, ret, &e)) {
+		fflush(stdout);
+		fprintf(stderr, "vmmctl: %s: %s\n", cmd->name, e.msg);
+		return EXIT_QMP;
+	}
+	report_inconsistencies(cmd->name, ret);
+	if (fflush(stdout) || ferror(stdout)) {
+		fprintf(stderr, "vmmctl: %s: cannot write the answer\n", cmd->name);
+		return EXIT_QMP;
+	}
+	return EXIT_SUCCESS;
+}
+
+static int connect_vmm(struct session *s, const char *path)
+{
+	char found[PATH_MAX];
+
+	if (!path) {
+		if (discover_socket(found, sizeof(found), stderr))
+			return -1;
+		path = found;
+	}
+	if (session_open(s, path)) {
+		fprintf(stderr, "vmmctl: %s\n", s->err);
+		session_close(s);
+		return -1;
+	}
+	return 0;
+}
+
+static int run_top(const struct main_opts *mo, int argc, char **argv)
+{
+	struct top_opts o;
+	struct fmt_err e;
+	struct session s;
+	int status;
+
+	if (top_parse(argc, argv, &o, &e))
+		return usage_error(e.msg);
+	o.tty = isatty(STDOUT_FILENO);
+	if (connect_vmm(&s, mo->socket))
+		return EXIT_QMP;
+	status = top_run(&s, &o);
+	session_close(&s);
+	return status;
+}
+
+static int run_command(const struct main_opts *mo,
+		       const struct vmmctl_cmd *cmd, int argc, char **argv)
+{
+	struct cmd_req req;
+	struct fmt_err e;
+	struct session s;
+	json_t *ret;
+	int r;
+
+	if (cmd_request(cmd, argc, argv, &req, &e)) {
+		fprintf(stderr, "vmmctl: %s: %s (vmmctl --help)\n", cmd->name, e.msg);
+		return EXIT_USAGE;
+	}
+	if (connect_vmm(&s, mo->socket)) {
+		json_decref(req.args);
+		return EXIT_QMP;
+	}
+	r = session_execute(&s, req.qmp, req.args, &ret);
+	if (r) {
+		fprintf(stderr, "vmmctl: %s: %s\n", cmd->name, s.err);
+		session_close(&s);
+		return EXIT_QMP;
+	}
+	r = print_answer(cmd, ret, mo->json);
+	json_decref(ret);
+	session_close(&s);
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	struct main_opts mo = { 0 };
+	const struct vmmctl_cmd *cmd;
+	int i = parse_main(argc, argv, &mo);
+	char msg[128];
+
+	if (i <= 0)
+		return -i;
+	if (!strcmp(argv[i], "top"))
+		return run_top(&mo, argc - i - 1, argv + i + 1);
+	cmd = cmd_find(argv[i]);
+	if (!cmd) {
+		snprintf(msg, sizeof(msg), "unknown command '%.80s'", argv[i]);
+		return usage_error(msg);
+	}
+	return run_command(&mo, cmd, argc - i - 1, argv + i + 1);
+}

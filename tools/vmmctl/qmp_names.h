@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The QMP commands vmmctl runs (vmm/control/README.md): QMP's own, and
+ * memvisor's with QMP's downstream prefix.
+ */
+#ifndef VMMCTL_QMP_NAMES_H
+#define VMMCTL_QMP_NAMES_H
+
+#include "memvisor/control.h"	/* QMP_VENDOR */
+
+#define QMP_QUERY_ZONES		QMP_VENDOR "query-zones"
+#define QMP_QUERY_SLABINFO	QMP_VENDOR "query-slabinfo"
+#define QMP_QUERY_MEMPOOLS	QMP_VENDOR "query-mempools"
+#define QMP_QUERY_MEMBLOCK	QMP_VENDOR "query-memblock"
+#define QMP_QUERY_E820		QMP_VENDOR "query-e820"
+#define QMP_PAGE_OWNER		QMP_VENDOR "page-owner"
+#define QMP_TRANSLATE		QMP_VENDOR "translate"
+#define QMP_QUERY_MAPPINGS	QMP_VENDOR "query-mappings"
+#define QMP_READ_PHYS		QMP_VENDOR "read-phys"
+#define QMP_READ_VIRT		QMP_VENDOR "read-virt"
+#define QMP_QUERY_MEMSTATS	QMP_VENDOR "query-memstats"
+#define QMP_QUERY_DIRTY		QMP_VENDOR "query-dirty"
+#define QMP_QUERY_VMALLOCINFO	QMP_VENDOR "query-vmallocinfo"
+
+/* read-phys and read-virt answer at most this many bytes. */
+#define QMP_READ_MAX		(64U << 10)
+
+#endif

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The slab, mempool and page-owner inspections: read by the VMM itself from
+ * guest memory, through the descriptor's struct mv_slab_layout (mminfo.h).
+ * Every guest-virtual pointer is translated with pagewalk() from the
+ * kernel's CR3 and read through gmem; every list walk is bounded and
+ * detects cycles; whatever fails a check is reported in the answer's
+ * "inconsistencies" and the reader goes on.
+ *
+ * The readers are pure (no vm, no locks): the commands park the vCPUs
+ * around them; the unit tests run them over a hosted guest's memory.
+ *
+ * TODO(merge with branch inspect): the reading primitives here (sread*,
+ * the bounded list walk) duplicate what vmm/control/inspect.c provides.
+ */
+#ifndef VMM_CONTROL_SLAB_CMDS_H
+#define VMM_CONTROL_SLAB_CMDS_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "err.h"
+#include "gmem.h"
+#include "qmp.h"
+
+/* Upper bounds of the walks (besides cycle detection). */
+#define SLAB_MAX_CACHES		4096	/* caches on slab_caches */
+#define SLAB_MAX_POOLS		4096	/* mempools */
+#define SLAB_MAX_TABLES		4096	/* page-table pages, page-owner */
+#define SLAB_MAX_INCONS		64	/* reported; the rest are counted */
+
+/*
+ * Each returns the command's "return" object (a new reference) or NULL with
+ * @e set when the descriptor itself cannot be read or fails its checks.
+ * @mminfo_gpa: where HC_MMINFO said the descriptor is.
+ */
+json_t *slab_read_slabinfo(const struct gmem *gm, uint64_t cr3,
+			   uint64_t mminfo_gpa, struct errbuf *e);
+json_t *slab_read_mempools(const struct gmem *gm, uint64_t cr3,
+			   uint64_t mminfo_gpa, struct errbuf *e);
+json_t *slab_read_page_owner(const struct gmem *gm, uint64_t cr3,
+			     uint64_t mminfo_gpa, uint64_t pfn,
+			     struct errbuf *e);
+
+json_t *cmd_query_slabinfo(struct qmp_ctx *ctx, json_t *args,
+			   struct qmp_error *err);
+json_t *cmd_query_mempools(struct qmp_ctx *ctx, json_t *args,
+			   struct qmp_error *err);
+json_t *cmd_page_owner(struct qmp_ctx *ctx, json_t *args,
+		       struct qmp_error *err);
+
+#define SLAB_COMMANDS							\
+	{ .name = QMP_VENDOR "query-slabinfo", .fn = cmd_query_slabinfo },	\
+	{ .name = QMP_VENDOR "query-mempools", .fn = cmd_query_mempools },	\
+	{ .name = QMP_VENDOR "page-owner", .fn = cmd_page_owner,		\
+	  .args = { { "pfn", QMP_ARG_INT, false } } },
+
+#endif

@@ -1,0 +1,466 @@
+// SPDX-License-Identifier: MIT
+/*
+ * translate, query-mappings, read-phys, read-virt: the guest's address
+ * spaces as the VMM's own page walk sees them (pagewalk.c), every table
+ * entry and every byte read through gmem with the vCPUs parked. The default
+ * CR3 is the kernel's page-table root from the guest's mminfo descriptor,
+ * copied out and checked (hcreq.c) like every other guest-supplied value;
+ * when the guest has not published one, or it fails a check, the tables
+ * the VMM booted it with (the ones the kernel keeps) stand in.
+ *
+ * JSON integers here are signed 64-bit: an address of 2^63 or more (every
+ * kernel address) is given and answered as its two's complement, a negative
+ * integer, as QEMU's uint64 arguments accept.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "hcreq.h"
+#include "pagewalk.h"
+#include "pgtable.h"
+#include "translate_cmds.h"
+#include "vm.h"
+
+#define PHYS_LIMIT	(1ULL << 52)	/* the architecture's MAXPHYADDR bound */
+#define CR3_RSVD	(~(PTE_ADDR_MASK | 0xfffULL))
+#define CR0_PG		(1ULL << 31)
+#define CR4_LA57	(1ULL << 12)
+#define EFER_LMA	(1ULL << 10)
+
+/* One query: the vCPUs parked from query_begin to query_end. */
+struct query {
+	struct vm *vm;
+	const struct gmem *gm;
+	uint64_t gen;			/* vm->run_gen while parked */
+	json_t *inconsistencies;	/* reported when not empty */
+};
+
+static int query_begin(struct qmp_ctx *ctx, struct query *q,
+		       struct qmp_error *err)
+{
+	struct errbuf e;
+
+	memset(q, 0, sizeof(*q));
+	if (!ctx->vm)
+		return qmp_errorf(err, "GenericError", "there is no guest to inspect");
+	if (vm_pause(ctx->vm, &e)) {
+		vm_resume(ctx->vm);
+		return qmp_errorf(err, "GenericError", "cannot park the vCPUs: %s",
+				  e.msg);
+	}
+	q->vm = ctx->vm;
+	q->gm = &ctx->vm->gmem;
+	pthread_mutex_lock(&q->vm->lock);
+	q->gen = q->vm->run_gen;
+	pthread_mutex_unlock(&q->vm->lock);
+	q->inconsistencies = json_array();
+	return 0;
+}
+
+/* Lets the vCPUs go; adds the inconsistencies to @ret, if any. */
+static json_t *query_end(struct query *q, json_t *ret)
+{
+	if (q->vm)
+		vm_resume(q->vm);
+	if (ret && json_array_size(q->inconsistencies))
+		json_object_set(ret, "inconsistencies", q->inconsistencies);
+	json_decref(q->inconsistencies);
+	return ret;
+}
+
+static void inconsistent(struct query *q, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void inconsistent(struct query *q, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	json_array_append_new(q->inconsistencies, json_string(msg));
+}
+
+
+/* ---- arguments ----------------------------------------------------------- */
+
+/* An address argument (QMP_ARG_ADDR: already checked); false if absent. */
+static bool arg_virt(json_t *args, const char *name, uint64_t *v)
+{
+	json_t *a = json_object_get(args, name);
+
+	return a && !qmp_get_addr(a, v);
+}
+
+/* An integer in [min, max]; false if absent, -1 with @err if out of range. */
+static int arg_range(json_t *args, const char *name, int64_t min, int64_t max,
+		     int64_t *v, struct qmp_error *err)
+{
+	json_t *a = json_object_get(args, name);
+
+	if (!a)
+		return 0;
+	*v = json_integer_value(a);
+	if (*v < min || *v > max)
+		return qmp_errorf(err, "GenericError",
+				  "Parameter '%s' must be between %" PRId64 " and %" PRId64 ", not %" PRId64,
+				  name, min, max, *v);
+	return 1;
+}
+
+/* Why @cr3 cannot be a PML4's address in @gm, or NULL. */
+static const char *bad_root(const struct gmem *gm, uint64_t cr3)
+{
+	if (cr3 & CR3_RSVD)
+		return "has bits set above bit 51";
+	if (!gmem_region_of(gm, cr3 & PTE_ADDR_MASK, 4096))
+		return "points outside guest RAM";
+	return NULL;
+}
+
+/* The kernel's page-table root: the mminfo descriptor's, checked. */
+static uint64_t kernel_cr3(struct query *q)
+{
+	uint64_t boot = q->vm->boot.pml4, gpa = q->vm->mminfo_gpa;
+	struct mv_mminfo m;
+	struct errbuf e;
+	const char *why;
+
+	if (!gpa)
+		return boot;	/* not published yet: the boot tables */
+	if (hcreq_mminfo(q->gm, gpa, &m, &e)) {
+		inconsistent(q, "%s; using the boot page tables at 0x%" PRIx64,
+			     e.msg, boot);
+		return boot;
+	}
+	why = m.kernel_pgd_gpa & 0xfff ? "is not page aligned" : bad_root(q->gm, m.kernel_pgd_gpa);
+	if (why) {
+		inconsistent(q, "mminfo: the kernel page-table root 0x%" PRIx64 " %s; using the boot page tables at 0x%" PRIx64,
+			     (uint64_t)m.kernel_pgd_gpa, why, boot);
+		return boot;
+	}
+	return m.kernel_pgd_gpa;
+}
+
+/* @cpu's CR3, read while it is parked. */
+static int cpu_cr3(struct query *q, int64_t cpu, uint64_t *cr3,
+		   struct qmp_error *err)
+{
+	struct vcpu *v = &q->vm->vcpu[cpu];
+	struct kvm_sregs sr;
+	bool started;
+
+	pthread_mutex_lock(&q->vm->lock);
+	started = v->started && v->fd >= 0;
+	pthread_mutex_unlock(&q->vm->lock);
+	if (!started)
+		return qmp_errorf(err, "GenericError", "vCPU %" PRId64 " has not started",
+				  cpu);
+	if (ioctl(v->fd, KVM_GET_SREGS, &sr))
+		return qmp_errorf(err, "GenericError", "vCPU %" PRId64 ": KVM_GET_SREGS: %s",
+				  cpu, strerror(errno));
+	if (!(sr.cr0 & CR0_PG) || !(sr.efer & EFER_LMA))
+		return qmp_errorf(err, "GenericError",
+				  "vCPU %" PRId64 " is not in long mode with paging on", cpu);
+	if (sr.cr4 & CR4_LA57)
+		return qmp_errorf(err, "GenericError",
+				  "vCPU %" PRId64 " uses 5-level paging, which the walk does not know",
+				  cpu);
+	*cr3 = sr.cr3;
+	return 0;
+}
+
+/*
+ * The address space to walk: "cr3" if given (checked), else "cpu"'s if
+ * given and allowed, else the kernel's.
+ */
+static int pick_cr3(struct query *q, json_t *args, bool allow_cpu,
+		    uint64_t *cr3, struct qmp_error *err)
+{
+	json_t *a = json_object_get(args, "cr3");
+	int64_t cpu;
+	int r;
+
+	if (a && allow_cpu && json_object_get(args, "cpu"))
+		return qmp_errorf(err, "GenericError",
+				  "Parameters 'cr3' and 'cpu' are mutually exclusive");
+	if (a) {
+		const char *why;
+
+		qmp_get_addr(a, cr3);	/* QMP_ARG_ADDR: checked */
+		why = bad_root(q->gm, *cr3);
+		if (why)
+			return qmp_errorf(err, "GenericError",
+					  "Parameter 'cr3' (0x%" PRIx64 ") %s", *cr3, why);
+		return 0;
+	}
+	if (allow_cpu) {
+		r = arg_range(args, "cpu", 0, (int64_t)q->vm->nr_cpus - 1, &cpu, err);
+		if (r < 0)
+			return r;
+		if (r)
+			return cpu_cr3(q, cpu, cr3, err);
+	}
+	*cr3 = kernel_cr3(q);
+	return 0;
+}
+
+/* ---- translate ----------------------------------------------------------- */
+
+static json_t *entry_flags(uint64_t e, unsigned int level)
+{
+	static const struct { uint64_t bit; const char *name; } bits[] = {
+		{ PTE_P, "P" }, { PTE_RW, "RW" }, { PTE_US, "US" },
+		{ 1ULL << 3, "PWT" }, { 1ULL << 4, "PCD" }, { PTE_A, "A" },
+		{ PTE_D, "D" }, { PTE_PS, "PS" }, { 1ULL << 8, "G" },
+		{ PTE_NX, "NX" },
+	};
+	json_t *list = json_array();
+
+	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+		if (e & bits[i].bit)
+			json_array_append_new(list, json_string(
+				bits[i].bit == PTE_PS && level == 1 ? "PAT" :
+				bits[i].name));
+	return list;
+}
+
+json_t *cmd_translate(struct qmp_ctx *ctx, json_t *args, struct qmp_error *err)
+{
+	struct query q;
+	struct pagewalk w;
+	uint64_t va = 0, cr3;
+	json_t *ret, *levels;
+
+	arg_virt(args, "addr", &va);
+	if (query_begin(ctx, &q, err))
+		return NULL;
+	if (pick_cr3(&q, args, true, &cr3, err))
+		return query_end(&q, NULL);
+	pagewalk(q.gm, cr3, va, &w);
+	levels = json_array();
+	for (unsigned int i = 0; i < w.nr_levels; i++) {
+		const struct pw_level *l = &w.lv[i];
+
+		json_array_append_new(levels, json_pack("{s:i,s:s,s:i,s:o,s:o,s:o}",
+			"level", l->level, "name", pw_level_name(l->level),
+			"index", l->index, "entry_gpa", qmp_addr(l->entry_gpa),
+			"entry", qmp_addr(l->entry),
+			"flags", entry_flags(l->entry, l->level)));
+	}
+	ret = json_pack("{s:o,s:o,s:b,s:o,s:o,s:o}", "addr", qmp_addr(va),
+			"cr3", qmp_addr(cr3), "present", w.present,
+			"gpa", qmp_addr(w.present ? w.gpa : 0),
+			"page_size", json_integer(w.present ? w.page_size : 0),
+			"levels", levels);
+	if (w.error)
+		json_object_set_new(ret, "error", json_string(w.error));
+	return query_end(&q, ret);
+}
+
+/* ---- query-mappings ------------------------------------------------------ */
+
+struct mappings {
+	json_t *list;
+	int64_t max;
+	bool full;
+};
+
+static json_t *mapping_flags(uint64_t f)
+{
+	json_t *list = json_array();
+
+	if (f & PTE_RW)
+		json_array_append_new(list, json_string("RW"));
+	if (f & PTE_US)
+		json_array_append_new(list, json_string("US"));
+	if (f & PTE_NX)
+		json_array_append_new(list, json_string("NX"));
+	return list;
+}
+
+static bool add_mapping(void *opaque, const struct pw_mapping *m)
+{
+	struct mappings *ms = opaque;
+
+	if ((int64_t)json_array_size(ms->list) >= ms->max) {
+		ms->full = true;	/* there is one more than max */
+		return false;
+	}
+	json_array_append_new(ms->list, json_pack("{s:o,s:o,s:o,s:o}",
+		"va", qmp_addr(m->va), "pa", qmp_addr(m->pa),
+		"size", json_integer(m->size), "flags", mapping_flags(m->flags)));
+	return true;
+}
+
+json_t *cmd_query_mappings(struct qmp_ctx *ctx, json_t *args,
+			   struct qmp_error *err)
+{
+	struct mappings ms = { .max = MAPPINGS_DEFAULT };
+	uint64_t cr3, start = 0, end = UINT64_MAX;
+	struct query q;
+	bool truncated;
+
+	arg_virt(args, "start", &start);
+	arg_virt(args, "end", &end);
+	if (start >= end)
+		return qmp_errorf(err, "GenericError",
+				  "Parameter 'start' (0x%" PRIx64 ") must be below 'end' (0x%" PRIx64 ")",
+				  start, end), NULL;
+	if (arg_range(args, "max", 1, MAPPINGS_MAX, &ms.max, err) < 0)
+		return NULL;
+	if (query_begin(ctx, &q, err))
+		return NULL;
+	if (pick_cr3(&q, args, false, &cr3, err))
+		return query_end(&q, NULL);
+	ms.list = json_array();
+	pagewalk_dump(q.gm, cr3, start, end, MAPPINGS_MAX_TABLES, add_mapping,
+		      &ms, &truncated);
+	return query_end(&q, json_pack("{s:o,s:o,s:b}", "cr3", qmp_addr(cr3),
+				       "mappings", ms.list, "truncated",
+				       truncated || ms.full));
+}
+
+/* ---- read-phys, read-virt ------------------------------------------------ */
+
+static int arg_size(json_t *args, size_t *size, struct qmp_error *err)
+{
+	int64_t v;
+
+	if (arg_range(args, "size", 0, READ_MAX, &v, err) < 0)
+		return -1;
+	*size = v;
+	return 0;
+}
+
+static json_t *read_reply(uint64_t addr, const uint8_t *buf, size_t size)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *s = malloc(size * 2 + 1);
+	json_t *ret;
+
+	if (!s)
+		return NULL;
+	for (size_t i = 0; i < size; i++) {
+		s[2 * i] = hex[buf[i] >> 4];
+		s[2 * i + 1] = hex[buf[i] & 15];
+	}
+	s[size * 2] = '\0';
+	ret = json_pack("{s:o,s:I,s:s}", "addr", qmp_addr(addr), "size",
+			(json_int_t)size, "data", s);
+	free(s);
+	return ret;
+}
+
+/* Why [gpa, gpa+len) cannot be read, for an error message. */
+static void phys_fault(const struct gmem *gm, uint64_t gpa, size_t len,
+		       char *msg, size_t max)
+{
+	const struct gmem_region *r = gmem_region_of(gm, gpa, 0);
+
+	if (!r)
+		snprintf(msg, max, "0x%" PRIx64 " is not in guest RAM", gpa);
+	else
+		snprintf(msg, max, "[0x%" PRIx64 ", 0x%" PRIx64 ") runs past the end of guest RAM at 0x%" PRIx64,
+			 gpa, gpa + len, r->gpa + r->size);
+}
+
+json_t *cmd_read_phys(struct qmp_ctx *ctx, json_t *args, struct qmp_error *err)
+{
+	int64_t addr;
+	uint8_t *buf;
+	size_t size;
+	struct query q;
+	json_t *ret = NULL;
+
+	if (arg_range(args, "addr", 0, PHYS_LIMIT - 1, &addr, err) < 0 ||
+	    arg_size(args, &size, err))
+		return NULL;
+	if (addr + size > PHYS_LIMIT)
+		return qmp_errorf(err, "GenericError",
+				  "[addr, addr + size) goes past the 2^52 physical address limit"), NULL;
+	buf = malloc(size ? size : 1);
+	if (!buf)
+		return qmp_errorf(err, "GenericError", "out of memory"), NULL;
+	if (query_begin(ctx, &q, err))
+		goto out;
+	if (gmem_read(q.gm, addr, buf, size)) {
+		char why[160];
+
+		phys_fault(q.gm, addr, size, why, sizeof(why));
+		qmp_errorf(err, "GenericError", "cannot read: %s", why);
+	} else {
+		ret = read_reply(addr, buf, size);
+	}
+	ret = query_end(&q, ret);
+out:
+	free(buf);
+	return ret;
+}
+
+json_t *cmd_read_virt(struct qmp_ctx *ctx, json_t *args, struct qmp_error *err)
+{
+	struct pw_cache *cache = NULL;
+	uint64_t va = 0, cr3;
+	uint8_t *buf;
+	size_t size;
+	struct query q;
+	json_t *ret = NULL;
+
+	arg_virt(args, "addr", &va);
+	if (arg_size(args, &size, err))
+		return NULL;
+	if (size && va + size - 1 < va)
+		return qmp_errorf(err, "GenericError",
+				  "[addr, addr + size) wraps around the address space"), NULL;
+	buf = malloc(size ? size : 1);
+	cache = malloc(sizeof(*cache));
+	if (!buf || !cache) {
+		qmp_errorf(err, "GenericError", "out of memory");
+		goto out;
+	}
+	if (query_begin(ctx, &q, err))
+		goto out;
+	if (pick_cr3(&q, args, false, &cr3, err))
+		goto end;
+	/* one walk per page, at most, while the tables hold still */
+	pw_cache_init(cache, q.gen);
+	for (size_t off = 0; off < size;) {
+		uint64_t p = va + off;
+		size_t chunk = 4096 - (p & 4095);
+		struct pw_xlate x;
+		const char *why;
+
+		if (chunk > size - off)
+			chunk = size - off;
+		if (pagewalk_cached(q.gm, cache, q.gen, cr3, p, &x, &why)) {
+			qmp_errorf(err, "GenericError",
+				   "cannot translate 0x%" PRIx64 " (byte %zu of the read) with CR3 0x%" PRIx64 ": %s",
+				   p, off, cr3, why);
+			goto end;
+		}
+		if (gmem_read(q.gm, x.gpa, buf + off, chunk)) {
+			char fault[160];
+
+			phys_fault(q.gm, x.gpa, chunk, fault, sizeof(fault));
+			qmp_errorf(err, "GenericError",
+				   "0x%" PRIx64 " (byte %zu of the read) translates to 0x%" PRIx64 ": %s",
+				   p, off, x.gpa, fault);
+			goto end;
+		}
+		off += chunk;
+	}
+	ret = read_reply(va, buf, size);
+end:
+	ret = query_end(&q, ret);
+out:
+	free(cache);
+	free(buf);
+	return ret;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * query-vmallocinfo: the guest's vmalloc areas (struct vmap_area on the
+ * list mminfo's vmap_areas names), read by the VMM itself through its page
+ * walk and gmem, as /proc/vmallocinfo has them. The walk is bounded, each
+ * node must follow the last (the list is sorted by address, which also
+ * catches cycles) and point back to it; what fails a check is reported in
+ * "inconsistencies" and the walk stops there.
+ */
+#ifndef VMM_CONTROL_VMALLOC_CMDS_H
+#define VMM_CONTROL_VMALLOC_CMDS_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "err.h"
+#include "gmem.h"
+#include "qmp.h"
+
+#define VMALLOC_MAX_AREAS	(1U << 20)	/* areas one answer lists */
+#define VMALLOC_MAX_INCONS	64
+
+/* The command's "return" object, or NULL with @e set (pure: no vm). */
+json_t *vmalloc_read_vmallocinfo(const struct gmem *gm, uint64_t cr3,
+				 uint64_t mminfo_gpa, struct errbuf *e);
+
+json_t *cmd_query_vmallocinfo(struct qmp_ctx *ctx, json_t *args,
+			      struct qmp_error *err);
+
+#define VMALLOC_COMMANDS						\
+	{ .name = QMP_VENDOR "query-vmallocinfo", .fn = cmd_query_vmallocinfo },
+
+#endif
