@@ -46,3 +46,7 @@ bench_vmalloc_bench_CPPFLAGS = $(HOSTED_CPPFLAGS)
 bench_vmalloc_bench_CFLAGS = $(HOSTED_CFLAGS) -O2
 bench_vmalloc_bench_LDADD = guestmm/libmm_hosted.a
 bench_vmalloc_bench_LDFLAGS = -pthread
+
+# inspect-bench.py: query-zones' latency and the VMM's pause/read time while
+# the guest runs an allocation stress (vmm/control/README.md has figures).
+EXTRA_DIST += bench/inspect-bench.py

@@ -134,6 +134,30 @@ EXTRA_tests_unit_fixtures_misc_elf_DEPENDENCIES = $(VMM_FIXTURE_LDS)
 tests_unit_fixtures_int3_elf_SOURCES = tests/unit/fixtures/int3.S
 tests_unit_fixtures_int3_elf_LDFLAGS = $(VMM_FIXTURE_LINK)
 EXTRA_tests_unit_fixtures_int3_elf_DEPENDENCIES = $(VMM_FIXTURE_LDS)
+# The VMM's allocator readers over a fake guest built by the hosted
+# allocator: the fake's side is compiled against the guest headers (a
+# library of its own), the reader's against the VMM's.
+VMM_UNIT_TESTS_INSPECT = tests/unit/test_vmm_inspect
+check_PROGRAMS += $(VMM_UNIT_TESTS_INSPECT)
+TESTS += $(VMM_UNIT_TESTS_INSPECT)
+check_LIBRARIES += tests/unit/libinspect_fake.a
+tests_unit_libinspect_fake_a_SOURCES = tests/unit/inspect_fake_guest.c \
+	tests/unit/inspect_fake_guest.h
+tests_unit_libinspect_fake_a_CPPFLAGS = $(HOSTED_CPPFLAGS)
+tests_unit_libinspect_fake_a_CFLAGS = $(HOSTED_CFLAGS)
+tests_unit_test_vmm_inspect_SOURCES = tests/unit/test_vmm_inspect.c
+tests_unit_test_vmm_inspect_CFLAGS = $(TEST_CFLAGS) -pthread
+tests_unit_test_vmm_inspect_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm \
+	-I$(srcdir)/vmm/control $(JANSSON_CFLAGS)
+tests_unit_test_vmm_inspect_LDADD = tests/unit/libinspect_fake.a \
+	guestmm/libmm_hosted.a $(VMM_TEST_LDADD)
+tests_unit_test_vmm_inspect_LDFLAGS = -pthread
+# ... and against the real guest, over the control socket.
+check_PROGRAMS += tests/integration/test_inspect
+TESTS += tests/integration/test_inspect
+tests_integration_test_inspect_SOURCES = tests/integration/test_inspect.c
+tests_integration_test_inspect_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
+tests_integration_test_inspect_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
 # --- end of vmm unit tests ---------------------------------------------------
 
 # --- mm unit tests (owner: mm) -----------------------------------------------

@@ -121,10 +121,10 @@ Test(hcreq, mminfo_validation)
 	g->version = MV_MMINFO_VERSION;
 	g->size = sizeof(*g);
 	cr_assert_eq(hcreq_mminfo(&gm, 0x4000, &m, &e), 0, "%s", e.msg);
-	g->version = 2;
-	cr_assert_eq(hcreq_mminfo(&gm, 0x4000, &m, &e), -1);
-	cr_assert_str_eq(e.msg, "HC_MMINFO: descriptor version 2, the VMM knows 1");
 	g->version = 1;
+	cr_assert_eq(hcreq_mminfo(&gm, 0x4000, &m, &e), -1);
+	cr_assert_str_eq(e.msg, "HC_MMINFO: descriptor version 1, the VMM knows 2");
+	g->version = MV_MMINFO_VERSION;
 	g->magic = 0;
 	cr_assert_eq(hcreq_mminfo(&gm, 0x4000, &m, &e), -1);
 	g->magic = MV_MMINFO_MAGIC;

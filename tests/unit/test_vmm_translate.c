@@ -100,7 +100,7 @@ static void publish_mminfo(uint64_t pgd_pa)
 {
 	struct mv_mminfo m = {
 		.magic = MV_MMINFO_MAGIC, .version = MV_MMINFO_VERSION,
-		.size = sizeof(m), .pgd_pa = pgd_pa,
+		.size = sizeof(m), .kernel_pgd_gpa = pgd_pa,
 	};
 
 	memcpy(ram + MMINFO, &m, sizeof(m));

@@ -10,8 +10,10 @@
 #include "slab_cmds.h"
 #include "translate_cmds.h"
 #include "vmalloc_cmds.h"
+#include "zone_cmds.h"
 
 #define INSPECT_COMMANDS \
+	ZONE_COMMANDS \
 	SLAB_COMMANDS \
 	TRANSLATE_COMMANDS \
 	VMALLOC_COMMANDS

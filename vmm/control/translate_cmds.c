@@ -139,13 +139,13 @@ static uint64_t kernel_cr3(struct query *q)
 			     e.msg, boot);
 		return boot;
 	}
-	why = m.pgd_pa & 0xfff ? "is not page aligned" : bad_root(q->gm, m.pgd_pa);
+	why = m.kernel_pgd_gpa & 0xfff ? "is not page aligned" : bad_root(q->gm, m.kernel_pgd_gpa);
 	if (why) {
 		inconsistent(q, "mminfo: the kernel page-table root 0x%" PRIx64 " %s; using the boot page tables at 0x%" PRIx64,
-			     (uint64_t)m.pgd_pa, why, boot);
+			     (uint64_t)m.kernel_pgd_gpa, why, boot);
 		return boot;
 	}
-	return m.pgd_pa;
+	return m.kernel_pgd_gpa;
 }
 
 /* @cpu's CR3, read while it is parked. */

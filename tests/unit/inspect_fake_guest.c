@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The fake guest of test_vmm_inspect (inspect_fake_guest.h): the hosted
+ * guest allocator, its descriptor, and kernel page tables over both.
+ */
+#include <linux/mm.h>
+#include <linux/memblock.h>
+#include <linux/gfp.h>
+#include <linux/string.h>
+#include <memvisor/mminfo.h>
+#include <asm/hosted.h>
+
+#include "inspect_fake_guest.h"
+
+#define PTE_P_RW	0x3ULL
+#define PTE_ADDR	0x000ffffffffff000ULL
+
+static u64 *pml4;
+
+static u64 *next_table(u64 *entry)
+{
+	if (!(*entry & 1)) {
+		void *p = (void *)__get_free_page(GFP_KERNEL | __GFP_ZERO);
+
+		if (!p)
+			panic("fake guest: no page for a page table");
+		*entry = __pa(p) | PTE_P_RW;
+	}
+	return __va(*entry & PTE_ADDR);
+}
+
+static void map_4k(unsigned long va, u64 gpa)
+{
+	u64 *t = pml4;
+
+	for (int shift = 39; shift > 12; shift -= 9)
+		t = next_table(&t[(va >> shift) & 511]);
+	t[(va >> 12) & 511] = gpa | PTE_P_RW;
+}
+
+static void map_range(unsigned long va, unsigned long size, u64 gpa)
+{
+	for (unsigned long off = 0; off < size; off += PAGE_SIZE)
+		map_4k(va + off, gpa + off);
+}
+
+static void cover(unsigned long *lo, unsigned long *hi, const void *p,
+		  size_t len)
+{
+	*lo = min(*lo, (unsigned long)p);
+	*hi = max(*hi, (unsigned long)p + len);
+}
+
+void fake_guest_boot(struct fake_guest *g, unsigned long mem)
+{
+	struct hosted_boot_config cfg;
+	unsigned long lo = ~0UL, hi = 0;
+	struct zone *zone;
+
+	hosted_default_config(&cfg);
+	cfg.mem_size = mem;
+	hosted_boot(&cfg);
+	memset(g, 0, sizeof(*g));
+	g->ram = (void *)hosted_phys_base;
+	g->ram_size = mem;
+	g->max_pfn = max_pfn;
+
+	/* What the descriptor points to outside the arena: "the image". */
+	cover(&lo, &hi, &mv_mminfo, sizeof(mv_mminfo));
+	cover(&lo, &hi, &contig_page_data, sizeof(contig_page_data));
+	cover(&lo, &hi, &memblock, sizeof(memblock));
+	cover(&lo, &hi, memblock.memory.regions,
+	      memblock.memory.max * sizeof(struct memblock_region));
+	cover(&lo, &hi, memblock.reserved.regions,
+	      memblock.reserved.max * sizeof(struct memblock_region));
+	for_each_zone(zone)
+		cover(&lo, &hi, zone->name, strlen(zone->name) + 1);
+	lo = ALIGN_DOWN(lo, PAGE_SIZE);
+	hi = ALIGN(hi, PAGE_SIZE);
+	g->image = (void *)lo;
+	g->image_size = hi - lo;
+	g->image_gpa = FAKE_IMAGE_GPA;
+
+	pml4 = (u64 *)__get_free_page(GFP_KERNEL | __GFP_ZERO);
+	map_range(hosted_phys_base, mem, 0);
+	map_range(lo, hi - lo, FAKE_IMAGE_GPA);
+	mv_mminfo.kernel_pgd_gpa = __pa(pml4);
+	mv_mminfo.nr_cpus = 2;
+	g->mminfo_gpa = FAKE_IMAGE_GPA + ((unsigned long)&mv_mminfo - lo);
+	fake_guest_counters(g);
+}
+
+void fake_guest_churn(unsigned int n)
+{
+	unsigned long held[64];
+	unsigned int order[64], k = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		if (k == ARRAY_SIZE(held))
+			while (k) {
+				k--;
+				free_pages(held[k], order[k]);
+			}
+		order[k] = i % 4;
+		held[k] = __get_free_pages(GFP_KERNEL, order[k]);
+		if (held[k])
+			k++;
+	}
+	/* Free every other block: holes, so the lists hold small blocks. */
+	while (k) {
+		k--;
+		if (k % 2)
+			free_pages(held[k], order[k]);
+	}
+}
+
+void fake_guest_counters(struct fake_guest *g)
+{
+	struct zone *zone;
+	unsigned int i = 0;
+
+	for_each_zone(zone) {
+		struct fake_zone *f = &g->zone[i++];
+
+		strncpy(f->name, zone->name, sizeof(f->name) - 1);
+		f->start_pfn = zone->zone_start_pfn;
+		f->spanned = zone->spanned_pages;
+		f->present = zone->present_pages;
+		f->managed = zone->managed_pages;
+		f->free = zone->free_pages;
+		f->deferred = zone->deferred_pages;
+		f->first_deferred_pfn = zone->first_deferred_pfn;
+		for (unsigned int o = 0; o < MAX_ORDER && o < FAKE_MAX_ORDER; o++)
+			f->nr_free[o] = zone->free_area[o].nr_free;
+		f->min = min_wmark_pages(zone);
+		f->low = low_wmark_pages(zone);
+		f->high = high_wmark_pages(zone);
+		f->pcp_count0 = zone->pcp[0].count;
+	}
+	g->nr_zones = i;
+	g->memblock_memory_cnt = memblock.memory.cnt;
+	g->memblock_reserved_cnt = memblock.reserved.cnt;
+	g->memblock_reserved_base0 = memblock.reserved.regions[0].base;
+}
+
+/* ZONE_DMA's highest order with at least @min blocks. */
+static int dma_order(unsigned long min)
+{
+	struct zone *dma = &contig_page_data.node_zones[ZONE_DMA];
+
+	for (int o = MAX_ORDER - 1; o >= 0; o--)
+		if (dma->free_area[o].nr_free >= min)
+			return o;
+	panic("fake guest: ZONE_DMA has no order with %lu blocks", min);
+}
+
+int fake_guest_damage(struct fake_guest *g, enum fake_damage d)
+{
+	struct zone *dma = &contig_page_data.node_zones[ZONE_DMA];
+	struct mv_mm_layout_alloc *l = &mv_mminfo.alloc;
+	int o = 0;
+
+	(void)g;
+	switch (d) {
+	case FAKE_FREELIST_CYCLE: {
+		struct list_head *a, *b;
+
+		o = dma_order(2);
+		a = dma->free_area[o].free_list.next;
+		b = a->next;
+		b->next = a;
+		break;
+	}
+	case FAKE_POINTER_OUTSIDE:
+		o = dma_order(1);
+		dma->free_area[o].free_list.next->next =
+			(struct list_head *)(hosted_phys_base + (1UL << 40));
+		break;
+	case FAKE_NR_FREE:
+		o = dma_order(1);
+		dma->free_area[o].nr_free++;
+		break;
+	case FAKE_FREE_PAGES:
+		dma->free_pages++;
+		break;
+	case FAKE_PCP_COUNT:
+		dma->pcp[0].count++;
+		break;
+	case FAKE_NOT_BUDDY:
+		o = dma_order(1);
+		__ClearPageBuddy(list_first_entry(&dma->free_area[o].free_list,
+						  struct page, lru));
+		break;
+	case FAKE_PREV_LINK:
+		o = dma_order(2);
+		dma->free_area[o].free_list.next->next->prev =
+			&dma->free_area[o].free_list;
+		break;
+	case FAKE_DESC_OFFSET:
+		l->zone_free_pages.off = l->sizeof_zone - 4;
+		break;
+	case FAKE_DESC_SIZE:
+		l->sizeof_zone = mv_mminfo.sizeof_zone = 1U << 30;
+		break;
+	case FAKE_DESC_MAGIC:
+		mv_mminfo.magic ^= 1;
+		break;
+	case FAKE_DESC_PGD:
+		mv_mminfo.kernel_pgd_gpa = 1ULL << 44;
+		break;
+	case FAKE_DESC_NR_CPUS:
+		mv_mminfo.nr_cpus = l->nr_pcp + 1;
+		break;
+	case FAKE_MEMBLOCK_CNT:
+		memblock.reserved.cnt = memblock.reserved.max + 1000000;
+		break;
+	case FAKE_ZONES_PTR:
+		mv_mminfo.zones = 0xffff800000000000ULL;
+		break;
+	}
+	return o;
+}

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A fake guest for the VMM's inspection readers, built by the real guest
+ * allocator in its hosted build (guestmm/arch/hosted): its arena is the
+ * guest's RAM at gpa 0; the kernel image's objects the descriptor points to
+ * (the zones, memblock and its tables, the zone names, the descriptor) are
+ * host memory, given a second gpa range; kernel page tables, allocated from
+ * the allocator itself, map both at their host addresses, as the guest's
+ * tables map its kernel. Plain types only: the reader's side (the test)
+ * includes no guest header.
+ */
+#ifndef TESTS_INSPECT_FAKE_GUEST_H
+#define TESTS_INSPECT_FAKE_GUEST_H
+
+#include <stdint.h>
+
+#define FAKE_MAX_ZONES	3
+#define FAKE_MAX_ORDER	11
+#define FAKE_IMAGE_GPA	0x100000000ULL	/* 4 GiB */
+
+struct fake_zone {
+	char name[16];
+	uint64_t start_pfn, spanned, present, managed, free, deferred;
+	uint64_t first_deferred_pfn;
+	uint64_t nr_free[FAKE_MAX_ORDER];
+	uint64_t min, low, high;
+	int pcp_count0;			/* CPU 0's */
+};
+
+struct fake_guest {
+	void *ram;
+	uint64_t ram_size;
+	void *image;			/* page aligned */
+	uint64_t image_size;
+	uint64_t image_gpa;
+	uint64_t mminfo_gpa;
+	unsigned int nr_zones;
+	struct fake_zone zone[FAKE_MAX_ZONES];
+	uint64_t memblock_memory_cnt, memblock_reserved_cnt;
+	uint64_t memblock_reserved_base0;
+	uint64_t max_pfn;
+};
+
+/* Boots the hosted allocator on @mem bytes, maps it; fills @g. */
+void fake_guest_boot(struct fake_guest *g, unsigned long mem);
+/* Allocates and frees to give the lists some life (pcp lists included). */
+void fake_guest_churn(unsigned int n);
+/* Reads the allocator's own counters into @g->zone. */
+void fake_guest_counters(struct fake_guest *g);
+
+enum fake_damage {
+	FAKE_FREELIST_CYCLE,	/* DMA's fullest list: its 2nd node -> its 1st */
+	FAKE_POINTER_OUTSIDE,	/* a free list's next: an address mapped nowhere */
+	FAKE_NR_FREE,		/* a free_area's nr_free one too many */
+	FAKE_FREE_PAGES,	/* zone->free_pages one too many */
+	FAKE_PCP_COUNT,		/* CPU 0's pcp count one too many */
+	FAKE_NOT_BUDDY,		/* a listed block's PG_buddy cleared */
+	FAKE_PREV_LINK,		/* a node's prev pointing elsewhere */
+	FAKE_DESC_OFFSET,	/* descriptor: a zone field past sizeof_zone */
+	FAKE_DESC_SIZE,		/* descriptor: sizeof_zone 1 GiB */
+	FAKE_DESC_MAGIC,
+	FAKE_DESC_PGD,		/* descriptor: kernel_pgd_gpa outside RAM */
+	FAKE_DESC_NR_CPUS,	/* descriptor: more CPUs than pcp slots */
+	FAKE_MEMBLOCK_CNT,	/* memblock.reserved.cnt > max */
+	FAKE_ZONES_PTR,		/* descriptor: zones pointer unmapped */
+};
+
+/* Damages the fake guest; returns the zone/order touched (for messages). */
+int fake_guest_damage(struct fake_guest *g, enum fake_damage d);
+
+#endif

@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The VMM's allocator readers (vmm/control/inspect.h) over a fake guest
+ * built by the real guest allocator (inspect_fake_guest.h): the answers
+ * agree with the allocator's own counters; and each kind of damage (a
+ * free-list cycle, a pointer outside RAM, counters that disagree, a lying
+ * descriptor) gives an answer whose inconsistencies name it, never a crash
+ * or a hang (every test runs under a Criterion timeout).
+ */
+#include <criterion/criterion.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "gmem.h"
+#include "inspect.h"
+#include "inspect_fake_guest.h"
+#include "memmap.h"
+
+#define FAKE_MEM	(64UL << 20)
+
+static struct fake_guest g;
+static struct gmem gm;
+
+static void boot(void)
+{
+	fake_guest_boot(&g, FAKE_MEM);
+	fake_guest_churn(200);
+	fake_guest_counters(&g);
+	gmem_init(&gm);
+	cr_assert_eq(gmem_add(&gm, 0, g.ram_size, g.ram), 0);
+	cr_assert_eq(gmem_add(&gm, g.image_gpa, g.image_size, g.image), 0);
+}
+
+TestSuite(inspect, .init = boot, .timeout = 60);
+
+static json_t *problems_of(json_t *ans)
+{
+	json_t *p = json_object_get(ans, "inconsistencies");
+
+	cr_assert(json_is_array(p), "no inconsistencies array");
+	return p;
+}
+
+/* True if some inconsistency contains every one of the NULL-ended words. */
+static bool named(json_t *ans, ...)
+{
+	json_t *p = problems_of(ans), *s;
+	size_t i;
+
+	json_array_foreach(p, i, s) {
+		const char *msg = json_string_value(s), *w;
+		bool all = true;
+		va_list ap;
+
+		va_start(ap, ans);
+		while ((w = va_arg(ap, const char *)))
+			if (!strstr(msg, w))
+				all = false;
+		va_end(ap);
+		if (all)
+			return true;
+	}
+	return false;
+}
+
+static char *dump(json_t *j)
+{
+	static char buf[8192];
+	char *s = json_dumps(j, JSON_COMPACT);
+
+	snprintf(buf, sizeof(buf), "%s", s ? s : "?");
+	free(s);
+	return buf;
+}
+
+static json_int_t geti(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+
+	cr_assert(json_is_integer(v), "%s missing in %s", k, dump(o));
+	return json_integer_value(v);
+}
+
+Test(inspect, zones_agree_with_the_allocator)
+{
+	json_t *ans = inspect_zones(&gm, g.mminfo_gpa), *zones;
+	size_t i;
+	json_t *z;
+
+	cr_assert_eq(json_array_size(problems_of(ans)), 0, "%s", dump(ans));
+	zones = json_object_get(ans, "zones");
+	cr_assert_eq(json_array_size(zones), g.nr_zones);
+	json_array_foreach(zones, i, z) {
+		const struct fake_zone *f = &g.zone[i];
+		json_t *fa = json_object_get(z, "free_area");
+		json_t *pcp = json_object_get(z, "pcp");
+
+		cr_assert_str_eq(json_string_value(json_object_get(z, "name")),
+				 f->name);
+		cr_assert_eq(geti(z, "start_pfn"), (json_int_t)f->start_pfn);
+		cr_assert_eq(geti(z, "spanned"), (json_int_t)f->spanned);
+		cr_assert_eq(geti(z, "present"), (json_int_t)f->present);
+		cr_assert_eq(geti(z, "managed"), (json_int_t)f->managed);
+		cr_assert_eq(geti(z, "free"), (json_int_t)f->free);
+		cr_assert_eq(geti(z, "deferred"), (json_int_t)f->deferred);
+		cr_assert_eq(geti(z, "first_deferred_pfn"),
+			     (json_int_t)f->first_deferred_pfn);
+		cr_assert_eq(geti(z, "min"), (json_int_t)f->min);
+		cr_assert_eq(geti(z, "low"), (json_int_t)f->low);
+		cr_assert_eq(geti(z, "high"), (json_int_t)f->high);
+		cr_assert_eq(json_array_size(fa), FAKE_MAX_ORDER);
+		for (size_t o = 0; o < FAKE_MAX_ORDER; o++)
+			cr_assert_eq(json_integer_value(json_array_get(fa, o)),
+				     (json_int_t)f->nr_free[o],
+				     "zone %s order %zu", f->name, o);
+		cr_assert_eq(json_array_size(pcp), 2);
+		cr_assert_eq(geti(json_array_get(pcp, 0), "count"),
+			     f->pcp_count0);
+	}
+	/* The churn left something on CPU 0's lists, which were walked. */
+	cr_assert_gt(g.zone[1].pcp_count0 + g.zone[0].pcp_count0, 0);
+	json_decref(ans);
+}
+
+Test(inspect, memblock_and_memstats)
+{
+	json_t *ans = inspect_memblock(&gm, g.mminfo_gpa), *st;
+	uint64_t free = 0, managed = 0;
+
+	cr_assert_eq(json_array_size(problems_of(ans)), 0, "%s", dump(ans));
+	cr_assert_eq(json_array_size(json_object_get(ans, "memory")),
+		     g.memblock_memory_cnt);
+	cr_assert_eq(json_array_size(json_object_get(ans, "reserved")),
+		     g.memblock_reserved_cnt);
+	cr_assert_eq(geti(json_array_get(json_object_get(ans, "reserved"), 0),
+			  "base"), (json_int_t)g.memblock_reserved_base0);
+	json_decref(ans);
+
+	ans = inspect_memstats(&gm, g.mminfo_gpa, FAKE_MEM);
+	cr_assert_null(json_object_get(ans, "inconsistencies"), "%s", dump(ans));
+	st = json_object_get(ans, "stats");
+	for (unsigned int i = 0; i < g.nr_zones; i++) {
+		free += g.zone[i].free + (uint64_t)g.zone[i].pcp_count0;
+		managed += g.zone[i].managed;
+	}
+	cr_assert_eq(geti(st, "actual"), FAKE_MEM >> 10);
+	cr_assert_eq(geti(st, "unused"), (json_int_t)(free * 4));
+	cr_assert_eq(geti(st, "usable"), (json_int_t)(free * 4));
+	cr_assert_eq(geti(st, "available"), (json_int_t)(managed * 4));
+	cr_assert_str_eq(memstat_tag_name(6), "actual");
+	json_decref(ans);
+}
+
+/* Damage, query zones, expect every word in one inconsistency. */
+#define DAMAGED(kind, ...) do {						\
+	json_t *ans;							\
+	fake_guest_damage(&g, kind);					\
+	ans = inspect_zones(&gm, g.mminfo_gpa);				\
+	cr_log_info("%s", dump(ans));					\
+	cr_assert(named(ans, __VA_ARGS__, NULL), "%s", dump(ans));	\
+	json_decref(ans);						\
+} while (0)
+
+Test(inspect, free_list_cycle)
+{
+	DAMAGED(FAKE_FREELIST_CYCLE, "zone DMA free_area[", "cycle");
+}
+
+Test(inspect, pointer_outside_ram)
+{
+	DAMAGED(FAKE_POINTER_OUTSIDE, "zone DMA free_area[", "not mapped");
+}
+
+Test(inspect, nr_free_disagrees)
+{
+	DAMAGED(FAKE_NR_FREE, "zone DMA free_area[", "nr_free",
+		"blocks on the free list");
+}
+
+Test(inspect, free_pages_disagrees)
+{
+	DAMAGED(FAKE_FREE_PAGES, "zone DMA: free_pages");
+}
+
+Test(inspect, pcp_count_disagrees)
+{
+	DAMAGED(FAKE_PCP_COUNT, "zone DMA cpu 0: pcp count");
+}
+
+Test(inspect, listed_block_not_buddy)
+{
+	DAMAGED(FAKE_NOT_BUDDY, "zone DMA free_area[", "no PG_buddy");
+}
+
+Test(inspect, prev_link_broken)
+{
+	DAMAGED(FAKE_PREV_LINK, "zone DMA free_area[", "has prev");
+}
+
+Test(inspect, descriptor_field_outside_struct)
+{
+	DAMAGED(FAKE_DESC_OFFSET, "mminfo: field zone_free_pages",
+		"outside its struct");
+}
+
+Test(inspect, descriptor_size_too_big)
+{
+	DAMAGED(FAKE_DESC_SIZE, "mminfo: sizeof_zone");
+}
+
+Test(inspect, descriptor_magic)
+{
+	DAMAGED(FAKE_DESC_MAGIC, "mminfo: magic");
+}
+
+Test(inspect, descriptor_pgd_outside_ram)
+{
+	DAMAGED(FAKE_DESC_PGD, "zone 0", "not mapped");
+}
+
+Test(inspect, descriptor_nr_cpus)
+{
+	DAMAGED(FAKE_DESC_NR_CPUS, "mminfo: nr_cpus");
+}
+
+Test(inspect, descriptor_zones_unmapped)
+{
+	DAMAGED(FAKE_ZONES_PTR, "zone 0 at 0xffff800000000000");
+}
+
+Test(inspect, memblock_cnt_beyond_max)
+{
+	json_t *ans;
+
+	fake_guest_damage(&g, FAKE_MEMBLOCK_CNT);
+	ans = inspect_memblock(&gm, g.mminfo_gpa);
+	cr_assert(named(ans, "memblock.reserved: cnt", NULL), "%s", dump(ans));
+	json_decref(ans);
+}
+
+Test(inspect, no_descriptor)
+{
+	json_t *ans = inspect_zones(&gm, 0);
+
+	cr_assert(named(ans, "has not published", NULL), "%s", dump(ans));
+	json_decref(ans);
+}
+
+Test(inspect, list_walk_bounds)
+{
+	/* A list of 3 nodes in a page of its own, walked by hand. */
+	struct insp in;
+	struct errbuf e;
+	struct insp_walk w;
+	uint64_t *pg = g.ram, va = (uint64_t)(uintptr_t)g.ram;
+
+	/* The fake's first page is reserved: free to scribble on. */
+	cr_assert_eq(insp_open(&in, &gm, g.mminfo_gpa, &e), 0, "%s", e.msg);
+	for (int i = 0; i < 4; i++) {
+		pg[2 * i] = va + 16 * ((i + 1) % 4);		/* next */
+		pg[2 * i + 1] = va + 16 * ((i + 3) % 4);	/* prev */
+	}
+	cr_assert_eq(insp_list_walk(&in, va, 10, NULL, NULL, &w), 0, "%s",
+		     w.why);
+	cr_assert_eq(w.nodes, 3);
+	cr_assert_eq(insp_list_walk(&in, va, 2, NULL, NULL, &w), -1);
+	cr_assert(w.truncated);
+	/* 3 -> 1: a cycle 1 -> 2 -> 3 -> 1 without the head */
+	pg[6] = va + 16;
+	cr_assert_eq(insp_list_walk(&in, va, 1000000, NULL, NULL, &w), -1);
+	cr_assert(w.cycle, "%s", w.why);
+	cr_assert_lt(w.nodes, 16);
+	insp_close(&in);
+}
