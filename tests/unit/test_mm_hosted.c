@@ -106,7 +106,8 @@ Test(hosted, sleep_and_wake)
 
 static int stopper(void *data)
 {
-	(void)data;
+	if (data)
+		__atomic_store_n((bool *)data, true, __ATOMIC_RELEASE);
 	while (!kthread_should_stop())
 		schedule_timeout_uninterruptible(1);
 	return 42;
@@ -115,11 +116,15 @@ static int stopper(void *data)
 Test(hosted, kthread_stop_before_and_after_start)
 {
 	struct task_struct *k = kthread_create(stopper, NULL, "never-woken");
+	bool running = false;
 
 	cr_assert_not_null(k);
 	cr_expect_lt(kthread_stop(k), 0);	/* stopped before it ran: -EINTR */
-	k = kthread_run(stopper, NULL, "stopper");
-	msleep(20);
+	k = kthread_run(stopper, &running, "stopper");
+	/* once its function runs (a loaded host may take a while), stop says 42 */
+	for (int ms = 0; ms < 10000 && !__atomic_load_n(&running, __ATOMIC_ACQUIRE); ms++)
+		msleep(1);
+	cr_assert(__atomic_load_n(&running, __ATOMIC_ACQUIRE), "the thread never ran");
 	cr_expect_eq(kthread_stop(k), 42);
 }
 
