@@ -4,6 +4,7 @@ MM_SOURCES = guestmm/mm/memblock.c guestmm/mm/bootmem.c \
 	guestmm/mm/bootmem_selftest.c guestmm/mm/mm_init.c \
 	guestmm/mm/page_alloc.c guestmm/mm/page_alloc_check.c \
 	guestmm/mm/highmem.c guestmm/mm/vmscan.c guestmm/mm/show_mem.c \
+	guestmm/mm/percpu.c \
 	guestmm/mm/internal.h
 guestmm_guestmm_elf_SOURCES += $(MM_SOURCES)
 guestmm_libmm_hosted_a_SOURCES += $(MM_SOURCES)

@@ -34,7 +34,7 @@ static void check_pda(void *info)
 	struct cpu_pda *pda = arch_pda();
 	int *bad = info;
 
-	if (pda != &cpu_pdas[smp_processor_id()] || pda->self != pda ||
+	if (pda != cpu_pda(smp_processor_id()) || pda->self != pda ||
 	    pda->percpu_offset != __per_cpu_offset[smp_processor_id()])
 		__atomic_add_fetch(bad, 1, __ATOMIC_RELAXED);
 }
