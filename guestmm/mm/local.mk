@@ -16,7 +16,8 @@ MM_KTEST_SOURCES = guestmm/mm/tests/buddy_test.c \
 	guestmm/mm/tests/gfp_test.c guestmm/mm/tests/zone_test.c \
 	guestmm/mm/tests/bootmem_test.c guestmm/mm/tests/highmem_test.c \
 	guestmm/mm/tests/wait_test.c guestmm/mm/tests/stress_test.c \
-	guestmm/mm/tests/mm_test_util.c guestmm/mm/tests/mm_test_util.h
+	guestmm/mm/tests/mm_test_util.c guestmm/mm/tests/mm_test_util.h \
+	guestmm/mm/tests/percpu_alloc_test.c
 guestmm_guestmm_elf_SOURCES += $(MM_KTEST_SOURCES)
 
 # Slab caches, kmalloc and mempools (guestmm/mm/slab.h describes the design).
