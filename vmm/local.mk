@@ -26,6 +26,7 @@ vmm_libvmm_a_SOURCES = \
 	vmm/control/control.c vmm/control/control.h \
 	vmm/control/pagewalk.c vmm/control/pagewalk.h \
 	vmm/control/slab_cmds.c vmm/control/slab_cmds.h \
+	vmm/control/percpu_cmds.c vmm/control/percpu_cmds.h \
 	vmm/control/translate_cmds.c vmm/control/translate_cmds.h
 vmm_libvmm_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm $(JANSSON_CFLAGS)
 

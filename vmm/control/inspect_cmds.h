@@ -7,11 +7,13 @@
 #define VMM_CONTROL_INSPECT_CMDS_H
 
 #include "qmp.h"
+#include "percpu_cmds.h"
 #include "slab_cmds.h"
 #include "translate_cmds.h"
 
 #define INSPECT_COMMANDS \
 	SLAB_COMMANDS \
+	PERCPU_COMMANDS \
 	TRANSLATE_COMMANDS
 
 #endif
