@@ -38,3 +38,12 @@ bench_pagewalk_bench_SOURCES = bench/pagewalk_bench.c
 bench_pagewalk_bench_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm
 bench_pagewalk_bench_CFLAGS = -std=gnu11 $(WARN_CFLAGS) -O2
 bench_pagewalk_bench_LDADD = vmm/libvmm.a $(JANSSON_LIBS)
+
+# percpu_bench: alloc_percpu/free_percpu random pairs, this_cpu_inc vs an
+# atomic increment (hosted, native).
+noinst_PROGRAMS += bench/percpu_bench
+bench_percpu_bench_SOURCES = bench/percpu_bench.c
+bench_percpu_bench_CPPFLAGS = $(HOSTED_CPPFLAGS)
+bench_percpu_bench_CFLAGS = $(HOSTED_CFLAGS) -O2
+bench_percpu_bench_LDADD = guestmm/libmm_hosted.a
+bench_percpu_bench_LDFLAGS = -pthread
