@@ -50,3 +50,12 @@ bench_vmalloc_bench_LDFLAGS = -pthread
 # inspect-bench.py: query-zones' latency and the VMM's pause/read time while
 # the guest runs an allocation stress (vmm/control/README.md has figures).
 EXTRA_DIST += bench/inspect-bench.py
+
+# percpu_bench: alloc_percpu/free_percpu random pairs, this_cpu_inc vs an
+# atomic increment (hosted, native).
+noinst_PROGRAMS += bench/percpu_bench
+bench_percpu_bench_SOURCES = bench/percpu_bench.c
+bench_percpu_bench_CPPFLAGS = $(HOSTED_CPPFLAGS)
+bench_percpu_bench_CFLAGS = $(HOSTED_CFLAGS) -O2
+bench_percpu_bench_LDADD = guestmm/libmm_hosted.a
+bench_percpu_bench_LDFLAGS = -pthread

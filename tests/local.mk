@@ -164,7 +164,8 @@ tests_integration_test_inspect_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
 # The guest's mm/ on the host (guestmm/libmm_hosted.a): the KTEST cases via
 # the hosted ktest adapter, and host-only Criterion suites.
 MM_UNIT_TESTS = tests/unit/test_mm_ktest tests/unit/test_mm_memblock \
-	tests/unit/test_mm_page_alloc tests/unit/test_mm_hosted
+	tests/unit/test_mm_page_alloc tests/unit/test_mm_hosted \
+	tests/unit/test_mm_percpu
 check_PROGRAMS += $(MM_UNIT_TESTS)
 TESTS += $(MM_UNIT_TESTS)
 MM_TEST_CFLAGS = $(TEST_CFLAGS) -pthread
@@ -190,6 +191,11 @@ tests_unit_test_mm_hosted_CPPFLAGS = $(HOSTED_CPPFLAGS)
 tests_unit_test_mm_hosted_CFLAGS = $(MM_TEST_CFLAGS)
 tests_unit_test_mm_hosted_LDADD = $(MM_TEST_LDADD)
 tests_unit_test_mm_hosted_LDFLAGS = -pthread
+tests_unit_test_mm_percpu_SOURCES = tests/unit/test_mm_percpu.c
+tests_unit_test_mm_percpu_CPPFLAGS = $(HOSTED_CPPFLAGS)
+tests_unit_test_mm_percpu_CFLAGS = $(MM_TEST_CFLAGS)
+tests_unit_test_mm_percpu_LDADD = $(MM_TEST_LDADD)
+tests_unit_test_mm_percpu_LDFLAGS = -pthread
 # --- end of mm unit tests ----------------------------------------------------
 
 # --- slab unit tests (owner: slab) -------------------------------------------

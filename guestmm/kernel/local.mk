@@ -21,4 +21,5 @@ guestmm_guestmm_elf_SOURCES += guestmm/kernel/tests/sched_test.c \
 	guestmm/kernel/tests/wake_test.c guestmm/kernel/tests/smp_test.c \
 	guestmm/kernel/tests/might_sleep_test.c guestmm/kernel/tests/timer_test.c \
 	guestmm/kernel/tests/kthread_test.c guestmm/kernel/tests/percpu_test.c \
+	guestmm/kernel/tests/percpu_export_test.c \
 	guestmm/kernel/tests/ktest_selftest.c

@@ -79,11 +79,12 @@ __noreturn void start_kernel(void)
 	pr_notice("guestmm version " GUESTMM_VERSION " (memvisor) (gcc " __VERSION__ ") #1 SMP\n");
 	pr_notice("Command line: %s\n", boot_command_line);
 	setup_arch();
-	setup_per_cpu_areas(nr_cpu_ids);
-	percpu_init_cpu(0);
 	set_cpu_online(0, true);
 	/* mm first: then even the boot CPU's IST stacks come from the page allocator */
 	mm_glue_init(&boot_params);
+	/* The first per-CPU chunk comes from the page allocator (kernel/percpu.c). */
+	setup_per_cpu_areas(nr_cpu_ids);
+	percpu_init_cpu(0);
 	trap_init();
 	sched_init();
 	timers_init();

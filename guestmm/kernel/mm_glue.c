@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The kernel core's calls into the page allocator (guestmm/mm): mm_init()
- * right after the per-CPU areas, then slab (as Linux's mm_core_init); then
+ * right after setup_arch() (the per-CPU areas come from it next), then slab (as Linux's mm_core_init); then
  * stacks, task structs and page-table pages come from it instead of the
  * static pools.
  */

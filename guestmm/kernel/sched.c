@@ -68,7 +68,7 @@ static DEFINE_PER_CPU(unsigned long, resched_ipis_owed);
 /* Interrupts off: the IPI is owed until flush_resched_ipis(). */
 void resched_cpu(int cpu)
 {
-	struct cpu_pda *pda = &cpu_pdas[cpu];
+	struct cpu_pda *pda = cpu_pda(cpu);
 
 	BUILD_BUG_ON(NR_CPUS > 8 * sizeof(unsigned long));
 	if (READ_ONCE(pda->need_resched))

@@ -4,7 +4,7 @@ MM_SOURCES = guestmm/mm/memblock.c guestmm/mm/bootmem.c \
 	guestmm/mm/bootmem_selftest.c guestmm/mm/mm_init.c \
 	guestmm/mm/page_alloc.c guestmm/mm/page_alloc_check.c \
 	guestmm/mm/highmem.c guestmm/mm/vmalloc.c guestmm/mm/ioremap.c \
-	guestmm/mm/vmscan.c guestmm/mm/show_mem.c \
+	guestmm/mm/vmscan.c guestmm/mm/show_mem.c guestmm/mm/percpu.c \
 	guestmm/mm/internal.h
 guestmm_guestmm_elf_SOURCES += $(MM_SOURCES)
 guestmm_libmm_hosted_a_SOURCES += $(MM_SOURCES)
@@ -16,7 +16,8 @@ MM_KTEST_SOURCES = guestmm/mm/tests/buddy_test.c \
 	guestmm/mm/tests/gfp_test.c guestmm/mm/tests/zone_test.c \
 	guestmm/mm/tests/bootmem_test.c guestmm/mm/tests/highmem_test.c \
 	guestmm/mm/tests/wait_test.c guestmm/mm/tests/stress_test.c \
-	guestmm/mm/tests/mm_test_util.c guestmm/mm/tests/mm_test_util.h
+	guestmm/mm/tests/mm_test_util.c guestmm/mm/tests/mm_test_util.h \
+	guestmm/mm/tests/percpu_alloc_test.c
 guestmm_guestmm_elf_SOURCES += $(MM_KTEST_SOURCES)
 # vmalloc's cases need the real MMU (faults, other CPUs' TLBs): guest only.
 guestmm_guestmm_elf_SOURCES += guestmm/mm/tests/vmalloc_test.c

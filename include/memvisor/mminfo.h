@@ -196,6 +196,60 @@ struct mv_vmap_layout {
 	mv_u64 vmalloc_start, vmalloc_end;
 };
 
+/*
+ * The per-CPU allocator (guest mm/percpu.c), in plain structs the guest
+ * itself runs on: mv_mminfo.percpu points at the one mv_percpu_info, which
+ * heads a singly linked list of chunks. Every chunk has nr_units units of
+ * unit_size bytes, unit u at base + u * unit_size; CPU c's unit is c. The
+ * first chunk's first static_size bytes of each unit are the static
+ * DEFINE_PER_CPU variables (counted as used). The guest changes these under
+ * its lock: a reader outside it may see a chunk mid-update (the VMM reads
+ * with the vCPUs paused).
+ */
+#define MV_PERCPU_MAGIC		0x5550434d4d564d00ULL	/* "\0MVMMCPU" */
+#define MV_PERCPU_CHUNK_MAGIC	0x4b4e484355504350ULL	/* "PCPUCHNK" */
+#define MV_PERCPU_VERSION	1
+#define MV_PERCPU_CHUNK_FIRST	0x1	/* holds the static variables */
+
+struct mv_percpu_chunk {
+	mv_u64 magic;		/* MV_PERCPU_CHUNK_MAGIC while on the list */
+	mv_u64 next;		/* struct mv_percpu_chunk *, 0 at the end */
+	mv_u64 base;		/* unit 0's address (direct map) */
+	mv_u32 flags;		/* MV_PERCPU_CHUNK_* */
+	mv_u32 start_offset;	/* bytes of each unit not for alloc_percpu */
+	mv_u32 free_bytes;	/* per unit; used = unit_size - free_bytes */
+	mv_u32 contig_bytes;	/* upper bound of the longest free run */
+	mv_u32 nr_alloc;	/* live allocations */
+	mv_u32 first_free;	/* byte offset below which all is allocated */
+	mv_u32 max_alloc_size;	/* largest allocation made here */
+	mv_u32 pad;
+};
+
+struct mv_percpu_info {
+	mv_u64 magic;		/* MV_PERCPU_MAGIC */
+	mv_u32 version;		/* MV_PERCPU_VERSION */
+	mv_u32 size;		/* sizeof(struct mv_percpu_info) */
+	mv_u64 chunks;		/* struct mv_percpu_chunk *: the first chunk */
+	mv_u64 static_start;	/* the master copy (__start_percpu_data) */
+	mv_u64 per_cpu_offset;	/* unsigned long[nr_units]: __per_cpu_offset */
+	mv_u32 unit_size;
+	mv_u32 nr_units;	/* possible CPUs */
+	mv_u32 static_size;
+	mv_u32 min_alloc_size;	/* the allocation map's granule */
+	mv_u32 sizeof_chunk;	/* sizeof(struct mv_percpu_chunk) */
+	mv_u32 nr_chunks;	/* on the list */
+	mv_u32 nr_max_chunks;	/* most ever at once */
+	mv_u32 pad;
+	/* as /sys/kernel/debug/percpu_stats */
+	mv_u64 nr_alloc;	/* allocations ever made */
+	mv_u64 nr_dealloc;	/* and freed */
+	mv_u64 nr_cur_alloc;	/* live */
+	mv_u64 nr_max_alloc;	/* most ever live */
+	mv_u64 min_alloc_size_seen;
+	mv_u64 max_alloc_size_seen;
+	mv_u64 nr_failed;	/* allocations that returned NULL */
+};
+
 struct mv_mminfo {
 	mv_u64 magic;
 	mv_u32 version;
@@ -211,7 +265,7 @@ struct mv_mminfo {
 	mv_u32 pad;
 	mv_u64 slab_caches;	/* struct list_head of kmem_cache */
 	mv_u64 vmap_areas;	/* struct list_head of vmap_area (layout: vmap) */
-	mv_u64 percpu;		/* reserved for per-CPU areas */
+	mv_u64 percpu;		/* struct mv_percpu_info, 0 until set up */
 	mv_u64 mempools;	/* struct list_head of mempool_t */
 
 	/* v2 */

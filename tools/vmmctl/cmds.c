@@ -194,6 +194,7 @@ const struct vmmctl_cmd vmmctl_cmds[] = {
 	  parse_read_virt, fmt_memory },
 	{ "memstat", QMP_QUERY_MEMSTATS, "", parse_none, fmt_memstat },
 	{ "dirty", QMP_QUERY_DIRTY, "", parse_none, fmt_dirty },
+	{ "percpu", QMP_QUERY_PERCPU, "", parse_none, fmt_percpu },
 	{ "qmp", NULL, "COMMAND [ARGUMENTS-JSON]", parse_qmp, fmt_json },
 };
 

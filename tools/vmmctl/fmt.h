@@ -54,6 +54,8 @@ int fmt_mempools(FILE *out, json_t *ret, struct fmt_err *e);
 int fmt_owner(FILE *out, json_t *ret, struct fmt_err *e);
 int fmt_memstat(FILE *out, json_t *ret, struct fmt_err *e);
 int fmt_dirty(FILE *out, json_t *ret, struct fmt_err *e);
+/* fmt_percpu.c: /sys/kernel/debug/percpu_stats, then one line per chunk */
+int fmt_percpu(FILE *out, json_t *ret, struct fmt_err *e);
 
 /* fmt_pagewalk.c: the page-walk trace, the address-space dump */
 int fmt_translate(FILE *out, json_t *ret, struct fmt_err *e);

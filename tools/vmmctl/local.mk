@@ -11,7 +11,8 @@ tools_vmmctl_libvmmctl_a_SOURCES = \
 	tools/vmmctl/fmt_slabinfo.c tools/vmmctl/fmt_vmallocinfo.c \
 	tools/vmmctl/fmt_physmem.c \
 	tools/vmmctl/fmt_pagewalk.c tools/vmmctl/fmt_hexdump.c \
-	tools/vmmctl/fmt_top.c tools/vmmctl/top.c tools/vmmctl/top.h
+	tools/vmmctl/fmt_top.c tools/vmmctl/top.c tools/vmmctl/top.h \
+	tools/vmmctl/fmt_percpu.c
 tools_vmmctl_libvmmctl_a_CPPFLAGS = $(AM_CPPFLAGS) $(JANSSON_CFLAGS)
 
 bin_PROGRAMS += tools/vmmctl/vmmctl

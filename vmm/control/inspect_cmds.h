@@ -7,6 +7,7 @@
 #define VMM_CONTROL_INSPECT_CMDS_H
 
 #include "qmp.h"
+#include "percpu_cmds.h"
 #include "slab_cmds.h"
 #include "translate_cmds.h"
 #include "vmalloc_cmds.h"
@@ -15,6 +16,7 @@
 #define INSPECT_COMMANDS \
 	ZONE_COMMANDS \
 	SLAB_COMMANDS \
+	PERCPU_COMMANDS \
 	TRANSLATE_COMMANDS \
 	VMALLOC_COMMANDS
 

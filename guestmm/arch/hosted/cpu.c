@@ -62,26 +62,26 @@ static pthread_mutex_t cpu_ids_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool cpu_id_used[NR_CPUS];
 static void *percpu_areas;
 
+/*
+ * The first per-CPU chunk (mm/percpu.c): a PCPU_UNIT_SIZE unit per possible
+ * CPU, each starting with a copy of the static per-CPU variables.
+ */
 int setup_per_cpu_areas(unsigned int nr_cpus)
 {
 	size_t size = (size_t)(__stop_percpu_data - __start_percpu_data);
-	size_t stride = ALIGN(size, L1_CACHE_BYTES);
 
 	(void)nr_cpus;	/* every thread may become a CPU: make all NR_CPUS */
+	if (!__start_percpu_data)
+		size = 0;
 	free(percpu_areas);
-	percpu_areas = NULL;
-	if (!size || !__start_percpu_data)
-		return 0;
-	percpu_areas = aligned_alloc(L1_CACHE_BYTES, stride * NR_CPUS);
+	percpu_areas = aligned_alloc(PAGE_SIZE, PCPU_UNIT_SIZE * NR_CPUS);
 	if (!percpu_areas)
 		return -ENOMEM;
-	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
-		char *area = (char *)percpu_areas + cpu * stride;
-
-		memcpy(area, __start_percpu_data, size);
-		__per_cpu_offset[cpu] = (unsigned long)area -
-					(unsigned long)__start_percpu_data;
-	}
+	memset(percpu_areas, 0, PCPU_UNIT_SIZE * NR_CPUS);
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+		memcpy((char *)percpu_areas + cpu * PCPU_UNIT_SIZE,
+		       __start_percpu_data, size);
+	pcpu_setup_first_chunk(percpu_areas, PCPU_UNIT_SIZE, NR_CPUS, size);
 	return 0;
 }
 

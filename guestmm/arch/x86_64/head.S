@@ -2,8 +2,10 @@
 /*
  * Entry of every vCPU (include/memvisor/bootparams.h): 64-bit mode, paging
  * on with the VMM's tables, rdi = boot params gpa, rsi = cpu index, rsp = a
- * boot stack. The first thing each CPU does is point %gs at its PDA, so
- * smp_processor_id(), current and preempt_count work from the first C line.
+ * boot stack. The first thing each CPU does is point %gs at its per-CPU
+ * unit (the boot CPU: base 0, the master copy, until setup_per_cpu_areas()),
+ * where its PDA is, so smp_processor_id(), current and preempt_count work
+ * from the first C line.
  */
 #include <asm/msr.h>
 #include <asm/pda.h>
@@ -33,7 +35,7 @@ startup_64:
 	xorl	%eax, %eax
 	rep stosb
 
-	leaq	cpu_pdas(%rip), %rax
+	xorl	%eax, %eax		/* the master copy of pcpu_pda */
 	call	set_gs_base
 	leaq	init_stack + THREAD_SIZE(%rip), %rsp
 	xorl	%ebp, %ebp		/* ends the frame-pointer chain */
@@ -42,11 +44,9 @@ startup_64:
 	jmp	.Lstop
 
 .Lsecondary:
-	/* An AP: its PDA and its idle task's stack were prepared by the BSP. */
-	movq	%r13, %rax
-	shlq	$6, %rax		/* * PDA_SIZE */
-	leaq	cpu_pdas(%rip), %rdx
-	addq	%rdx, %rax
+	/* An AP: its unit, PDA and idle task's stack were prepared by the BSP. */
+	leaq	__per_cpu_offset(%rip), %rdx
+	movq	(%rdx,%r13,8), %rax
 	call	set_gs_base
 	leaq	ap_boot_rsp(%rip), %rax
 	movq	(%rax,%r13,8), %rcx
@@ -68,9 +68,5 @@ set_gs_base:
 	shrq	$32, %rdx
 	wrmsr
 	ret
-
-	.if PDA_SIZE != 64
-	.error "head.S assumes PDA_SIZE == 64"
-	.endif
 
 	.section .note.GNU-stack, "", @progbits

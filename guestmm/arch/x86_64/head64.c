@@ -19,12 +19,12 @@ extern struct task_struct init_task;
 
 static void pda_init_boot_cpu(void)
 {
-	struct cpu_pda *pda = &cpu_pdas[0];
+	struct cpu_pda *pda = &pcpu_pda;	/* the master copy, %gs base 0 */
 
 	pda->self = pda;
 	pda->cpu = 0;
 	pda_set_current(pda, &init_task);
-	pda->percpu_offset = 0;		/* the master copy until percpu setup */
+	pda->percpu_offset = 0;		/* until setup_per_cpu_areas() */
 	pda->preempt_count = 0;
 }
 

@@ -29,7 +29,7 @@ void start_secondary(unsigned int cpu);
 
 static void pda_init(unsigned int cpu, struct task_struct *idle)
 {
-	struct cpu_pda *pda = &cpu_pdas[cpu];
+	struct cpu_pda *pda = cpu_pda(cpu);
 
 	pda->self = pda;
 	pda->cpu = cpu;

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * query-percpu: the guest's per-CPU chunks (guest mm/percpu.c), read by the
+ * VMM from guest memory through the descriptor's mv_percpu_info (mminfo.h),
+ * like /sys/kernel/debug/percpu_stats. Every guest-virtual pointer is
+ * translated with pagewalk() and read through gmem; the chunk walk is
+ * bounded and detects cycles; what fails a check goes to "inconsistencies".
+ */
+#ifndef VMM_CONTROL_PERCPU_CMDS_H
+#define VMM_CONTROL_PERCPU_CMDS_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "err.h"
+#include "gmem.h"
+#include "qmp.h"
+
+#define PERCPU_MAX_CHUNKS	4096	/* walked, besides cycle detection */
+#define PERCPU_MAX_INCONS	64
+
+/* The command's "return" object, or NULL with @e set (no descriptor). */
+json_t *percpu_read(const struct gmem *gm, uint64_t cr3, uint64_t mminfo_gpa,
+		    struct errbuf *e);
+
+json_t *cmd_query_percpu(struct qmp_ctx *ctx, json_t *args,
+			 struct qmp_error *err);
+
+#define PERCPU_COMMANDS							\
+	{ .name = QMP_VENDOR "query-percpu", .fn = cmd_query_percpu },
+
+#endif
