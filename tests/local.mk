@@ -284,8 +284,8 @@ CLEANFILES += tests/integration/test_guest_*.cpus*
 # --- nested runner tests (owner: hang) ---------------------------------------
 # tools/nested/nested-run tells a hung runner (silent QEMU, a CPU that stops
 # scheduling, a kernel panic) from a long, quiet command: four nested runs,
-# about 2.5 min. Skipped where /dev/kvm works (the runner is not used there)
-# unless MEMVISOR_NESTED_TEST=1.
+# about 2.5 min. Skipped where vmm runs on /dev/kvm itself (the runner is not
+# used there) unless MEMVISOR_NESTED_TEST=1.
 NESTED_TOOL_TESTS = tests/tools/test_nested_hang.sh
 TESTS += $(NESTED_TOOL_TESTS)
 EXTRA_DIST += $(NESTED_TOOL_TESTS)
