@@ -96,7 +96,7 @@ check_hang() {
 	elif ! grep -qE "^nested-run: .*($re)" "$tmp/err"; then
 		fail "$name: no reason matching '$re' on stderr"
 	else
-		pass "$name: 125 after $took s: $(grep -m 1 '^nested-run: ' "$tmp/err")"
+		pass "$name: 125 after $took s: $(grep -m 1 -E "^nested-run: .*($re)" "$tmp/err")"
 	fi
 }
 
