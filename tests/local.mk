@@ -348,3 +348,13 @@ tests_integration_test_vmmctl_LDADD = $(TEST_LIBS)
 EXTRA_tests_integration_test_vmmctl_DEPENDENCIES = \
 	tests/unit/fixtures/hang.elf tools/vmmctl/vmmctl vmm/vmm
 # --- end of vmmctl tests ------------------------------------------------------
+
+# --- nested runner tests (owner: hang) ---------------------------------------
+# tools/nested/nested-run tells a hung runner (silent QEMU, a CPU that stops
+# scheduling, a kernel panic) from a long, quiet command: four nested runs,
+# about 2.5 min. Skipped where vmm runs on /dev/kvm itself (the runner is not
+# used there) unless MEMVISOR_NESTED_TEST=1.
+NESTED_TOOL_TESTS = tests/tools/test_nested_hang.sh
+TESTS += $(NESTED_TOOL_TESTS)
+EXTRA_DIST += $(NESTED_TOOL_TESTS)
+# --- end of nested runner tests ----------------------------------------------
