@@ -22,7 +22,7 @@ FUZZ_CFLAGS = -g -O1 -std=gnu11 $(WARN_CFLAGS) \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 FUZZ_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include -I$(srcdir)/vmm \
-	-I$(srcdir)/vmm/control -I$(srcdir)/fuzz -D_GNU_SOURCE $(JANSSON_CFLAGS)
+	-I$(srcdir)/vmm/control -I$(srcdir)/devices -I$(srcdir)/fuzz -D_GNU_SOURCE $(JANSSON_CFLAGS)
 FUZZ_LINK = $(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_CPPFLAGS) -o $@
 FUZZ_DEPS = $(srcdir)/fuzz/fuzz.h config.h
 
@@ -30,6 +30,7 @@ FUZZ_QMP_SRCS = $(srcdir)/fuzz/fuzz_qmp.c \
 	$(srcdir)/vmm/control/qmp_dispatch.c $(srcdir)/vmm/control/qmp_cmds.c \
 	$(srcdir)/vmm/control/slab_cmds.c $(srcdir)/vmm/control/translate_cmds.c \
 	$(srcdir)/vmm/control/vmalloc_cmds.c \
+	$(srcdir)/vmm/control/dma_cmds.c $(srcdir)/devices/dmadev.c \
 	$(srcdir)/vmm/control/pagewalk.c $(srcdir)/vmm/gmem.c \
 	$(srcdir)/vmm/hcreq.c \
 	$(srcdir)/vmm/memmap.c $(srcdir)/vmm/e820.c $(srcdir)/vmm/size.c
@@ -50,7 +51,7 @@ FUZZ_KTESTLOG_SRCS = $(srcdir)/fuzz/fuzz_ktestlog.c $(srcdir)/vmm/ktestlog.c \
 	$(srcdir)/vmm/console.c
 
 fuzz/fuzz_qmp: $(FUZZ_QMP_SRCS) $(FUZZ_DEPS)
-	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_QMP_SRCS) $(JANSSON_LIBS)
+	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_QMP_SRCS) $(JANSSON_LIBS) -pthread
 fuzz/fuzz_elf: $(FUZZ_ELF_SRCS) $(FUZZ_DEPS)
 	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_ELF_SRCS)
 fuzz/fuzz_args: $(FUZZ_ARGS_SRCS) $(FUZZ_DEPS)

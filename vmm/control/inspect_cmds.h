@@ -6,6 +6,7 @@
 #ifndef VMM_CONTROL_INSPECT_CMDS_H
 #define VMM_CONTROL_INSPECT_CMDS_H
 
+#include "dma_cmds.h"
 #include "qmp.h"
 #include "slab_cmds.h"
 #include "translate_cmds.h"
@@ -14,6 +15,7 @@
 #define INSPECT_COMMANDS \
 	SLAB_COMMANDS \
 	TRANSLATE_COMMANDS \
-	VMALLOC_COMMANDS
+	VMALLOC_COMMANDS \
+	DMA_COMMANDS
 
 #endif
