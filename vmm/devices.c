@@ -38,9 +38,20 @@ static void dma_irq(void *opaque)
 	}
 }
 
+#define FAULTS_PRINTED	100
+
 static void dma_fault(void *opaque, const struct dmadev_fault *f)
 {
 	struct vm *vm = opaque;
+
+	if (f->seq <= FAULTS_PRINTED)
+		console_err("vmm: dmadev: fault %" PRIu64 ": %s of [0x%" PRIx64 "+0x%" PRIx64 ") refused: %s%s%s%s%s%s\n",
+			    f->seq, dmadev_op_name(f->op), f->addr, f->len,
+			    dmadev_err_name(f->reason),
+			    f->owner_then[0] ? "; page owner at submit: " : "",
+			    f->owner_then, f->owner_now[0] ? ", now: " : "",
+			    f->owner_now,
+			    f->seq == FAULTS_PRINTED ? " (later faults: query-dma)" : "");
 
 	qmp_server_broadcast(vm->qmp, qmp_event_new(QMP_VENDOR "DMA_FAULT",
 							dma_fault_json(f)));

@@ -16,6 +16,7 @@
 #include <asm/hypercall.h>
 #include <asm/setup.h>
 #include <linux/vmalloc.h>
+#include <linux/dmadev.h>
 #include "ktest_runner.h"
 #include "mm_glue.h"
 #include "sched.h"
@@ -46,6 +47,7 @@ __setup("loglevel=", __init_loglevel);
 static int kernel_init(void *unused)
 {
 	smp_init();
+	dmadev_init(&boot_params);
 	crash_run();
 	if (exit_code >= 0) {
 		pr_info("exit=%d: shutting down\n", exit_code);
