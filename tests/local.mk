@@ -23,7 +23,7 @@ VMM_UNIT_TESTS = tests/unit/test_vmm_args tests/unit/test_vmm_memmap \
 	tests/unit/test_vmm_gmem tests/unit/test_vmm_loader \
 	tests/unit/test_vmm_hypercall tests/unit/test_vmm_kvmexit \
 	tests/unit/test_vmm_pagewalk tests/unit/test_vmm_pagewalk_guest \
-	tests/unit/test_vmm_translate
+	tests/unit/test_vmm_translate tests/unit/test_vmm_dmadev
 check_PROGRAMS += $(VMM_UNIT_TESTS)
 TESTS += $(VMM_UNIT_TESTS)
 VMM_TEST_LDADD = vmm/libvmm.a $(JANSSON_LIBS) $(TEST_LIBS)
@@ -50,6 +50,12 @@ tests_unit_test_vmm_translate_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_vmm_translate_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm \
 	-I$(srcdir)/vmm/control $(JANSSON_CFLAGS)
 tests_unit_test_vmm_translate_LDADD = $(VMM_TEST_LDADD)
+# The DMA engine's model over fake guest memory, its thread running.
+tests_unit_test_vmm_dmadev_SOURCES = tests/unit/test_vmm_dmadev.c
+tests_unit_test_vmm_dmadev_CFLAGS = $(TEST_CFLAGS) -pthread
+tests_unit_test_vmm_dmadev_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm \
+	-I$(srcdir)/devices
+tests_unit_test_vmm_dmadev_LDADD = $(VMM_TEST_LDADD) -lpthread
 tests_unit_test_vmm_args_SOURCES = tests/unit/test_vmm_args.c
 tests_unit_test_vmm_args_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_vmm_args_LDADD = $(VMM_TEST_LDADD)
