@@ -16,7 +16,7 @@
 
 FUZZ_SECONDS = 60
 FUZZ_ARGS =
-FUZZ_TARGETS = qmp elf args memmap hcreq ktestlog pagewalk
+FUZZ_TARGETS = qmp elf args memmap hcreq ktestlog pagewalk dmadev
 
 FUZZ_CFLAGS = -g -O1 -std=gnu11 $(WARN_CFLAGS) \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -47,6 +47,8 @@ FUZZ_MEMMAP_SRCS = $(srcdir)/fuzz/fuzz_memmap.c $(srcdir)/vmm/memmap.c \
 FUZZ_HCREQ_SRCS = $(srcdir)/fuzz/fuzz_hcreq.c $(srcdir)/vmm/hcreq.c \
 	$(srcdir)/vmm/gmem.c $(srcdir)/vmm/size.c $(srcdir)/vmm/console.c \
 	$(srcdir)/vmm/report.c $(srcdir)/vmm/ktestlog.c
+FUZZ_DMADEV_SRCS = $(srcdir)/fuzz/fuzz_dmadev.c $(srcdir)/devices/dmadev.c \
+	$(srcdir)/vmm/gmem.c $(srcdir)/vmm/iobus.c $(srcdir)/vmm/size.c
 FUZZ_KTESTLOG_SRCS = $(srcdir)/fuzz/fuzz_ktestlog.c $(srcdir)/vmm/ktestlog.c \
 	$(srcdir)/vmm/console.c
 
@@ -62,6 +64,8 @@ fuzz/fuzz_hcreq: $(FUZZ_HCREQ_SRCS) $(FUZZ_DEPS)
 	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_HCREQ_SRCS) -pthread
 fuzz/fuzz_pagewalk: $(FUZZ_PAGEWALK_SRCS) $(FUZZ_DEPS)
 	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_PAGEWALK_SRCS)
+fuzz/fuzz_dmadev: $(FUZZ_DMADEV_SRCS) $(FUZZ_DEPS)
+	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_DMADEV_SRCS) -pthread
 fuzz/fuzz_ktestlog: $(FUZZ_KTESTLOG_SRCS) $(FUZZ_DEPS)
 	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_KTESTLOG_SRCS) -pthread
 
@@ -83,11 +87,11 @@ fuzz: fuzz-build
 fuzz-clean:
 	-rm -rf fuzz/work fuzz/artifacts fuzz/*.log
 	-rm -f fuzz/fuzz_qmp fuzz/fuzz_elf fuzz/fuzz_args fuzz/fuzz_memmap \
-		fuzz/fuzz_hcreq fuzz/fuzz_ktestlog fuzz/fuzz_pagewalk
+		fuzz/fuzz_hcreq fuzz/fuzz_ktestlog fuzz/fuzz_pagewalk fuzz/fuzz_dmadev
 
 clean-local: fuzz-clean
 .PHONY: fuzz fuzz-build fuzz-check-cc fuzz-clean
 
 EXTRA_DIST += fuzz/fuzz.h fuzz/run-fuzz fuzz/corpus fuzz/fuzz_qmp.c \
 	fuzz/fuzz_elf.c fuzz/fuzz_args.c fuzz/fuzz_memmap.c fuzz/fuzz_hcreq.c \
-	fuzz/fuzz_ktestlog.c
+	fuzz/fuzz_ktestlog.c fuzz/fuzz_dmadev.c

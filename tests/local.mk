@@ -273,8 +273,10 @@ EXTRA_tests_unit_test_test_summary_DEPENDENCIES = tests/unit/test_vmm_cli
 # (page allocator, slab, kmalloc, mempool), each on 1, 2 and 4 vCPUs;
 # MEMVISOR_GUEST_CPUS=1,2 (say) picks other counts.
 GUEST_TEST_SOURCES = tests/integration/test_guest_core.c $(VMM_RUN_CMD)
-check_PROGRAMS += tests/integration/test_guest_core tests/integration/test_guest_mm
-TESTS += tests/integration/test_guest_core tests/integration/test_guest_mm
+check_PROGRAMS += tests/integration/test_guest_core tests/integration/test_guest_mm \
+	tests/integration/test_guest_dma
+TESTS += tests/integration/test_guest_core tests/integration/test_guest_mm \
+	tests/integration/test_guest_dma
 tests_integration_test_guest_core_SOURCES = $(GUEST_TEST_SOURCES)
 tests_integration_test_guest_core_CFLAGS = $(TEST_CFLAGS)
 tests_integration_test_guest_core_LDADD = $(TEST_LIBS)
@@ -284,6 +286,13 @@ tests_integration_test_guest_mm_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DCORE_SUITES='"bootmem.*,buddy.*,gfp.*,highmem.*,zone.*,stress.*,kmalloc.*,mempool.*,slab.*,slab_debug.*,slab_smp.*"' \
 	-DGUEST_SUITES_ONLY
 tests_integration_test_guest_mm_LDADD = $(TEST_LIBS)
+# The DMA engine's driver (suite dma), with a boot buffer above MAX_ORDER.
+tests_integration_test_guest_dma_SOURCES = $(GUEST_TEST_SOURCES)
+tests_integration_test_guest_dma_CFLAGS = $(TEST_CFLAGS)
+tests_integration_test_guest_dma_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DCORE_SUITES='"dma.*"' -DGUEST_CMDLINE='"dmadev.bootbuf=4160K"' \
+	-DGUEST_SUITES_ONLY
+tests_integration_test_guest_dma_LDADD = $(TEST_LIBS)
 # The in-guest batches' consoles (PROGRAM.cpusN.{out,err,status,lock}).
 CLEANFILES += tests/integration/test_guest_*.cpus*
 
