@@ -59,3 +59,11 @@ bench_percpu_bench_CPPFLAGS = $(HOSTED_CPPFLAGS)
 bench_percpu_bench_CFLAGS = $(HOSTED_CFLAGS) -O2
 bench_percpu_bench_LDADD = guestmm/libmm_hosted.a
 bench_percpu_bench_LDFLAGS = -pthread
+
+# dmadev_bench: the DMA engine's model over fake guest memory: copy
+# throughput 4 KiB..1 MiB, completions per second, device-thread CPU time.
+noinst_PROGRAMS += bench/dmadev_bench
+bench_dmadev_bench_SOURCES = bench/dmadev_bench.c
+bench_dmadev_bench_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm -I$(srcdir)/devices
+bench_dmadev_bench_CFLAGS = -std=gnu11 $(WARN_CFLAGS) -O2 -pthread
+bench_dmadev_bench_LDADD = vmm/libvmm.a $(JANSSON_LIBS) -lpthread

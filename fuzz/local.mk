@@ -16,13 +16,13 @@
 
 FUZZ_SECONDS = 60
 FUZZ_ARGS =
-FUZZ_TARGETS = qmp elf args memmap hcreq ktestlog pagewalk
+FUZZ_TARGETS = qmp elf args memmap hcreq ktestlog pagewalk dmadev
 
 FUZZ_CFLAGS = -g -O1 -std=gnu11 $(WARN_CFLAGS) \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 FUZZ_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include -I$(srcdir)/vmm \
-	-I$(srcdir)/vmm/control -I$(srcdir)/fuzz -D_GNU_SOURCE $(JANSSON_CFLAGS)
+	-I$(srcdir)/vmm/control -I$(srcdir)/devices -I$(srcdir)/fuzz -D_GNU_SOURCE $(JANSSON_CFLAGS)
 FUZZ_LINK = $(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_CPPFLAGS) -o $@
 FUZZ_DEPS = $(srcdir)/fuzz/fuzz.h config.h
 
@@ -32,6 +32,8 @@ FUZZ_QMP_SRCS = $(srcdir)/fuzz/fuzz_qmp.c \
 	$(srcdir)/vmm/control/vmalloc_cmds.c $(srcdir)/vmm/control/zone_cmds.c \
 	$(srcdir)/vmm/control/zone_read.c $(srcdir)/vmm/control/inspect.c \
 	$(srcdir)/vmm/control/percpu_cmds.c \
+	$(srcdir)/vmm/control/dma_cmds.c $(srcdir)/devices/dmadev.c \
+	$(srcdir)/vmm/iobus.c \
 	$(srcdir)/vmm/control/pagewalk.c $(srcdir)/vmm/gmem.c \
 	$(srcdir)/vmm/hcreq.c \
 	$(srcdir)/vmm/memmap.c $(srcdir)/vmm/e820.c $(srcdir)/vmm/size.c
@@ -48,11 +50,13 @@ FUZZ_MEMMAP_SRCS = $(srcdir)/fuzz/fuzz_memmap.c $(srcdir)/vmm/memmap.c \
 FUZZ_HCREQ_SRCS = $(srcdir)/fuzz/fuzz_hcreq.c $(srcdir)/vmm/hcreq.c \
 	$(srcdir)/vmm/gmem.c $(srcdir)/vmm/size.c $(srcdir)/vmm/console.c \
 	$(srcdir)/vmm/report.c $(srcdir)/vmm/ktestlog.c
+FUZZ_DMADEV_SRCS = $(srcdir)/fuzz/fuzz_dmadev.c $(srcdir)/devices/dmadev.c \
+	$(srcdir)/vmm/gmem.c $(srcdir)/vmm/iobus.c $(srcdir)/vmm/size.c
 FUZZ_KTESTLOG_SRCS = $(srcdir)/fuzz/fuzz_ktestlog.c $(srcdir)/vmm/ktestlog.c \
 	$(srcdir)/vmm/console.c
 
 fuzz/fuzz_qmp: $(FUZZ_QMP_SRCS) $(FUZZ_DEPS)
-	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_QMP_SRCS) $(JANSSON_LIBS)
+	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_QMP_SRCS) $(JANSSON_LIBS) -pthread
 fuzz/fuzz_elf: $(FUZZ_ELF_SRCS) $(FUZZ_DEPS)
 	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_ELF_SRCS)
 fuzz/fuzz_args: $(FUZZ_ARGS_SRCS) $(FUZZ_DEPS)
@@ -63,6 +67,8 @@ fuzz/fuzz_hcreq: $(FUZZ_HCREQ_SRCS) $(FUZZ_DEPS)
 	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_HCREQ_SRCS) -pthread
 fuzz/fuzz_pagewalk: $(FUZZ_PAGEWALK_SRCS) $(FUZZ_DEPS)
 	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_PAGEWALK_SRCS)
+fuzz/fuzz_dmadev: $(FUZZ_DMADEV_SRCS) $(FUZZ_DEPS)
+	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_DMADEV_SRCS) -pthread
 fuzz/fuzz_ktestlog: $(FUZZ_KTESTLOG_SRCS) $(FUZZ_DEPS)
 	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_KTESTLOG_SRCS) -pthread
 
@@ -84,11 +90,11 @@ fuzz: fuzz-build
 fuzz-clean:
 	-rm -rf fuzz/work fuzz/artifacts fuzz/*.log
 	-rm -f fuzz/fuzz_qmp fuzz/fuzz_elf fuzz/fuzz_args fuzz/fuzz_memmap \
-		fuzz/fuzz_hcreq fuzz/fuzz_ktestlog fuzz/fuzz_pagewalk
+		fuzz/fuzz_hcreq fuzz/fuzz_ktestlog fuzz/fuzz_pagewalk fuzz/fuzz_dmadev
 
 clean-local: fuzz-clean
 .PHONY: fuzz fuzz-build fuzz-check-cc fuzz-clean
 
 EXTRA_DIST += fuzz/fuzz.h fuzz/run-fuzz fuzz/corpus fuzz/fuzz_qmp.c \
 	fuzz/fuzz_elf.c fuzz/fuzz_args.c fuzz/fuzz_memmap.c fuzz/fuzz_hcreq.c \
-	fuzz/fuzz_ktestlog.c
+	fuzz/fuzz_ktestlog.c fuzz/fuzz_dmadev.c

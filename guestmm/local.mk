@@ -46,5 +46,6 @@ EXTRA_DIST += guestmm/include guestmm/arch/x86_64/include \
 include guestmm/lib/local.mk
 include guestmm/kernel/local.mk
 include guestmm/mm/local.mk
+include guestmm/drivers/local.mk
 include guestmm/arch/x86_64/local.mk
 include guestmm/arch/hosted/local.mk

@@ -23,7 +23,7 @@ VMM_UNIT_TESTS = tests/unit/test_vmm_args tests/unit/test_vmm_memmap \
 	tests/unit/test_vmm_gmem tests/unit/test_vmm_loader \
 	tests/unit/test_vmm_hypercall tests/unit/test_vmm_kvmexit \
 	tests/unit/test_vmm_pagewalk tests/unit/test_vmm_pagewalk_guest \
-	tests/unit/test_vmm_translate
+	tests/unit/test_vmm_translate tests/unit/test_vmm_dmadev
 check_PROGRAMS += $(VMM_UNIT_TESTS)
 TESTS += $(VMM_UNIT_TESTS)
 VMM_TEST_LDADD = vmm/libvmm.a $(JANSSON_LIBS) $(TEST_LIBS)
@@ -50,6 +50,12 @@ tests_unit_test_vmm_translate_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_vmm_translate_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm \
 	-I$(srcdir)/vmm/control $(JANSSON_CFLAGS)
 tests_unit_test_vmm_translate_LDADD = $(VMM_TEST_LDADD)
+# The DMA engine's model over fake guest memory, its thread running.
+tests_unit_test_vmm_dmadev_SOURCES = tests/unit/test_vmm_dmadev.c
+tests_unit_test_vmm_dmadev_CFLAGS = $(TEST_CFLAGS) -pthread
+tests_unit_test_vmm_dmadev_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm \
+	-I$(srcdir)/devices
+tests_unit_test_vmm_dmadev_LDADD = $(VMM_TEST_LDADD) -lpthread
 tests_unit_test_vmm_args_SOURCES = tests/unit/test_vmm_args.c
 tests_unit_test_vmm_args_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_vmm_args_LDADD = $(VMM_TEST_LDADD)
@@ -308,8 +314,10 @@ EXTRA_tests_unit_test_test_summary_DEPENDENCIES = tests/unit/test_vmm_cli
 # (page allocator, slab, kmalloc, mempool), each on 1, 2 and 4 vCPUs;
 # MEMVISOR_GUEST_CPUS=1,2 (say) picks other counts.
 GUEST_TEST_SOURCES = tests/integration/test_guest_core.c $(VMM_RUN_CMD)
-check_PROGRAMS += tests/integration/test_guest_core tests/integration/test_guest_mm
-TESTS += tests/integration/test_guest_core tests/integration/test_guest_mm
+check_PROGRAMS += tests/integration/test_guest_core tests/integration/test_guest_mm \
+	tests/integration/test_guest_dma
+TESTS += tests/integration/test_guest_core tests/integration/test_guest_mm \
+	tests/integration/test_guest_dma
 tests_integration_test_guest_core_SOURCES = $(GUEST_TEST_SOURCES)
 tests_integration_test_guest_core_CFLAGS = $(TEST_CFLAGS)
 tests_integration_test_guest_core_LDADD = $(TEST_LIBS)
@@ -319,6 +327,13 @@ tests_integration_test_guest_mm_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DCORE_SUITES='"bootmem.*,buddy.*,gfp.*,highmem.*,zone.*,stress.*,kmalloc.*,mempool.*,slab.*,slab_debug.*,slab_smp.*"' \
 	-DGUEST_SUITES_ONLY
 tests_integration_test_guest_mm_LDADD = $(TEST_LIBS)
+# The DMA engine's driver (suite dma), with a boot buffer above MAX_ORDER.
+tests_integration_test_guest_dma_SOURCES = $(GUEST_TEST_SOURCES)
+tests_integration_test_guest_dma_CFLAGS = $(TEST_CFLAGS)
+tests_integration_test_guest_dma_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DCORE_SUITES='"dma.*"' -DGUEST_CMDLINE='"dmadev.bootbuf=4160K"' \
+	-DGUEST_SUITES_ONLY
+tests_integration_test_guest_dma_LDADD = $(TEST_LIBS)
 # The in-guest batches' consoles (PROGRAM.cpusN.{out,err,status,lock}).
 CLEANFILES += tests/integration/test_guest_*.cpus*
 

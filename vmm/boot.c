@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <memvisor/bootparams.h>
+#include <memvisor/dmadev.h>
 #include <memvisor/layout.h>
 
 #include "boot.h"
@@ -103,6 +104,9 @@ static void fill_params(struct mv_boot_params *bp, const struct memmap *mm,
 	bp->cmdline = MV_CMDLINE_GPA;
 	bp->cmdline_len = cmdline_len;
 	bp->tsc_khz = tsc_khz;
+	bp->dmadev_mmio = MV_DMADEV_MMIO_GPA;
+	bp->dmadev_mmio_size = MV_DMADEV_MMIO_SIZE;
+	bp->dmadev_vector = MV_DMADEV_VECTOR;
 	memcpy(bp->e820, mm->e820, mm->nr_e820 * sizeof(mm->e820[0]));
 }
 

@@ -30,8 +30,11 @@ vmm_libvmm_a_SOURCES = \
 	vmm/control/vmalloc_cmds.c vmm/control/vmalloc_cmds.h \
 	vmm/control/inspect.c vmm/control/inspect.h \
 	vmm/control/zone_read.c vmm/control/zone_cmds.c vmm/control/zone_cmds.h \
-	vmm/control/percpu_cmds.c vmm/control/percpu_cmds.h
-vmm_libvmm_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm $(JANSSON_CFLAGS)
+	vmm/control/percpu_cmds.c vmm/control/percpu_cmds.h \
+	vmm/control/dma_cmds.c vmm/control/dma_cmds.h \
+	devices/dmadev.c devices/dmadev.h
+vmm_libvmm_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm -I$(srcdir)/devices \
+	$(JANSSON_CFLAGS)
 
 bin_PROGRAMS += vmm/vmm
 vmm_vmm_SOURCES = \
@@ -39,12 +42,14 @@ vmm_vmm_SOURCES = \
 	vmm/kvm.c vmm/kvm.h \
 	vmm/vcpu.c vmm/vcpu.h \
 	vmm/hypercall.c vmm/hypercall.h \
+	vmm/devices.c vmm/devices.h \
 	vmm/accel/accel.h vmm/accel/choose.c vmm/accel/calibrate.c \
 	vmm/accel/nested.c \
 	vmm/guest_image.S vmm/guest_image.h
 vmm_vmm_LDADD = vmm/libvmm.a $(JANSSON_LIBS)
 vmm_vmm_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm -I$(srcdir)/vmm/accel \
-	-I$(srcdir)/vmm/control $(JANSSON_CFLAGS) -DMEMVISOR_SRCDIR='"$(abs_top_srcdir)"' \
+	-I$(srcdir)/vmm/control -I$(srcdir)/devices $(JANSSON_CFLAGS) \
+	-DMEMVISOR_SRCDIR='"$(abs_top_srcdir)"' \
 	-DMEMVISOR_LIBEXECDIR='"$(pkglibexecdir)"'
 
 # The nested runner, for `vmm` on hosts without /dev/kvm.

@@ -25,6 +25,7 @@
 #include "boot.h"
 #include "console.h"
 #include "control.h"
+#include "devices.h"
 #include "exitstatus.h"
 #include "guest_image.h"
 #include "hypercall.h"
@@ -136,7 +137,7 @@ static int build_vm(struct vm *vm, const struct kernel_file *kf,
 			return -1;
 	if (hypercall_register(vm))
 		return errf(e, "vmm: cannot register the hypercall ports");
-	return 0;
+	return devices_create(vm, e);
 }
 
 static void *signal_thread(void *arg)
@@ -257,6 +258,10 @@ static int run(struct vm *vm, const struct vmm_config *cfg)
 	if (ret) {
 		console_err("vmm: cannot start the signal thread: %s\n",
 			    strerror(ret));
+		return VMM_EXIT_HOST;
+	}
+	if (devices_start(vm, &e)) {
+		console_err("%s\n", e.msg);
 		return VMM_EXIT_HOST;
 	}
 	/* on failure the VM has already ended with VMM_EXIT_HOST */
@@ -419,6 +424,7 @@ int main(int argc, char **argv)
 	if (!status)
 		status = run(&vm, &cfg);
 	control_stop(&vm);
+	devices_destroy(&vm);	/* its thread touches guest memory */
 
 	kvm_close(&vm);
 	gmem_release(&vm.gmem);

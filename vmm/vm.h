@@ -38,6 +38,7 @@ enum vm_end {
 };
 
 struct vm;
+struct dmadev;
 
 struct vcpu {
 	struct vm *vm;
@@ -84,6 +85,7 @@ struct vm {
 	/* bumped whenever the vCPUs may run again: guest memory may change */
 	uint64_t run_gen;		/* under lock */
 	struct qmp_server *qmp;		/* the control socket, or NULL */
+	struct dmadev *dmadev;		/* the DMA engine (devices/), or NULL */
 };
 
 void vm_init(struct vm *vm, const struct memmap *mm, unsigned int nr_cpus);

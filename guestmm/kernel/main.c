@@ -19,6 +19,7 @@
 #include <asm/hypercall.h>
 #include <asm/setup.h>
 #include <linux/vmalloc.h>
+#include <linux/dmadev.h>
 #include "ktest_runner.h"
 #include "mm_glue.h"
 #include "sched.h"
@@ -49,6 +50,7 @@ __setup("loglevel=", __init_loglevel);
 static int kernel_init(void *unused)
 {
 	smp_init();
+	dmadev_init(&boot_params);
 	crash_run();
 	if (exit_code >= 0) {
 		pr_info("guestmm: boot complete, %u CPUs online; exit=%d: shutting down\n",

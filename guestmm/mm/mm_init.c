@@ -15,6 +15,9 @@
  * over an mmap'ed arena.
  */
 #include <linux/mm.h>
+#ifndef __HOSTED__
+#include <linux/dmadev.h>
+#endif
 #include <linux/memblock.h>
 #include <linux/bootmem.h>
 #include <linux/bootmem_selftest.h>
@@ -452,6 +455,9 @@ void mm_init(const struct mv_boot_params *bp)
 
 	if (bootmem_selftest.size)
 		bootmem_selftest_boot();
+#ifndef __HOSTED__
+	dmadev_reserve_bootmem();	/* dmadev.bootbuf=: one piece below 16 MiB */
+#endif
 
 	/* Not zeroed: a section's struct pages are written when it is initialised. */
 	map_size = max_pfn * sizeof(struct page);

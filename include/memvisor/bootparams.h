@@ -16,7 +16,7 @@
 #include <memvisor/e820.h>
 
 #define MV_BOOT_MAGIC	0x544f4f42564d454dULL	/* "MEMVBOOT" */
-#define MV_BOOT_VERSION	1
+#define MV_BOOT_VERSION	2
 #define MV_MAX_CPUS	64
 
 struct mv_boot_params {
@@ -46,6 +46,12 @@ struct mv_boot_params {
 	mv_u32 tsc_khz;			/* 0 when unknown */
 
 	struct e820_entry e820[E820_MAX_ENTRIES];
+
+	/* The DMA engine (include/memvisor/dmadev.h); 0 when there is none. */
+	mv_u64 dmadev_mmio;		/* guest-physical, in an e820 hole */
+	mv_u64 dmadev_mmio_size;
+	mv_u32 dmadev_vector;		/* its MSI's vector, to APIC ID 0 */
+	mv_u32 dmadev_pad;
 };
 
 #endif

@@ -641,14 +641,25 @@ static char *read_whole_file(const char *path)
 	return b.data;
 }
 
-/* The optional "--cmdline wake_rounds=N" from $MEMVISOR_WAKE_ROUNDS. */
+/* Options a program's batches boot with (-DGUEST_CMDLINE: test_guest_dma's). */
+#ifndef GUEST_CMDLINE
+#define GUEST_CMDLINE	""
+#endif
+
+/*
+ * The optional "--cmdline wake_rounds=N" from $MEMVISOR_WAKE_ROUNDS, and
+ * GUEST_CMDLINE.
+ */
 static void add_wake_rounds(const char **args, char *opt, size_t size)
 {
 	const char *wake_rounds = getenv("MEMVISOR_WAKE_ROUNDS");
+	bool rounds = wake_rounds && *wake_rounds;
 
-	if (!wake_rounds || !*wake_rounds)
+	if (!rounds && !*GUEST_CMDLINE)
 		return;
-	snprintf(opt, size, "wake_rounds=%s", wake_rounds);
+	snprintf(opt, size, "%s%s%s%s", rounds ? "wake_rounds=" : "",
+		 rounds ? wake_rounds : "", rounds && *GUEST_CMDLINE ? " " : "",
+		 GUEST_CMDLINE);
 	args[0] = "--cmdline";
 	args[1] = opt;
 }
@@ -657,7 +668,7 @@ static void add_wake_rounds(const char **args, char *opt, size_t size)
 static struct vmm_run run_guest_tests(const char *globs, unsigned int cpus,
 				      unsigned int timeout_s)
 {
-	char ncpus[8], timeout[16], rounds[48];
+	char ncpus[8], timeout[16], rounds[160];
 	/* the last two slots: an optional --cmdline wake_rounds=N */
 	const char *args[] = { "--mem", GUEST_MEM, "--cpus", ncpus, "--test",
 			       globs, "--timeout", timeout, NULL, NULL, NULL };

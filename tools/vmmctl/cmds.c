@@ -180,6 +180,7 @@ const struct vmmctl_cmd vmmctl_cmds[] = {
 	{ "buddyinfo", QMP_QUERY_ZONES, "", parse_none, fmt_buddyinfo },
 	{ "slabinfo", QMP_QUERY_SLABINFO, "", parse_none, fmt_slabinfo },
 	{ "vmallocinfo", QMP_QUERY_VMALLOCINFO, "", parse_none, fmt_vmallocinfo },
+	{ "dma", QMP_QUERY_DMA, "", parse_none, fmt_dma },
 	{ "mempools", QMP_QUERY_MEMPOOLS, "", parse_none, fmt_mempools },
 	{ "memblock", QMP_QUERY_MEMBLOCK, "", parse_none, fmt_memblock },
 	{ "e820", QMP_QUERY_E820, "", parse_none, fmt_e820 },

@@ -22,6 +22,7 @@
 #define QMP_QUERY_DIRTY		QMP_VENDOR "query-dirty"
 #define QMP_QUERY_VMALLOCINFO	QMP_VENDOR "query-vmallocinfo"
 #define QMP_QUERY_PERCPU	QMP_VENDOR "query-percpu"
+#define QMP_QUERY_DMA		QMP_VENDOR "query-dma"
 
 /* read-phys and read-virt answer at most this many bytes. */
 #define QMP_READ_MAX		(64U << 10)

@@ -6,6 +6,7 @@
 #ifndef VMM_CONTROL_INSPECT_CMDS_H
 #define VMM_CONTROL_INSPECT_CMDS_H
 
+#include "dma_cmds.h"
 #include "qmp.h"
 #include "percpu_cmds.h"
 #include "slab_cmds.h"
@@ -18,6 +19,7 @@
 	SLAB_COMMANDS \
 	PERCPU_COMMANDS \
 	TRANSLATE_COMMANDS \
-	VMALLOC_COMMANDS
+	VMALLOC_COMMANDS \
+	DMA_COMMANDS
 
 #endif

@@ -43,4 +43,14 @@ static __always_inline void writel(u32 v, volatile void *addr)
 	*(volatile u32 *)addr = v;
 }
 
+static __always_inline u64 readq(const volatile void *addr)
+{
+	return *(const volatile u64 *)addr;
+}
+
+static __always_inline void writeq(u64 v, volatile void *addr)
+{
+	*(volatile u64 *)addr = v;
+}
+
 #endif

@@ -1,0 +1,764 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The DMA engine: registers on the vCPU threads, transfers on its own
+ * thread. See dmadev.h for the model and include/memvisor/dmadev.h for the
+ * guest's view.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+#include <time.h>
+
+#include "dmadev.h"
+
+#define PAGE_SZ		4096ULL
+
+static const char *const err_names[] = {
+	[MV_DMADEV_ERR_NONE] = "none",
+	[MV_DMADEV_ERR_MASK] = "beyond-dma-mask",
+	[MV_DMADEV_ERR_NOT_RAM] = "not-ram",
+	[MV_DMADEV_ERR_BUF] = "beyond-device-buffer",
+	[MV_DMADEV_ERR_LEN] = "bad-length",
+	[MV_DMADEV_ERR_OP] = "bad-command",
+	[MV_DMADEV_ERR_ALIGN] = "misaligned",
+	[MV_DMADEV_ERR_CHAIN] = "chain-too-long",
+	[MV_DMADEV_ERR_RING] = "bad-ring",
+	[MV_DMADEV_ERR_FREED] = "freed-in-flight",
+};
+
+static const char *const reg_names[MV_DMADEV_NR_REGS] = {
+	"id", "dma_mask", "src", "dst", "len", "cmd", "status", "int_enable",
+	"ring_base", "ring_size", "ring_head", "ring_tail", "fault_count",
+	"fault_addr", "fault_len", "fault_reason", "completed", "rejected",
+	"latency",
+};
+
+const char *dmadev_err_name(unsigned int err)
+{
+	return err <= MV_DMADEV_ERR_MAX ? err_names[err] : "?";
+}
+
+const char *dmadev_op_name(unsigned int op)
+{
+	switch (op) {
+	case 0:
+		return "ring";
+	case MV_DMADEV_OP_COPY:
+		return "copy";
+	case MV_DMADEV_OP_FILL:
+		return "fill";
+	case MV_DMADEV_OP_TO_MEM:
+		return "buffer-to-memory";
+	case MV_DMADEV_OP_FROM_MEM:
+		return "memory-to-buffer";
+	}
+	return "?";
+}
+
+const char *dmadev_reg_name(uint64_t off)
+{
+	if (off % 8 || off / 8 >= MV_DMADEV_NR_REGS)
+		return NULL;
+	return reg_names[off / 8];
+}
+
+static void *thread_main(void *arg);
+
+void dmadev_init(struct dmadev *dev, const struct gmem *gm,
+		 const struct dmadev_ops *ops, void *opaque)
+{
+	pthread_condattr_t ca;
+
+	memset(dev, 0, offsetof(struct dmadev, buf));
+	dev->gm = gm;
+	dev->ops = ops;
+	dev->opaque = opaque;
+	dev->latency_limit = MV_DMADEV_LATENCY_MAX;
+	pthread_mutex_init(&dev->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&dev->cond, &ca);
+	pthread_condattr_destroy(&ca);
+}
+
+int dmadev_start(struct dmadev *dev)
+{
+	int ret = pthread_create(&dev->thread, NULL, thread_main, dev);
+
+	if (!ret)
+		dev->has_thread = true;
+	return ret;
+}
+
+void dmadev_stop(struct dmadev *dev)
+{
+	if (!dev->has_thread)
+		return;
+	pthread_mutex_lock(&dev->lock);
+	dev->stop = true;
+	pthread_cond_broadcast(&dev->cond);
+	pthread_mutex_unlock(&dev->lock);
+	pthread_join(dev->thread, NULL);
+	dev->has_thread = false;
+}
+
+void dmadev_destroy(struct dmadev *dev)
+{
+	dmadev_stop(dev);
+	pthread_cond_destroy(&dev->cond);
+	pthread_mutex_destroy(&dev->lock);
+}
+
+/* ---- checks ------------------------------------------------------------ */
+
+struct fault_info {
+	unsigned int reason;
+	uint64_t addr, len;
+};
+
+static int fail(struct fault_info *f, unsigned int reason, uint64_t addr,
+		uint64_t len)
+{
+	f->reason = reason;
+	f->addr = addr;
+	f->len = len;
+	return -1;
+}
+
+/* [addr, addr + len) of guest memory, as a bus master with a 24-bit mask. */
+static void *check_mem(struct dmadev *dev, uint64_t addr, uint64_t len,
+		       struct fault_info *f)
+{
+	void *p;
+
+	if (!len || len > MV_DMADEV_MAX_LEN) {
+		fail(f, MV_DMADEV_ERR_LEN, addr, len);
+		return NULL;
+	}
+	if (addr > MV_DMADEV_MASK || len - 1 > MV_DMADEV_MASK - addr) {
+		fail(f, MV_DMADEV_ERR_MASK, addr, len);
+		return NULL;
+	}
+	p = gmem_ptr(dev->gm, addr, len);
+	if (!p)
+		fail(f, MV_DMADEV_ERR_NOT_RAM, addr, len);
+	return p;
+}
+
+static int check_buf(uint64_t off, uint64_t len, struct fault_info *f)
+{
+	if (!len || len > MV_DMADEV_MAX_LEN)
+		return fail(f, MV_DMADEV_ERR_LEN, off, len);
+	if (off > MV_DMADEV_BUF_SIZE || len > MV_DMADEV_BUF_SIZE - off)
+		return fail(f, MV_DMADEV_ERR_BUF, off, len);
+	return 0;
+}
+
+/* ---- the thread's side ------------------------------------------------- */
+
+/* Called with dev->lock held. */
+static void record_fault(struct dmadev *dev, const struct fault_info *fi,
+			 unsigned int op, const char *then, const char *now,
+			 struct dmadev_fault *out)
+{
+	struct dmadev_fault *f = &dev->faults[dev->nr_faults % DMADEV_FAULT_LOG];
+
+	memset(f, 0, sizeof(*f));
+	f->seq = ++dev->nr_faults;
+	f->addr = fi->addr;
+	f->len = fi->len;
+	f->reason = fi->reason;
+	f->op = op;
+	if (then)
+		snprintf(f->owner_then, sizeof(f->owner_then), "%s", then);
+	if (now)
+		snprintf(f->owner_now, sizeof(f->owner_now), "%s", now);
+	dev->st.faults = dev->nr_faults;
+	*out = *f;
+}
+
+/* Sleeps @us unless the device is stopping. Called with dev->lock held. */
+static void latency_wait(struct dmadev *dev, uint64_t us)
+{
+	struct timespec ts;
+
+	if (!us)
+		return;
+	if (us > dev->latency_limit)
+		us = dev->latency_limit;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_nsec += (long)(us % 1000000) * 1000;
+	ts.tv_sec += us / 1000000 + ts.tv_nsec / 1000000000L;
+	ts.tv_nsec %= 1000000000L;
+	while (!dev->stop && dev->has_thread &&
+	       pthread_cond_timedwait(&dev->cond, &dev->lock, &ts) != ETIMEDOUT)
+		;
+}
+
+/*
+ * The buffer-freed-in-flight check: who owns the first page of each
+ * memory range when the command starts, compared with who owns it just
+ * before the bytes move (after the command's latency). Page granularity:
+ * a kfree'd object whose slab page stays allocated is not seen.
+ */
+#define OWNER_PAGES	(MV_DMADEV_CHAIN_MAX + 1)
+
+struct owners {
+	unsigned int n;
+	uint64_t addr[OWNER_PAGES];
+	char who[OWNER_PAGES][DMADEV_OWNER_MAX];
+};
+
+static void owners_take(struct dmadev *dev, struct owners *o)
+{
+	for (unsigned int i = 0; i < o->n; i++)
+		if (dev->ops->owner(dev->opaque, o->addr[i] / PAGE_SZ, o->who[i],
+				    sizeof(o->who[i])))
+			o->who[i][0] = '\0';
+}
+
+/* -1 with the fault when an owner changed: the copy must not happen. */
+static int owners_check(struct dmadev *dev, const struct owners *o,
+			struct fault_info *fi, char *now, size_t len,
+			unsigned int *idx)
+{
+	for (unsigned int i = 0; i < o->n; i++) {
+		if (!o->who[i][0])
+			continue;
+		if (dev->ops->owner(dev->opaque, o->addr[i] / PAGE_SZ, now, len))
+			continue;
+		if (strcmp(now, o->who[i])) {
+			*idx = i;
+			return fail(fi, MV_DMADEV_ERR_FREED, o->addr[i], PAGE_SZ);
+		}
+	}
+	return 0;
+}
+
+struct job {
+	unsigned int op;
+	uint64_t src, dst, len, latency;
+};
+
+/* Validates a register-mode command: 0, or -1 with the fault. */
+static int job_check(struct dmadev *dev, const struct job *j,
+		     struct fault_info *fi, void **s, void **d)
+{
+	switch (j->op) {
+	case MV_DMADEV_OP_COPY:
+		if (!(*s = check_mem(dev, j->src, j->len, fi)))
+			return -1;
+		if (!(*d = check_mem(dev, j->dst, j->len, fi)))
+			return -1;
+		return 0;
+	case MV_DMADEV_OP_FILL:
+		return (*d = check_mem(dev, j->dst, j->len, fi)) ? 0 : -1;
+	case MV_DMADEV_OP_TO_MEM:
+		if (check_buf(j->src, j->len, fi))
+			return -1;
+		return (*d = check_mem(dev, j->dst, j->len, fi)) ? 0 : -1;
+	case MV_DMADEV_OP_FROM_MEM:
+		if (!(*s = check_mem(dev, j->src, j->len, fi)))
+			return -1;
+		return check_buf(j->dst, j->len, fi);
+	}
+	return fail(fi, MV_DMADEV_ERR_OP, j->op, 0);
+}
+
+static void job_move(struct dmadev *dev, const struct job *j, void *s, void *d)
+{
+	switch (j->op) {
+	case MV_DMADEV_OP_COPY:
+		memmove(d, s, j->len);
+		break;
+	case MV_DMADEV_OP_FILL:
+		memset(d, (int)(j->src & 0xff), j->len);
+		break;
+	case MV_DMADEV_OP_TO_MEM:
+		memcpy(d, dev->buf + j->src, j->len);
+		break;
+	case MV_DMADEV_OP_FROM_MEM:
+		memcpy(dev->buf + j->dst, s, j->len);
+		break;
+	}
+}
+
+static void report(struct dmadev *dev, bool faulted,
+		   const struct dmadev_fault *f, bool irq)
+{
+	if (faulted && dev->ops && dev->ops->fault)
+		dev->ops->fault(dev->opaque, f);
+	if (irq && dev->ops && dev->ops->irq)
+		dev->ops->irq(dev->opaque);
+}
+
+/* Runs the latched command. Called with dev->lock held; drops it inside. */
+static void run_cmd(struct dmadev *dev)
+{
+	struct job j = {
+		.op = (unsigned int)dev->cmd, .src = dev->src, .dst = dev->dst,
+		.len = dev->len, .latency = dev->latency,
+	};
+	struct fault_info fi = { 0 };
+	struct dmadev_fault f;
+	struct owners own = { 0 };
+	char now[DMADEV_OWNER_MAX] = "";
+	void *s = NULL, *d = NULL;
+	unsigned int idx = 0;
+	int err;
+	bool irq;
+
+	dev->working = true;
+	pthread_mutex_unlock(&dev->lock);
+
+	err = job_check(dev, &j, &fi, &s, &d);
+	if (!err && dev->ops && dev->ops->owner) {
+		if (s)
+			own.addr[own.n++] = j.src;
+		if (d)
+			own.addr[own.n++] = j.dst;
+		owners_take(dev, &own);
+	}
+	pthread_mutex_lock(&dev->lock);
+	latency_wait(dev, j.latency);
+	if (own.n)
+		dev->st.freed_checks++;
+	pthread_mutex_unlock(&dev->lock);
+	if (!err && own.n)
+		err = owners_check(dev, &own, &fi, now, sizeof(now), &idx);
+	if (!err)
+		job_move(dev, &j, s, d);
+
+	pthread_mutex_lock(&dev->lock);
+	if (err) {
+		record_fault(dev, &fi, j.op, fi.reason == MV_DMADEV_ERR_FREED ?
+			     own.who[idx] : NULL, now, &f);
+		dev->status = MV_DMADEV_ST_ERROR | (uint64_t)fi.reason << 8;
+	} else {
+		dev->st.bytes += j.len;
+		dev->status = MV_DMADEV_ST_DONE;
+	}
+	dev->st.completed++;
+	dev->cmd_pending = false;
+	irq = dev->int_enable & 1;
+	if (irq)
+		dev->st.irqs++;
+	pthread_cond_broadcast(&dev->cond);
+	pthread_mutex_unlock(&dev->lock);
+	report(dev, err, &f, irq);
+	pthread_mutex_lock(&dev->lock);
+	/* idle only once its interrupt is raised: wait_idle sees both */
+	dev->working = false;
+	pthread_cond_broadcast(&dev->cond);
+}
+
+/*
+ * One chain, from a private copy of its descriptors: all checked before a
+ * byte moves. Returns 0 or -1 with the fault.
+ */
+static int run_chain(struct dmadev *dev, uint64_t head_gpa,
+		     const struct mv_dmadev_desc *head, uint64_t latency,
+		     struct owners *own, char *then, char *now)
+{
+	struct mv_dmadev_desc d[MV_DMADEV_CHAIN_MAX];
+	void *p[MV_DMADEV_CHAIN_MAX];
+	struct fault_info fi = { 0 };
+	uint64_t total = 0, off;
+	unsigned int n = 0, idx = 0;
+	struct dmadev_fault f;
+
+	d[n++] = *head;
+	while (d[n - 1].flags & MV_DMADEV_DESC_NEXT) {
+		uint64_t next = d[n - 1].next;
+
+		if (n == MV_DMADEV_CHAIN_MAX) {
+			fail(&fi, MV_DMADEV_ERR_CHAIN, head_gpa, n);
+			goto fault;
+		}
+		if (next % sizeof(d[0])) {
+			fail(&fi, MV_DMADEV_ERR_ALIGN, next, sizeof(d[0]));
+			goto fault;
+		}
+		if (!check_mem(dev, next, sizeof(d[0]), &fi))
+			goto fault;
+		gmem_read(dev->gm, next, &d[n++], sizeof(d[0]));
+	}
+	own->n = 0;
+	for (unsigned int i = 0; i < n; i++) {
+		p[i] = check_mem(dev, d[i].addr, d[i].len, &fi);
+		if (!p[i])
+			goto fault;
+		total += d[i].len;	/* n * 2^32 cannot overflow */
+		if (dev->ops && dev->ops->owner)
+			own->addr[own->n++] = d[i].addr;
+	}
+	if (check_buf(head->dev_off, total, &fi))
+		goto fault;
+	owners_take(dev, own);
+	pthread_mutex_lock(&dev->lock);
+	latency_wait(dev, latency);
+	if (own->n)
+		dev->st.freed_checks++;
+	pthread_mutex_unlock(&dev->lock);
+	if (own->n && owners_check(dev, own, &fi, now, DMADEV_OWNER_MAX, &idx))
+		goto fault;
+	off = head->dev_off;
+	for (unsigned int i = 0; i < n; i++) {
+		if (d[i].flags & MV_DMADEV_DESC_TO_MEM)
+			memcpy(p[i], dev->buf + off, d[i].len);
+		else
+			memcpy(dev->buf + off, p[i], d[i].len);
+		off += d[i].len;
+	}
+	pthread_mutex_lock(&dev->lock);
+	dev->st.bytes += total;
+	dev->st.descriptors += n;
+	pthread_mutex_unlock(&dev->lock);
+	return 0;
+
+fault:
+	if (fi.reason == MV_DMADEV_ERR_FREED)
+		snprintf(then, DMADEV_OWNER_MAX, "%s", own->who[idx]);
+	pthread_mutex_lock(&dev->lock);
+	record_fault(dev, &fi, 0, fi.reason == MV_DMADEV_ERR_FREED ? then : NULL,
+		     fi.reason == MV_DMADEV_ERR_FREED ? now : NULL, &f);
+	pthread_mutex_unlock(&dev->lock);
+	report(dev, true, &f, false);
+	return -(int)fi.reason;
+}
+
+/* Works the ring from head to tail. Called with dev->lock held. */
+static void run_ring(struct dmadev *dev)
+{
+	struct owners own;
+	char then[DMADEV_OWNER_MAX], now[DMADEV_OWNER_MAX];
+	unsigned int done = 0;
+	bool irq;
+
+	dev->ring_busy = true;
+	dev->working = true;
+	while (dev->ring_head != dev->ring_tail && !dev->stop) {
+		uint64_t size = dev->ring_size, base = dev->ring_base;
+		uint64_t slot = base + (dev->ring_head % size) * sizeof(struct mv_dmadev_desc);
+		uint64_t latency = dev->latency;
+		struct mv_dmadev_desc head;
+		uint32_t status;
+		int ret;
+
+		pthread_mutex_unlock(&dev->lock);
+		/* the ring itself was checked when the doorbell rang */
+		gmem_read(dev->gm, slot, &head, sizeof(head));
+		ret = run_chain(dev, slot, &head, latency, &own, then, now);
+		status = ret ? MV_DMADEV_ST_ERROR | (uint32_t)-ret << 8 :
+			 MV_DMADEV_ST_DONE;
+		gmem_write(dev->gm, slot + offsetof(struct mv_dmadev_desc, status),
+			   &status, sizeof(status));
+		pthread_mutex_lock(&dev->lock);
+		dev->ring_head++;
+		dev->st.chains++;
+		dev->st.completed++;
+		done++;
+		pthread_cond_broadcast(&dev->cond);
+	}
+	dev->ring_busy = false;
+	irq = done && (dev->int_enable & 1);
+	if (irq)
+		dev->st.irqs++;
+	pthread_cond_broadcast(&dev->cond);
+	pthread_mutex_unlock(&dev->lock);
+	report(dev, false, NULL, irq);
+	pthread_mutex_lock(&dev->lock);
+	dev->working = false;
+	pthread_cond_broadcast(&dev->cond);
+}
+
+static bool has_work(struct dmadev *dev)
+{
+	return dev->cmd_pending || dev->ring_head != dev->ring_tail;
+}
+
+/* Called with dev->lock held. */
+static void run_work(struct dmadev *dev)
+{
+	if (dev->cmd_pending)
+		run_cmd(dev);
+	if (dev->ring_head != dev->ring_tail)
+		run_ring(dev);
+}
+
+static void *thread_main(void *arg)
+{
+	struct dmadev *dev = arg;
+
+	pthread_mutex_lock(&dev->lock);
+	while (!dev->stop) {
+		if (!has_work(dev)) {
+			pthread_cond_wait(&dev->cond, &dev->lock);
+			continue;
+		}
+		run_work(dev);
+	}
+	pthread_mutex_unlock(&dev->lock);
+	return NULL;
+}
+
+void dmadev_run_pending(struct dmadev *dev)
+{
+	pthread_mutex_lock(&dev->lock);
+	while (has_work(dev) && !dev->has_thread)
+		run_work(dev);
+	pthread_mutex_unlock(&dev->lock);
+}
+
+int dmadev_wait_idle(struct dmadev *dev, unsigned int ms)
+{
+	struct timespec ts;
+	int ret = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+	ts.tv_sec += ts.tv_nsec / 1000000000L;
+	ts.tv_nsec %= 1000000000L;
+	pthread_mutex_lock(&dev->lock);
+	while ((has_work(dev) || dev->working) && dev->has_thread) {
+		if (pthread_cond_timedwait(&dev->cond, &dev->lock, &ts) ==
+		    ETIMEDOUT) {
+			ret = has_work(dev) || dev->working ? -1 : 0;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&dev->lock);
+	return ret;
+}
+
+uint64_t dmadev_thread_cpu_ns(struct dmadev *dev)
+{
+	struct timespec ts;
+	clockid_t cid;
+
+	if (!dev->has_thread || pthread_getcpuclockid(dev->thread, &cid) ||
+	    clock_gettime(cid, &ts))
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* ---- the vCPUs' side --------------------------------------------------- */
+
+/* The doorbell: checks the ring before the thread may read it. Under lock. */
+static void ring_doorbell(struct dmadev *dev, uint64_t tail)
+{
+	struct fault_info fi = { 0 };
+	struct dmadev_fault f;
+	uint64_t size = dev->ring_size;
+	int err = 0;
+
+	if (tail == dev->ring_tail)
+		return;
+	if (!size || size > MV_DMADEV_RING_MAX || (size & (size - 1)))
+		err = fail(&fi, MV_DMADEV_ERR_RING, dev->ring_base, size);
+	else if (dev->ring_base % sizeof(struct mv_dmadev_desc))
+		err = fail(&fi, MV_DMADEV_ERR_ALIGN, dev->ring_base, size);
+	else if (!check_mem(dev, dev->ring_base,
+			    size * sizeof(struct mv_dmadev_desc), &fi))
+		err = -1;
+	else if (tail - dev->ring_head > size)
+		err = fail(&fi, MV_DMADEV_ERR_RING, tail, tail - dev->ring_head);
+	if (err) {
+		/* the doorbell is dropped; the ring stays where it was */
+		record_fault(dev, &fi, 0, NULL, NULL, &f);
+		pthread_mutex_unlock(&dev->lock);
+		report(dev, true, &f, false);
+		pthread_mutex_lock(&dev->lock);
+		return;
+	}
+	dev->ring_tail = tail;
+	pthread_cond_broadcast(&dev->cond);
+}
+
+static bool ring_idle(struct dmadev *dev)
+{
+	return dev->ring_head == dev->ring_tail && !dev->ring_busy;
+}
+
+static uint64_t reg_read(struct dmadev *dev, uint64_t off)
+{
+	const struct dmadev_fault *last = dev->nr_faults ?
+		&dev->faults[(dev->nr_faults - 1) % DMADEV_FAULT_LOG] : NULL;
+
+	switch (off) {
+	case MV_DMADEV_ID:
+		return MV_DMADEV_ID_VALUE;
+	case MV_DMADEV_DMA_MASK:
+		return MV_DMADEV_MASK;
+	case MV_DMADEV_SRC:
+		return dev->src;
+	case MV_DMADEV_DST:
+		return dev->dst;
+	case MV_DMADEV_LEN:
+		return dev->len;
+	case MV_DMADEV_CMD:
+		return dev->cmd;
+	case MV_DMADEV_STATUS:
+		return dev->status;
+	case MV_DMADEV_INT_ENABLE:
+		return dev->int_enable;
+	case MV_DMADEV_RING_BASE:
+		return dev->ring_base;
+	case MV_DMADEV_RING_SIZE:
+		return dev->ring_size;
+	case MV_DMADEV_RING_HEAD:
+		return dev->ring_head;
+	case MV_DMADEV_RING_TAIL:
+		return dev->ring_tail;
+	case MV_DMADEV_FAULT_COUNT:
+		return dev->nr_faults;
+	case MV_DMADEV_FAULT_ADDR:
+		return last ? last->addr : 0;
+	case MV_DMADEV_FAULT_LEN:
+		return last ? last->len : 0;
+	case MV_DMADEV_FAULT_REASON:
+		return last ? last->reason : 0;
+	case MV_DMADEV_COMPLETED:
+		return dev->st.completed;
+	case MV_DMADEV_REJECTED:
+		return dev->st.rejected;
+	case MV_DMADEV_LATENCY:
+		return dev->latency;
+	}
+	dev->st.bad_accesses++;
+	return 0;
+}
+
+static void reg_write(struct dmadev *dev, uint64_t off, uint64_t val)
+{
+	switch (off) {
+	case MV_DMADEV_SRC:
+		dev->src = val;
+		return;
+	case MV_DMADEV_DST:
+		dev->dst = val;
+		return;
+	case MV_DMADEV_LEN:
+		dev->len = val;
+		return;
+	case MV_DMADEV_CMD:
+		if (dev->cmd_pending) {
+			dev->st.rejected++;
+			return;
+		}
+		dev->cmd = val;
+		dev->cmd_pending = true;
+		dev->status = MV_DMADEV_ST_BUSY;
+		pthread_cond_broadcast(&dev->cond);
+		return;
+	case MV_DMADEV_INT_ENABLE:
+		dev->int_enable = val & 1;
+		return;
+	case MV_DMADEV_RING_BASE:
+	case MV_DMADEV_RING_SIZE:
+		if (!ring_idle(dev))
+			break;
+		if (off == MV_DMADEV_RING_BASE)
+			dev->ring_base = val;
+		else
+			dev->ring_size = val;
+		return;
+	case MV_DMADEV_RING_TAIL:
+		ring_doorbell(dev, val);
+		return;
+	case MV_DMADEV_LATENCY:
+		dev->latency = val > MV_DMADEV_LATENCY_MAX ?
+			       MV_DMADEV_LATENCY_MAX : val;
+		return;
+	}
+	/* read-only, unknown, or a ring register while the ring runs */
+	dev->st.bad_accesses++;
+}
+
+uint64_t dmadev_read(struct dmadev *dev, uint64_t off)
+{
+	uint64_t v;
+
+	pthread_mutex_lock(&dev->lock);
+	v = reg_read(dev, off);
+	pthread_mutex_unlock(&dev->lock);
+	return v;
+}
+
+void dmadev_write(struct dmadev *dev, uint64_t off, uint64_t val)
+{
+	pthread_mutex_lock(&dev->lock);
+	reg_write(dev, off, val);
+	pthread_mutex_unlock(&dev->lock);
+}
+
+void dmadev_mmio(struct dmadev *dev, uint64_t off, uint8_t *data,
+		 unsigned int size, bool write)
+{
+	uint64_t reg = off & ~7ULL, v;
+	unsigned int shift = (off & 4) * 8;
+
+	pthread_mutex_lock(&dev->lock);
+	if ((size != 4 && size != 8) || off % size ||
+	    !dmadev_reg_name(reg)) {
+		dev->st.bad_accesses++;
+		if (!write)
+			memset(data, 0, size <= 8 ? size : 8);
+		pthread_mutex_unlock(&dev->lock);
+		return;
+	}
+	if (!write) {
+		v = reg_read(dev, reg) >> shift;
+		memcpy(data, &v, size);
+	} else if (size == 8) {
+		memcpy(&v, data, 8);
+		reg_write(dev, reg, v);
+	} else {
+		uint32_t half;
+		uint64_t cur;
+
+		memcpy(&half, data, 4);
+		/* the other half as it is, read without side effects */
+		cur = reg == MV_DMADEV_CMD || reg == MV_DMADEV_RING_TAIL ?
+		      0 : reg_read(dev, reg);
+		if (reg == MV_DMADEV_RING_TAIL)
+			cur = dev->ring_tail;
+		v = (cur & ~(0xffffffffULL << shift)) | (uint64_t)half << shift;
+		reg_write(dev, reg, v);
+	}
+	pthread_mutex_unlock(&dev->lock);
+}
+
+void dmadev_snapshot(struct dmadev *dev, struct dmadev_snapshot *s)
+{
+	uint64_t first;
+
+	memset(s, 0, sizeof(*s));
+	pthread_mutex_lock(&dev->lock);
+	for (unsigned int i = 0; i < MV_DMADEV_NR_REGS; i++)
+		s->regs[i] = reg_read(dev, i * 8);
+	s->st = dev->st;
+	first = dev->nr_faults > DMADEV_FAULT_LOG ?
+		dev->nr_faults - DMADEV_FAULT_LOG : 0;
+	for (uint64_t n = first; n < dev->nr_faults; n++)
+		s->faults[s->nr_faults++] = dev->faults[n % DMADEV_FAULT_LOG];
+	s->busy = has_work(dev) || dev->working;
+	pthread_mutex_unlock(&dev->lock);
+	s->thread_cpu_ns = dmadev_thread_cpu_ns(dev);
+}
+
+static enum io_result dmadev_io(void *opaque, struct io_access *a)
+{
+	struct dmadev *dev = opaque;
+
+	dmadev_mmio(dev, a->addr - dev->mmio_base, a->data, a->size, a->write);
+	return IO_DONE;
+}
+
+int dmadev_register(struct dmadev *dev, struct iobus *bus, uint64_t base,
+		    uint64_t len)
+{
+	dev->mmio_base = base;
+	return iobus_register(bus, base, len, dmadev_io, dev, "dmadev");
+}

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The DMA engine's device model (register ABI: include/memvisor/dmadev.h).
+ *
+ * Registers are written by vCPU threads (dmadev_mmio, under dev->lock); the
+ * transfers run on the device's own thread, concurrently with the vCPUs,
+ * on a private copy of the command or of the descriptors. Every guest
+ * address goes through gmem and the 24-bit mask before a byte moves; a
+ * command that fails a check moves nothing. Work per command is bounded
+ * (MV_DMADEV_MAX_LEN bytes, MV_DMADEV_RING_MAX chains of at most
+ * MV_DMADEV_CHAIN_MAX descriptors, a latency of at most latency_limit µs),
+ * so the thread always comes back to its loop and dmadev_stop() returns.
+ *
+ * The device knows nothing of KVM or QMP: it calls its ops for the
+ * interrupt, for each fault, and to learn who owns a guest page (the VMM's
+ * page-owner reader; NULL in unit tests).
+ */
+#ifndef DEVICES_DMADEV_H
+#define DEVICES_DMADEV_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <memvisor/dmadev.h>
+
+#include "gmem.h"
+#include "iobus.h"
+
+#define DMADEV_FAULT_LOG	16	/* the last faults, kept for queries */
+#define DMADEV_OWNER_MAX	80
+
+struct dmadev_fault {
+	uint64_t seq;			/* 1, 2, ... */
+	uint64_t addr;
+	uint64_t len;
+	unsigned int reason;		/* MV_DMADEV_ERR_* */
+	unsigned int op;		/* MV_DMADEV_OP_*, or 0 for the ring */
+	/* ERR_FREED: who owned the first page at submit, and now */
+	char owner_then[DMADEV_OWNER_MAX];
+	char owner_now[DMADEV_OWNER_MAX];
+};
+
+struct dmadev_ops {
+	void (*irq)(void *opaque);
+	void (*fault)(void *opaque, const struct dmadev_fault *f);
+	/* Who owns guest page @pfn, in one line; -1 when nobody can tell. */
+	int (*owner)(void *opaque, uint64_t pfn, char *buf, size_t len);
+};
+
+struct dmadev_stats {
+	uint64_t completed, rejected, faults, bad_accesses, irqs;
+	uint64_t bytes, chains, descriptors;
+	uint64_t freed_checks;		/* owner comparisons made */
+};
+
+struct dmadev {
+	const struct gmem *gm;
+	const struct dmadev_ops *ops;
+	void *opaque;
+	unsigned int latency_limit;
+	uint64_t mmio_base;		/* where dmadev_register put the window */	/* µs: MV_DMADEV_LATENCY_MAX by default */
+
+	pthread_mutex_t lock;
+	pthread_cond_t cond;		/* work, stop, and idle */
+	pthread_t thread;
+	bool has_thread;
+	bool stop;
+
+	/* registers, under lock */
+	uint64_t src, dst, len, cmd, status, int_enable;
+	uint64_t ring_base, ring_size, ring_head, ring_tail, latency;
+
+	/* work handed to the thread, under lock */
+	bool cmd_pending;		/* STATUS is BUSY until it is done */
+	bool ring_busy;			/* the thread is on the ring */
+	bool working;			/* the thread is running a job */
+
+	struct dmadev_stats st;		/* under lock */
+	struct dmadev_fault faults[DMADEV_FAULT_LOG];
+	uint64_t nr_faults;		/* = st.faults: faults[(n - 1) % LOG] is the last */
+
+	uint8_t buf[MV_DMADEV_BUF_SIZE];	/* the thread's alone */
+};
+
+void dmadev_init(struct dmadev *dev, const struct gmem *gm,
+		 const struct dmadev_ops *ops, void *opaque);
+/* Starts the device's thread: 0 or an errno. */
+int dmadev_start(struct dmadev *dev);
+/* Stops the thread (a transfer under way finishes first) and joins it. */
+void dmadev_stop(struct dmadev *dev);
+void dmadev_destroy(struct dmadev *dev);
+
+/*
+ * A register access at @off in the window: @size 4 or 8 bytes, aligned;
+ * anything else is ignored (reads 0) and counted.
+ */
+void dmadev_mmio(struct dmadev *dev, uint64_t off, uint8_t *data,
+		 unsigned int size, bool write);
+uint64_t dmadev_read(struct dmadev *dev, uint64_t off);
+void dmadev_write(struct dmadev *dev, uint64_t off, uint64_t val);
+
+/* Without a thread (fuzzing): runs what is pending, on the caller's thread. */
+void dmadev_run_pending(struct dmadev *dev);
+
+/* Waits until nothing is pending or running: 0, or -1 after @ms. */
+int dmadev_wait_idle(struct dmadev *dev, unsigned int ms);
+
+/* The device thread's CPU time in ns (0 without a thread). */
+uint64_t dmadev_thread_cpu_ns(struct dmadev *dev);
+
+/* A consistent copy of the state for queries (faults: the last ones). */
+struct dmadev_snapshot {
+	uint64_t regs[MV_DMADEV_NR_REGS];
+	struct dmadev_stats st;
+	unsigned int nr_faults;		/* in faults[], oldest first */
+	struct dmadev_fault faults[DMADEV_FAULT_LOG];
+	bool busy;
+	uint64_t thread_cpu_ns;
+};
+void dmadev_snapshot(struct dmadev *dev, struct dmadev_snapshot *s);
+
+const char *dmadev_err_name(unsigned int err);
+const char *dmadev_op_name(unsigned int op);
+const char *dmadev_reg_name(uint64_t off);
+
+/* The window on @bus at @base: the io handler is dmadev_mmio. */
+int dmadev_register(struct dmadev *dev, struct iobus *bus, uint64_t base,
+		    uint64_t len);
+
+#endif
