@@ -25,9 +25,9 @@
 
 #include <memvisor/mminfo.h>
 
+#include "inspect_query.h"
 #include "pagewalk.h"
 #include "percpu_cmds.h"
-#include "vm.h"
 
 #define PAGE_SZ		4096ULL
 #define MAX_UNITS	1024	/* the descriptor's nr_units, sanity bound */
@@ -231,27 +231,5 @@ json_t *percpu_read(const struct gmem *gm, uint64_t cr3, uint64_t mminfo_gpa,
 json_t *cmd_query_percpu(struct qmp_ctx *ctx, json_t *args,
 			 struct qmp_error *err)
 {
-	struct vm *vm = ctx->vm;
-	struct errbuf e = { "" };
-	json_t *ret;
-	uint64_t gpa;
-
-	(void)args;
-	if (!vm) {
-		qmp_errorf(err, "GenericError", "no guest to inspect");
-		return NULL;
-	}
-	pthread_mutex_lock(&vm->lock);
-	gpa = vm->mminfo_gpa;
-	pthread_mutex_unlock(&vm->lock);
-	if (vm_pause(vm, &e)) {
-		vm_resume(vm);
-		qmp_errorf(err, "GenericError", "cannot pause the guest: %s", e.msg);
-		return NULL;
-	}
-	ret = percpu_read(&vm->gmem, vm->boot.pml4, gpa, &e);
-	vm_resume(vm);
-	if (!ret)
-		qmp_errorf(err, "GenericError", "%s", e.msg);
-	return ret;
+	return insp_query_reader(ctx, "query-percpu", percpu_read, err);
 }

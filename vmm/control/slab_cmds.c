@@ -14,10 +14,10 @@
 
 #include <memvisor/mminfo.h>
 
+#include "inspect_query.h"
 #include "pagewalk.h"
 #include "pgtable.h"
 #include "slab_cmds.h"
-#include "vm.h"
 
 #define PAGE_SZ		4096ULL
 #define MAX_STRUCT	16384U		/* no guest struct read whole is larger */
@@ -885,40 +885,13 @@ json_t *slab_read_page_owner(const struct gmem *gm, uint64_t cr3,
 
 /* ---- the commands ------------------------------------------------------ */
 
-enum which { Q_SLABINFO, Q_MEMPOOLS, Q_PAGE_OWNER };
-
-static json_t *run(struct qmp_ctx *ctx, enum which q, uint64_t pfn,
-		   struct qmp_error *err)
+static json_t *page_owner_query(const struct insp_query *q, void *opaque,
+				struct qmp_error *err)
 {
-	struct vm *vm = ctx->vm;
 	struct errbuf e = { "" };
-	uint64_t gpa;
-	json_t *ret = NULL;
+	json_t *ret = slab_read_page_owner(q->gm, q->boot_cr3, q->mminfo_gpa,
+					   *(uint64_t *)opaque, &e);
 
-	if (!vm) {
-		qmp_errorf(err, "GenericError", "no guest to inspect");
-		return NULL;
-	}
-	pthread_mutex_lock(&vm->lock);
-	gpa = vm->mminfo_gpa;
-	pthread_mutex_unlock(&vm->lock);
-	if (vm_pause(vm, &e)) {
-		vm_resume(vm);
-		qmp_errorf(err, "GenericError", "cannot pause the guest: %s", e.msg);
-		return NULL;
-	}
-	switch (q) {
-	case Q_SLABINFO:
-		ret = slab_read_slabinfo(&vm->gmem, vm->boot.pml4, gpa, &e);
-		break;
-	case Q_MEMPOOLS:
-		ret = slab_read_mempools(&vm->gmem, vm->boot.pml4, gpa, &e);
-		break;
-	case Q_PAGE_OWNER:
-		ret = slab_read_page_owner(&vm->gmem, vm->boot.pml4, gpa, pfn, &e);
-		break;
-	}
-	vm_resume(vm);
 	if (!ret)
 		qmp_errorf(err, "GenericError", "%s", e.msg);
 	return ret;
@@ -927,24 +900,27 @@ static json_t *run(struct qmp_ctx *ctx, enum which q, uint64_t pfn,
 json_t *cmd_query_slabinfo(struct qmp_ctx *ctx, json_t *args,
 			   struct qmp_error *err)
 {
-	return run(ctx, Q_SLABINFO, 0, err);
+	return insp_query_reader(ctx, "query-slabinfo", slab_read_slabinfo,
+				 err);
 }
 
 json_t *cmd_query_mempools(struct qmp_ctx *ctx, json_t *args,
 			   struct qmp_error *err)
 {
-	return run(ctx, Q_MEMPOOLS, 0, err);
+	return insp_query_reader(ctx, "query-mempools", slab_read_mempools,
+				 err);
 }
 
 json_t *cmd_page_owner(struct qmp_ctx *ctx, json_t *args,
 		       struct qmp_error *err)
 {
 	json_int_t pfn = json_integer_value(json_object_get(args, "pfn"));
+	uint64_t upfn = pfn;
 
 	if (pfn < 0) {
 		qmp_errorf(err, "GenericError",
 			   "Parameter 'pfn' expects a frame number >= 0");
 		return NULL;
 	}
-	return run(ctx, Q_PAGE_OWNER, pfn, err);
+	return insp_query(ctx, "page-owner", 1, page_owner_query, &upfn, err);
 }

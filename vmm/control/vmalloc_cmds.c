@@ -10,8 +10,8 @@
 
 #include <memvisor/mminfo.h>
 
+#include "inspect_query.h"
 #include "pagewalk.h"
-#include "vm.h"
 #include "vmalloc_cmds.h"
 
 #define PAGE_SZ		4096ULL
@@ -232,27 +232,6 @@ json_t *vmalloc_read_vmallocinfo(const struct gmem *gm, uint64_t cr3,
 json_t *cmd_query_vmallocinfo(struct qmp_ctx *ctx, json_t *args,
 			      struct qmp_error *err)
 {
-	struct vm *vm = ctx->vm;
-	struct errbuf e = { "" };
-	json_t *ret;
-	uint64_t gpa;
-
-	(void)args;
-	if (!vm) {
-		qmp_errorf(err, "GenericError", "no guest to inspect");
-		return NULL;
-	}
-	pthread_mutex_lock(&vm->lock);
-	gpa = vm->mminfo_gpa;
-	pthread_mutex_unlock(&vm->lock);
-	if (vm_pause(vm, &e)) {
-		vm_resume(vm);
-		qmp_errorf(err, "GenericError", "cannot pause the guest: %s", e.msg);
-		return NULL;
-	}
-	ret = vmalloc_read_vmallocinfo(&vm->gmem, vm->boot.pml4, gpa, &e);
-	vm_resume(vm);
-	if (!ret)
-		qmp_errorf(err, "GenericError", "%s", e.msg);
-	return ret;
+	return insp_query_reader(ctx, "query-vmallocinfo",
+				 vmalloc_read_vmallocinfo, err);
 }
