@@ -218,6 +218,12 @@ int insp_read(struct insp *in, uint64_t va, void *dst, size_t len)
 			 INSP_READ_BUDGET >> 20);
 		return -1;
 	}
+	if (len && va + len - 1 < va) {
+		snprintf(in->err, sizeof(in->err),
+			 "[0x%" PRIx64 "+0x%zx) wraps around the address space",
+			 va, len);
+		return -1;
+	}
 	in->budget -= len;
 	while (len) {
 		struct pagewalk w;

@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <memvisor/mminfo.h>
 
@@ -72,6 +73,23 @@ int insp_read_str(struct insp *in, uint64_t va, char *dst, size_t max);
 
 /* The value of @f in @buf (a copy of the struct), 1, 2, 4 or 8 bytes. */
 uint64_t insp_field(const void *buf, struct mv_field f);
+
+/* The 8 or 4 bytes at @off of @buf (a copy of a struct, @off checked). */
+static inline uint64_t insp_u64(const void *buf, uint32_t off)
+{
+	uint64_t v;
+
+	memcpy(&v, (const uint8_t *)buf + off, sizeof(v));
+	return v;
+}
+
+static inline uint32_t insp_u32(const void *buf, uint32_t off)
+{
+	uint32_t v;
+
+	memcpy(&v, (const uint8_t *)buf + off, sizeof(v));
+	return v;
+}
 
 /*
  * A bounded walk of a struct list_head list from its head at @head_va:

@@ -12,69 +12,26 @@
  *                "max_alloc_size"}],
  *    "inconsistencies": [...]}
  *
- * TODO(merge with branch inspect): the reading helpers duplicate
- * slab_cmds.c's (static there).
+ * The reads and the inconsistencies are inspect.h's.
  */
 #include "config.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <memvisor/mminfo.h>
 
+#include "inspect.h"
+#include "inspect_query.h"
 #include "pagewalk.h"
 #include "percpu_cmds.h"
-#include "vm.h"
 
 #define PAGE_SZ		4096ULL
 #define MAX_UNITS	1024	/* the descriptor's nr_units, sanity bound */
 
-struct pread {
-	const struct gmem *gm;
-	uint64_t cr3;
-	json_t *incons;
-	unsigned long nr_incons;
-};
-
-static void __attribute__((format(printf, 2, 3)))
-incons(struct pread *r, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	if (r->nr_incons++ >= PERCPU_MAX_INCONS)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	json_array_append_new(r->incons, json_string(msg));
-}
-
-/* Copies [va, va+len) of guest-virtual memory, a page at a time. 0 or -1. */
-static int pread_va(struct pread *r, uint64_t va, void *dst, size_t len)
-{
-	uint8_t *d = dst;
-
-	while (len) {
-		size_t n = PAGE_SZ - (va & (PAGE_SZ - 1));
-		struct pagewalk w;
-
-		if (n > len)
-			n = len;
-		if (va + n < va || pagewalk(r->gm, r->cr3, va, &w) ||
-		    gmem_read(r->gm, w.gpa, d, n))
-			return -1;
-		va += n;
-		d += n;
-		len -= n;
-	}
-	return 0;
-}
-
-static json_t *read_chunk(struct pread *r, const struct mv_percpu_info *pi,
+static json_t *read_chunk(struct insp *r, const struct mv_percpu_info *pi,
 			  uint64_t va, const struct mv_percpu_chunk *c,
 			  unsigned int index)
 {
@@ -82,18 +39,18 @@ static json_t *read_chunk(struct pread *r, const struct mv_percpu_info *pi,
 	uint64_t used;
 
 	if (c->magic != MV_PERCPU_CHUNK_MAGIC)
-		incons(r, "chunk %u at 0x%" PRIx64 ": magic 0x%" PRIx64, index, va, c->magic);
+		insp_problem(r, "chunk %u at 0x%" PRIx64 ": magic 0x%" PRIx64, index, va, c->magic);
 	if (c->start_offset > unit || c->free_bytes > unit - c->start_offset)
-		incons(r, "chunk %u at 0x%" PRIx64 ": start_offset %u + free_bytes %u exceed the unit (%u)",
+		insp_problem(r, "chunk %u at 0x%" PRIx64 ": start_offset %u + free_bytes %u exceed the unit (%u)",
 		       index, va, c->start_offset, c->free_bytes, unit);
 	if (c->contig_bytes > unit)
-		incons(r, "chunk %u at 0x%" PRIx64 ": contig_bytes %u exceed the unit (%u)",
+		insp_problem(r, "chunk %u at 0x%" PRIx64 ": contig_bytes %u exceed the unit (%u)",
 		       index, va, c->contig_bytes, unit);
 	if (c->base & (PAGE_SZ - 1))
-		incons(r, "chunk %u at 0x%" PRIx64 ": base 0x%" PRIx64 " is not page aligned",
+		insp_problem(r, "chunk %u at 0x%" PRIx64 ": base 0x%" PRIx64 " is not page aligned",
 		       index, va, c->base);
 	if (!!(c->flags & MV_PERCPU_CHUNK_FIRST) != (index == 0))
-		incons(r, "chunk %u at 0x%" PRIx64 ": first-chunk flag %s",
+		insp_problem(r, "chunk %u at 0x%" PRIx64 ": first-chunk flag %s",
 		       index, va, index ? "set on a later chunk" : "missing");
 	used = c->free_bytes <= unit ? unit - c->free_bytes : 0;
 	return json_pack("{s:o, s:o, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
@@ -111,8 +68,7 @@ static json_t *read_chunk(struct pread *r, const struct mv_percpu_info *pi,
 json_t *percpu_read(const struct gmem *gm, uint64_t cr3, uint64_t mminfo_gpa,
 		    struct errbuf *e)
 {
-	struct pread r = { .gm = gm, .cr3 = cr3 };
-	struct mv_mminfo mi;
+	struct insp r;
 	struct mv_percpu_info pi;
 	json_t *ret, *chunks, *units;
 	uint64_t va, *seen, off0 = 0;
@@ -120,34 +76,31 @@ json_t *percpu_read(const struct gmem *gm, uint64_t cr3, uint64_t mminfo_gpa,
 	unsigned int n = 0;
 	uint64_t live = 0;
 
-	if (!mminfo_gpa) {
-		errf(e, "the guest has not published its memory descriptor (HC_MMINFO) yet");
+	if (insp_open(&r, gm, mminfo_gpa, e)) {
+		insp_close(&r);
 		return NULL;
 	}
-	if (gmem_read(gm, mminfo_gpa, &mi, sizeof(mi)) || mi.magic != MV_MMINFO_MAGIC ||
-	    mi.version != MV_MMINFO_VERSION || mi.size < sizeof(mi)) {
-		errf(e, "descriptor at 0x%" PRIx64 " unreadable or not one this VMM reads",
-		     mminfo_gpa);
-		return NULL;
-	}
-	if (!mi.percpu) {
+	r.cr3 = cr3;
+	if (!r.mi.percpu) {
+		insp_close(&r);
 		errf(e, "the guest has not set up its per-CPU areas yet");
 		return NULL;
 	}
-	if (pread_va(&r, mi.percpu, &pi, sizeof(pi))) {
-		errf(e, "percpu info at 0x%" PRIx64 " is not mapped in guest RAM", mi.percpu);
+	if (insp_read(&r, r.mi.percpu, &pi, sizeof(pi))) {
+		insp_close(&r);
+		errf(e, "percpu info at 0x%" PRIx64 " is not mapped in guest RAM", r.mi.percpu);
 		return NULL;
 	}
 	if (pi.magic != MV_PERCPU_MAGIC || pi.version != MV_PERCPU_VERSION ||
 	    pi.size < sizeof(pi) || pi.sizeof_chunk < sizeof(struct mv_percpu_chunk) ||
 	    !pi.unit_size || pi.unit_size % PAGE_SZ || !pi.nr_units ||
 	    pi.nr_units > MAX_UNITS) {
+		insp_close(&r);
 		errf(e, "percpu info at 0x%" PRIx64 ": magic 0x%" PRIx64 ", version %u, unit %u x %u: not one this VMM reads",
-		     mi.percpu, pi.magic, pi.version, pi.unit_size, pi.nr_units);
+		     r.mi.percpu, pi.magic, pi.version, pi.unit_size, pi.nr_units);
 		return NULL;
 	}
 
-	r.incons = json_array();
 	ret = json_pack("{s:I, s:I, s:I, s:I, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 			"unit_size", (json_int_t)pi.unit_size,
 			"nr_units", (json_int_t)pi.nr_units,
@@ -169,8 +122,8 @@ json_t *percpu_read(const struct gmem *gm, uint64_t cr3, uint64_t mminfo_gpa,
 	for (unsigned int cpu = 0; cpu < pi.nr_units; cpu++) {
 		uint64_t off;
 
-		if (pread_va(&r, pi.per_cpu_offset + (uint64_t)8 * cpu, &off, sizeof(off))) {
-			incons(&r, "__per_cpu_offset[%u] at 0x%" PRIx64 " is not mapped",
+		if (insp_read(&r, pi.per_cpu_offset + (uint64_t)8 * cpu, &off, sizeof(off))) {
+			insp_problem(&r, "__per_cpu_offset[%u] at 0x%" PRIx64 " is not mapped",
 			       cpu, pi.per_cpu_offset + (uint64_t)8 * cpu);
 			break;
 		}
@@ -191,67 +144,40 @@ json_t *percpu_read(const struct gmem *gm, uint64_t cr3, uint64_t mminfo_gpa,
 		bool loop = false;
 
 		if (n == PERCPU_MAX_CHUNKS) {
-			incons(&r, "chunk list: more than %d chunks, walk stopped", PERCPU_MAX_CHUNKS);
+			insp_problem(&r, "chunk list: more than %d chunks, walk stopped", PERCPU_MAX_CHUNKS);
 			break;
 		}
 		for (unsigned int i = 0; i < n; i++)
 			loop |= seen[i] == va;
 		if (loop) {
-			incons(&r, "chunk list: a cycle back to 0x%" PRIx64 " after %u chunks", va, n);
+			insp_problem(&r, "chunk list: a cycle back to 0x%" PRIx64 " after %u chunks", va, n);
 			break;
 		}
 		seen[n] = va;
-		if (pread_va(&r, va, &c, sizeof(c))) {
-			incons(&r, "chunk %u at 0x%" PRIx64 " is not mapped in guest RAM", n, va);
+		if (insp_read(&r, va, &c, sizeof(c))) {
+			insp_problem(&r, "chunk %u at 0x%" PRIx64 " is not mapped in guest RAM", n, va);
 			break;
 		}
 		if (n == 0 && have_off0 && c.base != pi.static_start + off0)
-			incons(&r, "chunk 0 base 0x%" PRIx64 " is not CPU 0's unit", c.base);
+			insp_problem(&r, "chunk 0 base 0x%" PRIx64 " is not CPU 0's unit", c.base);
 		live += c.nr_alloc;
 		json_array_append_new(chunks, read_chunk(&r, &pi, va, &c, n));
 		va = c.next;
 	}
 	free(seen);
 	if (n != pi.nr_chunks)
-		incons(&r, "nr_chunks says %u, the list holds %u", pi.nr_chunks, n);
+		insp_problem(&r, "nr_chunks says %u, the list holds %u", pi.nr_chunks, n);
 	if (live != pi.nr_cur_alloc)
-		incons(&r, "nr_cur_alloc says %" PRIu64 ", the chunks hold %" PRIu64,
+		insp_problem(&r, "nr_cur_alloc says %" PRIu64 ", the chunks hold %" PRIu64,
 		       (uint64_t)pi.nr_cur_alloc, live);
 	json_object_set_new(ret, "chunks", chunks);
-	if (r.nr_incons > PERCPU_MAX_INCONS) {
-		char msg[64];
-
-		snprintf(msg, sizeof(msg), "... and %lu more", r.nr_incons - PERCPU_MAX_INCONS);
-		json_array_append_new(r.incons, json_string(msg));
-	}
-	json_object_set_new(ret, "inconsistencies", r.incons);
+	json_object_set_new(ret, "inconsistencies", insp_take_problems(&r));
+	insp_close(&r);
 	return ret;
 }
 
 json_t *cmd_query_percpu(struct qmp_ctx *ctx, json_t *args,
 			 struct qmp_error *err)
 {
-	struct vm *vm = ctx->vm;
-	struct errbuf e = { "" };
-	json_t *ret;
-	uint64_t gpa;
-
-	(void)args;
-	if (!vm) {
-		qmp_errorf(err, "GenericError", "no guest to inspect");
-		return NULL;
-	}
-	pthread_mutex_lock(&vm->lock);
-	gpa = vm->mminfo_gpa;
-	pthread_mutex_unlock(&vm->lock);
-	if (vm_pause(vm, &e)) {
-		vm_resume(vm);
-		qmp_errorf(err, "GenericError", "cannot pause the guest: %s", e.msg);
-		return NULL;
-	}
-	ret = percpu_read(&vm->gmem, vm->boot.pml4, gpa, &e);
-	vm_resume(vm);
-	if (!ret)
-		qmp_errorf(err, "GenericError", "%s", e.msg);
-	return ret;
+	return insp_query_reader(ctx, "query-percpu", percpu_read, err);
 }

@@ -18,7 +18,6 @@
 #include "qmp.h"
 
 #define PERCPU_MAX_CHUNKS	4096	/* walked, besides cycle detection */
-#define PERCPU_MAX_INCONS	64
 
 /* The command's "return" object, or NULL with @e set (no descriptor). */
 json_t *percpu_read(const struct gmem *gm, uint64_t cr3, uint64_t mminfo_gpa,

@@ -7,144 +7,31 @@
 #include "config.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <memvisor/mminfo.h>
 
+#include "inspect.h"
+#include "inspect_query.h"
 #include "pagewalk.h"
 #include "pgtable.h"
 #include "slab_cmds.h"
-#include "vm.h"
 
 #define PAGE_SZ		4096ULL
 #define MAX_STRUCT	16384U		/* no guest struct read whole is larger */
 
-/* One inspection: the guest's memory, the descriptor's copy, the findings. */
-struct sread {
-	const struct gmem *gm;
-	uint64_t cr3;
-	struct mv_mminfo mi;		/* copied, then validated */
-	const struct mv_slab_layout *l;
-	json_t *incons;
-	unsigned long nr_incons;
-	/* the last page translated */
-	bool tlb_valid;
-	uint64_t tlb_va, tlb_gpa;
-};
-
-static void __attribute__((format(printf, 2, 3)))
-incons(struct sread *r, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	if (r->nr_incons++ >= SLAB_MAX_INCONS)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	json_array_append_new(r->incons, json_string(msg));
-}
-
-/* Guest-virtual @va -> guest-physical, by the VMM's own page walk. */
-static int sxlate(struct sread *r, uint64_t va, uint64_t *gpa)
-{
-	struct pagewalk w;
-	uint64_t page = va & ~(PAGE_SZ - 1);
-
-	if (r->tlb_valid && r->tlb_va == page) {
-		*gpa = r->tlb_gpa | (va & (PAGE_SZ - 1));
-		return 0;
-	}
-	if (pagewalk(r->gm, r->cr3, va, &w))
-		return -1;
-	r->tlb_valid = true;
-	r->tlb_va = page;
-	r->tlb_gpa = w.gpa & ~(PAGE_SZ - 1);
-	*gpa = w.gpa;
-	return 0;
-}
-
-/* Copies [va, va+len) of guest-virtual memory, a page at a time. 0 or -1. */
-static int sread(struct sread *r, uint64_t va, void *dst, size_t len)
-{
-	uint8_t *d = dst;
-
-	while (len) {
-		size_t n = PAGE_SZ - (va & (PAGE_SZ - 1));
-		uint64_t gpa;
-
-		if (n > len)
-			n = len;
-		if (va + n < va || sxlate(r, va, &gpa) ||
-		    gmem_read(r->gm, gpa, d, n))
-			return -1;
-		va += n;
-		d += n;
-		len -= n;
-	}
-	return 0;
-}
-
-static int sread_u64(struct sread *r, uint64_t va, uint64_t *v)
-{
-	return sread(r, va, v, sizeof(*v));
-}
-
 /* A string of at most @max - 1 characters; "?" when unreadable. */
-static void sread_str(struct sread *r, uint64_t va, char *dst, size_t max)
+static void read_str(struct insp *r, uint64_t va, char *dst, size_t max)
 {
-	size_t i;
-
-	for (i = 0; i + 1 < max; i++) {
-		if (sread(r, va + i, &dst[i], 1)) {
-			snprintf(dst, max, "?");
-			return;
-		}
-		if (!dst[i])
-			return;
-	}
-	dst[i] = 0;
+	if (insp_read_str(r, va, dst, max))
+		snprintf(dst, max, "?");
 }
 
-static uint64_t get64(const uint8_t *buf, uint32_t off)
+static int read_u64(struct insp *r, uint64_t va, uint64_t *v)
 {
-	uint64_t v;
-
-	memcpy(&v, buf + off, sizeof(v));
-	return v;
-}
-
-static uint32_t get32(const uint8_t *buf, uint32_t off)
-{
-	uint32_t v;
-
-	memcpy(&v, buf + off, sizeof(v));
-	return v;
-}
-
-/*
- * The nodes a list walk visited, for exact cycle detection (a cycle that
- * misses the head is caught at its first repeated node, so nothing is
- * reported twice). Lists walked this way are short (caches, mempools): a
- * linear search is cheap next to the page walks.
- */
-struct visited {
-	uint64_t *node;
-	unsigned long nr, max;
-};
-
-static bool visited_add(struct visited *v, uint64_t node)
-{
-	for (unsigned long i = 0; i < v->nr; i++)
-		if (v->node[i] == node)
-			return false;
-	if (v->nr < v->max)
-		v->node[v->nr++] = node;
-	return true;
+	return insp_read(r, va, v, sizeof(*v));
 }
 
 /* ---- the descriptor ---------------------------------------------------- */
@@ -223,43 +110,28 @@ static uint64_t ram_pfns(const struct gmem *gm)
 	return end / PAGE_SZ;
 }
 
-static int sread_open(struct sread *r, const struct gmem *gm, uint64_t cr3,
-		      uint64_t gpa, struct errbuf *e)
+/* insp_open(), the slab layout's checks, the walks from @cr3. */
+static int slab_open(struct insp *r, const struct gmem *gm, uint64_t cr3,
+		     uint64_t gpa, struct errbuf *e)
 {
-	memset(r, 0, sizeof(*r));
-	r->gm = gm;
-	r->cr3 = cr3;
-	r->l = &r->mi.slab;
-	if (!gpa)
-		return errf(e, "the guest has not published its memory descriptor (HC_MMINFO) yet");
-	if (gmem_read(gm, gpa, &r->mi, sizeof(r->mi)))
-		return errf(e, "descriptor [0x%" PRIx64 "+0x%zx) is not in guest RAM",
-			    gpa, sizeof(r->mi));
-	if (r->mi.magic != MV_MMINFO_MAGIC || r->mi.version != MV_MMINFO_VERSION ||
-	    r->mi.size < sizeof(r->mi))
-		return errf(e, "descriptor at 0x%" PRIx64 ": magic 0x%" PRIx64 ", version %u, size %u: not one this VMM reads",
-			    gpa, r->mi.magic, r->mi.version, r->mi.size);
-	if (check_layout(&r->mi, e))
+	if (insp_open(r, gm, gpa, e) || check_layout(&r->mi, e)) {
+		insp_close(r);
 		return -1;
-	if (r->mi.max_pfn > ram_pfns(gm))
+	}
+	if (r->mi.max_pfn > ram_pfns(gm)) {
+		insp_close(r);
 		return errf(e, "descriptor: max_pfn %" PRIu64 " is beyond guest RAM (%" PRIu64 " frames)",
 			    r->mi.max_pfn, ram_pfns(gm));
-	r->incons = json_array();
+	}
+	r->cr3 = cr3;
 	return 0;
 }
 
-/* Steals @ret; adds the inconsistencies. */
-static json_t *sread_close(struct sread *r, json_t *ret)
+/* Steals @ret; adds the inconsistencies and ends the inspection. */
+static json_t *slab_close(struct insp *r, json_t *ret)
 {
-	if (r->nr_incons > SLAB_MAX_INCONS) {
-		char msg[96];
-
-		snprintf(msg, sizeof(msg), "... and %lu more",
-			 r->nr_incons - SLAB_MAX_INCONS);
-		json_array_append_new(r->incons, json_string(msg));
-	}
-	json_object_set_new(ret, "inconsistencies", r->incons);
-	r->incons = NULL;
+	json_object_set_new(ret, "inconsistencies", insp_take_problems(r));
+	insp_close(r);
 	return ret;
 }
 
@@ -275,7 +147,7 @@ struct cache_count {
 };
 
 /* The pfn of the struct page at @page_va, or -1 if it is none in mem_map. */
-static int64_t page_pfn(struct sread *r, uint64_t page_va)
+static int64_t page_pfn(struct insp *r, uint64_t page_va)
 {
 	uint64_t off = page_va - r->mi.mem_map;
 
@@ -295,11 +167,11 @@ static bool test_flag(uint64_t flags, uint32_t bit)
  * at most once across every list of every cache: @seen), checked entry by
  * entry.
  */
-static void walk_slab_list(struct sread *r, const char *name, uint64_t cache_va,
+static void walk_slab_list(struct insp *r, const char *name, uint64_t cache_va,
 			   uint32_t num, enum slab_list which, uint64_t *seen,
 			   struct cache_count *cc)
 {
-	const struct mv_slab_layout *l = r->l;
+	const struct mv_slab_layout *l = &r->mi.slab;
 	const char *ln = slab_list_name[which];
 	uint64_t head = cache_va + (which == SL_FULL ? l->cache_slabs_full :
 				    which == SL_PARTIAL ? l->cache_slabs_partial :
@@ -308,8 +180,8 @@ static void walk_slab_list(struct sread *r, const char *name, uint64_t cache_va,
 	uint64_t node, prev = head;
 	unsigned long steps = 0;
 
-	if (sread_u64(r, head, &node)) {
-		incons(r, "cache %s: %s head at 0x%" PRIx64 " is not readable",
+	if (read_u64(r, head, &node)) {
+		insp_problem(r, "cache %s: %s head at 0x%" PRIx64 " is not readable",
 		       name, ln, head);
 		return;
 	}
@@ -319,49 +191,49 @@ static void walk_slab_list(struct sread *r, const char *name, uint64_t cache_va,
 		uint32_t inuse, objects;
 
 		if (++steps > r->mi.max_pfn) {
-			incons(r, "cache %s: %s is longer than there are frames",
+			insp_problem(r, "cache %s: %s is longer than there are frames",
 			       name, ln);
 			return;
 		}
 		if (pfn < 0) {
-			incons(r, "cache %s: %s entry 0x%" PRIx64 " is no struct page in mem_map",
+			insp_problem(r, "cache %s: %s entry 0x%" PRIx64 " is no struct page in mem_map",
 			       name, ln, node);
 			return;
 		}
 		if (seen[pfn / 64] & (1ULL << (pfn % 64))) {
-			incons(r, "cache %s: slab at pfn %" PRId64 " seen twice (a cycle in %s, or a slab on two lists)",
+			insp_problem(r, "cache %s: slab at pfn %" PRId64 " seen twice (a cycle in %s, or a slab on two lists)",
 			       name, pfn, ln);
 			return;
 		}
 		seen[pfn / 64] |= 1ULL << (pfn % 64);
-		if (sread(r, page_va, page, r->mi.sizeof_page)) {
-			incons(r, "cache %s: %s: struct page of pfn %" PRId64 " is not readable",
+		if (insp_read(r, page_va, page, r->mi.sizeof_page)) {
+			insp_problem(r, "cache %s: %s: struct page of pfn %" PRId64 " is not readable",
 			       name, ln, pfn);
 			return;
 		}
-		if (get64(page, l->page_slab_list + 8) != prev)
-			incons(r, "cache %s: %s: pfn %" PRId64 "'s prev is 0x%" PRIx64 ", not 0x%" PRIx64,
-			       name, ln, pfn, get64(page, l->page_slab_list + 8), prev);
-		flags = get64(page, l->page_flags);
-		inuse = get32(page, l->page_inuse);
-		objects = get32(page, l->page_objects);
+		if (insp_u64(page, l->page_slab_list + 8) != prev)
+			insp_problem(r, "cache %s: %s: pfn %" PRId64 "'s prev is 0x%" PRIx64 ", not 0x%" PRIx64,
+			       name, ln, pfn, insp_u64(page, l->page_slab_list + 8), prev);
+		flags = insp_u64(page, l->page_flags);
+		inuse = insp_u32(page, l->page_inuse);
+		objects = insp_u32(page, l->page_objects);
 		if (!test_flag(flags, l->pg_slab))
-			incons(r, "cache %s: %s: pfn %" PRId64 " is not PG_slab", name, ln, pfn);
-		if (get64(page, l->page_slab_cache) != cache_va)
-			incons(r, "cache %s: %s: pfn %" PRId64 " belongs to cache 0x%" PRIx64,
-			       name, ln, pfn, get64(page, l->page_slab_cache));
+			insp_problem(r, "cache %s: %s: pfn %" PRId64 " is not PG_slab", name, ln, pfn);
+		if (insp_u64(page, l->page_slab_cache) != cache_va)
+			insp_problem(r, "cache %s: %s: pfn %" PRId64 " belongs to cache 0x%" PRIx64,
+			       name, ln, pfn, insp_u64(page, l->page_slab_cache));
 		if (objects != num)
-			incons(r, "cache %s: %s: pfn %" PRId64 " has %u objects, the cache %u per slab",
+			insp_problem(r, "cache %s: %s: pfn %" PRId64 " has %u objects, the cache %u per slab",
 			       name, ln, pfn, objects, num);
 		if (inuse > objects) {
-			incons(r, "cache %s: %s: pfn %" PRId64 " has %u of %u objects in use",
+			insp_problem(r, "cache %s: %s: pfn %" PRId64 " has %u of %u objects in use",
 			       name, ln, pfn, inuse, objects);
 			inuse = objects;
 		}
 		if ((which == SL_FULL && inuse != objects) ||
 		    (which == SL_PARTIAL && (inuse == 0 || inuse == objects)) ||
 		    (which == SL_FREE && inuse != 0))
-			incons(r, "cache %s: pfn %" PRId64 " with %u of %u objects in use is on %s",
+			insp_problem(r, "cache %s: pfn %" PRId64 " with %u of %u objects in use is on %s",
 			       name, pfn, inuse, objects, ln);
 		cc->slabs++;
 		cc->objs += objects;
@@ -369,53 +241,53 @@ static void walk_slab_list(struct sread *r, const char *name, uint64_t cache_va,
 		if (inuse)
 			cc->active_slabs++;
 		prev = node;
-		node = get64(page, l->page_slab_list);
+		node = insp_u64(page, l->page_slab_list);
 	}
 }
 
 /* The avail, limit of an array_cache; false if unreadable (reported). */
-static bool read_ac(struct sread *r, const char *name, const char *what,
+static bool read_ac(struct insp *r, const char *name, const char *what,
 		    uint64_t va, uint32_t *avail, uint32_t *limit)
 {
-	if (sread(r, va + r->l->ac_avail, avail, 4) ||
-	    sread(r, va + r->l->ac_limit, limit, 4)) {
-		incons(r, "cache %s: %s at 0x%" PRIx64 " is not readable", name, what, va);
+	if (insp_read(r, va + r->mi.slab.ac_avail, avail, 4) ||
+	    insp_read(r, va + r->mi.slab.ac_limit, limit, 4)) {
+		insp_problem(r, "cache %s: %s at 0x%" PRIx64 " is not readable", name, what, va);
 		return false;
 	}
 	if (*avail > *limit) {
-		incons(r, "cache %s: %s holds %u objects, over its limit %u",
+		insp_problem(r, "cache %s: %s holds %u objects, over its limit %u",
 		       name, what, *avail, *limit);
 		*avail = *limit;
 	}
 	return true;
 }
 
-static json_t *read_cache(struct sread *r, uint64_t va, const uint8_t *c,
+static json_t *read_cache(struct insp *r, uint64_t va, const uint8_t *c,
 			  uint64_t *seen)
 {
-	const struct mv_slab_layout *l = r->l;
+	const struct mv_slab_layout *l = &r->mi.slab;
 	char name[257];
 	struct cache_count cc = { 0 };
-	uint32_t num = get32(c, l->cache_num), order = get32(c, l->cache_order);
-	uint32_t limit = get32(c, l->cache_limit), batch = get32(c, l->cache_batchcount);
-	uint64_t flags = get64(c, l->cache_flags), shared = get64(c, l->cache_shared);
+	uint32_t num = insp_u32(c, l->cache_num), order = insp_u32(c, l->cache_order);
+	uint32_t limit = insp_u32(c, l->cache_limit), batch = insp_u32(c, l->cache_batchcount);
+	uint64_t flags = insp_u64(c, l->cache_flags), shared = insp_u64(c, l->cache_shared);
 	uint64_t cpu_cached = 0, sharedavail = 0, sharedfactor = 0;
 	uint32_t avail, aclimit;
 	uint64_t v;
 
 	memcpy(name, c + l->cache_name, l->cache_name_len);
 	name[l->cache_name_len] = 0;
-	if (get64(c, l->cache_magic) != l->cache_magic_value)
-		incons(r, "cache %s at 0x%" PRIx64 ": bad magic 0x%" PRIx64,
-		       name, va, get64(c, l->cache_magic));
+	if (insp_u64(c, l->cache_magic) != l->cache_magic_value)
+		insp_problem(r, "cache %s at 0x%" PRIx64 ": bad magic 0x%" PRIx64,
+		       name, va, insp_u64(c, l->cache_magic));
 	if (order > 31) {
-		incons(r, "cache %s: order %u", name, order);
+		insp_problem(r, "cache %s: order %u", name, order);
 		order = 31;
 	}
 	for (int i = 0; i < SL_NR; i++)
 		walk_slab_list(r, name, va, num, i, seen, &cc);
 	for (uint32_t cpu = 0; cpu < l->nr_cpus; cpu++) {
-		uint64_t ac = get64(c, l->cache_cpu_cache + cpu * 8);
+		uint64_t ac = insp_u64(c, l->cache_cpu_cache + cpu * 8);
 		char what[32];
 
 		snprintf(what, sizeof(what), "cpu %u's magazine", cpu);
@@ -434,9 +306,9 @@ static json_t *read_cache(struct sread *r, uint64_t va, const uint8_t *c,
 	/* The cache's own counters against what its lists say. */
 #define CROSS(field, counted)							\
 	do {									\
-		v = get64(c, l->field);						\
+		v = insp_u64(c, l->field);						\
 		if (v != (counted))						\
-			incons(r, "cache %s: %s says %" PRIu64 ", its slabs %" PRIu64,	\
+			insp_problem(r, "cache %s: %s says %" PRIu64 ", its slabs %" PRIu64,	\
 			       name, &(#field)[11], v, (uint64_t)(counted));	\
 	} while (0)
 	CROSS(cache_stat_active_objs, cc.active_objs);
@@ -444,19 +316,19 @@ static json_t *read_cache(struct sread *r, uint64_t va, const uint8_t *c,
 	CROSS(cache_stat_active_slabs, cc.active_slabs);
 	CROSS(cache_stat_total_slabs, cc.slabs);
 #undef CROSS
-	v = get64(c, l->cache_free_objects);
+	v = insp_u64(c, l->cache_free_objects);
 	if (v != cc.objs - cc.active_objs)
-		incons(r, "cache %s: free_objects says %" PRIu64 ", its slabs %" PRIu64,
+		insp_problem(r, "cache %s: free_objects says %" PRIu64 ", its slabs %" PRIu64,
 		       name, v, cc.objs - cc.active_objs);
 	if (cpu_cached + sharedavail > cc.active_objs)
-		incons(r, "cache %s: %" PRIu64 " objects in magazines and depot, only %" PRIu64 " out of its slabs",
+		insp_problem(r, "cache %s: %" PRIu64 " objects in magazines and depot, only %" PRIu64 " out of its slabs",
 		       name, cpu_cached + sharedavail, cc.active_objs);
 
 	return json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
 			 "name", name,
 			 "active_objs", (json_int_t)cc.active_objs,
 			 "num_objs", (json_int_t)cc.objs,
-			 "objsize", (json_int_t)get32(c, l->cache_size),
+			 "objsize", (json_int_t)insp_u32(c, l->cache_size),
 			 "objperslab", (json_int_t)num,
 			 "pagesperslab", (json_int_t)(1ULL << order),
 			 "limit", (json_int_t)limit,
@@ -469,51 +341,58 @@ static json_t *read_cache(struct sread *r, uint64_t va, const uint8_t *c,
 
 /*
  * Calls @fn for each entry of the guest list at @head (the node's address),
- * at most @max, stopping at a cycle or an unreadable node (reported).
+ * at most @max, stopping at a cycle or an unreadable node (reported). The
+ * walk is insp_list_walk()'s; the entries are looked at after it, up to the
+ * first one seen twice (Brent's check finds a cycle a little after it
+ * closes), so no entry is reported twice.
  */
-typedef void (*node_fn)(struct sread *r, uint64_t node, void *opaque);
+typedef void (*node_fn)(struct insp *r, uint64_t node, void *opaque);
 
-static void walk_list(struct sread *r, const char *what, uint64_t head,
+struct collect {
+	uint64_t *node;
+	unsigned long nr;
+};
+
+static bool collect_node(struct insp *r, uint64_t node, void *opaque)
+{
+	struct collect *c = opaque;
+
+	c->node[c->nr++] = node;
+	return true;
+}
+
+static void walk_list(struct insp *r, const char *what, uint64_t head,
 		      unsigned long max, node_fn fn, void *opaque)
 {
-	uint64_t node, prev = head, back;
-	struct visited v = { calloc(max, sizeof(uint64_t)), 0, max };
-	unsigned long n = 0;
+	struct collect c = { calloc(max, sizeof(uint64_t)), 0 };
+	struct insp_walk w;
+	unsigned long i, j;
+	uint64_t next;
 
-	if (!v.node) {
-		incons(r, "%s: out of memory", what);
+	if (!c.node) {
+		insp_problem(r, "%s: out of memory", what);
 		return;
 	}
-	if (sread_u64(r, head, &node)) {
-		incons(r, "%s: list head 0x%" PRIx64 " is not readable", what, head);
-		goto out;
+	insp_list_walk(r, head, max, collect_node, &c, &w);
+	for (i = 0; i < c.nr; i++) {
+		for (j = 0; w.cycle && j < i && c.node[j] != c.node[i]; j++)
+			;
+		if (w.cycle && j < i)
+			break;
+		fn(r, c.node[i], opaque);
 	}
-	while (node != head) {
-		if (n++ >= max) {
-			incons(r, "%s: more than %lu entries", what, max);
-			goto out;
-		}
-		if (!visited_add(&v, node)) {
-			incons(r, "%s: a cycle through 0x%" PRIx64 " that misses the head",
-			       what, node);
-			goto out;
-		}
-		if (sread_u64(r, node + 8, &back)) {
-			incons(r, "%s: entry 0x%" PRIx64 " is not readable", what, node);
-			goto out;
-		}
-		if (back != prev)
-			incons(r, "%s: entry 0x%" PRIx64 "'s prev is 0x%" PRIx64 ", not 0x%" PRIx64,
-			       what, node, back, prev);
-		fn(r, node, opaque);
-		prev = node;
-		if (sread_u64(r, node, &node)) {
-			incons(r, "%s: entry 0x%" PRIx64 " is not readable", what, prev);
-			goto out;
-		}
-	}
-out:
-	free(v.node);
+	/* The cycle closes at the first entry seen twice, or the next one. */
+	if (w.cycle && (i < c.nr || (c.nr && !read_u64(r, c.node[c.nr - 1] +
+					r->mi.alloc.list_next.off, &next))))
+		insp_problem(r, "%s: a cycle through 0x%" PRIx64 " that misses the head",
+			     what, i < c.nr ? c.node[i] : next);
+	else if (w.cycle || w.broken)
+		insp_problem(r, "%s: %s", what, w.why);
+	else if (w.truncated)
+		insp_problem(r, "%s: more than %lu entries", what, max);
+	if (w.bad_prev)
+		insp_problem(r, "%s: %s", what, w.prev_why);
+	free(c.node);
 }
 
 struct slabinfo_walk {
@@ -521,14 +400,14 @@ struct slabinfo_walk {
 	uint64_t *seen;
 };
 
-static void slabinfo_node(struct sread *r, uint64_t node, void *opaque)
+static void slabinfo_node(struct insp *r, uint64_t node, void *opaque)
 {
 	struct slabinfo_walk *w = opaque;
-	uint64_t va = node - r->l->cache_list;
+	uint64_t va = node - r->mi.slab.cache_list;
 	uint8_t c[MAX_STRUCT];
 
-	if (sread(r, va, c, r->l->sizeof_cache)) {
-		incons(r, "slab_caches: cache at 0x%" PRIx64 " is not readable", va);
+	if (insp_read(r, va, c, r->mi.slab.sizeof_cache)) {
+		insp_problem(r, "slab_caches: cache at 0x%" PRIx64 " is not readable", va);
 		return;
 	}
 	json_array_append_new(w->caches, read_cache(r, va, c, w->seen));
@@ -538,66 +417,66 @@ json_t *slab_read_slabinfo(const struct gmem *gm, uint64_t cr3,
 			   uint64_t mminfo_gpa, struct errbuf *e)
 {
 	struct slabinfo_walk w;
-	struct sread r;
+	struct insp r;
 
-	if (sread_open(&r, gm, cr3, mminfo_gpa, e))
+	if (slab_open(&r, gm, cr3, mminfo_gpa, e))
 		return NULL;
 	w.caches = json_array();
 	w.seen = calloc(r.mi.max_pfn / 64 + 1, sizeof(uint64_t));
 	if (!w.seen) {
 		json_decref(w.caches);
-		json_decref(r.incons);
+		insp_close(&r);
 		errf(e, "out of memory");
 		return NULL;
 	}
 	if (!r.mi.slab_caches)
-		incons(&r, "slab_caches: not published (slab not up yet)");
+		insp_problem(&r, "slab_caches: not published (slab not up yet)");
 	else
 		walk_list(&r, "slab_caches", r.mi.slab_caches, SLAB_MAX_CACHES,
 			  slabinfo_node, &w);
 	free(w.seen);
-	return sread_close(&r, json_pack("{s:o}", "caches", w.caches));
+	return slab_close(&r, json_pack("{s:o}", "caches", w.caches));
 }
 
 /* ---- mempools ---------------------------------------------------------- */
 
-static void cache_name_at(struct sread *r, uint64_t cache, char *name, size_t max)
+static void cache_name_at(struct insp *r, uint64_t cache, char *name, size_t max)
 {
 	uint64_t magic;
 
-	if (sread_u64(r, cache + r->l->cache_magic, &magic) ||
-	    magic != r->l->cache_magic_value) {
+	if (read_u64(r, cache + r->mi.slab.cache_magic, &magic) ||
+	    magic != r->mi.slab.cache_magic_value) {
 		snprintf(name, max, "?");
-		incons(r, "cache 0x%" PRIx64 ": not a live kmem_cache", cache);
+		insp_problem(r, "cache 0x%" PRIx64 ": not a live kmem_cache", cache);
 		return;
 	}
-	sread_str(r, cache + r->l->cache_name,
-		  name, max < r->l->cache_name_len + 1 ? max : r->l->cache_name_len + 1);
+	read_str(r, cache + r->mi.slab.cache_name,
+		  name, max < r->mi.slab.cache_name_len + 1 ? max : r->mi.slab.cache_name_len + 1);
 }
 
-static void mempool_node(struct sread *r, uint64_t node, void *opaque)
+static void mempool_node(struct insp *r, uint64_t node, void *opaque)
 {
-	const struct mv_slab_layout *l = r->l;
+	const struct mv_slab_layout *l = &r->mi.slab;
 	uint64_t va = node - l->pool_list, arg;
 	uint8_t p[MAX_STRUCT];
 	int32_t min_nr, curr_nr;
 	json_t *src;
 	char name[257];
 
-	if (sread(r, va, p, l->sizeof_mempool)) {
-		incons(r, "mempools: pool at 0x%" PRIx64 " is not readable", va);
+	if (insp_read(r, va, p, l->sizeof_mempool)) {
+		insp_problem(r, "mempools: pool at 0x%" PRIx64 " is not readable", va);
 		return;
 	}
-	if (get64(p, l->pool_magic) != l->pool_magic_value)
-		incons(r, "mempool 0x%" PRIx64 ": bad magic 0x%" PRIx64, va,
-		       get64(p, l->pool_magic));
-	min_nr = (int32_t)get32(p, l->pool_min_nr);
-	curr_nr = (int32_t)get32(p, l->pool_curr_nr);
+	if (insp_u64(p, l->pool_magic) != l->pool_magic_value)
+		insp_problem(r, "mempool 0x%" PRIx64 ": bad magic 0x%" PRIx64, va,
+		       insp_u64(p, l->pool_magic));
+	min_nr = (int32_t)insp_u32(p, l->pool_min_nr);
+	curr_nr = (int32_t)insp_u32(p, l->pool_curr_nr);
 	if (min_nr < 0 || curr_nr < 0 || curr_nr > min_nr)
-		incons(r, "mempool 0x%" PRIx64 ": %d elements in a reserve of %d",
+		insp_problem(r, "mempool 0x%" PRIx64 ": %d elements in a reserve of %d",
 		       va, curr_nr, min_nr);
-	arg = get64(p, l->pool_source_arg);
-	switch (get32(p, l->pool_source)) {
+	arg = insp_u64(p, l->pool_source_arg);
+	switch (insp_u32(p, l->pool_source)) {
 	case MV_MEMPOOL_SRC_CUSTOM:
 		src = json_pack("{s:s}", "type", "custom");
 		break;
@@ -613,8 +492,8 @@ static void mempool_node(struct sread *r, uint64_t node, void *opaque)
 		src = json_pack("{s:s,s:I}", "type", "page", "order", (json_int_t)arg);
 		break;
 	default:
-		incons(r, "mempool 0x%" PRIx64 ": unknown source %u", va,
-		       get32(p, l->pool_source));
+		insp_problem(r, "mempool 0x%" PRIx64 ": unknown source %u", va,
+		       insp_u32(p, l->pool_source));
 		src = json_pack("{s:s}", "type", "unknown");
 		break;
 	}
@@ -628,24 +507,24 @@ static void mempool_node(struct sread *r, uint64_t node, void *opaque)
 json_t *slab_read_mempools(const struct gmem *gm, uint64_t cr3,
 			   uint64_t mminfo_gpa, struct errbuf *e)
 {
-	struct sread r;
+	struct insp r;
 	json_t *pools;
 
-	if (sread_open(&r, gm, cr3, mminfo_gpa, e))
+	if (slab_open(&r, gm, cr3, mminfo_gpa, e))
 		return NULL;
 	pools = json_array();
 	if (!r.mi.mempools)
-		incons(&r, "mempools: not published");
+		insp_problem(&r, "mempools: not published");
 	else
 		walk_list(&r, "mempools", r.mi.mempools, SLAB_MAX_POOLS,
 			  mempool_node, pools);
-	return sread_close(&r, json_pack("{s:o}", "mempools", pools));
+	return slab_close(&r, json_pack("{s:o}", "mempools", pools));
 }
 
 /* ---- page-owner -------------------------------------------------------- */
 
 /* Is @pfn one of the kernel's page-table pages? A bounded walk from CR3. */
-static bool table_has(struct sread *r, uint64_t table, unsigned int level,
+static bool table_has(struct insp *r, uint64_t table, unsigned int level,
 		      uint64_t pfn, unsigned long *budget)
 {
 	uint64_t e[512];
@@ -668,38 +547,38 @@ static bool table_has(struct sread *r, uint64_t table, unsigned int level,
 	return false;
 }
 
-static bool is_page_table(struct sread *r, uint64_t pfn)
+static bool is_page_table(struct insp *r, uint64_t pfn)
 {
 	unsigned long budget = SLAB_MAX_TABLES;
 	bool found = table_has(r, r->cr3 & PTE_ADDR_MASK, 4, pfn, &budget);
 
 	if (!found && !budget)
-		incons(r, "page tables: more than %u table pages, not all were looked at",
+		insp_problem(r, "page tables: more than %u table pages, not all were looked at",
 		       SLAB_MAX_TABLES);
 	return found;
 }
 
-static bool in_memblock_reserved(struct sread *r, uint64_t pfn)
+static bool in_memblock_reserved(struct insp *r, uint64_t pfn)
 {
-	const struct mv_slab_layout *l = r->l;
+	const struct mv_slab_layout *l = &r->mi.slab;
 	uint64_t type = r->mi.memblock + l->memblock_reserved, cnt, regions;
 	uint64_t pa = pfn * PAGE_SZ;
 
-	if (!r->mi.memblock || sread_u64(r, type + l->mbtype_cnt, &cnt) ||
-	    sread_u64(r, type + l->mbtype_regions, &regions)) {
-		incons(r, "memblock.reserved is not readable");
+	if (!r->mi.memblock || read_u64(r, type + l->mbtype_cnt, &cnt) ||
+	    read_u64(r, type + l->mbtype_regions, &regions)) {
+		insp_problem(r, "memblock.reserved is not readable");
 		return false;
 	}
 	if (cnt > 65536) {
-		incons(r, "memblock.reserved: %" PRIu64 " regions", cnt);
+		insp_problem(r, "memblock.reserved: %" PRIu64 " regions", cnt);
 		cnt = 65536;
 	}
 	for (uint64_t i = 0; i < cnt; i++) {
 		uint64_t reg = regions + i * l->sizeof_region, base, size;
 
-		if (sread_u64(r, reg + l->region_base, &base) ||
-		    sread_u64(r, reg + l->region_size, &size)) {
-			incons(r, "memblock.reserved: region %" PRIu64 " is not readable", i);
+		if (read_u64(r, reg + l->region_base, &base) ||
+		    read_u64(r, reg + l->region_size, &size)) {
+			insp_problem(r, "memblock.reserved: region %" PRIu64 " is not readable", i);
 			return false;
 		}
 		if (pa >= base && pa - base < size)
@@ -714,34 +593,34 @@ struct zone_of {
 	uint64_t start, spanned, first_deferred;
 };
 
-static void find_zone(struct sread *r, uint64_t pfn, struct zone_of *z)
+static void find_zone(struct insp *r, uint64_t pfn, struct zone_of *z)
 {
-	const struct mv_slab_layout *l = r->l;
+	const struct mv_slab_layout *l = &r->mi.slab;
 
 	memset(z, 0, sizeof(*z));
 	for (uint32_t i = 0; i < r->mi.nr_zones && i < 64; i++) {
 		uint64_t zva = r->mi.zones + (uint64_t)i * r->mi.sizeof_zone, name;
 
-		if (sread_u64(r, zva + l->zone_start_pfn, &z->start) ||
-		    sread_u64(r, zva + l->zone_spanned, &z->spanned) ||
-		    sread_u64(r, zva + l->zone_first_deferred_pfn, &z->first_deferred) ||
-		    sread_u64(r, zva + l->zone_name, &name)) {
-			incons(r, "zone %u is not readable", i);
+		if (read_u64(r, zva + l->zone_start_pfn, &z->start) ||
+		    read_u64(r, zva + l->zone_spanned, &z->spanned) ||
+		    read_u64(r, zva + l->zone_first_deferred_pfn, &z->first_deferred) ||
+		    read_u64(r, zva + l->zone_name, &name)) {
+			insp_problem(r, "zone %u is not readable", i);
 			continue;
 		}
 		if (pfn >= z->start && pfn - z->start < z->spanned) {
 			z->found = true;
-			sread_str(r, name, z->name, sizeof(z->name));
+			read_str(r, name, z->name, sizeof(z->name));
 			return;
 		}
 	}
 }
 
-static int read_page(struct sread *r, uint64_t pfn, uint8_t *page)
+static int read_page(struct insp *r, uint64_t pfn, uint8_t *page)
 {
-	if (sread(r, r->mi.mem_map + pfn * r->mi.sizeof_page, page,
+	if (insp_read(r, r->mi.mem_map + pfn * r->mi.sizeof_page, page,
 		  r->mi.sizeof_page)) {
-		incons(r, "struct page of pfn %" PRIu64 " is not readable", pfn);
+		insp_problem(r, "struct page of pfn %" PRIu64 " is not readable", pfn);
 		return -1;
 	}
 	return 0;
@@ -754,19 +633,19 @@ json_t *slab_read_page_owner(const struct gmem *gm, uint64_t cr3,
 	const struct mv_slab_layout *l;
 	uint8_t page[MAX_STRUCT], head[MAX_STRUCT];
 	struct zone_of z;
-	struct sread r;
+	struct insp r;
 	json_t *ret;
 	uint64_t flags;
 
-	if (sread_open(&r, gm, cr3, mminfo_gpa, e))
+	if (slab_open(&r, gm, cr3, mminfo_gpa, e))
 		return NULL;
-	l = r.l;
+	l = &r.mi.slab;
 	ret = json_pack("{s:I}", "pfn", (json_int_t)pfn);
 #define OWNER(o)	json_object_set_new(ret, "owner", json_string(o))
 	if (pfn >= r.mi.max_pfn) {
 		OWNER("unknown");
 		json_object_set_new(ret, "reason", json_string("beyond max_pfn"));
-		return sread_close(&r, ret);
+		return slab_close(&r, ret);
 	}
 	find_zone(&r, pfn, &z);
 	if (z.found)
@@ -779,21 +658,21 @@ json_t *slab_read_page_owner(const struct gmem *gm, uint64_t cr3,
 			OWNER("free");
 			json_object_set_new(ret, "deferred", json_true());
 		}
-		return sread_close(&r, ret);
+		return slab_close(&r, ret);
 	}
 	if (read_page(&r, pfn, page)) {
 		OWNER("unknown");
-		return sread_close(&r, ret);
+		return slab_close(&r, ret);
 	}
-	flags = get64(page, l->page_flags);
+	flags = insp_u64(page, l->page_flags);
 	if (test_flag(flags, l->pg_slab)) {
-		uint64_t cache = get64(page, l->page_slab_cache);
+		uint64_t cache = insp_u64(page, l->page_slab_cache);
 		char name[257];
 
 		cache_name_at(&r, cache, name, sizeof(name));
 		OWNER("slab");
 		json_object_set_new(ret, "cache", json_string(name));
-		return sread_close(&r, ret);
+		return slab_close(&r, ret);
 	}
 	/* Free: the head of a buddy block, or inside one. */
 	for (uint32_t k = 0; k < l->max_order; k++) {
@@ -808,11 +687,11 @@ json_t *slab_read_page_owner(const struct gmem *gm, uint64_t cr3,
 				break;
 			h = head;
 		}
-		if (!test_flag(get64(h, l->page_flags), l->pg_buddy))
+		if (!test_flag(insp_u64(h, l->page_flags), l->pg_buddy))
 			continue;
-		order = get64(h, l->page_private);
+		order = insp_u64(h, l->page_private);
 		if (order >= l->max_order) {
-			incons(&r, "pfn %" PRIu64 ": PG_buddy with order %" PRIu64,
+			insp_problem(&r, "pfn %" PRIu64 ": PG_buddy with order %" PRIu64,
 			       hpfn, order);
 			continue;
 		}
@@ -821,17 +700,17 @@ json_t *slab_read_page_owner(const struct gmem *gm, uint64_t cr3,
 			json_object_set_new(ret, "order", json_integer(order));
 			if (hpfn != pfn)
 				json_object_set_new(ret, "head_pfn", json_integer(hpfn));
-			return sread_close(&r, ret);
+			return slab_close(&r, ret);
 		}
 		break;	/* a free block that ends before pfn */
 	}
 	if (test_flag(flags, l->pg_pcp)) {
 		OWNER("pcp");
-		return sread_close(&r, ret);
+		return slab_close(&r, ret);
 	}
 	if (is_page_table(&r, pfn)) {
 		OWNER("pagetable");
-		return sread_close(&r, ret);
+		return slab_close(&r, ret);
 	}
 	if (test_flag(flags, l->pg_reserved)) {
 		if (pfn >= l->kernel_start_pfn && pfn < l->kernel_end_pfn)
@@ -843,19 +722,19 @@ json_t *slab_read_page_owner(const struct gmem *gm, uint64_t cr3,
 			json_object_set_new(ret, "reason",
 					    json_string("PG_reserved outside memblock.reserved (firmware or a hole)"));
 		}
-		return sread_close(&r, ret);
+		return slab_close(&r, ret);
 	}
 	/* Allocated: the head (a reference, its order), or a page inside it. */
-	if ((int32_t)get32(page, l->page_refcount) > 0) {
-		uint32_t order = get32(page, l->page_order);
+	if ((int32_t)insp_u32(page, l->page_refcount) > 0) {
+		uint32_t order = insp_u32(page, l->page_order);
 
 		if (order >= l->max_order)
-			incons(&r, "pfn %" PRIu64 ": allocated with order %u", pfn, order);
+			insp_problem(&r, "pfn %" PRIu64 ": allocated with order %u", pfn, order);
 		OWNER("allocated");
 		json_object_set_new(ret, "order", json_integer(order));
 		if (test_flag(flags, l->pg_head))
 			json_object_set_new(ret, "compound", json_true());
-		return sread_close(&r, ret);
+		return slab_close(&r, ret);
 	}
 	for (uint32_t k = 1; k < l->max_order; k++) {
 		uint64_t hpfn = pfn & ~((1ULL << k) - 1);
@@ -865,14 +744,14 @@ json_t *slab_read_page_owner(const struct gmem *gm, uint64_t cr3,
 			continue;
 		if (read_page(&r, hpfn, head))
 			break;
-		if ((int32_t)get32(head, l->page_refcount) <= 0)
+		if ((int32_t)insp_u32(head, l->page_refcount) <= 0)
 			continue;
-		order = get32(head, l->page_order);
+		order = insp_u32(head, l->page_order);
 		if (order < l->max_order && pfn - hpfn < (1ULL << order)) {
 			OWNER("allocated");
 			json_object_set_new(ret, "order", json_integer(order));
 			json_object_set_new(ret, "head_pfn", json_integer(hpfn));
-			return sread_close(&r, ret);
+			return slab_close(&r, ret);
 		}
 		break;	/* an allocation that ends before pfn */
 	}
@@ -880,45 +759,18 @@ json_t *slab_read_page_owner(const struct gmem *gm, uint64_t cr3,
 	json_object_set_new(ret, "reason",
 			    json_string("no flag says, no reference, in no free or allocated block"));
 #undef OWNER
-	return sread_close(&r, ret);
+	return slab_close(&r, ret);
 }
 
 /* ---- the commands ------------------------------------------------------ */
 
-enum which { Q_SLABINFO, Q_MEMPOOLS, Q_PAGE_OWNER };
-
-static json_t *run(struct qmp_ctx *ctx, enum which q, uint64_t pfn,
-		   struct qmp_error *err)
+static json_t *page_owner_query(const struct insp_query *q, void *opaque,
+				struct qmp_error *err)
 {
-	struct vm *vm = ctx->vm;
 	struct errbuf e = { "" };
-	uint64_t gpa;
-	json_t *ret = NULL;
+	json_t *ret = slab_read_page_owner(q->gm, q->boot_cr3, q->mminfo_gpa,
+					   *(uint64_t *)opaque, &e);
 
-	if (!vm) {
-		qmp_errorf(err, "GenericError", "no guest to inspect");
-		return NULL;
-	}
-	pthread_mutex_lock(&vm->lock);
-	gpa = vm->mminfo_gpa;
-	pthread_mutex_unlock(&vm->lock);
-	if (vm_pause(vm, &e)) {
-		vm_resume(vm);
-		qmp_errorf(err, "GenericError", "cannot pause the guest: %s", e.msg);
-		return NULL;
-	}
-	switch (q) {
-	case Q_SLABINFO:
-		ret = slab_read_slabinfo(&vm->gmem, vm->boot.pml4, gpa, &e);
-		break;
-	case Q_MEMPOOLS:
-		ret = slab_read_mempools(&vm->gmem, vm->boot.pml4, gpa, &e);
-		break;
-	case Q_PAGE_OWNER:
-		ret = slab_read_page_owner(&vm->gmem, vm->boot.pml4, gpa, pfn, &e);
-		break;
-	}
-	vm_resume(vm);
 	if (!ret)
 		qmp_errorf(err, "GenericError", "%s", e.msg);
 	return ret;
@@ -927,24 +779,27 @@ static json_t *run(struct qmp_ctx *ctx, enum which q, uint64_t pfn,
 json_t *cmd_query_slabinfo(struct qmp_ctx *ctx, json_t *args,
 			   struct qmp_error *err)
 {
-	return run(ctx, Q_SLABINFO, 0, err);
+	return insp_query_reader(ctx, "query-slabinfo", slab_read_slabinfo,
+				 err);
 }
 
 json_t *cmd_query_mempools(struct qmp_ctx *ctx, json_t *args,
 			   struct qmp_error *err)
 {
-	return run(ctx, Q_MEMPOOLS, 0, err);
+	return insp_query_reader(ctx, "query-mempools", slab_read_mempools,
+				 err);
 }
 
 json_t *cmd_page_owner(struct qmp_ctx *ctx, json_t *args,
 		       struct qmp_error *err)
 {
 	json_int_t pfn = json_integer_value(json_object_get(args, "pfn"));
+	uint64_t upfn = pfn;
 
 	if (pfn < 0) {
 		qmp_errorf(err, "GenericError",
 			   "Parameter 'pfn' expects a frame number >= 0");
 		return NULL;
 	}
-	return run(ctx, Q_PAGE_OWNER, pfn, err);
+	return insp_query(ctx, "page-owner", 1, page_owner_query, &upfn, err);
 }

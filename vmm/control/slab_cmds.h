@@ -9,9 +9,7 @@
  *
  * The readers are pure (no vm, no locks): the commands park the vCPUs
  * around them; the unit tests run them over a hosted guest's memory.
- *
- * TODO(merge with branch inspect): the reading primitives here (sread*,
- * the bounded list walk) duplicate what vmm/control/inspect.c provides.
+ * The reads, the list walks and the inconsistencies are inspect.h's.
  */
 #ifndef VMM_CONTROL_SLAB_CMDS_H
 #define VMM_CONTROL_SLAB_CMDS_H
@@ -28,7 +26,6 @@
 #define SLAB_MAX_CACHES		4096	/* caches on slab_caches */
 #define SLAB_MAX_POOLS		4096	/* mempools */
 #define SLAB_MAX_TABLES		4096	/* page-table pages, page-owner */
-#define SLAB_MAX_INCONS		64	/* reported; the rest are counted */
 
 /*
  * Each returns the command's "return" object (a new reference) or NULL with

@@ -2,7 +2,8 @@
 /*
  * translate, query-mappings, read-phys, read-virt: the guest's address
  * spaces as the VMM's own page walk sees them (pagewalk.c), every table
- * entry and every byte read through gmem with the vCPUs parked. The default
+ * entry and every byte read through gmem with the vCPUs parked
+ * (insp_query). The default
  * CR3 is the kernel's page-table root from the guest's mminfo descriptor,
  * copied out and checked (hcreq.c) like every other guest-supplied value;
  * when the guest has not published one, or it fails a check, the tables
@@ -21,6 +22,8 @@
 #include <sys/ioctl.h>
 
 #include "hcreq.h"
+#include "inspect.h"
+#include "inspect_query.h"
 #include "pagewalk.h"
 #include "pgtable.h"
 #include "translate_cmds.h"
@@ -32,61 +35,17 @@
 #define CR4_LA57	(1ULL << 12)
 #define EFER_LMA	(1ULL << 10)
 
-/* One query: the vCPUs parked from query_begin to query_end. */
-struct query {
-	struct vm *vm;
-	const struct gmem *gm;
-	uint64_t gen;			/* vm->run_gen while parked */
-	json_t *inconsistencies;	/* reported when not empty */
-};
-
-static int query_begin(struct qmp_ctx *ctx, struct query *q,
-		       struct qmp_error *err)
+/* Adds the inconsistencies to @ret, if any; ends @in. */
+static json_t *answer(struct insp *in, json_t *ret)
 {
-	struct errbuf e;
+	json_t *p = insp_take_problems(in);
 
-	memset(q, 0, sizeof(*q));
-	if (!ctx->vm)
-		return qmp_errorf(err, "GenericError", "there is no guest to inspect");
-	if (vm_pause(ctx->vm, &e)) {
-		vm_resume(ctx->vm);
-		return qmp_errorf(err, "GenericError", "cannot park the vCPUs: %s",
-				  e.msg);
-	}
-	q->vm = ctx->vm;
-	q->gm = &ctx->vm->gmem;
-	pthread_mutex_lock(&q->vm->lock);
-	q->gen = q->vm->run_gen;
-	pthread_mutex_unlock(&q->vm->lock);
-	q->inconsistencies = json_array();
-	return 0;
-}
-
-/* Lets the vCPUs go; adds the inconsistencies to @ret, if any. */
-static json_t *query_end(struct query *q, json_t *ret)
-{
-	if (q->vm)
-		vm_resume(q->vm);
-	if (ret && json_array_size(q->inconsistencies))
-		json_object_set(ret, "inconsistencies", q->inconsistencies);
-	json_decref(q->inconsistencies);
+	if (ret && json_array_size(p))
+		json_object_set(ret, "inconsistencies", p);
+	json_decref(p);
+	insp_close(in);
 	return ret;
 }
-
-static void inconsistent(struct query *q, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void inconsistent(struct query *q, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	json_array_append_new(q->inconsistencies, json_string(msg));
-}
-
 
 /* ---- arguments ----------------------------------------------------------- */
 
@@ -125,9 +84,9 @@ static const char *bad_root(const struct gmem *gm, uint64_t cr3)
 }
 
 /* The kernel's page-table root: the mminfo descriptor's, checked. */
-static uint64_t kernel_cr3(struct query *q)
+static uint64_t kernel_cr3(const struct insp_query *q, struct insp *in)
 {
-	uint64_t boot = q->vm->boot.pml4, gpa = q->vm->mminfo_gpa;
+	uint64_t boot = q->boot_cr3, gpa = q->mminfo_gpa;
 	struct mv_mminfo m;
 	struct errbuf e;
 	const char *why;
@@ -135,13 +94,13 @@ static uint64_t kernel_cr3(struct query *q)
 	if (!gpa)
 		return boot;	/* not published yet: the boot tables */
 	if (hcreq_mminfo(q->gm, gpa, &m, &e)) {
-		inconsistent(q, "%s; using the boot page tables at 0x%" PRIx64,
+		insp_problem(in, "%s; using the boot page tables at 0x%" PRIx64,
 			     e.msg, boot);
 		return boot;
 	}
 	why = m.kernel_pgd_gpa & 0xfff ? "is not page aligned" : bad_root(q->gm, m.kernel_pgd_gpa);
 	if (why) {
-		inconsistent(q, "mminfo: the kernel page-table root 0x%" PRIx64 " %s; using the boot page tables at 0x%" PRIx64,
+		insp_problem(in, "mminfo: the kernel page-table root 0x%" PRIx64 " %s; using the boot page tables at 0x%" PRIx64,
 			     (uint64_t)m.kernel_pgd_gpa, why, boot);
 		return boot;
 	}
@@ -149,7 +108,7 @@ static uint64_t kernel_cr3(struct query *q)
 }
 
 /* @cpu's CR3, read while it is parked. */
-static int cpu_cr3(struct query *q, int64_t cpu, uint64_t *cr3,
+static int cpu_cr3(const struct insp_query *q, int64_t cpu, uint64_t *cr3,
 		   struct qmp_error *err)
 {
 	struct vcpu *v = &q->vm->vcpu[cpu];
@@ -180,8 +139,8 @@ static int cpu_cr3(struct query *q, int64_t cpu, uint64_t *cr3,
  * The address space to walk: "cr3" if given (checked), else "cpu"'s if
  * given and allowed, else the kernel's.
  */
-static int pick_cr3(struct query *q, json_t *args, bool allow_cpu,
-		    uint64_t *cr3, struct qmp_error *err)
+static int pick_cr3(const struct insp_query *q, struct insp *in, json_t *args,
+		    bool allow_cpu, uint64_t *cr3, struct qmp_error *err)
 {
 	json_t *a = json_object_get(args, "cr3");
 	int64_t cpu;
@@ -207,7 +166,7 @@ static int pick_cr3(struct query *q, json_t *args, bool allow_cpu,
 		if (r)
 			return cpu_cr3(q, cpu, cr3, err);
 	}
-	*cr3 = kernel_cr3(q);
+	*cr3 = kernel_cr3(q, in);
 	return 0;
 }
 
@@ -231,19 +190,19 @@ static json_t *entry_flags(uint64_t e, unsigned int level)
 	return list;
 }
 
-json_t *cmd_translate(struct qmp_ctx *ctx, json_t *args, struct qmp_error *err)
+static json_t *translate_query(const struct insp_query *q, void *args,
+			       struct qmp_error *err)
 {
-	struct query q;
 	struct pagewalk w;
 	uint64_t va = 0, cr3;
+	struct insp in;
 	json_t *ret, *levels;
 
 	arg_virt(args, "addr", &va);
-	if (query_begin(ctx, &q, err))
-		return NULL;
-	if (pick_cr3(&q, args, true, &cr3, err))
-		return query_end(&q, NULL);
-	pagewalk(q.gm, cr3, va, &w);
+	insp_init(&in, q->gm);
+	if (pick_cr3(q, &in, args, true, &cr3, err))
+		return answer(&in, NULL);
+	pagewalk(q->gm, cr3, va, &w);
 	levels = json_array();
 	for (unsigned int i = 0; i < w.nr_levels; i++) {
 		const struct pw_level *l = &w.lv[i];
@@ -261,7 +220,12 @@ json_t *cmd_translate(struct qmp_ctx *ctx, json_t *args, struct qmp_error *err)
 			"levels", levels);
 	if (w.error)
 		json_object_set_new(ret, "error", json_string(w.error));
-	return query_end(&q, ret);
+	return answer(&in, ret);
+}
+
+json_t *cmd_translate(struct qmp_ctx *ctx, json_t *args, struct qmp_error *err)
+{
+	return insp_query(ctx, "translate", 1, translate_query, args, err);
 }
 
 /* ---- query-mappings ------------------------------------------------------ */
@@ -299,32 +263,49 @@ static bool add_mapping(void *opaque, const struct pw_mapping *m)
 	return true;
 }
 
+struct mappings_args {
+	json_t *args;
+	uint64_t start, end;
+	int64_t max;
+};
+
+static json_t *mappings_query(const struct insp_query *q, void *opaque,
+			      struct qmp_error *err)
+{
+	const struct mappings_args *a = opaque;
+	struct mappings ms = { .max = a->max };
+	struct insp in;
+	uint64_t cr3;
+	bool truncated;
+
+	insp_init(&in, q->gm);
+	if (pick_cr3(q, &in, a->args, false, &cr3, err))
+		return answer(&in, NULL);
+	ms.list = json_array();
+	pagewalk_dump(q->gm, cr3, a->start, a->end, MAPPINGS_MAX_TABLES,
+		      add_mapping, &ms, &truncated);
+	return answer(&in, json_pack("{s:o,s:o,s:b}", "cr3", qmp_addr(cr3),
+				     "mappings", ms.list, "truncated",
+				     truncated || ms.full));
+}
+
 json_t *cmd_query_mappings(struct qmp_ctx *ctx, json_t *args,
 			   struct qmp_error *err)
 {
-	struct mappings ms = { .max = MAPPINGS_DEFAULT };
-	uint64_t cr3, start = 0, end = UINT64_MAX;
-	struct query q;
-	bool truncated;
+	struct mappings_args a = {
+		.args = args, .start = 0, .end = UINT64_MAX,
+		.max = MAPPINGS_DEFAULT,
+	};
 
-	arg_virt(args, "start", &start);
-	arg_virt(args, "end", &end);
-	if (start >= end)
+	arg_virt(args, "start", &a.start);
+	arg_virt(args, "end", &a.end);
+	if (a.start >= a.end)
 		return qmp_errorf(err, "GenericError",
 				  "Parameter 'start' (0x%" PRIx64 ") must be below 'end' (0x%" PRIx64 ")",
-				  start, end), NULL;
-	if (arg_range(args, "max", 1, MAPPINGS_MAX, &ms.max, err) < 0)
+				  a.start, a.end), NULL;
+	if (arg_range(args, "max", 1, MAPPINGS_MAX, &a.max, err) < 0)
 		return NULL;
-	if (query_begin(ctx, &q, err))
-		return NULL;
-	if (pick_cr3(&q, args, false, &cr3, err))
-		return query_end(&q, NULL);
-	ms.list = json_array();
-	pagewalk_dump(q.gm, cr3, start, end, MAPPINGS_MAX_TABLES, add_mapping,
-		      &ms, &truncated);
-	return query_end(&q, json_pack("{s:o,s:o,s:b}", "cr3", qmp_addr(cr3),
-				       "mappings", ms.list, "truncated",
-				       truncated || ms.full));
+	return insp_query(ctx, "query-mappings", 1, mappings_query, &a, err);
 }
 
 /* ---- read-phys, read-virt ------------------------------------------------ */
@@ -371,96 +352,108 @@ static void phys_fault(const struct gmem *gm, uint64_t gpa, size_t len,
 			 gpa, gpa + len, r->gpa + r->size);
 }
 
+struct read_args {
+	json_t *args;
+	uint64_t addr;
+	size_t size;
+	uint8_t *buf;
+	struct pw_cache *cache;		/* read-virt's */
+};
+
+static json_t *read_phys_query(const struct insp_query *q, void *opaque,
+			       struct qmp_error *err)
+{
+	const struct read_args *a = opaque;
+	char why[160];
+
+	if (!gmem_read(q->gm, a->addr, a->buf, a->size))
+		return read_reply(a->addr, a->buf, a->size);
+	phys_fault(q->gm, a->addr, a->size, why, sizeof(why));
+	qmp_errorf(err, "GenericError", "cannot read: %s", why);
+	return NULL;
+}
+
 json_t *cmd_read_phys(struct qmp_ctx *ctx, json_t *args, struct qmp_error *err)
 {
+	struct read_args a = { .args = args };
 	int64_t addr;
-	uint8_t *buf;
-	size_t size;
-	struct query q;
-	json_t *ret = NULL;
+	json_t *ret;
 
 	if (arg_range(args, "addr", 0, PHYS_LIMIT - 1, &addr, err) < 0 ||
-	    arg_size(args, &size, err))
+	    arg_size(args, &a.size, err))
 		return NULL;
-	if (addr + size > PHYS_LIMIT)
+	if (addr + a.size > PHYS_LIMIT)
 		return qmp_errorf(err, "GenericError",
 				  "[addr, addr + size) goes past the 2^52 physical address limit"), NULL;
-	buf = malloc(size ? size : 1);
-	if (!buf)
+	a.addr = addr;
+	a.buf = malloc(a.size ? a.size : 1);
+	if (!a.buf)
 		return qmp_errorf(err, "GenericError", "out of memory"), NULL;
-	if (query_begin(ctx, &q, err))
-		goto out;
-	if (gmem_read(q.gm, addr, buf, size)) {
-		char why[160];
-
-		phys_fault(q.gm, addr, size, why, sizeof(why));
-		qmp_errorf(err, "GenericError", "cannot read: %s", why);
-	} else {
-		ret = read_reply(addr, buf, size);
-	}
-	ret = query_end(&q, ret);
-out:
-	free(buf);
+	ret = insp_query(ctx, "read-phys", 1, read_phys_query, &a, err);
+	free(a.buf);
 	return ret;
 }
 
-json_t *cmd_read_virt(struct qmp_ctx *ctx, json_t *args, struct qmp_error *err)
+static json_t *read_virt_query(const struct insp_query *q, void *opaque,
+			       struct qmp_error *err)
 {
-	struct pw_cache *cache = NULL;
-	uint64_t va = 0, cr3;
-	uint8_t *buf;
-	size_t size;
-	struct query q;
+	const struct read_args *a = opaque;
+	uint64_t va = a->addr, cr3;
+	struct insp in;
 	json_t *ret = NULL;
 
-	arg_virt(args, "addr", &va);
-	if (arg_size(args, &size, err))
-		return NULL;
-	if (size && va + size - 1 < va)
-		return qmp_errorf(err, "GenericError",
-				  "[addr, addr + size) wraps around the address space"), NULL;
-	buf = malloc(size ? size : 1);
-	cache = malloc(sizeof(*cache));
-	if (!buf || !cache) {
-		qmp_errorf(err, "GenericError", "out of memory");
-		goto out;
-	}
-	if (query_begin(ctx, &q, err))
-		goto out;
-	if (pick_cr3(&q, args, false, &cr3, err))
-		goto end;
+	insp_init(&in, q->gm);
+	if (pick_cr3(q, &in, a->args, false, &cr3, err))
+		return answer(&in, NULL);
 	/* one walk per page, at most, while the tables hold still */
-	pw_cache_init(cache, q.gen);
-	for (size_t off = 0; off < size;) {
+	pw_cache_init(a->cache, q->gen);
+	for (size_t off = 0; off < a->size;) {
 		uint64_t p = va + off;
 		size_t chunk = 4096 - (p & 4095);
 		struct pw_xlate x;
 		const char *why;
 
-		if (chunk > size - off)
-			chunk = size - off;
-		if (pagewalk_cached(q.gm, cache, q.gen, cr3, p, &x, &why)) {
+		if (chunk > a->size - off)
+			chunk = a->size - off;
+		if (pagewalk_cached(q->gm, a->cache, q->gen, cr3, p, &x, &why)) {
 			qmp_errorf(err, "GenericError",
 				   "cannot translate 0x%" PRIx64 " (byte %zu of the read) with CR3 0x%" PRIx64 ": %s",
 				   p, off, cr3, why);
-			goto end;
+			return answer(&in, NULL);
 		}
-		if (gmem_read(q.gm, x.gpa, buf + off, chunk)) {
+		if (gmem_read(q->gm, x.gpa, a->buf + off, chunk)) {
 			char fault[160];
 
-			phys_fault(q.gm, x.gpa, chunk, fault, sizeof(fault));
+			phys_fault(q->gm, x.gpa, chunk, fault, sizeof(fault));
 			qmp_errorf(err, "GenericError",
 				   "0x%" PRIx64 " (byte %zu of the read) translates to 0x%" PRIx64 ": %s",
 				   p, off, x.gpa, fault);
-			goto end;
+			return answer(&in, NULL);
 		}
 		off += chunk;
 	}
-	ret = read_reply(va, buf, size);
-end:
-	ret = query_end(&q, ret);
-out:
-	free(cache);
-	free(buf);
+	ret = read_reply(va, a->buf, a->size);
+	return answer(&in, ret);
+}
+
+json_t *cmd_read_virt(struct qmp_ctx *ctx, json_t *args, struct qmp_error *err)
+{
+	struct read_args a = { .args = args };
+	json_t *ret = NULL;
+
+	arg_virt(args, "addr", &a.addr);
+	if (arg_size(args, &a.size, err))
+		return NULL;
+	if (a.size && a.addr + a.size - 1 < a.addr)
+		return qmp_errorf(err, "GenericError",
+				  "[addr, addr + size) wraps around the address space"), NULL;
+	a.buf = malloc(a.size ? a.size : 1);
+	a.cache = malloc(sizeof(*a.cache));
+	if (!a.buf || !a.cache)
+		qmp_errorf(err, "GenericError", "out of memory");
+	else
+		ret = insp_query(ctx, "read-virt", 1, read_virt_query, &a, err);
+	free(a.cache);
+	free(a.buf);
 	return ret;
 }

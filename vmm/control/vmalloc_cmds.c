@@ -3,78 +3,19 @@
 #include "config.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <memvisor/mminfo.h>
 
+#include "inspect.h"
+#include "inspect_query.h"
 #include "pagewalk.h"
-#include "vm.h"
 #include "vmalloc_cmds.h"
 
 #define PAGE_SZ		4096ULL
 #define MAX_AREA	4096U		/* bytes of a struct vmap_area, at most */
-
-struct vread {
-	const struct gmem *gm;
-	uint64_t cr3;
-	struct mv_mminfo mi;
-	json_t *incons;
-	unsigned long nr_incons;
-};
-
-static void __attribute__((format(printf, 2, 3)))
-incons(struct vread *r, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	if (r->nr_incons++ >= VMALLOC_MAX_INCONS)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	json_array_append_new(r->incons, json_string(msg));
-}
-
-/* [va, va + len) of guest-virtual memory, a page at a time. 0 or -1. */
-static int vread(struct vread *r, uint64_t va, void *dst, size_t len)
-{
-	uint8_t *d = dst;
-
-	while (len) {
-		size_t n = PAGE_SZ - (va & (PAGE_SZ - 1));
-		struct pagewalk w;
-
-		if (n > len)
-			n = len;
-		if (va + n < va || pagewalk(r->gm, r->cr3, va, &w) ||
-		    gmem_read(r->gm, w.gpa, d, n))
-			return -1;
-		va += n;
-		d += n;
-		len -= n;
-	}
-	return 0;
-}
-
-static uint64_t get64(const uint8_t *b, uint32_t off)
-{
-	uint64_t v;
-
-	memcpy(&v, b + off, sizeof(v));
-	return v;
-}
-
-static uint32_t get32(const uint8_t *b, uint32_t off)
-{
-	uint32_t v;
-
-	memcpy(&v, b + off, sizeof(v));
-	return v;
-}
 
 static int check_layout(const struct mv_vmap_layout *l, struct errbuf *e)
 {
@@ -98,24 +39,16 @@ static int check_layout(const struct mv_vmap_layout *l, struct errbuf *e)
 	return 0;
 }
 
-static int vread_open(struct vread *r, const struct gmem *gm, uint64_t cr3,
-		      uint64_t gpa, struct errbuf *e)
+/* insp_open(), the vmap layout's checks, the walk from @cr3. */
+static int vmalloc_open(struct insp *r, const struct gmem *gm, uint64_t cr3,
+			uint64_t gpa, struct errbuf *e)
 {
-	memset(r, 0, sizeof(*r));
-	r->gm = gm;
-	r->cr3 = cr3;
-	if (!gpa)
-		return errf(e, "the guest has not published its memory descriptor (HC_MMINFO) yet");
-	if (gmem_read(gm, gpa, &r->mi, sizeof(r->mi)))
-		return errf(e, "descriptor [0x%" PRIx64 "+0x%zx) is not in guest RAM",
-			    gpa, sizeof(r->mi));
-	if (r->mi.magic != MV_MMINFO_MAGIC || r->mi.version != MV_MMINFO_VERSION ||
-	    r->mi.size < sizeof(r->mi))
-		return errf(e, "descriptor at 0x%" PRIx64 ": magic 0x%" PRIx64 ", version %u, size %u: not one this VMM reads",
-			    gpa, r->mi.magic, r->mi.version, r->mi.size);
-	if (r->mi.vmap_areas && check_layout(&r->mi.vmap, e))
+	if (insp_open(r, gm, gpa, e) ||
+	    (r->mi.vmap_areas && check_layout(&r->mi.vmap, e))) {
+		insp_close(r);
 		return -1;
-	r->incons = json_array();
+	}
+	r->cr3 = cr3;
 	return 0;
 }
 
@@ -131,48 +64,48 @@ static const char *kind_name(uint32_t flags)
 }
 
 /* One area's JSON, or NULL (reported) when it breaks the list's order. */
-static json_t *read_area(struct vread *r, uint64_t va, const uint8_t *a,
+static json_t *read_area(struct insp *r, uint64_t va, const uint8_t *a,
 			 uint64_t prev_end)
 {
 	const struct mv_vmap_layout *l = &r->mi.vmap;
-	uint64_t start = get64(a, l->va_start), end = get64(a, l->va_end);
-	uint32_t flags = get32(a, l->flags), nr = get32(a, l->nr_pages);
+	uint64_t start = insp_u64(a, l->va_start), end = insp_u64(a, l->va_end);
+	uint32_t flags = insp_u32(a, l->flags), nr = insp_u32(a, l->nr_pages);
 	const char *kind = kind_name(flags);
 	json_t *o;
 
 	if (start < prev_end || end <= start + PAGE_SZ ||
 	    start < l->vmalloc_start || end > l->vmalloc_end ||
 	    (start | end) & (PAGE_SZ - 1)) {
-		incons(r, "vmap_area 0x%" PRIx64 ": [0x%" PRIx64 ", 0x%" PRIx64 ") is out of order or out of the vmalloc area",
+		insp_problem(r, "vmap_area 0x%" PRIx64 ": [0x%" PRIx64 ", 0x%" PRIx64 ") is out of order or out of the vmalloc area",
 		       va, start, end);
 		return NULL;
 	}
 	if (!kind)
-		incons(r, "vmap_area 0x%" PRIx64 ": unknown kind flags 0x%x", va, flags);
+		insp_problem(r, "vmap_area 0x%" PRIx64 ": unknown kind flags 0x%x", va, flags);
 	if (flags != MV_VM_IOREMAP && nr != (end - start) / PAGE_SZ - 1)
-		incons(r, "vmap_area 0x%" PRIx64 ": %u pages in %" PRIu64 " bytes (a guard page included)",
+		insp_problem(r, "vmap_area 0x%" PRIx64 ": %u pages in %" PRIu64 " bytes (a guard page included)",
 		       va, nr, end - start);
 	o = json_pack("{s:o,s:o,s:I,s:o,s:s}",
 		      "start", qmp_addr(start), "end", qmp_addr(end),
 		      "size", (json_int_t)(end - start),
-		      "caller", qmp_addr(get64(a, l->caller)),
+		      "caller", qmp_addr(insp_u64(a, l->caller)),
 		      "kind", kind ? kind : "unknown");
 	if (flags == MV_VM_IOREMAP)
-		json_object_set_new(o, "phys_addr", qmp_addr(get64(a, l->phys_addr)));
+		json_object_set_new(o, "phys_addr", qmp_addr(insp_u64(a, l->phys_addr)));
 	else
 		json_object_set_new(o, "pages", json_integer(nr));
 	return o;
 }
 
-static void walk_areas(struct vread *r, json_t *areas)
+static void walk_areas(struct insp *r, json_t *areas)
 {
 	const struct mv_vmap_layout *l = &r->mi.vmap;
 	uint64_t head = r->mi.vmap_areas, prev = head, node, end = 0, count;
 	unsigned long n = 0;
 	uint8_t a[MAX_AREA];
 
-	if (vread(r, head, &node, sizeof(node))) {
-		incons(r, "vmap_areas: the list head at 0x%" PRIx64 " is not readable", head);
+	if (insp_read(r, head, &node, sizeof(node))) {
+		insp_problem(r, "vmap_areas: the list head at 0x%" PRIx64 " is not readable", head);
 		return;
 	}
 	for (; node != head; n++) {
@@ -180,79 +113,52 @@ static void walk_areas(struct vread *r, json_t *areas)
 		json_t *o;
 
 		if (n >= VMALLOC_MAX_AREAS) {
-			incons(r, "vmap_areas: more than %u areas; the rest is not listed",
+			insp_problem(r, "vmap_areas: more than %u areas; the rest is not listed",
 			       VMALLOC_MAX_AREAS);
 			return;
 		}
-		if (vread(r, va, a, l->sizeof_area)) {
-			incons(r, "vmap_areas: area at 0x%" PRIx64 " is not readable", va);
+		if (insp_read(r, va, a, l->sizeof_area)) {
+			insp_problem(r, "vmap_areas: area at 0x%" PRIx64 " is not readable", va);
 			return;
 		}
-		if (get64(a, l->list + 8) != prev)
-			incons(r, "vmap_area 0x%" PRIx64 ": prev is 0x%" PRIx64 ", not 0x%" PRIx64,
-			       va, get64(a, l->list + 8), prev);
+		if (insp_u64(a, l->list + 8) != prev)
+			insp_problem(r, "vmap_area 0x%" PRIx64 ": prev is 0x%" PRIx64 ", not 0x%" PRIx64,
+			       va, insp_u64(a, l->list + 8), prev);
 		o = read_area(r, va, a, end);
 		if (!o)
 			return;
 		json_array_append_new(areas, o);
-		end = get64(a, l->va_end);
+		end = insp_u64(a, l->va_end);
 		prev = node;
-		node = get64(a, l->list);
+		node = insp_u64(a, l->list);
 	}
-	if (!vread(r, l->nr_areas, &count, sizeof(count)) && count != n)
-		incons(r, "vmap_areas: %lu areas on the list, nr_vmap_areas says %" PRIu64,
+	if (!insp_read(r, l->nr_areas, &count, sizeof(count)) && count != n)
+		insp_problem(r, "vmap_areas: %lu areas on the list, nr_vmap_areas says %" PRIu64,
 		       n, count);
 }
 
 json_t *vmalloc_read_vmallocinfo(const struct gmem *gm, uint64_t cr3,
 				 uint64_t mminfo_gpa, struct errbuf *e)
 {
-	struct vread r;
+	struct insp r;
 	json_t *areas, *ret;
 
-	if (vread_open(&r, gm, cr3, mminfo_gpa, e))
+	if (vmalloc_open(&r, gm, cr3, mminfo_gpa, e))
 		return NULL;
 	areas = json_array();
 	if (!r.mi.vmap_areas)
-		incons(&r, "vmap_areas: not published (vmalloc not up yet)");
+		insp_problem(&r, "vmap_areas: not published (vmalloc not up yet)");
 	else
 		walk_areas(&r, areas);
-	if (r.nr_incons > VMALLOC_MAX_INCONS) {
-		char msg[96];
-
-		snprintf(msg, sizeof(msg), "... and %lu more",
-			 r.nr_incons - VMALLOC_MAX_INCONS);
-		json_array_append_new(r.incons, json_string(msg));
-	}
 	ret = json_pack("{s:I,s:o,s:o}", "nr_areas", (json_int_t)json_array_size(areas),
-			"areas", areas, "inconsistencies", r.incons);
+			"areas", areas, "inconsistencies", insp_take_problems(&r));
+	insp_close(&r);
 	return ret;
 }
 
 json_t *cmd_query_vmallocinfo(struct qmp_ctx *ctx, json_t *args,
 			      struct qmp_error *err)
 {
-	struct vm *vm = ctx->vm;
-	struct errbuf e = { "" };
-	json_t *ret;
-	uint64_t gpa;
-
-	(void)args;
-	if (!vm) {
-		qmp_errorf(err, "GenericError", "no guest to inspect");
-		return NULL;
-	}
-	pthread_mutex_lock(&vm->lock);
-	gpa = vm->mminfo_gpa;
-	pthread_mutex_unlock(&vm->lock);
-	if (vm_pause(vm, &e)) {
-		vm_resume(vm);
-		qmp_errorf(err, "GenericError", "cannot pause the guest: %s", e.msg);
-		return NULL;
-	}
-	ret = vmalloc_read_vmallocinfo(&vm->gmem, vm->boot.pml4, gpa, &e);
-	vm_resume(vm);
-	if (!ret)
-		qmp_errorf(err, "GenericError", "%s", e.msg);
-	return ret;
+	return insp_query_reader(ctx, "query-vmallocinfo",
+				 vmalloc_read_vmallocinfo, err);
 }

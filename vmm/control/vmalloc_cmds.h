@@ -19,7 +19,6 @@
 #include "qmp.h"
 
 #define VMALLOC_MAX_AREAS	(1U << 20)	/* areas one answer lists */
-#define VMALLOC_MAX_INCONS	64
 
 /* The command's "return" object, or NULL with @e set (pure: no vm). */
 json_t *vmalloc_read_vmallocinfo(const struct gmem *gm, uint64_t cr3,

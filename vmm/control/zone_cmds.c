@@ -10,9 +10,6 @@
  * makes every first write to a page after a fetch exit to KVM, a cost the
  * guest pays only once someone asks), with manual re-protection
  * (KVM_CLEAR_DIRTY_LOG) where KVM has it.
- *
- * With MEMVISOR_INSPECT_TIMING set in its environment, vmm prints each
- * query's pause latency and time on stderr (bench/inspect-bench.sh reads it).
  */
 #include "config.h"
 
@@ -22,127 +19,37 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <time.h>
 
 #include <linux/kvm.h>
 
 #include "inspect.h"
+#include "inspect_query.h"
 #include "zone_cmds.h"
 #include "memmap.h"
 #include "vm.h"
 
-static uint64_t now_ns(void)
+static json_t *read_e820(const struct insp_query *q, void *opaque,
+			 struct qmp_error *err)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	return inspect_e820(q->gm, q->vm->mm);
 }
 
-static uint64_t mminfo_gpa(struct vm *vm)
+static json_t *read_zones(const struct insp_query *q, void *opaque,
+			  struct qmp_error *err)
 {
-	uint64_t gpa;
-
-	pthread_mutex_lock(&vm->lock);
-	gpa = vm->mminfo_gpa;
-	pthread_mutex_unlock(&vm->lock);
-	return gpa;
+	return inspect_zones(q->gm, q->mminfo_gpa);
 }
 
-typedef json_t *(*reader_fn)(struct vm *vm);
-
-static size_t nr_problems(json_t *ans)
+static json_t *read_memblock(const struct insp_query *q, void *opaque,
+			     struct qmp_error *err)
 {
-	return json_array_size(json_object_get(ans, "inconsistencies"));
+	return inspect_memblock(q->gm, q->mminfo_gpa);
 }
 
-/*
- * Parks the vCPUs around @read. A vCPU may have been parked in the middle
- * of an update (holding zone->lock, or in an interrupts-off section that
- * moves pages to or from its per-CPU lists): an answer with inconsistencies
- * is read again, after the guest ran for READ_RETRY_US, up to READ_ATTEMPTS
- * times, and the answer with the fewest is kept. Real damage persists
- * through every attempt; a half-done update does not.
- */
-#define READ_ATTEMPTS	3
-#define READ_RETRY_US	1000
-
-static json_t *read_paused(struct qmp_ctx *ctx, const char *name,
-			   reader_fn read, unsigned int attempts,
-			   struct qmp_error *err)
+static json_t *read_memstats(const struct insp_query *q, void *opaque,
+			     struct qmp_error *err)
 {
-	struct vm *vm = ctx->vm;
-	uint64_t pause_ns = 0, read_ns = 0, stopped_ns = 0;
-	json_t *best = NULL;
-	unsigned int attempt;
-	struct errbuf e;
-
-	if (!vm) {
-		qmp_errorf(err, "GenericError", "no VM to inspect");
-		return NULL;
-	}
-	for (attempt = 1; attempt <= attempts; attempt++) {
-		uint64_t t0 = now_ns(), t1, t2;
-		json_t *ans;
-
-		if (attempt > 1) {
-			struct timespec ts = { 0, READ_RETRY_US * 1000L };
-
-			nanosleep(&ts, NULL);
-			t0 = now_ns();
-		}
-		if (vm_pause(vm, &e)) {
-			vm_resume(vm);
-			json_decref(best);
-			qmp_errorf(err, "GenericError",
-				   "cannot park the vCPUs: %s", e.msg);
-			return NULL;
-		}
-		t1 = now_ns();
-		ans = read(vm);
-		t2 = now_ns();
-		vm_resume(vm);
-		pause_ns += t1 - t0;
-		read_ns += t2 - t1;
-		stopped_ns += now_ns() - t0;
-		if (!ans)
-			break;
-		if (!best || nr_problems(ans) < nr_problems(best)) {
-			json_decref(best);
-			best = ans;
-		} else {
-			json_decref(ans);
-		}
-		if (!nr_problems(best))
-			break;
-	}
-	if (getenv("MEMVISOR_INSPECT_TIMING"))
-		fprintf(stderr, "vmm: inspect %s: pause %" PRIu64 " us, read %" PRIu64 " us, guest stopped %" PRIu64 " us, attempts %u\n",
-			name, pause_ns / 1000, read_ns / 1000, stopped_ns / 1000,
-			attempt > attempts ? attempts : attempt);
-	if (!best)
-		qmp_errorf(err, "GenericError", "%s: out of memory", name);
-	return best;
-}
-
-static json_t *read_e820(struct vm *vm)
-{
-	return inspect_e820(&vm->gmem, vm->mm);
-}
-
-static json_t *read_zones(struct vm *vm)
-{
-	return inspect_zones(&vm->gmem, mminfo_gpa(vm));
-}
-
-static json_t *read_memblock(struct vm *vm)
-{
-	return inspect_memblock(&vm->gmem, mminfo_gpa(vm));
-}
-
-static json_t *read_memstats(struct vm *vm)
-{
-	return inspect_memstats(&vm->gmem, mminfo_gpa(vm), vm->mm->mem_size);
+	return inspect_memstats(q->gm, q->mminfo_gpa, q->vm->mm->mem_size);
 }
 
 /* ---- Dirty logging --------------------------------------------------------- */
@@ -232,8 +139,10 @@ static int64_t slot_dirty(struct vm *vm, unsigned int i, struct errbuf *e)
 
 static struct errbuf dirty_err;
 
-static json_t *read_dirty(struct vm *vm)
+static json_t *read_dirty(const struct insp_query *q, void *opaque,
+			  struct qmp_error *err)
 {
+	struct vm *vm = q->vm;
 	uint64_t count[MM_NR_ZONES] = { 0 };
 	json_t *zones = json_array(), *ans;
 	bool first = !dirty.on;
@@ -272,12 +181,12 @@ static json_t *read_dirty(struct vm *vm)
 #define ZONE_CMD(fn, reader, name, attempts)				\
 json_t *fn(struct qmp_ctx *ctx, json_t *args, struct qmp_error *err)	\
 {									\
-	return read_paused(ctx, name, reader, attempts, err);		\
+	return insp_query(ctx, name, attempts, reader, NULL, err);	\
 }
 
-ZONE_CMD(cmd_query_e820, read_e820, "query-e820", READ_ATTEMPTS)
-ZONE_CMD(cmd_query_zones, read_zones, "query-zones", READ_ATTEMPTS)
-ZONE_CMD(cmd_query_memblock, read_memblock, "query-memblock", READ_ATTEMPTS)
-ZONE_CMD(cmd_query_memstats, read_memstats, "query-memstats", READ_ATTEMPTS)
+ZONE_CMD(cmd_query_e820, read_e820, "query-e820", INSP_QUERY_ATTEMPTS)
+ZONE_CMD(cmd_query_zones, read_zones, "query-zones", INSP_QUERY_ATTEMPTS)
+ZONE_CMD(cmd_query_memblock, read_memblock, "query-memblock", INSP_QUERY_ATTEMPTS)
+ZONE_CMD(cmd_query_memstats, read_memstats, "query-memstats", INSP_QUERY_ATTEMPTS)
 /* Once: each fetch of the dirty log also resets it. */
 ZONE_CMD(cmd_query_dirty, read_dirty, "query-dirty", 1)
