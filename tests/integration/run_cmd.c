@@ -306,3 +306,16 @@ void run_result_free(struct run_result *r)
 	free(r->err);
 	r->out = r->err = NULL;
 }
+
+const char *vmm_err_past_info(const char *err)
+{
+	while (!strncmp(err, "vmm: accelerator ", 17) ||
+	       !strncmp(err, "vmm: control socket ", 20)) {
+		const char *nl = strchr(err, '\n');
+
+		if (!nl)
+			break;
+		err = nl + 1;
+	}
+	return err;
+}

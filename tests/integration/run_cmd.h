@@ -49,4 +49,10 @@ int run_cmd_opts(char *const argv[], const struct run_opts *o,
 		 struct run_result *r);
 void run_result_free(struct run_result *r);
 
+/*
+ * vmm's stderr past the lines every booted vmm prints first (its
+ * accelerator, its control socket): what is left is what went wrong.
+ */
+const char *vmm_err_past_info(const char *err);
+
 #endif

@@ -393,20 +393,6 @@ Test(vmm_boot, ktest_failed_test_gives_exit_5_whatever_the_guest_says)
 		   "--mem", "64M", "--cmdline", "1", "--kernel", fixture("ktest"));
 }
 
-/* @err past the lines every booted vmm prints: its accelerator, its socket */
-static const char *skip_info_lines(const char *err)
-{
-	while (!strncmp(err, "vmm: accelerator ", 17) ||
-	       !strncmp(err, "vmm: control socket ", 20)) {
-		const char *nl = strchr(err, '\n');
-
-		if (!nl)
-			break;
-		err = nl + 1;
-	}
-	return err;
-}
-
 /* a plan of 0 tests, though the guest says 0: one line, usage error */
 Test(vmm_boot, ktest_glob_matching_nothing_is_a_usage_error)
 {
@@ -415,7 +401,7 @@ Test(vmm_boot, ktest_glob_matching_nothing_is_a_usage_error)
 	run_vmm(&v, (char *[]){ "--mem", "64M", "--test", "nosuch.*",
 				"--kernel", fixture("ktest"), NULL });
 	expect_status(&v, 2);
-	EXPECT_RUN(&v, !strcmp(skip_info_lines(v.r.err),
+	EXPECT_RUN(&v, !strcmp(vmm_err_past_info(v.r.err),
 			       "vmm: --test 'nosuch.*' matches no in-guest test (list them with --cmdline ktest=list)\n"),
 		   "want exactly one 'vmm: --test' line on stderr (after vmm's accelerator and control-socket lines)");
 	run_result_free(&v.r);
