@@ -8,6 +8,8 @@ AM_TESTS_ENVIRONMENT = \
 	MEMVISOR_VMM='$(abs_top_builddir)/vmm/vmm'; \
 	MEMVISOR_BUILD_TOP='$(abs_top_builddir)'; \
 	MEMVISOR_SRC_TOP='$(abs_top_srcdir)'; \
+	: $${MEMVISOR_QEMU_PYTHON:=$${XDG_CACHE_HOME:-$$HOME/.cache}/memvisor/qemu-python}; \
+	export MEMVISOR_QEMU_PYTHON; \
 	CRITERION_VERBOSITY_LEVEL=1; \
 	export MEMVISOR_VMM MEMVISOR_BUILD_TOP MEMVISOR_SRC_TOP \
 		CRITERION_VERBOSITY_LEVEL;

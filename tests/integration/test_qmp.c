@@ -1023,7 +1023,8 @@ Test(tools, qemu_python_qmp, .timeout = 120)
 		 "r = q.cmd_obj({'execute': 'quit'})\n"
 		 "ev = q.pull_event(wait=10)\n"
 		 "print('event', ev['event'], ev['data']['reason'])\n"
-		 "q.close()\n", vmm.sock);
+		 /* vmm closes the socket after quit, as QEMU does: its machine.py expects this EOF too */
+		 "try:\n    q.close()\nexcept EOFError:\n    pass\n", vmm.sock);
 	setenv("PYTHONPATH", extra && *extra ? extra : "", 1);
 	cr_assert_eq(run_cmd((char *[]){ "python3", "-c", script, NULL }, 60, &r), 0);
 	cr_expect_eq(r.status, 0, "python3: %d\n%s%s", r.status, r.out, r.err);
@@ -1032,6 +1033,39 @@ Test(tools, qemu_python_qmp, .timeout = 120)
 	cr_expect(strstr(r.out, "error CommandNotFound"), "%s%s", r.out, r.err);
 	cr_expect(strstr(r.out, "event SHUTDOWN host-qmp-quit"), "%s%s", r.out,
 		  r.err);
+	run_result_free(&r);
+	cr_expect_eq(wait_vmm(EXIT_TIMEOUT_MS), 0, "quit: %d\n%s", vmm.status,
+		     vmm_output());
+}
+
+/*
+ * qmp-shell (python/qemu/qmp/qmp_shell.py in QEMU's tree), unchanged, as a
+ * person would type at it: QMP's commands and memvisor's, with an address
+ * given as a string, then quit.
+ */
+Test(tools, qmp_shell, .timeout = 120)
+{
+	const char *extra = getenv("MEMVISOR_QEMU_PYTHON");
+	char cmd[2048], probe[512];
+	struct run_result r;
+
+	snprintf(probe, sizeof(probe), "PYTHONPATH=%s python3 -c 'import qemu.qmp.qmp_shell' 2>/dev/null",
+		 extra && *extra ? extra : "");
+	if (system(probe))
+		cr_skip_test("QEMU's qmp-shell cannot be imported (tools/setup puts QEMU's python/ tree from Debian's qemu source in ~/.cache/memvisor/qemu-python; or MEMVISOR_QEMU_PYTHON=DIR)");
+	start_hang();
+	client_connect(&(struct client){ 0 });
+	snprintf(cmd, sizeof(cmd),
+		 "printf '%%s\\n' query-status stop query-status cont "
+		 "'__org.memvisor_read-phys addr=0x100000 size=4' quit | "
+		 "python3 -m qemu.qmp.qmp_shell '%s'", vmm.sock);
+	setenv("PYTHONPATH", extra && *extra ? extra : "", 1);
+	cr_assert_eq(run_cmd((char *[]){ "/bin/sh", "-c", cmd, NULL }, 60, &r), 0);
+	cr_expect_eq(r.status, 0, "qmp-shell: %d\n%s%s", r.status, r.out, r.err);
+	cr_expect(strstr(r.out, "\"status\": \"running\""), "%s%s", r.out, r.err);
+	cr_expect(strstr(r.out, "\"status\": \"paused\""), "%s%s", r.out, r.err);
+	cr_expect(strstr(r.out, "\"addr\": \"0x100000\", \"size\": 4, \"data\": \""),
+		  "%s%s", r.out, r.err);
 	run_result_free(&r);
 	cr_expect_eq(wait_vmm(EXIT_TIMEOUT_MS), 0, "quit: %d\n%s", vmm.status,
 		     vmm_output());

@@ -65,7 +65,14 @@ static int arg_range(json_t *args, const char *name, int64_t min, int64_t max,
 
 	if (!a)
 		return 0;
-	*v = json_integer_value(a);
+	if (json_is_string(a)) {	/* an address argument: "0x..." */
+		uint64_t u = 0;
+
+		qmp_get_addr(a, &u);	/* QMP_ARG_ADDR: checked */
+		*v = u > INT64_MAX ? INT64_MAX : (int64_t)u;
+	} else {
+		*v = json_integer_value(a);
+	}
 	if (*v < min || *v > max)
 		return qmp_errorf(err, "GenericError",
 				  "Parameter '%s' must be between %" PRId64 " and %" PRId64 ", not %" PRId64,

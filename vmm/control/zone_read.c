@@ -19,6 +19,7 @@
 #include <memvisor/layout.h>
 
 #include "inspect.h"
+#include "qmp.h"
 #include "memmap.h"
 
 #define MAX_ORDER_READ	20
@@ -511,8 +512,8 @@ json_t *inspect_e820(const struct gmem *gm, const struct memmap *mm)
 
 	insp_init(&in, gm);
 	for (unsigned int i = 0; i < mm->nr_e820; i++)
-		json_array_append_new(entries, json_pack("{s:I,s:I,s:s}",
-			"addr", (json_int_t)mm->e820[i].addr,
+		json_array_append_new(entries, json_pack("{s:o,s:I,s:s}",
+			"addr", qmp_addr(mm->e820[i].addr),
 			"size", (json_int_t)mm->e820[i].size,
 			"type", e820_type_name(mm->e820[i].type)));
 	/* The guest's copy, in its boot params (the VMM wrote it there). */
