@@ -41,6 +41,9 @@ const char args_usage[] =
 "                      PATH, mode 0600 (default: $XDG_RUNTIME_DIR/memvisor/\n"
 "                      vmm-PID.qmp, else /tmp/memvisor-UID/vmm-PID.qmp); vmm\n"
 "                      prints it at start. vmmctl talks to it\n"
+"  --paused, -S        start with the vCPUs stopped, as QEMU's -S: `cont` on\n"
+"                      the control socket (vmmctl cont) starts them, so a\n"
+"                      client misses nothing of the guest's life\n"
 "  --accel WHICH       auto (default), kvm or nested. auto times a loop of guest\n"
 "                      kernel code on /dev/kvm: where KVM runs it natively it\n"
 "                      uses KVM; where /dev/kvm is missing, or emulates guest\n"
@@ -81,7 +84,8 @@ const char args_usage[] =
 
 enum opt_id {
 	OPT_MEM, OPT_CPUS, OPT_KERNEL, OPT_LOWMEM, OPT_RESERVE,
-	OPT_CMDLINE, OPT_TEST, OPT_TIMEOUT, OPT_CONTROL, OPT_ACCEL, OPT_PROBE_ACCEL,
+	OPT_CMDLINE, OPT_TEST, OPT_TIMEOUT, OPT_CONTROL, OPT_PAUSED, OPT_ACCEL,
+	OPT_PROBE_ACCEL,
 	OPT_HELP, OPT_VERSION,
 };
 
@@ -101,6 +105,8 @@ static const struct opt opts[] = {
 	{ "--test", OPT_TEST, true },
 	{ "--timeout", OPT_TIMEOUT, true },
 	{ "--control", OPT_CONTROL, true },
+	{ "--paused", OPT_PAUSED, false },
+	{ "-S", OPT_PAUSED, false },
 	{ "--accel", OPT_ACCEL, true },
 	{ "--probe-accel", OPT_PROBE_ACCEL, false },
 	{ "--help", OPT_HELP, false },
@@ -333,6 +339,9 @@ static int apply_opt(const struct opt *o, const char *val,
 		if (!*val)
 			return errf(e, "vmm: --control: the socket path is empty");
 		cfg->control = val;
+		return 0;
+	case OPT_PAUSED:
+		cfg->paused = true;
 		return 0;
 	case OPT_ACCEL:
 		cfg->accel_given = true;

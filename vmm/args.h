@@ -49,6 +49,7 @@ struct vmm_config {
 	enum vmm_accel accel;
 	bool accel_given;		/* --accel on the command line */
 	bool probe_accel;		/* --probe-accel: say, don't boot */
+	bool paused;			/* --paused (-S): wait for cont */
 	bool help;
 	bool version;
 };

@@ -264,6 +264,8 @@ static int run(struct vm *vm, const struct vmm_config *cfg)
 		console_err("%s\n", e.msg);
 		return VMM_EXIT_HOST;
 	}
+	if (cfg->paused)
+		vm_start_stopped(vm);
 	/* on failure the VM has already ended with VMM_EXIT_HOST */
 	if (vcpu_start_threads(vm, &e))
 		console_err("%s\n", e.msg);

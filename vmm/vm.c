@@ -228,3 +228,13 @@ void vm_resume(struct vm *vm)
 	}
 	pthread_mutex_unlock(&vm->lock);
 }
+
+void vm_start_stopped(struct vm *vm)
+{
+	pthread_mutex_lock(&vm->lock);
+	if (!vm->stopped) {
+		vm->stopped = true;
+		vm->pause_requests++;	/* cont's vm_resume() drops it */
+	}
+	pthread_mutex_unlock(&vm->lock);
+}

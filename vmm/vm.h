@@ -120,6 +120,9 @@ void vm_count_warning(struct vm *vm);
  * all the same).
  */
 int vm_pause(struct vm *vm, struct errbuf *e);
+
+/* Before the vCPUs start: they park at once, as after QMP stop (-S). */
+void vm_start_stopped(struct vm *vm);
 void vm_resume(struct vm *vm);
 
 /*

@@ -310,7 +310,7 @@ static void send_all(int fd, const void *data, size_t len)
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		cr_assert_gt(n, 0, "send: %s", strerror(errno));
+		cr_assert_gt(n, 0, "send: %s\n%s", strerror(errno), vmm_output());
 		p += n;
 		len -= n;
 	}
@@ -553,14 +553,55 @@ Test(life, guest_shutdown_is_a_guest_shutdown_event, .timeout = 240)
 	struct client c;
 	json_t *m;
 
-	start_vmm((char *[]){ "--mem", "64M", "--cmdline", "exit=0", NULL });
+	/* --paused: the client is there before the guest's first instruction */
+	start_vmm((char *[]){ "--mem", "64M", "--paused", "--cmdline", "exit=0",
+			      NULL });
 	client_open(&c);
+	json_decref(expect_return(execute(&c, "{\"execute\": \"cont\"}"), "cont"));
 	m = wait_event(&c, "SHUTDOWN");
 	expect_shutdown(m, true, "guest-shutdown");
 	json_decref(m);
 	cr_expect_eq(wait_vmm(EXIT_TIMEOUT_MS), 0, "exit=0: exit status %d\n%s",
 		     vmm.status, vmm_output());
 	expect_socket_gone();
+	client_close(&c);
+}
+
+/*
+ * memvisor's own events: a might_sleep() in atomic context and a page
+ * allocation failure that warns, each seen by a client that was there
+ * before the guest ran (--paused, then cont).
+ */
+Test(life, sleep_bug_and_alloc_failure_events, .timeout = 300)
+{
+	struct client c;
+	json_t *m, *ret;
+
+	start_vmm((char *[]){ "--mem", "64M", "--paused", "--test",
+			      "might_sleep.spinlock_held,gfp.failure_report_and_nowarn",
+			      NULL });
+	client_open(&c);
+	m = execute(&c, "{\"execute\": \"query-status\"}");
+	ret = expect_return(m, "query-status");
+	cr_expect_str_eq(json_string_value(json_object_get(ret, "status")),
+			 "paused", "--paused: %s", dump(m));
+	json_decref(m);
+	json_decref(expect_return(execute(&c, "{\"execute\": \"cont\"}"), "cont"));
+	m = wait_event(&c, "__org.memvisor_SLEEP_BUG");
+	cr_expect(strstr(json_string_value(json_object_get(m, "file")) ?: "",
+			 "might_sleep_test.c"), "SLEEP_BUG: %s", dump(m));
+	json_decref(m);
+	m = wait_event(&c, "__org.memvisor_ALLOC_FAILURE");
+	cr_expect_eq(json_integer_value(json_object_get(m, "order")), 0,
+		     "ALLOC_FAILURE: %s", dump(m));
+	cr_expect_eq(json_integer_value(json_object_get(m, "gfp")), 0x1,
+		     "ALLOC_FAILURE (GFP_DMA): %s", dump(m));
+	json_decref(m);
+	m = wait_event(&c, "SHUTDOWN");
+	expect_shutdown(m, true, "guest-shutdown");
+	json_decref(m);
+	cr_expect_eq(wait_vmm(EXIT_TIMEOUT_MS), 0, "--test: exit status %d\n%s",
+		     vmm.status, vmm_output());
 	client_close(&c);
 }
 
