@@ -564,6 +564,9 @@ static void ring_doorbell(struct dmadev *dev, uint64_t tail)
 		err = -1;
 	else if (tail - dev->ring_head > size)
 		err = fail(&fi, MV_DMADEV_ERR_RING, tail, tail - dev->ring_head);
+	else if (tail - dev->ring_head < dev->ring_tail - dev->ring_head)
+		/* the tail only moves on: back, it would strand the slot in flight */
+		err = fail(&fi, MV_DMADEV_ERR_RING, tail, dev->ring_tail);
 	if (err) {
 		/* the doorbell is dropped; the ring stays where it was */
 		record_fault(dev, &fi, 0, NULL, NULL, &f);

@@ -26,7 +26,9 @@
  * is the head of a chain (a scatter-gather list) moving bytes between
  * guest memory and the device buffer from the head's dev_off on. The guest
  * fills slots and writes RING_TAIL (a free-running count: slot = count %
- * size); the device works from RING_HEAD to RING_TAIL, writes each head's
+ * size; it only moves on, and at most RING_SIZE ahead of RING_HEAD: any
+ * other value is a fault and the doorbell is dropped); the device works
+ * from RING_HEAD to RING_TAIL, writes each head's
  * status back and advances RING_HEAD, and interrupts after each batch.
  */
 #ifndef MEMVISOR_DMADEV_H

@@ -241,6 +241,33 @@ Test(dmadev, malformed_chains_and_rings)
 	canary_intact();
 }
 
+/*
+ * A tail written back onto the slot in flight: the device must refuse it.
+ * Taken, the head would step past the tail and the thread would run ~2^64
+ * slots (the million-writes test found this under load).
+ */
+Test(dmadev, tail_moved_back_is_refused)
+{
+	uint64_t faults;
+
+	ring_setup();
+	*desc(0x1000) = (struct mv_dmadev_desc){ 0x10000, 64, 0, 0, 0, 0 };
+	*desc(0x1020) = (struct mv_dmadev_desc){ 0x10000, 64, 0, 0, 0, 0 };
+	dmadev_write(&dev, MV_DMADEV_LATENCY, 100000);	/* 100 ms in flight */
+	faults = dmadev_read(&dev, MV_DMADEV_FAULT_COUNT);
+	dmadev_write(&dev, MV_DMADEV_RING_TAIL, 2);
+	usleep(30000);
+	dmadev_write(&dev, MV_DMADEV_RING_TAIL, 0);
+	dmadev_write(&dev, MV_DMADEV_RING_TAIL, 1);
+	cr_assert_eq(dmadev_read(&dev, MV_DMADEV_RING_TAIL), 2);
+	cr_assert_eq(dmadev_read(&dev, MV_DMADEV_FAULT_COUNT), faults + 2);
+	cr_assert_eq(dmadev_read(&dev, MV_DMADEV_FAULT_REASON), MV_DMADEV_ERR_RING);
+	cr_assert_eq(dmadev_wait_idle(&dev, 5000), 0);
+	cr_assert_eq(dmadev_read(&dev, MV_DMADEV_RING_HEAD), 2);
+	cr_assert_eq(desc(0x1020)->status, MV_DMADEV_ST_DONE);
+	canary_intact();
+}
+
 Test(dmadev, freed_in_flight_is_refused_with_owners)
 {
 	struct dmadev_snapshot s;
