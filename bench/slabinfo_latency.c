@@ -32,7 +32,7 @@ int main(int argc, char **argv)
 
 	if (n <= 0 || !t)
 		return 2;
-	if (vq_start(&v, mem, "slabinsp.stress") ||
+	if (vq_start(&v, mem, "slabinsp.stress", NULL) ||
 	    vq_wait_for(&v, "slabinsp: stress running", 120) ||
 	    vq_connect(&v)) {
 		fprintf(stderr, "slabinfo_latency: the guest did not start:\n%s\n",

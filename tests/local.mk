@@ -313,7 +313,8 @@ EXTRA_tests_unit_test_test_summary_DEPENDENCIES = tests/unit/test_vmm_cli
 
 # In-guest tests, booted for real (nested where /dev/kvm is missing or
 # emulates guest kernel code): the kernel core's suites and the mm suites
-# (page allocator, slab, kmalloc, mempool), each on 1, 2 and 4 vCPUs;
+# (page allocator, slab, kmalloc, mempool, vmalloc, ioremap, dynamic
+# per-CPU memory), each on 1, 2 and 4 vCPUs;
 # MEMVISOR_GUEST_CPUS=1,2 (say) picks other counts.
 GUEST_TEST_SOURCES = tests/integration/test_guest_core.c $(VMM_RUN_CMD)
 check_PROGRAMS += tests/integration/test_guest_core tests/integration/test_guest_mm \
@@ -326,7 +327,7 @@ tests_integration_test_guest_core_LDADD = $(TEST_LIBS)
 tests_integration_test_guest_mm_SOURCES = $(GUEST_TEST_SOURCES)
 tests_integration_test_guest_mm_CFLAGS = $(TEST_CFLAGS)
 tests_integration_test_guest_mm_CPPFLAGS = $(AM_CPPFLAGS) \
-	-DCORE_SUITES='"bootmem.*,buddy.*,gfp.*,highmem.*,zone.*,stress.*,kmalloc.*,mempool.*,slab.*,slab_debug.*,slab_smp.*"' \
+	-DCORE_SUITES='"bootmem.*,buddy.*,gfp.*,highmem.*,zone.*,stress.*,kmalloc.*,mempool.*,slab.*,slab_debug.*,slab_smp.*,vmalloc.*,ioremap.*,percpu_alloc.*"' \
 	-DGUEST_SUITES_ONLY
 tests_integration_test_guest_mm_LDADD = $(TEST_LIBS)
 # The DMA engine's driver (suite dma), with a boot buffer above MAX_ORDER.

@@ -165,6 +165,9 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list args)
 			put(&o, '%');
 			continue;
 		case 'p':
+			/* %px and %pK print the address, as Linux's do */
+			if (f[1] == 'x' || f[1] == 'K')
+				f++;
 			sp.base = 16;
 			sp.alt = true;
 			put_num(&o, (unsigned long)va_arg(ap, void *), false, &sp);

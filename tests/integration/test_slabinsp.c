@@ -20,7 +20,7 @@ static struct vq v;
 
 static void start(void)
 {
-	cr_assert_eq(vq_start(&v, "64M", "slabinsp.idle"), 0);
+	cr_assert_eq(vq_start(&v, "64M", "slabinsp.idle", NULL), 0);
 	cr_assert_eq(vq_wait_for(&v, "slabinsp: ready", 120), 0,
 		     "the guest never got ready:\n%s", v.log ? v.log : "");
 	cr_assert_eq(vq_connect(&v), 0, "no QMP on %s", v.sock);

@@ -42,8 +42,12 @@ static double vq_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Starts `vmm --mem MEM --test TEST --control SOCK --timeout 150 [ACCEL]`. */
-static int vq_start(struct vq *v, const char *mem, const char *test)
+/*
+ * Starts `vmm --mem MEM --test TEST [--cmdline CMDLINE] --control SOCK
+ * --timeout 150 [ACCEL]`; @cmdline may be NULL.
+ */
+static int vq_start(struct vq *v, const char *mem, const char *test,
+		    const char *cmdline)
 {
 	const char *vmm = getenv("MEMVISOR_VMM");
 	const char *accel = getenv("SLABINSP_ACCEL");	/* e.g. kvm */
@@ -68,7 +72,7 @@ static int vq_start(struct vq *v, const char *mem, const char *test)
 			 accel ? accel : "auto");
 		execl(vmm ? vmm : "vmm/vmm", "vmm", "--mem", mem, "--test", test,
 		      "--control", v->sock, "--timeout", "150", accel_arg,
-		      (char *)NULL);
+		      "--cmdline", cmdline ? cmdline : "", (char *)NULL);
 		_exit(127);
 	}
 	close(p[1]);

@@ -20,6 +20,7 @@
 
 #include <linux/types.h>
 #include <linux/compiler.h>
+#include <linux/string.h>
 
 struct ktest;
 
@@ -79,6 +80,15 @@ __printf(1, 2) void ktest_diag(const char *fmt, ...);
 #define KTEST_EXPECT_GT(t, a, b)	__KTEST_EXPECT_OP(t, a, >, b)
 #define KTEST_EXPECT_GE(t, a, b)	__KTEST_EXPECT_OP(t, a, >=, b)
 #define KTEST_EXPECT_NULL(t, p)		KTEST_EXPECT_TRUE(t, (p) == NULL)
+#define KTEST_EXPECT_STREQ(t, a, b) ({					\
+	const char *__a = (a), *__b = (b);				\
+	bool __ok = !strcmp(__a, __b);					\
+	if (!__ok)							\
+		ktest_fail(t, __FILE__, __LINE__,			\
+			   "expected %s == %s, got \"%s\" vs \"%s\"",	\
+			   #a, #b, __a, __b);				\
+	__ok;								\
+})
 #define KTEST_EXPECT_NOT_NULL(t, p)	KTEST_EXPECT_TRUE(t, (p) != NULL)
 
 /* Assertions return from the test function on failure. */

@@ -285,6 +285,17 @@ static unsigned long stress_size(u64 *rng)
 	return (17 + mm_rand(rng) % 48) * PAGE_SIZE;
 }
 
+/*
+ * Each area holds its size in its first word and the size's complement in
+ * its last (the same word below 5 bytes: that one holds the complement).
+ */
+static bool stress_intact(const struct stress_slot *x)
+{
+	unsigned long last = (x->size - 1) / 4;
+
+	return x->p[last] == (u32)~x->size && (!last || x->p[0] == (u32)x->size);
+}
+
 /* ops random vmalloc/vfree on STRESS_SLOTS slots; the number of failures. */
 static unsigned long stress_pass(struct ktest *t, struct stress_slot *s,
 				 unsigned long ops, u64 seed)
@@ -296,8 +307,13 @@ static unsigned long stress_pass(struct ktest *t, struct stress_slot *s,
 		struct stress_slot *x = &s[mm_rand(&rng) % STRESS_SLOTS];
 
 		if (x->p) {
-			bad += x->p[0] != (u32)x->size ||
-			       x->p[(x->size - 1) / 4] != (u32)~x->size;
+			if (!stress_intact(x)) {
+				if (!bad)
+					ktest_diag("op %lu: %lu bytes at %px changed: %x %x",
+						   op, x->size, x->p, x->p[0],
+						   x->p[(x->size - 1) / 4]);
+				bad++;
+			}
 			vfree(x->p);
 			x->p = NULL;
 			continue;
@@ -305,6 +321,8 @@ static unsigned long stress_pass(struct ktest *t, struct stress_slot *s,
 		x->size = stress_size(&rng);
 		x->p = vmalloc(x->size);
 		if (!x->p) {
+			if (!bad)
+				ktest_diag("op %lu: vmalloc(%lu) failed", op, x->size);
 			bad++;
 			continue;
 		}
