@@ -340,6 +340,15 @@ tests_integration_test_guest_dma_LDADD = $(TEST_LIBS)
 # The in-guest batches' consoles (PROGRAM.cpusN.{out,err,status,lock}).
 CLEANFILES += tests/integration/test_guest_*.cpus*
 
+# test_vminsp: the VMM's vmalloc, page-owner and per-CPU views against a
+# real guest's own (guestmm/mm/tests/vminsp_test.c holds still for it).
+check_PROGRAMS += tests/integration/test_vminsp
+TESTS += tests/integration/test_vminsp
+tests_integration_test_vminsp_SOURCES = tests/integration/test_vminsp.c \
+	tests/integration/vmm_qmp.h
+tests_integration_test_vminsp_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
+tests_integration_test_vminsp_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
+
 # --- vmmctl tests (owner: vmmctl) ---------------------------------------------
 # Its formats on canned answers, its socket discovery in temp dirs, its QMP
 # session against a fake server (unit/); the real thing against vmm running

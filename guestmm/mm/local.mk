@@ -20,10 +20,12 @@ MM_KTEST_SOURCES = guestmm/mm/tests/buddy_test.c \
 	guestmm/mm/tests/percpu_alloc_test.c
 guestmm_guestmm_elf_SOURCES += $(MM_KTEST_SOURCES)
 # vmalloc's cases need the real MMU (faults, other CPUs' TLBs): guest only.
-guestmm_guestmm_elf_SOURCES += guestmm/mm/tests/vmalloc_test.c
+guestmm_guestmm_elf_SOURCES += guestmm/mm/tests/vmalloc_test.c \
+	guestmm/mm/tests/vmalloc_stress.c guestmm/mm/tests/vmalloc_stress.h
 # Fixtures for the VMM's inspection commands (guest only: they hold still
 # or corrupt the allocator on purpose while the VMM reads it).
-guestmm_guestmm_elf_SOURCES += guestmm/mm/tests/inspect_test.c
+guestmm_guestmm_elf_SOURCES += guestmm/mm/tests/inspect_test.c \
+	guestmm/mm/tests/vminsp_test.c
 
 # Slab caches, kmalloc and mempools (guestmm/mm/slab.h describes the design).
 SLAB_SOURCES = guestmm/mm/slab.h guestmm/mm/slab.c guestmm/mm/slab_common.c \

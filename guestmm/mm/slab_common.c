@@ -249,12 +249,18 @@ static unsigned long slab_shrink_count(struct shrinker *sh, struct shrink_contro
 	struct kmem_cache *s;
 	unsigned long pages = 0;
 
-	/* Empty slabs, and what parked objects would free once drained. */
+	/*
+	 * Empty slabs, and what parked objects could free once drained: each
+	 * may be the last in use of its own slab, so up to a slab each (the
+	 * objects' bytes alone undercount, and the scan stopped short).
+	 */
 	spin_lock(&slab_lock);
-	list_for_each_entry(s, &slab_caches, list)
+	list_for_each_entry(s, &slab_caches, list) {
+		unsigned long parked = slab_cpu_cached(s) + slab_shared_cached(s);
+
 		pages += slab_count_free_pages(s) +
-			 DIV_ROUND_UP((slab_cpu_cached(s) + slab_shared_cached(s)) *
-				      s->size, PAGE_SIZE);
+			 (min(parked, s->stats.total_slabs) << s->order);
+	}
 	spin_unlock(&slab_lock);
 	return pages;
 }

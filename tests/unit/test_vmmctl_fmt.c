@@ -221,6 +221,15 @@ Test(vmmctl_fmt, e820_and_owner_and_status)
 	       "{\"pfn\": 4660, \"owner\": \"slab\", \"cache\": \"kmalloc-64\","
 	       " \"order\": 0, \"zone\": \"Normal\"}",
 	       "pfn 0x1234 (0x1234000): slab cache=kmalloc-64 order=0 zone=Normal\n");
+	expect(fmt_owner,
+	       "{\"pfn\": 4660, \"owner\": \"allocated\", \"order\": 0,"
+	       " \"zone\": \"HighMem\", \"vmap_area\": {\"start\": \"0xffffc90000004000\","
+	       " \"end\": \"0xffffc90000009000\", \"kind\": \"vmalloc\","
+	       " \"caller\": \"0xffffffff80123456\", \"pages\": 4, \"page_index\": 2,"
+	       " \"address\": \"0xffffc90000006000\"}}",
+	       "pfn 0x1234 (0x1234000): allocated order=0 zone=HighMem"
+	       " vmalloc=0xffffc90000004000-0xffffc90000009000 page=2"
+	       " caller=0xffffffff80123456\n");
 	expect(fmt_status, "{\"running\": false, \"status\": \"paused\"}",
 	       "VM status: paused\n");
 	expect(fmt_status, "{\"running\": false, \"status\": \"shutdown\"}",

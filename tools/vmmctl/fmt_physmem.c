@@ -92,7 +92,10 @@ int fmt_mempools(FILE *out, json_t *ret, struct fmt_err *e)
 	return 0;
 }
 
-/* "pfn 0x1234 (0x1234000): slab cache=kmalloc-64 order=0 zone=Normal" */
+/*
+ * "pfn 0x1234 (0x1234000): slab cache=kmalloc-64 order=0 zone=Normal", and
+ * for a page a vmap area maps, " vmalloc=START-END page=N caller=ADDR".
+ */
 int fmt_owner(FILE *out, json_t *ret, struct fmt_err *e)
 {
 	static const char *const details[] = { "cache", "order", "zone" };
@@ -110,6 +113,12 @@ int fmt_owner(FILE *out, json_t *ret, struct fmt_err *e)
 		else if (json_is_integer(v))
 			fprintf(out, " %s=%lld", details[i], json_integer_value(v));
 	}
+	v = json_object_get(ret, "vmap_area");
+	if (json_is_object(v))
+		fprintf(out, " %s=%s-%s page=%lld caller=%s",
+			fmt_str(v, "kind", "vmap"), fmt_str(v, "start", "?"),
+			fmt_str(v, "end", "?"), fmt_int(v, "page_index"),
+			fmt_str(v, "caller", "?"));
 	fputc('\n', out);
 	return 0;
 }

@@ -18,6 +18,7 @@
 #include "pagewalk.h"
 #include "pgtable.h"
 #include "slab_cmds.h"
+#include "vmalloc_cmds.h"
 
 #define PAGE_SZ		4096ULL
 #define MAX_STRUCT	16384U		/* no guest struct read whole is larger */
@@ -626,6 +627,27 @@ static int read_page(struct insp *r, uint64_t pfn, uint8_t *page)
 	return 0;
 }
 
+/* Names the vmap area that maps @pfn (vmalloc, vmap), if one does. */
+static void add_vmap_area(struct insp *r, uint64_t pfn, json_t *ret)
+{
+	json_t *area = vmalloc_area_of_pfn(r, pfn);
+
+	if (area)
+		json_object_set_new(ret, "vmap_area", area);
+}
+
+/* A frame no allocator owns: an ioremap window over it is its owner. */
+static bool owned_by_ioremap(struct insp *r, uint64_t pfn, json_t *ret)
+{
+	json_t *area = vmalloc_area_of_pfn(r, pfn);
+
+	if (!area)
+		return false;
+	json_object_set_new(ret, "owner", json_string("ioremap"));
+	json_object_set_new(ret, "vmap_area", area);
+	return true;
+}
+
 json_t *slab_read_page_owner(const struct gmem *gm, uint64_t cr3,
 			     uint64_t mminfo_gpa, uint64_t pfn,
 			     struct errbuf *e)
@@ -643,6 +665,8 @@ json_t *slab_read_page_owner(const struct gmem *gm, uint64_t cr3,
 	ret = json_pack("{s:I}", "pfn", (json_int_t)pfn);
 #define OWNER(o)	json_object_set_new(ret, "owner", json_string(o))
 	if (pfn >= r.mi.max_pfn) {
+		if (owned_by_ioremap(&r, pfn, ret))
+			return slab_close(&r, ret);
 		OWNER("unknown");
 		json_object_set_new(ret, "reason", json_string("beyond max_pfn"));
 		return slab_close(&r, ret);
@@ -717,7 +741,7 @@ json_t *slab_read_page_owner(const struct gmem *gm, uint64_t cr3,
 			OWNER("kernel");
 		else if (in_memblock_reserved(&r, pfn))
 			OWNER("bootmem");
-		else {
+		else if (!owned_by_ioremap(&r, pfn, ret)) {
 			OWNER("unknown");
 			json_object_set_new(ret, "reason",
 					    json_string("PG_reserved outside memblock.reserved (firmware or a hole)"));
@@ -734,6 +758,7 @@ json_t *slab_read_page_owner(const struct gmem *gm, uint64_t cr3,
 		json_object_set_new(ret, "order", json_integer(order));
 		if (test_flag(flags, l->pg_head))
 			json_object_set_new(ret, "compound", json_true());
+		add_vmap_area(&r, pfn, ret);
 		return slab_close(&r, ret);
 	}
 	for (uint32_t k = 1; k < l->max_order; k++) {
@@ -751,6 +776,7 @@ json_t *slab_read_page_owner(const struct gmem *gm, uint64_t cr3,
 			OWNER("allocated");
 			json_object_set_new(ret, "order", json_integer(order));
 			json_object_set_new(ret, "head_pfn", json_integer(hpfn));
+			add_vmap_area(&r, pfn, ret);
 			return slab_close(&r, ret);
 		}
 		break;	/* an allocation that ends before pfn */

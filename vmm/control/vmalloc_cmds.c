@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -63,28 +64,38 @@ static const char *kind_name(uint32_t flags)
 	return NULL;
 }
 
-/* One area's JSON, or NULL (reported) when it breaks the list's order. */
-static json_t *read_area(struct insp *r, uint64_t va, const uint8_t *a,
-			 uint64_t prev_end)
+/* Does the area keep the list's order and lie in the vmalloc area? */
+static bool area_in_order(struct insp *r, uint64_t va, const uint8_t *a,
+			  uint64_t prev_end)
 {
 	const struct mv_vmap_layout *l = &r->mi.vmap;
 	uint64_t start = insp_u64(a, l->va_start), end = insp_u64(a, l->va_end);
 	uint32_t flags = insp_u32(a, l->flags), nr = insp_u32(a, l->nr_pages);
-	const char *kind = kind_name(flags);
-	json_t *o;
 
 	if (start < prev_end || end <= start + PAGE_SZ ||
 	    start < l->vmalloc_start || end > l->vmalloc_end ||
 	    (start | end) & (PAGE_SZ - 1)) {
 		insp_problem(r, "vmap_area 0x%" PRIx64 ": [0x%" PRIx64 ", 0x%" PRIx64 ") is out of order or out of the vmalloc area",
 		       va, start, end);
-		return NULL;
+		return false;
 	}
-	if (!kind)
+	if (!kind_name(flags))
 		insp_problem(r, "vmap_area 0x%" PRIx64 ": unknown kind flags 0x%x", va, flags);
 	if (flags != MV_VM_IOREMAP && nr != (end - start) / PAGE_SZ - 1)
 		insp_problem(r, "vmap_area 0x%" PRIx64 ": %u pages in %" PRIu64 " bytes (a guard page included)",
 		       va, nr, end - start);
+	return true;
+}
+
+/* One area's JSON, as query-vmallocinfo lists it. */
+static json_t *area_json(struct insp *r, const uint8_t *a)
+{
+	const struct mv_vmap_layout *l = &r->mi.vmap;
+	uint64_t start = insp_u64(a, l->va_start), end = insp_u64(a, l->va_end);
+	uint32_t flags = insp_u32(a, l->flags);
+	const char *kind = kind_name(flags);
+	json_t *o;
+
 	o = json_pack("{s:o,s:o,s:I,s:o,s:s}",
 		      "start", qmp_addr(start), "end", qmp_addr(end),
 		      "size", (json_int_t)(end - start),
@@ -93,48 +104,153 @@ static json_t *read_area(struct insp *r, uint64_t va, const uint8_t *a,
 	if (flags == MV_VM_IOREMAP)
 		json_object_set_new(o, "phys_addr", qmp_addr(insp_u64(a, l->phys_addr)));
 	else
-		json_object_set_new(o, "pages", json_integer(nr));
+		json_object_set_new(o, "pages", json_integer(insp_u32(a, l->nr_pages)));
 	return o;
 }
 
-static void walk_areas(struct insp *r, json_t *areas)
+/* Called for each area in order; non-zero stops the walk. */
+typedef int (*area_fn)(struct insp *r, uint64_t va, const uint8_t *a,
+		       void *arg);
+
+/*
+ * The bounded, checked walk of the area list. The number of areas seen,
+ * or -1 when it stopped early (a problem reported, or @fn said so).
+ */
+static long walk_areas(struct insp *r, area_fn fn, void *arg)
 {
 	const struct mv_vmap_layout *l = &r->mi.vmap;
-	uint64_t head = r->mi.vmap_areas, prev = head, node, end = 0, count;
+	uint64_t head = r->mi.vmap_areas, prev = head, node, end = 0;
 	unsigned long n = 0;
 	uint8_t a[MAX_AREA];
 
 	if (insp_read(r, head, &node, sizeof(node))) {
 		insp_problem(r, "vmap_areas: the list head at 0x%" PRIx64 " is not readable", head);
-		return;
+		return -1;
 	}
 	for (; node != head; n++) {
 		uint64_t va = node - l->list;
-		json_t *o;
 
 		if (n >= VMALLOC_MAX_AREAS) {
 			insp_problem(r, "vmap_areas: more than %u areas; the rest is not listed",
 			       VMALLOC_MAX_AREAS);
-			return;
+			return -1;
 		}
 		if (insp_read(r, va, a, l->sizeof_area)) {
 			insp_problem(r, "vmap_areas: area at 0x%" PRIx64 " is not readable", va);
-			return;
+			return -1;
 		}
 		if (insp_u64(a, l->list + 8) != prev)
 			insp_problem(r, "vmap_area 0x%" PRIx64 ": prev is 0x%" PRIx64 ", not 0x%" PRIx64,
 			       va, insp_u64(a, l->list + 8), prev);
-		o = read_area(r, va, a, end);
-		if (!o)
-			return;
-		json_array_append_new(areas, o);
+		if (!area_in_order(r, va, a, end) || fn(r, va, a, arg))
+			return -1;
 		end = insp_u64(a, l->va_end);
 		prev = node;
 		node = insp_u64(a, l->list);
 	}
-	if (!insp_read(r, l->nr_areas, &count, sizeof(count)) && count != n)
-		insp_problem(r, "vmap_areas: %lu areas on the list, nr_vmap_areas says %" PRIu64,
+	return (long)n;
+}
+
+static int list_area(struct insp *r, uint64_t va, const uint8_t *a, void *arg)
+{
+	json_array_append_new(arg, area_json(r, a));
+	return 0;
+}
+
+static void list_areas(struct insp *r, json_t *areas)
+{
+	long n = walk_areas(r, list_area, areas);
+	uint64_t count;
+
+	if (n >= 0 && !insp_read(r, r->mi.vmap.nr_areas, &count, sizeof(count)) &&
+	    count != (uint64_t)n)
+		insp_problem(r, "vmap_areas: %ld areas on the list, nr_vmap_areas says %" PRIu64,
 		       n, count);
+}
+
+/* ---- the area that owns a page frame ----------------------------------- */
+
+#define PAGES_PER_READ	512
+
+struct pfn_search {
+	uint64_t pfn;
+	json_t *found;
+	uint64_t pointers_left;		/* struct page pointers still to read */
+};
+
+/* Where @pfn is among the area's struct page pointers: its index, or -1. */
+static long pfn_in_pages(struct insp *r, const uint8_t *a,
+			 struct pfn_search *ps)
+{
+	const struct mv_vmap_layout *l = &r->mi.vmap;
+	uint64_t pages = insp_u64(a, l->pages), want;
+	uint32_t nr = insp_u32(a, l->nr_pages);
+	uint64_t ptr[PAGES_PER_READ];
+
+	want = r->mi.mem_map + ps->pfn * r->mi.sizeof_page;
+	for (uint32_t i = 0; i < nr; i += PAGES_PER_READ) {
+		uint32_t n = nr - i < PAGES_PER_READ ? nr - i : PAGES_PER_READ;
+
+		if (ps->pointers_left < n) {
+			insp_problem(r, "page owner: more than %u page pointers in vmap areas; the rest not searched",
+				     VMALLOC_MAX_POINTERS);
+			return -2;
+		}
+		ps->pointers_left -= n;
+		if (insp_read(r, pages + (uint64_t)i * 8, ptr, (size_t)n * 8)) {
+			insp_problem(r, "vmap_area pages at 0x%" PRIx64 ": %s",
+				     pages, r->err);
+			return -2;
+		}
+		for (uint32_t j = 0; j < n; j++)
+			if (ptr[j] == want)
+				return (long)(i + j);
+	}
+	return -1;
+}
+
+static int match_pfn(struct insp *r, uint64_t va, const uint8_t *a, void *arg)
+{
+	const struct mv_vmap_layout *l = &r->mi.vmap;
+	struct pfn_search *ps = arg;
+	uint64_t start = insp_u64(a, l->va_start), end = insp_u64(a, l->va_end);
+	uint64_t phys = insp_u64(a, l->phys_addr);
+	long idx;
+
+	if (insp_u32(a, l->flags) == MV_VM_IOREMAP) {
+		/* the window's pages, the guard page not included */
+		uint64_t first = phys / PAGE_SZ, nr = (end - start) / PAGE_SZ - 1;
+
+		if (ps->pfn < first || ps->pfn - first >= nr)
+			return 0;
+		idx = (long)(ps->pfn - first);
+	} else {
+		idx = pfn_in_pages(r, a, ps);
+		if (idx == -2)
+			return 1;
+		if (idx < 0)
+			return 0;
+	}
+	ps->found = area_json(r, a);
+	json_object_set_new(ps->found, "page_index", json_integer(idx));
+	json_object_set_new(ps->found, "address",
+			    qmp_addr(start + (uint64_t)idx * PAGE_SZ));
+	return 1;
+}
+
+json_t *vmalloc_area_of_pfn(struct insp *r, uint64_t pfn)
+{
+	struct pfn_search ps = { pfn, NULL, VMALLOC_MAX_POINTERS };
+	struct errbuf e = { "" };
+
+	if (!r->mi.vmap_areas)
+		return NULL;
+	if (check_layout(&r->mi.vmap, &e)) {
+		insp_problem(r, "%s", e.msg);
+		return NULL;
+	}
+	walk_areas(r, match_pfn, &ps);
+	return ps.found;
 }
 
 json_t *vmalloc_read_vmallocinfo(const struct gmem *gm, uint64_t cr3,
@@ -149,7 +265,7 @@ json_t *vmalloc_read_vmallocinfo(const struct gmem *gm, uint64_t cr3,
 	if (!r.mi.vmap_areas)
 		insp_problem(&r, "vmap_areas: not published (vmalloc not up yet)");
 	else
-		walk_areas(&r, areas);
+		list_areas(&r, areas);
 	ret = json_pack("{s:I,s:o,s:o}", "nr_areas", (json_int_t)json_array_size(areas),
 			"areas", areas, "inconsistencies", insp_take_problems(&r));
 	insp_close(&r);

@@ -19,6 +19,17 @@
 #include "qmp.h"
 
 #define VMALLOC_MAX_AREAS	(1U << 20)	/* areas one answer lists */
+#define VMALLOC_MAX_POINTERS	(1U << 22)	/* page pointers one search reads */
+
+struct insp;
+
+/*
+ * The vmap area that holds page frame @pfn: a vmalloc or vmap area with
+ * it among its pages, or an ioremap window over it. Its query-vmallocinfo
+ * entry plus "page_index" and "address" (where the area maps the frame),
+ * or NULL; reads through @r, an open inspection (problems go there).
+ */
+json_t *vmalloc_area_of_pfn(struct insp *r, uint64_t pfn);
 
 /* The command's "return" object, or NULL with @e set (pure: no vm). */
 json_t *vmalloc_read_vmallocinfo(const struct gmem *gm, uint64_t cr3,

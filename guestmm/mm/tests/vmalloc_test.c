@@ -7,9 +7,8 @@
  * context. Faults the tests expect are taken through the exception table
  * (copy_from_kernel_nofault) and counted, not oopsed.
  *
- * vmalloc.hold prints an area's address and pfns and keeps the guest up
- * (vmalloc_hold=SECONDS) for the VMM's translate/vmallocinfo test;
  * vmalloc_stress_ops=N shortens the stress on slow (emulating) hosts.
+ * The VMM's view of the same areas is vminsp_test.c's.
  */
 #include <linux/kernel.h>
 #include <linux/completion.h>
@@ -30,32 +29,7 @@
 #include <asm/pgtable.h>
 
 #include "mm_test_util.h"
-
-static unsigned long stress_ops = 100000;
-static unsigned long hold_seconds;
-
-static unsigned long parse_ul(const char *val, unsigned long max)
-{
-	unsigned long v = 0;
-
-	while (*val >= '0' && *val <= '9' && v < max)
-		v = v * 10 + (unsigned long)(*val++ - '0');
-	return v;
-}
-
-static int __init_stress_ops(char *val)
-{
-	stress_ops = parse_ul(val, 100000000);
-	return 0;
-}
-__setup("vmalloc_stress_ops=", __init_stress_ops);
-
-static int __init_hold(char *val)
-{
-	hold_seconds = parse_ul(val, 3600);
-	return 0;
-}
-__setup("vmalloc_hold=", __init_hold);
+#include "vmalloc_stress.h"
 
 static struct vmap_area *find_area(unsigned long addr)
 {
@@ -267,95 +241,21 @@ KTEST(ioremap, refuses_ram)
 
 /* ---- 10^5 random operations --------------------------------------------- */
 
-#define STRESS_SLOTS	256
-
-struct stress_slot {
-	u32 *p;
-	unsigned long size;
-};
-
-static unsigned long stress_size(u64 *rng)
-{
-	unsigned int r = mm_rand(rng) % 100;
-
-	if (r < 50)
-		return (mm_rand(rng) % PAGE_SIZE) + 1;		/* one page */
-	if (r < 90)
-		return (1 + mm_rand(rng) % 16) * PAGE_SIZE - mm_rand(rng) % 64;
-	return (17 + mm_rand(rng) % 48) * PAGE_SIZE;
-}
-
-/*
- * Each area holds its size in its first word and the size's complement in
- * its last (the same word below 5 bytes: that one holds the complement).
- */
-static bool stress_intact(const struct stress_slot *x)
-{
-	unsigned long last = (x->size - 1) / 4;
-
-	return x->p[last] == (u32)~x->size && (!last || x->p[0] == (u32)x->size);
-}
-
-/* ops random vmalloc/vfree on STRESS_SLOTS slots; the number of failures. */
-static unsigned long stress_pass(struct ktest *t, struct stress_slot *s,
-				 unsigned long ops, u64 seed)
-{
-	unsigned long bad = 0;
-	u64 rng = seed;
-
-	for (unsigned long op = 0; op < ops; op++) {
-		struct stress_slot *x = &s[mm_rand(&rng) % STRESS_SLOTS];
-
-		if (x->p) {
-			if (!stress_intact(x)) {
-				if (!bad)
-					ktest_diag("op %lu: %lu bytes at %px changed: %x %x",
-						   op, x->size, x->p, x->p[0],
-						   x->p[(x->size - 1) / 4]);
-				bad++;
-			}
-			vfree(x->p);
-			x->p = NULL;
-			continue;
-		}
-		x->size = stress_size(&rng);
-		x->p = vmalloc(x->size);
-		if (!x->p) {
-			if (!bad)
-				ktest_diag("op %lu: vmalloc(%lu) failed", op, x->size);
-			bad++;
-			continue;
-		}
-		x->p[0] = (u32)x->size;
-		x->p[(x->size - 1) / 4] = (u32)~x->size;
-		if (op % 4096 == 0 && vmap_check_trees()) {
-			ktest_fail(t, __FILE__, __LINE__, "%s", vmap_check_trees());
-			bad++;
-		}
-	}
-	for (int i = 0; i < STRESS_SLOTS; i++) {
-		vfree(s[i].p);
-		s[i].p = NULL;
-	}
-	vm_unmap_aliases();
-	return bad;
-}
-
 KTEST(vmalloc, stress_random_no_leak)
 {
 	unsigned long areas = nr_vmap_areas, free0, free1, free2, t0;
-	struct stress_slot *s = kcalloc(STRESS_SLOTS, sizeof(*s), GFP_KERNEL);
+	struct vmalloc_stress_slot *s = kcalloc(VMALLOC_STRESS_SLOTS, sizeof(*s), GFP_KERNEL);
 
 	KTEST_ASSERT_NOT_NULL(t, s);
 	vm_unmap_aliases();
 	free0 = mm_free_now();
 	t0 = mm_ms();
-	KTEST_EXPECT_EQ(t, stress_pass(t, s, stress_ops, 0x1234), 0);
+	KTEST_EXPECT_EQ(t, vmalloc_stress(t, s, vmalloc_stress_ops, 0x1234), 0);
 	KTEST_EXPECT_EQ(t, nr_vmap_areas, areas);
 	KTEST_EXPECT_EQ(t, nr_vmap_lazy_pages, 0);
 	free1 = mm_free_now();
 	/* The same sequence again: page tables exist now, so nothing may differ. */
-	KTEST_EXPECT_EQ(t, stress_pass(t, s, stress_ops, 0x1234), 0);
+	KTEST_EXPECT_EQ(t, vmalloc_stress(t, s, vmalloc_stress_ops, 0x1234), 0);
 	free2 = mm_free_now();
 	KTEST_EXPECT_EQ(t, nr_vmap_areas, areas);
 	KTEST_EXPECT_EQ(t, free2, free1);
@@ -363,29 +263,6 @@ KTEST(vmalloc, stress_random_no_leak)
 	KTEST_EXPECT_NULL(t, vmap_check_trees());
 	KTEST_EXPECT_MM_CONSISTENT(t);
 	ktest_diag("2 x %lu ops in %lu ms, %lu purges; %lu pages kept (page tables, slabs)",
-		   stress_ops, mm_ms() - t0, nr_vmap_purges, free0 - free1);
+		   vmalloc_stress_ops, mm_ms() - t0, nr_vmap_purges, free0 - free1);
 	kfree(s);
-}
-
-/* For the VMM's test: an area whose pfns it checks with its own page walk. */
-KTEST(vmalloc, hold)
-{
-	unsigned long nr = 4;
-	char *p = vmalloc(nr * PAGE_SIZE);
-
-	KTEST_ASSERT_NOT_NULL(t, p);
-	for (unsigned long i = 0; i < nr; i++) {
-		p[i * PAGE_SIZE] = (char)i;
-		pr_info("vmalloc-hold: va 0x%lx pfn 0x%lx\n",
-			(unsigned long)p + i * PAGE_SIZE,
-			vmalloc_to_pfn(p + i * PAGE_SIZE));
-	}
-	pr_info("vmalloc-hold: areas %lu\n", nr_vmap_areas);
-	for (unsigned long i = 0; i < hold_seconds * 10; i++)
-		msleep(100);
-	vfree(p);
-	vm_unmap_aliases();
-	pr_info("vmalloc-hold: freed, areas %lu\n", nr_vmap_areas);
-	for (unsigned long i = 0; i < hold_seconds * 10; i++)
-		msleep(100);
 }
