@@ -383,8 +383,9 @@ EXTRA_tests_integration_test_vmmctl_DEPENDENCIES = \
 # used there) unless MEMVISOR_NESTED_TEST=1.
 NESTED_TOOL_TESTS = tests/tools/test_nested_hang.sh
 # Its refusals before booting (one line, 125): a command under /tmp outside
-# the share, a cwd outside it, an unknown option; one short nested run.
-NESTED_TOOL_TESTS += tests/tools/test_nested_args.sh
+# the share, a cwd outside it, an unknown option; a SIGTERM passed to the
+# command; two short nested runs.
+NESTED_TOOL_TESTS += tests/tools/test_nested_run.sh
 TESTS += $(NESTED_TOOL_TESTS)
 EXTRA_DIST += $(NESTED_TOOL_TESTS)
 # --- end of nested runner tests ----------------------------------------------
