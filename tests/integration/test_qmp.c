@@ -49,35 +49,6 @@
 #define MAX_ARGS		24
 #define NR_CLIENTS		100
 
-static const char *build_top(void)
-{
-	const char *top = getenv("MEMVISOR_BUILD_TOP");
-
-	return top && *top ? top : ".";
-}
-
-static const char *vmm_path(void)
-{
-	static char path[PATH_MAX];
-	const char *vmm = getenv("MEMVISOR_VMM");
-
-	if (vmm && *vmm)
-		return vmm;
-	snprintf(path, sizeof(path), "%s/vmm/vmm", build_top());
-	return path;
-}
-
-static char *fixture(const char *name)
-{
-	static char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s/tests/unit/fixtures/%s.elf",
-		 build_top(), name);
-	cr_assert_eq(access(path, R_OK), 0, "%s: %s (make check builds it)",
-		     path, strerror(errno));
-	return path;
-}
-
 static long long now_ms(void)
 {
 	struct timespec ts;
