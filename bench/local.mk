@@ -27,7 +27,8 @@ EXTRA_DIST += bench/boot-scaling.sh
 # slabinfo_latency: query-slabinfo round trips while the guest stresses
 # kmalloc (vmm and a guest; SLABINSP_ACCEL=kvm to skip the nested runner).
 noinst_PROGRAMS += bench/slabinfo_latency
-bench_slabinfo_latency_SOURCES = bench/slabinfo_latency.c
+bench_slabinfo_latency_SOURCES = bench/slabinfo_latency.c \
+	tests/integration/vmm_qmp.c tests/integration/vmm_qmp.h
 bench_slabinfo_latency_CFLAGS = $(AM_CFLAGS) -O2 $(JANSSON_CFLAGS)
 bench_slabinfo_latency_LDADD = $(JANSSON_LIBS)
 

@@ -11,6 +11,9 @@
  *
  *	bench/slabinfo_latency [QUERIES] [MEM]	(default 200, 256M)
  */
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "../tests/integration/vmm_qmp.h"
 
 static int cmp(const void *a, const void *b)

@@ -163,7 +163,8 @@ tests_unit_test_vmm_inspect_LDFLAGS = -pthread
 # ... and against the real guest, over the control socket.
 check_PROGRAMS += tests/integration/test_inspect
 TESTS += tests/integration/test_inspect
-tests_integration_test_inspect_SOURCES = tests/integration/test_inspect.c
+tests_integration_test_inspect_SOURCES = tests/integration/test_inspect.c \
+	tests/integration/vmm_qmp.c tests/integration/vmm_qmp.h
 tests_integration_test_inspect_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
 tests_integration_test_inspect_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
 # --- end of vmm unit tests ---------------------------------------------------
@@ -238,7 +239,7 @@ tests_unit_test_vmm_slab_cmds_LDFLAGS = -pthread
 check_PROGRAMS += tests/integration/test_slabinsp
 TESTS += tests/integration/test_slabinsp
 tests_integration_test_slabinsp_SOURCES = tests/integration/test_slabinsp.c \
-	tests/integration/vmm_qmp.h
+	tests/integration/vmm_qmp.c tests/integration/vmm_qmp.h
 tests_integration_test_slabinsp_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
 tests_integration_test_slabinsp_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
 # --- end of slab unit tests ----------------------------------------------------
@@ -282,7 +283,8 @@ EXTRA_tests_integration_test_vmm_boot_DEPENDENCIES = $(VMM_FIXTURES)
 check_PROGRAMS += tests/integration/test_vmm_translate
 TESTS += tests/integration/test_vmm_translate
 tests_integration_test_vmm_translate_SOURCES = \
-	tests/integration/test_vmm_translate.c
+	tests/integration/test_vmm_translate.c tests/integration/vmm_qmp.c \
+	tests/integration/vmm_qmp.h
 tests_integration_test_vmm_translate_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
 tests_integration_test_vmm_translate_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
 # On the host: the nested runner forwards vmm's control socket here.
@@ -292,7 +294,7 @@ EXTRA_DIST += tests/host/test_nested_control.sh
 check_PROGRAMS += tests/integration/test_qmp
 TESTS += tests/integration/test_qmp
 tests_integration_test_qmp_SOURCES = tests/integration/test_qmp.c \
-	$(VMM_RUN_CMD)
+	$(VMM_RUN_CMD) tests/integration/vmm_qmp.c tests/integration/vmm_qmp.h
 tests_integration_test_qmp_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
 tests_integration_test_qmp_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
 EXTRA_tests_integration_test_qmp_DEPENDENCIES = $(VMM_FIXTURES)

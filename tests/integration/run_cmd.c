@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* run_cmd: run a child, capture stdout/stderr, wait with a timeout. */
+#include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -318,4 +320,33 @@ const char *vmm_err_past_info(const char *err)
 		err = nl + 1;
 	}
 	return err;
+}
+
+const char *build_top(void)
+{
+	const char *top = getenv("MEMVISOR_BUILD_TOP");
+
+	return top && *top ? top : ".";
+}
+
+const char *vmm_path(void)
+{
+	static char path[PATH_MAX];
+	const char *vmm = getenv("MEMVISOR_VMM");
+
+	if (vmm && *vmm)
+		return vmm;
+	snprintf(path, sizeof(path), "%s/vmm/vmm", build_top());
+	return path;
+}
+
+char *fixture(const char *name)
+{
+	static char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/tests/unit/fixtures/%s.elf",
+		 build_top(), name);
+	cr_assert_eq(access(path, R_OK), 0, "%s: %s (make check builds it)",
+		     path, strerror(errno));
+	return path;
 }

@@ -55,4 +55,17 @@ void run_result_free(struct run_result *r);
  */
 const char *vmm_err_past_info(const char *err);
 
+/* Where the build is: $MEMVISOR_BUILD_TOP, else ".". */
+const char *build_top(void);
+
+/* The vmm binary: $MEMVISOR_VMM, else build_top()/vmm/vmm. */
+const char *vmm_path(void);
+
+/*
+ * The fixture kernel @name (hello, smp, ...):
+ * build_top()/tests/unit/fixtures/NAME.elf, asserted readable (Criterion).
+ * A static buffer: one at a time.
+ */
+char *fixture(const char *name);
+
 #endif

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * The guest kernel core, booted for real: vmm runs as a child process (the
- * binary from $MEMVISOR_VMM, else vmm/vmm below the current directory) and
- * each test checks its exit status and output.
+ * binary from $MEMVISOR_VMM, else $MEMVISOR_BUILD_TOP/vmm/vmm: run_cmd.h's
+ * vmm_path()) and each test checks its exit status and output.
  *
  *   boot     the e820 map and the zone ranges are printed; exit 0, 1-4 CPUs
  *            (with exit=0: a plain boot keeps running, see test_lifecycle)
@@ -39,7 +39,6 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#define VMM_DEFAULT		"vmm/vmm"
 #define GUEST_MEM		"256M"
 #define BOOT_TIMEOUT_S		120	/* a plain boot, nested under TCG */
 /*
@@ -76,13 +75,6 @@ struct vmm_run {
 	char *out;		/* stdout: the guest console and TAP */
 	char *err;		/* stderr: vmm's messages and register dumps */
 };
-
-static const char *vmm_path(void)
-{
-	const char *p = getenv("MEMVISOR_VMM");
-
-	return p && *p ? p : VMM_DEFAULT;
-}
 
 static void skip_without_kvm(void)
 {

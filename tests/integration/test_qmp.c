@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "run_cmd.h"
+#include "vmm_qmp.h"
 
 #define START_TIMEOUT_MS	60000	/* the socket appears (nested: slow) */
 #define BOOT_TIMEOUT_MS		120000	/* the real guest's boot, nested */
@@ -48,35 +49,6 @@
 #define EXIT_TIMEOUT_MS		60000
 #define MAX_ARGS		24
 #define NR_CLIENTS		100
-
-static const char *build_top(void)
-{
-	const char *top = getenv("MEMVISOR_BUILD_TOP");
-
-	return top && *top ? top : ".";
-}
-
-static const char *vmm_path(void)
-{
-	static char path[PATH_MAX];
-	const char *vmm = getenv("MEMVISOR_VMM");
-
-	if (vmm && *vmm)
-		return vmm;
-	snprintf(path, sizeof(path), "%s/vmm/vmm", build_top());
-	return path;
-}
-
-static char *fixture(const char *name)
-{
-	static char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s/tests/unit/fixtures/%s.elf",
-		 build_top(), name);
-	cr_assert_eq(access(path, R_OK), 0, "%s: %s (make check builds it)",
-		     path, strerror(errno));
-	return path;
-}
 
 static long long now_ms(void)
 {
@@ -261,31 +233,13 @@ struct client {
 	size_t len;
 };
 
-/* Connects to @path; -1 with errno if nobody listens. */
-static int connect_unix(const char *path)
-{
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	cr_assert_geq(fd, 0, "socket: %s", strerror(errno));
-	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
-	if (connect(fd, (struct sockaddr *)&a, sizeof(a))) {
-		int saved = errno;
-
-		close(fd);
-		errno = saved;
-		return -1;
-	}
-	return fd;
-}
-
 /* Connects once vmm listens (it starts the socket before the guest). */
 static void client_connect(struct client *c)
 {
 	long long end = now_ms() + START_TIMEOUT_MS;
 
 	c->len = 0;
-	while ((c->fd = connect_unix(vmm.sock)) < 0) {
+	while ((c->fd = vq_connect_unix(vmm.sock)) < 0) {
 		cr_assert(vmm_alive(), "vmm ended without serving %s\n%s",
 			  vmm.sock, vmm_output());
 		cr_assert_lt(now_ms(), end, "nobody listens at %s after %d ms\n%s",
@@ -301,24 +255,10 @@ static void client_close(struct client *c)
 	c->fd = -1;
 }
 
-static void send_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-
-	while (len) {
-		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		cr_assert_gt(n, 0, "send: %s\n%s", strerror(errno), vmm_output());
-		p += n;
-		len -= n;
-	}
-}
-
 static void send_str(struct client *c, const char *s)
 {
-	send_all(c->fd, s, strlen(s));
+	cr_assert_eq(vq_send_all(c->fd, s, strlen(s)), 0, "send: %s\n%s",
+		     strerror(errno), vmm_output());
 }
 
 /*
@@ -673,7 +613,7 @@ Test(life, refuses_to_replace_a_live_socket)
 	expect_refused("listening there");
 	cr_assert_eq(lstat(vmm.sock, &after), 0, "the socket is gone");
 	cr_expect_eq(before.st_ino, after.st_ino, "the socket was replaced");
-	fd = connect_unix(vmm.sock);
+	fd = vq_connect_unix(vmm.sock);
 	cr_expect_geq(fd, 0, "the socket no longer works");
 	if (fd >= 0)
 		close(fd);

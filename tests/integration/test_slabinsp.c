@@ -13,6 +13,9 @@
  * which cache moved.
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "vmm_qmp.h"
 

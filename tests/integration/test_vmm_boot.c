@@ -35,36 +35,6 @@
 /* Time for vmm to be up and the guest running before we signal it. */
 #define SIGNAL_AFTER_MS	2000
 
-static const char *build_top(void)
-{
-	const char *top = getenv("MEMVISOR_BUILD_TOP");
-
-	return top && *top ? top : ".";
-}
-
-static const char *vmm_path(void)
-{
-	static char path[PATH_MAX];
-	const char *vmm = getenv("MEMVISOR_VMM");
-
-	if (vmm && *vmm)
-		return vmm;
-	snprintf(path, sizeof(path), "%s/vmm/vmm", build_top());
-	return path;
-}
-
-/* The path of fixture @name (hello, smp, ...). One at a time. */
-static char *fixture(const char *name)
-{
-	static char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s/tests/unit/fixtures/%s.elf",
-		 build_top(), name);
-	cr_assert_eq(access(path, R_OK), 0, "%s: %s (make check builds it)",
-		     path, strerror(errno));
-	return path;
-}
-
 static bool kvm_usable(void)
 {
 	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);

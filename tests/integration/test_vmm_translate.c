@@ -8,69 +8,34 @@
  * Runs under tools/nested/kvm-test-wrapper (tests/run-test).
  */
 #include <criterion/criterion.h>
-#include <fcntl.h>
+#include <errno.h>
 #include <jansson.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <sys/wait.h>
-#include <unistd.h>
+
+#include "vmm_qmp.h"
 
 #define DMAP_BASE	0xffff888000000000ULL
 #define V(cmd)		"__org.memvisor_" cmd
+#define HOLD_WAIT_S	240	/* for the guest's pagewalk-hold line */
 
-static pid_t vmm;
-static FILE *qmp;
-static char dir[] = "/tmp/pwtest.XXXXXX", sock[64], out[64];
+static struct vq vm;
 
-static void stop_vmm(void)
+static void stop(void)
 {
-	if (qmp)
-		fclose(qmp);
-	if (vmm > 0) {
-		kill(vmm, SIGKILL);
-		waitpid(vmm, NULL, 0);
-	}
-	unlink(sock);
-	unlink(out);
-	rmdir(dir);
+	vq_stop(&vm);
 }
 
-static json_t *read_msg(void)
-{
-	char line[1 << 20];
-
-	while (fgets(line, sizeof(line), qmp)) {
-		json_t *m = json_loads(line, 0, NULL);
-
-		if (m && !json_object_get(m, "event"))
-			return m;
-		json_decref(m);
-	}
-	cr_assert_fail("the control socket closed");
-	return NULL;
-}
+TestSuite(translate, .fini = stop);
 
 /* Runs @cmd; returns its "return" (new reference), failing on an error. */
 static json_t *qmp_run(const char *cmd, json_t *args)
 {
-	json_t *req = json_pack("{s:s,s:o}", "execute", cmd, "arguments",
-				args ? args : json_object());
-	char *s = json_dumps(req, JSON_COMPACT);
-	json_t *reply, *ret;
+	json_t *ret = vq_cmd(&vm, cmd, args);
 
-	fprintf(qmp, "%s\n", s);
-	fflush(qmp);
-	free(s);
-	json_decref(req);
-	reply = read_msg();
-	ret = json_incref(json_object_get(reply, "return"));
-	cr_assert_not_null(ret, "%s: %s", cmd, json_dumps(reply, 0));
-	json_decref(reply);
+	cr_assert_not_null(ret, "%s: no answer (an error is on stderr)", cmd);
 	return ret;
 }
 
@@ -87,51 +52,25 @@ static uint64_t u64(json_t *o, const char *k)
 
 Test(translate, real_guest, .timeout = 300)
 {
-	const char *exe = getenv("MEMVISOR_VMM") ?: "vmm/vmm";
 	uint64_t iva, ipa, dva, dpa;
 	unsigned long len;
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char line[512];
 	json_t *r, *p;
-	int fd, found = 0;
+	long at;
 
-	cr_assert_not_null(mkdtemp(dir));
-	snprintf(sock, sizeof(sock), "%s/vmm.qmp", dir);
-	snprintf(out, sizeof(out), "%s/console", dir);
-	atexit(stop_vmm);
-	vmm = fork();
-	cr_assert_geq(vmm, 0);
-	if (!vmm) {
-		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-		dup2(o, 1);
-		execl(exe, exe, "--accel", "kvm", "--mem", "64M", "--control",
-		      sock, "--test", "pagewalk.hold", "--cmdline",
-		      "pagewalk_hold=120", "--timeout", "200", (char *)NULL);
-		_exit(127);
-	}
+	cr_assert_eq(vq_start_args(&vm, (const char *[]){ "--accel", "kvm",
+				   "--mem", "64M", "--test", "pagewalk.hold",
+				   "--cmdline", "pagewalk_hold=120", "--timeout",
+				   "200", NULL }, 0), 0, "cannot start vmm: %s",
+		     strerror(errno));
 	/* the guest says where its objects are, then holds */
-	for (int i = 0; i < 2400 && !found; i++) {
-		FILE *f = fopen(out, "r");
-
-		while (f && fgets(line, sizeof(line), f))
-			if (sscanf(line, "pagewalk-hold: image %lx %lx dmap %lx %lx len %lu",
-				   &iva, &ipa, &dva, &dpa, &len) == 5)
-				found = 1;
-		if (f)
-			fclose(f);
-		if (!found)
-			usleep(100000);
-	}
-	cr_assert(found, "the guest never printed pagewalk-hold");
+	at = vq_find(&vm, "pagewalk-hold: image ", 0, HOLD_WAIT_S);
+	cr_assert(at >= 0 && vq_find(&vm, "\n", at, HOLD_WAIT_S) >= 0,
+		  "the guest never printed pagewalk-hold");
+	cr_assert_eq(sscanf(vm.log + at, "pagewalk-hold: image %lx %lx dmap %lx %lx len %lu",
+			    &iva, &ipa, &dva, &dpa, &len), 5,
+		     "the guest never printed pagewalk-hold");
 	cr_assert_eq(dva, DMAP_BASE + dpa, "a kmalloc'ed object is in the direct map");
-
-	fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock);
-	cr_assert_eq(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	qmp = fdopen(fd, "r+");
-	json_decref(read_msg());	/* the greeting */
-	json_decref(qmp_run("qmp_capabilities", NULL));
+	cr_assert_eq(vq_connect(&vm), 0, "no QMP on %s", vm.sock);
 
 	/* a kernel-image address, by the kernel's CR3 and by vCPU 0's */
 	r = qmp_run(V("translate"), json_pack("{s:I}", "addr", (json_int_t)iva));

@@ -31,23 +31,21 @@
 #define UP_TIMEOUT_S	60	/* for vmm to serve its socket (nested is slow) */
 #define CMD_TIMEOUT_S	60
 
-static char top[PATH_MAX - 64], run_dir[64], sock[128];
+static char run_dir[64], sock[128];
 static pid_t vmm_pid;
 
 static const char *build_path(const char *rel)
 {
 	static char path[PATH_MAX];
 
-	snprintf(path, sizeof(path), "%s/%s", top, rel);
+	snprintf(path, sizeof(path), "%s/%s", build_top(), rel);
 	return path;
 }
 
 static void setup(void)
 {
-	const char *t = getenv("MEMVISOR_BUILD_TOP");
 	char tmpl[] = "/tmp/vmmctl-e2e-XXXXXX";
 
-	snprintf(top, sizeof(top), "%s", t && *t ? t : ".");
 	cr_assert_not_null(mkdtemp(tmpl));
 	snprintf(run_dir, sizeof(run_dir), "%s", tmpl);
 	snprintf(sock, sizeof(sock), "%s/test.qmp", run_dir);
@@ -101,13 +99,10 @@ static void wait_serving(const char *path)
  */
 static void start_vmm(const char *control, const char *wait_for)
 {
-	const char *vmm = getenv("MEMVISOR_VMM");
-	char kernel[PATH_MAX];
+	const char *vmm = vmm_path();
+	char *kernel = fixture("hang");
 	int devnull;
 
-	snprintf(kernel, sizeof(kernel), "%s", build_path("tests/unit/fixtures/hang.elf"));
-	if (!vmm || !*vmm)
-		vmm = build_path("vmm/vmm");
 	vmm_pid = fork();
 	cr_assert_geq(vmm_pid, 0);
 	if (!vmm_pid) {

@@ -39,24 +39,12 @@ static char tmpdir[TMPDIR_MAX];
 static char *written[MAX_WRITTEN];
 static unsigned int nr_written;
 
-static const char *build_top(void)
-{
-	const char *top = getenv("MEMVISOR_BUILD_TOP");
-
-	return top && *top ? top : ".";
-}
-
 /* Absolute: vmm runs in the scratch dir, where a relative path breaks. */
-static const char *vmm_path(void)
+static const char *vmm_abs_path(void)
 {
-	static char path[PATH_MAX], abs[PATH_MAX];
-	const char *vmm = getenv("MEMVISOR_VMM");
+	static char abs[PATH_MAX];
 
-	if (!vmm || !*vmm) {
-		snprintf(path, sizeof(path), "%s/vmm/vmm", build_top());
-		vmm = path;
-	}
-	return realpath(vmm, abs) ? abs : vmm;
+	return realpath(vmm_path(), abs) ? abs : vmm_path();
 }
 
 static void setup(void)
@@ -67,9 +55,9 @@ static void setup(void)
 	setenv("MEMVISOR_ACCEL", "kvm", 1);
 	unsetenv("MEMVISOR_KVM_DEV");
 	unsetenv("MEMVISOR_NESTED_DEPTH");
-	cr_assert_eq(access(vmm_path(), X_OK), 0,
+	cr_assert_eq(access(vmm_abs_path(), X_OK), 0,
 		     "%s is not an executable: build it (make vmm/vmm) or set MEMVISOR_VMM",
-		     vmm_path());
+		     vmm_abs_path());
 	cr_assert_lt(snprintf(tmpdir, sizeof(tmpdir), "%s/vmm-cli.XXXXXX",
 			      t && *t ? t : "/tmp"), (int)sizeof(tmpdir),
 		     "TMPDIR is too long");
@@ -246,7 +234,7 @@ static void run_vmm_for(struct vmm_run *v, unsigned int timeout_s,
 	size_t len;
 	int i;
 
-	argv[0] = (char *)vmm_path();
+	argv[0] = (char *)vmm_abs_path();
 	len = snprintf(v->cmd, sizeof(v->cmd), "vmm");
 	for (i = 0; args[i]; i++) {
 		cr_assert_lt(i + 2, MAX_ARGS);

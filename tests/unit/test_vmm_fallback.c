@@ -24,13 +24,6 @@
 #define NESTED_BOOT_TIMEOUT_S	900
 #define HELLO_EXIT		42	/* tests/unit/fixtures/hello.S */
 
-static const char *build_top(void)
-{
-	const char *top = getenv("MEMVISOR_BUILD_TOP");
-
-	return top && *top ? top : ".";
-}
-
 static char *abs_path(const char *rel, char *buf)
 {
 	char path[PATH_MAX];
@@ -59,14 +52,10 @@ static bool matches(const char *text, const char *pattern)
 Test(fallback, hidden_kvm_boots_nested, .timeout = NESTED_BOOT_TIMEOUT_S + 30)
 {
 	char vmm[PATH_MAX], hello[PATH_MAX];
-	const char *env_vmm = getenv("MEMVISOR_VMM");
 	struct run_result r;
 
-	if (env_vmm && *env_vmm)
-		cr_assert_not_null(realpath(env_vmm, vmm), "%s: %s", env_vmm,
-				   strerror(errno));
-	else
-		abs_path("vmm/vmm", vmm);
+	cr_assert_not_null(realpath(vmm_path(), vmm), "%s: %s (make check builds it)",
+			   vmm_path(), strerror(errno));
 	abs_path("tests/unit/fixtures/hello.elf", hello);
 	unsetenv("MEMVISOR_ACCEL");
 	unsetenv("MEMVISOR_NESTED_DEPTH");

@@ -10,24 +10,7 @@
 #define _ASM_PGTABLE_H
 
 #include <linux/types.h>
-
-#define _PAGE_PRESENT	(1UL << 0)
-#define _PAGE_RW	(1UL << 1)
-#define _PAGE_PWT	(1UL << 3)
-#define _PAGE_PCD	(1UL << 4)
-#define _PAGE_ACCESSED	(1UL << 5)
-#define _PAGE_DIRTY	(1UL << 6)
-#define _PAGE_PSE	(1UL << 7)
-#define _PAGE_GLOBAL	(1UL << 8)
-#define _PAGE_NX	(1UL << 63)
-#define PTE_PFN_MASK	0x000ffffffffff000UL
-
-#define PAGE_KERNEL		(_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | \
-				 _PAGE_DIRTY | _PAGE_GLOBAL)
-#define PAGE_KERNEL_RO		(_PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_GLOBAL)
-#define PAGE_KERNEL_NOCACHE	(PAGE_KERNEL | _PAGE_PCD | _PAGE_PWT)
-
-typedef unsigned long pteval_t;
+#include <asm-generic/pgtable_types.h>
 
 int map_page(unsigned long va, phys_addr_t pa, pteval_t flags);
 int unmap_page(unsigned long va);
