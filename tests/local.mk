@@ -347,7 +347,7 @@ CLEANFILES += tests/integration/test_guest_*.cpus*
 check_PROGRAMS += tests/integration/test_vminsp
 TESTS += tests/integration/test_vminsp
 tests_integration_test_vminsp_SOURCES = tests/integration/test_vminsp.c \
-	tests/integration/vmm_qmp.h
+	tests/integration/vmm_qmp.c tests/integration/vmm_qmp.h
 tests_integration_test_vminsp_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
 tests_integration_test_vminsp_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
 

@@ -14,7 +14,8 @@
  *   query-vmallocinfo holds no vmalloc or vmap area, and no area more
  *   than before the test.
  *
- * Runs under tools/nested/kvm-test-wrapper (tests/run-test).
+ * The guest has 2 CPUs. Runs under tools/nested/kvm-test-wrapper
+ * (tests/run-test).
  */
 #include <criterion/criterion.h>
 #include <inttypes.h>
@@ -145,6 +146,7 @@ static void check_percpu(struct vq *v, const struct guest_view *g)
 	cr_expect_eq(json_integer_value(json_object_get(r, "nr_cur_alloc")),
 		     g->nr_cur_alloc);
 	cr_assert_eq(json_array_size(units), g->nr_cpus);
+	cr_assert_eq(g->nr_cpus, 2, "the guest has 2 CPUs");
 	json_array_foreach(units, i, u) {
 		uint64_t at = g->pcpu_ptr + addr_of(u, "offset"), want;
 		json_t *data;
@@ -195,7 +197,9 @@ Test(vminsp, the_vmms_view_agrees_with_the_guests, .timeout = 400)
 	const char *freed;
 	struct vq v;
 
-	cr_assert_eq(vq_start(&v, "256M", "vminsp.hold", "vminsp_hold=20"), 0);
+	cr_assert_eq(vq_start_args(&v, (const char *[]){ "--mem", "256M",
+		     "--cpus", "2", "--test", "vminsp.hold", "--cmdline",
+		     "vminsp_hold=20", "--timeout", "200", NULL }, VQ_LOG_STDERR), 0);
 	cr_assert_eq(vq_wait_for(&v, "vminsp: holding (allocated)", 240), 0,
 		     "the guest never held:\n%s", v.log ? v.log : "");
 	cr_assert_eq(vq_connect(&v), 0, "no QMP on %s", v.sock);
