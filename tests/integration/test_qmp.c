@@ -29,6 +29,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -542,6 +543,75 @@ Test(life, sleep_bug_and_alloc_failure_events, .timeout = 300)
 	json_decref(m);
 	cr_expect_eq(wait_vmm(EXIT_TIMEOUT_MS), 0, "--test: exit status %d\n%s",
 		     vmm.status, vmm_output());
+	client_close(&c);
+}
+
+/* An address of an answer or event: a "0x..." string. */
+static uint64_t addr_of(json_t *o, const char *key)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+
+	cr_assert_not_null(v, "no address \"%s\" in %s", key, dump(o));
+	return strtoull(v, NULL, 16);
+}
+
+/*
+ * The DMA_FAULT events until SHUTDOWN (in whichever order the runner took
+ * the cases): the first of each reason named in @reasons, kept in @found.
+ */
+static void collect_dma_faults(struct client *c, const char *const reasons[],
+			       json_t *found[], size_t n)
+{
+	for (;;) {
+		json_t *m = recv_msg_within(c, EXIT_TIMEOUT_MS);
+		const char *ev, *r;
+
+		cr_assert_not_null(m, "the connection ended before SHUTDOWN\n%s",
+				   vmm_output());
+		ev = json_string_value(json_object_get(m, "event"));
+		if (ev && !strcmp(ev, "SHUTDOWN")) {
+			expect_shutdown(json_object_get(m, "data"), true, "guest-shutdown");
+			json_decref(m);
+			return;
+		}
+		r = json_string_value(json_object_get(json_object_get(m, "data"), "reason"));
+		for (size_t i = 0; ev && r && i < n; i++)
+			if (!strcmp(ev, "__org.memvisor_DMA_FAULT") && !found[i] &&
+			    !strcmp(r, reasons[i]))
+				found[i] = json_incref(json_object_get(m, "data"));
+		json_decref(m);
+	}
+}
+
+/*
+ * The DMA device's faults as events: a transfer to a page above the 24-bit
+ * mask, and a buffer freed while its transfer was in flight, which names
+ * the page's owner at submit and at transfer.
+ */
+Test(life, dma_fault_events, .timeout = 300)
+{
+	static const char *const reasons[] = { "beyond-dma-mask", "freed-in-flight" };
+	json_t *f[2] = { NULL, NULL };
+	struct client c;
+
+	start_vmm((char *[]){ "--mem", "256M", "--paused", "--test",
+			      "dma.refuses_normal_and_highmem,dma.freed_in_flight",
+			      NULL });
+	client_open(&c);
+	json_decref(expect_return(execute(&c, "{\"execute\": \"cont\"}"), "cont"));
+	collect_dma_faults(&c, reasons, f, 2);
+	cr_assert_not_null(f[0], "no beyond-dma-mask DMA_FAULT\n%s", vmm_output());
+	cr_assert_not_null(f[1], "no freed-in-flight DMA_FAULT\n%s", vmm_output());
+	cr_expect_geq(addr_of(f[0], "addr"), 1ULL << 24, "DMA_FAULT: %s", dump(f[0]));
+	cr_expect_gt(json_integer_value(json_object_get(f[0], "len")), 0, "%s", dump(f[0]));
+	cr_expect_str_eq(json_string_value(json_object_get(f[1], "owner-at-submit")),
+			 "allocated order 0", "DMA_FAULT: %s", dump(f[1]));
+	cr_expect_str_neq(json_string_value(json_object_get(f[1], "owner-now")) ?: "",
+			  "allocated order 0", "%s", dump(f[1]));
+	cr_expect_eq(wait_vmm(EXIT_TIMEOUT_MS), 0, "--test: exit status %d\n%s",
+		     vmm.status, vmm_output());
+	json_decref(f[0]);
+	json_decref(f[1]);
 	client_close(&c);
 }
 
