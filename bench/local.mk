@@ -36,7 +36,7 @@ bench_slabinfo_latency_LDADD = $(JANSSON_LIBS)
 # over the VMM's boot tables and hand-made 4 KiB tables in fake RAM.
 noinst_PROGRAMS += bench/pagewalk_bench
 bench_pagewalk_bench_SOURCES = bench/pagewalk_bench.c
-bench_pagewalk_bench_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm
+bench_pagewalk_bench_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS)
 bench_pagewalk_bench_CFLAGS = -std=gnu11 $(WARN_CFLAGS) -O2
 bench_pagewalk_bench_LDADD = vmm/libvmm.a $(JANSSON_LIBS)
 
@@ -65,6 +65,7 @@ bench_percpu_bench_LDFLAGS = -pthread
 # throughput 4 KiB..1 MiB, completions per second, device-thread CPU time.
 noinst_PROGRAMS += bench/dmadev_bench
 bench_dmadev_bench_SOURCES = bench/dmadev_bench.c
-bench_dmadev_bench_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm -I$(srcdir)/devices
+bench_dmadev_bench_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS) \
+	-I$(srcdir)/devices
 bench_dmadev_bench_CFLAGS = -std=gnu11 $(WARN_CFLAGS) -O2 -pthread
 bench_dmadev_bench_LDADD = vmm/libvmm.a $(JANSSON_LIBS) -lpthread

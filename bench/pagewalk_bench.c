@@ -2,9 +2,9 @@
 /*
  * pagewalk_bench: translations per second of the VMM's page walk
  * (vmm/control/pagewalk.c), uncached and through its walk cache, host-only.
- * Fake guest RAM holds the VMM's boot tables (vmm/pgtable.c: direct map and
- * kernel map in 2 MiB pages) plus, by hand, 4 KiB page tables mapping a
- * vmalloc-like range page by page. Each case translates pseudo-random
+ * Fake guest RAM holds the VMM's boot tables (vmm/memory/pgtable.c: direct
+ * map and kernel map in 2 MiB pages) plus, by hand, 4 KiB page tables mapping
+ * a vmalloc-like range page by page. Each case translates pseudo-random
  * addresses from a working set:
  *   walk         pagewalk(), every translation a full walk (4 or 3 entries)
  *   cached hot   pagewalk_cached() over a set that fits the cache (hits)

@@ -7,11 +7,13 @@
  * cached walks and bounded dumps must neither crash nor read outside RAM
  * (ASan), must end, and must agree with each other.
  *
- * Self-contained: link it with vmm/libvmm.a (or vmm/gmem.c,
+ * Self-contained: link it with vmm/libvmm.a (or vmm/memory/gmem.c,
  * vmm/control/pagewalk.c). By hand, from a configured build tree:
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -Ivmm -Iinclude \
- *     fuzz/fuzz_pagewalk.c vmm/gmem.c vmm/memmap.c vmm/e820.c \
- *     vmm/size.c vmm/control/pagewalk.c -o fuzz/fuzz_pagewalk
+ *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -Ivmm \
+ *     -Ivmm/core -Ivmm/memory -Iinclude \
+ *     fuzz/fuzz_pagewalk.c vmm/memory/gmem.c vmm/memory/memmap.c \
+ *     vmm/memory/e820.c vmm/core/size.c vmm/control/pagewalk.c \
+ *     -o fuzz/fuzz_pagewalk
  *   fuzz/fuzz_pagewalk -max_total_time=60
  * (`make fuzz` on the fuzz branch wires it like the other targets.)
  */

@@ -21,8 +21,9 @@ FUZZ_TARGETS = qmp elf args memmap hcreq ktestlog pagewalk dmadev
 FUZZ_CFLAGS = -g -O1 -std=gnu11 $(WARN_CFLAGS) \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
-FUZZ_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include -I$(srcdir)/vmm \
-	-I$(srcdir)/vmm/control -I$(srcdir)/devices -I$(srcdir)/fuzz -D_GNU_SOURCE $(JANSSON_CFLAGS)
+FUZZ_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include \
+	$(VMM_ROOM_CPPFLAGS) -I$(srcdir)/vmm/control -I$(srcdir)/devices \
+	-I$(srcdir)/fuzz -D_GNU_SOURCE $(JANSSON_CFLAGS)
 FUZZ_LINK = $(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_CPPFLAGS) -o $@
 FUZZ_DEPS = $(srcdir)/fuzz/fuzz.h config.h
 
@@ -33,27 +34,33 @@ FUZZ_QMP_SRCS = $(srcdir)/fuzz/fuzz_qmp.c \
 	$(srcdir)/vmm/control/zone_read.c $(srcdir)/vmm/control/inspect.c \
 	$(srcdir)/vmm/control/percpu_cmds.c $(srcdir)/vmm/control/inspect_query.c \
 	$(srcdir)/vmm/control/dma_cmds.c $(srcdir)/devices/dmadev.c \
-	$(srcdir)/vmm/iobus.c \
-	$(srcdir)/vmm/control/pagewalk.c $(srcdir)/vmm/gmem.c \
-	$(srcdir)/vmm/hcreq.c \
-	$(srcdir)/vmm/memmap.c $(srcdir)/vmm/e820.c $(srcdir)/vmm/size.c
+	$(srcdir)/vmm/io/iobus.c \
+	$(srcdir)/vmm/control/pagewalk.c $(srcdir)/vmm/memory/gmem.c \
+	$(srcdir)/vmm/hypercall/hcreq.c \
+	$(srcdir)/vmm/memory/memmap.c $(srcdir)/vmm/memory/e820.c \
+	$(srcdir)/vmm/core/size.c
 FUZZ_PAGEWALK_SRCS = $(srcdir)/fuzz/fuzz_pagewalk.c \
-	$(srcdir)/vmm/control/pagewalk.c $(srcdir)/vmm/gmem.c \
-	$(srcdir)/vmm/memmap.c $(srcdir)/vmm/e820.c $(srcdir)/vmm/size.c
-FUZZ_ELF_SRCS = $(srcdir)/fuzz/fuzz_elf.c $(srcdir)/vmm/loader.c \
-	$(srcdir)/vmm/gmem.c $(srcdir)/vmm/memmap.c $(srcdir)/vmm/e820.c \
-	$(srcdir)/vmm/size.c
-FUZZ_ARGS_SRCS = $(srcdir)/fuzz/fuzz_args.c $(srcdir)/vmm/args.c \
-	$(srcdir)/vmm/size.c $(srcdir)/vmm/memmap.c $(srcdir)/vmm/e820.c
-FUZZ_MEMMAP_SRCS = $(srcdir)/fuzz/fuzz_memmap.c $(srcdir)/vmm/memmap.c \
-	$(srcdir)/vmm/e820.c $(srcdir)/vmm/size.c
-FUZZ_HCREQ_SRCS = $(srcdir)/fuzz/fuzz_hcreq.c $(srcdir)/vmm/hcreq.c \
-	$(srcdir)/vmm/gmem.c $(srcdir)/vmm/size.c $(srcdir)/vmm/console.c \
-	$(srcdir)/vmm/report.c $(srcdir)/vmm/ktestlog.c
+	$(srcdir)/vmm/control/pagewalk.c $(srcdir)/vmm/memory/gmem.c \
+	$(srcdir)/vmm/memory/memmap.c $(srcdir)/vmm/memory/e820.c \
+	$(srcdir)/vmm/core/size.c
+FUZZ_ELF_SRCS = $(srcdir)/fuzz/fuzz_elf.c $(srcdir)/vmm/memory/loader.c \
+	$(srcdir)/vmm/memory/gmem.c $(srcdir)/vmm/memory/memmap.c \
+	$(srcdir)/vmm/memory/e820.c $(srcdir)/vmm/core/size.c
+FUZZ_ARGS_SRCS = $(srcdir)/fuzz/fuzz_args.c $(srcdir)/vmm/core/args.c \
+	$(srcdir)/vmm/core/size.c $(srcdir)/vmm/memory/memmap.c \
+	$(srcdir)/vmm/memory/e820.c
+FUZZ_MEMMAP_SRCS = $(srcdir)/fuzz/fuzz_memmap.c \
+	$(srcdir)/vmm/memory/memmap.c $(srcdir)/vmm/memory/e820.c \
+	$(srcdir)/vmm/core/size.c
+FUZZ_HCREQ_SRCS = $(srcdir)/fuzz/fuzz_hcreq.c $(srcdir)/vmm/hypercall/hcreq.c \
+	$(srcdir)/vmm/memory/gmem.c $(srcdir)/vmm/core/size.c \
+	$(srcdir)/vmm/core/console.c $(srcdir)/vmm/core/report.c \
+	$(srcdir)/vmm/hypercall/ktestlog.c
 FUZZ_DMADEV_SRCS = $(srcdir)/fuzz/fuzz_dmadev.c $(srcdir)/devices/dmadev.c \
-	$(srcdir)/vmm/gmem.c $(srcdir)/vmm/iobus.c $(srcdir)/vmm/size.c
-FUZZ_KTESTLOG_SRCS = $(srcdir)/fuzz/fuzz_ktestlog.c $(srcdir)/vmm/ktestlog.c \
-	$(srcdir)/vmm/console.c
+	$(srcdir)/vmm/memory/gmem.c $(srcdir)/vmm/io/iobus.c \
+	$(srcdir)/vmm/core/size.c
+FUZZ_KTESTLOG_SRCS = $(srcdir)/fuzz/fuzz_ktestlog.c \
+	$(srcdir)/vmm/hypercall/ktestlog.c $(srcdir)/vmm/core/console.c
 
 fuzz/fuzz_qmp: $(FUZZ_QMP_SRCS) $(FUZZ_DEPS)
 	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_QMP_SRCS) $(JANSSON_LIBS) -pthread

@@ -29,10 +29,12 @@ VMM_UNIT_TESTS = tests/unit/test_vmm_args tests/unit/test_vmm_memmap \
 check_PROGRAMS += $(VMM_UNIT_TESTS)
 TESTS += $(VMM_UNIT_TESTS)
 VMM_TEST_LDADD = vmm/libvmm.a $(JANSSON_LIBS) $(TEST_LIBS)
+# vmm's headers include each other by bare name across its rooms
+VMM_TEST_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS)
 
 tests_unit_test_vmm_pagewalk_SOURCES = tests/unit/test_vmm_pagewalk.c
 tests_unit_test_vmm_pagewalk_CFLAGS = $(TEST_CFLAGS)
-tests_unit_test_vmm_pagewalk_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm
+tests_unit_test_vmm_pagewalk_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS)
 tests_unit_test_vmm_pagewalk_LDADD = $(VMM_TEST_LDADD)
 # The walk over tables built by the guest's own arch/x86_64/pgtable.c,
 # compiled for the host; tests/unit/guest_pgtable/ fakes CR3, MSRs, the
@@ -42,42 +44,49 @@ tests_unit_test_vmm_pagewalk_guest_SOURCES = \
 tests_unit_test_vmm_pagewalk_guest_CFLAGS = $(TEST_CFLAGS) \
 	-fno-strict-aliasing -pthread
 tests_unit_test_vmm_pagewalk_guest_CPPFLAGS = \
-	-I$(top_srcdir)/tests/unit/guest_pgtable $(HOSTED_CPPFLAGS) -I$(srcdir)/vmm
+	-I$(top_srcdir)/tests/unit/guest_pgtable $(HOSTED_CPPFLAGS) \
+	$(VMM_ROOM_CPPFLAGS)
 tests_unit_test_vmm_pagewalk_guest_LDADD = vmm/libvmm.a \
 	guestmm/libmm_hosted.a $(JANSSON_LIBS) $(TEST_LIBS)
 EXTRA_DIST += tests/unit/guest_pgtable
 # The address-space QMP commands on a VM with no vCPUs and fake RAM.
 tests_unit_test_vmm_translate_SOURCES = tests/unit/test_vmm_translate.c
 tests_unit_test_vmm_translate_CFLAGS = $(TEST_CFLAGS)
-tests_unit_test_vmm_translate_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm \
+tests_unit_test_vmm_translate_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS) \
 	-I$(srcdir)/vmm/control $(JANSSON_CFLAGS)
 tests_unit_test_vmm_translate_LDADD = $(VMM_TEST_LDADD)
 # The DMA engine's model over fake guest memory, its thread running.
 tests_unit_test_vmm_dmadev_SOURCES = tests/unit/test_vmm_dmadev.c
 tests_unit_test_vmm_dmadev_CFLAGS = $(TEST_CFLAGS) -pthread
-tests_unit_test_vmm_dmadev_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm \
+tests_unit_test_vmm_dmadev_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS) \
 	-I$(srcdir)/devices
 tests_unit_test_vmm_dmadev_LDADD = $(VMM_TEST_LDADD) -lpthread
 tests_unit_test_vmm_args_SOURCES = tests/unit/test_vmm_args.c
 tests_unit_test_vmm_args_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_vmm_args_CPPFLAGS = $(VMM_TEST_CPPFLAGS)
 tests_unit_test_vmm_args_LDADD = $(VMM_TEST_LDADD)
 tests_unit_test_vmm_memmap_SOURCES = tests/unit/test_vmm_memmap.c
 tests_unit_test_vmm_memmap_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_vmm_memmap_CPPFLAGS = $(VMM_TEST_CPPFLAGS)
 tests_unit_test_vmm_memmap_LDADD = $(VMM_TEST_LDADD)
 tests_unit_test_vmm_gmem_SOURCES = tests/unit/test_vmm_gmem.c
 tests_unit_test_vmm_gmem_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_vmm_gmem_CPPFLAGS = $(VMM_TEST_CPPFLAGS)
 tests_unit_test_vmm_gmem_LDADD = $(VMM_TEST_LDADD)
 tests_unit_test_vmm_loader_SOURCES = tests/unit/test_vmm_loader.c
 tests_unit_test_vmm_loader_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_vmm_loader_CPPFLAGS = $(VMM_TEST_CPPFLAGS)
 tests_unit_test_vmm_loader_LDADD = $(VMM_TEST_LDADD)
 EXTRA_tests_unit_test_vmm_loader_DEPENDENCIES = \
 	tests/unit/fixtures/hello_at_1000.elf \
 	tests/unit/fixtures/hello_at_10000.elf
 tests_unit_test_vmm_hypercall_SOURCES = tests/unit/test_vmm_hypercall.c
 tests_unit_test_vmm_hypercall_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_vmm_hypercall_CPPFLAGS = $(VMM_TEST_CPPFLAGS)
 tests_unit_test_vmm_hypercall_LDADD = $(VMM_TEST_LDADD)
 tests_unit_test_vmm_kvmexit_SOURCES = tests/unit/test_vmm_kvmexit.c
 tests_unit_test_vmm_kvmexit_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_vmm_kvmexit_CPPFLAGS = $(VMM_TEST_CPPFLAGS)
 tests_unit_test_vmm_kvmexit_LDADD = $(VMM_TEST_LDADD)
 
 # Tiny test kernels for vmm, built by `make check`; the integration suite
@@ -155,7 +164,7 @@ tests_unit_libinspect_fake_a_CPPFLAGS = $(HOSTED_CPPFLAGS)
 tests_unit_libinspect_fake_a_CFLAGS = $(HOSTED_CFLAGS)
 tests_unit_test_vmm_inspect_SOURCES = tests/unit/test_vmm_inspect.c
 tests_unit_test_vmm_inspect_CFLAGS = $(TEST_CFLAGS) -pthread
-tests_unit_test_vmm_inspect_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm \
+tests_unit_test_vmm_inspect_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS) \
 	-I$(srcdir)/vmm/control $(JANSSON_CFLAGS)
 tests_unit_test_vmm_inspect_LDADD = tests/unit/libinspect_fake.a \
 	guestmm/libmm_hosted.a $(VMM_TEST_LDADD)
@@ -231,7 +240,7 @@ check_PROGRAMS += tests/unit/test_vmm_slab_cmds
 TESTS += tests/unit/test_vmm_slab_cmds
 tests_unit_test_vmm_slab_cmds_SOURCES = tests/unit/test_vmm_slab_cmds.c
 tests_unit_test_vmm_slab_cmds_CFLAGS = $(TEST_CFLAGS) -pthread $(JANSSON_CFLAGS)
-tests_unit_test_vmm_slab_cmds_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm
+tests_unit_test_vmm_slab_cmds_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS)
 tests_unit_test_vmm_slab_cmds_LDADD = tests/unit/libslabinsp_guest.a \
 	vmm/libvmm.a guestmm/libmm_hosted.a $(JANSSON_LIBS) $(TEST_LIBS)
 tests_unit_test_vmm_slab_cmds_LDFLAGS = -pthread

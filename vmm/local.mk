@@ -1,26 +1,37 @@
 # vmm: the VMM. Its pure parts (no KVM: parsing, layout, ELF loading, page
 # tables, request validation, reports) form libvmm.a, which the unit tests
 # link too; the binary adds the KVM side, the threads and main().
+#
+# Its rooms: core/ (command line, KVM, VM and vCPU lifecycle, run loop,
+# exits, crash reports, output streams), memory/ (guest-physical layout,
+# the bounds-checked accessor, ELF, boot parameters, initial page tables,
+# the embedded kernel), hypercall/ (the guest -> VMM channel), io/ (the I/O
+# bus and the devices wired to it), control/ (QMP), accel/ (which
+# accelerator). Headers are included by bare name across rooms:
+# VMM_ROOM_CPPFLAGS puts core/, memory/, hypercall/ and io/ on the path,
+# and vmm/ itself for "control/pagewalk.h".
+VMM_ROOM_CPPFLAGS = -I$(srcdir)/vmm -I$(srcdir)/vmm/core \
+	-I$(srcdir)/vmm/memory -I$(srcdir)/vmm/hypercall -I$(srcdir)/vmm/io
 
 noinst_LIBRARIES += vmm/libvmm.a
 vmm_libvmm_a_SOURCES = \
-	vmm/err.h vmm/exitstatus.h \
-	vmm/args.c vmm/args.h \
-	vmm/size.c vmm/size.h \
-	vmm/e820.c vmm/e820.h \
-	vmm/memmap.c vmm/memmap.h \
-	vmm/gmem.c vmm/gmem.h \
-	vmm/loader.c vmm/loader.h \
-	vmm/pgtable.c vmm/pgtable.h \
-	vmm/boot.c vmm/boot.h \
-	vmm/hcreq.c vmm/hcreq.h \
-	vmm/ktestlog.c vmm/ktestlog.h \
-	vmm/console.c vmm/console.h \
-	vmm/report.c vmm/report.h \
-	vmm/dump.c vmm/dump.h \
-	vmm/kvmexit.c vmm/kvmexit.h \
-	vmm/iobus.c vmm/iobus.h \
-	vmm/vm.c vmm/vm.h \
+	vmm/core/err.h vmm/core/exitstatus.h \
+	vmm/core/args.c vmm/core/args.h \
+	vmm/core/size.c vmm/core/size.h \
+	vmm/core/console.c vmm/core/console.h \
+	vmm/core/report.c vmm/core/report.h \
+	vmm/core/dump.c vmm/core/dump.h \
+	vmm/core/kvmexit.c vmm/core/kvmexit.h \
+	vmm/core/vm.c vmm/core/vm.h \
+	vmm/memory/e820.c vmm/memory/e820.h \
+	vmm/memory/memmap.c vmm/memory/memmap.h \
+	vmm/memory/gmem.c vmm/memory/gmem.h \
+	vmm/memory/loader.c vmm/memory/loader.h \
+	vmm/memory/pgtable.c vmm/memory/pgtable.h \
+	vmm/memory/boot.c vmm/memory/boot.h \
+	vmm/hypercall/hcreq.c vmm/hypercall/hcreq.h \
+	vmm/hypercall/ktestlog.c vmm/hypercall/ktestlog.h \
+	vmm/io/iobus.c vmm/io/iobus.h \
 	vmm/control/qmp.h vmm/control/qmp_dispatch.c vmm/control/qmp_cmds.c \
 	vmm/control/qmp_server.c vmm/control/inspect_cmds.h \
 	vmm/control/control.c vmm/control/control.h \
@@ -34,21 +45,21 @@ vmm_libvmm_a_SOURCES = \
 	vmm/control/percpu_cmds.c vmm/control/percpu_cmds.h \
 	vmm/control/dma_cmds.c vmm/control/dma_cmds.h \
 	devices/dmadev.c devices/dmadev.h
-vmm_libvmm_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm -I$(srcdir)/devices \
-	$(JANSSON_CFLAGS)
+vmm_libvmm_a_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS) \
+	-I$(srcdir)/devices $(JANSSON_CFLAGS)
 
 bin_PROGRAMS += vmm/vmm
 vmm_vmm_SOURCES = \
-	vmm/main.c \
-	vmm/kvm.c vmm/kvm.h \
-	vmm/vcpu.c vmm/vcpu.h \
-	vmm/hypercall.c vmm/hypercall.h \
-	vmm/devices.c vmm/devices.h \
+	vmm/core/main.c \
+	vmm/core/kvm.c vmm/core/kvm.h \
+	vmm/core/vcpu.c vmm/core/vcpu.h \
+	vmm/hypercall/hypercall.c vmm/hypercall/hypercall.h \
+	vmm/io/devices.c vmm/io/devices.h \
 	vmm/accel/accel.h vmm/accel/choose.c vmm/accel/calibrate.c \
 	vmm/accel/nested.c \
-	vmm/guest_image.S vmm/guest_image.h
+	vmm/memory/guest_image.S vmm/memory/guest_image.h
 vmm_vmm_LDADD = vmm/libvmm.a $(JANSSON_LIBS)
-vmm_vmm_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/vmm -I$(srcdir)/vmm/accel \
+vmm_vmm_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS) -I$(srcdir)/vmm/accel \
 	-I$(srcdir)/vmm/control -I$(srcdir)/devices $(JANSSON_CFLAGS) \
 	-DMEMVISOR_SRCDIR='"$(abs_top_srcdir)"' \
 	-DMEMVISOR_LIBEXECDIR='"$(pkglibexecdir)"'
@@ -58,10 +69,10 @@ pkglibexec_SCRIPTS = tools/nested/nested-run tools/nested/mkinitramfs \
 	tools/nested/init tools/nested/kvm-test-wrapper
 
 # The default guest kernel is embedded with .incbin. Per-target flags make
-# automake name the object vmm/vmm-guest_image.$(OBJEXT); the explicit
+# automake name the object vmm/memory/vmm-guest_image.$(OBJEXT); the explicit
 # dependency re-embeds the kernel whenever guestmm.elf is rebuilt. The path
 # is relative to the build directory, where make runs the assembler; give
 # GUESTMM_ELF=/some/kernel.elf on the make command line to embed another.
 GUESTMM_ELF = guestmm/guestmm.elf$(EXEEXT)
 vmm_vmm_CCASFLAGS = $(AM_CCASFLAGS) -DGUESTMM_IMAGE='"$(GUESTMM_ELF)"'
-vmm/vmm-guest_image.$(OBJEXT): $(GUESTMM_ELF)
+vmm/memory/vmm-guest_image.$(OBJEXT): $(GUESTMM_ELF)

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../vmm/gmem.h"
+#include "../../vmm/memory/gmem.h"
 
 #define LOW_GPA		0x0ULL
 #define LOW_SIZE	0x10000ULL

@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../vmm/console.h"
-#include "../../vmm/hcreq.h"
-#include "../../vmm/iobus.h"
-#include "../../vmm/ktestlog.h"
-#include "../../vmm/report.h"
+#include "../../vmm/core/console.h"
+#include "../../vmm/hypercall/hcreq.h"
+#include "../../vmm/io/iobus.h"
+#include "../../vmm/hypercall/ktestlog.h"
+#include "../../vmm/core/report.h"
 
 #define RAM_SIZE	0x10000ULL
 

@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
- * The words vmm prints when KVM says the guest died (vmm/kvmexit.c) and the
- * vCPU event line of the crash dump (vmm/dump.c), fed with made-up exits:
- * the exits a given KVM never produces are checked here all the same.
+ * The words vmm prints when KVM says the guest died (vmm/core/kvmexit.c) and
+ * the vCPU event line of the crash dump (vmm/core/dump.c), fed with made-up
+ * exits: the exits a given KVM never produces are checked here all the same.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../vmm/dump.h"
-#include "../../vmm/kvmexit.h"
+#include "../../vmm/core/dump.h"
+#include "../../vmm/core/kvmexit.h"
 
 static struct kvm_run run;
 static char buf[1024];

@@ -17,9 +17,9 @@
 #include <memvisor/bootparams.h>
 #include <memvisor/layout.h>
 
-#include "../../vmm/boot.h"
-#include "../../vmm/loader.h"
-#include "../../vmm/pgtable.h"
+#include "../../vmm/memory/boot.h"
+#include "../../vmm/memory/loader.h"
+#include "../../vmm/memory/pgtable.h"
 
 #define KVIRT	MV_KERNEL_VIRT_BASE
 #define MIB(x)	((uint64_t)(x) << 20)

@@ -6,8 +6,8 @@
 
 #include <memvisor/layout.h>
 
-#include "../../vmm/e820.h"
-#include "../../vmm/memmap.h"
+#include "../../vmm/memory/e820.h"
+#include "../../vmm/memory/memmap.h"
 
 #define MIB(x)	((uint64_t)(x) << 20)
 #define GIB(x)	((uint64_t)(x) << 30)

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../vmm/gmem.h"
-#include "../../vmm/pgtable.h"
+#include "../../vmm/memory/gmem.h"
+#include "../../vmm/memory/pgtable.h"
 #include "../../vmm/control/pagewalk.h"
 
 #define RAM_SIZE	(4ULL << 20)

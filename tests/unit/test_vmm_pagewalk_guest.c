@@ -4,8 +4,8 @@
  * paging code: guestmm/arch/x86_64/pgtable.c, compiled for the host with
  * tests/unit/guest_pgtable/ standing in for the CPU (CR3 a variable, the
  * direct map the fake RAM). As in the guest, the kernel starts on the VMM's
- * boot tables (vmm/pgtable.c: 2 MiB pages) and adds 4 KiB mappings with
- * map_page(), taking table pages from a page source. Every walk is checked
+ * boot tables (vmm/memory/pgtable.c: 2 MiB pages) and adds 4 KiB mappings
+ * with map_page(), taking table pages from a page source. Every walk is checked
  * against the guest's own reader, lookup_address() and slow_virt_to_phys().
  */
 #include <criterion/criterion.h>
@@ -17,9 +17,9 @@
 #include <asm/pgtable.h>
 #include <memvisor/layout.h>
 
-#include "../../vmm/gmem.h"
-#include "../../vmm/memmap.h"
-#include "../../vmm/pgtable.h"
+#include "../../vmm/memory/gmem.h"
+#include "../../vmm/memory/memmap.h"
+#include "../../vmm/memory/pgtable.h"
 #include "../../vmm/control/pagewalk.h"
 
 #define RAM_SIZE	(64ULL << 20)

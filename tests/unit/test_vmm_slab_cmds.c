@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../vmm/gmem.h"
-#include "../../vmm/pgtable.h"
+#include "../../vmm/memory/gmem.h"
+#include "../../vmm/memory/pgtable.h"
 #include "../../vmm/control/slab_cmds.h"
 #include "slabinsp_guest.h"
 

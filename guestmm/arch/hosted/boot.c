@@ -34,7 +34,10 @@ void hosted_default_config(struct hosted_boot_config *cfg)
 	cfg->kernel_size = MV_MIB(2);
 }
 
-/* The VMM's default (vmm/memmap.c): half of RAM, 2 MiB aligned, <= 896 MiB. */
+/*
+ * The VMM's default (vmm/memory/memmap.c): half of RAM, 2 MiB aligned,
+ * <= 896 MiB.
+ */
 static unsigned long default_lowmem(unsigned long mem)
 {
 	unsigned long l = min(mem / 2, (unsigned long)MV_MIB(896));
