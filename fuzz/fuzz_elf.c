@@ -5,7 +5,8 @@
  * MAP_NORESERVE mapping, as the VMM has it). Checked: an accepted image's
  * extent lies in usable RAM below 1 GiB and holds its entry point; loading
  * it succeeds; afterwards each PT_LOAD segment's bytes are in RAM and its
- * bss is zero.
+ * bss is zero. The same image's symbol table (ksyms_load, on any image):
+ * sorted, every name terminated inside the table, every symbol named.
  */
 #include <elf.h>
 
@@ -13,6 +14,7 @@
 
 #include "fuzz.h"
 #include "gmem.h"
+#include "ksyms.h"
 #include "loader.h"
 #include "memmap.h"
 
@@ -55,6 +57,29 @@ static void check_loaded(const uint8_t *data, size_t size)
 	}
 }
 
+static void check_ksyms(const uint8_t *data, size_t size)
+{
+	char out[KSYM_NAME_MAX + 48];
+	struct ksyms ks;
+	struct errbuf e;
+
+	if (ksyms_load(&ks, data, size, &e)) {
+		FUZZ_CHECK(!ks.nr && !strncmp(e.msg, "ksyms: ", 7), "message: %s", e.msg);
+		return;
+	}
+	for (size_t i = 0; i < ks.nr; i++) {
+		const struct ksym *s = &ks.syms[i];
+
+		FUZZ_CHECK(s->name < ks.names_len &&
+			   memchr(ks.names + s->name, 0, ks.names_len - s->name),
+			   "symbol %zu: name outside the table", i);
+		FUZZ_CHECK(!i || ks.syms[i - 1].addr <= s->addr, "not sorted at %zu", i);
+		if (!ksyms_format(&ks, s->addr, out, sizeof(out)))
+			FUZZ_CHECK(strstr(out, "+0x0/"), "%s names its own address", out);
+	}
+	ksyms_free(&ks);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct kernel_image k;
@@ -66,6 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	copy = malloc(size ? size : 1);
 	FUZZ_CHECK(copy, "out of memory");
 	memcpy(copy, data, size);
+	check_ksyms(copy, size);
 	if (elf_check(copy, size, "fuzz.elf", &mm, &k, &e)) {
 		FUZZ_CHECK(!strncmp(e.msg, "vmm: fuzz.elf: ", 15), "message: %s",
 			   e.msg);

@@ -75,7 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			   req->p.nr_frames);
 		terminated(req->p.file, sizeof(req->p.file), "file");
 		terminated(req->p.msg, sizeof(req->p.msg), "msg");
-		report_panic(devnull, &req->p, 0);
+		report_panic(devnull, &req->p, 0, NULL);
 		break;
 	case 2:
 		if (hcreq_test(&gm, gpa, &req->t, &e))

@@ -31,6 +31,7 @@ FUZZ_QMP_SRCS = $(srcdir)/fuzz/fuzz_qmp.c \
 	$(srcdir)/vmm/control/qmp_dispatch.c $(srcdir)/vmm/control/qmp_cmds.c \
 	$(srcdir)/vmm/control/slab_cmds.c $(srcdir)/vmm/control/translate_cmds.c \
 	$(srcdir)/vmm/control/vmalloc_cmds.c $(srcdir)/vmm/control/zone_cmds.c \
+	$(srcdir)/vmm/memory/ksyms.c \
 	$(srcdir)/vmm/control/zone_read.c $(srcdir)/vmm/control/inspect.c \
 	$(srcdir)/vmm/control/percpu_cmds.c $(srcdir)/vmm/control/inspect_query.c \
 	$(srcdir)/vmm/control/dma_cmds.c $(srcdir)/devices/dmadev.c \
@@ -44,6 +45,7 @@ FUZZ_PAGEWALK_SRCS = $(srcdir)/fuzz/fuzz_pagewalk.c \
 	$(srcdir)/vmm/memory/memmap.c $(srcdir)/vmm/memory/e820.c \
 	$(srcdir)/vmm/core/size.c
 FUZZ_ELF_SRCS = $(srcdir)/fuzz/fuzz_elf.c $(srcdir)/vmm/memory/loader.c \
+	$(srcdir)/vmm/memory/ksyms.c \
 	$(srcdir)/vmm/memory/gmem.c $(srcdir)/vmm/memory/memmap.c \
 	$(srcdir)/vmm/memory/e820.c $(srcdir)/vmm/core/size.c
 FUZZ_ARGS_SRCS = $(srcdir)/fuzz/fuzz_args.c $(srcdir)/vmm/core/args.c \
@@ -55,6 +57,7 @@ FUZZ_MEMMAP_SRCS = $(srcdir)/fuzz/fuzz_memmap.c \
 FUZZ_HCREQ_SRCS = $(srcdir)/fuzz/fuzz_hcreq.c $(srcdir)/vmm/hypercall/hcreq.c \
 	$(srcdir)/vmm/memory/gmem.c $(srcdir)/vmm/core/size.c \
 	$(srcdir)/vmm/core/console.c $(srcdir)/vmm/core/report.c \
+	$(srcdir)/vmm/memory/ksyms.c \
 	$(srcdir)/vmm/hypercall/ktestlog.c
 FUZZ_DMADEV_SRCS = $(srcdir)/fuzz/fuzz_dmadev.c $(srcdir)/devices/dmadev.c \
 	$(srcdir)/vmm/memory/gmem.c $(srcdir)/vmm/io/iobus.c \

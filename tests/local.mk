@@ -25,7 +25,8 @@ VMM_UNIT_TESTS = tests/unit/test_vmm_args tests/unit/test_vmm_memmap \
 	tests/unit/test_vmm_gmem tests/unit/test_vmm_loader \
 	tests/unit/test_vmm_hypercall tests/unit/test_vmm_kvmexit \
 	tests/unit/test_vmm_pagewalk tests/unit/test_vmm_pagewalk_guest \
-	tests/unit/test_vmm_translate tests/unit/test_vmm_dmadev
+	tests/unit/test_vmm_translate tests/unit/test_vmm_dmadev \
+	tests/unit/test_vmm_ksyms
 check_PROGRAMS += $(VMM_UNIT_TESTS)
 TESTS += $(VMM_UNIT_TESTS)
 VMM_TEST_LDADD = vmm/libvmm.a $(JANSSON_LIBS) $(TEST_LIBS)
@@ -80,6 +81,12 @@ tests_unit_test_vmm_loader_LDADD = $(VMM_TEST_LDADD)
 EXTRA_tests_unit_test_vmm_loader_DEPENDENCIES = \
 	tests/unit/fixtures/hello_at_1000.elf \
 	tests/unit/fixtures/hello_at_10000.elf
+# The kernel's symbols, from the real guestmm.elf and broken copies of it.
+tests_unit_test_vmm_ksyms_SOURCES = tests/unit/test_vmm_ksyms.c
+tests_unit_test_vmm_ksyms_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_vmm_ksyms_CPPFLAGS = $(VMM_TEST_CPPFLAGS)
+tests_unit_test_vmm_ksyms_LDADD = $(VMM_TEST_LDADD)
+EXTRA_tests_unit_test_vmm_ksyms_DEPENDENCIES = guestmm/guestmm.elf
 tests_unit_test_vmm_hypercall_SOURCES = tests/unit/test_vmm_hypercall.c
 tests_unit_test_vmm_hypercall_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_vmm_hypercall_CPPFLAGS = $(VMM_TEST_CPPFLAGS)

@@ -27,6 +27,7 @@ vmm_libvmm_a_SOURCES = \
 	vmm/memory/memmap.c vmm/memory/memmap.h \
 	vmm/memory/gmem.c vmm/memory/gmem.h \
 	vmm/memory/loader.c vmm/memory/loader.h \
+	vmm/memory/ksyms.c vmm/memory/ksyms.h \
 	vmm/memory/pgtable.c vmm/memory/pgtable.h \
 	vmm/memory/boot.c vmm/memory/boot.h \
 	vmm/hypercall/hcreq.c vmm/hypercall/hcreq.h \

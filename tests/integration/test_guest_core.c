@@ -352,6 +352,9 @@ Test(crash, pf_reports_rip_and_cr2, .timeout = BOOT_TIMEOUT_S + 10)
 		     v_rip, g_rip);
 	cr_expect_eq(v_cr2, g_cr2, "CR2: the VMM reports %#" PRIx64 ", the guest touched %#" PRIx64,
 		     v_cr2, g_cr2);
+	/* named from the kernel's symbols, as Linux's oops does */
+	expect_contains(r.err, "RIP is at crash_pf_insn+0x0/", "crash=pf");
+	expect_contains(r.err, "] crash_run+0x", "crash=pf's call trace");
 	free_run(&r);
 }
 

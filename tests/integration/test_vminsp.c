@@ -6,8 +6,9 @@
  *
  * - translate of each page of a vmalloc area gives the frame the guest's
  *   vmalloc_to_pfn gave; page-owner of that frame names the area;
- * - query-vmallocinfo lists the area (4 pages and a guard page, vmalloc)
- *   among as many areas as the guest counts;
+ * - query-vmallocinfo lists the area (4 pages and a guard page, vmalloc,
+ *   its caller named from the kernel's symbols) among as many areas as the
+ *   guest counts;
  * - query-percpu counts the guest's dynamic allocation, and each unit's
  *   offset finds the CPU's copy, whose bytes (read-virt) the guest wrote;
  * - after the guest frees them and runs 10^5 random vmalloc/vfree,
@@ -113,6 +114,8 @@ static void check_pages(struct vq *v, const struct guest_view *g)
 		cr_expect_eq(addr_of(area, "start"), g->va[0]);
 		cr_expect_eq(addr_of(area, "address"), g->va[i]);
 		cr_expect_eq(json_integer_value(json_object_get(area, "page_index")), i);
+		cr_expect(json_is_string(json_object_get(area, "caller_symbol")),
+			  "page-owner's area has no caller_symbol");
 		json_decref(t);
 		json_decref(o);
 	}
@@ -132,6 +135,10 @@ static void check_vmallocinfo_holds_the_area(struct vq *v,
 	cr_assert_not_null(found, "no area at 0x%" PRIx64, g->va[0]);
 	cr_expect_str_eq(json_string_value(json_object_get(found, "kind")), "vmalloc");
 	cr_expect_eq(json_integer_value(json_object_get(found, "pages")), PAGES);
+	/* named from the kernel's symbols, as /proc/vmallocinfo's %pS */
+	cr_expect(!strncmp(json_string_value(json_object_get(found, "caller_symbol")) ?: "",
+			   "ktest_vminsp_hold+0x", 20), "caller: %s",
+		  json_dumps(found, JSON_COMPACT));
 	cr_expect_eq(addr_of(found, "end") - g->va[0], (PAGES + 1) * 4096ULL);
 	json_decref(r);
 }

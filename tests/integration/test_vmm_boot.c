@@ -392,6 +392,14 @@ Test(vmm_boot, timeout_dumps_vcpu_state)
 		   "--kernel", fixture("hang"));
 }
 
+/* ... and names the code from the kernel's symbols, as an oops does. */
+Test(vmm_boot, timeout_dump_names_the_code)
+{
+	CHECK_BOOT(4, NULL, "^    at _start\\+0x1a/0x[0-9a-f]+$",
+		   "--mem", "64M", "--timeout", "1",
+		   "--kernel", fixture("hang"));
+}
+
 /* vmm must catch @signo, stop the guest and exit (not die) with @want. */
 static void check_signal(int signo, int want, const char *name)
 {

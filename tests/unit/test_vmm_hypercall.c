@@ -321,7 +321,7 @@ Test(report, exception_report)
 	p.frames[1] = 0xffffffff80100200ULL;
 	strcpy(p.file, "mm/page_alloc.c");
 	strcpy(p.msg, "oops");
-	report_panic(f, &p, 1);
+	report_panic(f, &p, 1, NULL);
 	fclose(f);
 	cr_assert(strstr(buf, "guest panic on CPU 1: unhandled exception: oops at mm/page_alloc.c:99\n"), "%s", buf);
 	cr_assert(strstr(buf, "exception 14 (#PF page fault), error code 0x2, CR2 0xdead000"), "%s", buf);
@@ -342,7 +342,7 @@ Test(report, kinds_and_vectors)
 	p.kind = MV_PANIC_WARN;
 	p.cpu = 3;
 	strcpy(p.msg, "odd");
-	report_panic(f, &p, 0);
+	report_panic(f, &p, 0, NULL);
 	fclose(f);
 	cr_assert_str_eq(buf, "guest warning on CPU 0: odd (the guest says CPU 3)\n");
 	free(buf);

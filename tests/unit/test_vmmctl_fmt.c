@@ -237,6 +237,22 @@ Test(vmmctl_fmt, e820_and_owner_and_status)
 }
 
 /* vmm's own answer: addresses as "0x..." strings, sources as objects */
+/* /proc/vmallocinfo's lines: the caller by name when vmm had the symbols */
+Test(vmmctl_fmt, vmallocinfo_is_proc_vmallocinfo)
+{
+	expect(fmt_vmallocinfo,
+	       "{\"nr_areas\": 2, \"areas\": ["
+	       "{\"start\": \"0xffffc90000000000\", \"end\": \"0xffffc90000002000\","
+	       " \"size\": 8192, \"caller\": \"0xffffffff8012dea3\","
+	       " \"caller_symbol\": \"dmadev_probe+0x43/0x120\", \"kind\": \"ioremap\","
+	       " \"phys_addr\": \"0xfe000000\"},"
+	       "{\"start\": \"0xffffc90000002000\", \"end\": \"0xffffc90000007000\","
+	       " \"size\": 20480, \"caller\": \"0xffffffff80140000\", \"kind\": \"vmalloc\","
+	       " \"pages\": 4}], \"inconsistencies\": []}",
+	       "0xffffc90000000000-0xffffc90000002000    8192 dmadev_probe+0x43/0x120 phys=0xfe000000 ioremap\n"
+	       "0xffffc90000002000-0xffffc90000007000   20480 0xffffffff80140000 pages=4 vmalloc\n");
+}
+
 Test(vmmctl_fmt, mempools_name_their_source)
 {
 	expect(fmt_mempools,

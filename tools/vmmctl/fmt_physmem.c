@@ -118,7 +118,7 @@ int fmt_owner(FILE *out, json_t *ret, struct fmt_err *e)
 		fprintf(out, " %s=%s-%s page=%lld caller=%s",
 			fmt_str(v, "kind", "vmap"), fmt_str(v, "start", "?"),
 			fmt_str(v, "end", "?"), fmt_int(v, "page_index"),
-			fmt_str(v, "caller", "?"));
+			fmt_str(v, "caller_symbol", fmt_str(v, "caller", "?")));
 	fputc('\n', out);
 	return 0;
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * /proc/vmallocinfo (mm/vmalloc.c's s_show): range, size, caller (the
- * VMM has no guest symbols: the return address), pages=N or phys=ADDR,
- * and the kind, one area a line in address order.
+ * /proc/vmallocinfo (mm/vmalloc.c's s_show): range, size, caller (named
+ * from the kernel's symbols as %pS does, else the return address), pages=N
+ * or phys=ADDR, and the kind, one area a line in address order.
  */
 #include <stdlib.h>
 
@@ -14,7 +14,8 @@ static void vmallocinfo_row(FILE *out, json_t *a)
 	const char *kind = fmt_str(a, "kind", "?");
 
 	fprintf(out, "%s-%s %7lld %s", start, fmt_str(a, "end", "?"),
-		fmt_int(a, "size"), fmt_str(a, "caller", "?"));
+		fmt_int(a, "size"),
+		fmt_str(a, "caller_symbol", fmt_str(a, "caller", "?")));
 	if (json_object_get(a, "pages"))
 		fprintf(out, " pages=%lld", fmt_int(a, "pages"));
 	if (json_object_get(a, "phys_addr"))

@@ -19,6 +19,7 @@
 #include "pgtable.h"
 #include "slab_cmds.h"
 #include "vmalloc_cmds.h"
+#include "vm.h"
 
 #define PAGE_SZ		4096ULL
 #define MAX_STRUCT	16384U		/* no guest struct read whole is larger */
@@ -821,11 +822,15 @@ json_t *cmd_page_owner(struct qmp_ctx *ctx, json_t *args,
 {
 	json_int_t pfn = json_integer_value(json_object_get(args, "pfn"));
 	uint64_t upfn = pfn;
+	json_t *ret;
 
 	if (pfn < 0) {
 		qmp_errorf(err, "GenericError",
 			   "Parameter 'pfn' expects a frame number >= 0");
 		return NULL;
 	}
-	return insp_query(ctx, "page-owner", 1, page_owner_query, &upfn, err);
+	ret = insp_query(ctx, "page-owner", 1, page_owner_query, &upfn, err);
+	if (ret && ctx->vm)
+		vmalloc_name_caller(json_object_get(ret, "vmap_area"), &ctx->vm->ksyms);
+	return ret;
 }

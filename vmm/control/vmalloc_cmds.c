@@ -14,6 +14,7 @@
 #include "inspect_query.h"
 #include "pagewalk.h"
 #include "vmalloc_cmds.h"
+#include "vm.h"
 
 #define PAGE_SZ		4096ULL
 #define MAX_AREA	4096U		/* bytes of a struct vmap_area, at most */
@@ -272,9 +273,27 @@ json_t *vmalloc_read_vmallocinfo(const struct gmem *gm, uint64_t cr3,
 	return ret;
 }
 
+void vmalloc_name_caller(json_t *area, const struct ksyms *ks)
+{
+	char sym[KSYM_NAME_MAX + 48];
+	uint64_t caller;
+
+	if (!json_is_object(area) ||
+	    qmp_get_addr(json_object_get(area, "caller"), &caller) ||
+	    ksyms_format(ks, caller, sym, sizeof(sym)))
+		return;
+	json_object_set_new(area, "caller_symbol", json_string(sym));
+}
+
 json_t *cmd_query_vmallocinfo(struct qmp_ctx *ctx, json_t *args,
 			      struct qmp_error *err)
 {
-	return insp_query_reader(ctx, "query-vmallocinfo",
-				 vmalloc_read_vmallocinfo, err);
+	json_t *ret = insp_query_reader(ctx, "query-vmallocinfo",
+					vmalloc_read_vmallocinfo, err), *a;
+	size_t i;
+
+	if (ret && ctx->vm)
+		json_array_foreach(json_object_get(ret, "areas"), i, a)
+			vmalloc_name_caller(a, &ctx->vm->ksyms);
+	return ret;
 }

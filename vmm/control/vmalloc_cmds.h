@@ -35,6 +35,11 @@ json_t *vmalloc_area_of_pfn(struct insp *r, uint64_t pfn);
 json_t *vmalloc_read_vmallocinfo(const struct gmem *gm, uint64_t cr3,
 				 uint64_t mminfo_gpa, struct errbuf *e);
 
+struct ksyms;
+
+/* Adds "caller_symbol" (name+0xoff/0xsize) to an area whose caller @ks names. */
+void vmalloc_name_caller(json_t *area, const struct ksyms *ks);
+
 json_t *cmd_query_vmallocinfo(struct qmp_ctx *ctx, json_t *args,
 			      struct qmp_error *err);
 

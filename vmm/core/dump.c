@@ -198,9 +198,31 @@ static bool guest_read_u64(const struct gmem *gm, uint64_t cr3, uint64_t va,
 
 #define BACKTRACE_MAX	16
 
-void dump_backtrace(FILE *f, const struct gmem *gm, uint64_t cr3,
-		    uint64_t rip, uint64_t rbp)
+/* "    at a+0x1/0x10 < b+0x2/0x20 ...", when @ks names any of @pc. */
+static void dump_symbols(FILE *f, const uint64_t *pc, int n,
+			 const struct ksyms *ks)
 {
+	char sym[KSYM_NAME_MAX + 48];
+	bool any = false;
+
+	for (int i = 0; i < n; i++)
+		any |= !ksyms_format(ks, pc[i], sym, sizeof(sym));
+	if (!any)
+		return;
+	fputs("    at", f);
+	for (int i = 0; i < n; i++) {
+		ksyms_format(ks, pc[i], sym, sizeof(sym));
+		fprintf(f, "%s%s", i ? " < " : " ", sym[0] ? sym : "?");
+	}
+	fputc('\n', f);
+}
+
+void dump_backtrace(FILE *f, const struct gmem *gm, uint64_t cr3,
+		    uint64_t rip, uint64_t rbp, const struct ksyms *ks)
+{
+	uint64_t pc[BACKTRACE_MAX + 1] = { rip };
+	int n = 1;
+
 	fprintf(f, "    trace: %016" PRIx64, rip);
 	for (int i = 0; i < BACKTRACE_MAX && rbp; i++) {
 		uint64_t next, ret;
@@ -209,10 +231,12 @@ void dump_backtrace(FILE *f, const struct gmem *gm, uint64_t cr3,
 		    !guest_read_u64(gm, cr3, rbp + 8, &ret))
 			break;
 		fprintf(f, " %016" PRIx64, ret);
+		pc[n++] = ret;
 		/* Frames go up the stack: anything else ends the walk. */
 		if (next <= rbp)
 			break;
 		rbp = next;
 	}
 	fputc('\n', f);
+	dump_symbols(f, pc, n, ks);
 }

@@ -8,6 +8,8 @@
 
 #include <linux/kvm.h>
 
+#include "ksyms.h"
+
 void dump_regs(FILE *f, const struct kvm_regs *r, const struct kvm_sregs *s);
 
 struct gmem;
@@ -31,10 +33,11 @@ void dump_lapic(FILE *f, const struct kvm_lapic_state *s);
 
 /*
  * The guest's frame-pointer chain from rbp, return addresses only, read
- * through the guest's page tables at cr3 (at most 16 frames).
+ * through the guest's page tables at cr3 (at most 16 frames), then the same
+ * addresses named by @ks (may be NULL), when it names any.
  */
 void dump_backtrace(FILE *f, const struct gmem *gm, uint64_t cr3,
-		    uint64_t rip, uint64_t rbp);
+		    uint64_t rip, uint64_t rbp, const struct ksyms *ks);
 
 /* "KVM_EXIT_MMIO" etc., or NULL. */
 const char *dump_exit_name(unsigned int reason);

@@ -299,6 +299,9 @@ static int prepare(const struct vmm_config *cfg, char *cmdline,
 		fprintf(stderr, "%s\n", e.msg);
 		return VMM_EXIT_USAGE;
 	}
+	/* names for crash reports and callers: useful, not needed */
+	if (ksyms_load(&vm.ksyms, kf->data, kf->len, &e))
+		fprintf(stderr, "vmm: %s: %s; addresses stay unnamed\n", kf->name, e.msg);
 	return 0;
 }
 

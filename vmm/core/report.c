@@ -99,7 +99,8 @@ static void regs(FILE *f, const struct mv_regs *r)
 		r->cr0, r->cr2, r->cr3, r->cr4);
 }
 
-void report_panic(FILE *f, const struct mv_hc_panic *p, unsigned int vcpu)
+void report_panic(FILE *f, const struct mv_hc_panic *p, unsigned int vcpu,
+		  const struct ksyms *ks)
 {
 	unsigned int i, n;
 
@@ -112,12 +113,22 @@ void report_panic(FILE *f, const struct mv_hc_panic *p, unsigned int vcpu)
 			fprintf(f, ", CR2 0x%" PRIx64, p->regs.cr2);
 		fputc('\n', f);
 	}
-	if (p->has_regs)
+	if (p->has_regs) {
+		char sym[KSYM_NAME_MAX + 48];
+
 		regs(f, &p->regs);
+		if (!ksyms_format(ks, p->regs.rip, sym, sizeof(sym)))
+			fprintf(f, "  RIP is at %s\n", sym);
+	}
 	n = p->nr_frames < MV_PANIC_FRAMES ? p->nr_frames : MV_PANIC_FRAMES;
 	if (!n)
 		return;
 	fprintf(f, "Call trace:\n");
-	for (i = 0; i < n; i++)
-		fprintf(f, "  [<%016" PRIx64 ">]\n", p->frames[i]);
+	for (i = 0; i < n; i++) {
+		char sym[KSYM_NAME_MAX + 48];
+
+		ksyms_format(ks, p->frames[i], sym, sizeof(sym));
+		fprintf(f, "  [<%016" PRIx64 ">]%s%s\n", p->frames[i],
+			sym[0] ? " " : "", sym);
+	}
 }

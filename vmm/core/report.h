@@ -8,6 +8,8 @@
 
 #include <memvisor/hypercall.h>
 
+#include "ksyms.h"
+
 /* "#PF", "#GP", ... or "#??" for a vector without a name. */
 const char *report_vector_mnemonic(unsigned int vector);
 /* "page fault", "general protection", ... or "unknown exception". */
@@ -18,8 +20,10 @@ bool report_is_fatal(unsigned int kind);
 
 /*
  * Prints the report of a copied, validated request made on vCPU @vcpu: the
- * headline, the exception details, the registers and the call trace.
+ * headline, the exception details, the registers and the call trace, its
+ * addresses named by @ks (may be NULL) as Linux's %pS does.
  */
-void report_panic(FILE *f, const struct mv_hc_panic *p, unsigned int vcpu);
+void report_panic(FILE *f, const struct mv_hc_panic *p, unsigned int vcpu,
+		  const struct ksyms *ks);
 
 #endif

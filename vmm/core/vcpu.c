@@ -69,7 +69,8 @@ void vcpu_dump_stopped(FILE *f, struct vcpu *v)
 	if (!ioctl(v->fd, KVM_GET_LAPIC, &lapic))
 		dump_lapic(f, &lapic);
 	if (!ioctl(v->fd, KVM_GET_SREGS, &sregs))
-		dump_backtrace(f, &v->vm->gmem, sregs.cr3, regs.rip, regs.rbp);
+		dump_backtrace(f, &v->vm->gmem, sregs.cr3, regs.rip, regs.rbp,
+			       &v->vm->ksyms);
 }
 
 static void vcrash(struct vcpu *v, enum vm_end why, int status,

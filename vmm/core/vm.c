@@ -35,6 +35,7 @@ void vm_init(struct vm *vm, const struct memmap *mm, unsigned int nr_cpus)
 void vm_destroy(struct vm *vm)
 {
 	ktestlog_free(&vm->tests);
+	ksyms_free(&vm->ksyms);
 	pthread_cond_destroy(&vm->cond);
 	pthread_mutex_destroy(&vm->lock);
 }

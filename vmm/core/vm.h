@@ -21,6 +21,7 @@
 #include "err.h"
 #include "gmem.h"
 #include "iobus.h"
+#include "ksyms.h"
 #include "ktestlog.h"
 #include "memmap.h"
 
@@ -66,6 +67,7 @@ struct vm {
 	struct iobus pio;
 	struct iobus mmio;
 	struct ktestlog tests;
+	struct ksyms ksyms;		/* the kernel's code symbols, maybe none */
 
 	pthread_mutex_t lock;
 	pthread_cond_t cond;		/* end of the VM, vCPU starts */

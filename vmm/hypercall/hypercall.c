@@ -42,7 +42,7 @@ static enum io_result hc_panic(struct vm *vm, struct io_access *a,
 	if (report_is_fatal(p.kind) && vm_ended(vm))
 		return IO_STOP;
 	f = console_lock_err();
-	report_panic(f, &p, a->vcpu->index);
+	report_panic(f, &p, a->vcpu->index, &a->vcpu->vm->ksyms);
 	console_unlock();
 	if (p.kind == MV_PANIC_SLEEP_BUG)
 		qmp_server_broadcast(vm->qmp, qmp_event_new(QMP_VENDOR "SLEEP_BUG",
