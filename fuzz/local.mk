@@ -3,7 +3,7 @@
 # VMM is built from (compiled again here, not the gcc-built libvmm.a).
 #
 #   make fuzz                  build every target, run each FUZZ_SECONDS
-#   make fuzz FUZZ_SECONDS=20  (what CI runs)
+#   make fuzz FUZZ_SECONDS=10  (what CI runs)
 #   make fuzz FUZZ_TARGETS=qmp FUZZ_ARGS=-runs=10000000
 #   make fuzz-build            build only
 #
