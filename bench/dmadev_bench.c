@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "dmadev.h"
+#include "bench_util.h"
 
 #define RAM_SIZE	(MV_DMADEV_MASK + 1)
 
@@ -36,14 +37,6 @@ static void on_irq(void *opaque)
 static const struct dmadev_ops ops = { .irq = on_irq };
 static struct dmadev dev;
 static uint8_t *ram;
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* Waits for the interrupt after the one numbered @seen. */
 static void wait_irq(unsigned long seen)
@@ -107,12 +100,12 @@ int main(int argc, char **argv)
 	for (unsigned int i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		unsigned long n = 0;
 		uint64_t cpu0 = dmadev_thread_cpu_ns(&dev), cpu;
-		double t0 = now(), t;
+		double t0 = bench_now(), t;
 
 		do {
 			cmd(MV_DMADEV_OP_COPY, 0, 8 << 20, sizes[i]);
 			n++;
-		} while ((t = now() - t0) < secs);
+		} while ((t = bench_now() - t0) < secs);
 		cpu = dmadev_thread_cpu_ns(&dev) - cpu0;
 		printf("copy %-17u %10lu %12.0f %14.0f %13.2f us\n", sizes[i], n,
 		       n * (double)sizes[i] / t / (1 << 20), n / t,
@@ -121,12 +114,12 @@ int main(int argc, char **argv)
 	{
 		unsigned long n = 0;
 		uint64_t cpu0 = dmadev_thread_cpu_ns(&dev), cpu;
-		double t0 = now(), t;
+		double t0 = bench_now(), t;
 
 		do {
 			cmd(MV_DMADEV_OP_FILL, 0, 4096, 64);
 			n++;
-		} while ((t = now() - t0) < secs);
+		} while ((t = bench_now() - t0) < secs);
 		cpu = dmadev_thread_cpu_ns(&dev) - cpu0;
 		printf("%-22s %10lu %12s %14.0f %13.2f us\n", "completions: fill 64", n,
 		       "-", n / t, cpu / 1e3 / n);
@@ -142,11 +135,11 @@ int main(int argc, char **argv)
 		dmadev_write(&dev, MV_DMADEV_RING_BASE, 0x1000);
 		dmadev_write(&dev, MV_DMADEV_RING_SIZE, 64);
 		cpu0 = dmadev_thread_cpu_ns(&dev);
-		t0 = now();
+		t0 = bench_now();
 		do {
 			ring_one(&tail);
 			n++;
-		} while ((t = now() - t0) < secs);
+		} while ((t = bench_now() - t0) < secs);
 		cpu = dmadev_thread_cpu_ns(&dev) - cpu0;
 		printf("%-22s %10lu %12s %14.0f %13.2f us\n", "completions: ring 64", n,
 		       "-", n / t, cpu / 1e3 / n);

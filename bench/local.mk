@@ -35,14 +35,14 @@ bench_slabinfo_latency_LDADD = $(JANSSON_LIBS)
 # pagewalk_bench: the VMM's page walk, uncached and through its walk cache,
 # over the VMM's boot tables and hand-made 4 KiB tables in fake RAM.
 noinst_PROGRAMS += bench/pagewalk_bench
-bench_pagewalk_bench_SOURCES = bench/pagewalk_bench.c
+bench_pagewalk_bench_SOURCES = bench/pagewalk_bench.c bench/bench_util.h
 bench_pagewalk_bench_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS)
 bench_pagewalk_bench_CFLAGS = -std=gnu11 $(WARN_CFLAGS) -O2
 bench_pagewalk_bench_LDADD = vmm/libvmm.a $(JANSSON_LIBS)
 
 # vmalloc_bench: vmalloc/vfree hosted, against Linux's test_vmalloc figures.
 noinst_PROGRAMS += bench/vmalloc_bench
-bench_vmalloc_bench_SOURCES = bench/vmalloc_bench.c
+bench_vmalloc_bench_SOURCES = bench/vmalloc_bench.c bench/bench_util.h
 bench_vmalloc_bench_CPPFLAGS = $(HOSTED_CPPFLAGS)
 bench_vmalloc_bench_CFLAGS = $(HOSTED_CFLAGS) -O2
 bench_vmalloc_bench_LDADD = guestmm/libmm_hosted.a
@@ -55,7 +55,7 @@ EXTRA_DIST += bench/inspect-bench.py
 # percpu_bench: alloc_percpu/free_percpu random pairs, this_cpu_inc vs an
 # atomic increment (hosted, native).
 noinst_PROGRAMS += bench/percpu_bench
-bench_percpu_bench_SOURCES = bench/percpu_bench.c
+bench_percpu_bench_SOURCES = bench/percpu_bench.c bench/bench_util.h
 bench_percpu_bench_CPPFLAGS = $(HOSTED_CPPFLAGS)
 bench_percpu_bench_CFLAGS = $(HOSTED_CFLAGS) -O2
 bench_percpu_bench_LDADD = guestmm/libmm_hosted.a
@@ -64,7 +64,7 @@ bench_percpu_bench_LDFLAGS = -pthread
 # dmadev_bench: the DMA engine's model over fake guest memory: copy
 # throughput 4 KiB..1 MiB, completions per second, device-thread CPU time.
 noinst_PROGRAMS += bench/dmadev_bench
-bench_dmadev_bench_SOURCES = bench/dmadev_bench.c
+bench_dmadev_bench_SOURCES = bench/dmadev_bench.c bench/bench_util.h
 bench_dmadev_bench_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS) \
 	-I$(srcdir)/devices
 bench_dmadev_bench_CFLAGS = -std=gnu11 $(WARN_CFLAGS) -O2 -pthread

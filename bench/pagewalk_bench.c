@@ -24,6 +24,9 @@
 #include "memmap.h"
 #include "pgtable.h"
 #include "control/pagewalk.h"
+#include "bench_util.h"
+
+static uint64_t rng = BENCH_SEED;
 
 #define RAM_SIZE	(256ULL << 20)
 #define BOOT_TABLES	0x100000ULL
@@ -59,30 +62,12 @@ static void build_4k(void)
 	}
 }
 
-static uint64_t rng = 0x9e3779b97f4a7c15ULL;
-
-static uint64_t next_rand(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
 /* NR_ADDRS addresses in @pages pages of @size from @base. */
 static void make_addrs(uint64_t *a, uint64_t base, uint64_t size,
 		       unsigned int pages)
 {
 	for (unsigned int i = 0; i < NR_ADDRS; i++)
-		a[i] = base + (next_rand() % pages) * size + (next_rand() % size);
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
+		a[i] = base + (bench_xorshift(&rng) % pages) * size + (bench_xorshift(&rng) % size);
 }
 
 static volatile uint64_t sink;
@@ -93,7 +78,7 @@ static double run(enum mode mode, const uint64_t *a, double secs)
 {
 	static struct pw_cache cache;
 	uint64_t sum = 0, n = 0;
-	double t0 = now(), t;
+	double t0 = bench_now(), t;
 
 	pw_cache_init(&cache, 1);
 	do {
@@ -113,7 +98,7 @@ static double run(enum mode mode, const uint64_t *a, double secs)
 			}
 			n += NR_ADDRS;
 		}
-		t = now() - t0;
+		t = bench_now() - t0;
 	} while (t < secs);
 	sink = sum;
 	return n / t;

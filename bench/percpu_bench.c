@@ -28,26 +28,12 @@
 #include <memvisor/mminfo.h>
 #include <asm/hosted.h>
 
+#include "bench_util.h"
+
+static uint64_t rng = BENCH_SEED;
+
 #define ARCH_SET_GS	0x1001	/* <asm/prctl.h>, which guestmm's asm/ hides */
 #define INC_LOOPS	100000000UL
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static u64 rng = 0x9e3779b97f4a7c15ULL;
-
-static u64 xorshift(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
 
 static const size_t sizes[] = { 4, 8, 64, 256 };
 
@@ -58,22 +44,22 @@ static void random_pairs(unsigned long pairs, unsigned int live)
 	double t0, t1;
 
 	for (unsigned int i = 0; i < live; i++) {
-		size_t s = sizes[xorshift() % 4];
+		size_t s = sizes[bench_xorshift(&rng) % 4];
 
 		slot[i] = __alloc_percpu(s, s);
 	}
 	/* warm up */
 	for (unsigned long i = 0; i < pairs / 10; i++) {
-		unsigned int k = xorshift() % live;
-		size_t s = sizes[xorshift() % 4];
+		unsigned int k = bench_xorshift(&rng) % live;
+		size_t s = sizes[bench_xorshift(&rng) % 4];
 
 		free_percpu(slot[k]);
 		slot[k] = __alloc_percpu(s, s);
 	}
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	for (unsigned long i = 0; i < pairs; i++) {
-		unsigned int k = xorshift() % live;
-		size_t s = sizes[xorshift() % 4];
+		unsigned int k = bench_xorshift(&rng) % live;
+		size_t s = sizes[bench_xorshift(&rng) % 4];
 
 		free_percpu(slot[k]);
 		slot[k] = __alloc_percpu(s, s);
@@ -82,7 +68,7 @@ static void random_pairs(unsigned long pairs, unsigned int live)
 			exit(1);
 		}
 	}
-	t1 = now_ns();
+	t1 = bench_now_ns();
 	printf("random pairs (4/8/64/256 B, %u live, %u units): %8.1f ns/pair  (%lu pairs, %u chunks, Linux ~2700 ns, goal <= 1350 ns)\n",
 	       live, info->nr_units, (t1 - t0) / pairs, pairs, info->nr_chunks);
 	for (unsigned int i = 0; i < live; i++)
@@ -98,14 +84,14 @@ static void one_size_pairs(size_t size, unsigned long pairs, unsigned int live)
 
 	for (unsigned int i = 0; i < live; i++)
 		slot[i] = __alloc_percpu(size, size);
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	for (unsigned long i = 0; i < pairs; i++) {
-		unsigned int k = xorshift() % live;
+		unsigned int k = bench_xorshift(&rng) % live;
 
 		free_percpu(slot[k]);
 		slot[k] = __alloc_percpu(size, size);
 	}
-	printf("  pairs of %3zu B only: %8.1f ns/pair\n", size, (now_ns() - t0) / pairs);
+	printf("  pairs of %3zu B only: %8.1f ns/pair\n", size, (bench_now_ns() - t0) / pairs);
 	for (unsigned int i = 0; i < live; i++)
 		free_percpu(slot[i]);
 	free(slot);
@@ -121,27 +107,27 @@ static void inc_costs(void)
 
 	/* The guest's own instruction: %gs base := this CPU's offset. */
 	if (!syscall(SYS_arch_prctl, ARCH_SET_GS, __per_cpu_offset[smp_processor_id()])) {
-		t0 = now_ns();
+		t0 = bench_now_ns();
 		for (unsigned long i = 0; i < INC_LOOPS; i++)
 			__asm__ __volatile__("addq $1, %%gs:%0" : "+m"(*dyn));
-		gs_ns = (now_ns() - t0) / INC_LOOPS;
+		gs_ns = (bench_now_ns() - t0) / INC_LOOPS;
 		if (*this_cpu_ptr(dyn) != INC_LOOPS)
 			printf("  (the %%gs increments landed elsewhere: %lu)\n", *this_cpu_ptr(dyn));
 	}
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	for (unsigned long i = 0; i < INC_LOOPS; i++)
 		this_cpu_inc(bench_counter);
-	tc_ns = (now_ns() - t0) / INC_LOOPS;
-	t0 = now_ns();
+	tc_ns = (bench_now_ns() - t0) / INC_LOOPS;
+	t0 = bench_now_ns();
 	for (unsigned long i = 0; i < INC_LOOPS; i++) {
 		raw_cpu_inc(bench_counter);
 		barrier();
 	}
-	raw_ns = (now_ns() - t0) / INC_LOOPS;
-	t0 = now_ns();
+	raw_ns = (bench_now_ns() - t0) / INC_LOOPS;
+	t0 = bench_now_ns();
 	for (unsigned long i = 0; i < INC_LOOPS; i++)
 		__atomic_fetch_add(&shared, 1, __ATOMIC_RELAXED);
-	atomic_ns = (now_ns() - t0) / INC_LOOPS;
+	atomic_ns = (bench_now_ns() - t0) / INC_LOOPS;
 
 	if (gs_ns >= 0)
 		printf("addq $1, %%gs:(ptr)  (guest this_cpu_inc)   : %6.2f ns\n", gs_ns);

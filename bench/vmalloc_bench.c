@@ -32,6 +32,8 @@
 #include <asm/hosted.h>
 #include <asm/pgtable.h>
 
+#include "bench_util.h"
+
 #define RUNS		7
 #define BUSY_AREAS	15000
 
@@ -51,14 +53,6 @@ static const struct bcase cases[] = {
 	{ "256k-busy", 256 << 10, 0, true, 0 },
 	{ "linux-busy", 100 * PAGE_SIZE, PAGE_SIZE, true, 11800 },
 };
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
 
 static void touch(void *p, unsigned long size)
 {
@@ -83,7 +77,7 @@ static void *one(unsigned long size)
 
 static double run_case(const struct bcase *c, unsigned long iters)
 {
-	double t0 = now_ns();
+	double t0 = bench_now_ns();
 
 	for (unsigned long i = 0; i < iters; i++) {
 		void *a = one(c->size), *b = c->size2 ? one(c->size2) : NULL;
@@ -91,7 +85,7 @@ static double run_case(const struct bcase *c, unsigned long iters)
 		vfree(a);
 		vfree(b);
 	}
-	return (now_ns() - t0) / iters;
+	return (bench_now_ns() - t0) / iters;
 }
 
 static int cmp_double(const void *a, const void *b)
