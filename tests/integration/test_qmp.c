@@ -1046,20 +1046,33 @@ Test(tools, socat)
 }
 
 /*
+ * QEMU's python/ tree (MEMVISOR_QEMU_PYTHON, which make check points at
+ * tools/setup's copy from Debian's qemu source) on PYTHONPATH, for the
+ * tests below; skipped, saying why, when @module cannot be imported.
+ */
+static void use_qemu_python(const char *module)
+{
+	const char *extra = getenv("MEMVISOR_QEMU_PYTHON");
+	char probe[512];
+
+	setenv("PYTHONPATH", extra && *extra ? extra : "", 1);
+	snprintf(probe, sizeof(probe), "python3 -c 'import %s' 2>/dev/null", module);
+	if (system(probe))
+		cr_skip_test("QEMU's %s cannot be imported (tools/setup puts QEMU's python/ tree from Debian's qemu source in ~/.cache/memvisor/qemu-python; or MEMVISOR_QEMU_PYTHON=DIR, or pip install qemu.qmp)",
+			     module);
+}
+
+/*
  * QEMU's own Python QMP library (python/qemu/qmp in QEMU's tree, `qemu.qmp`
  * on PyPI), unchanged: its legacy synchronous client connects, negotiates,
  * runs commands and reads the SHUTDOWN event of `quit`.
  */
 Test(tools, qemu_python_qmp, .timeout = 120)
 {
-	const char *extra = getenv("MEMVISOR_QEMU_PYTHON");
-	char script[2048], probe[512];
+	char script[2048];
 	struct run_result r;
 
-	snprintf(probe, sizeof(probe), "PYTHONPATH=%s python3 -c 'import qemu.qmp.legacy' 2>/dev/null",
-		 extra && *extra ? extra : "");
-	if (system(probe))
-		cr_skip_test("QEMU's Python QMP library cannot be imported (no Debian package; pip install qemu.qmp, or MEMVISOR_QEMU_PYTHON=DIR holding QEMU's python/ tree)");
+	use_qemu_python("qemu.qmp.legacy");
 	start_hang();
 	client_connect(&(struct client){ 0 });
 	snprintf(script, sizeof(script),
@@ -1076,7 +1089,6 @@ Test(tools, qemu_python_qmp, .timeout = 120)
 		 "print('event', ev['event'], ev['data']['reason'])\n"
 		 /* vmm closes the socket after quit, as QEMU does: its machine.py expects this EOF too */
 		 "try:\n    q.close()\nexcept EOFError:\n    pass\n", vmm.sock);
-	setenv("PYTHONPATH", extra && *extra ? extra : "", 1);
 	cr_assert_eq(run_cmd((char *[]){ "python3", "-c", script, NULL }, 60, &r), 0);
 	cr_expect_eq(r.status, 0, "python3: %d\n%s%s", r.status, r.out, r.err);
 	cr_expect(strstr(r.out, "greeting memvisor"), "%s%s", r.out, r.err);
@@ -1096,21 +1108,16 @@ Test(tools, qemu_python_qmp, .timeout = 120)
  */
 Test(tools, qmp_shell, .timeout = 120)
 {
-	const char *extra = getenv("MEMVISOR_QEMU_PYTHON");
-	char cmd[2048], probe[512];
+	char cmd[2048];
 	struct run_result r;
 
-	snprintf(probe, sizeof(probe), "PYTHONPATH=%s python3 -c 'import qemu.qmp.qmp_shell' 2>/dev/null",
-		 extra && *extra ? extra : "");
-	if (system(probe))
-		cr_skip_test("QEMU's qmp-shell cannot be imported (tools/setup puts QEMU's python/ tree from Debian's qemu source in ~/.cache/memvisor/qemu-python; or MEMVISOR_QEMU_PYTHON=DIR)");
+	use_qemu_python("qemu.qmp.qmp_shell");
 	start_hang();
 	client_connect(&(struct client){ 0 });
 	snprintf(cmd, sizeof(cmd),
 		 "printf '%%s\\n' query-status stop query-status cont "
 		 "'__org.memvisor_read-phys addr=0x100000 size=4' quit | "
 		 "python3 -m qemu.qmp.qmp_shell '%s'", vmm.sock);
-	setenv("PYTHONPATH", extra && *extra ? extra : "", 1);
 	cr_assert_eq(run_cmd((char *[]){ "/bin/sh", "-c", cmd, NULL }, 60, &r), 0);
 	cr_expect_eq(r.status, 0, "qmp-shell: %d\n%s%s", r.status, r.out, r.err);
 	cr_expect(strstr(r.out, "\"status\": \"running\""), "%s%s", r.out, r.err);
