@@ -59,7 +59,7 @@ static void check_loaded(const uint8_t *data, size_t size)
 
 static void check_ksyms(const uint8_t *data, size_t size)
 {
-	char out[KSYM_NAME_MAX + 48];
+	char out[KSYM_FORMAT_MAX];
 	struct ksyms ks;
 	struct errbuf e;
 

@@ -275,7 +275,7 @@ json_t *vmalloc_read_vmallocinfo(const struct gmem *gm, uint64_t cr3,
 
 void vmalloc_name_caller(json_t *area, const struct ksyms *ks)
 {
-	char sym[KSYM_NAME_MAX + 48];
+	char sym[KSYM_FORMAT_MAX];
 	uint64_t caller;
 
 	if (!json_is_object(area) ||

@@ -202,7 +202,7 @@ static bool guest_read_u64(const struct gmem *gm, uint64_t cr3, uint64_t va,
 static void dump_symbols(FILE *f, const uint64_t *pc, int n,
 			 const struct ksyms *ks)
 {
-	char sym[KSYM_NAME_MAX + 48];
+	char sym[KSYM_FORMAT_MAX];
 	bool any = false;
 
 	for (int i = 0; i < n; i++)

@@ -114,7 +114,7 @@ void report_panic(FILE *f, const struct mv_hc_panic *p, unsigned int vcpu,
 		fputc('\n', f);
 	}
 	if (p->has_regs) {
-		char sym[KSYM_NAME_MAX + 48];
+		char sym[KSYM_FORMAT_MAX];
 
 		regs(f, &p->regs);
 		if (!ksyms_format(ks, p->regs.rip, sym, sizeof(sym)))
@@ -125,7 +125,7 @@ void report_panic(FILE *f, const struct mv_hc_panic *p, unsigned int vcpu,
 		return;
 	fprintf(f, "Call trace:\n");
 	for (i = 0; i < n; i++) {
-		char sym[KSYM_NAME_MAX + 48];
+		char sym[KSYM_FORMAT_MAX];
 
 		ksyms_format(ks, p->frames[i], sym, sizeof(sym));
 		fprintf(f, "  [<%016" PRIx64 ">]%s%s\n", p->frames[i],

@@ -68,7 +68,10 @@ static int by_addr(const void *a, const void *b)
 	return x->size < y->size ? -1 : x->size > y->size;
 }
 
-/* Copies the code symbols of one SHT_SYMTAB into @ks (names cut). */
+/*
+ * Copies the code symbols of one SHT_SYMTAB into @ks, and its string table
+ * whole: a symbol's name is its st_name, checked to end inside the table.
+ */
 static int read_symtab(struct ksyms *ks, const uint8_t *buf, size_t len,
 		       const Elf64_Shdr *sh, unsigned int nr,
 		       const Elf64_Shdr *tab, struct errbuf *e)
@@ -89,20 +92,20 @@ static int read_symtab(struct ksyms *ks, const uint8_t *buf, size_t len,
 	if (count > KSYMS_MAX)
 		count = KSYMS_MAX;
 	ks->syms = calloc(count ? count : 1, sizeof(*ks->syms));
-	ks->names = malloc(count * KSYM_NAME_MAX + 1);
+	ks->names = malloc(str->sh_size);
 	if (!ks->syms || !ks->names)
 		return errf(e, "ksyms: out of memory for %zu symbols", count);
+	ks->names_len = str->sh_size;
+	memcpy(ks->names, buf + str->sh_offset, str->sh_size);
 	for (size_t i = 0; i < count; i++) {
-		const char *strs = (const char *)buf + str->sh_offset;
 		const char *name;
 		uint64_t size;
-		size_t n;
 
 		if (syms[i].st_name >= str->sh_size)
 			continue;
-		name = strs + syms[i].st_name;
-		n = strnlen(name, str->sh_size - syms[i].st_name);
-		if (n == str->sh_size - syms[i].st_name || !is_code(&syms[i], sh, nr, name))
+		name = ks->names + syms[i].st_name;
+		if (!memchr(name, '\0', str->sh_size - syms[i].st_name) ||
+		    !is_code(&syms[i], sh, nr, name))
 			continue;	/* unterminated, or not code */
 		size = syms[i].st_size;
 		if (!size) {	/* an assembler label: up to its section's end */
@@ -113,14 +116,8 @@ static int read_symtab(struct ksyms *ks, const uint8_t *buf, size_t len,
 				continue;
 			size = sec->sh_size - (syms[i].st_value - sec->sh_addr);
 		}
-		if (n >= KSYM_NAME_MAX)
-			n = KSYM_NAME_MAX - 1;
-		ks->syms[ks->nr] = (struct ksym){ syms[i].st_value, size,
-						  (uint32_t)ks->names_len };
-		memcpy(ks->names + ks->names_len, name, n);
-		ks->names[ks->names_len + n] = '\0';
-		ks->names_len += n + 1;
-		ks->nr++;
+		ks->syms[ks->nr++] = (struct ksym){ syms[i].st_value, size,
+						    syms[i].st_name };
 	}
 	return 0;
 }
@@ -192,7 +189,7 @@ int ksyms_format(const struct ksyms *ks, uint64_t addr, char *out, size_t len)
 		size = s->size;
 	if (addr - s->addr >= size)
 		return -1;	/* past the last symbol, or an empty one */
-	snprintf(out, len, "%s+0x%" PRIx64 "/0x%" PRIx64, ks->names + s->name,
-		 addr - s->addr, size);
+	snprintf(out, len, "%.*s+0x%" PRIx64 "/0x%" PRIx64, KSYM_NAME_MAX - 1,
+		 ks->names + s->name, addr - s->addr, size);
 	return 0;
 }

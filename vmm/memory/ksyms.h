@@ -16,17 +16,19 @@
 
 #define KSYMS_MAX	(1U << 20)	/* symbols kept from one image */
 #define KSYM_NAME_MAX	128		/* longer names are cut */
+/* ksyms_format()'s longest answer: "name+0x<16 digits>/0x<16 digits>" */
+#define KSYM_FORMAT_MAX	(KSYM_NAME_MAX + 40)
 
 struct ksym {
 	uint64_t addr;
 	uint64_t size;		/* st_size, or to its section's end for a label */
-	uint32_t name;		/* offset in ksyms.names */
+	uint32_t name;		/* st_name: offset in ksyms.names */
 };
 
 struct ksyms {
 	struct ksym *syms;	/* sorted by address */
 	size_t nr;
-	char *names;
+	char *names;		/* the image's string table, copied */
 	size_t names_len;
 };
 
