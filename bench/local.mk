@@ -23,6 +23,8 @@ EXTRA_DIST += bench/slab-callgrind.sh
 EXTRA_DIST += bench/vmm-footprint.sh
 # boot-scaling.sh: vmm wall time and peak RSS, small vs large --mem, one run.
 EXTRA_DIST += bench/boot-scaling.sh
+# boot-to-prompt.sh: seconds from the shell to "boot complete", median of N.
+EXTRA_DIST += bench/boot-to-prompt.sh
 
 # slabinfo_latency: query-slabinfo round trips while the guest stresses
 # kmalloc (vmm and a guest; SLABINSP_ACCEL=kvm to skip the nested runner).
