@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # boot-to-prompt.sh: how long `vmm --mem SIZE` takes, from the shell, until
 # the guest says "boot complete" (the prompt a person waits for), over RUNS
-# fresh runs; then each is stopped with SIGINT. Prints every run and the
-# median, min and max, with the accelerator vmm chose (its first stderr line).
+# fresh runs, each then stopped with SIGTERM (a background job ignores
+# SIGINT). Prints every run and the median, min and max, with the
+# accelerator vmm chose (its first stderr line).
 #
 #   bench/boot-to-prompt.sh [--runs N] [--vmm PATH] [-- VMM_ARGS...]
 #   (default: 5 runs of `vmm/vmm --mem 256M`; MEMVISOR_ACCEL as usual)
@@ -27,7 +28,7 @@ done
 dir=$(mktemp -d)
 pid=
 cleanup() {
-	[[ -n $pid ]] && kill -INT "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	[[ -n $pid ]] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
 	rm -rf "$dir"
 }
 trap cleanup EXIT
@@ -53,7 +54,7 @@ one_run() {
 		fi
 		sleep 0.005
 	done
-	kill -INT "$pid" 2>/dev/null || true
+	kill -TERM "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
 	pid=
 	echo $((t1 - t0))
