@@ -26,7 +26,7 @@ VMM_UNIT_TESTS = tests/unit/test_vmm_args tests/unit/test_vmm_memmap \
 	tests/unit/test_vmm_hypercall tests/unit/test_vmm_kvmexit \
 	tests/unit/test_vmm_pagewalk tests/unit/test_vmm_pagewalk_guest \
 	tests/unit/test_vmm_translate tests/unit/test_vmm_dmadev \
-	tests/unit/test_vmm_ksyms
+	tests/unit/test_vmm_ksyms tests/unit/test_vmm_ctlmux
 check_PROGRAMS += $(VMM_UNIT_TESTS)
 TESTS += $(VMM_UNIT_TESTS)
 VMM_TEST_LDADD = vmm/libvmm.a $(JANSSON_LIBS) $(TEST_LIBS)
@@ -62,6 +62,12 @@ tests_unit_test_vmm_dmadev_CFLAGS = $(TEST_CFLAGS) -pthread
 tests_unit_test_vmm_dmadev_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS) \
 	-I$(srcdir)/devices
 tests_unit_test_vmm_dmadev_LDADD = $(VMM_TEST_LDADD) -lpthread
+# The nested control link: its frames, and two endpoints over a socketpair
+# with a local server, on threads.
+tests_unit_test_vmm_ctlmux_SOURCES = tests/unit/test_vmm_ctlmux.c
+tests_unit_test_vmm_ctlmux_CFLAGS = $(TEST_CFLAGS) -pthread
+tests_unit_test_vmm_ctlmux_CPPFLAGS = $(VMM_TEST_CPPFLAGS) $(JANSSON_CFLAGS)
+tests_unit_test_vmm_ctlmux_LDADD = $(VMM_TEST_LDADD) -lpthread
 tests_unit_test_vmm_args_SOURCES = tests/unit/test_vmm_args.c
 tests_unit_test_vmm_args_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_vmm_args_CPPFLAGS = $(VMM_TEST_CPPFLAGS)

@@ -176,6 +176,11 @@ size_t qmp_input_run(struct qmp_ctx *ctx, const char *buf, size_t len,
 int qmp_server_start(struct qmp_server **out, struct vm *vm, const char *path,
 		     int port_fd, struct errbuf *e);
 /*
+ * A non-blocking listening socket at @path, mode 0600 from the start, after
+ * qmp_clear_stale_socket; @what names it in errors ("--control"). -1: @e.
+ */
+int qmp_listen_socket(const char *path, const char *what, struct errbuf *e);
+/*
  * Refuses anything at @path but a stale socket (nobody listening), which it
  * removes: a file that is not a socket, another user's socket, a live one.
  */

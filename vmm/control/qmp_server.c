@@ -390,30 +390,37 @@ int qmp_clear_stale_socket(const char *path, struct errbuf *e)
 	return 0;
 }
 
-static int listen_on(struct qmp_server *s, const char *path, struct errbuf *e)
+int qmp_listen_socket(const char *path, const char *what, struct errbuf *e)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	mode_t old;
-	int ret;
+	int fd, ret;
 
 	if (strlen(path) >= sizeof(a.sun_path))
-		return errf(e, "vmm: --control %s: longer than the %zu bytes a socket path may have",
-			    path, sizeof(a.sun_path) - 1);
+		return errf(e, "vmm: %s %s: longer than the %zu bytes a socket path may have",
+			    what, path, sizeof(a.sun_path) - 1);
 	if (qmp_clear_stale_socket(path, e))
 		return -1;
 	memcpy(a.sun_path, path, strlen(path) + 1);
-	s->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (s->listen_fd < 0)
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
 		return errf(e, "vmm: socket: %s", strerror(errno));
 	old = umask(0177);	/* 0600 from the start: no window for others */
-	ret = bind(s->listen_fd, (struct sockaddr *)&a, sizeof(a));
+	ret = bind(fd, (struct sockaddr *)&a, sizeof(a));
 	umask(old);
-	if (ret)
-		return errf(e, "vmm: --control %s: %s", path, strerror(errno));
-	memcpy(s->path, path, strlen(path) + 1);
-	if (listen(s->listen_fd, 64))
-		return errf(e, "vmm: --control %s: listen: %s", path, strerror(errno));
-	return 0;
+	if (ret) {
+		errf(e, "vmm: %s %s: %s", what, path, strerror(errno));
+		goto fail;
+	}
+	if (listen(fd, 64)) {
+		errf(e, "vmm: %s %s: listen: %s", what, path, strerror(errno));
+		unlink(path);
+		goto fail;
+	}
+	return fd;
+fail:
+	close(fd);
+	return -1;
 }
 
 int qmp_server_start(struct qmp_server **out, struct vm *vm, const char *path,
@@ -435,8 +442,10 @@ int qmp_server_start(struct qmp_server **out, struct vm *vm, const char *path,
 		errf(e, "vmm: pipe: %s", strerror(errno));
 		goto fail;
 	}
-	if (listen_on(s, path, e))
+	s->listen_fd = qmp_listen_socket(path, "--control", e);
+	if (s->listen_fd < 0)
 		goto fail;
+	memcpy(s->path, path, strlen(path) + 1);
 	ret = pthread_create(&s->thread, NULL, server_thread, s);
 	if (ret) {
 		errf(e, "vmm: cannot start the control thread: %s", strerror(ret));
