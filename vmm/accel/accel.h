@@ -51,10 +51,12 @@ bool nested_inside(void);
 bool nested_runner_usable(char *why, size_t len);
 
 /*
- * Re-executes this very command inside the nested runner with @cpus vCPUs
- * for the runner, which serves the control socket @control on this host
- * and forwards it to the vmm inside (nested-run --control-socket). Returns
- * only when that fails, with the reason in @e.
+ * Runs this very command again inside the nested runner with @cpus vCPUs
+ * for the runner, and stays its parent: serves the control socket @control
+ * on this host, each client multiplexed to the vmm inside over the runner's
+ * link (nested-run --control-link, ctlmux.h); passes SIGINT, SIGTERM and
+ * SIGHUP on; exits with the runner's status. Returns only when it cannot
+ * start it, with the reason in @e.
  */
 int nested_reexec(int argc, char **argv, unsigned int cpus,
 		  const char *control, struct errbuf *e);

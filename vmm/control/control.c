@@ -9,9 +9,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "accel/ctlmux.h"
 #include "console.h"
 #include "control.h"
 #include "qmp.h"
+
+/* Nested: the host's clients, each connected to our socket over the port. */
+static struct ctlmux *runner_link;
 
 /* Creates @dir 0700 if missing; refuses one that is not ours alone. */
 static int private_dir(const char *dir, struct errbuf *e)
@@ -69,8 +73,9 @@ int control_host_path(const char *path, char *buf, size_t len,
 }
 
 /*
- * Nested, the runner forwards the host's socket to its virtio-serial port
- * CONTROL_PORT_NAME: find it by name (no udev in the runner). -1: none.
+ * Nested, the host's control socket reaches us over the runner's
+ * virtio-serial port CONTROL_PORT_NAME: find it by name (no udev in the
+ * runner). -1: none.
  */
 static int open_runner_port(void)
 {
@@ -103,6 +108,29 @@ static int open_runner_port(void)
 	return fd;
 }
 
+/* Each host client, multiplexed over @port, becomes a client of @path. */
+static int forward_port(int port, const char *path, struct errbuf *e)
+{
+	struct ctlmux_config cfg = {
+		.link_fd = port,
+		.link_listen_fd = -1,
+		.link_hup_waits = true,
+		.listen_fd = -1,
+		.connect_path = path,
+		.name = "vmm: the nested runner's control link",
+	};
+
+	runner_link = ctlmux_new(&cfg, e);
+	if (!runner_link)
+		return -1;
+	if (ctlmux_start(runner_link, e)) {
+		ctlmux_free(runner_link);
+		runner_link = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 int control_start(struct vm *vm, const char *path, struct errbuf *e)
 {
 	const char *depth = getenv("MEMVISOR_NESTED_DEPTH");
@@ -117,22 +145,25 @@ int control_start(struct vm *vm, const char *path, struct errbuf *e)
 				    CONTROL_PORT_NAME, host);
 			host = NULL;
 		} else {
-			/* the host's path is the runner's: serve one of ours here */
+			/* the host's path is the outer vmm's: serve one of ours here */
 			path = NULL;
 		}
 	} else {
 		host = NULL;
 	}
 	path = control_path(path, def, sizeof(def), e);
-	if (!path) {
+	if (!path || qmp_server_start(&vm->qmp, vm, path, e)) {
 		if (port >= 0)
 			close(port);
 		return -1;
 	}
-	if (qmp_server_start(&vm->qmp, vm, path, port, e))
+	if (port >= 0 && forward_port(port, path, e)) {
+		qmp_server_stop(vm->qmp);
+		vm->qmp = NULL;
 		return -1;
+	}
 	if (host)
-		console_err("vmm: control socket %s (vmmctl --socket %s), forwarded by the nested runner to %s inside it; one client at a time\n",
+		console_err("vmm: control socket %s (vmmctl --socket %s), forwarded by the nested runner to %s inside it\n",
 			    host, host, path);
 	else
 		console_err("vmm: control socket %s (vmmctl --socket %s)\n",
@@ -166,6 +197,12 @@ void control_announce_end(struct vm *vm, enum vm_end end)
 
 void control_stop(struct vm *vm)
 {
+	/*
+	 * The server first: what it flushes as it closes (the SHUTDOWN
+	 * event) reaches the link, which then delivers it and the EOFs.
+	 */
 	qmp_server_stop(vm->qmp);
 	vm->qmp = NULL;
+	ctlmux_free(runner_link);
+	runner_link = NULL;
 }

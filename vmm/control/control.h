@@ -18,10 +18,11 @@
 int control_default_dir(char *buf, size_t len, struct errbuf *e);
 
 /*
- * Nested: the host path of the control socket, which the runner serves and
- * forwards (nested-run --control-socket), is passed to the vmm inside in
- * this variable; that vmm serves the runner's port CONTROL_PORT_NAME and
- * names the host path as its socket.
+ * Nested: the host path of the control socket, which the outer vmm serves
+ * and multiplexes over the runner's port CONTROL_PORT_NAME (nested-run
+ * --control-link, vmm/accel/ctlmux.h), is passed to the vmm inside in this
+ * variable; that vmm connects each client that comes over the port to its
+ * own socket, and names the host path as its socket.
  */
 #define CONTROL_HOST_ENV	"MEMVISOR_CONTROL_HOST"
 #define CONTROL_PORT_NAME	"memvisor-control"
@@ -36,15 +37,15 @@ int control_host_path(const char *path, char *buf, size_t len,
 
 /*
  * Starts serving @path (NULL: the default) for @vm; says where on stderr.
- * Nested with CONTROL_HOST_ENV set, it serves the runner's port too and
- * names the host's path.
+ * Nested with CONTROL_HOST_ENV set, it serves a private socket, forwards
+ * the runner's port to it and names the host's path.
  */
 int control_start(struct vm *vm, const char *path, struct errbuf *e);
 
 /* Tells every client how the VM ended (SHUTDOWN, GUEST_PANICKED). */
 void control_announce_end(struct vm *vm, enum vm_end end);
 
-/* Flushes, disconnects every client, removes the socket. */
+/* Flushes and drops every client, removes the socket, stops forwarding. */
 void control_stop(struct vm *vm);
 
 #endif

@@ -167,14 +167,9 @@ size_t qmp_input_run(struct qmp_ctx *ctx, const char *buf, size_t len,
 		     bool full, struct qmp_input_state *st, qmp_reply_fn out,
 		     void *opaque);
 
-/*
- * The server: listens on @path (mode 0600) and serves clients on a thread;
- * also, when @port_fd >= 0 (nested: the runner's virtio-serial port to the
- * host's socket, non-blocking; the server owns it), one host client at a
- * time over that port.
- */
+/* The server: listens on @path (mode 0600) and serves clients on a thread. */
 int qmp_server_start(struct qmp_server **out, struct vm *vm, const char *path,
-		     int port_fd, struct errbuf *e);
+		     struct errbuf *e);
 /*
  * A non-blocking listening socket at @path, mode 0600 from the start, after
  * qmp_clear_stale_socket; @what names it in errors ("--control"). -1: @e.

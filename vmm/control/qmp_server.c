@@ -22,9 +22,7 @@
 
 struct qmp_client {
 	int fd;
-	bool is_port;		/* the runner's serial port: read/write, not ours to close */
 	bool closing;		/* flush what is queued, then close */
-	bool eof;		/* it went away (the port: the host client did) */
 	char *in;
 	size_t in_len;
 	struct qmp_input_state input;
@@ -43,22 +41,11 @@ struct qmp_server {
 	bool stop;
 	struct qmp_client *clients[QMP_MAX_CLIENTS];
 	unsigned int nr_clients;
-	/*
-	 * Nested: the runner's virtio-serial port to the host's socket, one
-	 * host client at a time. The port says POLLHUP while no host client
-	 * is connected, so it is polled for a connection every PORT_POLL_MS.
-	 */
-	int port_fd;
-	struct qmp_client *port_client;
-	bool port_wait_hup;	/* its client was dropped: wait for the host's end */
 };
-
-#define PORT_POLL_MS	100
 
 static void client_free(struct qmp_client *c)
 {
-	if (!c->is_port)
-		close(c->fd);
+	close(c->fd);
 	free(c->in);
 	free(c->out);
 	free(c);
@@ -96,10 +83,8 @@ out:
 static void client_flush(struct qmp_client *c)
 {
 	while (c->out_off < c->out_len) {
-		ssize_t n = c->is_port ?
-			write(c->fd, c->out + c->out_off, c->out_len - c->out_off) :
-			send(c->fd, c->out + c->out_off,
-			     c->out_len - c->out_off, MSG_NOSIGNAL);
+		ssize_t n = send(c->fd, c->out + c->out_off,
+				 c->out_len - c->out_off, MSG_NOSIGNAL);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -230,7 +215,6 @@ static void read_client(struct qmp_server *s, struct qmp_client *c)
 			return;
 		if (n <= 0) {	/* gone, mid-request or not */
 			c->closing = true;
-			c->eof = true;
 			c->out_len = c->out_off = 0;
 			return;
 		}
@@ -250,11 +234,6 @@ static void drop_closed(struct qmp_server *s)
 		struct qmp_client *c = s->clients[i];
 
 		if (c->closing && c->out_off == c->out_len) {
-			if (c == s->port_client) {
-				s->port_client = NULL;
-				/* dropped by us: its host client is still there */
-				s->port_wait_hup = !c->eof;
-			}
 			client_free(c);
 			s->clients[i] = s->clients[--s->nr_clients];
 			continue;
@@ -264,47 +243,6 @@ static void drop_closed(struct qmp_server *s)
 	pthread_mutex_unlock(&s->lock);
 }
 
-/* A host client came on the port: serve it as any other. Unlocked. */
-static void port_connect(struct qmp_server *s)
-{
-	struct qmp_client *c;
-
-	/* what is in the port already is this client's: it may not wait for the greeting */
-	c = calloc(1, sizeof(*c));
-	if (!c)
-		return;
-	c->fd = s->port_fd;
-	c->is_port = true;
-	pthread_mutex_lock(&s->lock);
-	if (s->nr_clients == QMP_MAX_CLIENTS) {
-		pthread_mutex_unlock(&s->lock);
-		free(c);
-		return;
-	}
-	s->clients[s->nr_clients++] = c;
-	s->port_client = c;
-	client_queue(c, qmp_greeting());
-	pthread_mutex_unlock(&s->lock);
-}
-
-/* The port's state while it has no client; returns poll()'s timeout. */
-static int port_check(struct qmp_server *s)
-{
-	struct pollfd p = { .fd = s->port_fd, .events = POLLIN };
-
-	if (s->port_fd < 0 || s->port_client)
-		return -1;
-	if (poll(&p, 1, 0) < 0)
-		return PORT_POLL_MS;
-	if (p.revents & POLLHUP) {
-		s->port_wait_hup = false;	/* nobody on the host side */
-		return PORT_POLL_MS;
-	}
-	if (!s->port_wait_hup)
-		port_connect(s);
-	return s->port_client ? -1 : PORT_POLL_MS;
-}
-
 static void *server_thread(void *arg)
 {
 	struct qmp_server *s = arg;
@@ -312,7 +250,6 @@ static void *server_thread(void *arg)
 
 	for (;;) {
 		unsigned int n, i;
-		int timeout;
 
 		pthread_mutex_lock(&s->lock);
 		if (s->stop) {
@@ -323,7 +260,6 @@ static void *server_thread(void *arg)
 			client_flush(s->clients[i]);
 		pthread_mutex_unlock(&s->lock);
 		drop_closed(s);
-		timeout = port_check(s);
 
 		pfd[0] = (struct pollfd){ .fd = s->wake[0], .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = s->listen_fd, .events = POLLIN };
@@ -335,7 +271,7 @@ static void *server_thread(void *arg)
 				.events = (c->closing ? 0 : POLLIN) |
 					  (c->out_len > c->out_off ? POLLOUT : 0) };
 		}
-		if (poll(pfd, n + 2, timeout) < 0)
+		if (poll(pfd, n + 2, -1) < 0)
 			continue;
 		if (pfd[0].revents) {
 			char buf[64];
@@ -424,19 +360,15 @@ fail:
 }
 
 int qmp_server_start(struct qmp_server **out, struct vm *vm, const char *path,
-		     int port_fd, struct errbuf *e)
+		     struct errbuf *e)
 {
 	struct qmp_server *s = calloc(1, sizeof(*s));
 	int ret;
 
-	if (!s) {
-		if (port_fd >= 0)
-			close(port_fd);
+	if (!s)
 		return errf(e, "vmm: out of memory");
-	}
 	s->vm = vm;
 	s->listen_fd = s->wake[0] = s->wake[1] = -1;
-	s->port_fd = port_fd;
 	pthread_mutex_init(&s->lock, NULL);
 	if (pipe2(s->wake, O_NONBLOCK | O_CLOEXEC)) {
 		errf(e, "vmm: pipe: %s", strerror(errno));
@@ -482,8 +414,6 @@ void qmp_server_stop(struct qmp_server *s)
 		close(s->wake[0]);
 	if (s->wake[1] >= 0)
 		close(s->wake[1]);
-	if (s->port_fd >= 0)
-		close(s->port_fd);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
 }
