@@ -406,9 +406,10 @@ EXTRA_tests_integration_test_vmmctl_DEPENDENCIES = \
 # about 2.5 min. Skipped where vmm runs on /dev/kvm itself (the runner is not
 # used there) unless MEMVISOR_NESTED_TEST=1.
 NESTED_TOOL_TESTS = tests/tools/test_nested_hang.sh
-# Its refusals before booting (one line, 125): a command under /tmp outside
-# the share, a cwd outside it, an unknown option; a SIGTERM passed to the
-# command; two short nested runs.
+# Its refusals before booting (one line, 125): a command or an exposed path
+# that is not there, a file directly in /tmp, an unknown option; a command,
+# a file and a cwd under the host's /tmp reached; a SIGTERM passed to the
+# command; four short nested runs.
 NESTED_TOOL_TESTS += tests/tools/test_nested_run.sh
 TESTS += $(NESTED_TOOL_TESTS)
 EXTRA_DIST += $(NESTED_TOOL_TESTS)

@@ -1,11 +1,14 @@
 #!/bin/bash
 # test_nested_run.sh - nested-run refuses, before it boots anything and
 # with one line naming what was wrong (status 125), what the runner could
-# not run: a command under /tmp outside the share (the guest mounts its own
-# tmpfs there: the command would vanish, exit 127), a cwd outside the
-# share, an unknown option; a command inside a share under /tmp runs; and
-# a SIGTERM to nested-run reaches the command, whose handler runs and whose
-# status nested-run returns (vmm sends its QMP clients SHUTDOWN that way).
+# not reach: a command that is not there, an --expose path that is not
+# there, a file directly in /tmp (its directory would be the whole /tmp),
+# an unknown option. What lives under the host's /tmp outside the share
+# (the guest mounts its own tmpfs there) is reached all the same: a command
+# there runs, a file given with --expose is read, a cwd there works; a
+# command inside a share under /tmp runs; and a SIGTERM to nested-run
+# reaches the command, whose handler runs and whose status nested-run
+# returns (vmm sends its QMP clients SHUTDOWN that way).
 set -uo pipefail
 
 top=${MEMVISOR_SRC_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -14,8 +17,11 @@ failed=0
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/test_nested_run.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT
-cp /bin/true "$tmp/cmd" || exit 99
-mkdir -p "$tmp/share" || exit 99
+mkdir -p "$tmp/share" "$tmp/bin" "$tmp/data" || exit 99
+cp /bin/cat "$tmp/bin/cmd" || exit 99
+echo "the host's /tmp" >"$tmp/data/file" || exit 99
+loose=$(mktemp "${TMPDIR:-/tmp}/test_nested_run_loose.XXXXXX") || exit 99
+trap 'rm -rf "$tmp" "$loose"' EXIT
 
 # expect NAME STATUS PATTERN COMMAND...: the status, and stderr's one line
 # (PATTERN empty: any stderr).
@@ -35,11 +41,36 @@ expect() {
 }
 
 cd "$top" || exit 99
-expect "command under /tmp" 125 "$tmp/cmd is under /tmp, which the runner replaces" \
-	"$nested" -- "$tmp/cmd"
-expect "cwd outside the share" 125 "is not inside the share $tmp/share" \
-	"$nested" --share "$tmp/share" -- true
+expect "no such command" 125 "$tmp/bin/none: not an executable file here" \
+	"$nested" -- "$tmp/bin/none"
+expect "no such exposed path" 125 "--expose $tmp/none does not exist on this host" \
+	"$nested" --expose "$tmp/none" -- true
+if [[ $(dirname "$loose") == /tmp ]]; then
+	expect "a file directly in /tmp" 125 "is directly in /tmp, which the runner replaces" \
+		"$nested" --expose "$loose" -- true
+fi
 expect "unknown option" 125 "unknown option '--bogus'" "$nested" --bogus -- true
+
+# what lives under the host's /tmp, outside any share, is reached
+reaches_the_hosts_tmp() {
+	local out rc=0
+	out=$(cd / && "$nested" --expose "$tmp/data/file" -- "$tmp/bin/cmd" "$tmp/data/file" 2>"$tmp/err") || rc=$?
+	if [[ $rc != 0 || $out != "the host's /tmp" ]]; then
+		echo "FAIL: a command and a file under /tmp: status $rc, stdout '$out', stderr:"
+		cat "$tmp/err"
+		failed=1
+		return
+	fi
+	echo "PASS: a command and an --expose'd file under /tmp, cwd /: '$out'"
+	out=$(cd "$tmp/data" && "$nested" --share "$tmp/share" -- "$tmp/bin/cmd" file 2>"$tmp/err") || rc=$?
+	if [[ $rc != 0 || $out != "the host's /tmp" ]]; then
+		echo "FAIL: a cwd under /tmp outside the share: status $rc, stdout '$out', stderr:"
+		cat "$tmp/err"
+		failed=1
+		return
+	fi
+	echo "PASS: a cwd under /tmp outside the share: '$out'"
+}
 
 sigterm_reaches_the_command() {
 	local pid rc=0
@@ -66,6 +97,7 @@ if "$nested" --check >/dev/null 2>&1; then
 	cp /bin/true "$tmp/share/cmd"
 	(cd "$tmp/share" && expect "command inside a share under /tmp" 0 "" \
 		"$nested" --share "$tmp/share" -- "$tmp/share/cmd") || failed=1
+	reaches_the_hosts_tmp
 	sigterm_reaches_the_command
 else
 	echo "not run: the nested runs (the runner cannot run here)"
