@@ -312,6 +312,9 @@ tests_integration_test_vmm_translate_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
 # On the host: the nested runner forwards vmm's control socket here.
 TESTS += tests/host/test_nested_control.sh
 EXTRA_DIST += tests/host/test_nested_control.sh
+# On the host: vmm copied under /tmp, run from /, boots a kernel under /tmp.
+TESTS += tests/host/test_nested_tmp.sh
+EXTRA_DIST += tests/host/test_nested_tmp.sh
 # test_qmp: the control socket and the VM's life, from the outside.
 check_PROGRAMS += tests/integration/test_qmp
 TESTS += tests/integration/test_qmp

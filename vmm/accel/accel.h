@@ -52,13 +52,14 @@ bool nested_runner_usable(char *why, size_t len);
 
 /*
  * Runs this very command again inside the nested runner with @cpus vCPUs
- * for the runner, and stays its parent: serves the control socket @control
+ * for the runner, which is to reach the file @kernel (NULL: none) as well
+ * as vmm itself and the cwd, and stays its parent: serves the control socket @control
  * on this host, each client multiplexed to the vmm inside over the runner's
  * link (nested-run --control-link, ctlmux.h); passes SIGINT, SIGTERM and
  * SIGHUP on; exits with the runner's status. Returns only when it cannot
  * start it, with the reason in @e.
  */
 int nested_reexec(int argc, char **argv, unsigned int cpus,
-		  const char *control, struct errbuf *e);
+		  const char *kernel, const char *control, struct errbuf *e);
 
 #endif

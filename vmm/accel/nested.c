@@ -144,23 +144,33 @@ static void catch_signals(void)
 	sigaction(SIGCHLD, &sa, NULL);
 }
 
-/* nested-run --cpus N --control-link LINK -- SELF ARGS...; NULL: no memory. */
+/*
+ * nested-run --cpus N --control-link LINK [--expose KERNEL] -- SELF ARGS...
+ * (the runner reaches SELF and the cwd wherever they live, --kernel's file
+ * only when told); NULL: no memory.
+ */
 static char **runner_argv(const char *runner, const char *self, int argc,
-			  char **argv, const char *cpus, const char *link)
+			  char **argv, const char *cpus, const char *link,
+			  const char *kernel)
 {
-	char **nargv = calloc(argc + 7, sizeof(*nargv));
+	char **nargv = calloc(argc + 9, sizeof(*nargv));
+	int n = 0;
 
 	if (!nargv)
 		return NULL;
-	nargv[0] = (char *)runner;
-	nargv[1] = "--cpus";
-	nargv[2] = (char *)cpus;
-	nargv[3] = "--control-link";
-	nargv[4] = (char *)link;
-	nargv[5] = "--";
-	nargv[6] = (char *)self;
+	nargv[n++] = (char *)runner;
+	nargv[n++] = "--cpus";
+	nargv[n++] = (char *)cpus;
+	nargv[n++] = "--control-link";
+	nargv[n++] = (char *)link;
+	if (kernel) {
+		nargv[n++] = "--expose";
+		nargv[n++] = (char *)kernel;
+	}
+	nargv[n++] = "--";
+	nargv[n++] = (char *)self;
 	for (int i = 1; i < argc; i++)
-		nargv[i + 6] = argv[i];
+		nargv[n++] = argv[i];
 	return nargv;
 }
 
@@ -292,7 +302,7 @@ static int run_runner(struct ctlmux *m, char **nargv, const char *control,
 }
 
 int nested_reexec(int argc, char **argv, unsigned int cpus,
-		  const char *control, struct errbuf *e)
+		  const char *kernel, const char *control, struct errbuf *e)
 {
 	char self[PATH_MAX], cpus_arg[16], link[256];
 	const char *runner = find_runner();
@@ -311,7 +321,7 @@ int nested_reexec(int argc, char **argv, unsigned int cpus,
 		 cpus > NESTED_RUNNER_MIN_CPUS ? cpus : NESTED_RUNNER_MIN_CPUS);
 	if (link_path(link, sizeof(link), e))
 		return -1;
-	nargv = runner_argv(runner, self, argc, argv, cpus_arg, link);
+	nargv = runner_argv(runner, self, argc, argv, cpus_arg, link, kernel);
 	if (!nargv)
 		return errf(e, "vmm: out of memory");
 	if (pipe2(runner_ended, O_NONBLOCK | O_CLOEXEC)) {

@@ -358,7 +358,7 @@ static int start_accel(const struct vmm_config *cfg, int argc, char **argv)
 		return VMM_EXIT_HOST;
 	}
 	fflush(NULL);
-	nested_reexec(argc, argv, cfg->nr_cpus, control, &e);
+	nested_reexec(argc, argv, cfg->nr_cpus, cfg->kernel_path, control, &e);
 	fprintf(stderr, "%s\n", e.msg);
 	return VMM_EXIT_HOST;
 }
