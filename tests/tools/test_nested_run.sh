@@ -51,25 +51,26 @@ if [[ $(dirname "$loose") == /tmp ]]; then
 fi
 expect "unknown option" 125 "unknown option '--bogus'" "$nested" --bogus -- true
 
-# what lives under the host's /tmp, outside any share, is reached
+# what lives under the host's /tmp, outside any share, is reached:
+# expect_host_tmp NAME CWD NESTED-RUN-ARGS... prints the data file's line
+expect_host_tmp() {
+	local name=$1 cwd=$2 out rc=0
+	shift 2
+	out=$(cd "$cwd" && "$nested" "$@" 2>"$tmp/err") || rc=$?
+	if [[ $rc != 0 || $out != "the host's /tmp" ]]; then
+		echo "FAIL: $name: status $rc, stdout '$out', stderr:"
+		cat "$tmp/err"
+		failed=1
+		return
+	fi
+	echo "PASS: $name: '$out'"
+}
+
 reaches_the_hosts_tmp() {
-	local out rc=0
-	out=$(cd / && "$nested" --expose "$tmp/data/file" -- "$tmp/bin/cmd" "$tmp/data/file" 2>"$tmp/err") || rc=$?
-	if [[ $rc != 0 || $out != "the host's /tmp" ]]; then
-		echo "FAIL: a command and a file under /tmp: status $rc, stdout '$out', stderr:"
-		cat "$tmp/err"
-		failed=1
-		return
-	fi
-	echo "PASS: a command and an --expose'd file under /tmp, cwd /: '$out'"
-	out=$(cd "$tmp/data" && "$nested" --share "$tmp/share" -- "$tmp/bin/cmd" file 2>"$tmp/err") || rc=$?
-	if [[ $rc != 0 || $out != "the host's /tmp" ]]; then
-		echo "FAIL: a cwd under /tmp outside the share: status $rc, stdout '$out', stderr:"
-		cat "$tmp/err"
-		failed=1
-		return
-	fi
-	echo "PASS: a cwd under /tmp outside the share: '$out'"
+	expect_host_tmp "a command and an --expose'd file under /tmp, cwd /" / \
+		--expose "$tmp/data/file" -- "$tmp/bin/cmd" "$tmp/data/file"
+	expect_host_tmp "a cwd under /tmp outside the share" "$tmp/data" \
+		--share "$tmp/share" -- "$tmp/bin/cmd" file
 }
 
 sigterm_reaches_the_command() {
