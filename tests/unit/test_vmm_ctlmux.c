@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
@@ -405,9 +406,26 @@ static ssize_t client_drain(int fd)
 	return total;
 }
 
+/*
+ * Four fds a channel (client, both ends, server) and the tests' own: a
+ * soft limit of 1024 is too few for CTLMUX_MAX_CHANNELS + 1 clients.
+ */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 static void setup(void)
 {
 	signal(SIGPIPE, SIG_IGN);
+	raise_fd_limit();
 	strcpy(dir, "/tmp/test_ctlmux.XXXXXX");
 	cr_assert(mkdtemp(dir));
 	snprintf(host_path, sizeof(host_path), "%s/host.qmp", dir);
@@ -593,10 +611,15 @@ Test(ctlmux, channel_limit, .init = setup, .fini = teardown, .timeout = 60)
 	static int fds[CTLMUX_MAX_CHANNELS];
 	static const char want[] = "{\"error\": {\"class\": \"GenericError\", \"desc\": \"too many control connections";
 	char buf[256] = "";
+	struct rlimit rl;
 	long end;
 	bool eof;
 	int fd;
 
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur < 4 * CTLMUX_MAX_CHANNELS + 64)
+		cr_skip_test("RLIMIT_NOFILE %lu: too few fds for %d channels",
+			     (unsigned long)rl.rlim_cur, CTLMUX_MAX_CHANNELS);
 	pair_start(0, 0);
 	for (unsigned int k = 0; k < CTLMUX_MAX_CHANNELS; k++) {
 		fds[k] = client_connect();
