@@ -7,7 +7,9 @@
 # event; PATH and the link's socket are gone afterwards. A second run:
 # SIGTERM to vmm's process group reaches the runner once (a second one
 # would stop QEMU), so the vmm inside ends as vmm does on its own: SHUTDOWN
-# (host-signal), status 143. Runs on the host (not through
+# (host-signal), status 143. A third run, of guestmm: two vmmctl at once,
+# a `vmmctl top` refreshing while `vmmctl zoneinfo` and `vmmctl slabinfo`
+# are answered. Runs on the host (not through
 # kvm-test-wrapper); skipped (77) where vmm would not run nested. It waits
 # for the machine's one nested runner.
 set -euo pipefail
@@ -15,6 +17,7 @@ set -euo pipefail
 top=${MEMVISOR_BUILD_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 vmm=${MEMVISOR_VMM:-$top/vmm/vmm}
 hang=$top/tests/unit/fixtures/hang.elf
+vmmctl=${MEMVISOR_VMMCTL:-$top/tools/vmmctl/vmmctl}
 PROG=test_nested_control
 NR_CLIENTS=50
 dir=
@@ -26,7 +29,8 @@ fail() {
 	exit 1
 }
 
-[[ -x $vmm && -r $hang ]] || fail "build vmm/vmm and the fixtures first (make check does)"
+[[ -x $vmm && -r $hang && -x $vmmctl ]] ||
+	fail "build vmm/vmm, vmmctl and the fixtures first (make check does)"
 accel=$(MEMVISOR_ACCEL=auto "$vmm" --probe-accel) || fail "vmm --probe-accel failed"
 [[ $accel == nested:* ]] || skip "vmm does not run nested here ($accel)"
 command -v socat >/dev/null || skip "no socat (tools/setup installs it)"
@@ -54,9 +58,10 @@ link_of() {
 
 # start_vmm: vmm nested, in a process group of its own (as a shell's job
 # is), serving $sock; waits until the vmm inside names it.
+# KERNEL_ARGS: --kernel FILE, or nothing for guestmm
 start_vmm() {
 	rm -f "$dir/out" "$dir/err"
-	setsid "$vmm" --accel nested --mem 64M --kernel "$hang" --control "$sock" \
+	setsid "$vmm" --accel nested --mem 64M "$@" --control "$sock" \
 		>"$dir/out" 2>"$dir/err" &
 	pid=$!
 	# the runner may first wait for another nested run
@@ -84,7 +89,7 @@ session() {
 		timeout 60 socat - "UNIX-CONNECT:$sock"
 }
 
-start_vmm
+start_vmm --kernel "$hang"
 
 out=$(session '{"execute":"query-status","id":1}')
 grep -q '^{"QMP":' <<<"$out" || fail "no greeting: $out"
@@ -162,7 +167,7 @@ echo "$PROG: status 0; the control socket and the link are gone"
 # SIGTERM to the whole group, as a terminal's ^C would be: one reaches the
 # runner (it passes the first on to the vmm inside, and stops QEMU at a
 # second).
-start_vmm
+start_vmm --kernel "$hang"
 out_file=$dir/term.out
 { printf '%s\n' '{"execute":"qmp_capabilities"}'; sleep 30; } |
 	timeout 60 socat - "UNIX-CONNECT:$sock" >"$out_file" &
@@ -179,4 +184,29 @@ grep -q '"event":"SHUTDOWN".*"reason":"host-signal"' "$out_file" ||
 kill "$tpid" 2>/dev/null || true
 wait "$tpid" 2>/dev/null || true
 echo "$PROG: SIGTERM to vmm's group: passed on once, SHUTDOWN (host-signal), status 143"
+
+# Two vmmctl at once on guestmm: top holds its connection for its screens
+# while zoneinfo and slabinfo come and go.
+start_vmm
+wait_for "$dir/out" 'boot complete' || fail "guestmm: no boot complete: $(tail -n 5 "$dir/out")"
+timeout 60 "$vmmctl" --socket "$sock" top -n 4 -d 1 >"$dir/top.out" 2>&1 &
+tpid=$!
+wait_for "$dir/top.out" 'OBJS ACTIVE' || fail "vmmctl top: no first screen: $(cat "$dir/top.out")"
+zone=$(timeout 30 "$vmmctl" --socket "$sock" zoneinfo 2>&1) ||
+	fail "vmmctl zoneinfo beside vmmctl top: $zone"
+grep -q '^Node 0, zone *Normal' <<<"$zone" || fail "vmmctl zoneinfo beside vmmctl top: $zone"
+slab=$(timeout 30 "$vmmctl" --socket "$sock" slabinfo 2>&1) ||
+	fail "vmmctl slabinfo beside vmmctl top: $slab"
+grep -q '^kmalloc-64 ' <<<"$slab" || fail "vmmctl slabinfo beside vmmctl top: $slab"
+status=0
+wait "$tpid" || status=$?
+((status == 0)) || fail "vmmctl top exited $status: $(cat "$dir/top.out")"
+(($(grep -c 'OBJS ACTIVE' "$dir/top.out") == 4)) ||
+	fail "vmmctl top: not 4 screens: $(cat "$dir/top.out")"
+"$vmmctl" --socket "$sock" quit >/dev/null || fail "vmmctl quit failed"
+status=0
+wait "$pid" || status=$?
+pid=
+((status == 0)) || fail "guestmm run: vmm exited $status after quit, not 0"
+echo "$PROG: two vmmctl at once: top's 4 screens, zoneinfo and slabinfo meanwhile; quit, status 0"
 echo "$PROG: PASS"
