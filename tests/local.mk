@@ -26,7 +26,8 @@ VMM_UNIT_TESTS = tests/unit/test_vmm_args tests/unit/test_vmm_memmap \
 	tests/unit/test_vmm_hypercall tests/unit/test_vmm_kvmexit \
 	tests/unit/test_vmm_pagewalk tests/unit/test_vmm_pagewalk_guest \
 	tests/unit/test_vmm_translate tests/unit/test_vmm_dmadev \
-	tests/unit/test_vmm_ksyms tests/unit/test_vmm_ctlmux
+	tests/unit/test_vmm_ksyms tests/unit/test_vmm_ctlmux \
+	tests/unit/test_vmm_guest_str
 check_PROGRAMS += $(VMM_UNIT_TESTS)
 TESTS += $(VMM_UNIT_TESTS)
 VMM_TEST_LDADD = vmm/libvmm.a $(JANSSON_LIBS) $(TEST_LIBS)
@@ -97,6 +98,11 @@ tests_unit_test_vmm_hypercall_SOURCES = tests/unit/test_vmm_hypercall.c
 tests_unit_test_vmm_hypercall_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_vmm_hypercall_CPPFLAGS = $(VMM_TEST_CPPFLAGS)
 tests_unit_test_vmm_hypercall_LDADD = $(VMM_TEST_LDADD)
+# Guest strings into valid UTF-8 (vmm/control/guest_str.c).
+tests_unit_test_vmm_guest_str_SOURCES = tests/unit/test_vmm_guest_str.c
+tests_unit_test_vmm_guest_str_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
+tests_unit_test_vmm_guest_str_CPPFLAGS = $(VMM_TEST_CPPFLAGS) -I$(srcdir)/vmm/control
+tests_unit_test_vmm_guest_str_LDADD = $(VMM_TEST_LDADD)
 tests_unit_test_vmm_kvmexit_SOURCES = tests/unit/test_vmm_kvmexit.c
 tests_unit_test_vmm_kvmexit_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_vmm_kvmexit_CPPFLAGS = $(VMM_TEST_CPPFLAGS)

@@ -51,6 +51,9 @@ static void cover(unsigned long *lo, unsigned long *hi, const void *p,
 	*hi = max(*hi, (unsigned long)p + len);
 }
 
+/* A zone name no JSON string takes as it is (FAKE_ZONE_NAME), in "the image". */
+static char bad_zone_name[] = "D\xffMA\x1b[2J";
+
 void fake_guest_boot(struct fake_guest *g, unsigned long mem)
 {
 	struct hosted_boot_config cfg;
@@ -75,6 +78,7 @@ void fake_guest_boot(struct fake_guest *g, unsigned long mem)
 	      memblock.reserved.max * sizeof(struct memblock_region));
 	for_each_zone(zone)
 		cover(&lo, &hi, zone->name, strlen(zone->name) + 1);
+	cover(&lo, &hi, bad_zone_name, sizeof(bad_zone_name));
 	lo = ALIGN_DOWN(lo, PAGE_SIZE);
 	hi = ALIGN(hi, PAGE_SIZE);
 	g->image = (void *)lo;
@@ -216,6 +220,9 @@ int fake_guest_damage(struct fake_guest *g, enum fake_damage d)
 		break;
 	case FAKE_ZONES_PTR:
 		mv_mminfo.zones = 0xffff800000000000ULL;
+		break;
+	case FAKE_ZONE_NAME:
+		dma->name = bad_zone_name;
 		break;
 	}
 	return o;

@@ -63,6 +63,7 @@ enum fake_damage {
 	FAKE_DESC_NR_CPUS,	/* descriptor: more CPUs than pcp slots */
 	FAKE_MEMBLOCK_CNT,	/* memblock.reserved.cnt > max */
 	FAKE_ZONES_PTR,		/* descriptor: zones pointer unmapped */
+	FAKE_ZONE_NAME,		/* DMA's name: not UTF-8, with a terminal escape */
 };
 
 /* Damages the fake guest; returns the zone/order touched (for messages). */

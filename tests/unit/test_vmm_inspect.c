@@ -161,6 +161,24 @@ Test(inspect, memblock_and_memstats)
 	json_decref(ans);						\
 } while (0)
 
+/* The record stays, its name made UTF-8, and the answer says why. */
+Test(inspect, zone_name_not_utf8)
+{
+	json_t *ans, *dma;
+
+	fake_guest_damage(&g, FAKE_ZONE_NAME);
+	ans = inspect_zones(&gm, g.mminfo_gpa);
+	cr_assert_eq(json_array_size(json_object_get(ans, "zones")), g.nr_zones,
+		     "%s", dump(ans));
+	dma = json_array_get(json_object_get(ans, "zones"), 0);
+	cr_assert_str_eq(json_string_value(json_object_get(dma, "name")),
+			 "D\\xffMA\x1b[2J", "%s", dump(ans));
+	cr_assert_eq(geti(dma, "managed"), (json_int_t)g.zone[0].managed);
+	cr_assert(named(ans, "not UTF-8, 1 byte shown as \\xHH", NULL), "%s",
+		  dump(ans));
+	json_decref(ans);
+}
+
 Test(inspect, free_list_cycle)
 {
 	DAMAGED(FAKE_FREELIST_CYCLE, "zone DMA free_area[", "cycle");

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "guest_str.h"
 #include "inspect.h"
 #include "pagewalk.h"
 
@@ -248,7 +249,8 @@ int insp_read(struct insp *in, uint64_t va, void *dst, size_t len)
 	return 0;
 }
 
-int insp_read_str(struct insp *in, uint64_t va, char *dst, size_t max)
+/* The guest's bytes of a C string, at most @max - 1 of them, terminated. */
+static int read_raw_str(struct insp *in, uint64_t va, char *dst, size_t max)
 {
 	size_t got = 0;
 
@@ -269,6 +271,24 @@ int insp_read_str(struct insp *in, uint64_t va, char *dst, size_t max)
 		va += n;
 	}
 	dst[max - 1] = '\0';
+	return 0;
+}
+
+int insp_read_str(struct insp *in, uint64_t va, char *dst, size_t max)
+{
+	char raw[INSP_STR_MAX];
+	size_t bad;
+
+	if (max > sizeof(raw))
+		max = sizeof(raw);
+	if (read_raw_str(in, va, raw, max)) {
+		dst[0] = '\0';
+		return -1;
+	}
+	bad = guest_str_escape(dst, max, raw, strlen(raw));
+	if (bad)
+		insp_problem(in, "string at 0x%" PRIx64 ": not UTF-8, %zu byte%s shown as \\xHH: \"%s\"",
+			     va, bad, bad == 1 ? "" : "s", dst);
 	return 0;
 }
 

@@ -68,7 +68,12 @@ void insp_problem(struct insp *in, const char *fmt, ...)
  * 0, or -1 with the reason in in->err (not mapped, not RAM, over budget).
  */
 int insp_read(struct insp *in, uint64_t va, void *dst, size_t len);
-/* A C string of at most @max - 1 characters; always terminated. */
+/*
+ * A C string of at most @max - 1 (and INSP_STR_MAX - 1) bytes; always
+ * terminated, always valid UTF-8: bytes that are not are shown as \xHH
+ * (guest_str.h) and named as an inconsistency. The string stays.
+ */
+#define INSP_STR_MAX	256
 int insp_read_str(struct insp *in, uint64_t va, char *dst, size_t max);
 
 /* The value of @f in @buf (a copy of the struct), 1, 2, 4 or 8 bytes. */
