@@ -11,6 +11,7 @@
 
 #include "cmds.h"
 #include "fmt.h"
+#include "term_safe.h"
 #include "top.h"
 
 static json_t *parse(const char *text)
@@ -384,4 +385,65 @@ Test(vmmctl_cmds, top_options)
 	cr_assert_eq(top_parse(2, (char *[]){ "-s", "x" }, &o, &e), -1);
 	cr_assert_eq(top_parse(1, (char *[]){ "-n0" }, &o, &e), -1);
 	cr_assert_eq(top_parse(1, (char *[]){ "-d" }, &o, &e), -1);
+}
+
+/* ---- control characters escaped on the way out (term_safe.h) ---------- */
+
+/* What the escaping stream writes for @len bytes of @in, in @chunk pieces. */
+static char *through_term_safe(const char *in, size_t len, size_t chunk)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *raw = open_memstream(&text, &size);
+	FILE *safe;
+
+	cr_assert_not_null(raw);
+	safe = term_safe_open(raw);
+	cr_assert_not_null(safe);
+	setvbuf(safe, NULL, _IONBF, 0);	/* each fwrite a chunk of its own */
+	for (size_t i = 0; i < len; i += chunk)
+		fwrite(in + i, 1, len - i < chunk ? len - i : chunk, safe);
+	cr_assert_eq(fclose(safe), 0);
+	fclose(raw);
+	return text;
+}
+
+Test(vmmctl_fmt, control_characters_are_escaped_on_the_way_out)
+{
+	static const char in[] = "a\x1b[2Jb\x07\x7f\t\n"
+				 "\xc2\x9b" "31m \xc2\xa9 \xc3\xa9 \xe2\x82\xac\r";
+	static const char want[] = "a\\x1b[2Jb\\x07\\x7f\t\n"
+				   "\\xc2\\x9b" "31m \xc2\xa9 \xc3\xa9 \xe2\x82\xac\\x0d";
+
+	/* whole, and one byte at a time (a C2 lead byte across two writes) */
+	for (size_t chunk = 1; chunk <= sizeof(in); chunk += sizeof(in) - 2) {
+		char *got = through_term_safe(in, sizeof(in) - 1, chunk);
+
+		cr_assert_str_eq(got, want, "chunks of %zu", chunk);
+		free(got);
+	}
+}
+
+/* A cache named to retitle the terminal and clear it: printed, escaped. */
+Test(vmmctl_fmt, a_guest_cache_name_cannot_drive_the_terminal)
+{
+	struct fmt_err e = { "" };
+	char *text = NULL;
+	size_t size = 0;
+	FILE *raw = open_memstream(&text, &size), *safe;
+	json_t *v = parse("{\"caches\": [{\"name\": \"evil\\u001b]0;pwned\\u0007\\u001b[2J\","
+			  " \"active_objs\": 1, \"num_objs\": 1, \"objsize\": 8,"
+			  " \"objperslab\": 1, \"pagesperslab\": 1, \"limit\": 0,"
+			  " \"batchcount\": 0, \"sharedfactor\": 0, \"active_slabs\": 1,"
+			  " \"num_slabs\": 1, \"sharedavail\": 0}], \"inconsistencies\": []}");
+
+	safe = term_safe_open(raw);
+	cr_assert_eq(fmt_slabinfo(safe, v, &e), 0, "%s", e.msg);
+	fclose(safe);
+	fclose(raw);
+	cr_assert_null(strchr(text, '\x1b'), "a raw ESC reached the output: %s", text);
+	cr_assert_null(strchr(text, '\x07'), "a raw BEL reached the output");
+	cr_assert_not_null(strstr(text, "evil\\x1b]0;pwned\\x07\\x1b[2J"), "%s", text);
+	json_decref(v);
+	free(text);
 }

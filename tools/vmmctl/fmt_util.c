@@ -63,7 +63,7 @@ void fmt_flags(FILE *out, json_t *flags)
 
 int fmt_json(FILE *out, json_t *ret, struct fmt_err *e)
 {
-	if (json_dumpf(ret, out, JSON_INDENT(2) | JSON_ENCODE_ANY))
+	if (json_dumpf(ret, out, JSON_INDENT(2) | JSON_ENCODE_ANY | JSON_ENSURE_ASCII))
 		return fmt_fail(e, "cannot print the JSON");
 	fputc('\n', out);
 	return 0;

@@ -12,7 +12,7 @@ tools_vmmctl_libvmmctl_a_SOURCES = \
 	tools/vmmctl/fmt_physmem.c \
 	tools/vmmctl/fmt_pagewalk.c tools/vmmctl/fmt_hexdump.c \
 	tools/vmmctl/fmt_top.c tools/vmmctl/top.c tools/vmmctl/top.h \
-	tools/vmmctl/fmt_percpu.c
+	tools/vmmctl/fmt_percpu.c tools/vmmctl/term_safe.c tools/vmmctl/term_safe.h
 tools_vmmctl_libvmmctl_a_CPPFLAGS = $(AM_CPPFLAGS) $(JANSSON_CFLAGS)
 
 bin_PROGRAMS += tools/vmmctl/vmmctl

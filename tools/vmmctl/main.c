@@ -20,10 +20,14 @@
 #include "cmds.h"
 #include "discover.h"
 #include "session.h"
+#include "term_safe.h"
 #include "top.h"
 
 #define EXIT_QMP	1
 #define EXIT_USAGE	2
+
+/* stdout and stderr with control characters escaped (term_safe.h) */
+static FILE *out, *err;
 
 struct main_opts {
 	const char *socket;
@@ -103,7 +107,7 @@ static void report_inconsistencies(const char *name, json_t *ret)
 	size_t i;
 
 	json_array_foreach(list, i, v)
-		fprintf(stderr, "vmmctl: %s: inconsistent: %s\n", name,
+		fprintf(err, "vmmctl: %s: inconsistent: %s\n", name,
 			json_is_string(v) ? json_string_value(v) : "?");
 }
 
@@ -111,13 +115,15 @@ static int print_answer(const struct vmmctl_cmd *cmd, json_t *ret, bool json)
 {
 	struct fmt_err e;
 
-	if ((json ? fmt_json : cmd->fmt)(stdout, ret, &e)) {
-		fflush(stdout);
-		fprintf(stderr, "vmmctl: %s: %s\n", cmd->name, e.msg);
+	/* JSON escapes what it carries itself (and, ASCII only, C1 too) */
+	if ((json ? fmt_json : cmd->fmt)(json ? stdout : out, ret, &e)) {
+		fflush(out);
+		fprintf(err, "vmmctl: %s: %s\n", cmd->name, e.msg);
 		return EXIT_QMP;
 	}
 	report_inconsistencies(cmd->name, ret);
-	if (fflush(stdout) || ferror(stdout)) {
+	fflush(err);
+	if (fflush(out) || fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "vmmctl: %s: cannot write the answer\n", cmd->name);
 		return EXIT_QMP;
 	}
@@ -151,6 +157,9 @@ static int run_top(const struct main_opts *mo, int argc, char **argv)
 	if (top_parse(argc, argv, &o, &e))
 		return usage_error(e.msg);
 	o.tty = isatty(STDOUT_FILENO);
+	o.out = out;
+	o.err = err;
+	o.screen = stdout;
 	if (connect_vmm(&s, mo->socket))
 		return EXIT_QMP;
 	status = top_run(&s, &o);
@@ -177,7 +186,8 @@ static int run_command(const struct main_opts *mo,
 	}
 	r = session_execute(&s, req.qmp, req.args, &ret);
 	if (r) {
-		fprintf(stderr, "vmmctl: %s: %s\n", cmd->name, s.err);
+		fprintf(err, "vmmctl: %s: %s\n", cmd->name, s.err);
+		fflush(err);
 		session_close(&s);
 		return EXIT_QMP;
 	}
@@ -187,7 +197,7 @@ static int run_command(const struct main_opts *mo,
 	return r;
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
 	struct main_opts mo = { 0 };
 	const struct vmmctl_cmd *cmd;
@@ -204,4 +214,21 @@ int main(int argc, char **argv)
 		return usage_error(msg);
 	}
 	return run_command(&mo, cmd, argc - i - 1, argv + i + 1);
+}
+
+int main(int argc, char **argv)
+{
+	int status;
+
+	out = term_safe_open(stdout);
+	err = term_safe_open(stderr);
+	if (!out || !err) {
+		fprintf(stderr, "vmmctl: out of memory\n");
+		return EXIT_QMP;
+	}
+	status = run(argc, argv);
+	if (fclose(out) && status == EXIT_SUCCESS)
+		status = EXIT_QMP;
+	fclose(err);
+	return status;
 }

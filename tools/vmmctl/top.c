@@ -126,19 +126,20 @@ static int refresh(struct session *s, json_t **slab, json_t **zones,
 	}
 	if (o->tty) {
 		now.rows = screen_rows();
-		fputs(ANSI_HOME_CLEAR, stdout);
+		fputs(ANSI_HOME_CLEAR, o->screen);
 	}
-	r = top_render(stdout, ns, *slab, nz, *zones, &now, &e);
-	fflush(stdout);
+	r = top_render(o->out, ns, *slab, nz, *zones, &now, &e);
+	fflush(o->out);
+	fflush(o->screen);
 	json_decref(*slab);
 	json_decref(*zones);
 	*slab = ns;
 	*zones = nz;
 	if (r)
-		fprintf(stderr, "vmmctl: top: %s\n", e.msg);
+		fprintf(o->err, "vmmctl: top: %s\n", e.msg);
 	return r ? 1 : 0;
 fail:
-	fprintf(stderr, "vmmctl: top: %s\n", s->err);
+	fprintf(o->err, "vmmctl: top: %s\n", s->err);
 	return 1;
 }
 
@@ -168,7 +169,7 @@ int top_run(struct session *s, const struct top_opts *o)
 	}
 	for (long i = 0; !o->iterations || i < o->iterations; i++) {
 		if (i && !o->tty)
-			putchar('\n');
+			fputc('\n', o->out);
 		status = refresh(s, &slab, &zones, o);
 		if (status || (o->iterations && i + 1 == o->iterations))
 			break;

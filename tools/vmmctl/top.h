@@ -21,6 +21,8 @@ struct top_opts {
 	char sort;		/* -s KEY, slabtop's letters (see top_sort_keys) */
 	bool tty;		/* redraw in place */
 	unsigned int rows;	/* cache lines to show; 0: all */
+	FILE *out, *err;	/* the screens and the errors (term_safe.h) */
+	FILE *screen;		/* our own control sequences: the raw stdout */
 };
 
 /* Each sort key letter and what it sorts by, for --help. */
