@@ -11,36 +11,34 @@ static size_t esc(char *dst, size_t size, const char *src)
 	return guest_str_escape(dst, size, src, strlen(src));
 }
 
-Test(guest_str, ascii_and_utf8_pass_unchanged)
+/* @in comes out as @want, @bad bytes escaped. */
+static void expect_escape(const char *in, const char *want, size_t bad)
 {
 	char out[64];
 
-	cr_expect_eq(esc(out, sizeof(out), "kmalloc-64"), 0);
-	cr_expect_str_eq(out, "kmalloc-64");
-	cr_expect_eq(esc(out, sizeof(out), "z\xc3\xa9ro \xe2\x82\xac \xf0\x9f\x90\xa7"), 0);
-	cr_expect_str_eq(out, "z\xc3\xa9ro \xe2\x82\xac \xf0\x9f\x90\xa7");
+	cr_expect_eq(esc(out, sizeof(out), in), bad, "escapes in \"%s\"", want);
+	cr_expect_str_eq(out, want);
+}
+
+Test(guest_str, ascii_and_utf8_pass_unchanged)
+{
+	expect_escape("kmalloc-64", "kmalloc-64", 0);
+	expect_escape("z\xc3\xa9ro \xe2\x82\xac \xf0\x9f\x90\xa7",
+		      "z\xc3\xa9ro \xe2\x82\xac \xf0\x9f\x90\xa7", 0);
 	/* control characters are valid UTF-8: JSON and vmmctl escape them */
-	cr_expect_eq(esc(out, sizeof(out), "a\x1b[2Jb"), 0);
-	cr_expect_str_eq(out, "a\x1b[2Jb");
+	expect_escape("a\x1b[2Jb", "a\x1b[2Jb", 0);
 }
 
 Test(guest_str, bad_bytes_become_escapes_and_are_counted)
 {
-	char out[64];
-
-	cr_expect_eq(esc(out, sizeof(out), "Nor\xffmal"), 1);
-	cr_expect_str_eq(out, "Nor\\xffmal");
+	expect_escape("Nor\xffmal", "Nor\\xffmal", 1);
 	/* overlong NUL, a UTF-16 surrogate, above U+10FFFF, a lone continuation */
-	cr_expect_eq(esc(out, sizeof(out), "\xc0\x80"), 2);
-	cr_expect_str_eq(out, "\\xc0\\x80");
-	cr_expect_eq(esc(out, sizeof(out), "\xed\xa0\x80"), 3);
-	cr_expect_str_eq(out, "\\xed\\xa0\\x80");
-	cr_expect_eq(esc(out, sizeof(out), "\xf4\x90\x80\x80"), 4);
-	cr_expect_eq(esc(out, sizeof(out), "\x80x"), 1);
-	cr_expect_str_eq(out, "\\x80x");
+	expect_escape("\xc0\x80", "\\xc0\\x80", 2);
+	expect_escape("\xed\xa0\x80", "\\xed\\xa0\\x80", 3);
+	expect_escape("\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80", 4);
+	expect_escape("\x80x", "\\x80x", 1);
 	/* a sequence cut short by the end of the string */
-	cr_expect_eq(esc(out, sizeof(out), "ab\xe2\x82"), 2);
-	cr_expect_str_eq(out, "ab\\xe2\\x82");
+	expect_escape("ab\xe2\x82", "ab\\xe2\\x82", 2);
 }
 
 Test(guest_str, stops_at_nul_and_never_splits_a_character_or_an_escape)
