@@ -764,6 +764,32 @@ Test(qmp, bad_requests_get_errors_and_the_connection_goes_on)
 	client_close(&c);
 }
 
+/*
+ * A NUL byte, alone on a line or inside a request, is a parse error, and
+ * the requests after it are answered (the server waited for ever on it).
+ */
+Test(qmp, nul_byte_is_an_error_and_the_connection_goes_on)
+{
+	static const char nul_line[] = "\0\n";
+	static const char nul_inside[] = "{\"exec\0ute\": \"query-status\"}\n";
+	struct client c;
+	json_t *m;
+
+	start_hang();
+	client_open(&c);
+	cr_assert_eq(vq_send_all(c.fd, nul_line, sizeof(nul_line) - 1), 0);
+	m = recv_reply(&c);
+	expect_error(m, "NUL line", "GenericError", "NUL byte");
+	json_decref(m);
+	expect_running(&c);
+	cr_assert_eq(vq_send_all(c.fd, nul_inside, sizeof(nul_inside) - 1), 0);
+	m = recv_reply(&c);
+	expect_error(m, "NUL inside a request", "GenericError", "NUL byte");
+	json_decref(m);
+	expect_running(&c);
+	client_close(&c);
+}
+
 /* memvisor's commands with required arguments, when this vmm has them. */
 Test(qmp, missing_and_mistyped_arguments_of_memvisor_commands)
 {

@@ -82,6 +82,7 @@ size_t qmp_parse_next(const char *buf, size_t len, json_t **value,
 {
 	json_error_t jerr;
 	size_t skip = 0, end;
+	const char *nul;
 
 	*value = *reply = NULL;
 	*skip_line = false;
@@ -89,12 +90,21 @@ size_t qmp_parse_next(const char *buf, size_t len, json_t **value,
 		skip++;
 	if (skip == len)
 		return skip;
-	*value = json_loadb(buf + skip, len - skip,
+	/*
+	 * jansson takes a NUL byte for the end of its input: parse up to it,
+	 * and what would wait there for more is a bad line instead (it waited
+	 * for ever, and so did every request after it).
+	 */
+	nul = memchr(buf + skip, '\0', len - skip);
+	*value = json_loadb(buf + skip, (nul ? (size_t)(nul - buf) : len) - skip,
 			    JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES, &jerr);
 	if (*value)
 		return skip + jerr.position;
-	if (json_error_code(&jerr) == json_error_premature_end_of_input)
-		return 0;
+	if (json_error_code(&jerr) == json_error_premature_end_of_input) {
+		if (!nul)
+			return 0;
+		snprintf(jerr.text, sizeof(jerr.text), "a NUL byte (0x00) in the input");
+	}
 	/*
 	 * QEMU's answer to bad JSON, once; then start over after this line
 	 * (the caller parses only at a line's end or a closing brace, so the
