@@ -1000,6 +1000,58 @@ Test(qmp, hundred_clients_at_once, .timeout = 240)
  * without reading, until they are past its bound (QMP_MAX_PENDING_OUT,
  * 16 MiB) and it is dropped. The others are answered all along.
  */
+/*
+ * The server's limit full (256, QMP_MAX_CLIENTS), one more client gets an
+ * error line and the close, not silence; when one leaves, room again.
+ */
+#define SERVER_MAX_CLIENTS	256
+Test(qmp, client_over_the_limit_is_told_and_closed, .timeout = 240)
+{
+	static struct client c[SERVER_MAX_CLIENTS];
+	struct client extra;
+	json_t *m;
+
+	start_hang();
+	for (int i = 0; i < SERVER_MAX_CLIENTS; i++)
+		client_connect(&c[i]);
+	for (int i = 0; i < SERVER_MAX_CLIENTS; i++) {
+		m = recv_msg(&c[i]);
+		cr_assert_not_null(json_object_get(m, "QMP"),
+				   "client %d: want a greeting, got %s", i, dump(m));
+		json_decref(m);
+	}
+	client_connect(&extra);
+	m = recv_msg(&extra);
+	cr_assert_not_null(m, "client %d: EOF, and no word why",
+			   SERVER_MAX_CLIENTS + 1);
+	expect_error(m, "one client too many", "GenericError",
+		     "too many clients: this vmm serves 256 at once");
+	json_decref(m);
+	cr_assert_null(recv_msg_within(&extra, REPLY_TIMEOUT_MS),
+		       "the refused client is closed");
+	client_close(&extra);
+	/* one leaves: room again, once the server has seen it go */
+	client_close(&c[0]);
+	for (int tries = 0;; tries++) {
+		client_connect(&extra);
+		m = recv_msg(&extra);
+		if (json_object_get(m, "QMP"))
+			break;
+		cr_assert_lt(tries, 100, "no room after a client left: %s", dump(m));
+		json_decref(m);
+		client_close(&extra);
+		sleep_ms(20);
+	}
+	json_decref(m);
+	m = execute(&extra, "{\"execute\": \"qmp_capabilities\"}");
+	expect_return(m, "qmp_capabilities");
+	json_decref(m);
+	expect_running(&extra);
+	client_close(&extra);
+	for (int i = 1; i < SERVER_MAX_CLIENTS; i++)
+		client_close(&c[i]);
+}
+
 Test(qmp, client_that_never_reads, .timeout = 240)
 {
 	static const char req[] = "{\"execute\": \"query-commands\"}\n";

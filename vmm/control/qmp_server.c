@@ -124,6 +124,25 @@ void qmp_server_broadcast(struct qmp_server *s, json_t *event)
 	wake(s);
 }
 
+/*
+ * One error line to a client over the limit, then the close: a fresh
+ * socket's buffer takes it whole, and a client that is not reading loses
+ * nothing it asked for.
+ */
+static void refuse_client(int fd)
+{
+#define STRINGIFY(x)	#x
+#define NUMBER(x)	STRINGIFY(x)
+	static const char msg[] =
+		"{\"error\":{\"class\":\"GenericError\",\"desc\":\"too many clients: "
+		"this vmm serves " NUMBER(QMP_MAX_CLIENTS) " at once\"}}\r\n";
+
+	if (send(fd, msg, sizeof(msg) - 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+		/* nothing more to tell it */
+	}
+	close(fd);
+}
+
 static void accept_client(struct qmp_server *s)
 {
 	struct qmp_client *c;
@@ -133,7 +152,8 @@ static void accept_client(struct qmp_server *s)
 	if (fd < 0)
 		return;
 	if (s->nr_clients == QMP_MAX_CLIENTS) {
-		close(fd);	/* no room: refuse rather than starve the rest */
+		/* no room: refuse, saying why, rather than starve the rest */
+		refuse_client(fd);
 		return;
 	}
 	c = calloc(1, sizeof(*c));
