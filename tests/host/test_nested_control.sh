@@ -3,15 +3,16 @@
 # clients to the vmm inside the runner: with --control PATH it serves PATH
 # here (0600); a client gets the greeting and query-status; two clients at
 # once are both greeted and answered; so are 50 at once, each its own
-# "id"; a later session's `quit` ends the run with status 0 and a SHUTDOWN
-# event; PATH and the link's socket are gone afterwards. A second run:
-# SIGTERM to vmm's process group reaches the runner once (a second one
-# would stop QEMU), so the vmm inside ends as vmm does on its own: SHUTDOWN
-# (host-signal), status 143. A third run, of guestmm: two vmmctl at once,
-# a `vmmctl top` refreshing while `vmmctl zoneinfo` and `vmmctl slabinfo`
-# are answered. Runs on the host (not through
-# kvm-test-wrapper); skipped (77) where vmm would not run nested. It waits
-# for the machine's one nested runner.
+# "id"; errors and abuse (bad JSON, a NUL byte, no negotiation, unknown
+# commands, missing arguments) are answered as directly; a later session's
+# `quit` ends the run with status 0 and a SHUTDOWN event; PATH and the
+# link's socket are gone afterwards. A second run: SIGTERM to vmm's
+# process group reaches the runner once (a second one would stop QEMU), so
+# the vmm inside ends as vmm does on its own: SHUTDOWN (host-signal),
+# status 143. A third run, of guestmm: two vmmctl at once, a `vmmctl top`
+# refreshing while `vmmctl zoneinfo` and `vmmctl slabinfo` are answered.
+# Runs on the host (not through kvm-test-wrapper); skipped (77) where vmm
+# would not run nested. It waits for the machine's one nested runner.
 set -euo pipefail
 
 top=${MEMVISOR_BUILD_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -149,6 +150,27 @@ done
 [[ $(find "$dir" -name 'done.*' | wc -l) == "$NR_CLIENTS" ]] ||
 	fail "not all $NR_CLIENTS clients were answered while the others were connected"
 echo "$PROG: $NR_CLIENTS clients at once: each greeted and answered with its own id"
+
+# Errors and abuse, as the direct socket answers them: bad JSON, a NUL
+# byte, no negotiation, an unknown command, a missing argument; the
+# session goes on after each.
+out=$({ printf '%s\n' '{"execute":"query-status","id":"early"}' \
+	'{"execute":"qmp_capabilities"}' '{"execute": }'; printf '\0\n'; printf '%s\n' \
+	'{"execute":"no-such-command","id":"nsc"}' \
+	'{"execute":"__org.memvisor_page-owner","id":"noarg"}' \
+	'{"execute":"query-status","id":"after"}'; sleep 5; } |
+	timeout 60 socat - "UNIX-CONNECT:$sock")
+grep -q '"class":"CommandNotFound","desc":"Expecting capabilities negotiation.*"id":"early"' <<<"$out" ||
+	fail "abuse: no negotiation error before qmp_capabilities: $out"
+(($(grep -c '"desc":"JSON parse error' <<<"$out") == 2)) ||
+	fail "abuse: want two JSON parse errors (bad JSON, a NUL byte): $out"
+grep -q '"desc":"The command no-such-command has not been found".*"id":"nsc"' <<<"$out" ||
+	fail "abuse: no CommandNotFound with its id: $out"
+grep -q '"class":"GenericError".*"id":"noarg"' <<<"$out" ||
+	fail "abuse: no error for a missing argument: $out"
+grep -q '"status":"running".*"id":"after"' <<<"$out" ||
+	fail "abuse: the session did not go on: $out"
+echo "$PROG: errors and abuse through the runner: answered as directly, the session goes on"
 
 out=$(session '{"execute":"quit"}')
 grep -q '^{"QMP":' <<<"$out" || fail "last session: no greeting: $out"
