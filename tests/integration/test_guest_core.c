@@ -819,7 +819,8 @@ ParameterizedTest(struct guest_case *g, guest, ktest, .timeout = BATCH_TIMEOUT_S
 	r = batch_run(g);
 	section = case_section(r.out, g->name);
 	if (!section) {
-		cr_log_warn("%s on %u CPUs: the batch (status %d) never reported it; booting it alone",
+		/* info, not warn: Criterion 2.4 exits 1 after any warning */
+		cr_log_info("%s on %u CPUs: the batch (status %d) never reported it; booting it alone",
 			    g->name, g->cpus, r.status);
 		free_run(&r);
 		r = run_guest_tests(g->name, g->cpus, CASE_TIMEOUT_S);
