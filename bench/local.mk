@@ -25,6 +25,8 @@ EXTRA_DIST += bench/vmm-footprint.sh
 EXTRA_DIST += bench/boot-scaling.sh
 # boot-to-prompt.sh: seconds from the shell to "boot complete", median of N.
 EXTRA_DIST += bench/boot-to-prompt.sh
+# hostile-table.sh: issue 15's attack table from one test_hostile run.
+EXTRA_DIST += bench/hostile-table.sh
 
 # slabinfo_latency: query-slabinfo round trips while the guest stresses
 # kmalloc (vmm and a guest; SLABINSP_ACCEL=kvm to skip the nested runner).

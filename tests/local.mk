@@ -381,6 +381,15 @@ tests_integration_test_vminsp_SOURCES = tests/integration/test_vminsp.c \
 	tests/integration/vmm_qmp.c tests/integration/vmm_qmp.h
 tests_integration_test_vminsp_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
 tests_integration_test_vminsp_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
+# test_hostile: the attacks of issue 15 (a guest that lies on purpose,
+# guestmm/mm/tests/hostile_test.c) against the VMM's budgets.
+check_PROGRAMS += tests/integration/test_hostile
+TESTS += tests/integration/test_hostile
+tests_integration_test_hostile_SOURCES = tests/integration/test_hostile.c \
+	tests/integration/vmm_qmp.c tests/integration/vmm_qmp.h $(VMM_RUN_CMD)
+tests_integration_test_hostile_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
+tests_integration_test_hostile_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
+EXTRA_tests_integration_test_hostile_DEPENDENCIES = tools/vmmctl/vmmctl vmm/vmm
 
 # --- vmmctl tests (owner: vmmctl) ---------------------------------------------
 # Its formats on canned answers, its socket discovery in temp dirs, its QMP

@@ -25,7 +25,7 @@ guestmm_guestmm_elf_SOURCES += guestmm/mm/tests/vmalloc_test.c \
 # Fixtures for the VMM's inspection commands (guest only: they hold still
 # or corrupt the allocator on purpose while the VMM reads it).
 guestmm_guestmm_elf_SOURCES += guestmm/mm/tests/inspect_test.c \
-	guestmm/mm/tests/vminsp_test.c
+	guestmm/mm/tests/vminsp_test.c guestmm/mm/tests/hostile_test.c
 
 # Slab caches, kmalloc and mempools (guestmm/mm/slab.h describes the design).
 SLAB_SOURCES = guestmm/mm/slab.h guestmm/mm/slab.c guestmm/mm/slab_common.c \
