@@ -37,12 +37,12 @@ FUZZ_QMP_SRCS = $(srcdir)/fuzz/fuzz_qmp.c \
 	$(srcdir)/vmm/control/percpu_cmds.c $(srcdir)/vmm/control/inspect_query.c \
 	$(srcdir)/vmm/control/dma_cmds.c $(srcdir)/devices/dmadev.c \
 	$(srcdir)/vmm/io/iobus.c \
-	$(srcdir)/vmm/control/pagewalk.c $(srcdir)/vmm/memory/gmem.c \
+	$(srcdir)/vmm/memory/pagewalk.c $(srcdir)/vmm/memory/gmem.c \
 	$(srcdir)/vmm/hypercall/hcreq.c \
 	$(srcdir)/vmm/memory/memmap.c $(srcdir)/vmm/memory/e820.c \
 	$(srcdir)/vmm/core/size.c
 FUZZ_PAGEWALK_SRCS = $(srcdir)/fuzz/fuzz_pagewalk.c \
-	$(srcdir)/vmm/control/pagewalk.c $(srcdir)/vmm/memory/gmem.c \
+	$(srcdir)/vmm/memory/pagewalk.c $(srcdir)/vmm/memory/gmem.c \
 	$(srcdir)/vmm/memory/memmap.c $(srcdir)/vmm/memory/e820.c \
 	$(srcdir)/vmm/core/size.c
 FUZZ_ELF_SRCS = $(srcdir)/fuzz/fuzz_elf.c $(srcdir)/vmm/memory/loader.c \

@@ -4,13 +4,13 @@
 #
 # Its rooms: core/ (command line, KVM, VM and vCPU lifecycle, run loop,
 # exits, crash reports, output streams), memory/ (guest-physical layout,
-# the bounds-checked accessor, ELF, boot parameters, initial page tables,
-# the embedded kernel), hypercall/ (the guest -> VMM channel), io/ (the I/O
+# the bounds-checked accessor, the walker of the guest's page tables, ELF,
+# boot parameters, initial page tables, the embedded kernel), hypercall/ (the guest -> VMM channel), io/ (the I/O
 # bus and the devices wired to it), control/ (QMP), accel/ (which
 # accelerator; its nested control link, ctlmux, is in libvmm.a: the outer
 # vmm and the one inside the runner both run it). Headers are included by
 # bare name across rooms: VMM_ROOM_CPPFLAGS puts core/, memory/, hypercall/
-# and io/ on the path, and vmm/ itself for "control/pagewalk.h".
+# and io/ on the path, and vmm/ itself for "accel/ctlmux.h".
 VMM_ROOM_CPPFLAGS = -I$(srcdir)/vmm -I$(srcdir)/vmm/core \
 	-I$(srcdir)/vmm/memory -I$(srcdir)/vmm/hypercall -I$(srcdir)/vmm/io
 
@@ -37,7 +37,7 @@ vmm_libvmm_a_SOURCES = \
 	vmm/control/qmp.h vmm/control/qmp_dispatch.c vmm/control/qmp_cmds.c \
 	vmm/control/qmp_server.c vmm/control/inspect_cmds.h \
 	vmm/control/control.c vmm/control/control.h \
-	vmm/control/pagewalk.c vmm/control/pagewalk.h \
+	vmm/memory/pagewalk.c vmm/memory/pagewalk.h \
 	vmm/control/slab_cmds.c vmm/control/slab_cmds.h \
 	vmm/control/translate_cmds.c vmm/control/translate_cmds.h \
 	vmm/control/vmalloc_cmds.c vmm/control/vmalloc_cmds.h \

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * vmm/control/pagewalk.c on page tables laid out by hand in a fake guest
+ * vmm/memory/pagewalk.c on page tables laid out by hand in a fake guest
  * RAM: 4 KiB, 2 MiB and 1 GiB pages, non-present entries, tables outside
  * RAM, reserved bits, and a dump of tables that loop.
  */
@@ -10,7 +10,7 @@
 
 #include "../../vmm/memory/gmem.h"
 #include "../../vmm/memory/pgtable.h"
-#include "../../vmm/control/pagewalk.h"
+#include "../../vmm/memory/pagewalk.h"
 
 #define RAM_SIZE	(4ULL << 20)
 #define PML4		0x1000ULL

@@ -7,8 +7,8 @@
  * level, and a dump of a whole address space is bounded in the tables it
  * visits and the mappings it returns, whatever loops the tables contain.
  */
-#ifndef VMM_CONTROL_PAGEWALK_H
-#define VMM_CONTROL_PAGEWALK_H
+#ifndef VMM_MEMORY_PAGEWALK_H
+#define VMM_MEMORY_PAGEWALK_H
 
 #include <stdbool.h>
 #include <stdint.h>
