@@ -34,11 +34,13 @@ vmm_libvmm_a_SOURCES = \
 	vmm/hypercall/hcreq.c vmm/hypercall/hcreq.h \
 	vmm/hypercall/ktestlog.c vmm/hypercall/ktestlog.h \
 	vmm/io/iobus.c vmm/io/iobus.h \
+	vmm/io/page_state.c vmm/io/page_state.h \
 	vmm/control/qmp.h vmm/control/qmp_dispatch.c vmm/control/qmp_cmds.c \
 	vmm/control/qmp_server.c vmm/control/inspect_cmds.h \
 	vmm/control/control.c vmm/control/control.h \
 	vmm/memory/pagewalk.c vmm/memory/pagewalk.h \
 	vmm/control/slab_cmds.c vmm/control/slab_cmds.h \
+	vmm/control/page_owner.c vmm/control/page_owner.h \
 	vmm/control/translate_cmds.c vmm/control/translate_cmds.h \
 	vmm/control/vmalloc_cmds.c vmm/control/vmalloc_cmds.h \
 	vmm/control/inspect.c vmm/control/inspect.h \

@@ -137,7 +137,7 @@ static int build_vm(struct vm *vm, const struct kernel_file *kf,
 			return -1;
 	if (hypercall_register(vm))
 		return errf(e, "vmm: cannot register the hypercall ports");
-	return devices_create(vm, e);
+	return devices_create(vm, &control_devices, e);
 }
 
 static void *signal_thread(void *arg)
