@@ -29,14 +29,15 @@ FUZZ_DEPS = $(srcdir)/fuzz/fuzz.h config.h
 
 FUZZ_QMP_SRCS = $(srcdir)/fuzz/fuzz_qmp.c \
 	$(srcdir)/vmm/control/qmp_dispatch.c $(srcdir)/vmm/control/qmp_cmds.c \
-	$(srcdir)/vmm/control/slab_cmds.c $(srcdir)/vmm/control/translate_cmds.c \
+	$(srcdir)/vmm/control/slab_cmds.c $(srcdir)/vmm/control/page_owner.c \
+	$(srcdir)/vmm/control/translate_cmds.c \
 	$(srcdir)/vmm/control/vmalloc_cmds.c $(srcdir)/vmm/control/zone_cmds.c \
 	$(srcdir)/vmm/memory/ksyms.c \
 	$(srcdir)/vmm/control/zone_read.c $(srcdir)/vmm/control/inspect.c \
 	$(srcdir)/vmm/control/guest_str.c \
 	$(srcdir)/vmm/control/percpu_cmds.c $(srcdir)/vmm/control/inspect_query.c \
 	$(srcdir)/vmm/control/dma_cmds.c $(srcdir)/devices/dmadev.c \
-	$(srcdir)/vmm/io/iobus.c \
+	$(srcdir)/vmm/io/iobus.c $(srcdir)/vmm/io/page_state.c \
 	$(srcdir)/vmm/memory/pagewalk.c $(srcdir)/vmm/memory/gmem.c \
 	$(srcdir)/vmm/hypercall/hcreq.c \
 	$(srcdir)/vmm/memory/memmap.c $(srcdir)/vmm/memory/e820.c \
