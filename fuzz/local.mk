@@ -66,7 +66,7 @@ FUZZ_DMADEV_SRCS = $(srcdir)/fuzz/fuzz_dmadev.c $(srcdir)/devices/dmadev.c \
 	$(srcdir)/vmm/core/size.c
 FUZZ_KTESTLOG_SRCS = $(srcdir)/fuzz/fuzz_ktestlog.c \
 	$(srcdir)/vmm/hypercall/ktestlog.c $(srcdir)/vmm/core/console.c
-FUZZ_CTLMUX_SRCS = $(srcdir)/fuzz/fuzz_ctlmux.c $(srcdir)/vmm/accel/ctlmux.c \
+FUZZ_CTLMUX_SRCS = $(srcdir)/fuzz/fuzz_ctlmux.c $(srcdir)/vmm/control/ctlmux.c \
 	$(srcdir)/vmm/core/console.c
 
 fuzz/fuzz_qmp: $(FUZZ_QMP_SRCS) $(FUZZ_DEPS)

@@ -11,7 +11,7 @@
 
 #include <memvisor/hypercall.h>
 
-#include "accel/ctlmux.h"
+#include "ctlmux.h"
 #include "console.h"
 #include "control.h"
 #include "dma_cmds.h"

@@ -20,7 +20,7 @@ int control_default_dir(char *buf, size_t len, struct errbuf *e);
 /*
  * Nested: the host path of the control socket, which the outer vmm serves
  * and multiplexes over the runner's port CONTROL_PORT_NAME (nested-run
- * --control-link, vmm/accel/ctlmux.h), is passed to the vmm inside in this
+ * --control-link, vmm/control/ctlmux.h), is passed to the vmm inside in this
  * variable; that vmm connects each client that comes over the port to its
  * own socket, and names the host path as its socket.
  */

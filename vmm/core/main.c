@@ -372,7 +372,7 @@ static int setup(const struct vmm_config *cfg, int argc, char **argv,
 
 	if (vcpu_setup_kick_signal(&e))
 		goto host_error;
-	if (kvm_open(&vm, argc, argv))
+	if (kvm_open(&vm, accel_kvm_dev(), argc, argv))
 		return VMM_EXIT_HOST;	/* kvm_open said why */
 	if (kvm_check(&vm, &e))
 		goto host_error;
