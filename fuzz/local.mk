@@ -29,20 +29,21 @@ FUZZ_DEPS = $(srcdir)/fuzz/fuzz.h config.h
 
 FUZZ_QMP_SRCS = $(srcdir)/fuzz/fuzz_qmp.c \
 	$(srcdir)/vmm/control/qmp_dispatch.c $(srcdir)/vmm/control/qmp_cmds.c \
-	$(srcdir)/vmm/control/slab_cmds.c $(srcdir)/vmm/control/translate_cmds.c \
+	$(srcdir)/vmm/control/slab_cmds.c $(srcdir)/vmm/control/page_owner.c \
+	$(srcdir)/vmm/control/translate_cmds.c \
 	$(srcdir)/vmm/control/vmalloc_cmds.c $(srcdir)/vmm/control/zone_cmds.c \
 	$(srcdir)/vmm/memory/ksyms.c \
 	$(srcdir)/vmm/control/zone_read.c $(srcdir)/vmm/control/inspect.c \
 	$(srcdir)/vmm/control/guest_str.c \
 	$(srcdir)/vmm/control/percpu_cmds.c $(srcdir)/vmm/control/inspect_query.c \
 	$(srcdir)/vmm/control/dma_cmds.c $(srcdir)/devices/dmadev.c \
-	$(srcdir)/vmm/io/iobus.c \
-	$(srcdir)/vmm/control/pagewalk.c $(srcdir)/vmm/memory/gmem.c \
+	$(srcdir)/vmm/io/iobus.c $(srcdir)/vmm/io/page_state.c \
+	$(srcdir)/vmm/memory/pagewalk.c $(srcdir)/vmm/memory/gmem.c \
 	$(srcdir)/vmm/hypercall/hcreq.c \
 	$(srcdir)/vmm/memory/memmap.c $(srcdir)/vmm/memory/e820.c \
 	$(srcdir)/vmm/core/size.c
 FUZZ_PAGEWALK_SRCS = $(srcdir)/fuzz/fuzz_pagewalk.c \
-	$(srcdir)/vmm/control/pagewalk.c $(srcdir)/vmm/memory/gmem.c \
+	$(srcdir)/vmm/memory/pagewalk.c $(srcdir)/vmm/memory/gmem.c \
 	$(srcdir)/vmm/memory/memmap.c $(srcdir)/vmm/memory/e820.c \
 	$(srcdir)/vmm/core/size.c
 FUZZ_ELF_SRCS = $(srcdir)/fuzz/fuzz_elf.c $(srcdir)/vmm/memory/loader.c \
@@ -65,7 +66,7 @@ FUZZ_DMADEV_SRCS = $(srcdir)/fuzz/fuzz_dmadev.c $(srcdir)/devices/dmadev.c \
 	$(srcdir)/vmm/core/size.c
 FUZZ_KTESTLOG_SRCS = $(srcdir)/fuzz/fuzz_ktestlog.c \
 	$(srcdir)/vmm/hypercall/ktestlog.c $(srcdir)/vmm/core/console.c
-FUZZ_CTLMUX_SRCS = $(srcdir)/fuzz/fuzz_ctlmux.c $(srcdir)/vmm/accel/ctlmux.c \
+FUZZ_CTLMUX_SRCS = $(srcdir)/fuzz/fuzz_ctlmux.c $(srcdir)/vmm/control/ctlmux.c \
 	$(srcdir)/vmm/core/console.c
 
 fuzz/fuzz_qmp: $(FUZZ_QMP_SRCS) $(FUZZ_DEPS)

@@ -2,15 +2,10 @@
 # tables, request validation, reports) form libvmm.a, which the unit tests
 # link too; the binary adds the KVM side, the threads and main().
 #
-# Its rooms: core/ (command line, KVM, VM and vCPU lifecycle, run loop,
-# exits, crash reports, output streams), memory/ (guest-physical layout,
-# the bounds-checked accessor, ELF, boot parameters, initial page tables,
-# the embedded kernel), hypercall/ (the guest -> VMM channel), io/ (the I/O
-# bus and the devices wired to it), control/ (QMP), accel/ (which
-# accelerator; its nested control link, ctlmux, is in libvmm.a: the outer
-# vmm and the one inside the runner both run it). Headers are included by
-# bare name across rooms: VMM_ROOM_CPPFLAGS puts core/, memory/, hypercall/
-# and io/ on the path, and vmm/ itself for "control/pagewalk.h".
+# Its rooms, and which may include which: vmm/README.md. Headers are
+# included by bare name across rooms: VMM_ROOM_CPPFLAGS puts core/,
+# memory/, hypercall/ and io/ on the path, and vmm/ itself for
+# "control/ctlmux.h" (its tests and fuzzer).
 VMM_ROOM_CPPFLAGS = -I$(srcdir)/vmm -I$(srcdir)/vmm/core \
 	-I$(srcdir)/vmm/memory -I$(srcdir)/vmm/hypercall -I$(srcdir)/vmm/io
 
@@ -34,11 +29,13 @@ vmm_libvmm_a_SOURCES = \
 	vmm/hypercall/hcreq.c vmm/hypercall/hcreq.h \
 	vmm/hypercall/ktestlog.c vmm/hypercall/ktestlog.h \
 	vmm/io/iobus.c vmm/io/iobus.h \
+	vmm/io/page_state.c vmm/io/page_state.h \
 	vmm/control/qmp.h vmm/control/qmp_dispatch.c vmm/control/qmp_cmds.c \
 	vmm/control/qmp_server.c vmm/control/inspect_cmds.h \
 	vmm/control/control.c vmm/control/control.h \
-	vmm/control/pagewalk.c vmm/control/pagewalk.h \
+	vmm/memory/pagewalk.c vmm/memory/pagewalk.h \
 	vmm/control/slab_cmds.c vmm/control/slab_cmds.h \
+	vmm/control/page_owner.c vmm/control/page_owner.h \
 	vmm/control/translate_cmds.c vmm/control/translate_cmds.h \
 	vmm/control/vmalloc_cmds.c vmm/control/vmalloc_cmds.h \
 	vmm/control/inspect.c vmm/control/inspect.h \
@@ -47,7 +44,7 @@ vmm_libvmm_a_SOURCES = \
 	vmm/control/zone_read.c vmm/control/zone_cmds.c vmm/control/zone_cmds.h \
 	vmm/control/percpu_cmds.c vmm/control/percpu_cmds.h \
 	vmm/control/dma_cmds.c vmm/control/dma_cmds.h \
-	vmm/accel/ctlmux.c vmm/accel/ctlmux.h \
+	vmm/control/ctlmux.c vmm/control/ctlmux.h \
 	devices/dmadev.c devices/dmadev.h
 vmm_libvmm_a_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS) \
 	-I$(srcdir)/devices $(JANSSON_CFLAGS)

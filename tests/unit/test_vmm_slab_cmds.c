@@ -14,6 +14,7 @@
 
 #include "../../vmm/memory/gmem.h"
 #include "../../vmm/memory/pgtable.h"
+#include "../../vmm/control/page_owner.h"
 #include "../../vmm/control/slab_cmds.h"
 #include "slabinsp_guest.h"
 
@@ -264,7 +265,7 @@ Test(slab_cmds, mempools)
 static json_t *owner(uint64_t pfn, const char *want)
 {
 	struct errbuf e;
-	json_t *ret = slab_read_page_owner(&gm, cr3, mminfo_gpa, pfn, &e);
+	json_t *ret = page_owner_answer(&gm, cr3, mminfo_gpa, pfn, &e);
 
 	cr_assert_not_null(ret, "%s", e.msg);
 	cr_expect_str_eq(json_string_value(json_object_get(ret, "owner")), want,
@@ -299,4 +300,41 @@ Test(slab_cmds, page_owner)
 	}
 	r = owner(st.ram_size / 4096 + 5, "unknown");
 	json_decref(r);
+}
+
+static struct page_state state_of(uint64_t pfn)
+{
+	struct page_state s = { PAGE_STATE_NONE, -1, 0, 0 };
+	struct errbuf e;
+
+	cr_assert_eq(page_state_read(&gm, cr3, mminfo_gpa, pfn, &s, &e), 0,
+		     "%s", e.msg);
+	return s;
+}
+
+/*
+ * The devices' O(1) look: what the struct pages say, as a struct the DMA
+ * device compares (kind, order, head, cache); no zone, memblock, table or
+ * vmap search, so the kernel image and mem_map are just "reserved".
+ */
+Test(slab_cmds, page_state)
+{
+	struct page_state s;
+
+	s = state_of(st.pfn_slab);
+	cr_expect_eq(s.kind, PAGE_STATE_SLAB);
+	cr_expect_neq(s.cache, 0);
+	s = state_of(st.pfn_free);
+	cr_expect_eq(s.kind, PAGE_STATE_FREE);
+	cr_expect_eq(s.order, 5);
+	cr_expect_eq(s.head_pfn, st.pfn_free - 3);
+	s = state_of(st.pfn_alloc + 3);
+	cr_expect_eq(s.kind, PAGE_STATE_ALLOCATED);
+	cr_expect_eq(s.order, 2);
+	cr_expect_eq(s.head_pfn, st.pfn_alloc);
+	s = state_of(st.pfn_pcp);
+	cr_expect_eq(s.kind, PAGE_STATE_PCP);
+	cr_expect_eq(s.order, -1);
+	cr_expect_eq(state_of(st.pfn_kernel).kind, PAGE_STATE_RESERVED);
+	cr_expect_eq(state_of(st.ram_size / 4096 + 5).kind, PAGE_STATE_UNKNOWN);
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * query-slabinfo, query-mempools and page-owner: the guest's slab caches,
- * mempools and struct pages, read by the VMM from guest memory through the
- * descriptor's struct mv_slab_layout (see slab_cmds.h).
+ * query-slabinfo and query-mempools: the guest's slab caches and mempools,
+ * read by the VMM from guest memory through the descriptor's struct
+ * mv_slab_layout (see slab_cmds.h). page-owner is page_owner.c's.
  */
 #include "config.h"
 
@@ -112,8 +112,7 @@ static uint64_t ram_pfns(const struct gmem *gm)
 	return end / PAGE_SZ;
 }
 
-/* insp_open(), the slab layout's checks, the walks from @cr3. */
-static int slab_open(struct insp *r, const struct gmem *gm, uint64_t cr3,
+int slab_open(struct insp *r, const struct gmem *gm, uint64_t cr3,
 		     uint64_t gpa, struct errbuf *e)
 {
 	if (insp_open(r, gm, gpa, e) || check_layout(&r->mi, e)) {
@@ -129,8 +128,7 @@ static int slab_open(struct insp *r, const struct gmem *gm, uint64_t cr3,
 	return 0;
 }
 
-/* Steals @ret; adds the inconsistencies and ends the inspection. */
-static json_t *slab_close(struct insp *r, json_t *ret)
+json_t *slab_close(struct insp *r, json_t *ret)
 {
 	json_object_set_new(ret, "inconsistencies", insp_take_problems(r));
 	insp_close(r);
@@ -442,7 +440,7 @@ json_t *slab_read_slabinfo(const struct gmem *gm, uint64_t cr3,
 
 /* ---- mempools ---------------------------------------------------------- */
 
-static void cache_name_at(struct insp *r, uint64_t cache, char *name, size_t max)
+void slab_cache_name(struct insp *r, uint64_t cache, char *name, size_t max)
 {
 	uint64_t magic;
 
@@ -483,7 +481,7 @@ static void mempool_node(struct insp *r, uint64_t node, void *opaque)
 		src = json_pack("{s:s}", "type", "custom");
 		break;
 	case MV_MEMPOOL_SRC_SLAB:
-		cache_name_at(r, arg, name, sizeof(name));
+		slab_cache_name(r, arg, name, sizeof(name));
 		src = json_pack("{s:s,s:s,s:o}", "type", "slab", "cache", name,
 				"cache_addr", qmp_addr(arg));
 		break;
@@ -523,285 +521,7 @@ json_t *slab_read_mempools(const struct gmem *gm, uint64_t cr3,
 	return slab_close(&r, json_pack("{s:o}", "mempools", pools));
 }
 
-/* ---- page-owner -------------------------------------------------------- */
-
-/* Is @pfn one of the kernel's page-table pages? A bounded walk from CR3. */
-static bool table_has(struct insp *r, uint64_t table, unsigned int level,
-		      uint64_t pfn, unsigned long *budget)
-{
-	uint64_t e[512];
-
-	if (table / PAGE_SZ == pfn)
-		return true;
-	if (!*budget || gmem_read(r->gm, table, e, sizeof(e)))
-		return false;
-	--*budget;
-	if (level == 1)
-		return false;
-	for (int i = 0; i < 512; i++) {
-		if (!(e[i] & PTE_P) || (level < 4 && (e[i] & PTE_PS)))
-			continue;
-		if (table_has(r, e[i] & PTE_ADDR_MASK, level - 1, pfn, budget))
-			return true;
-		if (!*budget)
-			return false;
-	}
-	return false;
-}
-
-static bool is_page_table(struct insp *r, uint64_t pfn)
-{
-	unsigned long budget = SLAB_MAX_TABLES;
-	bool found = table_has(r, r->cr3 & PTE_ADDR_MASK, 4, pfn, &budget);
-
-	if (!found && !budget)
-		insp_problem(r, "page tables: more than %u table pages, not all were looked at",
-		       SLAB_MAX_TABLES);
-	return found;
-}
-
-static bool in_memblock_reserved(struct insp *r, uint64_t pfn)
-{
-	const struct mv_slab_layout *l = &r->mi.slab;
-	uint64_t type = r->mi.memblock + l->memblock_reserved, cnt, regions;
-	uint64_t pa = pfn * PAGE_SZ;
-
-	if (!r->mi.memblock || read_u64(r, type + l->mbtype_cnt, &cnt) ||
-	    read_u64(r, type + l->mbtype_regions, &regions)) {
-		insp_problem(r, "memblock.reserved is not readable");
-		return false;
-	}
-	if (cnt > 65536) {
-		insp_problem(r, "memblock.reserved: %" PRIu64 " regions", cnt);
-		cnt = 65536;
-	}
-	for (uint64_t i = 0; i < cnt; i++) {
-		uint64_t reg = regions + i * l->sizeof_region, base, size;
-
-		if (read_u64(r, reg + l->region_base, &base) ||
-		    read_u64(r, reg + l->region_size, &size)) {
-			insp_problem(r, "memblock.reserved: region %" PRIu64 " is not readable", i);
-			return false;
-		}
-		if (pa >= base && pa - base < size)
-			return true;
-	}
-	return false;
-}
-
-struct zone_of {
-	bool found;
-	char name[32];
-	uint64_t start, spanned, first_deferred;
-};
-
-static void find_zone(struct insp *r, uint64_t pfn, struct zone_of *z)
-{
-	const struct mv_slab_layout *l = &r->mi.slab;
-
-	memset(z, 0, sizeof(*z));
-	for (uint32_t i = 0; i < r->mi.nr_zones && i < 64; i++) {
-		uint64_t zva = r->mi.zones + (uint64_t)i * r->mi.sizeof_zone, name;
-
-		if (read_u64(r, zva + l->zone_start_pfn, &z->start) ||
-		    read_u64(r, zva + l->zone_spanned, &z->spanned) ||
-		    read_u64(r, zva + l->zone_first_deferred_pfn, &z->first_deferred) ||
-		    read_u64(r, zva + l->zone_name, &name)) {
-			insp_problem(r, "zone %u is not readable", i);
-			continue;
-		}
-		if (pfn >= z->start && pfn - z->start < z->spanned) {
-			z->found = true;
-			read_str(r, name, z->name, sizeof(z->name));
-			return;
-		}
-	}
-}
-
-static int read_page(struct insp *r, uint64_t pfn, uint8_t *page)
-{
-	if (insp_read(r, r->mi.mem_map + pfn * r->mi.sizeof_page, page,
-		  r->mi.sizeof_page)) {
-		insp_problem(r, "struct page of pfn %" PRIu64 " is not readable", pfn);
-		return -1;
-	}
-	return 0;
-}
-
-/* Names the vmap area that maps @pfn (vmalloc, vmap), if one does. */
-static void add_vmap_area(struct insp *r, uint64_t pfn, json_t *ret)
-{
-	json_t *area = vmalloc_area_of_pfn(r, pfn);
-
-	if (area)
-		json_object_set_new(ret, "vmap_area", area);
-}
-
-/* A frame no allocator owns: an ioremap window over it is its owner. */
-static bool owned_by_ioremap(struct insp *r, uint64_t pfn, json_t *ret)
-{
-	json_t *area = vmalloc_area_of_pfn(r, pfn);
-
-	if (!area)
-		return false;
-	json_object_set_new(ret, "owner", json_string("ioremap"));
-	json_object_set_new(ret, "vmap_area", area);
-	return true;
-}
-
-json_t *slab_read_page_owner(const struct gmem *gm, uint64_t cr3,
-			     uint64_t mminfo_gpa, uint64_t pfn,
-			     struct errbuf *e)
-{
-	const struct mv_slab_layout *l;
-	uint8_t page[MAX_STRUCT], head[MAX_STRUCT];
-	struct zone_of z;
-	struct insp r;
-	json_t *ret;
-	uint64_t flags;
-
-	if (slab_open(&r, gm, cr3, mminfo_gpa, e))
-		return NULL;
-	l = &r.mi.slab;
-	ret = json_pack("{s:I}", "pfn", (json_int_t)pfn);
-#define OWNER(o)	json_object_set_new(ret, "owner", json_string(o))
-	if (pfn >= r.mi.max_pfn) {
-		if (owned_by_ioremap(&r, pfn, ret))
-			return slab_close(&r, ret);
-		OWNER("unknown");
-		json_object_set_new(ret, "reason", json_string("beyond max_pfn"));
-		return slab_close(&r, ret);
-	}
-	find_zone(&r, pfn, &z);
-	if (z.found)
-		json_object_set_new(ret, "zone", json_string(z.name));
-	if (z.found && pfn >= z.first_deferred) {
-		/* Its struct page is not initialised yet: memblock says. */
-		if (in_memblock_reserved(&r, pfn)) {
-			OWNER("bootmem");
-		} else {
-			OWNER("free");
-			json_object_set_new(ret, "deferred", json_true());
-		}
-		return slab_close(&r, ret);
-	}
-	if (read_page(&r, pfn, page)) {
-		OWNER("unknown");
-		return slab_close(&r, ret);
-	}
-	flags = insp_u64(page, l->page_flags);
-	if (test_flag(flags, l->pg_slab)) {
-		uint64_t cache = insp_u64(page, l->page_slab_cache);
-		char name[257];
-
-		cache_name_at(&r, cache, name, sizeof(name));
-		OWNER("slab");
-		json_object_set_new(ret, "cache", json_string(name));
-		return slab_close(&r, ret);
-	}
-	/* Free: the head of a buddy block, or inside one. */
-	for (uint32_t k = 0; k < l->max_order; k++) {
-		uint64_t hpfn = pfn & ~((1ULL << k) - 1);
-		const uint8_t *h = page;
-		uint64_t order;
-
-		if (hpfn != pfn) {
-			if (hpfn == (pfn & ~((1ULL << (k - 1)) - 1)))
-				continue;	/* the same head as before */
-			if (read_page(&r, hpfn, head))
-				break;
-			h = head;
-		}
-		if (!test_flag(insp_u64(h, l->page_flags), l->pg_buddy))
-			continue;
-		order = insp_u64(h, l->page_private);
-		if (order >= l->max_order) {
-			insp_problem(&r, "pfn %" PRIu64 ": PG_buddy with order %" PRIu64,
-			       hpfn, order);
-			continue;
-		}
-		if (pfn - hpfn < (1ULL << order)) {
-			OWNER("free");
-			json_object_set_new(ret, "order", json_integer(order));
-			if (hpfn != pfn)
-				json_object_set_new(ret, "head_pfn", json_integer(hpfn));
-			return slab_close(&r, ret);
-		}
-		break;	/* a free block that ends before pfn */
-	}
-	if (test_flag(flags, l->pg_pcp)) {
-		OWNER("pcp");
-		return slab_close(&r, ret);
-	}
-	if (is_page_table(&r, pfn)) {
-		OWNER("pagetable");
-		return slab_close(&r, ret);
-	}
-	if (test_flag(flags, l->pg_reserved)) {
-		if (pfn >= l->kernel_start_pfn && pfn < l->kernel_end_pfn)
-			OWNER("kernel");
-		else if (in_memblock_reserved(&r, pfn))
-			OWNER("bootmem");
-		else if (!owned_by_ioremap(&r, pfn, ret)) {
-			OWNER("unknown");
-			json_object_set_new(ret, "reason",
-					    json_string("PG_reserved outside memblock.reserved (firmware or a hole)"));
-		}
-		return slab_close(&r, ret);
-	}
-	/* Allocated: the head (a reference, its order), or a page inside it. */
-	if ((int32_t)insp_u32(page, l->page_refcount) > 0) {
-		uint32_t order = insp_u32(page, l->page_order);
-
-		if (order >= l->max_order)
-			insp_problem(&r, "pfn %" PRIu64 ": allocated with order %u", pfn, order);
-		OWNER("allocated");
-		json_object_set_new(ret, "order", json_integer(order));
-		if (test_flag(flags, l->pg_head))
-			json_object_set_new(ret, "compound", json_true());
-		add_vmap_area(&r, pfn, ret);
-		return slab_close(&r, ret);
-	}
-	for (uint32_t k = 1; k < l->max_order; k++) {
-		uint64_t hpfn = pfn & ~((1ULL << k) - 1);
-		uint32_t order;
-
-		if (hpfn == (pfn & ~((1ULL << (k - 1)) - 1)))
-			continue;
-		if (read_page(&r, hpfn, head))
-			break;
-		if ((int32_t)insp_u32(head, l->page_refcount) <= 0)
-			continue;
-		order = insp_u32(head, l->page_order);
-		if (order < l->max_order && pfn - hpfn < (1ULL << order)) {
-			OWNER("allocated");
-			json_object_set_new(ret, "order", json_integer(order));
-			json_object_set_new(ret, "head_pfn", json_integer(hpfn));
-			add_vmap_area(&r, pfn, ret);
-			return slab_close(&r, ret);
-		}
-		break;	/* an allocation that ends before pfn */
-	}
-	OWNER("unknown");
-	json_object_set_new(ret, "reason",
-			    json_string("no flag says, no reference, in no free or allocated block"));
-#undef OWNER
-	return slab_close(&r, ret);
-}
-
 /* ---- the commands ------------------------------------------------------ */
-
-static json_t *page_owner_query(const struct insp_query *q, void *opaque,
-				struct qmp_error *err)
-{
-	struct errbuf e = { "" };
-	json_t *ret = slab_read_page_owner(q->gm, q->boot_cr3, q->mminfo_gpa,
-					   *(uint64_t *)opaque, &e);
-
-	if (!ret)
-		qmp_errorf(err, "GenericError", "%s", e.msg);
-	return ret;
-}
 
 json_t *cmd_query_slabinfo(struct qmp_ctx *ctx, json_t *args,
 			   struct qmp_error *err)
@@ -815,22 +535,4 @@ json_t *cmd_query_mempools(struct qmp_ctx *ctx, json_t *args,
 {
 	return insp_query_reader(ctx, "query-mempools", slab_read_mempools,
 				 err);
-}
-
-json_t *cmd_page_owner(struct qmp_ctx *ctx, json_t *args,
-		       struct qmp_error *err)
-{
-	json_int_t pfn = json_integer_value(json_object_get(args, "pfn"));
-	uint64_t upfn = pfn;
-	json_t *ret;
-
-	if (pfn < 0) {
-		qmp_errorf(err, "GenericError",
-			   "Parameter 'pfn' expects a frame number >= 0");
-		return NULL;
-	}
-	ret = insp_query(ctx, "page-owner", 1, page_owner_query, &upfn, err);
-	if (ret && ctx->vm)
-		vmalloc_name_caller(json_object_get(ret, "vmap_area"), &ctx->vm->ksyms);
-	return ret;
 }

@@ -137,7 +137,7 @@ static int build_vm(struct vm *vm, const struct kernel_file *kf,
 			return -1;
 	if (hypercall_register(vm))
 		return errf(e, "vmm: cannot register the hypercall ports");
-	return devices_create(vm, e);
+	return devices_create(vm, &control_devices, e);
 }
 
 static void *signal_thread(void *arg)
@@ -372,7 +372,7 @@ static int setup(const struct vmm_config *cfg, int argc, char **argv,
 
 	if (vcpu_setup_kick_signal(&e))
 		goto host_error;
-	if (kvm_open(&vm, argc, argv))
+	if (kvm_open(&vm, accel_kvm_dev(), argc, argv))
 		return VMM_EXIT_HOST;	/* kvm_open said why */
 	if (kvm_check(&vm, &e))
 		goto host_error;
