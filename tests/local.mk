@@ -188,6 +188,18 @@ tests_unit_test_vmm_inspect_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS) \
 tests_unit_test_vmm_inspect_LDADD = tests/unit/libinspect_fake.a \
 	guestmm/libmm_hosted.a $(VMM_TEST_LDADD)
 tests_unit_test_vmm_inspect_LDFLAGS = -pthread
+# The inspector's layouts from guestmm.elf's DWARF, checked against what the
+# hosted allocator publishes (the fake guest above).
+check_PROGRAMS += tests/unit/test_vmm_debuginfo
+TESTS += tests/unit/test_vmm_debuginfo
+tests_unit_test_vmm_debuginfo_SOURCES = tests/unit/test_vmm_debuginfo.c
+tests_unit_test_vmm_debuginfo_CFLAGS = $(TEST_CFLAGS) -pthread
+tests_unit_test_vmm_debuginfo_CPPFLAGS = $(VMM_TEST_CPPFLAGS) $(LIBDW_CFLAGS)
+tests_unit_test_vmm_debuginfo_LDADD = tests/unit/libinspect_fake.a \
+	guestmm/libmm_hosted.a $(VMM_TEST_LDADD) $(LIBDW_LIBS)
+tests_unit_test_vmm_debuginfo_LDFLAGS = -pthread
+EXTRA_tests_unit_test_vmm_debuginfo_DEPENDENCIES = guestmm/guestmm.elf \
+	tests/unit/fixtures/hello.elf
 # ... and against the real guest, over the control socket.
 check_PROGRAMS += tests/integration/test_inspect
 TESTS += tests/integration/test_inspect
