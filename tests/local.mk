@@ -316,7 +316,8 @@ tests_integration_test_vmm_boot_LDADD = $(TEST_LIBS)
 # `make check` builds vmm/vmm and every check program (the fixtures too)
 # before it runs a test; this also brings the fixtures along with a bare
 # `make tests/integration/test_vmm_boot`.
-EXTRA_tests_unit_test_vmm_cli_DEPENDENCIES = tests/unit/fixtures/hello.elf
+EXTRA_tests_unit_test_vmm_cli_DEPENDENCIES = tests/unit/fixtures/hello.elf \
+	guestmm/guestmm.elf
 EXTRA_tests_integration_test_vmm_boot_DEPENDENCIES = $(VMM_FIXTURES)
 # test_vmm_translate: the address-space QMP commands over a real socket
 # against the real guest (its pagewalk.hold ktest), under KVM.
