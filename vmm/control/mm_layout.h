@@ -206,12 +206,17 @@ int mm_layout_load(const void *buf, size_t len, const char *name,
  */
 uint64_t field_get(const void *copy, size_t copy_len, struct field f);
 
-/* Element @i of @a as a field, for field_get(); size 0 past the end. */
+/*
+ * Element @i of @a as a field, for field_get(); size 0 (field_get() reads
+ * 0) past the end, or where the offset would not fit 32 bits.
+ */
 static inline struct field field_elem(struct field_array a, uint32_t i)
 {
-	if (i >= a.count)
+	uint64_t off = a.off + (uint64_t)i * a.elem_size;
+
+	if (i >= a.count || off > UINT32_MAX)
 		return (struct field){ 0, 0 };
-	return (struct field){ a.off + i * a.elem_size, a.elem_size };
+	return (struct field){ (uint32_t)off, a.elem_size };
 }
 
 /*
