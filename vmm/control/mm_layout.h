@@ -257,7 +257,9 @@ static inline struct field field_elem(struct field_array a, uint32_t i)
  *   mi.slab.sizeof_mempool, pool_*            -> lay->mempool.*
  *   mi.slab.pool_magic_value                  -> lay->k.mempool_magic
  *   mi.slab.kernel_start_pfn/end_pfn          -> PFN of lay->root.kernel_start/_end
- *                                                minus MV_KERNEL_VIRT_BASE
+ *                                                minus MV_KERNEL_VIRT_BASE (for
+ *                                                guestmm.elf the same as
+ *                                                elf_check()'s k.start/k.end)
  *   mi.vmap.sizeof_area, va_start...caller    -> lay->vmap_area.*
  *   mi.vmap.nr_areas                          -> lay->root.nr_vmap_areas
  *   mi.vmap.vmalloc_start/end                 -> lay->k.vmalloc_start/end
@@ -289,6 +291,17 @@ static inline struct field field_elem(struct field_array a, uint32_t i)
  * What only the running guest can say stays guest memory read at query
  * time through the roots above (values, lists, the per-CPU info); the
  * HC_MMINFO descriptor then carries nothing the VMM needs and can go.
+ * Until the guest has set a root up it reads as zero or as its static
+ * initialiser (pcpu_info.magic 0 before percpu init, an empty vmap list
+ * before vmalloc_init): readers say "not set up yet", as for mi.percpu == 0.
+ * The unit tests' fake guests (hosted build) are the test binary itself:
+ * phase B resolves their layout from /proc/self/exe (the hosted library
+ * and the fakes build with -g) and passes roots the fake sets up.
+ *
+ * Struct widths the readers assume are in the table (8 for pointers and
+ * unsigned long, 4 for int and u32, 16 for a list_head, SCALAR where the
+ * reader uses field_get() and any width does); a guest that changes one
+ * fails at start, naming the field, instead of being misread.
  */
 
 #endif
