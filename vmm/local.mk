@@ -24,6 +24,7 @@ vmm_libvmm_a_SOURCES = \
 	vmm/memory/gmem.c vmm/memory/gmem.h \
 	vmm/memory/loader.c vmm/memory/loader.h \
 	vmm/memory/ksyms.c vmm/memory/ksyms.h \
+	vmm/memory/debuginfo.c vmm/memory/debuginfo.h \
 	vmm/memory/pgtable.c vmm/memory/pgtable.h \
 	vmm/memory/boot.c vmm/memory/boot.h \
 	vmm/hypercall/hcreq.c vmm/hypercall/hcreq.h \
@@ -45,9 +46,10 @@ vmm_libvmm_a_SOURCES = \
 	vmm/control/percpu_cmds.c vmm/control/percpu_cmds.h \
 	vmm/control/dma_cmds.c vmm/control/dma_cmds.h \
 	vmm/control/ctlmux.c vmm/control/ctlmux.h \
+	vmm/control/mm_layout.c vmm/control/mm_layout.h \
 	devices/dmadev.c devices/dmadev.h
 vmm_libvmm_a_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS) \
-	-I$(srcdir)/devices $(JANSSON_CFLAGS)
+	-I$(srcdir)/devices $(JANSSON_CFLAGS) $(LIBDW_CFLAGS)
 
 bin_PROGRAMS += vmm/vmm
 vmm_vmm_SOURCES = \
@@ -59,7 +61,7 @@ vmm_vmm_SOURCES = \
 	vmm/accel/accel.h vmm/accel/choose.c vmm/accel/calibrate.c \
 	vmm/accel/nested.c \
 	vmm/memory/guest_image.S vmm/memory/guest_image.h
-vmm_vmm_LDADD = vmm/libvmm.a $(JANSSON_LIBS)
+vmm_vmm_LDADD = vmm/libvmm.a $(JANSSON_LIBS) $(LIBDW_LIBS)
 vmm_vmm_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS) -I$(srcdir)/vmm/accel \
 	-I$(srcdir)/vmm/control -I$(srcdir)/devices $(JANSSON_CFLAGS) \
 	-DMEMVISOR_SRCDIR='"$(abs_top_srcdir)"' \

@@ -427,6 +427,21 @@ Test(vmm_cli, kernel_not_executable_type)
 	USAGE_ERROR(f, "ET_EXEC", "--mem", "64M", "--kernel", f);
 }
 
+/*
+ * guestmm.elf without its debug info: it has a memory manager, and the
+ * inspector finds the layouts of its structs in the DWARF only.
+ */
+Test(vmm_cli, kernel_memory_manager_without_debug_info)
+{
+	char *f = remember("stripped.elf"), cmd[3 * PATH_MAX];
+
+	snprintf(cmd, sizeof(cmd), "objcopy --strip-debug '%s/guestmm/guestmm.elf' '%s'",
+		 build_top(), f);
+	cr_assert_eq(system(cmd), 0, "%s failed", cmd);
+	USAGE_ERROR(f, "no DWARF debug info (built without -g, or stripped?) (query-zones needs it)",
+		    "--mem", "64M", "--kernel", f);
+}
+
 Test(vmm_cli, kernel_truncated_in_header)
 {
 	char *f = truncated_fixture("hello.elf", 40, "cut40.elf");
