@@ -559,6 +559,13 @@ BAD_ARGS_TEST(timeout_not_a_number, "--timeout", "not a number",
 	      "--mem", "64M", "--timeout", "soon")
 BAD_ARGS_TEST(test_glob_with_space, "--test", "without spaces",
 	      "--mem", "64M", "--test", "a b")
+BAD_ARGS_TEST(control_clients_zero, "--control-clients", "at least 1",
+	      "--mem", "64M", "--control-clients", "0")
+BAD_ARGS_TEST(control_clients_too_many, "--control-clients",
+	      "more than the maximum of 1024",
+	      "--mem", "64M", "--control-clients", "1025")
+BAD_ARGS_TEST(control_clients_not_a_number, "--control-clients", "not a number",
+	      "--mem", "64M", "--control-clients", "-3")
 
 /* ---- --help, --version --------------------------------------------------- */
 

@@ -136,7 +136,8 @@ static int forward_port(int port, const char *path, struct errbuf *e)
 	return 0;
 }
 
-int control_start(struct vm *vm, const char *path, struct errbuf *e)
+int control_start(struct vm *vm, const char *path, unsigned int max_clients,
+		  struct errbuf *e)
 {
 	const char *depth = getenv("MEMVISOR_NESTED_DEPTH");
 	const char *host = getenv(CONTROL_HOST_ENV);
@@ -157,7 +158,7 @@ int control_start(struct vm *vm, const char *path, struct errbuf *e)
 		host = NULL;
 	}
 	path = control_path(path, def, sizeof(def), e);
-	if (!path || qmp_server_start(&vm->qmp, vm, path, e)) {
+	if (!path || qmp_server_start(&vm->qmp, vm, path, max_clients, e)) {
 		if (port >= 0)
 			close(port);
 		return -1;

@@ -40,7 +40,8 @@ int control_host_path(const char *path, char *buf, size_t len,
  * Nested with CONTROL_HOST_ENV set, it serves a private socket, forwards
  * the runner's port to it and names the host's path.
  */
-int control_start(struct vm *vm, const char *path, struct errbuf *e);
+int control_start(struct vm *vm, const char *path, unsigned int max_clients,
+		  struct errbuf *e);
 
 /* Tells every client how the VM ended (SHUTDOWN, GUEST_PANICKED). */
 void control_announce_end(struct vm *vm, enum vm_end end);

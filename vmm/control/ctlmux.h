@@ -48,7 +48,7 @@
 #define CTLMUX_HDR_LEN		8
 #define CTLMUX_MAX_PAYLOAD	(16U << 10)
 /* above the server's own limit, so that limit shows through unchanged */
-#define CTLMUX_MAX_CHANNELS	(QMP_MAX_CLIENTS + 16)
+#define CTLMUX_MAX_CHANNELS	(CONTROL_CLIENTS_DEFAULT + 16)
 #define CTLMUX_CHAN_OUT_MAX	QMP_MAX_PENDING_OUT
 #define CTLMUX_LINK_HIGH	(256U << 10)	/* stop reading channels */
 #define CTLMUX_LINK_MAX		(4U << 20)	/* the peer does not read */

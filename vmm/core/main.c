@@ -253,7 +253,7 @@ static int run(struct vm *vm, const struct vmm_config *cfg)
 	enum vm_end end;
 	int ret;
 
-	if (control_start(vm, cfg->control, &e)) {
+	if (control_start(vm, cfg->control, cfg->control_clients, &e)) {
 		console_err("%s\n", e.msg);
 		return VMM_EXIT_HOST;
 	}
