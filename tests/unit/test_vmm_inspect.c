@@ -83,7 +83,7 @@ static json_int_t geti(json_t *o, const char *k)
 
 Test(inspect, zones_agree_with_the_allocator)
 {
-	json_t *ans = inspect_zones(&gm, g.mminfo_gpa), *zones;
+	json_t *ans = inspect_zones(&gm, g.mminfo_gpa, NULL), *zones;
 	size_t i;
 	json_t *z;
 
@@ -124,7 +124,7 @@ Test(inspect, zones_agree_with_the_allocator)
 
 Test(inspect, memblock_and_memstats)
 {
-	json_t *ans = inspect_memblock(&gm, g.mminfo_gpa), *st;
+	json_t *ans = inspect_memblock(&gm, g.mminfo_gpa, NULL), *st;
 	uint64_t free = 0, managed = 0;
 
 	cr_assert_eq(json_array_size(problems_of(ans)), 0, "%s", dump(ans));
@@ -136,7 +136,7 @@ Test(inspect, memblock_and_memstats)
 			  "base"), (json_int_t)g.memblock_reserved_base0);
 	json_decref(ans);
 
-	ans = inspect_memstats(&gm, g.mminfo_gpa, FAKE_MEM);
+	ans = inspect_memstats(&gm, g.mminfo_gpa, FAKE_MEM, NULL);
 	cr_assert_null(json_object_get(ans, "inconsistencies"), "%s", dump(ans));
 	st = json_object_get(ans, "stats");
 	for (unsigned int i = 0; i < g.nr_zones; i++) {
@@ -155,7 +155,7 @@ Test(inspect, memblock_and_memstats)
 #define DAMAGED(kind, ...) do {						\
 	json_t *ans;							\
 	fake_guest_damage(&g, kind);					\
-	ans = inspect_zones(&gm, g.mminfo_gpa);				\
+	ans = inspect_zones(&gm, g.mminfo_gpa, NULL);				\
 	cr_log_info("%s", dump(ans));					\
 	cr_assert(named(ans, __VA_ARGS__, NULL), "%s", dump(ans));	\
 	json_decref(ans);						\
@@ -167,7 +167,7 @@ Test(inspect, zone_name_not_utf8)
 	json_t *ans, *dma;
 
 	fake_guest_damage(&g, FAKE_ZONE_NAME);
-	ans = inspect_zones(&gm, g.mminfo_gpa);
+	ans = inspect_zones(&gm, g.mminfo_gpa, NULL);
 	cr_assert_eq(json_array_size(json_object_get(ans, "zones")), g.nr_zones,
 		     "%s", dump(ans));
 	dma = json_array_get(json_object_get(ans, "zones"), 0);
@@ -251,14 +251,14 @@ Test(inspect, memblock_cnt_beyond_max)
 	json_t *ans;
 
 	fake_guest_damage(&g, FAKE_MEMBLOCK_CNT);
-	ans = inspect_memblock(&gm, g.mminfo_gpa);
+	ans = inspect_memblock(&gm, g.mminfo_gpa, NULL);
 	cr_assert(named(ans, "memblock.reserved: cnt", NULL), "%s", dump(ans));
 	json_decref(ans);
 }
 
 Test(inspect, no_descriptor)
 {
-	json_t *ans = inspect_zones(&gm, 0);
+	json_t *ans = inspect_zones(&gm, 0, NULL);
 
 	cr_assert(named(ans, "has not published", NULL), "%s", dump(ans));
 	json_decref(ans);

@@ -125,7 +125,7 @@ Test(slab_cmds, slabinfo_equals_the_guests_own)
 	};
 	static char text[65536];
 	struct errbuf e;
-	json_t *ret = slab_read_slabinfo(&gm, cr3, mminfo_gpa, &e);
+	json_t *ret = slab_read_slabinfo(&gm, cr3, mminfo_gpa, NULL, &e);
 	char *line, *save;
 	unsigned int lines = 0;
 
@@ -166,7 +166,7 @@ Test(slab_cmds, cycle_in_a_slab_list_is_reported)
 	json_t *ret;
 
 	sg_cycle_in_slab_list();
-	ret = slab_read_slabinfo(&gm, cr3, mminfo_gpa, &e);
+	ret = slab_read_slabinfo(&gm, cr3, mminfo_gpa, NULL, &e);
 	cr_assert_not_null(ret, "%s", e.msg);
 	cr_expect(incons_has(ret, "cache insp-a: slab at pfn"), "%s", dumps(ret));
 	cr_expect(incons_has(ret, "seen twice"));
@@ -180,7 +180,7 @@ Test(slab_cmds, pointer_outside_ram_is_reported)
 	json_t *ret;
 
 	sg_slab_list_outside_ram();
-	ret = slab_read_slabinfo(&gm, cr3, mminfo_gpa, &e);
+	ret = slab_read_slabinfo(&gm, cr3, mminfo_gpa, NULL, &e);
 	cr_assert_not_null(ret, "%s", e.msg);
 	cr_expect(incons_has(ret, "cache insp-a: slabs_partial entry 0xdead"),
 		  "%s", dumps(incons_of(ret)));
@@ -194,7 +194,7 @@ Test(slab_cmds, counters_that_disagree_are_reported)
 	json_t *ret;
 
 	sg_counter_disagrees();
-	ret = slab_read_slabinfo(&gm, cr3, mminfo_gpa, &e);
+	ret = slab_read_slabinfo(&gm, cr3, mminfo_gpa, NULL, &e);
 	cr_assert_not_null(ret, "%s", e.msg);
 	cr_expect_eq(json_array_size(incons_of(ret)), 1, "%s", dumps(incons_of(ret)));
 	cr_expect(incons_has(ret, "cache insp-a: active_objs says"));
@@ -207,7 +207,7 @@ Test(slab_cmds, cycle_in_the_cache_list_ends_the_walk)
 	json_t *ret;
 
 	sg_cycle_in_cache_list();
-	ret = slab_read_slabinfo(&gm, cr3, mminfo_gpa, &e);
+	ret = slab_read_slabinfo(&gm, cr3, mminfo_gpa, NULL, &e);
 	cr_assert_not_null(ret, "%s", e.msg);
 	cr_expect(incons_has(ret, "slab_caches: a cycle through"), "%s",
 		  dumps(incons_of(ret)));
@@ -218,18 +218,18 @@ Test(slab_cmds, bad_descriptor_is_an_error)
 {
 	struct errbuf e;
 
-	cr_expect_null(slab_read_slabinfo(&gm, cr3, 0, &e));
+	cr_expect_null(slab_read_slabinfo(&gm, cr3, 0, NULL, &e));
 	cr_expect(strstr(e.msg, "HC_MMINFO"));
-	cr_expect_null(slab_read_slabinfo(&gm, cr3, mminfo_gpa + 8, &e));
+	cr_expect_null(slab_read_slabinfo(&gm, cr3, mminfo_gpa + 8, NULL, &e));
 	cr_expect(strstr(e.msg, "magic"), "%s", e.msg);
-	cr_expect_null(slab_read_slabinfo(&gm, cr3, 1ULL << 40, &e));
+	cr_expect_null(slab_read_slabinfo(&gm, cr3, 1ULL << 40, NULL, &e));
 	cr_expect(strstr(e.msg, "not in guest RAM"), "%s", e.msg);
 }
 
 Test(slab_cmds, mempools)
 {
 	struct errbuf e;
-	json_t *ret = slab_read_mempools(&gm, cr3, mminfo_gpa, &e), *p;
+	json_t *ret = slab_read_mempools(&gm, cr3, mminfo_gpa, NULL, &e), *p;
 
 	cr_assert_not_null(ret, "%s", e.msg);
 	cr_expect_eq(json_array_size(incons_of(ret)), 0, "%s", dumps(ret));
@@ -255,7 +255,7 @@ Test(slab_cmds, mempools)
 	json_decref(ret);
 
 	sg_mempool_bad();
-	ret = slab_read_mempools(&gm, cr3, mminfo_gpa, &e);
+	ret = slab_read_mempools(&gm, cr3, mminfo_gpa, NULL, &e);
 	cr_assert_not_null(ret, "%s", e.msg);
 	cr_expect(incons_has(ret, "5 elements in a reserve of 4"), "%s", dumps(ret));
 	json_decref(ret);

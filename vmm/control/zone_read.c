@@ -289,7 +289,8 @@ static json_t *answer_unopened(const char *key, const struct errbuf *e)
 	return json_pack("{s:[],s:[s]}", key, "inconsistencies", e->msg);
 }
 
-json_t *inspect_zones(const struct gmem *gm, uint64_t mminfo_gpa)
+json_t *inspect_zones(const struct gmem *gm, uint64_t mminfo_gpa,
+		      const struct insp_bounds *b)
 {
 	struct insp in;
 	struct errbuf e;
@@ -299,6 +300,7 @@ json_t *inspect_zones(const struct gmem *gm, uint64_t mminfo_gpa)
 		insp_close(&in);
 		return answer_unopened("zones", &e);
 	}
+	insp_bound(&in, b);
 	zones = json_array();
 	for (unsigned int i = 0; i < in.mi.nr_zones; i++) {
 		uint64_t f, p, m;
@@ -366,7 +368,7 @@ const char *memstat_tag_name(unsigned int tag)
  * no fault counters, no hugetlb: those are left out.
  */
 json_t *inspect_memstats(const struct gmem *gm, uint64_t mminfo_gpa,
-			 uint64_t ram_bytes)
+			 uint64_t ram_bytes, const struct insp_bounds *b)
 {
 	uint64_t val[VIR_DOMAIN_MEMORY_STAT_NR] = { 0 };
 	bool have[VIR_DOMAIN_MEMORY_STAT_NR] = { false };
@@ -375,6 +377,8 @@ json_t *inspect_memstats(const struct gmem *gm, uint64_t mminfo_gpa,
 	struct insp in;
 	struct errbuf e;
 	bool opened = !insp_open(&in, gm, mminfo_gpa, &e);
+
+	insp_bound(&in, b);
 
 	val[VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON] = ram_bytes >> 10;
 	have[VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON] = true;
@@ -468,7 +472,8 @@ static json_t *memblock_type(struct insp *in, const uint8_t *mb,
 	return list;
 }
 
-json_t *inspect_memblock(const struct gmem *gm, uint64_t mminfo_gpa)
+json_t *inspect_memblock(const struct gmem *gm, uint64_t mminfo_gpa,
+			 const struct insp_bounds *b)
 {
 	struct insp in;
 	struct errbuf e;
@@ -480,6 +485,7 @@ json_t *inspect_memblock(const struct gmem *gm, uint64_t mminfo_gpa)
 		return json_pack("{s:[],s:[],s:[s]}", "memory", "reserved",
 				 "inconsistencies", e.msg);
 	}
+	insp_bound(&in, b);
 	mb = malloc(in.mi.alloc.sizeof_memblock);
 	if (!mb || insp_read(&in, in.mi.memblock, mb,
 			     in.mi.alloc.sizeof_memblock)) {
