@@ -408,6 +408,7 @@ static void slabinfo_node(struct insp *r, uint64_t node, void *opaque)
 	struct slabinfo_walk *w = opaque;
 	uint64_t va = node - r->mi.slab.cache_list;
 	uint8_t c[MAX_STRUCT];
+	json_t *cache;
 
 	if (insp_pager_place(&w->pager, va) != INSP_PAGE_IN)
 		return;
@@ -415,7 +416,9 @@ static void slabinfo_node(struct insp *r, uint64_t node, void *opaque)
 		insp_problem(r, "slab_caches: cache at 0x%" PRIx64 " is not readable", va);
 		return;
 	}
-	json_array_append_new(w->caches, read_cache(r, va, c, w->seen));
+	cache = read_cache(r, va, c, w->seen);
+	json_object_set_new(cache, "addr", qmp_addr(va));	/* the cursor's key */
+	json_array_append_new(w->caches, cache);
 }
 
 json_t *slab_read_slabinfo(const struct gmem *gm, uint64_t cr3,
