@@ -300,3 +300,70 @@ Test(slab_cmds, page_owner)
 	r = owner(st.ram_size / 4096 + 5, "unknown");
 	json_decref(r);
 }
+
+/* Caches and mempools in pages of one and two: every entry once, in order. */
+static void pages_list_each_once(json_t *(*read)(const struct gmem *, uint64_t,
+						  uint64_t, const struct insp_bounds *,
+						  struct errbuf *),
+				 const char *list, unsigned int page_max)
+{
+	struct insp_bounds b = { .page_max = page_max };
+	struct errbuf e;
+	json_t *whole = read(&gm, cr3, mminfo_gpa, NULL, &e), *all;
+	size_t seen = 0, pages = 0;
+
+	cr_assert_not_null(whole, "%s", e.msg);
+	all = json_object_get(whole, list);
+	cr_assert_gt(json_array_size(all), page_max);
+	cr_assert(json_is_false(json_object_get(whole, "truncated")));
+	for (;;) {
+		json_t *ret = read(&gm, cr3, mminfo_gpa, &b, &e), *got, *x;
+		size_t i, left = json_array_size(all) - seen;
+
+		cr_assert_not_null(ret, "%s", e.msg);
+		cr_expect_eq(json_array_size(incons_of(ret)), 0, "%s", dumps(ret));
+		got = json_object_get(ret, list);
+		cr_assert_eq(json_array_size(got), left < page_max ? left : page_max);
+		json_array_foreach(got, i, x)
+			cr_assert(json_equal(json_object_get(x, "addr"),
+					     json_object_get(json_array_get(all, seen + i), "addr")),
+				  "%s entry %zu", list, seen + i);
+		seen += i;
+		pages++;
+		if (!json_is_true(json_object_get(ret, "truncated"))) {
+			json_decref(ret);
+			break;
+		}
+		cr_assert_eq(json_integer_value(json_object_get(ret, "skipped")),
+			     (json_int_t)(json_array_size(all) - seen));
+		b.has_start_after = true;
+		cr_assert_eq(qmp_get_addr(json_object_get(json_array_get(got, i - 1), "addr"),
+					  &b.start_after), 0);
+		json_decref(ret);
+		cr_assert_lt(pages, 1000);
+	}
+	cr_assert_eq(seen, json_array_size(all));
+	json_decref(whole);
+}
+
+Test(slab_cmds, slabinfo_and_mempools_in_pages)
+{
+	pages_list_each_once(slab_read_slabinfo, "caches", 1);
+	pages_list_each_once(slab_read_slabinfo, "caches", 2);
+	pages_list_each_once(slab_read_mempools, "mempools", 2);
+}
+
+/* A cursor that is on the list no more is named, not taken for the start. */
+Test(slab_cmds, a_lost_cursor_is_named)
+{
+	struct insp_bounds b = { .page_max = 4, .has_start_after = true,
+				 .start_after = 0x1000 };
+	struct errbuf e;
+	json_t *ret = slab_read_slabinfo(&gm, cr3, mminfo_gpa, &b, &e);
+
+	cr_assert_not_null(ret, "%s", e.msg);
+	cr_expect(incons_has(ret, "start-after 0x1000: no such entry"), "%s",
+		  dumps(ret));
+	cr_expect_eq(json_array_size(json_object_get(ret, "caches")), 0);
+	json_decref(ret);
+}
