@@ -322,7 +322,8 @@ static json_t *read_cache(struct insp *r, uint64_t va, const uint8_t *c,
 	if (v != cc.objs - cc.active_objs)
 		insp_problem(r, "cache %s: free_objects says %" PRIu64 ", its slabs %" PRIu64,
 		       name, v, cc.objs - cc.active_objs);
-	if (cpu_cached + sharedavail > cc.active_objs)
+	if (cpu_cached > cc.active_objs ||
+	    sharedavail > cc.active_objs - cpu_cached)	/* no sum: no wrap */
 		insp_problem(r, "cache %s: %" PRIu64 " objects in magazines and depot, only %" PRIu64 " out of its slabs",
 		       name, cpu_cached + sharedavail, cc.active_objs);
 

@@ -121,8 +121,10 @@ static bool check_node(struct insp *in, uint64_t node, void *opaque)
 		return true;
 	flags = insp_field(page, l->page_flags);
 	order = insp_field(page, l->page_private);
+	/* differences, not sums: start and spanned are the guest's, unchecked */
 	if (!(flags & c->flag) || order != c->order ||
-	    pfn < z->start || pfn + (1ULL << c->order) > z->start + z->spanned ||
+	    pfn < z->start || (1ULL << c->order) > z->spanned ||
+	    pfn - z->start > z->spanned - (1ULL << c->order) ||
 	    (pfn & ((1ULL << c->order) - 1))) {
 		if (!c->bad++)
 			insp_problem(in, "zone %s %s: pfn 0x%" PRIx64 " (flags 0x%" PRIx64 ", order %" PRIu64 ") is not a free order-%u block of the zone%s%s",
@@ -237,7 +239,7 @@ static void zone_checks(struct insp *in, const struct zone_copy *z,
 		insp_problem(in, "zone %s: free %" PRIu64 " is more than managed %" PRIu64 "%s",
 			     z->name, z->free, z->managed, held(z));
 	if (z->first_deferred < z->start ||
-	    z->first_deferred > z->start + z->spanned)
+	    z->first_deferred - z->start > z->spanned)
 		insp_problem(in, "zone %s: first_deferred_pfn 0x%" PRIx64 " is outside the zone",
 			     z->name, z->first_deferred);
 	if (!(wm[0] <= wm[1] && wm[1] <= wm[2]))
