@@ -423,7 +423,13 @@ json_t *inspect_memstats(const struct gmem *gm, uint64_t mminfo_gpa,
 
 /* ---- memblock -------------------------------------------------------------- */
 
-#define MEMBLOCK_MAX_REGIONS	65536
+/*
+ * Regions one answer lists per type: 64 times what the guest starts with
+ * (INIT_MEMBLOCK_REGIONS). A region costs about 500 bytes of jansson
+ * objects in the VMM: 2 x 8192 stay under 10 MiB, where 2 x 65536 would
+ * pass the 64 MiB one query may take.
+ */
+#define MEMBLOCK_MAX_REGIONS	8192
 
 static json_t *memblock_type(struct insp *in, const uint8_t *mb,
 			     struct mv_field type, const char *name)
