@@ -367,3 +367,21 @@ Test(slab_cmds, a_lost_cursor_is_named)
 	cr_expect_eq(json_array_size(json_object_get(ret, "caches")), 0);
 	json_decref(ret);
 }
+
+/* Past its deadline, slabinfo says it ran out of time, and nothing else. */
+Test(slab_cmds, slabinfo_out_of_time_says_so)
+{
+	struct insp_bounds b = { .deadline_ns = 1 };
+	struct errbuf e;
+	json_t *ret = slab_read_slabinfo(&gm, cr3, mminfo_gpa, &b, &e);
+
+	cr_assert_not_null(ret, "%s", e.msg);
+	cr_assert(json_is_string(json_object_get(ret, "incomplete")), "%s",
+		  dumps(ret));
+	cr_expect(strstr(json_string_value(json_object_get(ret, "incomplete")),
+			 "out of time"), "%s", dumps(ret));
+	cr_expect_eq(json_array_size(incons_of(ret)), 1, "%s", dumps(ret));
+	cr_expect(incons_has(ret, "incomplete: out of time"), "%s", dumps(ret));
+	cr_expect(!incons_has(ret, "not readable"), "%s", dumps(ret));
+	json_decref(ret);
+}

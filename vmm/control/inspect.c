@@ -469,6 +469,7 @@ void insp_pager_end(struct insp *in, const struct insp_pager *pg, json_t *ans)
 	if (pg->b.has_start_after && !pg->sorted && !pg->passed && !in->stop)
 		insp_problem(in, "start-after 0x%" PRIx64 ": no such entry on the list (gone since the page before?)",
 			     pg->b.start_after);
+	insp_mark_incomplete(in, ans);
 	json_object_set_new(ans, "truncated", json_boolean(pg->skipped));
 	if (!pg->skipped)
 		return;

@@ -189,8 +189,8 @@ void insp_pager_init(struct insp_pager *pg, const struct insp_bounds *b,
 enum insp_page_place insp_pager_place(struct insp_pager *pg, uint64_t key);
 /*
  * Sets @ans's "truncated" and, when it is, "skipped" (and
- * "skipped_at_least" if a budget ended the count); names a cursor that was
- * not found on an unsorted list.
+ * "skipped_at_least" if a budget ended the count), and "incomplete" if a
+ * budget ran out; names a cursor that was not found on an unsorted list.
  */
 void insp_pager_end(struct insp *in, const struct insp_pager *pg, json_t *ans);
 
