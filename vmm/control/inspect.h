@@ -40,10 +40,11 @@ struct memmap;
 #define INSP_QUERY_PARK_NS	20000000ULL
 /*
  * The clock is read once per INSP_CLOCK_PAGES pages walked: a page costs
- * well under 1 us (a walk of 4 entries and a copy through gmem), so a
- * reader notices its deadline within tens of microseconds of it.
+ * about 0.1 us (a walk of 4 entries and a copy through gmem), so a reader
+ * notices its deadline within some 10 us of it, and the clock's own cost
+ * (25 ns, more where it is a system call) is spread thin.
  */
-#define INSP_CLOCK_PAGES	16
+#define INSP_CLOCK_PAGES	64
 
 /* Why reading stopped short of the guest's data, if it did. */
 enum insp_stop {
