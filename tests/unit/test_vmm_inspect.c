@@ -410,6 +410,11 @@ Test(inspect, vmallocinfo_past_deadline_says_out_of_time)
 				  "out of time"), "%s", dump(ans));
 	cr_assert_leq(json_array_size(json_object_get(ans, "areas")),
 		      INSP_CLOCK_PAGES);
+	cr_assert_gt(json_array_size(json_object_get(ans, "areas")), 0);
+	/* cut short: the next page goes on from the last area listed */
+	cr_assert(json_is_true(json_object_get(ans, "truncated")), "%s", dump(ans));
+	cr_assert(json_is_true(json_object_get(ans, "skipped_at_least")), "%s",
+		  dump(ans));
 	/* what the stop caused is not blamed on the guest */
 	cr_assert(!named(ans, "not readable", NULL), "%s", dump(ans));
 	cr_assert(!named(ans, "nr_vmap_areas", NULL), "%s", dump(ans));
@@ -470,4 +475,30 @@ Test(inspect, huge_list_is_cut_at_the_deadline)
 		      "stopped %" PRIu64 " us after it began",
 		      (in.stopped_ns - in.started_ns) / 1000);
 	insp_close(&in);
+}
+
+/* A page cut short by its deadline: the next query goes on from its end. */
+Test(inspect, vmallocinfo_goes_on_after_a_deadline_stop)
+{
+	struct insp_bounds b = { .deadline_ns = 1 };
+	json_t *ans, *areas;
+	size_t got;
+
+	cr_assert_eq(fake_guest_vmap(&g, NR_AREAS), 0);
+	ans = vmallocinfo(&b);
+	areas = json_object_get(ans, "areas");
+	got = json_array_size(areas);
+	cr_assert_gt(got, 0);
+	b = (struct insp_bounds){ .has_start_after = true,
+				  .start_after = addr_of(json_array_get(areas, got - 1), "start") };
+	json_decref(ans);
+	ans = vmallocinfo(&b);
+	areas = json_object_get(ans, "areas");
+	cr_assert_eq(json_array_size(areas), VMALLOC_PAGE_AREAS);
+	cr_assert_eq(geti(ans, "skipped"),
+		     (json_int_t)(NR_AREAS - got - VMALLOC_PAGE_AREAS));
+	cr_assert_eq(addr_of(json_array_get(areas, 0), "start"),
+		     FAKE_VMALLOC_START + got * 2 * 4096);
+	cr_assert_null(json_object_get(ans, "incomplete"));
+	json_decref(ans);
 }

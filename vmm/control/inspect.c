@@ -469,9 +469,16 @@ void insp_pager_end(struct insp *in, const struct insp_pager *pg, json_t *ans)
 	if (pg->b.has_start_after && !pg->sorted && !pg->passed && !in->stop)
 		insp_problem(in, "start-after 0x%" PRIx64 ": no such entry on the list (gone since the page before?)",
 			     pg->b.start_after);
+	/*
+	 * Cut short after some entries, the rest is unknown: the answer is
+	 * truncated there, so that the next query (a budget of its own) goes
+	 * on from its last entry.
+	 */
+	bool more = pg->skipped || (in->stop && pg->listed);
+
 	insp_mark_incomplete(in, ans);
-	json_object_set_new(ans, "truncated", json_boolean(pg->skipped));
-	if (!pg->skipped)
+	json_object_set_new(ans, "truncated", json_boolean(more));
+	if (!more)
 		return;
 	json_object_set_new(ans, "skipped", json_integer((json_int_t)pg->skipped));
 	if (in->stop)

@@ -189,7 +189,8 @@ void insp_pager_init(struct insp_pager *pg, const struct insp_bounds *b,
 /* Where the entry of @key goes (counts it). */
 enum insp_page_place insp_pager_place(struct insp_pager *pg, uint64_t key);
 /*
- * Sets @ans's "truncated" and, when it is, "skipped" (and
+ * Sets @ans's "truncated" (entries follow, or a budget ran out after some
+ * were listed: the next page goes on from there) and then "skipped" (and
  * "skipped_at_least" if a budget ended the count), and "incomplete" if a
  * budget ran out; names a cursor that was not found on an unsorted list.
  */
