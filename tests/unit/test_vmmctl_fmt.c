@@ -453,7 +453,8 @@ Test(vmmctl_cmds, pages_follow_the_cursor_and_merge)
 {
 	json_t *whole = parse("{\"nr_areas\": 2, \"areas\": [{\"start\": \"0x1000\"},"
 			      " {\"start\": \"0x3000\"}], \"truncated\": true,"
-			      " \"skipped\": 1, \"inconsistencies\": [\"x\"]}");
+			      " \"skipped\": 1, \"incomplete\": \"out of time\","
+			      " \"inconsistencies\": [\"incomplete: out of time\", \"x\"]}");
 	json_t *page = parse("{\"nr_areas\": 1, \"areas\": [{\"start\": \"0x5000\"}],"
 			     " \"truncated\": false, \"inconsistencies\": [\"x\", \"y\"]}");
 	json_t *next, *last;
@@ -471,7 +472,11 @@ Test(vmmctl_cmds, pages_follow_the_cursor_and_merge)
 	cr_assert_eq(json_integer_value(json_object_get(whole, "nr_areas")), 3);
 	cr_assert(json_is_false(json_object_get(whole, "truncated")));
 	cr_assert_null(json_object_get(whole, "skipped"));
+	/* the first page's stop was taken up by the second: not reported */
+	cr_assert_null(json_object_get(whole, "incomplete"));
 	cr_assert_eq(json_array_size(json_object_get(whole, "inconsistencies")), 2);
+	cr_assert_str_eq(json_string_value(json_array_get(json_object_get(whole,
+			 "inconsistencies"), 0)), "x");
 	/* the last page: nothing more to ask */
 	cr_assert_null(cmd_next_page(QMP_QUERY_VMALLOCINFO, NULL, whole));
 	last = json_array_get(json_object_get(whole, "areas"), 2);

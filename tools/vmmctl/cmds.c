@@ -296,6 +296,11 @@ void cmd_merge_page(const char *qmp, json_t *whole, json_t *page)
 
 	if (!list)
 		return;
+	/* a page cut short by vmm's budget was taken up by this one */
+	for (i = json_array_size(all); i-- > 0;)
+		if (!strncmp(json_string_value(json_array_get(all, i)) ?: "",
+			     "incomplete: ", 12))
+			json_array_remove(all, i);
 	json_array_extend(json_object_get(whole, list),
 			  json_object_get(page, list));
 	json_array_foreach(json_object_get(page, "inconsistencies"), i, v)
