@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * pagewalk_bench: translations per second of the VMM's page walk
- * (vmm/control/pagewalk.c), uncached and through its walk cache, host-only.
+ * (vmm/memory/pagewalk.c), uncached and through its walk cache, host-only.
  * Fake guest RAM holds the VMM's boot tables (vmm/memory/pgtable.c: direct
  * map and kernel map in 2 MiB pages) plus, by hand, 4 KiB page tables mapping
  * a vmalloc-like range page by page. Each case translates pseudo-random
@@ -23,7 +23,7 @@
 #include "gmem.h"
 #include "memmap.h"
 #include "pgtable.h"
-#include "control/pagewalk.h"
+#include "pagewalk.h"
 #include "bench_util.h"
 
 static uint64_t rng = BENCH_SEED;

@@ -95,7 +95,7 @@ void dmadev_stop(struct dmadev *dev)
 	if (!dev->has_thread)
 		return;
 	pthread_mutex_lock(&dev->lock);
-	dev->stop = true;
+	__atomic_store_n(&dev->stop, true, __ATOMIC_RELAXED);
 	pthread_cond_broadcast(&dev->cond);
 	pthread_mutex_unlock(&dev->lock);
 	pthread_join(dev->thread, NULL);
@@ -156,10 +156,19 @@ static int check_buf(uint64_t off, uint64_t len, struct fault_info *f)
 
 /* ---- the thread's side ------------------------------------------------- */
 
-/* Called with dev->lock held. */
+/*
+ * Read without the lock between pages and descriptors: the thread's work
+ * is cut there, so dmadev_stop() never waits for a whole chain.
+ */
+static bool stopping(struct dmadev *dev)
+{
+	return __atomic_load_n(&dev->stop, __ATOMIC_RELAXED);
+}
+
+/* Called with dev->lock held. @then, @now: NULL unless ERR_FREED. */
 static void record_fault(struct dmadev *dev, const struct fault_info *fi,
-			 unsigned int op, const char *then, const char *now,
-			 struct dmadev_fault *out)
+			 unsigned int op, const struct page_state *then,
+			 const struct page_state *now, struct dmadev_fault *out)
 {
 	struct dmadev_fault *f = &dev->faults[dev->nr_faults % DMADEV_FAULT_LOG];
 
@@ -170,9 +179,9 @@ static void record_fault(struct dmadev *dev, const struct fault_info *fi,
 	f->reason = fi->reason;
 	f->op = op;
 	if (then)
-		snprintf(f->owner_then, sizeof(f->owner_then), "%s", then);
+		f->owner_then = *then;
 	if (now)
-		snprintf(f->owner_now, sizeof(f->owner_now), "%s", now);
+		f->owner_now = *now;
 	dev->st.faults = dev->nr_faults;
 	*out = *f;
 }
@@ -198,36 +207,53 @@ static void latency_wait(struct dmadev *dev, uint64_t us)
 /*
  * The buffer-freed-in-flight check: who owns the first page of each
  * memory range when the command starts, compared with who owns it just
- * before the bytes move (after the command's latency). Page granularity:
- * a kfree'd object whose slab page stays allocated is not seen.
+ * before the bytes move (after the command's latency): kind, order, head
+ * and cache, as the inspector's O(1) look says (page_state.h). Page
+ * granularity: a kfree'd object whose slab page stays allocated is not
+ * seen.
  */
 #define OWNER_PAGES	(MV_DMADEV_CHAIN_MAX + 1)
 
 struct owners {
 	unsigned int n;
 	uint64_t addr[OWNER_PAGES];
-	char who[OWNER_PAGES][DMADEV_OWNER_MAX];
+	struct page_state who[OWNER_PAGES];	/* NONE: nobody could tell */
 };
 
-static void owners_take(struct dmadev *dev, struct owners *o)
+static void owner_of(struct dmadev *dev, uint64_t addr, struct page_state *s)
 {
-	for (unsigned int i = 0; i < o->n; i++)
-		if (dev->ops->owner(dev->opaque, o->addr[i] / PAGE_SZ, o->who[i],
-				    sizeof(o->who[i])))
-			o->who[i][0] = '\0';
+	if (dev->ops->owner(dev->opaque, addr / PAGE_SZ, s))
+		s->kind = PAGE_STATE_NONE;
 }
 
-/* -1 with the fault when an owner changed: the copy must not happen. */
+/* -1 when the device is stopping: the owners are not all taken. */
+static int owners_take(struct dmadev *dev, struct owners *o)
+{
+	for (unsigned int i = 0; i < o->n; i++) {
+		if (stopping(dev))
+			return -1;
+		owner_of(dev, o->addr[i], &o->who[i]);
+	}
+	return 0;
+}
+
+/*
+ * -1 with the fault when an owner changed: the copy must not happen; -1
+ * with fi->reason ERR_NONE when the device is stopping.
+ */
 static int owners_check(struct dmadev *dev, const struct owners *o,
-			struct fault_info *fi, char *now, size_t len,
+			struct fault_info *fi, struct page_state *now,
 			unsigned int *idx)
 {
 	for (unsigned int i = 0; i < o->n; i++) {
-		if (!o->who[i][0])
+		if (stopping(dev))
+			return fail(fi, MV_DMADEV_ERR_NONE, 0, 0);
+		if (o->who[i].kind == PAGE_STATE_NONE)
 			continue;
-		if (dev->ops->owner(dev->opaque, o->addr[i] / PAGE_SZ, now, len))
+		owner_of(dev, o->addr[i], now);
+		if (now->kind == PAGE_STATE_NONE)
 			continue;
-		if (strcmp(now, o->who[i])) {
+		if (!page_state_equal(now, &o->who[i])) {
 			*idx = i;
 			return fail(fi, MV_DMADEV_ERR_FREED, o->addr[i], PAGE_SZ);
 		}
@@ -302,7 +328,7 @@ static void run_cmd(struct dmadev *dev)
 	struct fault_info fi = { 0 };
 	struct dmadev_fault f;
 	struct owners own = { 0 };
-	char now[DMADEV_OWNER_MAX] = "";
+	struct page_state now = { PAGE_STATE_NONE, -1, 0, 0 };
 	void *s = NULL, *d = NULL;
 	unsigned int idx = 0;
 	int err;
@@ -317,7 +343,8 @@ static void run_cmd(struct dmadev *dev)
 			own.addr[own.n++] = j.src;
 		if (d)
 			own.addr[own.n++] = j.dst;
-		owners_take(dev, &own);
+		if (owners_take(dev, &own))
+			err = fail(&fi, MV_DMADEV_ERR_NONE, 0, 0);
 	}
 	pthread_mutex_lock(&dev->lock);
 	latency_wait(dev, j.latency);
@@ -325,14 +352,25 @@ static void run_cmd(struct dmadev *dev)
 		dev->st.freed_checks++;
 	pthread_mutex_unlock(&dev->lock);
 	if (!err && own.n)
-		err = owners_check(dev, &own, &fi, now, sizeof(now), &idx);
+		err = owners_check(dev, &own, &fi, &now, &idx);
+	if (!err && stopping(dev))
+		err = fail(&fi, MV_DMADEV_ERR_NONE, 0, 0);
 	if (!err)
 		job_move(dev, &j, s, d);
 
 	pthread_mutex_lock(&dev->lock);
+	if (err && !fi.reason) {
+		/* stopping: nothing moved, nothing to report */
+		dev->cmd_pending = false;
+		dev->working = false;
+		pthread_cond_broadcast(&dev->cond);
+		return;
+	}
 	if (err) {
-		record_fault(dev, &fi, j.op, fi.reason == MV_DMADEV_ERR_FREED ?
-			     own.who[idx] : NULL, now, &f);
+		bool freed = fi.reason == MV_DMADEV_ERR_FREED;
+
+		record_fault(dev, &fi, j.op, freed ? &own.who[idx] : NULL,
+			     freed ? &now : NULL, &f);
 		dev->status = MV_DMADEV_ST_ERROR | (uint64_t)fi.reason << 8;
 	} else {
 		dev->st.bytes += j.len;
@@ -352,20 +390,25 @@ static void run_cmd(struct dmadev *dev)
 	pthread_cond_broadcast(&dev->cond);
 }
 
+#define DMADEV_STOPPED	1	/* run_chain: the device is stopping */
+
 /*
  * One chain, from a private copy of its descriptors: all checked before a
- * byte moves. Returns 0 or -1 with the fault.
+ * byte moves. Returns 0, -reason with the fault, or DMADEV_STOPPED (cut
+ * between two pages or descriptors: the copy may be partial).
  */
 static int run_chain(struct dmadev *dev, uint64_t head_gpa,
 		     const struct mv_dmadev_desc *head, uint64_t latency,
-		     struct owners *own, char *then, char *now)
+		     struct owners *own)
 {
 	struct mv_dmadev_desc d[MV_DMADEV_CHAIN_MAX];
 	void *p[MV_DMADEV_CHAIN_MAX];
 	struct fault_info fi = { 0 };
+	struct page_state now = { PAGE_STATE_NONE, -1, 0, 0 };
 	uint64_t total = 0, off;
 	unsigned int n = 0, idx = 0;
 	struct dmadev_fault f;
+	bool freed;
 
 	d[n++] = *head;
 	while (d[n - 1].flags & MV_DMADEV_DESC_NEXT) {
@@ -394,16 +437,19 @@ static int run_chain(struct dmadev *dev, uint64_t head_gpa,
 	}
 	if (check_buf(head->dev_off, total, &fi))
 		goto fault;
-	owners_take(dev, own);
+	if (owners_take(dev, own))
+		return DMADEV_STOPPED;
 	pthread_mutex_lock(&dev->lock);
 	latency_wait(dev, latency);
 	if (own->n)
 		dev->st.freed_checks++;
 	pthread_mutex_unlock(&dev->lock);
-	if (own->n && owners_check(dev, own, &fi, now, DMADEV_OWNER_MAX, &idx))
+	if (own->n && owners_check(dev, own, &fi, &now, &idx))
 		goto fault;
 	off = head->dev_off;
 	for (unsigned int i = 0; i < n; i++) {
+		if (stopping(dev))
+			return DMADEV_STOPPED;
 		if (d[i].flags & MV_DMADEV_DESC_TO_MEM)
 			memcpy(p[i], dev->buf + off, d[i].len);
 		else
@@ -417,11 +463,12 @@ static int run_chain(struct dmadev *dev, uint64_t head_gpa,
 	return 0;
 
 fault:
-	if (fi.reason == MV_DMADEV_ERR_FREED)
-		snprintf(then, DMADEV_OWNER_MAX, "%s", own->who[idx]);
+	if (!fi.reason)
+		return DMADEV_STOPPED;
+	freed = fi.reason == MV_DMADEV_ERR_FREED;
 	pthread_mutex_lock(&dev->lock);
-	record_fault(dev, &fi, 0, fi.reason == MV_DMADEV_ERR_FREED ? then : NULL,
-		     fi.reason == MV_DMADEV_ERR_FREED ? now : NULL, &f);
+	record_fault(dev, &fi, 0, freed ? &own->who[idx] : NULL,
+		     freed ? &now : NULL, &f);
 	pthread_mutex_unlock(&dev->lock);
 	report(dev, true, &f, false);
 	return -(int)fi.reason;
@@ -431,7 +478,6 @@ fault:
 static void run_ring(struct dmadev *dev)
 {
 	struct owners own;
-	char then[DMADEV_OWNER_MAX], now[DMADEV_OWNER_MAX];
 	unsigned int done = 0;
 	bool irq;
 
@@ -448,7 +494,11 @@ static void run_ring(struct dmadev *dev)
 		pthread_mutex_unlock(&dev->lock);
 		/* the ring itself was checked when the doorbell rang */
 		gmem_read(dev->gm, slot, &head, sizeof(head));
-		ret = run_chain(dev, slot, &head, latency, &own, then, now);
+		ret = run_chain(dev, slot, &head, latency, &own);
+		if (ret == DMADEV_STOPPED) {
+			pthread_mutex_lock(&dev->lock);
+			break;	/* the slot keeps its status: nothing moved */
+		}
 		status = ret ? MV_DMADEV_ST_ERROR | (uint32_t)-ret << 8 :
 			 MV_DMADEV_ST_DONE;
 		gmem_write(dev->gm, slot + offsetof(struct mv_dmadev_desc, status),

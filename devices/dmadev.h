@@ -12,8 +12,10 @@
  * so the thread always comes back to its loop and dmadev_stop() returns.
  *
  * The device knows nothing of KVM or QMP: it calls its ops for the
- * interrupt, for each fault, and to learn who owns a guest page (the VMM's
- * page-owner reader; NULL in unit tests).
+ * interrupt, for each fault, and to learn who owns a guest page (the
+ * inspector's O(1) look, vmm/io/page_state.h; NULL in unit tests). It
+ * checks for a stop between pages and between descriptors, so
+ * dmadev_stop() returns within one page look or one bounded copy.
  */
 #ifndef DEVICES_DMADEV_H
 #define DEVICES_DMADEV_H
@@ -26,9 +28,9 @@
 
 #include "gmem.h"
 #include "iobus.h"
+#include "page_state.h"
 
 #define DMADEV_FAULT_LOG	16	/* the last faults, kept for queries */
-#define DMADEV_OWNER_MAX	80
 
 struct dmadev_fault {
 	uint64_t seq;			/* 1, 2, ... */
@@ -36,16 +38,16 @@ struct dmadev_fault {
 	uint64_t len;
 	unsigned int reason;		/* MV_DMADEV_ERR_* */
 	unsigned int op;		/* MV_DMADEV_OP_*, or 0 for the ring */
-	/* ERR_FREED: who owned the first page at submit, and now */
-	char owner_then[DMADEV_OWNER_MAX];
-	char owner_now[DMADEV_OWNER_MAX];
+	/* ERR_FREED: who owned the page at addr at submit, and now (else NONE) */
+	struct page_state owner_then;
+	struct page_state owner_now;
 };
 
 struct dmadev_ops {
 	void (*irq)(void *opaque);
 	void (*fault)(void *opaque, const struct dmadev_fault *f);
-	/* Who owns guest page @pfn, in one line; -1 when nobody can tell. */
-	int (*owner)(void *opaque, uint64_t pfn, char *buf, size_t len);
+	/* Who owns guest page @pfn, O(1); -1 when nobody can tell. */
+	int (*owner)(void *opaque, uint64_t pfn, struct page_state *s);
 };
 
 struct dmadev_stats {
@@ -87,7 +89,10 @@ void dmadev_init(struct dmadev *dev, const struct gmem *gm,
 		 const struct dmadev_ops *ops, void *opaque);
 /* Starts the device's thread: 0 or an errno. */
 int dmadev_start(struct dmadev *dev);
-/* Stops the thread (a transfer under way finishes first) and joins it. */
+/*
+ * Stops the thread and joins it: a chain under way is left between two
+ * pages or descriptors (its slot keeps its status), a latency wait ends.
+ */
 void dmadev_stop(struct dmadev *dev);
 void dmadev_destroy(struct dmadev *dev);
 

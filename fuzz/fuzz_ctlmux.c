@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The nested control link's frames (vmm/accel/ctlmux.c): the input is the
+ * The nested control link's frames (vmm/control/ctlmux.c): the input is the
  * byte stream one endpoint reads from the other, parsed frame by frame as
  * the endpoint does. Checked for each frame: its size is its header's,
  * within the input; the header is one the contract allows (channel not 0,
@@ -9,7 +9,7 @@
  * for more. A refused frame is refused from its header alone, with a
  * reason, and no prefix shorter than a header is refused.
  */
-#include "accel/ctlmux.h"
+#include "control/ctlmux.h"
 #include "fuzz.h"
 
 static void check_prefixes(const uint8_t *p, size_t n)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * libFuzzer target for vmm/control/pagewalk.c: the input is a CR3, a
+ * libFuzzer target for vmm/memory/pagewalk.c: the input is a CR3, a
  * virtual address, a dump range and then the contents of a small fake
  * guest RAM (16 pages at gpa 0, and a second region of 4 pages at 1 GiB, so
  * tables may point between regions, into the hole, or past both). Walks,
@@ -8,11 +8,11 @@
  * (ASan), must end, and must agree with each other.
  *
  * Self-contained: link it with vmm/libvmm.a (or vmm/memory/gmem.c,
- * vmm/control/pagewalk.c). By hand, from a configured build tree:
+ * vmm/memory/pagewalk.c). By hand, from a configured build tree:
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -Ivmm \
  *     -Ivmm/core -Ivmm/memory -Iinclude \
  *     fuzz/fuzz_pagewalk.c vmm/memory/gmem.c vmm/memory/memmap.c \
- *     vmm/memory/e820.c vmm/core/size.c vmm/control/pagewalk.c \
+ *     vmm/memory/e820.c vmm/core/size.c vmm/memory/pagewalk.c \
  *     -o fuzz/fuzz_pagewalk
  *   fuzz/fuzz_pagewalk -max_total_time=60
  * (`make fuzz` on the fuzz branch wires it like the other targets.)
@@ -25,7 +25,7 @@
 
 #include "gmem.h"
 #include "pgtable.h"
-#include "control/pagewalk.h"
+#include "pagewalk.h"
 
 #define LOW_PAGES	16
 #define HIGH_GPA	(1ULL << 30)

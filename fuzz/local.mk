@@ -16,7 +16,7 @@
 
 FUZZ_SECONDS = 60
 FUZZ_ARGS =
-FUZZ_TARGETS = qmp elf args memmap hcreq ktestlog pagewalk dmadev ctlmux
+FUZZ_TARGETS = qmp elf args memmap hcreq ktestlog pagewalk dmadev ctlmux field
 
 FUZZ_CFLAGS = -g -O1 -std=gnu11 $(WARN_CFLAGS) \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -29,20 +29,21 @@ FUZZ_DEPS = $(srcdir)/fuzz/fuzz.h config.h
 
 FUZZ_QMP_SRCS = $(srcdir)/fuzz/fuzz_qmp.c \
 	$(srcdir)/vmm/control/qmp_dispatch.c $(srcdir)/vmm/control/qmp_cmds.c \
-	$(srcdir)/vmm/control/slab_cmds.c $(srcdir)/vmm/control/translate_cmds.c \
+	$(srcdir)/vmm/control/slab_cmds.c $(srcdir)/vmm/control/page_owner.c \
+	$(srcdir)/vmm/control/translate_cmds.c \
 	$(srcdir)/vmm/control/vmalloc_cmds.c $(srcdir)/vmm/control/zone_cmds.c \
 	$(srcdir)/vmm/memory/ksyms.c \
 	$(srcdir)/vmm/control/zone_read.c $(srcdir)/vmm/control/inspect.c \
 	$(srcdir)/vmm/control/guest_str.c \
 	$(srcdir)/vmm/control/percpu_cmds.c $(srcdir)/vmm/control/inspect_query.c \
 	$(srcdir)/vmm/control/dma_cmds.c $(srcdir)/devices/dmadev.c \
-	$(srcdir)/vmm/io/iobus.c \
-	$(srcdir)/vmm/control/pagewalk.c $(srcdir)/vmm/memory/gmem.c \
+	$(srcdir)/vmm/io/iobus.c $(srcdir)/vmm/io/page_state.c \
+	$(srcdir)/vmm/memory/pagewalk.c $(srcdir)/vmm/memory/gmem.c \
 	$(srcdir)/vmm/hypercall/hcreq.c \
 	$(srcdir)/vmm/memory/memmap.c $(srcdir)/vmm/memory/e820.c \
 	$(srcdir)/vmm/core/size.c
 FUZZ_PAGEWALK_SRCS = $(srcdir)/fuzz/fuzz_pagewalk.c \
-	$(srcdir)/vmm/control/pagewalk.c $(srcdir)/vmm/memory/gmem.c \
+	$(srcdir)/vmm/memory/pagewalk.c $(srcdir)/vmm/memory/gmem.c \
 	$(srcdir)/vmm/memory/memmap.c $(srcdir)/vmm/memory/e820.c \
 	$(srcdir)/vmm/core/size.c
 FUZZ_ELF_SRCS = $(srcdir)/fuzz/fuzz_elf.c $(srcdir)/vmm/memory/loader.c \
@@ -65,8 +66,10 @@ FUZZ_DMADEV_SRCS = $(srcdir)/fuzz/fuzz_dmadev.c $(srcdir)/devices/dmadev.c \
 	$(srcdir)/vmm/core/size.c
 FUZZ_KTESTLOG_SRCS = $(srcdir)/fuzz/fuzz_ktestlog.c \
 	$(srcdir)/vmm/hypercall/ktestlog.c $(srcdir)/vmm/core/console.c
-FUZZ_CTLMUX_SRCS = $(srcdir)/fuzz/fuzz_ctlmux.c $(srcdir)/vmm/accel/ctlmux.c \
+FUZZ_CTLMUX_SRCS = $(srcdir)/fuzz/fuzz_ctlmux.c $(srcdir)/vmm/control/ctlmux.c \
 	$(srcdir)/vmm/core/console.c
+FUZZ_FIELD_SRCS = $(srcdir)/fuzz/fuzz_field.c $(srcdir)/vmm/control/mm_layout.c \
+	$(srcdir)/vmm/memory/debuginfo.c
 
 fuzz/fuzz_qmp: $(FUZZ_QMP_SRCS) $(FUZZ_DEPS)
 	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_QMP_SRCS) $(JANSSON_LIBS) -pthread
@@ -86,6 +89,8 @@ fuzz/fuzz_ktestlog: $(FUZZ_KTESTLOG_SRCS) $(FUZZ_DEPS)
 	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_KTESTLOG_SRCS) -pthread
 fuzz/fuzz_ctlmux: $(FUZZ_CTLMUX_SRCS) $(FUZZ_DEPS)
 	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_CTLMUX_SRCS) -pthread
+fuzz/fuzz_field: $(FUZZ_FIELD_SRCS) $(FUZZ_DEPS)
+	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_FIELD_SRCS) $(LIBDW_LIBS)
 
 fuzz-check-cc:
 	@if test -z "$(FUZZ_CC)"; then \
@@ -106,11 +111,12 @@ fuzz-clean:
 	-rm -rf fuzz/work fuzz/artifacts fuzz/*.log
 	-rm -f fuzz/fuzz_qmp fuzz/fuzz_elf fuzz/fuzz_args fuzz/fuzz_memmap \
 		fuzz/fuzz_hcreq fuzz/fuzz_ktestlog fuzz/fuzz_pagewalk fuzz/fuzz_dmadev \
-		fuzz/fuzz_ctlmux
+		fuzz/fuzz_ctlmux fuzz/fuzz_field
 
 clean-local: fuzz-clean
 .PHONY: fuzz fuzz-build fuzz-check-cc fuzz-clean
 
 EXTRA_DIST += fuzz/fuzz.h fuzz/run-fuzz fuzz/corpus fuzz/fuzz_qmp.c \
 	fuzz/fuzz_elf.c fuzz/fuzz_args.c fuzz/fuzz_memmap.c fuzz/fuzz_hcreq.c \
-	fuzz/fuzz_ktestlog.c fuzz/fuzz_dmadev.c fuzz/fuzz_ctlmux.c
+	fuzz/fuzz_ktestlog.c fuzz/fuzz_dmadev.c fuzz/fuzz_ctlmux.c \
+	fuzz/fuzz_field.c

@@ -31,7 +31,7 @@ EXTRA_DIST += guestmm/arch/x86_64/kernel.lds
 HOSTED_CPPFLAGS = -I$(top_srcdir)/guestmm/include \
 	-I$(top_srcdir)/guestmm/arch/hosted/include \
 	-I$(top_srcdir)/include -D__KERNEL__ -D__HOSTED__ -D_GNU_SOURCE
-HOSTED_CFLAGS = -std=gnu11 $(WARN_CFLAGS) -fno-strict-aliasing -fno-omit-frame-pointer -pthread \
+HOSTED_CFLAGS = -std=gnu11 $(WARN_CFLAGS) -g -fno-strict-aliasing -fno-omit-frame-pointer -pthread \
 	$(SRC_RELATIVE_FILE)
 
 noinst_LIBRARIES += guestmm/libmm_hosted.a

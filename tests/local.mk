@@ -188,6 +188,18 @@ tests_unit_test_vmm_inspect_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS) \
 tests_unit_test_vmm_inspect_LDADD = tests/unit/libinspect_fake.a \
 	guestmm/libmm_hosted.a $(VMM_TEST_LDADD)
 tests_unit_test_vmm_inspect_LDFLAGS = -pthread
+# The inspector's layouts from guestmm.elf's DWARF, checked against what the
+# hosted allocator publishes (the fake guest above).
+check_PROGRAMS += tests/unit/test_vmm_debuginfo
+TESTS += tests/unit/test_vmm_debuginfo
+tests_unit_test_vmm_debuginfo_SOURCES = tests/unit/test_vmm_debuginfo.c
+tests_unit_test_vmm_debuginfo_CFLAGS = $(TEST_CFLAGS) -pthread
+tests_unit_test_vmm_debuginfo_CPPFLAGS = $(VMM_TEST_CPPFLAGS) $(LIBDW_CFLAGS)
+tests_unit_test_vmm_debuginfo_LDADD = tests/unit/libinspect_fake.a \
+	guestmm/libmm_hosted.a $(VMM_TEST_LDADD) $(LIBDW_LIBS)
+tests_unit_test_vmm_debuginfo_LDFLAGS = -pthread
+EXTRA_tests_unit_test_vmm_debuginfo_DEPENDENCIES = guestmm/guestmm.elf \
+	tests/unit/fixtures/hello.elf
 # ... and against the real guest, over the control socket.
 check_PROGRAMS += tests/integration/test_inspect
 TESTS += tests/integration/test_inspect
@@ -304,7 +316,8 @@ tests_integration_test_vmm_boot_LDADD = $(TEST_LIBS)
 # `make check` builds vmm/vmm and every check program (the fixtures too)
 # before it runs a test; this also brings the fixtures along with a bare
 # `make tests/integration/test_vmm_boot`.
-EXTRA_tests_unit_test_vmm_cli_DEPENDENCIES = tests/unit/fixtures/hello.elf
+EXTRA_tests_unit_test_vmm_cli_DEPENDENCIES = tests/unit/fixtures/hello.elf \
+	guestmm/guestmm.elf
 EXTRA_tests_integration_test_vmm_boot_DEPENDENCIES = $(VMM_FIXTURES)
 # test_vmm_translate: the address-space QMP commands over a real socket
 # against the real guest (its pagewalk.hold ktest), under KVM.

@@ -1,7 +1,8 @@
 # tools: the nested runner (QEMU TCG with a nested /dev/kvm) and setup.
 NESTED_TOOLS = tools/nested/nested-run tools/nested/mkinitramfs \
 	tools/nested/init tools/nested/kvm-test-wrapper tools/nested/selftest/kvmcheck.c
-EXTRA_DIST += $(NESTED_TOOLS) tools/nested/README.md tools/setup tools/test-summary
+EXTRA_DIST += $(NESTED_TOOLS) tools/nested/README.md tools/setup tools/test-summary \
+	tools/rooms
 
 # make soak: the nested runner's hang count over SOAK_SESSIONS sessions of
 # what CI does (short boots, crash fixtures, a 4-vCPU suite, a Criterion

@@ -2,15 +2,10 @@
 # tables, request validation, reports) form libvmm.a, which the unit tests
 # link too; the binary adds the KVM side, the threads and main().
 #
-# Its rooms: core/ (command line, KVM, VM and vCPU lifecycle, run loop,
-# exits, crash reports, output streams), memory/ (guest-physical layout,
-# the bounds-checked accessor, ELF, boot parameters, initial page tables,
-# the embedded kernel), hypercall/ (the guest -> VMM channel), io/ (the I/O
-# bus and the devices wired to it), control/ (QMP), accel/ (which
-# accelerator; its nested control link, ctlmux, is in libvmm.a: the outer
-# vmm and the one inside the runner both run it). Headers are included by
-# bare name across rooms: VMM_ROOM_CPPFLAGS puts core/, memory/, hypercall/
-# and io/ on the path, and vmm/ itself for "control/pagewalk.h".
+# Its rooms, and which may include which: vmm/README.md. Headers are
+# included by bare name across rooms: VMM_ROOM_CPPFLAGS puts core/,
+# memory/, hypercall/ and io/ on the path, and vmm/ itself for
+# "control/ctlmux.h" (its tests and fuzzer).
 VMM_ROOM_CPPFLAGS = -I$(srcdir)/vmm -I$(srcdir)/vmm/core \
 	-I$(srcdir)/vmm/memory -I$(srcdir)/vmm/hypercall -I$(srcdir)/vmm/io
 
@@ -29,16 +24,19 @@ vmm_libvmm_a_SOURCES = \
 	vmm/memory/gmem.c vmm/memory/gmem.h \
 	vmm/memory/loader.c vmm/memory/loader.h \
 	vmm/memory/ksyms.c vmm/memory/ksyms.h \
+	vmm/memory/debuginfo.c vmm/memory/debuginfo.h \
 	vmm/memory/pgtable.c vmm/memory/pgtable.h \
 	vmm/memory/boot.c vmm/memory/boot.h \
 	vmm/hypercall/hcreq.c vmm/hypercall/hcreq.h \
 	vmm/hypercall/ktestlog.c vmm/hypercall/ktestlog.h \
 	vmm/io/iobus.c vmm/io/iobus.h \
+	vmm/io/page_state.c vmm/io/page_state.h \
 	vmm/control/qmp.h vmm/control/qmp_dispatch.c vmm/control/qmp_cmds.c \
 	vmm/control/qmp_server.c vmm/control/inspect_cmds.h \
 	vmm/control/control.c vmm/control/control.h \
-	vmm/control/pagewalk.c vmm/control/pagewalk.h \
+	vmm/memory/pagewalk.c vmm/memory/pagewalk.h \
 	vmm/control/slab_cmds.c vmm/control/slab_cmds.h \
+	vmm/control/page_owner.c vmm/control/page_owner.h \
 	vmm/control/translate_cmds.c vmm/control/translate_cmds.h \
 	vmm/control/vmalloc_cmds.c vmm/control/vmalloc_cmds.h \
 	vmm/control/inspect.c vmm/control/inspect.h \
@@ -47,10 +45,11 @@ vmm_libvmm_a_SOURCES = \
 	vmm/control/zone_read.c vmm/control/zone_cmds.c vmm/control/zone_cmds.h \
 	vmm/control/percpu_cmds.c vmm/control/percpu_cmds.h \
 	vmm/control/dma_cmds.c vmm/control/dma_cmds.h \
-	vmm/accel/ctlmux.c vmm/accel/ctlmux.h \
+	vmm/control/ctlmux.c vmm/control/ctlmux.h \
+	vmm/control/mm_layout.c vmm/control/mm_layout.h \
 	devices/dmadev.c devices/dmadev.h
 vmm_libvmm_a_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS) \
-	-I$(srcdir)/devices $(JANSSON_CFLAGS)
+	-I$(srcdir)/devices $(JANSSON_CFLAGS) $(LIBDW_CFLAGS)
 
 bin_PROGRAMS += vmm/vmm
 vmm_vmm_SOURCES = \
@@ -62,7 +61,7 @@ vmm_vmm_SOURCES = \
 	vmm/accel/accel.h vmm/accel/choose.c vmm/accel/calibrate.c \
 	vmm/accel/nested.c \
 	vmm/memory/guest_image.S vmm/memory/guest_image.h
-vmm_vmm_LDADD = vmm/libvmm.a $(JANSSON_LIBS)
+vmm_vmm_LDADD = vmm/libvmm.a $(JANSSON_LIBS) $(LIBDW_LIBS)
 vmm_vmm_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS) -I$(srcdir)/vmm/accel \
 	-I$(srcdir)/vmm/control -I$(srcdir)/devices $(JANSSON_CFLAGS) \
 	-DMEMVISOR_SRCDIR='"$(abs_top_srcdir)"' \

@@ -544,7 +544,7 @@ int slab_alloc_shared(struct kmem_cache *s, gfp_t gfp)
 {
 	struct array_cache *shared;
 
-	if (s->flags & (SLAB_DEBUG_FLAGS | SLAB_NO_CPU_CACHE))
+	if (s->flags & SLAB_NO_TUNABLES)
 		return 0;
 	shared = slab_alloc(array_cache_cache, gfp, _RET_IP_);
 	if (!shared)
@@ -603,7 +603,7 @@ static bool install_magazine(struct kmem_cache *s, gfp_t gfp)
 
 static bool no_magazines(const struct kmem_cache *s)
 {
-	return s->flags & (SLAB_DEBUG_FLAGS | SLAB_NO_CPU_CACHE);
+	return s->flags & SLAB_NO_TUNABLES;
 }
 
 void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long caller)

@@ -32,6 +32,10 @@
 #define SLAB_NO_CPU_CACHE	0x10000000UL	/* no magazines: bootstrap caches */
 #define SLAB_KMALLOC		0x20000000UL	/* a kmalloc cache */
 
+/* Caches without magazines have no tunables: limit and batchcount read 0. */
+/* an enum, not a #define: the image's DWARF carries it for the VMM (mm_layout.c) */
+enum { SLAB_NO_TUNABLES = SLAB_DEBUG_FLAGS | SLAB_NO_CPU_CACHE };
+
 #define SLAB_MAX_ORDER		3		/* above this, one object per slab */
 #define SLAB_MIN_OBJECTS	8
 #define SLAB_ALL_PAGES		(~0UL)	/* slab_release_free(): no page limit */

@@ -21,7 +21,7 @@ void kmem_cache_get_info(struct kmem_cache *s, struct slabinfo *info)
 	info->object_size = s->object_size;
 	info->objects_per_slab = s->num;
 	info->pages_per_slab = 1U << s->order;
-	info->limit = (s->flags & (SLAB_DEBUG_FLAGS | SLAB_NO_CPU_CACHE)) ? 0 : s->limit;
+	info->limit = (s->flags & SLAB_NO_TUNABLES) ? 0 : s->limit;
 	info->batchcount = info->limit ? s->batchcount : 0;
 }
 

@@ -44,8 +44,11 @@
 #define PAGE_ALIGN(x)	ALIGN((unsigned long)(x), PAGE_SIZE)
 #define max3(a, b, c)	max(max(a, b), c)
 
-#define VMALLOC_START	((unsigned long)MV_VMALLOC_BASE)
-#define VMALLOC_END	((unsigned long)MV_VMALLOC_END + 1)
+/* an enum, not a #define: the image's DWARF carries it for the VMM (mm_layout.c) */
+enum {
+	VMALLOC_START = MV_VMALLOC_BASE,
+	VMALLOC_END = MV_VMALLOC_END + 1,
+};
 
 /* Freed pages waiting for a shootdown before it is forced (Linux: 32 MiB * log2 CPUs). */
 #define LAZY_MAX_PAGES	((32UL << 20) >> PAGE_SHIFT)

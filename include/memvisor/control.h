@@ -18,6 +18,10 @@
 #define CONTROL_SOCKET_PREFIX	"vmm-"		/* then the vmm's pid */
 #define CONTROL_SOCKET_SUFFIX	".qmp"
 
+/* Clients one socket serves at once: vmm --control-clients, 1..MAX. */
+#define CONTROL_CLIENTS_DEFAULT	256
+#define CONTROL_CLIENTS_MAX	1024
+
 /* QMP's downstream prefix of memvisor's own commands and events. */
 #define QMP_VENDOR		"__org.memvisor_"
 

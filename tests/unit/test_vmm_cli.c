@@ -427,6 +427,21 @@ Test(vmm_cli, kernel_not_executable_type)
 	USAGE_ERROR(f, "ET_EXEC", "--mem", "64M", "--kernel", f);
 }
 
+/*
+ * guestmm.elf without its debug info: it has a memory manager, and the
+ * inspector finds the layouts of its structs in the DWARF only.
+ */
+Test(vmm_cli, kernel_memory_manager_without_debug_info)
+{
+	char *f = remember("stripped.elf"), cmd[3 * PATH_MAX];
+
+	snprintf(cmd, sizeof(cmd), "objcopy --strip-debug '%s/guestmm/guestmm.elf' '%s'",
+		 build_top(), f);
+	cr_assert_eq(system(cmd), 0, "%s failed", cmd);
+	USAGE_ERROR(f, "no DWARF debug info (built without -g, or stripped?) (query-zones needs it)",
+		    "--mem", "64M", "--kernel", f);
+}
+
 Test(vmm_cli, kernel_truncated_in_header)
 {
 	char *f = truncated_fixture("hello.elf", 40, "cut40.elf");
@@ -544,6 +559,13 @@ BAD_ARGS_TEST(timeout_not_a_number, "--timeout", "not a number",
 	      "--mem", "64M", "--timeout", "soon")
 BAD_ARGS_TEST(test_glob_with_space, "--test", "without spaces",
 	      "--mem", "64M", "--test", "a b")
+BAD_ARGS_TEST(control_clients_zero, "--control-clients", "at least 1",
+	      "--mem", "64M", "--control-clients", "0")
+BAD_ARGS_TEST(control_clients_too_many, "--control-clients",
+	      "more than the maximum of 1024",
+	      "--mem", "64M", "--control-clients", "1025")
+BAD_ARGS_TEST(control_clients_not_a_number, "--control-clients", "not a number",
+	      "--mem", "64M", "--control-clients", "-3")
 
 /* ---- --help, --version --------------------------------------------------- */
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The nested control link (vmm/accel/ctlmux.c): its frame codec, and two
+ * The nested control link (vmm/control/ctlmux.c): its frame codec, and two
  * endpoints joined by one stream, as the outer vmm and the one inside the
  * runner are: a host endpoint whose socket clients connect to, and an
  * inner one that connects each channel to a small local server (it greets
@@ -27,7 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "accel/ctlmux.h"
+#include "control/ctlmux.h"
 
 #define SRV_MAX		1024
 #define FLOOD_BYTES	(64U << 20)

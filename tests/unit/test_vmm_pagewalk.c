@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * vmm/control/pagewalk.c on page tables laid out by hand in a fake guest
+ * vmm/memory/pagewalk.c on page tables laid out by hand in a fake guest
  * RAM: 4 KiB, 2 MiB and 1 GiB pages, non-present entries, tables outside
  * RAM, reserved bits, and a dump of tables that loop.
  */
@@ -10,7 +10,7 @@
 
 #include "../../vmm/memory/gmem.h"
 #include "../../vmm/memory/pgtable.h"
-#include "../../vmm/control/pagewalk.h"
+#include "../../vmm/memory/pagewalk.h"
 
 #define RAM_SIZE	(4ULL << 20)
 #define PML4		0x1000ULL
@@ -134,4 +134,53 @@ Test(pagewalk, dump_merges_and_is_bounded_on_loops)
 	runs = 0;
 	pagewalk_dump(&gm, PML4, 0, ~0ULL, 100, count_run, &runs, &truncated);
 	cr_assert(truncated, "a looping table must hit the table budget");
+}
+
+struct seen_tables {
+	uint64_t gpa[16];
+	unsigned int level[16];
+	unsigned int n;
+};
+
+static bool note_table(void *opaque, uint64_t table_gpa, unsigned int level)
+{
+	struct seen_tables *t = opaque;
+
+	if (t->n < 16) {
+		t->gpa[t->n] = table_gpa;
+		t->level[t->n] = level;
+	}
+	t->n++;
+	return true;
+}
+
+/*
+ * page-owner's "is it a page table" asks this: every table page, each
+ * with its level, large pages not taken for tables, sharing bounded.
+ */
+Test(pagewalk, tables_are_listed_and_bounded)
+{
+	struct seen_tables t = { .n = 0 };
+	bool truncated;
+
+	/* PML4[0] and PML4[273] share the PDPT: it is visited twice */
+	cr_assert_eq(pagewalk_tables(&gm, PML4, 100, note_table, &t, &truncated), 7);
+	cr_assert_not(truncated);
+	cr_assert_eq(t.n, 7);
+	cr_assert_eq(t.gpa[0], PML4);
+	cr_assert_eq(t.level[0], 4);
+	cr_assert_eq(t.gpa[1], PDPT);
+	cr_assert_eq(t.gpa[2], PD);
+	cr_assert_eq(t.gpa[3], PT);
+	cr_assert_eq(t.level[3], 1);
+	for (unsigned int i = 0; i < t.n; i++)
+		cr_assert_neq(t.gpa[i], 0x200000, "a 2 MiB page taken for a table");
+
+	/* every PML4 entry to the same PDPT: 1537 visits, cut by the bound */
+	for (unsigned int i = 0; i < 512; i++)
+		set_entry(PML4, i, PDPT | PTE_P | PTE_RW);
+	t.n = 0;
+	cr_assert_eq(pagewalk_tables(&gm, PML4, 50, note_table, &t, &truncated), 50);
+	cr_assert(truncated);
+	cr_assert_eq(t.n, 50);
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * vmm/control/pagewalk.c against page tables built by the guest's own
+ * vmm/memory/pagewalk.c against page tables built by the guest's own
  * paging code: guestmm/arch/x86_64/pgtable.c, compiled for the host with
  * tests/unit/guest_pgtable/ standing in for the CPU (CR3 a variable, the
  * direct map the fake RAM). As in the guest, the kernel starts on the VMM's
@@ -20,7 +20,7 @@
 #include "../../vmm/memory/gmem.h"
 #include "../../vmm/memory/memmap.h"
 #include "../../vmm/memory/pgtable.h"
-#include "../../vmm/control/pagewalk.h"
+#include "../../vmm/memory/pagewalk.h"
 
 #define RAM_SIZE	(64ULL << 20)
 #define BOOT_TABLES	0x100000ULL		/* the VMM's tables */

@@ -9,9 +9,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "accel/ctlmux.h"
+#include <memvisor/hypercall.h>
+
+#include "ctlmux.h"
 #include "console.h"
 #include "control.h"
+#include "dma_cmds.h"
+#include "guest_str.h"
+#include "page_owner.h"
 #include "qmp.h"
 
 /* Nested: the host's clients, each connected to our socket over the port. */
@@ -131,7 +136,8 @@ static int forward_port(int port, const char *path, struct errbuf *e)
 	return 0;
 }
 
-int control_start(struct vm *vm, const char *path, struct errbuf *e)
+int control_start(struct vm *vm, const char *path, unsigned int max_clients,
+		  struct errbuf *e)
 {
 	const char *depth = getenv("MEMVISOR_NESTED_DEPTH");
 	const char *host = getenv(CONTROL_HOST_ENV);
@@ -152,7 +158,7 @@ int control_start(struct vm *vm, const char *path, struct errbuf *e)
 		host = NULL;
 	}
 	path = control_path(path, def, sizeof(def), e);
-	if (!path || qmp_server_start(&vm->qmp, vm, path, e)) {
+	if (!path || qmp_server_start(&vm->qmp, vm, path, max_clients, e)) {
 		if (port >= 0)
 			close(port);
 		return -1;
@@ -169,6 +175,44 @@ int control_start(struct vm *vm, const char *path, struct errbuf *e)
 		console_err("vmm: control socket %s (vmmctl --socket %s)\n",
 			    path, path);
 	return 0;
+}
+
+const struct device_control control_devices = {
+	.page_state = page_state_of_vm,
+	.dma_fault = dma_fault_event,
+};
+
+/* A guest's string as valid UTF-8 (guest_str.h), in @buf. */
+static const char *guest_text(const char *s, size_t max, char *buf,
+			      size_t size)
+{
+	guest_str_escape(buf, size, s, strnlen(s, max));
+	return buf;
+}
+
+void control_event_alloc_failure(struct vm *vm, unsigned int cpu,
+				 unsigned int order, unsigned int gfp,
+				 const char *comm)
+{
+	char c[4 * MV_HC_COMM_MAX + 1];
+
+	qmp_server_broadcast(vm->qmp, qmp_event_new(QMP_VENDOR "ALLOC_FAILURE",
+		json_pack("{s:i,s:i,s:i,s:s}", "cpu", (int)cpu,
+			  "order", (int)order, "gfp", (int)gfp,
+			  "comm", guest_text(comm, MV_HC_COMM_MAX, c, sizeof(c)))));
+}
+
+void control_event_sleep_bug(struct vm *vm, unsigned int cpu,
+			     const char *file, unsigned int line,
+			     const char *msg)
+{
+	char f[4 * MV_PANIC_FILE_MAX + 1], m[4 * MV_PANIC_MSG_MAX + 1];
+
+	qmp_server_broadcast(vm->qmp, qmp_event_new(QMP_VENDOR "SLEEP_BUG",
+		json_pack("{s:i,s:s,s:i,s:s}", "cpu", (int)cpu,
+			  "file", guest_text(file, MV_PANIC_FILE_MAX, f, sizeof(f)),
+			  "line", (int)line,
+			  "msg", guest_text(msg, MV_PANIC_MSG_MAX, m, sizeof(m)))));
 }
 
 void control_announce_end(struct vm *vm, enum vm_end end)

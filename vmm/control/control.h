@@ -20,7 +20,7 @@ int control_default_dir(char *buf, size_t len, struct errbuf *e);
 /*
  * Nested: the host path of the control socket, which the outer vmm serves
  * and multiplexes over the runner's port CONTROL_PORT_NAME (nested-run
- * --control-link, vmm/accel/ctlmux.h), is passed to the vmm inside in this
+ * --control-link, vmm/control/ctlmux.h), is passed to the vmm inside in this
  * variable; that vmm connects each client that comes over the port to its
  * own socket, and names the host path as its socket.
  */
@@ -40,12 +40,32 @@ int control_host_path(const char *path, char *buf, size_t len,
  * Nested with CONTROL_HOST_ENV set, it serves a private socket, forwards
  * the runner's port to it and names the host's path.
  */
-int control_start(struct vm *vm, const char *path, struct errbuf *e);
+int control_start(struct vm *vm, const char *path, unsigned int max_clients,
+		  struct errbuf *e);
 
 /* Tells every client how the VM ended (SHUTDOWN, GUEST_PANICKED). */
 void control_announce_end(struct vm *vm, enum vm_end end);
 
 /* Flushes and drops every client, removes the socket, stops forwarding. */
 void control_stop(struct vm *vm);
+
+/*
+ * The control room's side of the devices (vmm/io/page_state.h): the
+ * inspector's O(1) page look, and DMA faults as events. Its opaque is the
+ * struct vm.
+ */
+struct device_control;
+extern const struct device_control control_devices;
+
+/*
+ * Events the other rooms raise; the JSON is made here. Guest strings
+ * (@comm, @file, @msg) may hold any bytes: they are escaped to UTF-8.
+ */
+void control_event_alloc_failure(struct vm *vm, unsigned int cpu,
+				 unsigned int order, unsigned int gfp,
+				 const char *comm);
+void control_event_sleep_bug(struct vm *vm, unsigned int cpu,
+			     const char *file, unsigned int line,
+			     const char *msg);
 
 #endif

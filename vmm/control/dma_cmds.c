@@ -15,12 +15,24 @@ json_t *dma_fault_json(const struct dmadev_fault *f)
 			      "code", (int)f->reason,
 			      "op", dmadev_op_name(f->op));
 
-	if (f->owner_then[0])
-		json_object_set_new(o, "owner-at-submit",
-				    json_string(f->owner_then));
-	if (f->owner_now[0])
-		json_object_set_new(o, "owner-now", json_string(f->owner_now));
+	uint64_t pfn = f->addr / 4096;
+	char line[96];
+
+	if (f->owner_then.kind != PAGE_STATE_NONE)
+		json_object_set_new(o, "owner-at-submit", json_string(
+			page_state_format(&f->owner_then, pfn, line, sizeof(line))));
+	if (f->owner_now.kind != PAGE_STATE_NONE)
+		json_object_set_new(o, "owner-now", json_string(
+			page_state_format(&f->owner_now, pfn, line, sizeof(line))));
 	return o;
+}
+
+void dma_fault_event(void *opaque, const struct dmadev_fault *f)
+{
+	struct vm *vm = opaque;
+
+	qmp_server_broadcast(vm->qmp, qmp_event_new(QMP_VENDOR "DMA_FAULT",
+						    dma_fault_json(f)));
 }
 
 json_t *dma_snapshot_json(const struct dmadev_snapshot *s)

@@ -16,6 +16,9 @@ json_t *dma_snapshot_json(const struct dmadev_snapshot *s);
 /* One fault, as in query-dma's "faults" and the event's data (pure). */
 json_t *dma_fault_json(const struct dmadev_fault *f);
 
+/* device_control's dma_fault for the struct vm @opaque: DMA_FAULT. */
+void dma_fault_event(void *opaque, const struct dmadev_fault *f);
+
 json_t *cmd_query_dma(struct qmp_ctx *ctx, json_t *args,
 		      struct qmp_error *err);
 

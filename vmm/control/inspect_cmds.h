@@ -8,6 +8,7 @@
 
 #include "dma_cmds.h"
 #include "qmp.h"
+#include "page_owner.h"
 #include "percpu_cmds.h"
 #include "slab_cmds.h"
 #include "translate_cmds.h"
@@ -17,6 +18,7 @@
 #define INSPECT_COMMANDS \
 	ZONE_COMMANDS \
 	SLAB_COMMANDS \
+	PAGE_OWNER_COMMANDS \
 	PERCPU_COMMANDS \
 	TRANSLATE_COMMANDS \
 	VMALLOC_COMMANDS \

@@ -24,7 +24,6 @@
 
 #define QMP_MAX_REQUEST		(1U << 20)	/* one request, bytes */
 #define QMP_MAX_PENDING_OUT	(16U << 20)	/* replies+events queued per client */
-#define QMP_MAX_CLIENTS		256
 
 struct vm;
 struct qmp_server;
@@ -167,9 +166,12 @@ size_t qmp_input_run(struct qmp_ctx *ctx, const char *buf, size_t len,
 		     bool full, struct qmp_input_state *st, qmp_reply_fn out,
 		     void *opaque);
 
-/* The server: listens on @path (mode 0600) and serves clients on a thread. */
+/*
+ * The server: listens on @path (mode 0600) and serves up to @max_clients
+ * (1..CONTROL_CLIENTS_MAX) at once on a thread; one more is told so and closed.
+ */
 int qmp_server_start(struct qmp_server **out, struct vm *vm, const char *path,
-		     struct errbuf *e);
+		     unsigned int max_clients, struct errbuf *e);
 /*
  * A non-blocking listening socket at @path, mode 0600 from the start, after
  * qmp_clear_stale_socket; @what names it in errors ("--control"). -1: @e.

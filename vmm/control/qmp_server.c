@@ -39,8 +39,8 @@ struct qmp_server {
 	bool has_thread;
 	pthread_mutex_t lock;	/* clients' out buffers, stop */
 	bool stop;
-	struct qmp_client *clients[QMP_MAX_CLIENTS];
-	unsigned int nr_clients;
+	struct qmp_client *clients[CONTROL_CLIENTS_MAX];
+	unsigned int nr_clients, max_clients;
 };
 
 static void client_free(struct qmp_client *c)
@@ -129,15 +129,14 @@ void qmp_server_broadcast(struct qmp_server *s, json_t *event)
  * socket's buffer takes it whole, and a client that is not reading loses
  * nothing it asked for.
  */
-static void refuse_client(int fd)
+static void refuse_client(int fd, unsigned int max_clients)
 {
-#define STRINGIFY(x)	#x
-#define NUMBER(x)	STRINGIFY(x)
-	static const char msg[] =
-		"{\"error\":{\"class\":\"GenericError\",\"desc\":\"too many clients: "
-		"this vmm serves " NUMBER(QMP_MAX_CLIENTS) " at once\"}}\r\n";
+	char msg[128];
+	int n = snprintf(msg, sizeof(msg),
+			 "{\"error\":{\"class\":\"GenericError\",\"desc\":\"too many clients: this vmm serves %u at once\"}}\r\n",
+			 max_clients);
 
-	if (send(fd, msg, sizeof(msg) - 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+	if (send(fd, msg, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
 		/* nothing more to tell it */
 	}
 	close(fd);
@@ -151,9 +150,9 @@ static void accept_client(struct qmp_server *s)
 	fd = accept4(s->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd < 0)
 		return;
-	if (s->nr_clients == QMP_MAX_CLIENTS) {
+	if (s->nr_clients == s->max_clients) {
 		/* no room: refuse, saying why, rather than starve the rest */
-		refuse_client(fd);
+		refuse_client(fd, s->max_clients);
 		return;
 	}
 	c = calloc(1, sizeof(*c));
@@ -266,7 +265,7 @@ static void drop_closed(struct qmp_server *s)
 static void *server_thread(void *arg)
 {
 	struct qmp_server *s = arg;
-	struct pollfd pfd[QMP_MAX_CLIENTS + 2];
+	struct pollfd pfd[CONTROL_CLIENTS_MAX + 2];
 
 	for (;;) {
 		unsigned int n, i;
@@ -380,14 +379,19 @@ fail:
 }
 
 int qmp_server_start(struct qmp_server **out, struct vm *vm, const char *path,
-		     struct errbuf *e)
+		     unsigned int max_clients, struct errbuf *e)
 {
-	struct qmp_server *s = calloc(1, sizeof(*s));
+	struct qmp_server *s;
 	int ret;
 
+	if (!max_clients || max_clients > CONTROL_CLIENTS_MAX)
+		return errf(e, "vmm: control socket: %u clients at once is not from 1 to %u",
+			    max_clients, CONTROL_CLIENTS_MAX);
+	s = calloc(1, sizeof(*s));
 	if (!s)
 		return errf(e, "vmm: out of memory");
 	s->vm = vm;
+	s->max_clients = max_clients;
 	s->listen_fd = s->wake[0] = s->wake[1] = -1;
 	pthread_mutex_init(&s->lock, NULL);
 	if (pipe2(s->wake, O_NONBLOCK | O_CLOEXEC)) {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * query-slabinfo, query-mempools and page-owner: the guest's slab caches,
- * mempools and struct pages, read by the VMM from guest memory through the
- * descriptor's struct mv_slab_layout (see slab_cmds.h).
+ * query-slabinfo and query-mempools: the guest's slab caches and mempools,
+ * read by the VMM from guest memory through the descriptor's struct
+ * mv_slab_layout (see slab_cmds.h). page-owner is page_owner.c's.
  */
 #include "config.h"
 
@@ -112,8 +112,7 @@ static uint64_t ram_pfns(const struct gmem *gm)
 	return end / PAGE_SZ;
 }
 
-/* insp_open(), the slab layout's checks, the walks from @cr3. */
-static int slab_open(struct insp *r, const struct gmem *gm, uint64_t cr3,
+int slab_open(struct insp *r, const struct gmem *gm, uint64_t cr3,
 		     uint64_t gpa, struct errbuf *e)
 {
 	if (insp_open(r, gm, gpa, e) || check_layout(&r->mi, e)) {
@@ -129,8 +128,7 @@ static int slab_open(struct insp *r, const struct gmem *gm, uint64_t cr3,
 	return 0;
 }
 
-/* Steals @ret; adds the inconsistencies and ends the inspection. */
-static json_t *slab_close(struct insp *r, json_t *ret)
+json_t *slab_close(struct insp *r, json_t *ret)
 {
 	json_object_set_new(ret, "inconsistencies", insp_take_problems(r));
 	insp_close(r);
@@ -322,7 +320,8 @@ static json_t *read_cache(struct insp *r, uint64_t va, const uint8_t *c,
 	if (v != cc.objs - cc.active_objs)
 		insp_problem(r, "cache %s: free_objects says %" PRIu64 ", its slabs %" PRIu64,
 		       name, v, cc.objs - cc.active_objs);
-	if (cpu_cached + sharedavail > cc.active_objs)
+	if (cpu_cached > cc.active_objs ||
+	    sharedavail > cc.active_objs - cpu_cached)	/* no sum: no wrap */
 		insp_problem(r, "cache %s: %" PRIu64 " objects in magazines and depot, only %" PRIu64 " out of its slabs",
 		       name, cpu_cached + sharedavail, cc.active_objs);
 
@@ -400,6 +399,7 @@ static void walk_list(struct insp *r, const char *what, uint64_t head,
 struct slabinfo_walk {
 	json_t *caches;
 	uint64_t *seen;
+	struct insp_pager pager;	/* key: the cache's address */
 };
 
 static void slabinfo_node(struct insp *r, uint64_t node, void *opaque)
@@ -407,22 +407,31 @@ static void slabinfo_node(struct insp *r, uint64_t node, void *opaque)
 	struct slabinfo_walk *w = opaque;
 	uint64_t va = node - r->mi.slab.cache_list;
 	uint8_t c[MAX_STRUCT];
+	json_t *cache;
 
+	if (insp_pager_place(&w->pager, va) != INSP_PAGE_IN)
+		return;
 	if (insp_read(r, va, c, r->mi.slab.sizeof_cache)) {
 		insp_problem(r, "slab_caches: cache at 0x%" PRIx64 " is not readable", va);
 		return;
 	}
-	json_array_append_new(w->caches, read_cache(r, va, c, w->seen));
+	cache = read_cache(r, va, c, w->seen);
+	json_object_set_new(cache, "addr", qmp_addr(va));	/* the cursor's key */
+	json_array_append_new(w->caches, cache);
 }
 
 json_t *slab_read_slabinfo(const struct gmem *gm, uint64_t cr3,
-			   uint64_t mminfo_gpa, struct errbuf *e)
+			   uint64_t mminfo_gpa, const struct insp_bounds *b,
+			   struct errbuf *e)
 {
 	struct slabinfo_walk w;
 	struct insp r;
+	json_t *ret;
 
 	if (slab_open(&r, gm, cr3, mminfo_gpa, e))
 		return NULL;
+	insp_bound(&r, b);
+	insp_pager_init(&w.pager, b, SLAB_PAGE_CACHES, false);
 	w.caches = json_array();
 	w.seen = calloc(r.mi.max_pfn / 64 + 1, sizeof(uint64_t));
 	if (!w.seen) {
@@ -437,12 +446,14 @@ json_t *slab_read_slabinfo(const struct gmem *gm, uint64_t cr3,
 		walk_list(&r, "slab_caches", r.mi.slab_caches, SLAB_MAX_CACHES,
 			  slabinfo_node, &w);
 	free(w.seen);
-	return slab_close(&r, json_pack("{s:o}", "caches", w.caches));
+	ret = json_pack("{s:o}", "caches", w.caches);
+	insp_pager_end(&r, &w.pager, ret);
+	return slab_close(&r, ret);
 }
 
 /* ---- mempools ---------------------------------------------------------- */
 
-static void cache_name_at(struct insp *r, uint64_t cache, char *name, size_t max)
+void slab_cache_name(struct insp *r, uint64_t cache, char *name, size_t max)
 {
 	uint64_t magic;
 
@@ -456,15 +467,23 @@ static void cache_name_at(struct insp *r, uint64_t cache, char *name, size_t max
 		  name, max < r->mi.slab.cache_name_len + 1 ? max : r->mi.slab.cache_name_len + 1);
 }
 
+struct mempools_walk {
+	json_t *pools;
+	struct insp_pager pager;	/* key: the pool's address */
+};
+
 static void mempool_node(struct insp *r, uint64_t node, void *opaque)
 {
 	const struct mv_slab_layout *l = &r->mi.slab;
+	struct mempools_walk *w = opaque;
 	uint64_t va = node - l->pool_list, arg;
 	uint8_t p[MAX_STRUCT];
 	int32_t min_nr, curr_nr;
 	json_t *src;
 	char name[257];
 
+	if (insp_pager_place(&w->pager, va) != INSP_PAGE_IN)
+		return;
 	if (insp_read(r, va, p, l->sizeof_mempool)) {
 		insp_problem(r, "mempools: pool at 0x%" PRIx64 " is not readable", va);
 		return;
@@ -483,7 +502,7 @@ static void mempool_node(struct insp *r, uint64_t node, void *opaque)
 		src = json_pack("{s:s}", "type", "custom");
 		break;
 	case MV_MEMPOOL_SRC_SLAB:
-		cache_name_at(r, arg, name, sizeof(name));
+		slab_cache_name(r, arg, name, sizeof(name));
 		src = json_pack("{s:s,s:s,s:o}", "type", "slab", "cache", name,
 				"cache_addr", qmp_addr(arg));
 		break;
@@ -499,7 +518,7 @@ static void mempool_node(struct insp *r, uint64_t node, void *opaque)
 		src = json_pack("{s:s}", "type", "unknown");
 		break;
 	}
-	json_array_append_new(opaque, json_pack("{s:o,s:i,s:i,s:o}",
+	json_array_append_new(w->pools, json_pack("{s:o,s:i,s:i,s:o}",
 						"addr", qmp_addr(va),
 						"min_nr", min_nr,
 						"curr_nr", curr_nr,
@@ -507,330 +526,48 @@ static void mempool_node(struct insp *r, uint64_t node, void *opaque)
 }
 
 json_t *slab_read_mempools(const struct gmem *gm, uint64_t cr3,
-			   uint64_t mminfo_gpa, struct errbuf *e)
+			   uint64_t mminfo_gpa, const struct insp_bounds *b,
+			   struct errbuf *e)
 {
+	struct mempools_walk w;
 	struct insp r;
-	json_t *pools;
+	json_t *ret;
 
 	if (slab_open(&r, gm, cr3, mminfo_gpa, e))
 		return NULL;
-	pools = json_array();
+	insp_bound(&r, b);
+	insp_pager_init(&w.pager, b, SLAB_PAGE_POOLS, false);
+	w.pools = json_array();
 	if (!r.mi.mempools)
 		insp_problem(&r, "mempools: not published");
 	else
 		walk_list(&r, "mempools", r.mi.mempools, SLAB_MAX_POOLS,
-			  mempool_node, pools);
-	return slab_close(&r, json_pack("{s:o}", "mempools", pools));
-}
-
-/* ---- page-owner -------------------------------------------------------- */
-
-/* Is @pfn one of the kernel's page-table pages? A bounded walk from CR3. */
-static bool table_has(struct insp *r, uint64_t table, unsigned int level,
-		      uint64_t pfn, unsigned long *budget)
-{
-	uint64_t e[512];
-
-	if (table / PAGE_SZ == pfn)
-		return true;
-	if (!*budget || gmem_read(r->gm, table, e, sizeof(e)))
-		return false;
-	--*budget;
-	if (level == 1)
-		return false;
-	for (int i = 0; i < 512; i++) {
-		if (!(e[i] & PTE_P) || (level < 4 && (e[i] & PTE_PS)))
-			continue;
-		if (table_has(r, e[i] & PTE_ADDR_MASK, level - 1, pfn, budget))
-			return true;
-		if (!*budget)
-			return false;
-	}
-	return false;
-}
-
-static bool is_page_table(struct insp *r, uint64_t pfn)
-{
-	unsigned long budget = SLAB_MAX_TABLES;
-	bool found = table_has(r, r->cr3 & PTE_ADDR_MASK, 4, pfn, &budget);
-
-	if (!found && !budget)
-		insp_problem(r, "page tables: more than %u table pages, not all were looked at",
-		       SLAB_MAX_TABLES);
-	return found;
-}
-
-static bool in_memblock_reserved(struct insp *r, uint64_t pfn)
-{
-	const struct mv_slab_layout *l = &r->mi.slab;
-	uint64_t type = r->mi.memblock + l->memblock_reserved, cnt, regions;
-	uint64_t pa = pfn * PAGE_SZ;
-
-	if (!r->mi.memblock || read_u64(r, type + l->mbtype_cnt, &cnt) ||
-	    read_u64(r, type + l->mbtype_regions, &regions)) {
-		insp_problem(r, "memblock.reserved is not readable");
-		return false;
-	}
-	if (cnt > 65536) {
-		insp_problem(r, "memblock.reserved: %" PRIu64 " regions", cnt);
-		cnt = 65536;
-	}
-	for (uint64_t i = 0; i < cnt; i++) {
-		uint64_t reg = regions + i * l->sizeof_region, base, size;
-
-		if (read_u64(r, reg + l->region_base, &base) ||
-		    read_u64(r, reg + l->region_size, &size)) {
-			insp_problem(r, "memblock.reserved: region %" PRIu64 " is not readable", i);
-			return false;
-		}
-		if (pa >= base && pa - base < size)
-			return true;
-	}
-	return false;
-}
-
-struct zone_of {
-	bool found;
-	char name[32];
-	uint64_t start, spanned, first_deferred;
-};
-
-static void find_zone(struct insp *r, uint64_t pfn, struct zone_of *z)
-{
-	const struct mv_slab_layout *l = &r->mi.slab;
-
-	memset(z, 0, sizeof(*z));
-	for (uint32_t i = 0; i < r->mi.nr_zones && i < 64; i++) {
-		uint64_t zva = r->mi.zones + (uint64_t)i * r->mi.sizeof_zone, name;
-
-		if (read_u64(r, zva + l->zone_start_pfn, &z->start) ||
-		    read_u64(r, zva + l->zone_spanned, &z->spanned) ||
-		    read_u64(r, zva + l->zone_first_deferred_pfn, &z->first_deferred) ||
-		    read_u64(r, zva + l->zone_name, &name)) {
-			insp_problem(r, "zone %u is not readable", i);
-			continue;
-		}
-		if (pfn >= z->start && pfn - z->start < z->spanned) {
-			z->found = true;
-			read_str(r, name, z->name, sizeof(z->name));
-			return;
-		}
-	}
-}
-
-static int read_page(struct insp *r, uint64_t pfn, uint8_t *page)
-{
-	if (insp_read(r, r->mi.mem_map + pfn * r->mi.sizeof_page, page,
-		  r->mi.sizeof_page)) {
-		insp_problem(r, "struct page of pfn %" PRIu64 " is not readable", pfn);
-		return -1;
-	}
-	return 0;
-}
-
-/* Names the vmap area that maps @pfn (vmalloc, vmap), if one does. */
-static void add_vmap_area(struct insp *r, uint64_t pfn, json_t *ret)
-{
-	json_t *area = vmalloc_area_of_pfn(r, pfn);
-
-	if (area)
-		json_object_set_new(ret, "vmap_area", area);
-}
-
-/* A frame no allocator owns: an ioremap window over it is its owner. */
-static bool owned_by_ioremap(struct insp *r, uint64_t pfn, json_t *ret)
-{
-	json_t *area = vmalloc_area_of_pfn(r, pfn);
-
-	if (!area)
-		return false;
-	json_object_set_new(ret, "owner", json_string("ioremap"));
-	json_object_set_new(ret, "vmap_area", area);
-	return true;
-}
-
-json_t *slab_read_page_owner(const struct gmem *gm, uint64_t cr3,
-			     uint64_t mminfo_gpa, uint64_t pfn,
-			     struct errbuf *e)
-{
-	const struct mv_slab_layout *l;
-	uint8_t page[MAX_STRUCT], head[MAX_STRUCT];
-	struct zone_of z;
-	struct insp r;
-	json_t *ret;
-	uint64_t flags;
-
-	if (slab_open(&r, gm, cr3, mminfo_gpa, e))
-		return NULL;
-	l = &r.mi.slab;
-	ret = json_pack("{s:I}", "pfn", (json_int_t)pfn);
-#define OWNER(o)	json_object_set_new(ret, "owner", json_string(o))
-	if (pfn >= r.mi.max_pfn) {
-		if (owned_by_ioremap(&r, pfn, ret))
-			return slab_close(&r, ret);
-		OWNER("unknown");
-		json_object_set_new(ret, "reason", json_string("beyond max_pfn"));
-		return slab_close(&r, ret);
-	}
-	find_zone(&r, pfn, &z);
-	if (z.found)
-		json_object_set_new(ret, "zone", json_string(z.name));
-	if (z.found && pfn >= z.first_deferred) {
-		/* Its struct page is not initialised yet: memblock says. */
-		if (in_memblock_reserved(&r, pfn)) {
-			OWNER("bootmem");
-		} else {
-			OWNER("free");
-			json_object_set_new(ret, "deferred", json_true());
-		}
-		return slab_close(&r, ret);
-	}
-	if (read_page(&r, pfn, page)) {
-		OWNER("unknown");
-		return slab_close(&r, ret);
-	}
-	flags = insp_u64(page, l->page_flags);
-	if (test_flag(flags, l->pg_slab)) {
-		uint64_t cache = insp_u64(page, l->page_slab_cache);
-		char name[257];
-
-		cache_name_at(&r, cache, name, sizeof(name));
-		OWNER("slab");
-		json_object_set_new(ret, "cache", json_string(name));
-		return slab_close(&r, ret);
-	}
-	/* Free: the head of a buddy block, or inside one. */
-	for (uint32_t k = 0; k < l->max_order; k++) {
-		uint64_t hpfn = pfn & ~((1ULL << k) - 1);
-		const uint8_t *h = page;
-		uint64_t order;
-
-		if (hpfn != pfn) {
-			if (hpfn == (pfn & ~((1ULL << (k - 1)) - 1)))
-				continue;	/* the same head as before */
-			if (read_page(&r, hpfn, head))
-				break;
-			h = head;
-		}
-		if (!test_flag(insp_u64(h, l->page_flags), l->pg_buddy))
-			continue;
-		order = insp_u64(h, l->page_private);
-		if (order >= l->max_order) {
-			insp_problem(&r, "pfn %" PRIu64 ": PG_buddy with order %" PRIu64,
-			       hpfn, order);
-			continue;
-		}
-		if (pfn - hpfn < (1ULL << order)) {
-			OWNER("free");
-			json_object_set_new(ret, "order", json_integer(order));
-			if (hpfn != pfn)
-				json_object_set_new(ret, "head_pfn", json_integer(hpfn));
-			return slab_close(&r, ret);
-		}
-		break;	/* a free block that ends before pfn */
-	}
-	if (test_flag(flags, l->pg_pcp)) {
-		OWNER("pcp");
-		return slab_close(&r, ret);
-	}
-	if (is_page_table(&r, pfn)) {
-		OWNER("pagetable");
-		return slab_close(&r, ret);
-	}
-	if (test_flag(flags, l->pg_reserved)) {
-		if (pfn >= l->kernel_start_pfn && pfn < l->kernel_end_pfn)
-			OWNER("kernel");
-		else if (in_memblock_reserved(&r, pfn))
-			OWNER("bootmem");
-		else if (!owned_by_ioremap(&r, pfn, ret)) {
-			OWNER("unknown");
-			json_object_set_new(ret, "reason",
-					    json_string("PG_reserved outside memblock.reserved (firmware or a hole)"));
-		}
-		return slab_close(&r, ret);
-	}
-	/* Allocated: the head (a reference, its order), or a page inside it. */
-	if ((int32_t)insp_u32(page, l->page_refcount) > 0) {
-		uint32_t order = insp_u32(page, l->page_order);
-
-		if (order >= l->max_order)
-			insp_problem(&r, "pfn %" PRIu64 ": allocated with order %u", pfn, order);
-		OWNER("allocated");
-		json_object_set_new(ret, "order", json_integer(order));
-		if (test_flag(flags, l->pg_head))
-			json_object_set_new(ret, "compound", json_true());
-		add_vmap_area(&r, pfn, ret);
-		return slab_close(&r, ret);
-	}
-	for (uint32_t k = 1; k < l->max_order; k++) {
-		uint64_t hpfn = pfn & ~((1ULL << k) - 1);
-		uint32_t order;
-
-		if (hpfn == (pfn & ~((1ULL << (k - 1)) - 1)))
-			continue;
-		if (read_page(&r, hpfn, head))
-			break;
-		if ((int32_t)insp_u32(head, l->page_refcount) <= 0)
-			continue;
-		order = insp_u32(head, l->page_order);
-		if (order < l->max_order && pfn - hpfn < (1ULL << order)) {
-			OWNER("allocated");
-			json_object_set_new(ret, "order", json_integer(order));
-			json_object_set_new(ret, "head_pfn", json_integer(hpfn));
-			add_vmap_area(&r, pfn, ret);
-			return slab_close(&r, ret);
-		}
-		break;	/* an allocation that ends before pfn */
-	}
-	OWNER("unknown");
-	json_object_set_new(ret, "reason",
-			    json_string("no flag says, no reference, in no free or allocated block"));
-#undef OWNER
+			  mempool_node, &w);
+	ret = json_pack("{s:o}", "mempools", w.pools);
+	insp_pager_end(&r, &w.pager, ret);
 	return slab_close(&r, ret);
 }
 
 /* ---- the commands ------------------------------------------------------ */
 
-static json_t *page_owner_query(const struct insp_query *q, void *opaque,
-				struct qmp_error *err)
-{
-	struct errbuf e = { "" };
-	json_t *ret = slab_read_page_owner(q->gm, q->boot_cr3, q->mminfo_gpa,
-					   *(uint64_t *)opaque, &e);
-
-	if (!ret)
-		qmp_errorf(err, "GenericError", "%s", e.msg);
-	return ret;
-}
-
 json_t *cmd_query_slabinfo(struct qmp_ctx *ctx, json_t *args,
 			   struct qmp_error *err)
 {
+	struct insp_bounds page;
+
+	if (insp_page_args(args, SLAB_PAGE_CACHES, &page, err))
+		return NULL;
 	return insp_query_reader(ctx, "query-slabinfo", slab_read_slabinfo,
-				 err);
+				 &page, err);
 }
 
 json_t *cmd_query_mempools(struct qmp_ctx *ctx, json_t *args,
 			   struct qmp_error *err)
 {
-	return insp_query_reader(ctx, "query-mempools", slab_read_mempools,
-				 err);
-}
+	struct insp_bounds page;
 
-json_t *cmd_page_owner(struct qmp_ctx *ctx, json_t *args,
-		       struct qmp_error *err)
-{
-	json_int_t pfn = json_integer_value(json_object_get(args, "pfn"));
-	uint64_t upfn = pfn;
-	json_t *ret;
-
-	if (pfn < 0) {
-		qmp_errorf(err, "GenericError",
-			   "Parameter 'pfn' expects a frame number >= 0");
+	if (insp_page_args(args, SLAB_PAGE_POOLS, &page, err))
 		return NULL;
-	}
-	ret = insp_query(ctx, "page-owner", 1, page_owner_query, &upfn, err);
-	if (ret && ctx->vm)
-		vmalloc_name_caller(json_object_get(ret, "vmap_area"), &ctx->vm->ksyms);
-	return ret;
+	return insp_query_reader(ctx, "query-mempools", slab_read_mempools,
+				 &page, err);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The slab, mempool and page-owner inspections: read by the VMM itself from
+ * The slab and mempool inspections: read by the VMM itself from
  * guest memory, through the descriptor's struct mv_slab_layout (mminfo.h).
  * Every guest-virtual pointer is translated with pagewalk() from the
  * kernel's CR3 and read through gmem; every list walk is bounded and
@@ -20,12 +20,14 @@
 
 #include "err.h"
 #include "gmem.h"
+#include "inspect_query.h"
 #include "qmp.h"
 
 /* Upper bounds of the walks (besides cycle detection). */
 #define SLAB_MAX_CACHES		4096	/* caches on slab_caches */
 #define SLAB_MAX_POOLS		4096	/* mempools */
-#define SLAB_MAX_TABLES		4096	/* page-table pages, page-owner */
+#define SLAB_PAGE_CACHES	1024	/* caches one answer lists */
+#define SLAB_PAGE_POOLS		1024	/* mempools one answer lists */
 
 /*
  * Each returns the command's "return" object (a new reference) or NULL with
@@ -33,24 +35,35 @@
  * @mminfo_gpa: where HC_MMINFO said the descriptor is.
  */
 json_t *slab_read_slabinfo(const struct gmem *gm, uint64_t cr3,
-			   uint64_t mminfo_gpa, struct errbuf *e);
+			   uint64_t mminfo_gpa, const struct insp_bounds *b,
+			   struct errbuf *e);
 json_t *slab_read_mempools(const struct gmem *gm, uint64_t cr3,
-			   uint64_t mminfo_gpa, struct errbuf *e);
-json_t *slab_read_page_owner(const struct gmem *gm, uint64_t cr3,
-			     uint64_t mminfo_gpa, uint64_t pfn,
-			     struct errbuf *e);
+			   uint64_t mminfo_gpa, const struct insp_bounds *b,
+			   struct errbuf *e);
+
+struct insp;
+
+/*
+ * For page_owner.c, which reads struct pages through the same layout:
+ * insp_open(), the slab layout's checks, the walks from @cr3 (0 or -1 with
+ * @e); slab_close() steals @ret, adds the inconsistencies and ends the
+ * inspection; slab_cache_name() names the kmem_cache at @cache ("?" and an
+ * inconsistency when it is none).
+ */
+int slab_open(struct insp *r, const struct gmem *gm, uint64_t cr3,
+	      uint64_t gpa, struct errbuf *e);
+json_t *slab_close(struct insp *r, json_t *ret);
+void slab_cache_name(struct insp *r, uint64_t cache, char *name, size_t max);
 
 json_t *cmd_query_slabinfo(struct qmp_ctx *ctx, json_t *args,
 			   struct qmp_error *err);
 json_t *cmd_query_mempools(struct qmp_ctx *ctx, json_t *args,
 			   struct qmp_error *err);
-json_t *cmd_page_owner(struct qmp_ctx *ctx, json_t *args,
-		       struct qmp_error *err);
 
 #define SLAB_COMMANDS							\
-	{ .name = QMP_VENDOR "query-slabinfo", .fn = cmd_query_slabinfo },	\
-	{ .name = QMP_VENDOR "query-mempools", .fn = cmd_query_mempools },	\
-	{ .name = QMP_VENDOR "page-owner", .fn = cmd_page_owner,		\
-	  .args = { { "pfn", QMP_ARG_INT, false } } },
+	{ .name = QMP_VENDOR "query-slabinfo", .fn = cmd_query_slabinfo,	\
+	  .args = { INSP_PAGE_ARGS } },					\
+	{ .name = QMP_VENDOR "query-mempools", .fn = cmd_query_mempools,	\
+	  .args = { INSP_PAGE_ARGS } },
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <memvisor/bootparams.h>
+#include <memvisor/control.h>
 #include <memvisor/layout.h>
 
 #include "args.h"
@@ -41,6 +42,8 @@ const char args_usage[] =
 "                      PATH, mode 0600 (default: $XDG_RUNTIME_DIR/memvisor/\n"
 "                      vmm-PID.qmp, else /tmp/memvisor-UID/vmm-PID.qmp); vmm\n"
 "                      prints it at start. vmmctl talks to it\n"
+"  --control-clients N serve at most N control clients at once (1-1024,\n"
+"                      default 256); one more gets an error line and the close\n"
 "  --paused, -S        start with the vCPUs stopped, as QEMU's -S: `cont` on\n"
 "                      the control socket (vmmctl cont) starts them, so a\n"
 "                      client misses nothing of the guest's life\n"
@@ -84,7 +87,7 @@ const char args_usage[] =
 
 enum opt_id {
 	OPT_MEM, OPT_CPUS, OPT_KERNEL, OPT_LOWMEM, OPT_RESERVE,
-	OPT_CMDLINE, OPT_TEST, OPT_TIMEOUT, OPT_CONTROL, OPT_PAUSED, OPT_ACCEL,
+	OPT_CMDLINE, OPT_TEST, OPT_TIMEOUT, OPT_CONTROL, OPT_CONTROL_CLIENTS, OPT_PAUSED, OPT_ACCEL,
 	OPT_PROBE_ACCEL,
 	OPT_HELP, OPT_VERSION,
 };
@@ -105,6 +108,7 @@ static const struct opt opts[] = {
 	{ "--test", OPT_TEST, true },
 	{ "--timeout", OPT_TIMEOUT, true },
 	{ "--control", OPT_CONTROL, true },
+	{ "--control-clients", OPT_CONTROL_CLIENTS, true },
 	{ "--paused", OPT_PAUSED, false },
 	{ "-S", OPT_PAUSED, false },
 	{ "--accel", OPT_ACCEL, true },
@@ -286,6 +290,21 @@ static int parse_timeout(const char *val, struct vmm_config *cfg,
 	return 0;
 }
 
+static int parse_control_clients(const char *val, struct vmm_config *cfg,
+				 struct errbuf *e)
+{
+	int ret = parse_uint(val, CONTROL_CLIENTS_MAX, &cfg->control_clients);
+
+	if (ret == -EINVAL)
+		return errf(e, "vmm: --control-clients: '%s' is not a number", val);
+	if (ret == -ERANGE)
+		return errf(e, "vmm: --control-clients: %s is more than the maximum of %u",
+			    val, CONTROL_CLIENTS_MAX);
+	if (!cfg->control_clients)
+		return errf(e, "vmm: --control-clients: must be at least 1");
+	return 0;
+}
+
 static const char *const accel_names[] = {
 	[VMM_ACCEL_AUTO] = "auto",
 	[VMM_ACCEL_KVM] = "kvm",
@@ -340,6 +359,8 @@ static int apply_opt(const struct opt *o, const char *val,
 			return errf(e, "vmm: --control: the socket path is empty");
 		cfg->control = val;
 		return 0;
+	case OPT_CONTROL_CLIENTS:
+		return parse_control_clients(val, cfg, e);
 	case OPT_PAUSED:
 		cfg->paused = true;
 		return 0;
@@ -377,6 +398,7 @@ int args_parse(int argc, char **argv, struct vmm_config *cfg, struct errbuf *e)
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->nr_cpus = 1;
+	cfg->control_clients = CONTROL_CLIENTS_DEFAULT;
 	if (scan_help_version(argc, argv, cfg))
 		return 0;
 

@@ -46,6 +46,7 @@ struct vmm_config {
 	const char *test_glob;		/* --test, as ktest=GLOB */
 	unsigned int timeout;		/* seconds, 0 = none */
 	const char *control;		/* --control PATH; NULL: the default */
+	unsigned int control_clients;	/* --control-clients N (default 256) */
 	enum vmm_accel accel;
 	bool accel_given;		/* --accel on the command line */
 	bool probe_accel;		/* --probe-accel: say, don't boot */

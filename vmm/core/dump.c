@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "dump.h"
-#include "control/pagewalk.h"
+#include "pagewalk.h"
 #include "gmem.h"
 #include "report.h"
 

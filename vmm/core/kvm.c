@@ -12,7 +12,6 @@
 
 #include <memvisor/layout.h>
 
-#include "accel.h"
 #include "args.h"
 #include "boot.h"
 #include "kvm.h"
@@ -52,10 +51,8 @@ static void explain_open_error(const char *dev, int err, int argc, char **argv)
 	fprintf(stderr, "vmm: cannot open %s: %s\n", dev, strerror(err));
 }
 
-int kvm_open(struct vm *vm, int argc, char **argv)
+int kvm_open(struct vm *vm, const char *dev, int argc, char **argv)
 {
-	const char *dev = accel_kvm_dev();
-
 	vm->kvm_fd = open(dev, O_RDWR | O_CLOEXEC);
 	if (vm->kvm_fd < 0) {
 		explain_open_error(dev, errno, argc, argv);

@@ -28,10 +28,11 @@ static inline int kvm_ioctl(int fd, unsigned long req, unsigned long arg)
 #define KVM_IDENTITY_MAP_GPA	0xfffbc000ULL	/* 1 page, just below */
 
 /*
- * Opens /dev/kvm into vm->kvm_fd. On failure prints why and what to do
- * (including the nested command for this very argv) and returns -1.
+ * Opens @dev (main passes accel_kvm_dev(): core/ asks accel/ nothing) into
+ * vm->kvm_fd. On failure prints why and what to do (including the nested
+ * command for this very argv) and returns -1.
  */
-int kvm_open(struct vm *vm, int argc, char **argv);
+int kvm_open(struct vm *vm, const char *dev, int argc, char **argv);
 
 /* API version, required capabilities, supported CPUID. */
 int kvm_check(struct vm *vm, struct errbuf *e);

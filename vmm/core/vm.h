@@ -40,6 +40,7 @@ enum vm_end {
 
 struct vm;
 struct dmadev;
+struct mm_layout;
 
 struct vcpu {
 	struct vm *vm;
@@ -68,6 +69,14 @@ struct vm {
 	struct iobus mmio;
 	struct ktestlog tests;
 	struct ksyms ksyms;		/* the kernel's code symbols, maybe none */
+	/*
+	 * The inspector's struct layouts and roots, from the kernel image's
+	 * DWARF (control/mm_layout.h): resolved once before any thread
+	 * starts, read-only after, so read without the lock. Never NULL once
+	 * the VM runs; ->present is false (with the reason) for an image
+	 * without a memory manager.
+	 */
+	const struct mm_layout *layout;
 
 	pthread_mutex_t lock;
 	pthread_cond_t cond;		/* end of the VM, vCPU starts */

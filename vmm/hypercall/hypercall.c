@@ -5,10 +5,10 @@
 #include <memvisor/hypercall.h>
 
 #include "console.h"
+#include "control.h"
 #include "exitstatus.h"
 #include "hcreq.h"
 #include "hypercall.h"
-#include "qmp.h"
 #include "report.h"
 #include "vcpu.h"
 
@@ -45,9 +45,8 @@ static enum io_result hc_panic(struct vm *vm, struct io_access *a,
 	report_panic(f, &p, a->vcpu->index, &a->vcpu->vm->ksyms);
 	console_unlock();
 	if (p.kind == MV_PANIC_SLEEP_BUG)
-		qmp_server_broadcast(vm->qmp, qmp_event_new(QMP_VENDOR "SLEEP_BUG",
-			json_pack("{s:i,s:s,s:i,s:s}", "cpu", a->vcpu->index,
-				  "file", p.file, "line", p.line, "msg", p.msg)));
+		control_event_sleep_bug(vm, a->vcpu->index, p.file, p.line,
+					p.msg);
 	if (!report_is_fatal(p.kind)) {
 		vm_count_warning(vm);
 		return IO_DONE;
@@ -104,9 +103,8 @@ static enum io_result hc_alloc_failure(struct vm *vm, struct io_access *a,
 	pthread_mutex_lock(&vm->lock);
 	vm->alloc_failures++;
 	pthread_mutex_unlock(&vm->lock);
-	qmp_server_broadcast(vm->qmp, qmp_event_new(QMP_VENDOR "ALLOC_FAILURE",
-		json_pack("{s:i,s:i,s:i,s:s}", "cpu", a->vcpu->index,
-			  "order", f.order, "gfp", f.gfp_mask, "comm", f.comm)));
+	control_event_alloc_failure(vm, a->vcpu->index, f.order, f.gfp_mask,
+				    f.comm);
 	return IO_DONE;
 }
 

@@ -11,6 +11,7 @@
 #include <linux/errno.h>
 #include <linux/gfp.h>
 #include <linux/highmem.h>
+#include <linux/init.h>
 #include <linux/kthread.h>
 #include <linux/ktest.h>
 #include <linux/mm.h>
@@ -19,6 +20,7 @@
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
 #include "../../mm/tests/mm_test_util.h"
 
 #define DMA_LIMIT	(MV_DMADEV_MASK + 1)
@@ -510,4 +512,51 @@ KTEST_SMP(dma, concurrent_cpus, 2)
 	/* each round: 1 command, or 2 chains */
 	KTEST_EXPECT_GE(t, dmadev_read_reg(MV_DMADEV_COMPLETED) - done,
 			n * CONC_ROUNDS * 3 / 2);
+}
+
+/*
+ * dma.busy keeps the device busy for tests/integration (test_qmp's
+ * quit_while_dma_is_busy): dma_busy=SECONDS of 64-descriptor chains at the
+ * device's longest latency, 4 descriptors a page, while 2048 vmap areas
+ * are on the list (which the old owner check searched, for every page).
+ * Without dma_busy= it passes at once, so dma.* runs do not wait for it.
+ */
+#define BUSY_AREAS	2048
+#define BUSY_DESC	MV_DMADEV_CHAIN_MAX
+
+static int dma_busy_s;
+
+static int __init_dma_busy(char *val)
+{
+	if (!param_get_int(val, &dma_busy_s) || dma_busy_s < 0)
+		return -1;
+	return 0;
+}
+__setup("dma_busy=", __init_dma_busy);
+
+KTEST(dma, busy)
+{
+	static void *area[BUSY_AREAS];
+	static struct dmadev_sg sg[BUSY_DESC];
+	unsigned long pages;
+	unsigned int err;
+
+	if (!dma_busy_s)
+		return;
+	if (!need_device(t))
+		return;
+	pages = __get_free_pages(GFP_KERNEL | GFP_DMA, 4);
+	KTEST_ASSERT_TRUE(t, pages);
+	for (unsigned int i = 0; i < BUSY_AREAS; i++)
+		area[i] = vmalloc(PAGE_SIZE);
+	for (unsigned int i = 0; i < BUSY_DESC; i++)	/* 4 per page, 16 pages */
+		sg[i] = (struct dmadev_sg){ __pa(pages) + i * 1024, 256 };
+	dmadev_set_latency(MV_DMADEV_LATENCY_MAX);
+	pr_info("dma: busy for %d s\n", dma_busy_s);
+	for (int i = 0; i < dma_busy_s * 10; i++)
+		KTEST_EXPECT_EQ(t, dmadev_sg_xfer(sg, BUSY_DESC, 0, false, &err), 0);
+	dmadev_set_latency(0);
+	for (unsigned int i = 0; i < BUSY_AREAS; i++)
+		vfree(area[i]);
+	free_pages(pages, 4);
 }

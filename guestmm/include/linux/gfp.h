@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The page allocator's interface and the GFP flags, with the names and
- * signatures of the seed (shared/seeds). Flag values are memvisor's own;
+ * signatures of the seed (docs/seeds). Flag values are memvisor's own;
  * their meanings are Linux's (see each comment).
  */
 #ifndef _LINUX_GFP_H

@@ -23,7 +23,8 @@ struct kmem_cache;
 typedef void *(mempool_alloc_t)(int gfp_mask, void *pool_data);
 typedef void *(mempool_free_t)(void *element, void *pool_data);
 
-#define MEMPOOL_MAGIC	0x4c4f4f504d454d4dULL	/* "MMEMPOOL" */
+/* an enum, not a #define: the image's DWARF carries it for the VMM (mm_layout.c) */
+enum { MEMPOOL_MAGIC = 0x4c4f4f504d454d4dULL };	/* "MMEMPOOL" */
 
 /* A plain struct on the list `mempools`, for the VMM (mminfo.h). */
 typedef struct mempool_s {

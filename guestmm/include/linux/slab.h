@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Object allocation: lookaside caches (kmem_cache_*) and kmalloc, with the
- * names and signatures of the seed (shared/seeds) and Linux's meanings.
+ * names and signatures of the seed (docs/seeds) and Linux's meanings.
  *
  * Object caches keep per-CPU magazines of free objects (Linux 2.6's SLAB
  * design): allocation pops a pointer from this CPU's array and freeing pushes

@@ -12,7 +12,8 @@
 #include <linux/spinlock.h>
 #include <linux/percpu.h>
 
-#define KMEM_CACHE_MAGIC	0x454843414d454d4bULL	/* "KMEMACHE" */
+/* an enum, not a #define: the image's DWARF carries it for the VMM (mm_layout.c) */
+enum { KMEM_CACHE_MAGIC = 0x454843414d454d4bULL };	/* "KMEMACHE" */
 #define KMEM_CACHE_NAME_LEN	32
 
 /*

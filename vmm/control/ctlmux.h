@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The nested control link: many QMP connections over one byte stream.
+ * The nested control link: many QMP connections over one byte stream. It
+ * lives with the QMP server whose limits it shares (qmp.h); accel/nested.c,
+ * the outer vmm, runs it too.
  *
  * Nested, vmm's control socket lives on the host and its QMP server inside
  * the runner; between them is one stream, QEMU's chardev socket on a
@@ -32,21 +34,21 @@
  * lets it pass CTLMUX_LINK_MAX is a broken link. Memory stays bounded and
  * neither end can block the other.
  */
-#ifndef VMM_ACCEL_CTLMUX_H
-#define VMM_ACCEL_CTLMUX_H
+#ifndef VMM_CONTROL_CTLMUX_H
+#define VMM_CONTROL_CTLMUX_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "control/qmp.h"
+#include "qmp.h"
 #include "err.h"
 
 #define CTLMUX_HDR_LEN		8
 #define CTLMUX_MAX_PAYLOAD	(16U << 10)
 /* above the server's own limit, so that limit shows through unchanged */
-#define CTLMUX_MAX_CHANNELS	(QMP_MAX_CLIENTS + 16)
+#define CTLMUX_MAX_CHANNELS	(CONTROL_CLIENTS_DEFAULT + 16)
 #define CTLMUX_CHAN_OUT_MAX	QMP_MAX_PENDING_OUT
 #define CTLMUX_LINK_HIGH	(256U << 10)	/* stop reading channels */
 #define CTLMUX_LINK_MAX		(4U << 20)	/* the peer does not read */

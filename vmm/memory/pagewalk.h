@@ -7,8 +7,8 @@
  * level, and a dump of a whole address space is bounded in the tables it
  * visits and the mappings it returns, whatever loops the tables contain.
  */
-#ifndef VMM_CONTROL_PAGEWALK_H
-#define VMM_CONTROL_PAGEWALK_H
+#ifndef VMM_MEMORY_PAGEWALK_H
+#define VMM_MEMORY_PAGEWALK_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -106,5 +106,20 @@ unsigned long pagewalk_dump(const struct gmem *gm, uint64_t cr3,
 			    uint64_t start, uint64_t end,
 			    unsigned long max_tables, pw_mapping_fn fn,
 			    void *opaque, bool *truncated);
+
+typedef bool (*pw_table_fn)(void *opaque, uint64_t table_gpa,
+			    unsigned int level);
+
+/*
+ * Calls @fn for each page-table page reachable from @cr3 (the root first,
+ * depth first; @level 4 for the PML4 .. 1 for a PT), the same walk as
+ * pagewalk_dump() and the same bound: at most @max_tables visited, however
+ * the tables loop or share (a table reached twice is visited twice). @fn
+ * returns false to stop. Returns the number visited, and sets *truncated
+ * when the bound stopped it.
+ */
+unsigned long pagewalk_tables(const struct gmem *gm, uint64_t cr3,
+			      unsigned long max_tables, pw_table_fn fn,
+			      void *opaque, bool *truncated);
 
 #endif

@@ -181,7 +181,8 @@ struct dump {
 	const struct gmem *gm;
 	uint64_t start, end;
 	unsigned long tables_left;
-	pw_mapping_fn fn;
+	pw_mapping_fn fn;		/* NULL: the tables alone */
+	pw_table_fn table_fn;		/* NULL: the mappings alone */
 	void *opaque;
 	struct pw_mapping run;		/* the run being merged, size 0: none */
 	unsigned long runs;
@@ -198,6 +199,8 @@ static void emit(struct dump *d, uint64_t va, uint64_t pa, uint64_t size,
 {
 	struct pw_mapping *r = &d->run;
 
+	if (!d->fn)
+		return;
 	if (r->size && r->va + r->size == va && r->pa + r->size == pa &&
 	    r->flags == flags) {
 		r->size += size;
@@ -224,6 +227,10 @@ static void dump_table(struct dump *d, uint64_t table, unsigned int level,
 		return;
 	}
 	d->tables_left--;
+	if (d->table_fn && !d->table_fn(d->opaque, table, level)) {
+		d->stop = true;
+		return;
+	}
 	for (unsigned int i = 0; i < PW_ENTRIES && !d->stop; i++) {
 		uint64_t va = sign_extend(base + i * span), entry, f;
 
@@ -261,4 +268,19 @@ unsigned long pagewalk_dump(const struct gmem *gm, uint64_t cr3,
 	if (truncated)
 		*truncated = d.truncated;
 	return d.runs;
+}
+
+unsigned long pagewalk_tables(const struct gmem *gm, uint64_t cr3,
+			      unsigned long max_tables, pw_table_fn fn,
+			      void *opaque, bool *truncated)
+{
+	struct dump d = {
+		.gm = gm, .start = 0, .end = UINT64_MAX,
+		.tables_left = max_tables, .table_fn = fn, .opaque = opaque,
+	};
+
+	dump_table(&d, cr3 & PTE_ADDR_MASK, PW_LEVELS, 0, PTE_RW | PTE_US);
+	if (truncated)
+		*truncated = d.truncated;
+	return max_tables - d.tables_left;
 }

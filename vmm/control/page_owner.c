@@ -1,0 +1,467 @@
+// SPDX-License-Identifier: MIT
+/*
+ * page-owner: who owns a guest page frame (page_owner.h). The struct page
+ * says most of it in one look (page_state_read(), what the devices get);
+ * the full answer adds what only a wider look can: the zone, memblock for
+ * pages whose struct page is not initialised or is reserved, the kernel's
+ * page tables (the one page walker, pagewalk.h), the vmap area.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <memvisor/mminfo.h>
+
+#include "inspect.h"
+#include "inspect_query.h"
+#include "page_owner.h"
+#include "pagewalk.h"
+#include "slab_cmds.h"
+#include "vm.h"
+#include "vmalloc_cmds.h"
+
+#define PAGE_SZ		4096ULL
+#define MAX_STRUCT	16384U		/* slab_cmds.c's bound on sizeof_page */
+
+static bool test_flag(uint64_t flags, uint32_t bit)
+{
+	return flags & (1ULL << bit);
+}
+
+static int read_u64(struct insp *r, uint64_t va, uint64_t *v)
+{
+	return insp_read(r, va, v, sizeof(*v));
+}
+
+static int read_page(struct insp *r, uint64_t pfn, uint8_t *page)
+{
+	if (insp_read(r, r->mi.mem_map + pfn * r->mi.sizeof_page, page,
+		      r->mi.sizeof_page)) {
+		insp_problem(r, "struct page of pfn %" PRIu64 " is not readable", pfn);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- one look at the struct page --------------------------------------- */
+
+/* What the page's own struct page says; false if it says nothing. */
+static bool page_says(struct insp *r, uint64_t pfn, const uint8_t *page,
+		      struct page_state *s)
+{
+	const struct mv_slab_layout *l = &r->mi.slab;
+	uint64_t flags = insp_u64(page, l->page_flags);
+	uint64_t order;
+
+	if (test_flag(flags, l->pg_slab)) {
+		s->kind = PAGE_STATE_SLAB;
+		s->cache = insp_u64(page, l->page_slab_cache);
+		return true;
+	}
+	if (test_flag(flags, l->pg_buddy)) {
+		order = insp_u64(page, l->page_private);
+		if (order < l->max_order) {
+			s->kind = PAGE_STATE_FREE;
+			s->order = (int)order;
+			return true;
+		}
+		insp_problem(r, "pfn %" PRIu64 ": PG_buddy with order %" PRIu64,
+			     pfn, order);
+	}
+	if (test_flag(flags, l->pg_pcp)) {
+		s->kind = PAGE_STATE_PCP;
+		return true;
+	}
+	if (test_flag(flags, l->pg_reserved)) {
+		s->kind = PAGE_STATE_RESERVED;
+		return true;
+	}
+	if ((int32_t)insp_u32(page, l->page_refcount) > 0) {
+		order = insp_u32(page, l->page_order);
+		if (order >= l->max_order)
+			insp_problem(r, "pfn %" PRIu64 ": allocated with order %" PRIu64,
+				     pfn, order);
+		s->kind = PAGE_STATE_ALLOCATED;
+		s->order = order > 0xffff ? 0xffff : (int)order;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * The block a head candidate starts: free (PG_buddy) or allocated (a
+ * reference), with its order; false if it starts none.
+ */
+static bool head_block(struct insp *r, const uint8_t *head, struct page_state *h)
+{
+	const struct mv_slab_layout *l = &r->mi.slab;
+	uint64_t order;
+
+	if (test_flag(insp_u64(head, l->page_flags), l->pg_buddy)) {
+		order = insp_u64(head, l->page_private);
+		h->kind = PAGE_STATE_FREE;
+	} else if ((int32_t)insp_u32(head, l->page_refcount) > 0) {
+		order = insp_u32(head, l->page_order);
+		h->kind = PAGE_STATE_ALLOCATED;
+	} else {
+		return false;
+	}
+	h->order = order < l->max_order ? (int)order : -1;
+	return true;
+}
+
+/*
+ * A page its own struct page says nothing of: the head of the free block
+ * or allocation it lies in, one candidate per order (Linux's
+ * is_free_buddy_page()): at most max_order reads.
+ */
+static void head_says(struct insp *r, uint64_t pfn, struct page_state *s)
+{
+	const struct mv_slab_layout *l = &r->mi.slab;
+	uint8_t head[MAX_STRUCT];
+
+	for (uint32_t k = 1; k < l->max_order; k++) {
+		uint64_t hpfn = pfn & ~((1ULL << k) - 1);
+		struct page_state h = { PAGE_STATE_UNKNOWN, -1, hpfn, 0 };
+
+		if (hpfn == (pfn & ~((1ULL << (k - 1)) - 1)))
+			continue;	/* the same head as before */
+		if (read_page(r, hpfn, head))
+			return;
+		if (!head_block(r, head, &h))
+			continue;
+		if (h.order >= 0 && pfn - hpfn < (1ULL << h.order))
+			*s = h;
+		return;		/* or a block that ends before pfn */
+	}
+}
+
+/*
+ * Fills @s from the struct pages of a frame below max_pfn, and *@flags
+ * from its own: 0, or -1 when its struct page is not readable (reported).
+ */
+static int look_at_page(struct insp *r, uint64_t pfn, struct page_state *s,
+			uint64_t *flags)
+{
+	uint8_t page[MAX_STRUCT];
+
+	*s = (struct page_state){ PAGE_STATE_UNKNOWN, -1, pfn, 0 };
+	if (read_page(r, pfn, page))
+		return -1;
+	*flags = insp_u64(page, r->mi.slab.page_flags);
+	if (!page_says(r, pfn, page, s))
+		head_says(r, pfn, s);
+	return 0;
+}
+
+int page_state_read(const struct gmem *gm, uint64_t cr3, uint64_t mminfo_gpa,
+		    uint64_t pfn, struct page_state *s, struct errbuf *e)
+{
+	struct insp r;
+
+	uint64_t flags;
+
+	*s = (struct page_state){ PAGE_STATE_UNKNOWN, -1, pfn, 0 };
+	if (slab_open(&r, gm, cr3, mminfo_gpa, e))
+		return -1;
+	if (pfn < r.mi.max_pfn)
+		look_at_page(&r, pfn, s, &flags);
+	insp_close(&r);
+	return 0;
+}
+
+/* ---- the full answer ---------------------------------------------------- */
+
+struct table_search {
+	uint64_t pfn;
+	bool found;
+};
+
+static bool table_is_pfn(void *opaque, uint64_t table_gpa, unsigned int level)
+{
+	struct table_search *ts = opaque;
+
+	ts->found = table_gpa / PAGE_SZ == ts->pfn;
+	return !ts->found;
+}
+
+/* Is @pfn one of the kernel's page-table pages? */
+static bool is_page_table(struct insp *r, uint64_t pfn)
+{
+	struct table_search ts = { pfn, false };
+	bool truncated;
+
+	pagewalk_tables(r->gm, r->cr3, PAGE_OWNER_MAX_TABLES, table_is_pfn,
+			&ts, &truncated);
+	if (truncated)
+		insp_problem(r, "page tables: more than %u table pages, not all were looked at",
+			     PAGE_OWNER_MAX_TABLES);
+	return ts.found;
+}
+
+static bool in_memblock_reserved(struct insp *r, uint64_t pfn)
+{
+	const struct mv_slab_layout *l = &r->mi.slab;
+	uint64_t type = r->mi.memblock + l->memblock_reserved, cnt, regions;
+	uint64_t pa = pfn * PAGE_SZ;
+
+	if (!r->mi.memblock || read_u64(r, type + l->mbtype_cnt, &cnt) ||
+	    read_u64(r, type + l->mbtype_regions, &regions)) {
+		insp_problem(r, "memblock.reserved is not readable");
+		return false;
+	}
+	if (cnt > 65536) {
+		insp_problem(r, "memblock.reserved: %" PRIu64 " regions", cnt);
+		cnt = 65536;
+	}
+	for (uint64_t i = 0; i < cnt; i++) {
+		uint64_t reg = regions + i * l->sizeof_region, base, size;
+
+		if (read_u64(r, reg + l->region_base, &base) ||
+		    read_u64(r, reg + l->region_size, &size)) {
+			insp_problem(r, "memblock.reserved: region %" PRIu64 " is not readable", i);
+			return false;
+		}
+		if (pa >= base && pa - base < size)
+			return true;
+	}
+	return false;
+}
+
+/* The zone that spans @pfn: its name in o->zone; its first deferred pfn. */
+static bool find_zone(struct insp *r, uint64_t pfn, struct page_owner *o,
+		      uint64_t *first_deferred)
+{
+	const struct mv_slab_layout *l = &r->mi.slab;
+
+	for (uint32_t i = 0; i < r->mi.nr_zones && i < 64; i++) {
+		uint64_t zva = r->mi.zones + (uint64_t)i * r->mi.sizeof_zone;
+		uint64_t start, spanned, name;
+
+		if (read_u64(r, zva + l->zone_start_pfn, &start) ||
+		    read_u64(r, zva + l->zone_spanned, &spanned) ||
+		    read_u64(r, zva + l->zone_first_deferred_pfn, first_deferred) ||
+		    read_u64(r, zva + l->zone_name, &name)) {
+			insp_problem(r, "zone %u is not readable", i);
+			continue;
+		}
+		if (pfn >= start && pfn - start < spanned) {
+			if (insp_read_str(r, name, o->zone, sizeof(o->zone)))
+				snprintf(o->zone, sizeof(o->zone), "?");
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A frame no allocator owns: an ioremap window over it is its owner. */
+static bool owned_by_ioremap(struct insp *r, struct page_owner *o)
+{
+	o->vmap_area = vmalloc_area_of_pfn(r, o->pfn);
+	if (!o->vmap_area)
+		return false;
+	o->kind = PAGE_OWNER_IOREMAP;
+	return true;
+}
+
+/* PG_reserved: the kernel image, memblock, an ioremap window, or unknown. */
+static void reserved_owner(struct insp *r, struct page_owner *o)
+{
+	const struct mv_slab_layout *l = &r->mi.slab;
+
+	if (o->pfn >= l->kernel_start_pfn && o->pfn < l->kernel_end_pfn)
+		o->kind = PAGE_OWNER_KERNEL;
+	else if (in_memblock_reserved(r, o->pfn))
+		o->kind = PAGE_OWNER_BOOTMEM;
+	else if (!owned_by_ioremap(r, o))
+		o->reason = "PG_reserved outside memblock.reserved (firmware or a hole)";
+}
+
+/* A frame below max_pfn whose struct page is initialised. */
+static void owner_of_page(struct insp *r, struct page_owner *o)
+{
+	struct page_state s;
+	uint64_t flags;
+
+	if (look_at_page(r, o->pfn, &s, &flags))
+		return;		/* unknown: the inconsistency says why */
+	o->order = s.order;
+	o->head_pfn = s.head_pfn;
+	if (s.kind == PAGE_STATE_SLAB) {
+		o->kind = PAGE_OWNER_SLAB;
+		o->cache = s.cache;
+		slab_cache_name(r, s.cache, o->cache_name, sizeof(o->cache_name));
+		return;
+	}
+	if (s.kind == PAGE_STATE_FREE || s.kind == PAGE_STATE_PCP) {
+		o->kind = s.kind == PAGE_STATE_FREE ? PAGE_OWNER_FREE : PAGE_OWNER_PCP;
+		return;
+	}
+	o->order = -1;
+	if (is_page_table(r, o->pfn)) {
+		o->kind = PAGE_OWNER_PAGETABLE;
+		o->head_pfn = o->pfn;
+		return;
+	}
+	if (s.kind == PAGE_STATE_RESERVED) {
+		reserved_owner(r, o);
+		return;
+	}
+	if (s.kind == PAGE_STATE_ALLOCATED) {
+		o->kind = PAGE_OWNER_ALLOCATED;
+		o->order = s.order;
+		o->compound = s.head_pfn == o->pfn &&
+			      test_flag(flags, r->mi.slab.pg_head);
+		o->vmap_area = vmalloc_area_of_pfn(r, o->pfn);
+		return;
+	}
+	o->reason = "no flag says, no reference, in no free or allocated block";
+}
+
+static void read_owner(struct insp *r, struct page_owner *o)
+{
+	uint64_t first_deferred = 0;
+
+	if (o->pfn >= r->mi.max_pfn) {
+		if (!owned_by_ioremap(r, o))
+			o->reason = "beyond max_pfn";
+		return;
+	}
+	if (find_zone(r, o->pfn, o, &first_deferred) &&
+	    o->pfn >= first_deferred) {
+		/* Its struct page is not initialised yet: memblock says. */
+		if (in_memblock_reserved(r, o->pfn)) {
+			o->kind = PAGE_OWNER_BOOTMEM;
+		} else {
+			o->kind = PAGE_OWNER_FREE;
+			o->deferred = true;
+		}
+		return;
+	}
+	owner_of_page(r, o);
+}
+
+int page_owner_read(const struct gmem *gm, uint64_t cr3, uint64_t mminfo_gpa,
+		    uint64_t pfn, struct page_owner *o, json_t **problems,
+		    struct errbuf *e)
+{
+	struct insp r;
+
+	memset(o, 0, sizeof(*o));
+	o->pfn = pfn;
+	o->kind = PAGE_OWNER_UNKNOWN;
+	o->order = -1;
+	o->head_pfn = pfn;
+	if (slab_open(&r, gm, cr3, mminfo_gpa, e))
+		return -1;
+	read_owner(&r, o);
+	*problems = insp_take_problems(&r);
+	insp_close(&r);
+	return 0;
+}
+
+void page_owner_release(struct page_owner *o)
+{
+	json_decref(o->vmap_area);
+	o->vmap_area = NULL;
+}
+
+/* ---- the edge: JSON ------------------------------------------------------ */
+
+static const char *const owner_name[] = {
+	[PAGE_OWNER_UNKNOWN] = "unknown",
+	[PAGE_OWNER_FREE] = "free",
+	[PAGE_OWNER_PCP] = "pcp",
+	[PAGE_OWNER_SLAB] = "slab",
+	[PAGE_OWNER_BOOTMEM] = "bootmem",
+	[PAGE_OWNER_PAGETABLE] = "pagetable",
+	[PAGE_OWNER_KERNEL] = "kernel",
+	[PAGE_OWNER_ALLOCATED] = "allocated",
+	[PAGE_OWNER_IOREMAP] = "ioremap",
+};
+
+json_t *page_owner_json(struct page_owner *o, json_t *problems)
+{
+	json_t *ret = json_pack("{s:I,s:s}", "pfn", (json_int_t)o->pfn,
+				"owner", owner_name[o->kind]);
+
+	if (o->zone[0])
+		json_object_set_new(ret, "zone", json_string(o->zone));
+	if (o->deferred)
+		json_object_set_new(ret, "deferred", json_true());
+	if (o->kind == PAGE_OWNER_SLAB)
+		json_object_set_new(ret, "cache", json_string(o->cache_name));
+	if (o->order >= 0)
+		json_object_set_new(ret, "order", json_integer(o->order));
+	if (o->compound)
+		json_object_set_new(ret, "compound", json_true());
+	if (o->head_pfn != o->pfn)
+		json_object_set_new(ret, "head_pfn", json_integer(o->head_pfn));
+	if (o->vmap_area) {
+		json_object_set_new(ret, "vmap_area", o->vmap_area);
+		o->vmap_area = NULL;
+	}
+	if (o->reason)
+		json_object_set_new(ret, "reason", json_string(o->reason));
+	json_object_set_new(ret, "inconsistencies", problems);
+	return ret;
+}
+
+json_t *page_owner_answer(const struct gmem *gm, uint64_t cr3,
+			  uint64_t mminfo_gpa, uint64_t pfn, struct errbuf *e)
+{
+	struct page_owner o;
+	json_t *problems;
+
+	if (page_owner_read(gm, cr3, mminfo_gpa, pfn, &o, &problems, e))
+		return NULL;
+	return page_owner_json(&o, problems);
+}
+
+/* ---- for the devices, and the command ----------------------------------- */
+
+int page_state_of_vm(void *opaque, uint64_t pfn, struct page_state *s)
+{
+	struct vm *vm = opaque;
+	struct errbuf e;
+	uint64_t gpa;
+
+	pthread_mutex_lock(&vm->lock);
+	gpa = vm->mminfo_gpa;
+	pthread_mutex_unlock(&vm->lock);
+	if (!gpa)
+		return -1;
+	return page_state_read(&vm->gmem, vm->boot.pml4, gpa, pfn, s, &e);
+}
+
+static json_t *page_owner_query(const struct insp_query *q, void *opaque,
+				struct qmp_error *err)
+{
+	struct errbuf e = { "" };
+	json_t *ret = page_owner_answer(q->gm, q->boot_cr3, q->mminfo_gpa,
+					*(uint64_t *)opaque, &e);
+
+	if (!ret)
+		qmp_errorf(err, "GenericError", "%s", e.msg);
+	return ret;
+}
+
+json_t *cmd_page_owner(struct qmp_ctx *ctx, json_t *args,
+		       struct qmp_error *err)
+{
+	json_int_t pfn = json_integer_value(json_object_get(args, "pfn"));
+	uint64_t upfn = pfn;
+	json_t *ret;
+
+	if (pfn < 0) {
+		qmp_errorf(err, "GenericError",
+			   "Parameter 'pfn' expects a frame number >= 0");
+		return NULL;
+	}
+	ret = insp_query(ctx, "page-owner", 1, page_owner_query, &upfn, err);
+	if (ret && ctx->vm)
+		vmalloc_name_caller(json_object_get(ret, "vmap_area"), &ctx->vm->ksyms);
+	return ret;
+}

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: MIT
+/* struct page_state in one line (page_state.h): the devices' fault reports. */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "page_state.h"
+
+static const char *const kind_name[] = {
+	[PAGE_STATE_NONE] = "",
+	[PAGE_STATE_UNKNOWN] = "unknown",
+	[PAGE_STATE_FREE] = "free",
+	[PAGE_STATE_PCP] = "pcp",
+	[PAGE_STATE_SLAB] = "slab",
+	[PAGE_STATE_RESERVED] = "reserved",
+	[PAGE_STATE_ALLOCATED] = "allocated",
+};
+
+const char *page_state_format(const struct page_state *s, uint64_t pfn,
+			      char *buf, size_t len)
+{
+	size_t n = 0;
+
+	if (!len)
+		return buf;
+	buf[0] = '\0';
+	if ((unsigned int)s->kind >= sizeof(kind_name) / sizeof(kind_name[0]))
+		return buf;
+#define ADD(...)							\
+	do {								\
+		if (n < len)						\
+			n += snprintf(buf + n, len - n, __VA_ARGS__);	\
+	} while (0)
+	ADD("%s", kind_name[s->kind]);
+	if (s->kind == PAGE_STATE_SLAB)
+		ADD(" cache 0x%" PRIx64, s->cache);
+	if (s->order >= 0)
+		ADD(" order %d", s->order);
+	if (s->kind != PAGE_STATE_NONE && s->head_pfn != pfn)
+		ADD(" head_pfn %" PRIu64, s->head_pfn);
+#undef ADD
+	return buf;
+}
