@@ -5,7 +5,8 @@
  * answer. An answer with "inconsistencies" may be read again after the
  * guest ran a little (@attempts), keeping the answer with the fewest.
  * The vCPUs stay parked at most INSP_QUERY_PARK_NS per query, every attempt
- * included: the reader gets a deadline (q->deadline_ns) that its reads
+ * included, counted from the first vCPU's parking (vm->parked_since_ns;
+ * what the guest ran meanwhile is not parked): the reader gets a deadline (q->deadline_ns) that its reads
  * check as they go, and a further attempt runs only in the time left.
  */
 #ifndef VMM_CONTROL_INSPECT_QUERY_H
@@ -22,6 +23,7 @@
 
 #define INSP_QUERY_ATTEMPTS	3	/* for readers a half-done update can fool */
 #define INSP_QUERY_MIN_LEFT_NS	2000000ULL	/* an attempt needs this much */
+#define INSP_QUERY_SLACK_NS	500000ULL	/* after the deadline: finish, resume */
 
 /* What a reader sees, the vCPUs parked. */
 struct insp_query {

@@ -154,6 +154,14 @@ void vm_count_warning(struct vm *vm)
 
 #define VM_PAUSE_WAIT_MS	1000
 
+static uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
 bool vm_pause_point(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
@@ -163,6 +171,8 @@ bool vm_pause_point(struct vcpu *v)
 	v->in_loop = true;
 	if (vm->pause_requests && vm->end == VM_RUNNING) {
 		v->paused = true;
+		if (!vm->parked_since_ns)
+			vm->parked_since_ns = monotonic_ns();
 		pthread_cond_broadcast(&vm->cond);
 		while (vm->pause_requests && vm->end == VM_RUNNING)
 			pthread_cond_wait(&vm->cond, &vm->lock);
@@ -225,6 +235,7 @@ void vm_resume(struct vm *vm)
 	pthread_mutex_lock(&vm->lock);
 	if (vm->pause_requests && --vm->pause_requests == 0) {
 		vm->run_gen++;
+		vm->parked_since_ns = 0;
 		pthread_cond_broadcast(&vm->cond);
 	}
 	pthread_mutex_unlock(&vm->lock);

@@ -92,6 +92,11 @@ struct vm {
 	bool dump_vcpus;
 	/* stop, and inspections that read a still guest: nest, under lock */
 	unsigned int pause_requests;
+	/*
+	 * CLOCK_MONOTONIC ns when the first vCPU parked for the pause now
+	 * held, 0 while none is: how long a query kept the guest still.
+	 */
+	uint64_t parked_since_ns;	/* under lock */
 	bool stopped;			/* QMP stop without cont */
 	/* bumped whenever the vCPUs may run again: guest memory may change */
 	uint64_t run_gen;		/* under lock */
