@@ -10,10 +10,11 @@
  *            with MEMVISOR_INSPECT_TIMING=1 and prints, per parked query,
  *            "vmm: inspect NAME: pause N us, read N us, guest stopped N us,
  *            attempts N" (vmm/control/inspect_query.c). The parked time is
- *            "guest stopped": from asking the vCPUs to stop to letting them
- *            go, summed over the attempts; "read" alone would leave out
- *            the time to park and resume, which the guest loses just as
- *            much.
+ *            "guest stopped": from the first vCPU's parking to letting
+ *            them go, summed over the attempts; "read" alone would leave
+ *            out the rest of the parking and the resume, which the guest
+ *            loses just as much (the time a vCPU takes to reach its pause
+ *            point, the guest running, is "pause" and not counted).
  *   memory   vmm's RSS rise under RSS_RISE_MAX_KIB: its peak (VmHWM, reset
  *            through clear_refs when the hold begins) over its RSS then
  *   quit     vmm gone within QUIT_MAX_MS of our "quit"

@@ -222,15 +222,15 @@ KTEST(hostile, vmap_wrap)
 
 /*
  * A 64-descriptor scatter-gather chain over ZONE_DMA pages, submitted
- * while the fake areas make every page-owner search long: the device
- * checks each descriptor's owner before and after its latency. The host
- * quits while the device works; the transfer does not return then.
+ * while the fake areas made every page-owner search long (the device
+ * checks each descriptor's owner before and after its latency), and again
+ * until the hold ends, so the device is busy when the host quits.
  */
 KTEST(hostile, dma_chain)
 {
 	static struct fake_areas f;
 	static struct dmadev_sg sg[DMA_DESCS];
-	unsigned long buf;
+	unsigned long buf, chains = 0, end;
 	unsigned int err = 0;
 	int ret;
 
@@ -242,9 +242,16 @@ KTEST(hostile, dma_chain)
 		sg[i].len = MV_DMADEV_BUF_SIZE / DMA_DESCS;
 	}
 	KTEST_ASSERT_TRUE(t, fake_areas_add(&f, hostile_areas));
-	ktest_diag("hostile hold: dma_chain of %u descriptors", DMA_DESCS);
-	ret = dmadev_sg_xfer(sg, DMA_DESCS, 0, false, &err);
-	ktest_diag("hostile released: dma_chain: %d err %u", ret, err);
+	end = jiffies + msecs_to_jiffies(hostile_hold_ms);
+	ktest_diag("hostile hold: dma_chain of %u descriptors, again and again for %d ms",
+		   DMA_DESCS, hostile_hold_ms);
+	/* the device kept busy for the whole hold: the host quits meanwhile */
+	do {
+		ret = dmadev_sg_xfer(sg, DMA_DESCS, 0, false, &err);
+		chains++;
+	} while (!ret && time_before(jiffies, end));
+	ktest_diag("hostile released: dma_chain: %lu chains, %d err %u", chains,
+		   ret, err);
 	fake_areas_remove(&f);
 	free_pages(buf, 4);
 }
