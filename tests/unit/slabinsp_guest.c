@@ -91,6 +91,11 @@ void sg_counter_disagrees(void)
 	a->stats.active_objs += 3;
 }
 
+void sg_name_not_utf8(void)
+{
+	memcpy(a->name, "insp-\xff\xfe", sizeof("insp-\xff\xfe"));
+}
+
 void sg_cycle_in_cache_list(void)
 {
 	a->list.next = &a->list;

@@ -36,6 +36,7 @@ void sg_cycle_in_slab_list(void);	/* partial list loops, missing the head */
 void sg_slab_list_outside_ram(void);	/* a next pointer to nowhere */
 void sg_counter_disagrees(void);	/* stats.active_objs off by 3 */
 void sg_cycle_in_cache_list(void);	/* insp-a's list.next = itself */
+void sg_name_not_utf8(void);		/* insp-a named "insp-\xff\xfe" */
 void sg_mempool_bad(void);		/* curr_nr > min_nr in pools[0] */
 
 #endif

@@ -202,6 +202,23 @@ Test(slab_cmds, counters_that_disagree_are_reported)
 	json_decref(ret);
 }
 
+/* The record stays, its bad bytes escaped, and the answer names it. */
+Test(slab_cmds, name_not_utf8_is_escaped_and_named)
+{
+	struct errbuf e;
+	json_t *ret;
+
+	sg_name_not_utf8();
+	ret = slab_read_slabinfo(&gm, cr3, mminfo_gpa, NULL, &e);
+	cr_assert_not_null(ret, "%s", e.msg);
+	cr_expect_not_null(find_cache(ret, "insp-\\xff\\xfe"), "%s", dumps(ret));
+	cr_expect(incons_has(ret, "cache insp-\\xff\\xfe at 0x"), "%s",
+		  dumps(incons_of(ret)));
+	cr_expect(incons_has(ret, "its name is not UTF-8, 2 bytes shown as \\xHH"),
+		  "%s", dumps(incons_of(ret)));
+	json_decref(ret);
+}
+
 Test(slab_cmds, cycle_in_the_cache_list_ends_the_walk)
 {
 	struct errbuf e;

@@ -13,6 +13,7 @@
 
 #include <memvisor/mminfo.h>
 
+#include "guest_str.h"
 #include "inspect.h"
 #include "inspect_query.h"
 #include "pagewalk.h"
@@ -266,8 +267,9 @@ static json_t *read_cache(struct insp *r, uint64_t va, const uint8_t *c,
 			  uint64_t *seen)
 {
 	const struct mv_slab_layout *l = &r->mi.slab;
-	char name[257];
+	char name[4 * 256 + 1];		/* each byte may become \xHH */
 	struct cache_count cc = { 0 };
+	size_t bad;
 	uint32_t num = insp_u32(c, l->cache_num), order = insp_u32(c, l->cache_order);
 	uint32_t limit = insp_u32(c, l->cache_limit), batch = insp_u32(c, l->cache_batchcount);
 	uint64_t flags = insp_u64(c, l->cache_flags), shared = insp_u64(c, l->cache_shared);
@@ -275,8 +277,12 @@ static json_t *read_cache(struct insp *r, uint64_t va, const uint8_t *c,
 	uint32_t avail, aclimit;
 	uint64_t v;
 
-	memcpy(name, c + l->cache_name, l->cache_name_len);
-	name[l->cache_name_len] = 0;
+	/* a name that is not UTF-8 keeps its record, escaped, and is named */
+	bad = guest_str_escape(name, sizeof(name),
+			       (const char *)c + l->cache_name, l->cache_name_len);
+	if (bad)
+		insp_problem(r, "cache %s at 0x%" PRIx64 ": its name is not UTF-8, %zu byte%s shown as \\xHH",
+			     name, va, bad, bad == 1 ? "" : "s");
 	if (insp_u64(c, l->cache_magic) != l->cache_magic_value)
 		insp_problem(r, "cache %s at 0x%" PRIx64 ": bad magic 0x%" PRIx64,
 		       name, va, insp_u64(c, l->cache_magic));
