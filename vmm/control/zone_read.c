@@ -230,7 +230,7 @@ static void zone_checks(struct insp *in, const struct zone_copy *z,
 			const uint64_t *wm, uint64_t buddy_pages)
 {
 	if (z->spanned > in->mi.max_pfn || z->start > in->mi.max_pfn - z->spanned)
-		insp_problem(in, "zone %s: span [0x%" PRIx64 "+0x%" PRIx64 ") is beyond max_pfn 0x%" PRIx64,
+		insp_problem(in, "zone %s: start_pfn 0x%" PRIx64 " + spanned 0x%" PRIx64 " is beyond max_pfn 0x%" PRIx64,
 			     z->name, z->start, z->spanned, in->mi.max_pfn);
 	if (z->present > z->spanned || z->managed > z->present)
 		insp_problem(in, "zone %s: managed %" PRIu64 " <= present %" PRIu64 " <= spanned %" PRIu64 " does not hold",
