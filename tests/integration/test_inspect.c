@@ -93,6 +93,51 @@ static long long geti(json_t *o, const char *k)
 }
 
 /*
+ * A paged list read two entries at a time, each page after the last one's
+ * key ("start-after"), gives the whole list's entries in order; one entry
+ * at a time says how many follow. The guest holds still meanwhile.
+ */
+static void pages_add_up(const char *cmd, const char *list, const char *key)
+{
+	json_t *whole = qmp(cmd), *all = json_object_get(whole, list);
+	json_t *ret, *after = NULL;
+	size_t seen = 0, n = json_array_size(all);
+
+	cr_assert_gt(n, 0, "%s: no entries", cmd);
+	cr_assert(json_is_false(json_object_get(whole, "truncated")), "%s", cmd);
+	ret = vq_cmd(&v, cmd, json_pack("{s:i}", "max", 1));
+	cr_assert_not_null(ret, "%s max 1", cmd);
+	cr_assert_eq(json_is_true(json_object_get(ret, "truncated")), n > 1,
+		     "%s", cmd);
+	cr_assert_eq(geti(ret, "skipped"), (long long)n - 1, "%s", cmd);
+	json_decref(ret);
+	for (;;) {
+		json_t *args = json_pack("{s:i}", "max", 2), *page, *x;
+		size_t i;
+
+		if (after)
+			json_object_set_new(args, "start-after", after);
+		ret = vq_cmd(&v, cmd, args);
+		cr_assert_not_null(ret, "%s page after %zu", cmd, seen);
+		page = json_object_get(ret, list);
+		json_array_foreach(page, i, x)
+			cr_assert(json_equal(json_object_get(x, key),
+					     json_object_get(json_array_get(all, seen + i), key)),
+				  "%s entry %zu", cmd, seen + i);
+		seen += i;
+		if (!json_is_true(json_object_get(ret, "truncated"))) {
+			json_decref(ret);
+			break;
+		}
+		cr_assert_gt(i, 0, "%s: an empty page that says more follow", cmd);
+		after = json_incref(json_object_get(json_array_get(page, i - 1), key));
+		json_decref(ret);
+	}
+	cr_assert_eq(seen, n, "%s: %zu of %zu entries in pages", cmd, seen, n);
+	json_decref(whole);
+}
+
+/*
  * The tolerance: between the guest's print and the VMM's read, the guest
  * goes on running (it prints over a hypercall, its timer ticks, the ktest
  * runner's thread sleeps): a task stack or a page table page may come and
@@ -130,6 +175,8 @@ Test(inspect, counters_agree_with_the_guest, .timeout = 300)
 	d = qmp("__org.memvisor_query-dirty");
 	cr_assert_eq(json_array_size(json_object_get(d, "zones")), 3);
 	json_decref(d);
+	pages_add_up("__org.memvisor_query-slabinfo", "caches", "addr");
+	pages_add_up("__org.memvisor_query-vmallocinfo", "areas", "start");
 	cr_assert_geq(wait_for("inspect after: zone HighMem", held), 0,
 		      "no counters after the hold:\n%s", console());
 	for (size_t i = 0; i < 3; i++) {

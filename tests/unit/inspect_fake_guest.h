@@ -66,6 +66,20 @@ enum fake_damage {
 	FAKE_ZONE_NAME,		/* DMA's name: not UTF-8, with a terminal escape */
 };
 
+/*
+ * A published vmap area list (mminfo's vmap_areas) of @n areas, each two
+ * pages (one mapped, one guard) from FAKE_VMALLOC_START on, in order; the
+ * areas live in the arena. 0, or -1 if the arena is too small.
+ */
+#define FAKE_VMALLOC_START	0xffffc90000000000ULL
+int fake_guest_vmap(struct fake_guest *g, unsigned long n);
+/*
+ * A 2-area list that loops (A -> B -> A, never back to the head) and passes
+ * a sorted-order check that computes start + PAGE_SIZE: A starts at the
+ * last page of the address space, so that sum wraps to 0.
+ */
+void fake_guest_vmap_wrap(struct fake_guest *g);
+
 /* Damages the fake guest; returns the zone/order touched (for messages). */
 int fake_guest_damage(struct fake_guest *g, enum fake_damage d);
 

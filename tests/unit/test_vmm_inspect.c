@@ -15,6 +15,8 @@
 #include "inspect.h"
 #include "inspect_fake_guest.h"
 #include "memmap.h"
+#include "qmp.h"
+#include "vmalloc_cmds.h"
 
 #define FAKE_MEM	(64UL << 20)
 
@@ -83,7 +85,7 @@ static json_int_t geti(json_t *o, const char *k)
 
 Test(inspect, zones_agree_with_the_allocator)
 {
-	json_t *ans = inspect_zones(&gm, g.mminfo_gpa), *zones;
+	json_t *ans = inspect_zones(&gm, g.mminfo_gpa, NULL), *zones;
 	size_t i;
 	json_t *z;
 
@@ -124,7 +126,7 @@ Test(inspect, zones_agree_with_the_allocator)
 
 Test(inspect, memblock_and_memstats)
 {
-	json_t *ans = inspect_memblock(&gm, g.mminfo_gpa), *st;
+	json_t *ans = inspect_memblock(&gm, g.mminfo_gpa, NULL), *st;
 	uint64_t free = 0, managed = 0;
 
 	cr_assert_eq(json_array_size(problems_of(ans)), 0, "%s", dump(ans));
@@ -136,7 +138,7 @@ Test(inspect, memblock_and_memstats)
 			  "base"), (json_int_t)g.memblock_reserved_base0);
 	json_decref(ans);
 
-	ans = inspect_memstats(&gm, g.mminfo_gpa, FAKE_MEM);
+	ans = inspect_memstats(&gm, g.mminfo_gpa, FAKE_MEM, NULL);
 	cr_assert_null(json_object_get(ans, "inconsistencies"), "%s", dump(ans));
 	st = json_object_get(ans, "stats");
 	for (unsigned int i = 0; i < g.nr_zones; i++) {
@@ -155,7 +157,7 @@ Test(inspect, memblock_and_memstats)
 #define DAMAGED(kind, ...) do {						\
 	json_t *ans;							\
 	fake_guest_damage(&g, kind);					\
-	ans = inspect_zones(&gm, g.mminfo_gpa);				\
+	ans = inspect_zones(&gm, g.mminfo_gpa, NULL);				\
 	cr_log_info("%s", dump(ans));					\
 	cr_assert(named(ans, __VA_ARGS__, NULL), "%s", dump(ans));	\
 	json_decref(ans);						\
@@ -167,7 +169,7 @@ Test(inspect, zone_name_not_utf8)
 	json_t *ans, *dma;
 
 	fake_guest_damage(&g, FAKE_ZONE_NAME);
-	ans = inspect_zones(&gm, g.mminfo_gpa);
+	ans = inspect_zones(&gm, g.mminfo_gpa, NULL);
 	cr_assert_eq(json_array_size(json_object_get(ans, "zones")), g.nr_zones,
 		     "%s", dump(ans));
 	dma = json_array_get(json_object_get(ans, "zones"), 0);
@@ -251,14 +253,14 @@ Test(inspect, memblock_cnt_beyond_max)
 	json_t *ans;
 
 	fake_guest_damage(&g, FAKE_MEMBLOCK_CNT);
-	ans = inspect_memblock(&gm, g.mminfo_gpa);
+	ans = inspect_memblock(&gm, g.mminfo_gpa, NULL);
 	cr_assert(named(ans, "memblock.reserved: cnt", NULL), "%s", dump(ans));
 	json_decref(ans);
 }
 
 Test(inspect, no_descriptor)
 {
-	json_t *ans = inspect_zones(&gm, 0);
+	json_t *ans = inspect_zones(&gm, 0, NULL);
 
 	cr_assert(named(ans, "has not published", NULL), "%s", dump(ans));
 	json_decref(ans);
@@ -289,4 +291,214 @@ Test(inspect, list_walk_bounds)
 	cr_assert(w.cycle, "%s", w.why);
 	cr_assert_lt(w.nodes, 16);
 	insp_close(&in);
+}
+
+/* ---- Bounds: pages, the deadline, a list that wraps --------------------- */
+
+/* query-vmallocinfo's reader over the fake, within @b (NULL: the first page). */
+static json_t *vmallocinfo(const struct insp_bounds *b)
+{
+	struct insp in;
+	struct errbuf e;
+	json_t *ans;
+
+	cr_assert_eq(insp_open(&in, &gm, g.mminfo_gpa, &e), 0, "%s", e.msg);
+	ans = vmalloc_read_vmallocinfo(&gm, in.cr3, g.mminfo_gpa, b, &e);
+	insp_close(&in);
+	cr_assert_not_null(ans, "%s", e.msg);
+	return ans;
+}
+
+static uint64_t addr_of(json_t *o, const char *k)
+{
+	uint64_t a;
+
+	cr_assert_eq(qmp_get_addr(json_object_get(o, k), &a), 0, "%s in %s", k,
+		     dump(o));
+	return a;
+}
+
+#define NR_AREAS	10000UL
+#define PAGE_AREAS	1500U
+
+/* Pages that follow the cursor list every area once, in order. */
+Test(inspect, vmallocinfo_in_pages_lists_every_area_once)
+{
+	struct insp_bounds b = { .page_max = PAGE_AREAS };
+	unsigned long seen = 0, pages = 0;
+
+	cr_assert_eq(fake_guest_vmap(&g, NR_AREAS), 0);
+	for (;;) {
+		json_t *ans = vmallocinfo(&b), *areas = json_object_get(ans, "areas");
+		unsigned long left = NR_AREAS - seen;
+		size_t i;
+		json_t *a;
+
+		cr_assert_eq(json_array_size(problems_of(ans)), 0, "%s", dump(ans));
+		cr_assert_eq(json_array_size(areas),
+			     left < PAGE_AREAS ? left : PAGE_AREAS);
+		json_array_foreach(areas, i, a)
+			cr_assert_eq(addr_of(a, "start"),
+				     FAKE_VMALLOC_START + (seen + i) * 2 * 4096,
+				     "page %lu entry %zu", pages, i);
+		seen += json_array_size(areas);
+		pages++;
+		if (!json_is_true(json_object_get(ans, "truncated"))) {
+			cr_assert_null(json_object_get(ans, "skipped"));
+			json_decref(ans);
+			break;
+		}
+		/* the entries after the page, counted though not listed */
+		cr_assert_eq(geti(ans, "skipped"), (json_int_t)(NR_AREAS - seen));
+		cr_assert_null(json_object_get(ans, "skipped_at_least"));
+		b.has_start_after = true;
+		b.start_after = addr_of(json_array_get(areas, i - 1), "start");
+		json_decref(ans);
+		cr_assert_lt(pages, 100);
+	}
+	cr_assert_eq(seen, NR_AREAS);
+	cr_assert_eq(pages, (NR_AREAS + PAGE_AREAS - 1) / PAGE_AREAS);
+}
+
+/* Without a page size, an answer stops at the reader's own. */
+Test(inspect, vmallocinfo_first_page_is_bounded)
+{
+	json_t *ans;
+
+	cr_assert_eq(fake_guest_vmap(&g, NR_AREAS), 0);
+	ans = vmallocinfo(NULL);
+	cr_assert_eq(json_array_size(json_object_get(ans, "areas")),
+		     VMALLOC_PAGE_AREAS);
+	cr_assert(json_is_true(json_object_get(ans, "truncated")));
+	cr_assert_eq(geti(ans, "skipped"), NR_AREAS - VMALLOC_PAGE_AREAS);
+	json_decref(ans);
+}
+
+/*
+ * A 2-node list that loops and whose first area starts at the last page:
+ * start + 4096 wraps to 0, which let it pass the order check and loop
+ * 2^20 times. Now the first area is named and the walk ends there.
+ */
+Test(inspect, vmallocinfo_wrapping_list_is_named_and_ends)
+{
+	json_t *ans;
+	uint64_t t0;
+
+	fake_guest_vmap_wrap(&g);
+	t0 = insp_now_ns();
+	ans = vmallocinfo(NULL);
+	cr_assert(named(ans, "0xfffffffffffff000", "out of order", NULL), "%s",
+		  dump(ans));
+	cr_assert_eq(json_array_size(json_object_get(ans, "areas")), 0);
+	cr_assert_null(json_object_get(ans, "incomplete"), "%s", dump(ans));
+	cr_assert(!json_is_true(json_object_get(ans, "truncated")));
+	/* one area read, not 2^20: well inside the deadline it never met */
+	cr_assert_lt(insp_now_ns() - t0, INSP_QUERY_PARK_NS);
+	json_decref(ans);
+}
+
+/* A deadline already past: the reader stops within INSP_CLOCK_PAGES reads. */
+Test(inspect, vmallocinfo_past_deadline_says_out_of_time)
+{
+	struct insp_bounds b = { .deadline_ns = 1 };
+	json_t *ans, *p;
+
+	cr_assert_eq(fake_guest_vmap(&g, NR_AREAS), 0);
+	ans = vmallocinfo(&b);
+	cr_assert(named(ans, "incomplete: out of time", NULL), "%s", dump(ans));
+	cr_assert_not_null(strstr(json_string_value(json_object_get(ans, "incomplete")),
+				  "out of time"), "%s", dump(ans));
+	cr_assert_leq(json_array_size(json_object_get(ans, "areas")),
+		      INSP_CLOCK_PAGES);
+	cr_assert_gt(json_array_size(json_object_get(ans, "areas")), 0);
+	/* cut short: the next page goes on from the last area listed */
+	cr_assert(json_is_true(json_object_get(ans, "truncated")), "%s", dump(ans));
+	cr_assert(json_is_true(json_object_get(ans, "skipped_at_least")), "%s",
+		  dump(ans));
+	/* what the stop caused is not blamed on the guest */
+	cr_assert(!named(ans, "not readable", NULL), "%s", dump(ans));
+	cr_assert(!named(ans, "nr_vmap_areas", NULL), "%s", dump(ans));
+	p = problems_of(ans);
+	cr_assert_eq(json_array_size(p), 1, "%s", dump(ans));
+	json_decref(ans);
+}
+
+/* A spent budget and a bad pointer are told apart. */
+Test(inspect, read_errors_tell_the_budget_from_a_bad_pointer)
+{
+	struct insp_bounds b = { .deadline_ns = 1 };
+	struct insp in;
+	struct errbuf e;
+	uint64_t v, va = (uint64_t)(uintptr_t)g.ram;
+
+	cr_assert_eq(insp_open(&in, &gm, g.mminfo_gpa, &e), 0, "%s", e.msg);
+	cr_assert_eq(insp_read(&in, 0xffff800000000000ULL, &v, sizeof(v)), -1);
+	cr_assert_eq(in.stop, INSP_STOP_NONE);
+	cr_assert_not_null(strstr(in.err, "not mapped"), "%s", in.err);
+	insp_bound(&in, &b);
+	for (int i = 0; i < INSP_CLOCK_PAGES && !in.stop; i++)
+		insp_read(&in, va, &v, sizeof(v));
+	cr_assert_eq(in.stop, INSP_STOP_TIME);
+	cr_assert_eq(insp_read(&in, va, &v, sizeof(v)), -1);
+	cr_assert_not_null(strstr(in.err, "out of time"), "%s", in.err);
+	insp_close(&in);
+}
+
+/*
+ * The parked time over a structure too big to read in time: the deadline
+ * a query gives (INSP_QUERY_PARK_NS from the start) stops the reader, and
+ * its own clock says when. The walk is repeated until it stops, so a fast
+ * machine gets there too; the slack is for a loaded one (the reader may
+ * lose the CPU between two clock reads), well under the 20 ms bound.
+ */
+#define STOP_SLACK_NS	5000000ULL
+
+Test(inspect, huge_list_is_cut_at_the_deadline)
+{
+	struct insp_bounds b;
+	struct insp_walk w;
+	struct insp in;
+	struct errbuf e;
+	unsigned long walks = 0;
+
+	cr_assert_eq(fake_guest_vmap(&g, 4 * NR_AREAS), 0);
+	cr_assert_eq(insp_open(&in, &gm, g.mminfo_gpa, &e), 0, "%s", e.msg);
+	b = (struct insp_bounds){ .deadline_ns = in.started_ns + INSP_QUERY_PARK_NS };
+	insp_bound(&in, &b);
+	while (!in.stop && walks++ < 100000)
+		insp_list_walk(&in, in.mi.vmap_areas, 1UL << 20, NULL, NULL, &w);
+	cr_assert_eq(in.stop, INSP_STOP_TIME, "%s", in.err);
+	cr_assert(w.broken && strstr(w.why, "out of time"), "%s", w.why);
+	cr_assert_geq(in.stopped_ns, b.deadline_ns);
+	cr_assert_leq(in.stopped_ns - in.started_ns,
+		      INSP_QUERY_PARK_NS + STOP_SLACK_NS,
+		      "stopped %" PRIu64 " us after it began",
+		      (in.stopped_ns - in.started_ns) / 1000);
+	insp_close(&in);
+}
+
+/* A page cut short by its deadline: the next query goes on from its end. */
+Test(inspect, vmallocinfo_goes_on_after_a_deadline_stop)
+{
+	struct insp_bounds b = { .deadline_ns = 1 };
+	json_t *ans, *areas;
+	size_t got;
+
+	cr_assert_eq(fake_guest_vmap(&g, NR_AREAS), 0);
+	ans = vmallocinfo(&b);
+	areas = json_object_get(ans, "areas");
+	got = json_array_size(areas);
+	cr_assert_gt(got, 0);
+	b = (struct insp_bounds){ .has_start_after = true,
+				  .start_after = addr_of(json_array_get(areas, got - 1), "start") };
+	json_decref(ans);
+	ans = vmallocinfo(&b);
+	areas = json_object_get(ans, "areas");
+	cr_assert_eq(json_array_size(areas), VMALLOC_PAGE_AREAS);
+	cr_assert_eq(geti(ans, "skipped"),
+		     (json_int_t)(NR_AREAS - got - VMALLOC_PAGE_AREAS));
+	cr_assert_eq(addr_of(json_array_get(areas, 0), "start"),
+		     FAKE_VMALLOC_START + got * 2 * 4096);
+	cr_assert_null(json_object_get(ans, "incomplete"));
+	json_decref(ans);
 }

@@ -126,7 +126,7 @@ Test(slab_cmds, slabinfo_equals_the_guests_own)
 	};
 	static char text[65536];
 	struct errbuf e;
-	json_t *ret = slab_read_slabinfo(&gm, cr3, mminfo_gpa, &e);
+	json_t *ret = slab_read_slabinfo(&gm, cr3, mminfo_gpa, NULL, &e);
 	char *line, *save;
 	unsigned int lines = 0;
 
@@ -167,7 +167,7 @@ Test(slab_cmds, cycle_in_a_slab_list_is_reported)
 	json_t *ret;
 
 	sg_cycle_in_slab_list();
-	ret = slab_read_slabinfo(&gm, cr3, mminfo_gpa, &e);
+	ret = slab_read_slabinfo(&gm, cr3, mminfo_gpa, NULL, &e);
 	cr_assert_not_null(ret, "%s", e.msg);
 	cr_expect(incons_has(ret, "cache insp-a: slab at pfn"), "%s", dumps(ret));
 	cr_expect(incons_has(ret, "seen twice"));
@@ -181,7 +181,7 @@ Test(slab_cmds, pointer_outside_ram_is_reported)
 	json_t *ret;
 
 	sg_slab_list_outside_ram();
-	ret = slab_read_slabinfo(&gm, cr3, mminfo_gpa, &e);
+	ret = slab_read_slabinfo(&gm, cr3, mminfo_gpa, NULL, &e);
 	cr_assert_not_null(ret, "%s", e.msg);
 	cr_expect(incons_has(ret, "cache insp-a: slabs_partial entry 0xdead"),
 		  "%s", dumps(incons_of(ret)));
@@ -195,7 +195,7 @@ Test(slab_cmds, counters_that_disagree_are_reported)
 	json_t *ret;
 
 	sg_counter_disagrees();
-	ret = slab_read_slabinfo(&gm, cr3, mminfo_gpa, &e);
+	ret = slab_read_slabinfo(&gm, cr3, mminfo_gpa, NULL, &e);
 	cr_assert_not_null(ret, "%s", e.msg);
 	cr_expect_eq(json_array_size(incons_of(ret)), 1, "%s", dumps(incons_of(ret)));
 	cr_expect(incons_has(ret, "cache insp-a: active_objs says"));
@@ -208,7 +208,7 @@ Test(slab_cmds, cycle_in_the_cache_list_ends_the_walk)
 	json_t *ret;
 
 	sg_cycle_in_cache_list();
-	ret = slab_read_slabinfo(&gm, cr3, mminfo_gpa, &e);
+	ret = slab_read_slabinfo(&gm, cr3, mminfo_gpa, NULL, &e);
 	cr_assert_not_null(ret, "%s", e.msg);
 	cr_expect(incons_has(ret, "slab_caches: a cycle through"), "%s",
 		  dumps(incons_of(ret)));
@@ -219,18 +219,18 @@ Test(slab_cmds, bad_descriptor_is_an_error)
 {
 	struct errbuf e;
 
-	cr_expect_null(slab_read_slabinfo(&gm, cr3, 0, &e));
+	cr_expect_null(slab_read_slabinfo(&gm, cr3, 0, NULL, &e));
 	cr_expect(strstr(e.msg, "HC_MMINFO"));
-	cr_expect_null(slab_read_slabinfo(&gm, cr3, mminfo_gpa + 8, &e));
+	cr_expect_null(slab_read_slabinfo(&gm, cr3, mminfo_gpa + 8, NULL, &e));
 	cr_expect(strstr(e.msg, "magic"), "%s", e.msg);
-	cr_expect_null(slab_read_slabinfo(&gm, cr3, 1ULL << 40, &e));
+	cr_expect_null(slab_read_slabinfo(&gm, cr3, 1ULL << 40, NULL, &e));
 	cr_expect(strstr(e.msg, "not in guest RAM"), "%s", e.msg);
 }
 
 Test(slab_cmds, mempools)
 {
 	struct errbuf e;
-	json_t *ret = slab_read_mempools(&gm, cr3, mminfo_gpa, &e), *p;
+	json_t *ret = slab_read_mempools(&gm, cr3, mminfo_gpa, NULL, &e), *p;
 
 	cr_assert_not_null(ret, "%s", e.msg);
 	cr_expect_eq(json_array_size(incons_of(ret)), 0, "%s", dumps(ret));
@@ -256,7 +256,7 @@ Test(slab_cmds, mempools)
 	json_decref(ret);
 
 	sg_mempool_bad();
-	ret = slab_read_mempools(&gm, cr3, mminfo_gpa, &e);
+	ret = slab_read_mempools(&gm, cr3, mminfo_gpa, NULL, &e);
 	cr_assert_not_null(ret, "%s", e.msg);
 	cr_expect(incons_has(ret, "5 elements in a reserve of 4"), "%s", dumps(ret));
 	json_decref(ret);
@@ -337,4 +337,89 @@ Test(slab_cmds, page_state)
 	cr_expect_eq(s.order, -1);
 	cr_expect_eq(state_of(st.pfn_kernel).kind, PAGE_STATE_RESERVED);
 	cr_expect_eq(state_of(st.ram_size / 4096 + 5).kind, PAGE_STATE_UNKNOWN);
+}
+
+/* Caches and mempools in pages of one and two: every entry once, in order. */
+static void pages_list_each_once(json_t *(*read)(const struct gmem *, uint64_t,
+						  uint64_t, const struct insp_bounds *,
+						  struct errbuf *),
+				 const char *list, unsigned int page_max)
+{
+	struct insp_bounds b = { .page_max = page_max };
+	struct errbuf e;
+	json_t *whole = read(&gm, cr3, mminfo_gpa, NULL, &e), *all;
+	size_t seen = 0, pages = 0;
+
+	cr_assert_not_null(whole, "%s", e.msg);
+	all = json_object_get(whole, list);
+	cr_assert_gt(json_array_size(all), page_max);
+	cr_assert(json_is_false(json_object_get(whole, "truncated")));
+	for (;;) {
+		json_t *ret = read(&gm, cr3, mminfo_gpa, &b, &e), *got, *x;
+		size_t i, left = json_array_size(all) - seen;
+
+		cr_assert_not_null(ret, "%s", e.msg);
+		cr_expect_eq(json_array_size(incons_of(ret)), 0, "%s", dumps(ret));
+		got = json_object_get(ret, list);
+		cr_assert_eq(json_array_size(got), left < page_max ? left : page_max);
+		json_array_foreach(got, i, x)
+			cr_assert(json_equal(json_object_get(x, "addr"),
+					     json_object_get(json_array_get(all, seen + i), "addr")),
+				  "%s entry %zu", list, seen + i);
+		seen += i;
+		pages++;
+		if (!json_is_true(json_object_get(ret, "truncated"))) {
+			json_decref(ret);
+			break;
+		}
+		cr_assert_eq(json_integer_value(json_object_get(ret, "skipped")),
+			     (json_int_t)(json_array_size(all) - seen));
+		b.has_start_after = true;
+		cr_assert_eq(qmp_get_addr(json_object_get(json_array_get(got, i - 1), "addr"),
+					  &b.start_after), 0);
+		json_decref(ret);
+		cr_assert_lt(pages, 1000);
+	}
+	cr_assert_eq(seen, json_array_size(all));
+	json_decref(whole);
+}
+
+Test(slab_cmds, slabinfo_and_mempools_in_pages)
+{
+	pages_list_each_once(slab_read_slabinfo, "caches", 1);
+	pages_list_each_once(slab_read_slabinfo, "caches", 2);
+	pages_list_each_once(slab_read_mempools, "mempools", 2);
+}
+
+/* A cursor that is on the list no more is named, not taken for the start. */
+Test(slab_cmds, a_lost_cursor_is_named)
+{
+	struct insp_bounds b = { .page_max = 4, .has_start_after = true,
+				 .start_after = 0x1000 };
+	struct errbuf e;
+	json_t *ret = slab_read_slabinfo(&gm, cr3, mminfo_gpa, &b, &e);
+
+	cr_assert_not_null(ret, "%s", e.msg);
+	cr_expect(incons_has(ret, "start-after 0x1000: no such entry"), "%s",
+		  dumps(ret));
+	cr_expect_eq(json_array_size(json_object_get(ret, "caches")), 0);
+	json_decref(ret);
+}
+
+/* Past its deadline, slabinfo says it ran out of time, and nothing else. */
+Test(slab_cmds, slabinfo_out_of_time_says_so)
+{
+	struct insp_bounds b = { .deadline_ns = 1 };
+	struct errbuf e;
+	json_t *ret = slab_read_slabinfo(&gm, cr3, mminfo_gpa, &b, &e);
+
+	cr_assert_not_null(ret, "%s", e.msg);
+	cr_assert(json_is_string(json_object_get(ret, "incomplete")), "%s",
+		  dumps(ret));
+	cr_expect(strstr(json_string_value(json_object_get(ret, "incomplete")),
+			 "out of time"), "%s", dumps(ret));
+	cr_expect_eq(json_array_size(incons_of(ret)), 1, "%s", dumps(ret));
+	cr_expect(incons_has(ret, "incomplete: out of time"), "%s", dumps(ret));
+	cr_expect(!incons_has(ret, "not readable"), "%s", dumps(ret));
+	json_decref(ret);
 }

@@ -270,8 +270,11 @@ Test(translate, read_checks)
 Test(translate, query_mappings)
 {
 	json_t *ret = run(exec(V("query-mappings"), NULL), NULL), *m;
+	size_t all;
 
 	cr_assert_not_null(ret);
+	all = json_array_size(json_object_get(ret, "mappings"));
+	cr_assert_null(json_object_get(ret, "skipped"));
 	cr_assert_eq(u64(ret, "cr3"), vm.boot.pml4);
 	cr_assert(json_is_false(json_object_get(ret, "truncated")));
 	cr_assert_geq(json_array_size(json_object_get(ret, "mappings")), 2);
@@ -285,6 +288,10 @@ Test(translate, query_mappings)
 		  NULL);
 	cr_assert(json_is_true(json_object_get(ret, "truncated")));
 	cr_assert_eq(json_array_size(json_object_get(ret, "mappings")), 1);
+	/* the mappings after the page, counted */
+	cr_assert_eq(json_integer_value(json_object_get(ret, "skipped")),
+		     (json_int_t)all - 1);
+	cr_assert_null(json_object_get(ret, "skipped_at_least"));
 	json_decref(ret);
 	ret = run(exec(V("query-mappings"), json_pack("{s:I,s:I}", "start",
 		  (json_int_t)MV_KERNEL_VIRT_BASE, "end", (json_int_t)-1)), NULL);

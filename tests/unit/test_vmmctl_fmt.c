@@ -447,3 +447,40 @@ Test(vmmctl_fmt, a_guest_cache_name_cannot_drive_the_terminal)
 	json_decref(v);
 	free(text);
 }
+
+/* A paged list: the next page starts after the last key; pages merge as one. */
+Test(vmmctl_cmds, pages_follow_the_cursor_and_merge)
+{
+	json_t *whole = parse("{\"nr_areas\": 2, \"areas\": [{\"start\": \"0x1000\"},"
+			      " {\"start\": \"0x3000\"}], \"truncated\": true,"
+			      " \"skipped\": 1, \"incomplete\": \"out of time\","
+			      " \"inconsistencies\": [\"incomplete: out of time\", \"x\"]}");
+	json_t *page = parse("{\"nr_areas\": 1, \"areas\": [{\"start\": \"0x5000\"}],"
+			     " \"truncated\": false, \"inconsistencies\": [\"x\", \"y\"]}");
+	json_t *next, *last;
+
+	cr_assert_str_eq(cmd_paged_list(QMP_QUERY_VMALLOCINFO), "areas");
+	cr_assert_str_eq(cmd_paged_list(QMP_QUERY_SLABINFO), "caches");
+	cr_assert_null(cmd_paged_list(QMP_QUERY_ZONES));
+	next = cmd_next_page(QMP_QUERY_VMALLOCINFO, NULL, whole);
+	cr_assert_not_null(next);
+	cr_assert_str_eq(json_string_value(json_object_get(next, "start-after")),
+			 "0x3000");
+	json_decref(next);
+	cmd_merge_page(QMP_QUERY_VMALLOCINFO, whole, page);
+	cr_assert_eq(json_array_size(json_object_get(whole, "areas")), 3);
+	cr_assert_eq(json_integer_value(json_object_get(whole, "nr_areas")), 3);
+	cr_assert(json_is_false(json_object_get(whole, "truncated")));
+	cr_assert_null(json_object_get(whole, "skipped"));
+	/* the first page's stop was taken up by the second: not reported */
+	cr_assert_null(json_object_get(whole, "incomplete"));
+	cr_assert_eq(json_array_size(json_object_get(whole, "inconsistencies")), 2);
+	cr_assert_str_eq(json_string_value(json_array_get(json_object_get(whole,
+			 "inconsistencies"), 0)), "x");
+	/* the last page: nothing more to ask */
+	cr_assert_null(cmd_next_page(QMP_QUERY_VMALLOCINFO, NULL, whole));
+	last = json_array_get(json_object_get(whole, "areas"), 2);
+	cr_assert_str_eq(json_string_value(json_object_get(last, "start")), "0x5000");
+	json_decref(page);
+	json_decref(whole);
+}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* vmmctl's commands: their arguments, their QMP commands, their formats. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -226,4 +227,93 @@ int cmd_request(const struct vmmctl_cmd *cmd, int argc, char **argv,
 		req->args = NULL;
 	}
 	return 0;
+}
+
+/*
+ * The lists vmm answers in pages: the list's member, and the member of an
+ * entry that is the next page's "start-after".
+ */
+static const struct cmd_paged {
+	const char *qmp, *list, *key;
+} paged[] = {
+	{ QMP_QUERY_VMALLOCINFO, "areas", "start" },
+	{ QMP_QUERY_SLABINFO, "caches", "addr" },
+	{ QMP_QUERY_MEMPOOLS, "mempools", "addr" },
+	{ QMP_QUERY_PERCPU, "chunks", "addr" },
+};
+
+static const struct cmd_paged *find_paged(const char *qmp)
+{
+	for (size_t i = 0; qmp && i < sizeof(paged) / sizeof(paged[0]); i++)
+		if (!strcmp(paged[i].qmp, qmp))
+			return &paged[i];
+	return NULL;
+}
+
+const char *cmd_paged_list(const char *qmp)
+{
+	const struct cmd_paged *p = find_paged(qmp);
+
+	return p ? p->list : NULL;
+}
+
+json_t *cmd_next_page(const char *qmp, json_t *args, json_t *page)
+{
+	const struct cmd_paged *p = find_paged(qmp);
+	json_t *list, *key, *next;
+
+	if (!p || !json_is_true(json_object_get(page, "truncated")))
+		return NULL;
+	list = json_object_get(page, p->list);
+	key = json_object_get(json_array_get(list, json_array_size(list) - 1),
+			      p->key);
+	if (!key)
+		return NULL;
+	next = args ? json_deep_copy(args) : json_object();
+	if (next)
+		json_object_set(next, "start-after", key);
+	return next;
+}
+
+static bool has_string(json_t *list, json_t *s)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(list, i, v)
+		if (json_equal(v, s))
+			return true;
+	return false;
+}
+
+void cmd_merge_page(const char *qmp, json_t *whole, json_t *page)
+{
+	const char *list = cmd_paged_list(qmp);
+	static const char *const ends[] = { "truncated", "skipped",
+					    "skipped_at_least", "incomplete" };
+	json_t *all = json_object_get(whole, "inconsistencies"), *v;
+	size_t i;
+
+	if (!list)
+		return;
+	/* a page cut short by vmm's budget was taken up by this one */
+	for (i = json_array_size(all); i-- > 0;)
+		if (!strncmp(json_string_value(json_array_get(all, i)) ?: "",
+			     "incomplete: ", 12))
+			json_array_remove(all, i);
+	json_array_extend(json_object_get(whole, list),
+			  json_object_get(page, list));
+	json_array_foreach(json_object_get(page, "inconsistencies"), i, v)
+		if (all && !has_string(all, v))
+			json_array_append(all, v);
+	for (i = 0; i < sizeof(ends) / sizeof(ends[0]); i++) {
+		v = json_object_get(page, ends[i]);
+		if (v)
+			json_object_set(whole, ends[i], v);
+		else
+			json_object_del(whole, ends[i]);
+	}
+	if (json_object_get(whole, "nr_areas"))
+		json_object_set_new(whole, "nr_areas", json_integer(
+			json_array_size(json_object_get(whole, list))));
 }

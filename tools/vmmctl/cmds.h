@@ -36,6 +36,23 @@ const struct vmmctl_cmd *cmd_find(const char *name);
 int cmd_request(const struct vmmctl_cmd *cmd, int argc, char **argv,
 		struct cmd_req *req, struct fmt_err *e);
 
+/*
+ * The lists the QMP command @qmp answers in pages: the list's member, or
+ * NULL (not paged). vmmctl asks for every page and prints them as one.
+ */
+const char *cmd_paged_list(const char *qmp);
+/*
+ * The next page's arguments (@args with "start-after" the last entry's
+ * key; a new reference), or NULL when @page is the last (not truncated).
+ */
+json_t *cmd_next_page(const char *qmp, json_t *args, json_t *page);
+/*
+ * Adds @page's entries and new inconsistencies to @whole, the answer so
+ * far, and takes its "truncated"/"skipped"/"incomplete": @whole then reads
+ * as one answer with every entry.
+ */
+void cmd_merge_page(const char *qmp, json_t *whole, json_t *page);
+
 /* A number as C writes it (decimal, 0x hex, 0 octal), whole. */
 int cmd_number(const char *s, unsigned long long *v);
 

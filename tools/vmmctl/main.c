@@ -167,6 +167,38 @@ static int run_top(const struct main_opts *mo, int argc, char **argv)
 	return status;
 }
 
+#define MAX_PAGES	4096	/* pages of one list vmmctl asks for */
+
+/*
+ * session_execute() of @req (its args stolen), then of every further page
+ * of a paged list (cmds.h): *ret is the whole list, as one answer. `vmmctl
+ * qmp` (no QMP command of its own) gives the one answer it asked for.
+ */
+static int execute_pages(struct session *s, const struct vmmctl_cmd *cmd,
+			 struct cmd_req *req, json_t **ret)
+{
+	const char *list = cmd->qmp ? cmd_paged_list(req->qmp) : NULL;
+	json_t *args = list ? json_deep_copy(req->args) : NULL, *page, *next;
+	int r = session_execute(s, req->qmp, req->args, ret);
+
+	for (unsigned int n = 1; !r && list && n < MAX_PAGES; n++) {
+		next = cmd_next_page(req->qmp, args, *ret);
+		if (!next)
+			break;
+		r = session_execute(s, req->qmp, next, &page);
+		if (r) {
+			json_decref(*ret);
+			break;
+		}
+		cmd_merge_page(req->qmp, *ret, page);
+		if (!json_array_size(json_object_get(page, list)))
+			n = MAX_PAGES;	/* an empty page: no progress, the end */
+		json_decref(page);
+	}
+	json_decref(args);
+	return r;
+}
+
 static int run_command(const struct main_opts *mo,
 		       const struct vmmctl_cmd *cmd, int argc, char **argv)
 {
@@ -184,7 +216,7 @@ static int run_command(const struct main_opts *mo,
 		json_decref(req.args);
 		return EXIT_QMP;
 	}
-	r = session_execute(&s, req.qmp, req.args, &ret);
+	r = execute_pages(&s, cmd, &req, &ret);
 	if (r) {
 		fprintf(err, "vmmctl: %s: %s\n", cmd->name, s.err);
 		fflush(err);

@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "guest_str.h"
 #include "inspect.h"
@@ -16,18 +17,62 @@
 
 #define PAGE_4K		4096ULL
 
+uint64_t insp_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
 void insp_init(struct insp *in, const struct gmem *gm)
 {
 	memset(in, 0, sizeof(*in));
 	in->gm = gm;
 	in->problems = json_array();
 	in->budget = INSP_READ_BUDGET;
+	in->started_ns = insp_now_ns();
+}
+
+void insp_bound(struct insp *in, const struct insp_bounds *b)
+{
+	in->deadline_ns = b ? b->deadline_ns : 0;
+}
+
+const char *insp_stop_why(const struct insp *in, char *buf, size_t size)
+{
+	uint64_t us = (in->stopped_ns - in->started_ns) / 1000;
+
+	switch (in->stop) {
+	case INSP_STOP_TIME:
+		snprintf(buf, size, "out of time: reading stopped after %" PRIu64 ".%03" PRIu64 " ms, at the deadline (the vCPUs stay parked at most %llu ms per query)",
+			 us / 1000, us % 1000, INSP_QUERY_PARK_NS / 1000000);
+		return buf;
+	case INSP_STOP_BYTES:
+		snprintf(buf, size, "out of read budget: %lu MiB read (the most one inspection reads)",
+			 INSP_READ_BUDGET >> 20);
+		return buf;
+	case INSP_STOP_NONE:
+		break;
+	}
+	return NULL;
+}
+
+void insp_mark_incomplete(const struct insp *in, json_t *ans)
+{
+	char why[200];
+
+	if (insp_stop_why(in, why, sizeof(why)))
+		json_object_set_new(ans, "incomplete", json_string(why));
 }
 
 json_t *insp_take_problems(struct insp *in)
 {
 	json_t *p = in->problems;
+	char why[200];
 
+	if (insp_stop_why(in, why, sizeof(why)))
+		json_array_insert_new(p, 0, json_sprintf("incomplete: %s", why));
 	if (in->nr_problems > INSP_MAX_PROBLEMS)
 		json_array_append_new(p, json_sprintf("... and %lu more",
 				      in->nr_problems - INSP_MAX_PROBLEMS));
@@ -47,8 +92,8 @@ void insp_problem(struct insp *in, const char *fmt, ...)
 	char msg[512];
 	va_list ap;
 
-	if (in->nr_problems++ >= INSP_MAX_PROBLEMS)
-		return;
+	if (in->stop || in->nr_problems++ >= INSP_MAX_PROBLEMS)
+		return;	/* after a stop: its consequence, said once */
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -209,16 +254,34 @@ int insp_open(struct insp *in, const struct gmem *gm, uint64_t mminfo_gpa,
 
 /* ---- Reads ---------------------------------------------------------------- */
 
+static int stop_reading(struct insp *in, enum insp_stop why)
+{
+	char msg[200];
+
+	in->stop = why;
+	in->stopped_ns = insp_now_ns();
+	snprintf(in->err, sizeof(in->err), "%s",
+		 insp_stop_why(in, msg, sizeof(msg)));
+	return -1;
+}
+
+/* Past the deadline? The clock is read once per INSP_CLOCK_PAGES pages. */
+static bool out_of_time(struct insp *in)
+{
+	if (!in->deadline_ns || ++in->pages_since_clock < INSP_CLOCK_PAGES)
+		return false;
+	in->pages_since_clock = 0;
+	return insp_now_ns() >= in->deadline_ns;
+}
+
 int insp_read(struct insp *in, uint64_t va, void *dst, size_t len)
 {
 	uint8_t *d = dst;
 
-	if (len > in->budget) {
-		snprintf(in->err, sizeof(in->err),
-			 "read budget (%lu MiB per inspection) spent",
-			 INSP_READ_BUDGET >> 20);
-		return -1;
-	}
+	if (in->stop)
+		return -1;	/* in->err says which budget */
+	if (len > in->budget)
+		return stop_reading(in, INSP_STOP_BYTES);
 	if (len && va + len - 1 < va) {
 		snprintf(in->err, sizeof(in->err),
 			 "[0x%" PRIx64 "+0x%zx) wraps around the address space",
@@ -231,6 +294,8 @@ int insp_read(struct insp *in, uint64_t va, void *dst, size_t len)
 		uint64_t off = va & (PAGE_4K - 1);
 		size_t n = PAGE_4K - off < len ? PAGE_4K - off : len;
 
+		if (out_of_time(in))
+			return stop_reading(in, INSP_STOP_TIME);
 		if (pagewalk(in->gm, in->cr3, va, &w)) {
 			snprintf(in->err, sizeof(in->err),
 				 "0x%" PRIx64 " is not mapped (%s)", va, w.error);
@@ -366,4 +431,56 @@ int insp_list_walk(struct insp *in, uint64_t head_va, unsigned long limit,
 		node = insp_field(lh, l->list_next);
 	}
 	return 0;
+}
+
+/* ---- Pages of a long list ------------------------------------------------ */
+
+void insp_pager_init(struct insp_pager *pg, const struct insp_bounds *b,
+		     unsigned int page_max, bool sorted)
+{
+	memset(pg, 0, sizeof(*pg));
+	if (b)
+		pg->b = *b;
+	if (!pg->b.page_max || pg->b.page_max > page_max)
+		pg->b.page_max = page_max;
+	pg->sorted = sorted;
+}
+
+enum insp_page_place insp_pager_place(struct insp_pager *pg, uint64_t key)
+{
+	if (pg->b.has_start_after && !pg->passed) {
+		if (pg->sorted ? key <= pg->b.start_after :
+				 key != pg->b.start_after)
+			return INSP_PAGE_BEFORE;
+		pg->passed = true;
+		if (!pg->sorted)
+			return INSP_PAGE_BEFORE;	/* the cursor's own */
+	}
+	if (pg->listed < pg->b.page_max) {
+		pg->listed++;
+		return INSP_PAGE_IN;
+	}
+	pg->skipped++;
+	return INSP_PAGE_AFTER;
+}
+
+void insp_pager_end(struct insp *in, const struct insp_pager *pg, json_t *ans)
+{
+	if (pg->b.has_start_after && !pg->sorted && !pg->passed && !in->stop)
+		insp_problem(in, "start-after 0x%" PRIx64 ": no such entry on the list (gone since the page before?)",
+			     pg->b.start_after);
+	/*
+	 * Cut short after some entries, the rest is unknown: the answer is
+	 * truncated there, so that the next query (a budget of its own) goes
+	 * on from its last entry.
+	 */
+	bool more = pg->skipped || (in->stop && pg->listed);
+
+	insp_mark_incomplete(in, ans);
+	json_object_set_new(ans, "truncated", json_boolean(more));
+	if (!more)
+		return;
+	json_object_set_new(ans, "skipped", json_integer((json_int_t)pg->skipped));
+	if (in->stop)
+		json_object_set_new(ans, "skipped_at_least", json_true());
 }

@@ -9,8 +9,11 @@
  * pointer is then translated by the VMM's own page walk from the kernel's
  * page-table root (kernel_pgd_gpa) and read through gmem's checked
  * accessors. Lists are walked with a step limit and Brent's cycle check, and
- * every read counts against a budget, so a corrupted or hostile guest gives
- * an answer with its "inconsistencies" named, never a crash or a hang.
+ * every read counts against a budget of bytes and of time (the deadline the
+ * query gives, so the vCPUs stay parked at most INSP_QUERY_PARK_NS), so a
+ * corrupted or hostile guest gives an answer with its "inconsistencies"
+ * named, never a crash or a hang. A spent budget is said as such: the
+ * answer is incomplete, not the guest wrong.
  * Pure: no KVM, no threads (unit-tested over a hosted guest allocator).
  */
 #ifndef VMM_CONTROL_INSPECT_H
@@ -33,6 +36,34 @@ struct memmap;
 #define INSP_MAX_PROBLEMS	64	/* inconsistencies reported per answer */
 #define INSP_READ_BUDGET	(64UL << 20)	/* bytes read per inspection */
 #define INSP_MAX_STRUCT		(1U << 20)	/* a struct the descriptor sizes */
+/* The longest the vCPUs stay parked for one query, its retries included. */
+#define INSP_QUERY_PARK_NS	20000000ULL
+/*
+ * The clock is read once per INSP_CLOCK_PAGES pages walked: a page costs
+ * about 0.1 us (a walk of 4 entries and a copy through gmem), so a reader
+ * notices its deadline within some 10 us of it, and the clock's own cost
+ * (25 ns, more where it is a system call) is spread thin.
+ */
+#define INSP_CLOCK_PAGES	64
+
+/* Why reading stopped short of the guest's data, if it did. */
+enum insp_stop {
+	INSP_STOP_NONE,
+	INSP_STOP_TIME,		/* the deadline passed */
+	INSP_STOP_BYTES,	/* INSP_READ_BUDGET read */
+};
+
+/*
+ * What the query gives every inspection it runs (inspect_query.h): when it
+ * must stop reading, and for a list that comes in pages, where its page
+ * starts and how long it is.
+ */
+struct insp_bounds {
+	uint64_t deadline_ns;		/* CLOCK_MONOTONIC; 0: no deadline */
+	bool has_start_after;
+	uint64_t start_after;		/* the last key of the page before */
+	unsigned int page_max;		/* entries per answer; 0: the reader's */
+};
 
 struct insp {
 	const struct gmem *gm;
@@ -41,8 +72,16 @@ struct insp {
 	json_t *problems;		/* array of strings */
 	unsigned long nr_problems;	/* including those not kept */
 	uint64_t budget;		/* bytes left to read */
+	uint64_t deadline_ns;		/* CLOCK_MONOTONIC; 0: none */
+	uint64_t started_ns;		/* when the inspection began */
+	uint64_t stopped_ns;		/* when it noticed a spent budget */
+	unsigned int pages_since_clock;
+	enum insp_stop stop;		/* set: every read fails from then on */
 	char err[160];			/* why the last read failed */
 };
+
+/* CLOCK_MONOTONIC, in ns. */
+uint64_t insp_now_ns(void);
 
 /*
  * Copies the descriptor at @mminfo_gpa and checks it; 0, or -1 with the
@@ -52,6 +91,16 @@ int insp_open(struct insp *in, const struct gmem *gm, uint64_t mminfo_gpa,
 	      struct errbuf *e);
 /* Starts an inspection without a descriptor (e820 only). */
 void insp_init(struct insp *in, const struct gmem *gm);
+/*
+ * Takes the query's deadline (@b may be NULL: no deadline). Problems
+ * noted after a budget ran out are its consequences, not the guest's: they
+ * are dropped, and the answer's first inconsistency says the budget ran out.
+ */
+void insp_bound(struct insp *in, const struct insp_bounds *b);
+/* The spent budget in words ("out of time after 20 ms ..."), or NULL. */
+const char *insp_stop_why(const struct insp *in, char *buf, size_t size);
+/* Sets "incomplete" in @ans if a budget ran out. */
+void insp_mark_incomplete(const struct insp *in, json_t *ans);
 /* Gives the problems array (a new reference) and forgets it. */
 json_t *insp_take_problems(struct insp *in);
 void insp_close(struct insp *in);
@@ -65,7 +114,9 @@ void insp_problem(struct insp *in, const char *fmt, ...)
 
 /*
  * Reads [va, va+len) of the kernel's address space, a page walk per page.
- * 0, or -1 with the reason in in->err (not mapped, not RAM, over budget).
+ * 0, or -1 with the reason in in->err (not mapped, not RAM, over budget);
+ * in->stop tells a spent budget (every later read fails too) from a bad
+ * pointer.
  */
 int insp_read(struct insp *in, uint64_t va, void *dst, size_t len);
 /*
@@ -116,12 +167,46 @@ typedef bool (*insp_node_fn)(struct insp *in, uint64_t node_va, void *opaque);
 int insp_list_walk(struct insp *in, uint64_t head_va, unsigned long limit,
 		   insp_node_fn fn, void *opaque, struct insp_walk *w);
 
-/* The readers behind the commands: each returns the command's answer. */
-json_t *inspect_zones(const struct gmem *gm, uint64_t mminfo_gpa);
-json_t *inspect_memblock(const struct gmem *gm, uint64_t mminfo_gpa);
+/*
+ * A list answered in pages: entries up to and including the cursor
+ * (b.start_after) are passed over, then b.page_max listed, then the rest
+ * only counted (no JSON built) while the budget lasts. The key is an
+ * entry's address, or for a list sorted by it, its start.
+ */
+struct insp_pager {
+	struct insp_bounds b;
+	bool sorted;		/* keys ascend: "before" is "key <= cursor" */
+	bool passed;		/* the cursor's entry was seen */
+	unsigned long listed;
+	uint64_t skipped;	/* entries after the page */
+};
+
+enum insp_page_place { INSP_PAGE_BEFORE, INSP_PAGE_IN, INSP_PAGE_AFTER };
+
+/* @b may be NULL (the first page); @page_max is the most, and default. */
+void insp_pager_init(struct insp_pager *pg, const struct insp_bounds *b,
+		     unsigned int page_max, bool sorted);
+/* Where the entry of @key goes (counts it). */
+enum insp_page_place insp_pager_place(struct insp_pager *pg, uint64_t key);
+/*
+ * Sets @ans's "truncated" (entries follow, or a budget ran out after some
+ * were listed: the next page goes on from there) and then "skipped" (and
+ * "skipped_at_least" if a budget ended the count), and "incomplete" if a
+ * budget ran out; names a cursor that was not found on an unsorted list.
+ */
+void insp_pager_end(struct insp *in, const struct insp_pager *pg, json_t *ans);
+
+/*
+ * The readers behind the commands: each returns the command's answer,
+ * read within @b's deadline (@b may be NULL: none).
+ */
+json_t *inspect_zones(const struct gmem *gm, uint64_t mminfo_gpa,
+		      const struct insp_bounds *b);
+json_t *inspect_memblock(const struct gmem *gm, uint64_t mminfo_gpa,
+			 const struct insp_bounds *b);
 /* @ram_bytes: the RAM the VMM gave the guest ("actual"). */
 json_t *inspect_memstats(const struct gmem *gm, uint64_t mminfo_gpa,
-			 uint64_t ram_bytes);
+			 uint64_t ram_bytes, const struct insp_bounds *b);
 /* virsh dommemstat's name of libvirt's tag @tag, or NULL. */
 const char *memstat_tag_name(unsigned int tag);
 /* The VMM's own e820 map, and the copy in the boot params checked against it. */

@@ -6,7 +6,9 @@
  * or from its per-CPU lists): an answer with inconsistencies is read again,
  * after the guest ran for READ_RETRY_US, up to the caller's attempts, and
  * the answer with the fewest is kept. Real damage persists through every
- * attempt; a half-done update does not.
+ * attempt; a half-done update does not. Every attempt shares one parked
+ * time, INSP_QUERY_PARK_NS: the reader's deadline is what is left of it,
+ * and an attempt runs only while INSP_QUERY_MIN_LEFT_NS is left.
  *
  * With MEMVISOR_INSPECT_TIMING set in its environment, vmm prints each
  * query's pause latency and time on stderr (bench/inspect-bench.sh reads it).
@@ -16,20 +18,13 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "inspect_query.h"
 #include "vm.h"
 
 #define READ_RETRY_US	1000
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 static size_t nr_problems(json_t *ans)
 {
@@ -42,7 +37,7 @@ json_t *insp_query(struct qmp_ctx *ctx, const char *name, unsigned int attempts,
 	struct vm *vm = ctx->vm;
 	uint64_t pause_ns = 0, read_ns = 0, stopped_ns = 0;
 	json_t *best = NULL;
-	unsigned int attempt;
+	unsigned int attempt, ran = 0;
 	struct errbuf e;
 
 	if (!vm) {
@@ -53,14 +48,16 @@ json_t *insp_query(struct qmp_ctx *ctx, const char *name, unsigned int attempts,
 		struct insp_query q = {
 			.vm = vm, .gm = &vm->gmem, .boot_cr3 = vm->boot.pml4,
 		};
-		uint64_t t0 = now_ns(), t1, t2;
+		uint64_t t0 = insp_now_ns(), t1, t2;
 		json_t *ans;
 
 		if (attempt > 1) {
 			struct timespec ts = { 0, READ_RETRY_US * 1000L };
 
+			if (stopped_ns + INSP_QUERY_MIN_LEFT_NS > INSP_QUERY_PARK_NS)
+				break;	/* no time left to read again */
 			nanosleep(&ts, NULL);
-			t0 = now_ns();
+			t0 = insp_now_ns();
 		}
 		if (vm_pause(vm, &e)) {
 			vm_resume(vm);
@@ -73,13 +70,16 @@ json_t *insp_query(struct qmp_ctx *ctx, const char *name, unsigned int attempts,
 		q.mminfo_gpa = vm->mminfo_gpa;
 		q.gen = vm->run_gen;
 		pthread_mutex_unlock(&vm->lock);
-		t1 = now_ns();
+		t1 = insp_now_ns();
+		/* parked since t0 at the latest: what is left, from there */
+		q.deadline_ns = t0 + INSP_QUERY_PARK_NS - stopped_ns;
 		ans = fn(&q, opaque, err);
-		t2 = now_ns();
+		ran++;
+		t2 = insp_now_ns();
 		vm_resume(vm);
 		pause_ns += t1 - t0;
 		read_ns += t2 - t1;
-		stopped_ns += now_ns() - t0;
+		stopped_ns += insp_now_ns() - t0;
 		if (!ans)
 			break;
 		if (!best || nr_problems(ans) < nr_problems(best)) {
@@ -94,7 +94,7 @@ json_t *insp_query(struct qmp_ctx *ctx, const char *name, unsigned int attempts,
 	if (getenv("MEMVISOR_INSPECT_TIMING"))
 		fprintf(stderr, "vmm: inspect %s: pause %" PRIu64 " us, read %" PRIu64 " us, guest stopped %" PRIu64 " us, attempts %u\n",
 			name, pause_ns / 1000, read_ns / 1000, stopped_ns / 1000,
-			attempt > attempts ? attempts : attempt);
+			ran);
 	if (best && err->class) {
 		/* a later attempt failed: the earlier answer stands */
 		err->class = NULL;
@@ -105,20 +105,57 @@ json_t *insp_query(struct qmp_ctx *ctx, const char *name, unsigned int attempts,
 	return best;
 }
 
+struct reader_run {
+	insp_reader_fn read;
+	struct insp_bounds b;
+};
+
 static json_t *run_reader(const struct insp_query *q, void *opaque,
 			  struct qmp_error *err)
 {
-	insp_reader_fn read = *(insp_reader_fn *)opaque;
+	struct reader_run *run = opaque;
 	struct errbuf e = { "" };
-	json_t *ret = read(q->gm, q->boot_cr3, q->mminfo_gpa, &e);
+	json_t *ret;
 
+	run->b.deadline_ns = q->deadline_ns;
+	ret = run->read(q->gm, q->boot_cr3, q->mminfo_gpa, &run->b, &e);
 	if (!ret && e.msg[0])
 		qmp_errorf(err, "GenericError", "%s", e.msg);
 	return ret;
 }
 
 json_t *insp_query_reader(struct qmp_ctx *ctx, const char *name,
-			  insp_reader_fn read, struct qmp_error *err)
+			  insp_reader_fn read, const struct insp_bounds *page,
+			  struct qmp_error *err)
 {
-	return insp_query(ctx, name, 1, run_reader, &read, err);
+	struct reader_run run = { .read = read };
+
+	if (page)
+		run.b = *page;
+	return insp_query(ctx, name, 1, run_reader, &run, err);
+}
+
+int insp_page_args(json_t *args, unsigned int page_max,
+		   struct insp_bounds *b, struct qmp_error *err)
+{
+	json_t *after = json_object_get(args, "start-after");
+	json_t *max = json_object_get(args, "max");
+
+	memset(b, 0, sizeof(*b));
+	b->page_max = page_max;
+	if (after) {
+		if (qmp_get_addr(after, &b->start_after))
+			return qmp_errorf(err, "GenericError",
+					  "Parameter 'start-after' expects an address (an integer or a \"0x...\" string)"), -1;
+		b->has_start_after = true;
+	}
+	if (!max)
+		return 0;
+	if (!json_is_integer(max) || json_integer_value(max) < 1 ||
+	    json_integer_value(max) > page_max)
+		return qmp_errorf(err, "GenericError",
+				  "Parameter 'max' expects an integer in 1..%u",
+				  page_max), -1;
+	b->page_max = (unsigned int)json_integer_value(max);
+	return 0;
 }

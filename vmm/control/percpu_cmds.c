@@ -66,8 +66,9 @@ static json_t *read_chunk(struct insp *r, const struct mv_percpu_info *pi,
 }
 
 json_t *percpu_read(const struct gmem *gm, uint64_t cr3, uint64_t mminfo_gpa,
-		    struct errbuf *e)
+		    const struct insp_bounds *b, struct errbuf *e)
 {
+	struct insp_pager pager;	/* key: the chunk's address */
 	struct insp r;
 	struct mv_percpu_info pi;
 	json_t *ret, *chunks, *units;
@@ -81,6 +82,8 @@ json_t *percpu_read(const struct gmem *gm, uint64_t cr3, uint64_t mminfo_gpa,
 		return NULL;
 	}
 	r.cr3 = cr3;
+	insp_bound(&r, b);
+	insp_pager_init(&pager, b, PERCPU_PAGE_CHUNKS, false);
 	if (!r.mi.percpu) {
 		insp_close(&r);
 		errf(e, "the guest has not set up its per-CPU areas yet");
@@ -161,10 +164,12 @@ json_t *percpu_read(const struct gmem *gm, uint64_t cr3, uint64_t mminfo_gpa,
 		if (n == 0 && have_off0 && c.base != pi.static_start + off0)
 			insp_problem(&r, "chunk 0 base 0x%" PRIx64 " is not CPU 0's unit", c.base);
 		live += c.nr_alloc;
-		json_array_append_new(chunks, read_chunk(&r, &pi, va, &c, n));
+		if (insp_pager_place(&pager, va) == INSP_PAGE_IN)
+			json_array_append_new(chunks, read_chunk(&r, &pi, va, &c, n));
 		va = c.next;
 	}
 	free(seen);
+	insp_pager_end(&r, &pager, ret);
 	if (n != pi.nr_chunks)
 		insp_problem(&r, "nr_chunks says %u, the list holds %u", pi.nr_chunks, n);
 	if (live != pi.nr_cur_alloc)
@@ -179,5 +184,9 @@ json_t *percpu_read(const struct gmem *gm, uint64_t cr3, uint64_t mminfo_gpa,
 json_t *cmd_query_percpu(struct qmp_ctx *ctx, json_t *args,
 			 struct qmp_error *err)
 {
-	return insp_query_reader(ctx, "query-percpu", percpu_read, err);
+	struct insp_bounds page;
+
+	if (insp_page_args(args, PERCPU_PAGE_CHUNKS, &page, err))
+		return NULL;
+	return insp_query_reader(ctx, "query-percpu", percpu_read, &page, err);
 }

@@ -15,18 +15,24 @@
 
 #include "err.h"
 #include "gmem.h"
+#include "inspect_query.h"
 #include "qmp.h"
 
 #define PERCPU_MAX_CHUNKS	4096	/* walked, besides cycle detection */
+#define PERCPU_PAGE_CHUNKS	1024	/* chunks one answer lists */
 
-/* The command's "return" object, or NULL with @e set (no descriptor). */
+/*
+ * The command's "return" object, or NULL with @e set (no descriptor): the
+ * page of chunks @b says (NULL: the first; the key is a chunk's address).
+ */
 json_t *percpu_read(const struct gmem *gm, uint64_t cr3, uint64_t mminfo_gpa,
-		    struct errbuf *e);
+		    const struct insp_bounds *b, struct errbuf *e);
 
 json_t *cmd_query_percpu(struct qmp_ctx *ctx, json_t *args,
 			 struct qmp_error *err);
 
 #define PERCPU_COMMANDS							\
-	{ .name = QMP_VENDOR "query-percpu", .fn = cmd_query_percpu },
+	{ .name = QMP_VENDOR "query-percpu", .fn = cmd_query_percpu,	\
+	  .args = { INSP_PAGE_ARGS } },
 
 #endif

@@ -320,7 +320,8 @@ static json_t *read_cache(struct insp *r, uint64_t va, const uint8_t *c,
 	if (v != cc.objs - cc.active_objs)
 		insp_problem(r, "cache %s: free_objects says %" PRIu64 ", its slabs %" PRIu64,
 		       name, v, cc.objs - cc.active_objs);
-	if (cpu_cached + sharedavail > cc.active_objs)
+	if (cpu_cached > cc.active_objs ||
+	    sharedavail > cc.active_objs - cpu_cached)	/* no sum: no wrap */
 		insp_problem(r, "cache %s: %" PRIu64 " objects in magazines and depot, only %" PRIu64 " out of its slabs",
 		       name, cpu_cached + sharedavail, cc.active_objs);
 
@@ -398,6 +399,7 @@ static void walk_list(struct insp *r, const char *what, uint64_t head,
 struct slabinfo_walk {
 	json_t *caches;
 	uint64_t *seen;
+	struct insp_pager pager;	/* key: the cache's address */
 };
 
 static void slabinfo_node(struct insp *r, uint64_t node, void *opaque)
@@ -405,22 +407,31 @@ static void slabinfo_node(struct insp *r, uint64_t node, void *opaque)
 	struct slabinfo_walk *w = opaque;
 	uint64_t va = node - r->mi.slab.cache_list;
 	uint8_t c[MAX_STRUCT];
+	json_t *cache;
 
+	if (insp_pager_place(&w->pager, va) != INSP_PAGE_IN)
+		return;
 	if (insp_read(r, va, c, r->mi.slab.sizeof_cache)) {
 		insp_problem(r, "slab_caches: cache at 0x%" PRIx64 " is not readable", va);
 		return;
 	}
-	json_array_append_new(w->caches, read_cache(r, va, c, w->seen));
+	cache = read_cache(r, va, c, w->seen);
+	json_object_set_new(cache, "addr", qmp_addr(va));	/* the cursor's key */
+	json_array_append_new(w->caches, cache);
 }
 
 json_t *slab_read_slabinfo(const struct gmem *gm, uint64_t cr3,
-			   uint64_t mminfo_gpa, struct errbuf *e)
+			   uint64_t mminfo_gpa, const struct insp_bounds *b,
+			   struct errbuf *e)
 {
 	struct slabinfo_walk w;
 	struct insp r;
+	json_t *ret;
 
 	if (slab_open(&r, gm, cr3, mminfo_gpa, e))
 		return NULL;
+	insp_bound(&r, b);
+	insp_pager_init(&w.pager, b, SLAB_PAGE_CACHES, false);
 	w.caches = json_array();
 	w.seen = calloc(r.mi.max_pfn / 64 + 1, sizeof(uint64_t));
 	if (!w.seen) {
@@ -435,7 +446,9 @@ json_t *slab_read_slabinfo(const struct gmem *gm, uint64_t cr3,
 		walk_list(&r, "slab_caches", r.mi.slab_caches, SLAB_MAX_CACHES,
 			  slabinfo_node, &w);
 	free(w.seen);
-	return slab_close(&r, json_pack("{s:o}", "caches", w.caches));
+	ret = json_pack("{s:o}", "caches", w.caches);
+	insp_pager_end(&r, &w.pager, ret);
+	return slab_close(&r, ret);
 }
 
 /* ---- mempools ---------------------------------------------------------- */
@@ -454,15 +467,23 @@ void slab_cache_name(struct insp *r, uint64_t cache, char *name, size_t max)
 		  name, max < r->mi.slab.cache_name_len + 1 ? max : r->mi.slab.cache_name_len + 1);
 }
 
+struct mempools_walk {
+	json_t *pools;
+	struct insp_pager pager;	/* key: the pool's address */
+};
+
 static void mempool_node(struct insp *r, uint64_t node, void *opaque)
 {
 	const struct mv_slab_layout *l = &r->mi.slab;
+	struct mempools_walk *w = opaque;
 	uint64_t va = node - l->pool_list, arg;
 	uint8_t p[MAX_STRUCT];
 	int32_t min_nr, curr_nr;
 	json_t *src;
 	char name[257];
 
+	if (insp_pager_place(&w->pager, va) != INSP_PAGE_IN)
+		return;
 	if (insp_read(r, va, p, l->sizeof_mempool)) {
 		insp_problem(r, "mempools: pool at 0x%" PRIx64 " is not readable", va);
 		return;
@@ -497,7 +518,7 @@ static void mempool_node(struct insp *r, uint64_t node, void *opaque)
 		src = json_pack("{s:s}", "type", "unknown");
 		break;
 	}
-	json_array_append_new(opaque, json_pack("{s:o,s:i,s:i,s:o}",
+	json_array_append_new(w->pools, json_pack("{s:o,s:i,s:i,s:o}",
 						"addr", qmp_addr(va),
 						"min_nr", min_nr,
 						"curr_nr", curr_nr,
@@ -505,20 +526,26 @@ static void mempool_node(struct insp *r, uint64_t node, void *opaque)
 }
 
 json_t *slab_read_mempools(const struct gmem *gm, uint64_t cr3,
-			   uint64_t mminfo_gpa, struct errbuf *e)
+			   uint64_t mminfo_gpa, const struct insp_bounds *b,
+			   struct errbuf *e)
 {
+	struct mempools_walk w;
 	struct insp r;
-	json_t *pools;
+	json_t *ret;
 
 	if (slab_open(&r, gm, cr3, mminfo_gpa, e))
 		return NULL;
-	pools = json_array();
+	insp_bound(&r, b);
+	insp_pager_init(&w.pager, b, SLAB_PAGE_POOLS, false);
+	w.pools = json_array();
 	if (!r.mi.mempools)
 		insp_problem(&r, "mempools: not published");
 	else
 		walk_list(&r, "mempools", r.mi.mempools, SLAB_MAX_POOLS,
-			  mempool_node, pools);
-	return slab_close(&r, json_pack("{s:o}", "mempools", pools));
+			  mempool_node, &w);
+	ret = json_pack("{s:o}", "mempools", w.pools);
+	insp_pager_end(&r, &w.pager, ret);
+	return slab_close(&r, ret);
 }
 
 /* ---- the commands ------------------------------------------------------ */
@@ -526,13 +553,21 @@ json_t *slab_read_mempools(const struct gmem *gm, uint64_t cr3,
 json_t *cmd_query_slabinfo(struct qmp_ctx *ctx, json_t *args,
 			   struct qmp_error *err)
 {
+	struct insp_bounds page;
+
+	if (insp_page_args(args, SLAB_PAGE_CACHES, &page, err))
+		return NULL;
 	return insp_query_reader(ctx, "query-slabinfo", slab_read_slabinfo,
-				 err);
+				 &page, err);
 }
 
 json_t *cmd_query_mempools(struct qmp_ctx *ctx, json_t *args,
 			   struct qmp_error *err)
 {
+	struct insp_bounds page;
+
+	if (insp_page_args(args, SLAB_PAGE_POOLS, &page, err))
+		return NULL;
 	return insp_query_reader(ctx, "query-mempools", slab_read_mempools,
-				 err);
+				 &page, err);
 }

@@ -20,11 +20,14 @@
 
 #include "err.h"
 #include "gmem.h"
+#include "inspect_query.h"
 #include "qmp.h"
 
 /* Upper bounds of the walks (besides cycle detection). */
 #define SLAB_MAX_CACHES		4096	/* caches on slab_caches */
 #define SLAB_MAX_POOLS		4096	/* mempools */
+#define SLAB_PAGE_CACHES	1024	/* caches one answer lists */
+#define SLAB_PAGE_POOLS		1024	/* mempools one answer lists */
 
 /*
  * Each returns the command's "return" object (a new reference) or NULL with
@@ -32,9 +35,11 @@
  * @mminfo_gpa: where HC_MMINFO said the descriptor is.
  */
 json_t *slab_read_slabinfo(const struct gmem *gm, uint64_t cr3,
-			   uint64_t mminfo_gpa, struct errbuf *e);
+			   uint64_t mminfo_gpa, const struct insp_bounds *b,
+			   struct errbuf *e);
 json_t *slab_read_mempools(const struct gmem *gm, uint64_t cr3,
-			   uint64_t mminfo_gpa, struct errbuf *e);
+			   uint64_t mminfo_gpa, const struct insp_bounds *b,
+			   struct errbuf *e);
 
 struct insp;
 
@@ -56,7 +61,9 @@ json_t *cmd_query_mempools(struct qmp_ctx *ctx, json_t *args,
 			   struct qmp_error *err);
 
 #define SLAB_COMMANDS							\
-	{ .name = QMP_VENDOR "query-slabinfo", .fn = cmd_query_slabinfo },	\
-	{ .name = QMP_VENDOR "query-mempools", .fn = cmd_query_mempools },
+	{ .name = QMP_VENDOR "query-slabinfo", .fn = cmd_query_slabinfo,	\
+	  .args = { INSP_PAGE_ARGS } },					\
+	{ .name = QMP_VENDOR "query-mempools", .fn = cmd_query_mempools,	\
+	  .args = { INSP_PAGE_ARGS } },
 
 #endif

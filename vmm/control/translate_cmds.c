@@ -240,7 +240,10 @@ json_t *cmd_translate(struct qmp_ctx *ctx, json_t *args, struct qmp_error *err)
 struct mappings {
 	json_t *list;
 	int64_t max;
-	bool full;
+	uint64_t skipped;	/* mappings after the page, counted */
+	uint64_t deadline_ns;	/* the query's */
+	unsigned int since_clock;
+	bool out_of_time;
 };
 
 static json_t *mapping_flags(uint64_t f)
@@ -260,9 +263,17 @@ static bool add_mapping(void *opaque, const struct pw_mapping *m)
 {
 	struct mappings *ms = opaque;
 
+	/* the walk reads at most MAPPINGS_MAX_TABLES pages: the clock per 64 runs */
+	if (++ms->since_clock == 64) {
+		ms->since_clock = 0;
+		if (ms->deadline_ns && insp_now_ns() >= ms->deadline_ns) {
+			ms->out_of_time = true;
+			return false;
+		}
+	}
 	if ((int64_t)json_array_size(ms->list) >= ms->max) {
-		ms->full = true;	/* there is one more than max */
-		return false;
+		ms->skipped++;	/* counted, not built: the walk goes on */
+		return true;
 	}
 	json_array_append_new(ms->list, json_pack("{s:o,s:o,s:o,s:o}",
 		"va", qmp_addr(m->va), "pa", qmp_addr(m->pa),
@@ -280,10 +291,11 @@ static json_t *mappings_query(const struct insp_query *q, void *opaque,
 			      struct qmp_error *err)
 {
 	const struct mappings_args *a = opaque;
-	struct mappings ms = { .max = a->max };
+	struct mappings ms = { .max = a->max, .deadline_ns = q->deadline_ns };
 	struct insp in;
 	uint64_t cr3;
 	bool truncated;
+	json_t *ret;
 
 	insp_init(&in, q->gm);
 	if (pick_cr3(q, &in, a->args, false, &cr3, err))
@@ -291,9 +303,18 @@ static json_t *mappings_query(const struct insp_query *q, void *opaque,
 	ms.list = json_array();
 	pagewalk_dump(q->gm, cr3, a->start, a->end, MAPPINGS_MAX_TABLES,
 		      add_mapping, &ms, &truncated);
-	return answer(&in, json_pack("{s:o,s:o,s:b}", "cr3", qmp_addr(cr3),
-				     "mappings", ms.list, "truncated",
-				     truncated || ms.full));
+	truncated |= ms.out_of_time;
+	ret = json_pack("{s:o,s:o,s:b}", "cr3", qmp_addr(cr3), "mappings",
+			ms.list, "truncated", truncated || ms.skipped);
+	if (ms.skipped)
+		json_object_set_new(ret, "skipped", json_integer((json_int_t)ms.skipped));
+	if (ms.skipped && truncated)
+		json_object_set_new(ret, "skipped_at_least", json_true());
+	if (ms.out_of_time)
+		json_object_set_new(ret, "incomplete", json_sprintf(
+			"out of time: the walk stopped at the deadline (the vCPUs stay parked at most %llu ms per query)",
+			INSP_QUERY_PARK_NS / 1000000));
+	return answer(&in, ret);
 }
 
 json_t *cmd_query_mappings(struct qmp_ctx *ctx, json_t *args,

@@ -73,7 +73,8 @@ static bool area_in_order(struct insp *r, uint64_t va, const uint8_t *a,
 	uint64_t start = insp_u64(a, l->va_start), end = insp_u64(a, l->va_end);
 	uint32_t flags = insp_u32(a, l->flags), nr = insp_u32(a, l->nr_pages);
 
-	if (start < prev_end || end <= start + PAGE_SZ ||
+	/* end - start, not start + PAGE_SZ: a start near 2^64 must not wrap */
+	if (start < prev_end || end <= start || end - start <= PAGE_SZ ||
 	    start < l->vmalloc_start || end > l->vmalloc_end ||
 	    (start | end) & (PAGE_SZ - 1)) {
 		insp_problem(r, "vmap_area 0x%" PRIx64 ": [0x%" PRIx64 ", 0x%" PRIx64 ") is out of order or out of the vmalloc area",
@@ -152,15 +153,26 @@ static long walk_areas(struct insp *r, area_fn fn, void *arg)
 	return (long)n;
 }
 
+/* The page of areas one answer lists. */
+struct area_page {
+	struct insp_pager pager;
+	json_t *areas;
+};
+
 static int list_area(struct insp *r, uint64_t va, const uint8_t *a, void *arg)
 {
-	json_array_append_new(arg, area_json(r, a));
+	struct area_page *pg = arg;
+
+	/* the list is sorted by start: the key of the cursor */
+	if (insp_pager_place(&pg->pager, insp_u64(a, r->mi.vmap.va_start)) ==
+	    INSP_PAGE_IN)
+		json_array_append_new(pg->areas, area_json(r, a));
 	return 0;
 }
 
-static void list_areas(struct insp *r, json_t *areas)
+static void list_areas(struct insp *r, struct area_page *pg)
 {
-	long n = walk_areas(r, list_area, areas);
+	long n = walk_areas(r, list_area, pg);
 	uint64_t count;
 
 	if (n >= 0 && !insp_read(r, r->mi.vmap.nr_areas, &count, sizeof(count)) &&
@@ -255,20 +267,26 @@ json_t *vmalloc_area_of_pfn(struct insp *r, uint64_t pfn)
 }
 
 json_t *vmalloc_read_vmallocinfo(const struct gmem *gm, uint64_t cr3,
-				 uint64_t mminfo_gpa, struct errbuf *e)
+				 uint64_t mminfo_gpa, const struct insp_bounds *b,
+				 struct errbuf *e)
 {
+	struct area_page pg;
 	struct insp r;
-	json_t *areas, *ret;
+	json_t *ret;
 
 	if (vmalloc_open(&r, gm, cr3, mminfo_gpa, e))
 		return NULL;
-	areas = json_array();
+	insp_bound(&r, b);
+	insp_pager_init(&pg.pager, b, VMALLOC_PAGE_AREAS, true);
+	pg.areas = json_array();
 	if (!r.mi.vmap_areas)
 		insp_problem(&r, "vmap_areas: not published (vmalloc not up yet)");
 	else
-		list_areas(&r, areas);
-	ret = json_pack("{s:I,s:o,s:o}", "nr_areas", (json_int_t)json_array_size(areas),
-			"areas", areas, "inconsistencies", insp_take_problems(&r));
+		list_areas(&r, &pg);
+	ret = json_pack("{s:I,s:o}", "nr_areas", (json_int_t)json_array_size(pg.areas),
+			"areas", pg.areas);
+	insp_pager_end(&r, &pg.pager, ret);
+	json_object_set_new(ret, "inconsistencies", insp_take_problems(&r));
 	insp_close(&r);
 	return ret;
 }
@@ -288,10 +306,14 @@ void vmalloc_name_caller(json_t *area, const struct ksyms *ks)
 json_t *cmd_query_vmallocinfo(struct qmp_ctx *ctx, json_t *args,
 			      struct qmp_error *err)
 {
-	json_t *ret = insp_query_reader(ctx, "query-vmallocinfo",
-					vmalloc_read_vmallocinfo, err), *a;
+	struct insp_bounds page;
+	json_t *ret, *a;
 	size_t i;
 
+	if (insp_page_args(args, VMALLOC_PAGE_AREAS, &page, err))
+		return NULL;
+	ret = insp_query_reader(ctx, "query-vmallocinfo",
+				vmalloc_read_vmallocinfo, &page, err);
 	if (ret && ctx->vm)
 		json_array_foreach(json_object_get(ret, "areas"), i, a)
 			vmalloc_name_caller(a, &ctx->vm->ksyms);

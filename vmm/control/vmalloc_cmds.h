@@ -4,8 +4,10 @@
  * list mminfo's vmap_areas names), read by the VMM itself through its page
  * walk and gmem, as /proc/vmallocinfo has them. The walk is bounded, each
  * node must follow the last (the list is sorted by address, which also
- * catches cycles) and point back to it; what fails a check is reported in
- * "inconsistencies" and the walk stops there.
+ * catches cycles: starts strictly ascend, compared without overflow) and
+ * point back to it; what fails a check is reported in "inconsistencies"
+ * and the walk stops there. An answer lists at most VMALLOC_PAGE_AREAS
+ * areas; the next page starts after its last area's start ("start-after").
  */
 #ifndef VMM_CONTROL_VMALLOC_CMDS_H
 #define VMM_CONTROL_VMALLOC_CMDS_H
@@ -16,12 +18,15 @@
 
 #include "err.h"
 #include "gmem.h"
+#include "inspect_query.h"
 #include "qmp.h"
 
-#define VMALLOC_MAX_AREAS	(1U << 20)	/* areas one answer lists */
+#define VMALLOC_MAX_AREAS	(1U << 20)	/* areas one walk reads */
+#define VMALLOC_PAGE_AREAS	4096		/* areas one answer lists */
 #define VMALLOC_MAX_POINTERS	(1U << 22)	/* page pointers one search reads */
 
 struct insp;
+struct insp_bounds;
 
 /*
  * The vmap area that holds page frame @pfn: a vmalloc or vmap area with
@@ -31,9 +36,13 @@ struct insp;
  */
 json_t *vmalloc_area_of_pfn(struct insp *r, uint64_t pfn);
 
-/* The command's "return" object, or NULL with @e set (pure: no vm). */
+/*
+ * The command's "return" object, or NULL with @e set (pure: no vm): the
+ * page of areas @b says (NULL: the first; the key is an area's start).
+ */
 json_t *vmalloc_read_vmallocinfo(const struct gmem *gm, uint64_t cr3,
-				 uint64_t mminfo_gpa, struct errbuf *e);
+				 uint64_t mminfo_gpa, const struct insp_bounds *b,
+				 struct errbuf *e);
 
 struct ksyms;
 
@@ -44,6 +53,7 @@ json_t *cmd_query_vmallocinfo(struct qmp_ctx *ctx, json_t *args,
 			      struct qmp_error *err);
 
 #define VMALLOC_COMMANDS						\
-	{ .name = QMP_VENDOR "query-vmallocinfo", .fn = cmd_query_vmallocinfo },
+	{ .name = QMP_VENDOR "query-vmallocinfo", .fn = cmd_query_vmallocinfo, \
+	  .args = { INSP_PAGE_ARGS } },
 
 #endif

@@ -37,19 +37,25 @@ static json_t *read_e820(const struct insp_query *q, void *opaque,
 static json_t *read_zones(const struct insp_query *q, void *opaque,
 			  struct qmp_error *err)
 {
-	return inspect_zones(q->gm, q->mminfo_gpa);
+	struct insp_bounds b = { .deadline_ns = q->deadline_ns };
+
+	return inspect_zones(q->gm, q->mminfo_gpa, &b);
 }
 
 static json_t *read_memblock(const struct insp_query *q, void *opaque,
 			     struct qmp_error *err)
 {
-	return inspect_memblock(q->gm, q->mminfo_gpa);
+	struct insp_bounds b = { .deadline_ns = q->deadline_ns };
+
+	return inspect_memblock(q->gm, q->mminfo_gpa, &b);
 }
 
 static json_t *read_memstats(const struct insp_query *q, void *opaque,
 			     struct qmp_error *err)
 {
-	return inspect_memstats(q->gm, q->mminfo_gpa, q->vm->mm->mem_size);
+	struct insp_bounds b = { .deadline_ns = q->deadline_ns };
+
+	return inspect_memstats(q->gm, q->mminfo_gpa, q->vm->mm->mem_size, &b);
 }
 
 /* ---- Dirty logging --------------------------------------------------------- */

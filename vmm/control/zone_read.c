@@ -121,8 +121,10 @@ static bool check_node(struct insp *in, uint64_t node, void *opaque)
 		return true;
 	flags = insp_field(page, l->page_flags);
 	order = insp_field(page, l->page_private);
+	/* differences, not sums: start and spanned are the guest's, unchecked */
 	if (!(flags & c->flag) || order != c->order ||
-	    pfn < z->start || pfn + (1ULL << c->order) > z->start + z->spanned ||
+	    pfn < z->start || (1ULL << c->order) > z->spanned ||
+	    pfn - z->start > z->spanned - (1ULL << c->order) ||
 	    (pfn & ((1ULL << c->order) - 1))) {
 		if (!c->bad++)
 			insp_problem(in, "zone %s %s: pfn 0x%" PRIx64 " (flags 0x%" PRIx64 ", order %" PRIu64 ") is not a free order-%u block of the zone%s%s",
@@ -237,7 +239,7 @@ static void zone_checks(struct insp *in, const struct zone_copy *z,
 		insp_problem(in, "zone %s: free %" PRIu64 " is more than managed %" PRIu64 "%s",
 			     z->name, z->free, z->managed, held(z));
 	if (z->first_deferred < z->start ||
-	    z->first_deferred > z->start + z->spanned)
+	    z->first_deferred - z->start > z->spanned)
 		insp_problem(in, "zone %s: first_deferred_pfn 0x%" PRIx64 " is outside the zone",
 			     z->name, z->first_deferred);
 	if (!(wm[0] <= wm[1] && wm[1] <= wm[2]))
@@ -289,7 +291,8 @@ static json_t *answer_unopened(const char *key, const struct errbuf *e)
 	return json_pack("{s:[],s:[s]}", key, "inconsistencies", e->msg);
 }
 
-json_t *inspect_zones(const struct gmem *gm, uint64_t mminfo_gpa)
+json_t *inspect_zones(const struct gmem *gm, uint64_t mminfo_gpa,
+		      const struct insp_bounds *b)
 {
 	struct insp in;
 	struct errbuf e;
@@ -299,6 +302,7 @@ json_t *inspect_zones(const struct gmem *gm, uint64_t mminfo_gpa)
 		insp_close(&in);
 		return answer_unopened("zones", &e);
 	}
+	insp_bound(&in, b);
 	zones = json_array();
 	for (unsigned int i = 0; i < in.mi.nr_zones; i++) {
 		uint64_t f, p, m;
@@ -366,7 +370,7 @@ const char *memstat_tag_name(unsigned int tag)
  * no fault counters, no hugetlb: those are left out.
  */
 json_t *inspect_memstats(const struct gmem *gm, uint64_t mminfo_gpa,
-			 uint64_t ram_bytes)
+			 uint64_t ram_bytes, const struct insp_bounds *b)
 {
 	uint64_t val[VIR_DOMAIN_MEMORY_STAT_NR] = { 0 };
 	bool have[VIR_DOMAIN_MEMORY_STAT_NR] = { false };
@@ -375,6 +379,8 @@ json_t *inspect_memstats(const struct gmem *gm, uint64_t mminfo_gpa,
 	struct insp in;
 	struct errbuf e;
 	bool opened = !insp_open(&in, gm, mminfo_gpa, &e);
+
+	insp_bound(&in, b);
 
 	val[VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON] = ram_bytes >> 10;
 	have[VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON] = true;
@@ -417,7 +423,13 @@ json_t *inspect_memstats(const struct gmem *gm, uint64_t mminfo_gpa,
 
 /* ---- memblock -------------------------------------------------------------- */
 
-#define MEMBLOCK_MAX_REGIONS	65536
+/*
+ * Regions one answer lists per type: 64 times what the guest starts with
+ * (INIT_MEMBLOCK_REGIONS). A region costs about 500 bytes of jansson
+ * objects in the VMM: 2 x 8192 stay under 10 MiB, where 2 x 65536 would
+ * pass the 64 MiB one query may take.
+ */
+#define MEMBLOCK_MAX_REGIONS	8192
 
 static json_t *memblock_type(struct insp *in, const uint8_t *mb,
 			     struct mv_field type, const char *name)
@@ -468,7 +480,8 @@ static json_t *memblock_type(struct insp *in, const uint8_t *mb,
 	return list;
 }
 
-json_t *inspect_memblock(const struct gmem *gm, uint64_t mminfo_gpa)
+json_t *inspect_memblock(const struct gmem *gm, uint64_t mminfo_gpa,
+			 const struct insp_bounds *b)
 {
 	struct insp in;
 	struct errbuf e;
@@ -480,6 +493,7 @@ json_t *inspect_memblock(const struct gmem *gm, uint64_t mminfo_gpa)
 		return json_pack("{s:[],s:[],s:[s]}", "memory", "reserved",
 				 "inconsistencies", e.msg);
 	}
+	insp_bound(&in, b);
 	mb = malloc(in.mi.alloc.sizeof_memblock);
 	if (!mb || insp_read(&in, in.mi.memblock, mb,
 			     in.mi.alloc.sizeof_memblock)) {
