@@ -24,6 +24,7 @@
 #include <memvisor/mminfo.h>
 
 #include "inspect.h"
+#include "inspect_legacy.h"
 #include "inspect_query.h"
 #include "pagewalk.h"
 #include "percpu_cmds.h"
@@ -77,7 +78,7 @@ json_t *percpu_read(const struct gmem *gm, uint64_t cr3, uint64_t mminfo_gpa,
 	unsigned int n = 0;
 	uint64_t live = 0;
 
-	if (insp_open(&r, gm, mminfo_gpa, e)) {
+	if (insp_open_mminfo(&r, gm, mminfo_gpa, e)) {
 		insp_close(&r);
 		return NULL;
 	}

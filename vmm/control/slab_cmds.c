@@ -14,6 +14,7 @@
 #include <memvisor/mminfo.h>
 
 #include "inspect.h"
+#include "inspect_legacy.h"
 #include "inspect_query.h"
 #include "pagewalk.h"
 #include "pgtable.h"
@@ -115,7 +116,7 @@ static uint64_t ram_pfns(const struct gmem *gm)
 int slab_open(struct insp *r, const struct gmem *gm, uint64_t cr3,
 		     uint64_t gpa, struct errbuf *e)
 {
-	if (insp_open(r, gm, gpa, e) || check_layout(&r->mi, e)) {
+	if (insp_open_mminfo(r, gm, gpa, e) || check_layout(&r->mi, e)) {
 		insp_close(r);
 		return -1;
 	}

@@ -11,6 +11,7 @@
 #include <memvisor/mminfo.h>
 
 #include "inspect.h"
+#include "inspect_legacy.h"
 #include "inspect_query.h"
 #include "pagewalk.h"
 #include "vmalloc_cmds.h"
@@ -41,11 +42,11 @@ static int check_layout(const struct mv_vmap_layout *l, struct errbuf *e)
 	return 0;
 }
 
-/* insp_open(), the vmap layout's checks, the walk from @cr3. */
+/* insp_open_mminfo(), the vmap layout's checks, the walk from @cr3. */
 static int vmalloc_open(struct insp *r, const struct gmem *gm, uint64_t cr3,
 			uint64_t gpa, struct errbuf *e)
 {
-	if (insp_open(r, gm, gpa, e) ||
+	if (insp_open_mminfo(r, gm, gpa, e) ||
 	    (r->mi.vmap_areas && check_layout(&r->mi.vmap, e))) {
 		insp_close(r);
 		return -1;
