@@ -181,7 +181,8 @@ tests_unit_libinspect_fake_a_SOURCES = tests/unit/inspect_fake_guest.c \
 	tests/unit/inspect_fake_guest.h
 tests_unit_libinspect_fake_a_CPPFLAGS = $(HOSTED_CPPFLAGS)
 tests_unit_libinspect_fake_a_CFLAGS = $(HOSTED_CFLAGS)
-tests_unit_test_vmm_inspect_SOURCES = tests/unit/test_vmm_inspect.c
+tests_unit_test_vmm_inspect_SOURCES = tests/unit/test_vmm_inspect.c \
+	tests/unit/fake_layout.c tests/unit/fake_layout.h
 tests_unit_test_vmm_inspect_CFLAGS = $(TEST_CFLAGS) -pthread
 tests_unit_test_vmm_inspect_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS) \
 	-I$(srcdir)/vmm/control $(JANSSON_CFLAGS)
@@ -269,9 +270,11 @@ tests_unit_libslabinsp_guest_a_CPPFLAGS = $(HOSTED_CPPFLAGS)
 tests_unit_libslabinsp_guest_a_CFLAGS = $(HOSTED_CFLAGS)
 check_PROGRAMS += tests/unit/test_vmm_slab_cmds
 TESTS += tests/unit/test_vmm_slab_cmds
-tests_unit_test_vmm_slab_cmds_SOURCES = tests/unit/test_vmm_slab_cmds.c
+tests_unit_test_vmm_slab_cmds_SOURCES = tests/unit/test_vmm_slab_cmds.c \
+	tests/unit/fake_layout.c tests/unit/fake_layout.h
 tests_unit_test_vmm_slab_cmds_CFLAGS = $(TEST_CFLAGS) -pthread $(JANSSON_CFLAGS)
-tests_unit_test_vmm_slab_cmds_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS)
+tests_unit_test_vmm_slab_cmds_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS) \
+	-I$(srcdir)/vmm/control
 tests_unit_test_vmm_slab_cmds_LDADD = tests/unit/libslabinsp_guest.a \
 	vmm/libvmm.a guestmm/libmm_hosted.a $(JANSSON_LIBS) $(LIBDW_LIBS) $(TEST_LIBS)
 tests_unit_test_vmm_slab_cmds_LDFLAGS = -pthread

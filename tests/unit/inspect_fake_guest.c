@@ -6,7 +6,9 @@
 #include <linux/mm.h>
 #include <linux/memblock.h>
 #include <linux/gfp.h>
+#include <linux/smp.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
 #include <memvisor/mminfo.h>
 #include <asm/hosted.h>
 
@@ -63,6 +65,8 @@ void fake_guest_boot(struct fake_guest *g, unsigned long mem)
 	hosted_default_config(&cfg);
 	cfg.mem_size = mem;
 	hosted_boot(&cfg);
+	vmalloc_init();		/* struct vmap_area and its roots in the image */
+	nr_cpu_ids = 2;
 	memset(g, 0, sizeof(*g));
 	g->ram = (void *)hosted_phys_base;
 	g->ram_size = mem;
@@ -71,6 +75,9 @@ void fake_guest_boot(struct fake_guest *g, unsigned long mem)
 	/* What the descriptor points to outside the arena: "the image". */
 	cover(&lo, &hi, &mv_mminfo, sizeof(mv_mminfo));
 	cover(&lo, &hi, &contig_page_data, sizeof(contig_page_data));
+	cover(&lo, &hi, &mem_map, sizeof(mem_map));
+	cover(&lo, &hi, &max_pfn, sizeof(max_pfn));
+	cover(&lo, &hi, &nr_cpu_ids, sizeof(nr_cpu_ids));
 	cover(&lo, &hi, &memblock, sizeof(memblock));
 	cover(&lo, &hi, memblock.memory.regions,
 	      memblock.memory.max * sizeof(struct memblock_region));
@@ -90,6 +97,10 @@ void fake_guest_boot(struct fake_guest *g, unsigned long mem)
 	map_range(lo, hi - lo, FAKE_IMAGE_GPA);
 	mv_mminfo.kernel_pgd_gpa = __pa(pml4);
 	mv_mminfo.nr_cpus = 2;
+	g->cr3 = __pa(pml4);
+	g->pgdat = (u64)&contig_page_data;
+	g->kernel_start = hosted_boot_params.kernel_start;
+	g->kernel_end = hosted_boot_params.kernel_end;
 	g->mminfo_gpa = FAKE_IMAGE_GPA + ((unsigned long)&mv_mminfo - lo);
 	fake_guest_counters(g);
 }
@@ -161,7 +172,6 @@ static int dma_order(unsigned long min)
 int fake_guest_damage(struct fake_guest *g, enum fake_damage d)
 {
 	struct zone *dma = &contig_page_data.node_zones[ZONE_DMA];
-	struct mv_mm_layout_alloc *l = &mv_mminfo.alloc;
 	int o = 0;
 
 	(void)g;
@@ -200,26 +210,17 @@ int fake_guest_damage(struct fake_guest *g, enum fake_damage d)
 		dma->free_area[o].free_list.next->next->prev =
 			&dma->free_area[o].free_list;
 		break;
-	case FAKE_DESC_OFFSET:
-		l->zone_free_pages.off = l->sizeof_zone - 4;
+	case FAKE_NR_CPUS:
+		nr_cpu_ids = NR_CPUS + 1;
 		break;
-	case FAKE_DESC_SIZE:
-		l->sizeof_zone = mv_mminfo.sizeof_zone = 1U << 30;
+	case FAKE_MAX_PFN:
+		max_pfn = 1UL << 40;
 		break;
-	case FAKE_DESC_MAGIC:
-		mv_mminfo.magic ^= 1;
-		break;
-	case FAKE_DESC_PGD:
-		mv_mminfo.kernel_pgd_gpa = 1ULL << 44;
-		break;
-	case FAKE_DESC_NR_CPUS:
-		mv_mminfo.nr_cpus = l->nr_pcp + 1;
+	case FAKE_MEM_MAP_UNSET:
+		mem_map = NULL;
 		break;
 	case FAKE_MEMBLOCK_CNT:
 		memblock.reserved.cnt = memblock.reserved.max + 1000000;
-		break;
-	case FAKE_ZONES_PTR:
-		mv_mminfo.zones = 0xffff800000000000ULL;
 		break;
 	case FAKE_ZONE_NAME:
 		dma->name = bad_zone_name;

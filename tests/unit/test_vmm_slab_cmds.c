@@ -12,10 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <memvisor/layout.h>
+
 #include "../../vmm/memory/gmem.h"
 #include "../../vmm/memory/pgtable.h"
 #include "../../vmm/control/page_owner.h"
 #include "../../vmm/control/slab_cmds.h"
+#include "fake_layout.h"
 #include "slabinsp_guest.h"
 
 #define DATA_GPA	(1ULL << 32)
@@ -29,6 +32,7 @@ static uintptr_t data_start, data_end;
 static struct gmem gm;
 static struct sg_state st;
 static uint64_t cr3, mminfo_gpa;
+static struct mm_layout lay;
 
 static uint64_t pool_gpa(void *p)
 {
@@ -73,6 +77,8 @@ static void setup(void)
 	for (uintptr_t va = data_start; va < data_end; va += 4096)
 		map_page(va, DATA_GPA + (va - data_start));
 	mminfo_gpa = DATA_GPA + (st.mminfo - data_start);
+	fake_layout_load(&lay, st.pgdat, MV_KERNEL_VIRT_BASE + st.kernel_start,
+			 MV_KERNEL_VIRT_BASE + st.kernel_end);
 }
 
 TestSuite(slab_cmds, .init = setup);
@@ -265,7 +271,7 @@ Test(slab_cmds, mempools)
 static json_t *owner(uint64_t pfn, const char *want)
 {
 	struct errbuf e;
-	json_t *ret = page_owner_answer(&gm, cr3, mminfo_gpa, pfn, &e);
+	json_t *ret = page_owner_answer(&gm, cr3, &lay, pfn, &e);
 
 	cr_assert_not_null(ret, "%s", e.msg);
 	cr_expect_str_eq(json_string_value(json_object_get(ret, "owner")), want,
@@ -307,7 +313,7 @@ static struct page_state state_of(uint64_t pfn)
 	struct page_state s = { PAGE_STATE_NONE, -1, 0, 0 };
 	struct errbuf e;
 
-	cr_assert_eq(page_state_read(&gm, cr3, mminfo_gpa, pfn, &s, &e), 0,
+	cr_assert_eq(page_state_read(&gm, cr3, &lay, pfn, &s, &e), 0,
 		     "%s", e.msg);
 	return s;
 }

@@ -127,6 +127,9 @@ int insp_open(struct insp *in, const struct gmem *gm,
 	if (!lay || !lay->present)
 		return errf(e, "%s", lay ? lay->absent_why :
 			    "the kernel image's layout was not read");
+	if (lay->page.size > INSP_PAGE_STRUCT_MAX)
+		return errf(e, "kernel image: struct page is %u bytes, more than the inspector's %u",
+			    lay->page.size, INSP_PAGE_STRUCT_MAX);
 	in->lay = lay;
 	in->cr3 = cr3;
 	return 0;
@@ -159,10 +162,32 @@ uint64_t insp_ram_pfns(const struct gmem *gm)
 	return end / PAGE_4K;
 }
 
+int insp_read_field(struct insp *in, uint64_t struct_va, struct field f,
+		    uint64_t *v)
+{
+	uint8_t buf[8];
+
+	*v = 0;
+	if (f.size > sizeof(buf)) {
+		snprintf(in->err, sizeof(in->err),
+			 "a field of %u bytes is not a scalar", f.size);
+		return -1;
+	}
+	if (insp_read(in, struct_va + f.off, buf, f.size))
+		return -1;
+	*v = field_get(buf, f.size, (struct field){ 0, f.size });
+	return 0;
+}
+
 int insp_mem_map(struct insp *in, uint64_t *mem_map, uint64_t *max_pfn)
 {
 	const struct mm_layout *lay = in->lay;
 
+	if (in->have_mem_map) {
+		*mem_map = in->mem_map;
+		*max_pfn = in->max_pfn;
+		return 0;
+	}
 	if (insp_read_u64(in, lay->root.mem_map, mem_map) ||
 	    insp_read_u64(in, lay->root.max_pfn, max_pfn))
 		return -1;
@@ -174,6 +199,9 @@ int insp_mem_map(struct insp *in, uint64_t *mem_map, uint64_t *max_pfn)
 			 *max_pfn, insp_ram_pfns(in->gm));
 		return -1;
 	}
+	in->have_mem_map = true;
+	in->mem_map = *mem_map;
+	in->max_pfn = *max_pfn;
 	return 0;
 }
 

@@ -49,8 +49,8 @@ struct memmap;
 #define INSP_MAX_PROBLEMS	64	/* inconsistencies reported per answer */
 #define INSP_READ_BUDGET	(64UL << 20)	/* bytes read per inspection */
 #define INSP_MAX_STRUCT		MM_LAYOUT_MAX_STRUCT	/* a struct's size */
-/* Frames a guest may have: 52-bit physical addresses. */
-#define INSP_MAX_PFN		(1ULL << (52 - 12))
+/* The largest struct page the readers copy (on their stack). */
+#define INSP_PAGE_STRUCT_MAX	4096U
 /* The longest the vCPUs stay parked for one query, its retries included. */
 #define INSP_QUERY_PARK_NS	20000000ULL
 /*
@@ -91,6 +91,8 @@ struct insp {
 	 */
 	struct mv_mminfo mi;
 	const char *unset;		/* INSP_STOP_UNSET: the root's name */
+	bool have_mem_map;		/* insp_mem_map() read these: */
+	uint64_t mem_map, max_pfn;
 	json_t *problems;		/* array of strings */
 	unsigned long nr_problems;	/* including those not kept */
 	uint64_t budget;		/* bytes left to read */
@@ -108,7 +110,8 @@ uint64_t insp_now_ns(void);
 /*
  * Starts an inspection of the kernel's address space from @cr3 (the one
  * rule above) through @lay: 0, or -1 with @e set (lay->absent_why when the
- * image has no memory manager). Reads nothing yet.
+ * image has no memory manager, or a struct page over INSP_PAGE_STRUCT_MAX).
+ * Reads nothing yet.
  */
 int insp_open(struct insp *in, const struct gmem *gm,
 	      const struct mm_layout *lay, uint64_t cr3, struct errbuf *e);
@@ -150,6 +153,12 @@ int insp_read_str(struct insp *in, uint64_t va, char *dst, size_t max);
 /* The 8 or 4 bytes at @va: insp_read() of a root's value or a pointer. */
 int insp_read_u64(struct insp *in, uint64_t va, uint64_t *v);
 int insp_read_u32(struct insp *in, uint64_t va, uint32_t *v);
+/*
+ * Field @f of the struct at @struct_va, read alone (its bytes only, decoded
+ * by field_get()): for a reader that needs a field or two of a large struct.
+ */
+int insp_read_field(struct insp *in, uint64_t struct_va, struct field f,
+		    uint64_t *v);
 
 /*
  * The roots whose values the guest sets as it boots, read now and checked.
@@ -159,6 +168,7 @@ int insp_read_u32(struct insp *in, uint64_t va, uint32_t *v);
  * as its "incomplete", not as an inconsistency.
  *   mem_map: the struct page array (NULL until mem_init); max_pfn: the
  *   frames it covers (0 until then, at most the RAM gmem maps).
+ * Read once per inspection: later calls give the same values.
  */
 int insp_mem_map(struct insp *in, uint64_t *mem_map, uint64_t *max_pfn);
 /*
@@ -225,13 +235,15 @@ void insp_pager_end(struct insp *in, const struct insp_pager *pg, json_t *ans);
  * The readers behind the commands: each returns the command's answer,
  * read within @b's deadline (@b may be NULL: none).
  */
-json_t *inspect_zones(const struct gmem *gm, uint64_t mminfo_gpa,
-		      const struct insp_bounds *b);
-json_t *inspect_memblock(const struct gmem *gm, uint64_t mminfo_gpa,
+json_t *inspect_zones(const struct gmem *gm, uint64_t cr3,
+		      const struct mm_layout *lay, const struct insp_bounds *b);
+json_t *inspect_memblock(const struct gmem *gm, uint64_t cr3,
+			 const struct mm_layout *lay,
 			 const struct insp_bounds *b);
 /* @ram_bytes: the RAM the VMM gave the guest ("actual"). */
-json_t *inspect_memstats(const struct gmem *gm, uint64_t mminfo_gpa,
-			 uint64_t ram_bytes, const struct insp_bounds *b);
+json_t *inspect_memstats(const struct gmem *gm, uint64_t cr3,
+			 const struct mm_layout *lay, uint64_t ram_bytes,
+			 const struct insp_bounds *b);
 /* virsh dommemstat's name of libvirt's tag @tag, or NULL. */
 const char *memstat_tag_name(unsigned int tag);
 /* The VMM's own e820 map, and the copy in the boot params checked against it. */

@@ -220,6 +220,21 @@ static inline struct field field_elem(struct field_array a, uint32_t i)
 }
 
 /*
+ * Member @f of the struct that @outer (a member or an element) holds, as a
+ * field of the outer copy: zone.pcp[cpu].count is
+ * field_in(field_elem(lay->zone.pcp, cpu), lay->pcp.count). Size 0 (so
+ * field_get() reads 0) when @outer is or where the offset would not fit.
+ */
+static inline struct field field_in(struct field outer, struct field f)
+{
+	uint64_t off = (uint64_t)outer.off + f.off;
+
+	if (!outer.size || off > UINT32_MAX)
+		return (struct field){ 0, 0 };
+	return (struct field){ (uint32_t)off, f.size };
+}
+
+/*
  * Phase B, converting the readers (include/memvisor/mminfo.h's tables go):
  *
  *   mi.alloc.sizeof_list_head, list_next/prev -> lay->list_head.size, .next/.prev
