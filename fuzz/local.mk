@@ -36,6 +36,8 @@ FUZZ_CMDS_SRCS = $(srcdir)/vmm/control/qmp_dispatch.c $(srcdir)/vmm/control/qmp_
 	$(srcdir)/vmm/control/vmalloc_cmds.c $(srcdir)/vmm/control/zone_cmds.c \
 	$(srcdir)/vmm/memory/ksyms.c \
 	$(srcdir)/vmm/control/zone_read.c $(srcdir)/vmm/control/inspect.c \
+	$(srcdir)/vmm/control/inspect_legacy.c $(srcdir)/vmm/control/mm_layout.c \
+	$(srcdir)/vmm/memory/debuginfo.c \
 	$(srcdir)/vmm/control/guest_str.c \
 	$(srcdir)/vmm/control/percpu_cmds.c $(srcdir)/vmm/control/inspect_query.c \
 	$(srcdir)/vmm/control/dma_cmds.c $(srcdir)/devices/dmadev.c \
@@ -77,7 +79,7 @@ FUZZ_FIELD_SRCS = $(srcdir)/fuzz/fuzz_field.c $(srcdir)/vmm/control/mm_layout.c 
 	$(srcdir)/vmm/memory/debuginfo.c
 
 fuzz/fuzz_qmp: $(FUZZ_QMP_SRCS) $(FUZZ_DEPS)
-	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_QMP_SRCS) $(JANSSON_LIBS) -pthread
+	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_QMP_SRCS) $(JANSSON_LIBS) $(LIBDW_LIBS) -pthread
 fuzz/fuzz_elf: $(FUZZ_ELF_SRCS) $(FUZZ_DEPS)
 	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_ELF_SRCS)
 fuzz/fuzz_args: $(FUZZ_ARGS_SRCS) $(FUZZ_DEPS)

@@ -30,7 +30,7 @@ VMM_UNIT_TESTS = tests/unit/test_vmm_args tests/unit/test_vmm_memmap \
 	tests/unit/test_vmm_guest_str
 check_PROGRAMS += $(VMM_UNIT_TESTS)
 TESTS += $(VMM_UNIT_TESTS)
-VMM_TEST_LDADD = vmm/libvmm.a $(JANSSON_LIBS) $(TEST_LIBS)
+VMM_TEST_LDADD = vmm/libvmm.a $(JANSSON_LIBS) $(LIBDW_LIBS) $(TEST_LIBS)
 # vmm's headers include each other by bare name across its rooms
 VMM_TEST_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS)
 
@@ -49,7 +49,7 @@ tests_unit_test_vmm_pagewalk_guest_CPPFLAGS = \
 	-I$(top_srcdir)/tests/unit/guest_pgtable $(HOSTED_CPPFLAGS) \
 	$(VMM_ROOM_CPPFLAGS)
 tests_unit_test_vmm_pagewalk_guest_LDADD = vmm/libvmm.a \
-	guestmm/libmm_hosted.a $(JANSSON_LIBS) $(TEST_LIBS)
+	guestmm/libmm_hosted.a $(JANSSON_LIBS) $(LIBDW_LIBS) $(TEST_LIBS)
 EXTRA_DIST += tests/unit/guest_pgtable
 # The address-space QMP commands on a VM with no vCPUs and fake RAM.
 tests_unit_test_vmm_translate_SOURCES = tests/unit/test_vmm_translate.c
@@ -273,7 +273,7 @@ tests_unit_test_vmm_slab_cmds_SOURCES = tests/unit/test_vmm_slab_cmds.c
 tests_unit_test_vmm_slab_cmds_CFLAGS = $(TEST_CFLAGS) -pthread $(JANSSON_CFLAGS)
 tests_unit_test_vmm_slab_cmds_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS)
 tests_unit_test_vmm_slab_cmds_LDADD = tests/unit/libslabinsp_guest.a \
-	vmm/libvmm.a guestmm/libmm_hosted.a $(JANSSON_LIBS) $(TEST_LIBS)
+	vmm/libvmm.a guestmm/libmm_hosted.a $(JANSSON_LIBS) $(LIBDW_LIBS) $(TEST_LIBS)
 tests_unit_test_vmm_slab_cmds_LDFLAGS = -pthread
 # The same against a real guest over the socket (KVM: run-test's wrapper).
 check_PROGRAMS += tests/integration/test_slabinsp

@@ -13,6 +13,7 @@
 
 #include "gmem.h"
 #include "inspect.h"
+#include "inspect_legacy.h"
 #include "inspect_fake_guest.h"
 #include "memmap.h"
 #include "qmp.h"
@@ -275,7 +276,7 @@ Test(inspect, list_walk_bounds)
 	uint64_t *pg = g.ram, va = (uint64_t)(uintptr_t)g.ram;
 
 	/* The fake's first page is reserved: free to scribble on. */
-	cr_assert_eq(insp_open(&in, &gm, g.mminfo_gpa, &e), 0, "%s", e.msg);
+	cr_assert_eq(insp_open_mminfo(&in, &gm, g.mminfo_gpa, &e), 0, "%s", e.msg);
 	for (int i = 0; i < 4; i++) {
 		pg[2 * i] = va + 16 * ((i + 1) % 4);		/* next */
 		pg[2 * i + 1] = va + 16 * ((i + 3) % 4);	/* prev */
@@ -302,7 +303,7 @@ static json_t *vmallocinfo(const struct insp_bounds *b)
 	struct errbuf e;
 	json_t *ans;
 
-	cr_assert_eq(insp_open(&in, &gm, g.mminfo_gpa, &e), 0, "%s", e.msg);
+	cr_assert_eq(insp_open_mminfo(&in, &gm, g.mminfo_gpa, &e), 0, "%s", e.msg);
 	ans = vmalloc_read_vmallocinfo(&gm, in.cr3, g.mminfo_gpa, b, &e);
 	insp_close(&in);
 	cr_assert_not_null(ans, "%s", e.msg);
@@ -431,7 +432,7 @@ Test(inspect, read_errors_tell_the_budget_from_a_bad_pointer)
 	struct errbuf e;
 	uint64_t v, va = (uint64_t)(uintptr_t)g.ram;
 
-	cr_assert_eq(insp_open(&in, &gm, g.mminfo_gpa, &e), 0, "%s", e.msg);
+	cr_assert_eq(insp_open_mminfo(&in, &gm, g.mminfo_gpa, &e), 0, "%s", e.msg);
 	cr_assert_eq(insp_read(&in, 0xffff800000000000ULL, &v, sizeof(v)), -1);
 	cr_assert_eq(in.stop, INSP_STOP_NONE);
 	cr_assert_not_null(strstr(in.err, "not mapped"), "%s", in.err);
@@ -462,7 +463,7 @@ Test(inspect, huge_list_is_cut_at_the_deadline)
 	unsigned long walks = 0;
 
 	cr_assert_eq(fake_guest_vmap(&g, 4 * NR_AREAS), 0);
-	cr_assert_eq(insp_open(&in, &gm, g.mminfo_gpa, &e), 0, "%s", e.msg);
+	cr_assert_eq(insp_open_mminfo(&in, &gm, g.mminfo_gpa, &e), 0, "%s", e.msg);
 	b = (struct insp_bounds){ .deadline_ns = in.started_ns + INSP_QUERY_PARK_NS };
 	insp_bound(&in, &b);
 	while (!in.stop && walks++ < 100000)

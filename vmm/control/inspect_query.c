@@ -46,7 +46,8 @@ json_t *insp_query(struct qmp_ctx *ctx, const char *name, unsigned int attempts,
 	}
 	for (attempt = 1; attempt <= attempts; attempt++) {
 		struct insp_query q = {
-			.vm = vm, .gm = &vm->gmem, .boot_cr3 = vm->boot.pml4,
+			.vm = vm, .gm = &vm->gmem, .lay = vm->layout,
+			.boot_cr3 = vm->boot.pml4,
 		};
 		uint64_t t0 = insp_now_ns(), t1, t2;
 		json_t *ans;

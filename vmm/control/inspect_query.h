@@ -27,8 +27,10 @@
 struct insp_query {
 	struct vm *vm;
 	const struct gmem *gm;
-	uint64_t mminfo_gpa;	/* where HC_MMINFO said the descriptor is, or 0 */
-	uint64_t boot_cr3;	/* the page tables the VMM booted the guest with */
+	const struct mm_layout *lay;	/* vm->layout: the image's */
+	uint64_t mminfo_gpa;	/* TODO(pb2): the legacy readers' descriptor */
+	/* the kernel's page-table root: the boot tables (inspect.h's rule) */
+	uint64_t boot_cr3;
 	uint64_t gen;		/* vm->run_gen while parked */
 	uint64_t deadline_ns;	/* CLOCK_MONOTONIC: stop reading then */
 };

@@ -15,6 +15,7 @@
 #include <memvisor/mminfo.h>
 
 #include "inspect.h"
+#include "inspect_legacy.h"
 #include "inspect_query.h"
 #include "page_owner.h"
 #include "pagewalk.h"

@@ -19,6 +19,7 @@
 #include <memvisor/layout.h>
 
 #include "inspect.h"
+#include "inspect_legacy.h"
 #include "qmp.h"
 #include "memmap.h"
 
@@ -298,7 +299,7 @@ json_t *inspect_zones(const struct gmem *gm, uint64_t mminfo_gpa,
 	struct errbuf e;
 	json_t *zones, *ans;
 
-	if (insp_open(&in, gm, mminfo_gpa, &e)) {
+	if (insp_open_mminfo(&in, gm, mminfo_gpa, &e)) {
 		insp_close(&in);
 		return answer_unopened("zones", &e);
 	}
@@ -378,7 +379,7 @@ json_t *inspect_memstats(const struct gmem *gm, uint64_t mminfo_gpa,
 	json_t *stats = json_object(), *ans, *problems;
 	struct insp in;
 	struct errbuf e;
-	bool opened = !insp_open(&in, gm, mminfo_gpa, &e);
+	bool opened = !insp_open_mminfo(&in, gm, mminfo_gpa, &e);
 
 	insp_bound(&in, b);
 
@@ -488,7 +489,7 @@ json_t *inspect_memblock(const struct gmem *gm, uint64_t mminfo_gpa,
 	uint8_t *mb;
 	json_t *ans;
 
-	if (insp_open(&in, gm, mminfo_gpa, &e)) {
+	if (insp_open_mminfo(&in, gm, mminfo_gpa, &e)) {
 		insp_close(&in);
 		return json_pack("{s:[],s:[],s:[s]}", "memory", "reserved",
 				 "inconsistencies", e.msg);
