@@ -47,8 +47,7 @@ FUZZ_CMDS_SRCS = $(srcdir)/vmm/control/qmp_dispatch.c $(srcdir)/vmm/control/qmp_
 	$(srcdir)/vmm/memory/memmap.c $(srcdir)/vmm/memory/e820.c \
 	$(srcdir)/vmm/core/size.c
 # every reader through its command, on the real guest's layouts
-FUZZ_READERS_SRCS = $(srcdir)/fuzz/fuzz_readers.c $(FUZZ_CMDS_SRCS) \
-	$(srcdir)/vmm/control/mm_layout.c $(srcdir)/vmm/memory/debuginfo.c
+FUZZ_READERS_SRCS = $(srcdir)/fuzz/fuzz_readers.c $(FUZZ_CMDS_SRCS)
 FUZZ_PAGEWALK_SRCS = $(srcdir)/fuzz/fuzz_pagewalk.c \
 	$(srcdir)/vmm/memory/pagewalk.c $(srcdir)/vmm/memory/gmem.c \
 	$(srcdir)/vmm/memory/memmap.c $(srcdir)/vmm/memory/e820.c \

@@ -157,6 +157,18 @@ static int look_at_page(struct insp *r, uint64_t pfn, struct page_state *s,
 	return 0;
 }
 
+/* TODO(pb1): insp_open() through the image's layout, as slab_open(). */
+static int page_owner_open(struct insp *r, const struct gmem *gm, uint64_t cr3,
+			   uint64_t gpa, struct errbuf *e)
+{
+	if (insp_open_mminfo(r, gm, gpa, e)) {
+		insp_close(r);
+		return -1;
+	}
+	r->cr3 = cr3;
+	return 0;
+}
+
 int page_state_read(const struct gmem *gm, uint64_t cr3, uint64_t mminfo_gpa,
 		    uint64_t pfn, struct page_state *s, struct errbuf *e)
 {
@@ -165,7 +177,7 @@ int page_state_read(const struct gmem *gm, uint64_t cr3, uint64_t mminfo_gpa,
 	uint64_t flags;
 
 	*s = (struct page_state){ PAGE_STATE_UNKNOWN, -1, pfn, 0 };
-	if (slab_open(&r, gm, cr3, mminfo_gpa, e))
+	if (page_owner_open(&r, gm, cr3, mminfo_gpa, e))
 		return -1;
 	if (pfn < r.mi.max_pfn)
 		look_at_page(&r, pfn, s, &flags);
@@ -355,7 +367,7 @@ int page_owner_read(const struct gmem *gm, uint64_t cr3, uint64_t mminfo_gpa,
 	o->kind = PAGE_OWNER_UNKNOWN;
 	o->order = -1;
 	o->head_pfn = pfn;
-	if (slab_open(&r, gm, cr3, mminfo_gpa, e))
+	if (page_owner_open(&r, gm, cr3, mminfo_gpa, e))
 		return -1;
 	read_owner(&r, o);
 	*problems = insp_take_problems(&r);

@@ -387,9 +387,11 @@ json_t *slab_read_slabinfo(const struct gmem *gm, uint64_t cr3,
 			   const struct mm_layout *lay,
 			   const struct insp_bounds *b, struct errbuf *e)
 {
-	struct slabinfo_walk w = { { 0 } };
+	struct slabinfo_walk w;
 	struct insp r;
 	json_t *ret;
+
+	memset(&w, 0, sizeof(w));
 
 	if (slab_open(&r, gm, lay, cr3, e))
 		return NULL;
