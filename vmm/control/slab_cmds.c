@@ -404,6 +404,8 @@ json_t *slab_read_slabinfo(const struct gmem *gm, uint64_t cr3,
 			insp_close(&r);
 			return NULL;
 		}
+		/* not set up yet: max_pfn may be anything read before */
+		memset(&w.fr, 0, sizeof(w.fr));
 	}
 	w.caches = json_array();
 	w.seen = calloc(w.fr.max_pfn / 64 + 1, sizeof(uint64_t));
