@@ -16,7 +16,8 @@
 
 FUZZ_SECONDS = 60
 FUZZ_ARGS =
-FUZZ_TARGETS = qmp elf args memmap hcreq ktestlog pagewalk dmadev ctlmux field
+FUZZ_TARGETS = qmp elf args memmap hcreq ktestlog pagewalk dmadev ctlmux field \
+	readers
 
 FUZZ_CFLAGS = -g -O1 -std=gnu11 $(WARN_CFLAGS) \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -27,8 +28,9 @@ FUZZ_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include \
 FUZZ_LINK = $(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_CPPFLAGS) -o $@
 FUZZ_DEPS = $(srcdir)/fuzz/fuzz.h config.h
 
-FUZZ_QMP_SRCS = $(srcdir)/fuzz/fuzz_qmp.c \
-	$(srcdir)/vmm/control/qmp_dispatch.c $(srcdir)/vmm/control/qmp_cmds.c \
+FUZZ_QMP_SRCS = $(srcdir)/fuzz/fuzz_qmp.c $(FUZZ_CMDS_SRCS)
+# the commands and what they read, with no VM behind them
+FUZZ_CMDS_SRCS = $(srcdir)/vmm/control/qmp_dispatch.c $(srcdir)/vmm/control/qmp_cmds.c \
 	$(srcdir)/vmm/control/slab_cmds.c $(srcdir)/vmm/control/page_owner.c \
 	$(srcdir)/vmm/control/translate_cmds.c \
 	$(srcdir)/vmm/control/vmalloc_cmds.c $(srcdir)/vmm/control/zone_cmds.c \
@@ -44,6 +46,8 @@ FUZZ_QMP_SRCS = $(srcdir)/fuzz/fuzz_qmp.c \
 	$(srcdir)/vmm/hypercall/hcreq.c \
 	$(srcdir)/vmm/memory/memmap.c $(srcdir)/vmm/memory/e820.c \
 	$(srcdir)/vmm/core/size.c
+# every reader through its command, on the real guest's layouts
+FUZZ_READERS_SRCS = $(srcdir)/fuzz/fuzz_readers.c $(FUZZ_CMDS_SRCS)
 FUZZ_PAGEWALK_SRCS = $(srcdir)/fuzz/fuzz_pagewalk.c \
 	$(srcdir)/vmm/memory/pagewalk.c $(srcdir)/vmm/memory/gmem.c \
 	$(srcdir)/vmm/memory/memmap.c $(srcdir)/vmm/memory/e820.c \
@@ -93,6 +97,10 @@ fuzz/fuzz_ctlmux: $(FUZZ_CTLMUX_SRCS) $(FUZZ_DEPS)
 	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_CTLMUX_SRCS) -pthread
 fuzz/fuzz_field: $(FUZZ_FIELD_SRCS) $(FUZZ_DEPS)
 	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_FIELD_SRCS) $(LIBDW_LIBS)
+fuzz/fuzz_readers: $(FUZZ_READERS_SRCS) $(FUZZ_DEPS) guestmm/guestmm.elf
+	$(AM_V_CC)$(FUZZ_LINK) \
+		-DFUZZ_GUESTMM_ELF='"$(abs_top_builddir)/guestmm/guestmm.elf"' \
+		$(FUZZ_READERS_SRCS) $(JANSSON_LIBS) $(LIBDW_LIBS) -pthread
 
 fuzz-check-cc:
 	@if test -z "$(FUZZ_CC)"; then \
@@ -113,7 +121,7 @@ fuzz-clean:
 	-rm -rf fuzz/work fuzz/artifacts fuzz/*.log
 	-rm -f fuzz/fuzz_qmp fuzz/fuzz_elf fuzz/fuzz_args fuzz/fuzz_memmap \
 		fuzz/fuzz_hcreq fuzz/fuzz_ktestlog fuzz/fuzz_pagewalk fuzz/fuzz_dmadev \
-		fuzz/fuzz_ctlmux fuzz/fuzz_field
+		fuzz/fuzz_ctlmux fuzz/fuzz_field fuzz/fuzz_readers
 
 clean-local: fuzz-clean
 .PHONY: fuzz fuzz-build fuzz-check-cc fuzz-clean
@@ -121,4 +129,4 @@ clean-local: fuzz-clean
 EXTRA_DIST += fuzz/fuzz.h fuzz/run-fuzz fuzz/corpus fuzz/fuzz_qmp.c \
 	fuzz/fuzz_elf.c fuzz/fuzz_args.c fuzz/fuzz_memmap.c fuzz/fuzz_hcreq.c \
 	fuzz/fuzz_ktestlog.c fuzz/fuzz_dmadev.c fuzz/fuzz_ctlmux.c \
-	fuzz/fuzz_field.c
+	fuzz/fuzz_field.c fuzz/fuzz_readers.c

@@ -52,7 +52,7 @@ json_t *insp_query(struct qmp_ctx *ctx, const char *name, unsigned int attempts,
  * and for a paged list its page): NULL with @e set.
  */
 typedef json_t *(*insp_reader_fn)(const struct gmem *gm, uint64_t cr3,
-				  uint64_t mminfo_gpa,
+				  const struct mm_layout *lay,
 				  const struct insp_bounds *b, struct errbuf *e);
 
 /*
