@@ -78,6 +78,8 @@ void fake_guest_boot(struct fake_guest *g, unsigned long mem)
 	cover(&lo, &hi, &mem_map, sizeof(mem_map));
 	cover(&lo, &hi, &max_pfn, sizeof(max_pfn));
 	cover(&lo, &hi, &nr_cpu_ids, sizeof(nr_cpu_ids));
+	cover(&lo, &hi, &vmap_area_list, sizeof(vmap_area_list));
+	cover(&lo, &hi, &nr_vmap_areas, sizeof(nr_vmap_areas));
 	cover(&lo, &hi, &memblock, sizeof(memblock));
 	cover(&lo, &hi, memblock.memory.regions,
 	      memblock.memory.max * sizeof(struct memblock_region));
@@ -231,57 +233,33 @@ int fake_guest_damage(struct fake_guest *g, enum fake_damage d)
 
 /* ---- vmap areas ---------------------------------------------------------- */
 
-struct fake_vmap_area {
-	u64 va_start, va_end;
-	struct list_head list;
-	u64 pages;
-	u32 nr_pages, flags;
-	u64 phys_addr, caller;
-};
+#define AREAS_PER_BLOCK	((PAGE_SIZE << 10) / sizeof(struct vmap_area))
 
-#define AREAS_PER_BLOCK	((PAGE_SIZE << 10) / sizeof(struct fake_vmap_area))
-
-/* The list head and nr_vmap_areas, in a page of the arena; the layout. */
+/* vmap_area_list emptied and nr_vmap_areas 0: the areas are the test's. */
 static struct list_head *vmap_publish(void)
 {
-	struct mv_vmap_layout *l = &mv_mminfo.vmap;
-	struct list_head *head = (void *)__get_free_page(GFP_KERNEL | __GFP_ZERO);
-
-	if (!head)
-		panic("fake guest: no page for the vmap list head");
-	INIT_LIST_HEAD(head);
-	l->sizeof_area = sizeof(struct fake_vmap_area);
-	l->va_start = offsetof(struct fake_vmap_area, va_start);
-	l->va_end = offsetof(struct fake_vmap_area, va_end);
-	l->list = offsetof(struct fake_vmap_area, list);
-	l->pages = offsetof(struct fake_vmap_area, pages);
-	l->nr_pages = offsetof(struct fake_vmap_area, nr_pages);
-	l->flags = offsetof(struct fake_vmap_area, flags);
-	l->phys_addr = offsetof(struct fake_vmap_area, phys_addr);
-	l->caller = offsetof(struct fake_vmap_area, caller);
-	l->nr_areas = (u64)(head + 1);	/* an unsigned long after it */
-	l->vmalloc_start = FAKE_VMALLOC_START;
-	l->vmalloc_end = ~0ULL;
-	mv_mminfo.vmap_areas = (u64)head;
-	return head;
+	INIT_LIST_HEAD(&vmap_area_list);
+	nr_vmap_areas = 0;
+	return &vmap_area_list;
 }
 
-static void vmap_fill(struct fake_vmap_area *a, u64 start, u64 end)
+static void vmap_fill(struct vmap_area *a, u64 start, u64 end)
 {
+	memset(a, 0, sizeof(*a));
 	a->va_start = start;
 	a->va_end = end;
 	a->nr_pages = (end - start) / PAGE_SIZE - 1;
-	a->flags = MV_VM_ALLOC;
-	a->caller = 0xffffffff80100000ULL;
+	a->flags = VM_ALLOC;
+	a->caller = (const void *)0xffffffff80100000ULL;
 }
 
 int fake_guest_vmap(struct fake_guest *g, unsigned long n)
 {
 	struct list_head *head = vmap_publish();
-	struct fake_vmap_area *block = NULL;
+	struct vmap_area *block = NULL;
 
 	for (unsigned long i = 0; i < n; i++) {
-		struct fake_vmap_area *a;
+		struct vmap_area *a;
 		u64 start = FAKE_VMALLOC_START + i * 2 * PAGE_SIZE;
 
 		if (i % AREAS_PER_BLOCK == 0) {
@@ -293,15 +271,15 @@ int fake_guest_vmap(struct fake_guest *g, unsigned long n)
 		vmap_fill(a, start, start + 2 * PAGE_SIZE);
 		list_add_tail(&a->list, head);
 	}
-	*(unsigned long *)(head + 1) = n;
+	nr_vmap_areas = n;
 	return 0;
 }
 
 void fake_guest_vmap_wrap(struct fake_guest *g)
 {
 	struct list_head *head = vmap_publish();
-	struct fake_vmap_area *a = (void *)__get_free_page(GFP_KERNEL | __GFP_ZERO);
-	struct fake_vmap_area *b = a + 1;
+	struct vmap_area *a = (void *)__get_free_page(GFP_KERNEL | __GFP_ZERO);
+	struct vmap_area *b = a + 1;
 
 	if (!a)
 		panic("fake guest: no page for the vmap areas");
@@ -315,5 +293,5 @@ void fake_guest_vmap_wrap(struct fake_guest *g)
 	b->list.prev = &a->list;
 	b->list.next = &a->list;
 	head->prev = &b->list;
-	*(unsigned long *)(head + 1) = 2;
+	nr_vmap_areas = 2;
 }

@@ -9,7 +9,6 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
-#include <memvisor/mminfo.h>
 #include <asm/hosted.h>
 #include "../../guestmm/mm/slab.h"
 
@@ -46,7 +45,6 @@ void sg_build(struct sg_state *st)
 
 	st->ram = hosted_phys_base;
 	st->ram_size = hosted_boot_params.ram_end;
-	st->mminfo = (uintptr_t)&mv_mminfo;
 	st->pgdat = (uintptr_t)&contig_page_data;
 	st->kernel_start = hosted_boot_params.kernel_start;
 	st->kernel_end = hosted_boot_params.kernel_end;

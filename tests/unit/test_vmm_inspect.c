@@ -16,7 +16,6 @@
 #include "fake_layout.h"
 #include "gmem.h"
 #include "inspect.h"
-#include "inspect_legacy.h"
 #include "inspect_fake_guest.h"
 #include "memmap.h"
 #include "qmp.h"
@@ -292,7 +291,7 @@ Test(inspect, list_walk_bounds)
 	uint64_t *pg = g.ram, va = (uint64_t)(uintptr_t)g.ram;
 
 	/* The fake's first page is reserved: free to scribble on. */
-	cr_assert_eq(insp_open_mminfo(&in, &gm, g.mminfo_gpa, &e), 0, "%s", e.msg);
+	cr_assert_eq(insp_open(&in, &gm, &lay, g.cr3, &e), 0, "%s", e.msg);
 	for (int i = 0; i < 4; i++) {
 		pg[2 * i] = va + 16 * ((i + 1) % 4);		/* next */
 		pg[2 * i + 1] = va + 16 * ((i + 3) % 4);	/* prev */
@@ -315,13 +314,10 @@ Test(inspect, list_walk_bounds)
 /* query-vmallocinfo's reader over the fake, within @b (NULL: the first page). */
 static json_t *vmallocinfo(const struct insp_bounds *b)
 {
-	struct insp in;
 	struct errbuf e;
 	json_t *ans;
 
-	cr_assert_eq(insp_open_mminfo(&in, &gm, g.mminfo_gpa, &e), 0, "%s", e.msg);
-	ans = vmalloc_read_vmallocinfo(&gm, in.cr3, g.mminfo_gpa, b, &e);
-	insp_close(&in);
+	ans = vmalloc_read_vmallocinfo(&gm, g.cr3, &lay, b, &e);
 	cr_assert_not_null(ans, "%s", e.msg);
 	return ans;
 }
@@ -448,7 +444,7 @@ Test(inspect, read_errors_tell_the_budget_from_a_bad_pointer)
 	struct errbuf e;
 	uint64_t v, va = (uint64_t)(uintptr_t)g.ram;
 
-	cr_assert_eq(insp_open_mminfo(&in, &gm, g.mminfo_gpa, &e), 0, "%s", e.msg);
+	cr_assert_eq(insp_open(&in, &gm, &lay, g.cr3, &e), 0, "%s", e.msg);
 	cr_assert_eq(insp_read(&in, 0xffff800000000000ULL, &v, sizeof(v)), -1);
 	cr_assert_eq(in.stop, INSP_STOP_NONE);
 	cr_assert_not_null(strstr(in.err, "not mapped"), "%s", in.err);
@@ -479,11 +475,11 @@ Test(inspect, huge_list_is_cut_at_the_deadline)
 	unsigned long walks = 0;
 
 	cr_assert_eq(fake_guest_vmap(&g, 4 * NR_AREAS), 0);
-	cr_assert_eq(insp_open_mminfo(&in, &gm, g.mminfo_gpa, &e), 0, "%s", e.msg);
+	cr_assert_eq(insp_open(&in, &gm, &lay, g.cr3, &e), 0, "%s", e.msg);
 	b = (struct insp_bounds){ .deadline_ns = in.started_ns + INSP_QUERY_PARK_NS };
 	insp_bound(&in, &b);
 	while (!in.stop && walks++ < 100000)
-		insp_list_walk(&in, in.mi.vmap_areas, 1UL << 20, NULL, NULL, &w);
+		insp_list_walk(&in, lay.root.vmap_areas, 1UL << 20, NULL, NULL, &w);
 	cr_assert_eq(in.stop, INSP_STOP_TIME, "%s", in.err);
 	cr_assert(w.broken && strstr(w.why, "out of time"), "%s", w.why);
 	cr_assert_geq(in.stopped_ns, b.deadline_ns);
