@@ -36,8 +36,7 @@ FUZZ_CMDS_SRCS = $(srcdir)/vmm/control/qmp_dispatch.c $(srcdir)/vmm/control/qmp_
 	$(srcdir)/vmm/control/vmalloc_cmds.c $(srcdir)/vmm/control/zone_cmds.c \
 	$(srcdir)/vmm/memory/ksyms.c \
 	$(srcdir)/vmm/control/zone_read.c $(srcdir)/vmm/control/inspect.c \
-	$(srcdir)/vmm/control/inspect_legacy.c $(srcdir)/vmm/control/mm_layout.c \
-	$(srcdir)/vmm/memory/debuginfo.c \
+	$(srcdir)/vmm/control/mm_layout.c $(srcdir)/vmm/memory/debuginfo.c \
 	$(srcdir)/vmm/control/guest_str.c \
 	$(srcdir)/vmm/control/percpu_cmds.c $(srcdir)/vmm/control/inspect_query.c \
 	$(srcdir)/vmm/control/dma_cmds.c $(srcdir)/devices/dmadev.c \

@@ -193,9 +193,11 @@ tests_unit_test_vmm_inspect_LDFLAGS = -pthread
 # hosted allocator publishes (the fake guest above).
 check_PROGRAMS += tests/unit/test_vmm_debuginfo
 TESTS += tests/unit/test_vmm_debuginfo
-tests_unit_test_vmm_debuginfo_SOURCES = tests/unit/test_vmm_debuginfo.c
+tests_unit_test_vmm_debuginfo_SOURCES = tests/unit/test_vmm_debuginfo.c \
+	tests/unit/fake_layout.c tests/unit/fake_layout.h
 tests_unit_test_vmm_debuginfo_CFLAGS = $(TEST_CFLAGS) -pthread
-tests_unit_test_vmm_debuginfo_CPPFLAGS = $(VMM_TEST_CPPFLAGS) $(LIBDW_CFLAGS)
+tests_unit_test_vmm_debuginfo_CPPFLAGS = $(VMM_TEST_CPPFLAGS) $(LIBDW_CFLAGS) \
+	-I$(srcdir)/vmm/control
 tests_unit_test_vmm_debuginfo_LDADD = tests/unit/libinspect_fake.a \
 	guestmm/libmm_hosted.a $(VMM_TEST_LDADD) $(LIBDW_LIBS)
 tests_unit_test_vmm_debuginfo_LDFLAGS = -pthread

@@ -40,7 +40,6 @@ vmm_libvmm_a_SOURCES = \
 	vmm/control/translate_cmds.c vmm/control/translate_cmds.h \
 	vmm/control/vmalloc_cmds.c vmm/control/vmalloc_cmds.h \
 	vmm/control/inspect.c vmm/control/inspect.h \
-	vmm/control/inspect_legacy.c vmm/control/inspect_legacy.h \
 	vmm/control/guest_str.c vmm/control/guest_str.h \
 	vmm/control/inspect_query.c vmm/control/inspect_query.h \
 	vmm/control/zone_read.c vmm/control/zone_cmds.c vmm/control/zone_cmds.h \

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
  * The fake guest of test_vmm_inspect (inspect_fake_guest.h): the hosted
- * guest allocator, its descriptor, and kernel page tables over both.
+ * guest allocator and kernel page tables over it and its globals.
  */
 #include <linux/mm.h>
 #include <linux/memblock.h>
 #include <linux/gfp.h>
+#include <linux/mempool.h>
+#include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
-#include <memvisor/mminfo.h>
 #include <asm/hosted.h>
 
 #include "inspect_fake_guest.h"
@@ -72,14 +73,16 @@ void fake_guest_boot(struct fake_guest *g, unsigned long mem)
 	g->ram_size = mem;
 	g->max_pfn = max_pfn;
 
-	/* What the descriptor points to outside the arena: "the image". */
-	cover(&lo, &hi, &mv_mminfo, sizeof(mv_mminfo));
+	/* What the readers start from outside the arena: "the image". */
 	cover(&lo, &hi, &contig_page_data, sizeof(contig_page_data));
 	cover(&lo, &hi, &mem_map, sizeof(mem_map));
 	cover(&lo, &hi, &max_pfn, sizeof(max_pfn));
 	cover(&lo, &hi, &nr_cpu_ids, sizeof(nr_cpu_ids));
 	cover(&lo, &hi, &vmap_area_list, sizeof(vmap_area_list));
 	cover(&lo, &hi, &nr_vmap_areas, sizeof(nr_vmap_areas));
+	/* and the slab's roots: links mempool.c (mempool_t in the DWARF) */
+	cover(&lo, &hi, &slab_caches, sizeof(slab_caches));
+	cover(&lo, &hi, &mempools, sizeof(mempools));
 	cover(&lo, &hi, &memblock, sizeof(memblock));
 	cover(&lo, &hi, memblock.memory.regions,
 	      memblock.memory.max * sizeof(struct memblock_region));
@@ -97,13 +100,10 @@ void fake_guest_boot(struct fake_guest *g, unsigned long mem)
 	pml4 = (u64 *)__get_free_page(GFP_KERNEL | __GFP_ZERO);
 	map_range(hosted_phys_base, mem, 0);
 	map_range(lo, hi - lo, FAKE_IMAGE_GPA);
-	mv_mminfo.kernel_pgd_gpa = __pa(pml4);
-	mv_mminfo.nr_cpus = 2;
 	g->cr3 = __pa(pml4);
 	g->pgdat = (u64)&contig_page_data;
 	g->kernel_start = hosted_boot_params.kernel_start;
 	g->kernel_end = hosted_boot_params.kernel_end;
-	g->mminfo_gpa = FAKE_IMAGE_GPA + ((unsigned long)&mv_mminfo - lo);
 	fake_guest_counters(g);
 }
 

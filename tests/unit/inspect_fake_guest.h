@@ -4,7 +4,7 @@
  * allocator in its hosted build (guestmm/arch/hosted): its arena is the
  * guest's RAM at gpa 0; the kernel image's objects the readers start from
  * (the zones, memblock and its tables, the zone names, mem_map, max_pfn,
- * nr_cpu_ids, the descriptor) are host memory, given a second gpa range; kernel page tables, allocated from
+ * nr_cpu_ids, the vmap list) are host memory, given a second gpa range; kernel page tables, allocated from
  * the allocator itself, map both at their host addresses, as the guest's
  * tables map its kernel. Plain types only: the reader's side (the test)
  * includes no guest header.
@@ -33,7 +33,6 @@ struct fake_guest {
 	void *image;			/* page aligned */
 	uint64_t image_size;
 	uint64_t image_gpa;
-	uint64_t mminfo_gpa;
 	/* for the image's layout (fake_layout.h): host address = guest va */
 	uint64_t pgdat;			/* &contig_page_data */
 	uint64_t kernel_start, kernel_end;	/* the kernel image, physical */
@@ -68,7 +67,7 @@ enum fake_damage {
 };
 
 /*
- * A published vmap area list (mminfo's vmap_areas) of @n areas, each two
+ * vmap_area_list (and nr_vmap_areas) made @n areas, each two
  * pages (one mapped, one guard) from FAKE_VMALLOC_START on, in order; the
  * areas live in the arena. 0, or -1 if the arena is too small.
  */

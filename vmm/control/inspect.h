@@ -38,8 +38,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <memvisor/mminfo.h>	/* TODO(pb2): goes with struct insp's mi */
-
 #include "err.h"
 #include "gmem.h"
 #include "mm_layout.h"
@@ -85,11 +83,6 @@ struct insp {
 	const struct gmem *gm;
 	const struct mm_layout *lay;	/* the image's; present */
 	uint64_t cr3;			/* the kernel's page-table root */
-	/*
-	 * TODO(pb2): the descriptor's checked copy, for the slab, mempool,
-	 * vmalloc and per-CPU readers until they read lay (inspect_legacy.h).
-	 */
-	struct mv_mminfo mi;
 	const char *unset;		/* INSP_STOP_UNSET: the root's name */
 	bool have_mem_map;		/* insp_mem_map() read these: */
 	uint64_t mem_map, max_pfn;

@@ -68,7 +68,6 @@ json_t *insp_query(struct qmp_ctx *ctx, const char *name, unsigned int attempts,
 			return NULL;
 		}
 		pthread_mutex_lock(&vm->lock);
-		q.mminfo_gpa = vm->mminfo_gpa;
 		q.gen = vm->run_gen;
 		pthread_mutex_unlock(&vm->lock);
 		t1 = insp_now_ns();

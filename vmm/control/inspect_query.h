@@ -28,7 +28,6 @@ struct insp_query {
 	struct vm *vm;
 	const struct gmem *gm;
 	const struct mm_layout *lay;	/* vm->layout: the image's */
-	uint64_t mminfo_gpa;	/* TODO(pb2): the legacy readers' descriptor */
 	/* the kernel's page-table root: the boot tables (inspect.h's rule) */
 	uint64_t boot_cr3;
 	uint64_t gen;		/* vm->run_gen while parked */
