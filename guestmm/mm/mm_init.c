@@ -26,10 +26,6 @@
 #include <linux/string.h>
 #include <memvisor/bootparams.h>
 #include <memvisor/layout.h>
-#ifndef __HOSTED__
-#include <asm/pgtable.h>
-#include <asm/processor.h>
-#endif
 
 #include "internal.h"
 
