@@ -93,9 +93,10 @@ static long long geti(json_t *o, const char *k)
 }
 
 /*
- * A paged list read two entries at a time, each page after the last one's
- * key ("start-after"), gives the whole list's entries in order; one entry
- * at a time says how many follow. The guest holds still meanwhile.
+ * A paged list (slabinfo, vmallocinfo, percpu, mempools) read two entries
+ * at a time, each page after the last one's key ("start-after"), gives the
+ * whole list's entries in order; one entry at a time says how many follow.
+ * The guest holds still meanwhile.
  */
 static void pages_add_up(const char *cmd, const char *list, const char *key)
 {
@@ -177,6 +178,8 @@ Test(inspect, counters_agree_with_the_guest, .timeout = 300)
 	json_decref(d);
 	pages_add_up("__org.memvisor_query-slabinfo", "caches", "addr");
 	pages_add_up("__org.memvisor_query-vmallocinfo", "areas", "start");
+	pages_add_up("__org.memvisor_query-percpu", "chunks", "addr");
+	pages_add_up("__org.memvisor_query-mempools", "mempools", "addr");
 	cr_assert_geq(wait_for("inspect after: zone HighMem", held), 0,
 		      "no counters after the hold:\n%s", console());
 	for (size_t i = 0; i < 3; i++) {

@@ -296,3 +296,78 @@ Test(translate, no_vm)
 	cr_assert(strstr(json_dumps(reply, 0), "no guest to inspect"));
 	json_decref(reply);
 }
+
+/* ---- insp_query(): one parked time for every attempt --------------------- */
+
+#include <time.h>
+
+#include "inspect_query.h"
+
+TestSuite(insp_query, .init = setup, .fini = teardown);
+
+struct attempts {
+	const char *const *answers;	/* one inconsistencies list per attempt */
+	unsigned int ran;
+	uint64_t sleep_ns;		/* "reading" this long each time */
+	uint64_t left_ns[3];		/* the deadline, less the time it began */
+};
+
+static json_t *scripted(const struct insp_query *q, void *opaque,
+			struct qmp_error *err)
+{
+	struct attempts *a = opaque;
+	uint64_t now = insp_now_ns();
+	struct timespec ts = { 0, (long)a->sleep_ns };
+	const char *said = a->answers[a->ran];
+
+	a->left_ns[a->ran++] = q->deadline_ns > now ? q->deadline_ns - now : 0;
+	if (a->sleep_ns)
+		nanosleep(&ts, NULL);
+	/* @said: the inconsistencies, as JSON */
+	return json_pack("{s:s,s:o}", "attempt", said, "inconsistencies",
+			 json_loads(said, 0, NULL));
+}
+
+/* A whole answer with a problem beats a later one a budget cut short. */
+Test(insp_query, a_whole_answer_beats_an_incomplete_one)
+{
+	static const char *const answers[] = {
+		"[\"damage\", \"more damage\"]",
+		"[\"incomplete: out of time\"]",
+		"[\"damage\", \"more damage\", \"and more\"]",
+	};
+	struct attempts a = { .answers = answers };
+	struct qmp_ctx ctx = { .vm = &vm };
+	struct qmp_error err = { 0 };
+	json_t *ans = insp_query(&ctx, "test", 3, scripted, &a, &err);
+
+	cr_assert_not_null(ans, "%s", err.desc);
+	cr_assert_eq(a.ran, 3);
+	/* fewer problems, but cut short: the first, whole, stands */
+	cr_assert_str_eq(json_string_value(json_object_get(ans, "attempt")),
+			 answers[0]);
+	/* every attempt's deadline is what is left of the one parked time */
+	for (int i = 0; i < 3; i++) {
+		cr_assert_leq(a.left_ns[i], INSP_QUERY_PARK_NS, "attempt %d", i);
+		cr_assert_gt(a.left_ns[i], 0, "attempt %d", i);
+	}
+	json_decref(ans);
+}
+
+/* Once less than INSP_QUERY_MIN_LEFT_NS is left, no attempt runs. */
+Test(insp_query, no_attempt_without_time_left)
+{
+	static const char *const answers[] = { "[\"a\"]", "[]", "[]" };
+	struct attempts a = {
+		.answers = answers,
+		.sleep_ns = INSP_QUERY_PARK_NS - INSP_QUERY_MIN_LEFT_NS / 2,
+	};
+	struct qmp_ctx ctx = { .vm = &vm };
+	struct qmp_error err = { 0 };
+	json_t *ans = insp_query(&ctx, "test", 3, scripted, &a, &err);
+
+	cr_assert_not_null(ans, "%s", err.desc);
+	cr_assert_eq(a.ran, 1, "%u attempts after %llu ms parked", a.ran,
+		     (unsigned long long)a.sleep_ns / 1000000);
+	json_decref(ans);
+}

@@ -5,7 +5,8 @@
  * (holding zone->lock, or in an interrupts-off section that moves pages to
  * or from its per-CPU lists): an answer with inconsistencies is read again,
  * after the guest ran for READ_RETRY_US, up to the caller's attempts, and
- * the answer with the fewest is kept. Real damage persists through every
+ * the answer with the fewest is kept (one that a budget cut short only if
+ * no other is whole). Real damage persists through every
  * attempt; a half-done update does not. Every attempt shares one parked
  * time, INSP_QUERY_PARK_NS: the reader's deadline is what is left of it,
  * and an attempt runs only while INSP_QUERY_MIN_LEFT_NS is left.
@@ -29,6 +30,23 @@
 static size_t nr_problems(json_t *ans)
 {
 	return json_array_size(json_object_get(ans, "inconsistencies"));
+}
+
+/* Cut short by a budget (insp_take_problems says so first)? */
+static bool incomplete(json_t *ans)
+{
+	const char *first = json_string_value(
+		json_array_get(json_object_get(ans, "inconsistencies"), 0));
+
+	return first && !strncmp(first, "incomplete: ", 12);
+}
+
+/* The better answer: a whole one, then the one with fewer problems. */
+static bool better(json_t *ans, json_t *best)
+{
+	if (incomplete(ans) != incomplete(best))
+		return !incomplete(ans);
+	return nr_problems(ans) < nr_problems(best);
 }
 
 json_t *insp_query(struct qmp_ctx *ctx, const char *name, unsigned int attempts,
@@ -82,7 +100,7 @@ json_t *insp_query(struct qmp_ctx *ctx, const char *name, unsigned int attempts,
 		stopped_ns += insp_now_ns() - t0;
 		if (!ans)
 			break;
-		if (!best || nr_problems(ans) < nr_problems(best)) {
+		if (!best || better(ans, best)) {
 			json_decref(best);
 			best = ans;
 		} else {
