@@ -7,10 +7,12 @@
 #include <linux/memblock.h>
 #include <linux/gfp.h>
 #include <linux/mempool.h>
+#include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
+#include <memvisor/mminfo.h>
 #include <asm/hosted.h>
 
 #include "inspect_fake_guest.h"
@@ -83,6 +85,8 @@ void fake_guest_boot(struct fake_guest *g, unsigned long mem)
 	/* and the slab's roots: links mempool.c (mempool_t in the DWARF) */
 	cover(&lo, &hi, &slab_caches, sizeof(slab_caches));
 	cover(&lo, &hi, &mempools, sizeof(mempools));
+	if (percpu_info())
+		cover(&lo, &hi, percpu_info(), sizeof(*percpu_info()));
 	cover(&lo, &hi, &memblock, sizeof(memblock));
 	cover(&lo, &hi, memblock.memory.regions,
 	      memblock.memory.max * sizeof(struct memblock_region));
@@ -220,6 +224,13 @@ int fake_guest_damage(struct fake_guest *g, enum fake_damage d)
 		break;
 	case FAKE_MEM_MAP_UNSET:
 		mem_map = NULL;
+		break;
+	case FAKE_PERCPU_UNSET:
+		((struct mv_percpu_info *)percpu_info())->magic = 0;
+		break;
+	case FAKE_VMAP_EMPTY:
+		INIT_LIST_HEAD(&vmap_area_list);
+		nr_vmap_areas = 0;
 		break;
 	case FAKE_MEMBLOCK_CNT:
 		memblock.reserved.cnt = memblock.reserved.max + 1000000;

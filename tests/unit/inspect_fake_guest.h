@@ -62,6 +62,8 @@ enum fake_damage {
 	FAKE_NR_CPUS,		/* nr_cpu_ids: more CPUs than pcp slots */
 	FAKE_MAX_PFN,		/* max_pfn: beyond guest RAM */
 	FAKE_MEM_MAP_UNSET,	/* mem_map NULL, as before mem_init */
+	FAKE_PERCPU_UNSET,	/* pcpu_info.magic 0, as before percpu init */
+	FAKE_VMAP_EMPTY,	/* vmap_area_list empty, as before vmalloc_init */
 	FAKE_MEMBLOCK_CNT,	/* memblock.reserved.cnt > max */
 	FAKE_ZONE_NAME,		/* DMA's name: not UTF-8, with a terminal escape */
 };

@@ -18,6 +18,7 @@
 #include "inspect.h"
 #include "inspect_fake_guest.h"
 #include "memmap.h"
+#include "percpu_cmds.h"
 #include "qmp.h"
 #include "vmalloc_cmds.h"
 
@@ -268,6 +269,29 @@ Test(inspect, memblock_cnt_beyond_max)
 	fake_guest_damage(&g, FAKE_MEMBLOCK_CNT);
 	ans = inspect_memblock(&gm, g.cr3, &lay, NULL);
 	cr_assert(named(ans, "memblock.reserved: cnt", NULL), "%s", dump(ans));
+	json_decref(ans);
+}
+
+/*
+ * The other roots' static values: per-CPU areas not set up is said as
+ * such (an error naming it, no "damage"), and an empty vmap list is an
+ * empty answer with nothing wrong in it.
+ */
+Test(inspect, percpu_and_vmap_not_set_up_are_not_damage)
+{
+	struct errbuf e = { "" };
+	json_t *ans;
+
+	fake_guest_damage(&g, FAKE_PERCPU_UNSET);
+	cr_assert_null(percpu_read(&gm, g.cr3, &lay, NULL, &e));
+	cr_assert(strstr(e.msg, "not set up"), "%s", e.msg);
+	fake_guest_damage(&g, FAKE_VMAP_EMPTY);
+	ans = vmalloc_read_vmallocinfo(&gm, g.cr3, &lay, NULL, &e);
+	cr_assert_not_null(ans, "%s", e.msg);
+	cr_assert(json_is_array(json_object_get(ans, "areas")), "%s", dump(ans));
+	cr_assert_eq(json_array_size(json_object_get(ans, "areas")), 0, "%s",
+		     dump(ans));
+	cr_assert_eq(json_array_size(problems_of(ans)), 0, "%s", dump(ans));
 	json_decref(ans);
 }
 
