@@ -14,7 +14,8 @@
 struct sg_state {
 	uintptr_t ram;			/* host address of guest-physical 0 */
 	uint64_t ram_size;
-	uintptr_t mminfo;		/* &mv_mminfo (host address = guest va) */
+	uintptr_t pgdat;		/* &contig_page_data, for fake_layout.h */
+	uint64_t kernel_start, kernel_end;	/* the kernel image, physical */
 	uintptr_t cache_a;		/* the cache "insp-a" */
 	uintptr_t pools[3];		/* slab, kmalloc, page mempools */
 	uint64_t pfn_slab;		/* a slab page of insp-a */
