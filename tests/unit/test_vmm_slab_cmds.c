@@ -288,7 +288,7 @@ Test(slab_cmds, mempools)
 static json_t *owner(uint64_t pfn, const char *want)
 {
 	struct errbuf e;
-	json_t *ret = page_owner_answer(&gm, cr3, &lay, pfn, &e);
+	json_t *ret = page_owner_answer(&gm, cr3, &lay, NULL, pfn, &e);
 
 	cr_assert_not_null(ret, "%s", e.msg);
 	cr_expect_str_eq(json_string_value(json_object_get(ret, "owner")), want,

@@ -380,8 +380,9 @@ static void read_owner(struct insp *r, struct page_owner *o)
 }
 
 int page_owner_read(const struct gmem *gm, uint64_t cr3,
-		    const struct mm_layout *lay, uint64_t pfn,
-		    struct page_owner *o, json_t **problems, struct errbuf *e)
+		    const struct mm_layout *lay, const struct insp_bounds *b,
+		    uint64_t pfn, struct page_owner *o, json_t **problems,
+		    struct errbuf *e)
 {
 	struct insp r;
 
@@ -392,6 +393,7 @@ int page_owner_read(const struct gmem *gm, uint64_t cr3,
 	o->head_pfn = pfn;
 	if (owner_open(&r, gm, cr3, lay, e))
 		return -1;
+	insp_bound(&r, b);
 	read_owner(&r, o);
 	*problems = insp_take_problems(&r);
 	insp_close(&r);
@@ -446,13 +448,14 @@ json_t *page_owner_json(struct page_owner *o, json_t *problems)
 }
 
 json_t *page_owner_answer(const struct gmem *gm, uint64_t cr3,
-			  const struct mm_layout *lay, uint64_t pfn,
+			  const struct mm_layout *lay,
+			  const struct insp_bounds *b, uint64_t pfn,
 			  struct errbuf *e)
 {
 	struct page_owner o;
 	json_t *problems;
 
-	if (page_owner_read(gm, cr3, lay, pfn, &o, &problems, e))
+	if (page_owner_read(gm, cr3, lay, b, pfn, &o, &problems, e))
 		return NULL;
 	return page_owner_json(&o, problems);
 }
@@ -471,8 +474,9 @@ int page_state_of_vm(void *opaque, uint64_t pfn, struct page_state *s)
 static json_t *page_owner_query(const struct insp_query *q, void *opaque,
 				struct qmp_error *err)
 {
+	struct insp_bounds b = { .deadline_ns = q->deadline_ns };
 	struct errbuf e = { "" };
-	json_t *ret = page_owner_answer(q->gm, q->boot_cr3, q->lay,
+	json_t *ret = page_owner_answer(q->gm, q->boot_cr3, q->lay, &b,
 					*(uint64_t *)opaque, &e);
 
 	if (!ret)

@@ -26,6 +26,8 @@
 #include "page_state.h"
 #include "qmp.h"
 
+struct insp_bounds;
+
 #define PAGE_OWNER_MAX_TABLES	4096	/* page-table pages looked at */
 
 enum page_owner_kind {
@@ -58,12 +60,14 @@ struct page_owner {
  * The full owner of @pfn from @cr3 (the kernel's root: inspect.h's rule):
  * 0, or -1 with @e set when the image has no memory manager or mem_map is
  * not set up yet (or damaged). What fails a check on the way goes to
- * *@problems (a new JSON array of strings). page_owner_release() frees
- * what @o holds.
+ * *@problems (a new JSON array of strings). @b: the query's deadline (NULL:
+ * none); the owner's search (free lists, page tables, vmap areas) stops at
+ * it and says so. page_owner_release() frees what @o holds.
  */
 int page_owner_read(const struct gmem *gm, uint64_t cr3,
-		    const struct mm_layout *lay, uint64_t pfn,
-		    struct page_owner *o, json_t **problems, struct errbuf *e);
+		    const struct mm_layout *lay, const struct insp_bounds *b,
+		    uint64_t pfn, struct page_owner *o, json_t **problems,
+		    struct errbuf *e);
 void page_owner_release(struct page_owner *o);
 
 /* The command's "return" object for @o and its @problems (both stolen). */
@@ -71,7 +75,8 @@ json_t *page_owner_json(struct page_owner *o, json_t *problems);
 
 /* The same, as one call (unit tests): NULL with @e set on failure. */
 json_t *page_owner_answer(const struct gmem *gm, uint64_t cr3,
-			  const struct mm_layout *lay, uint64_t pfn,
+			  const struct mm_layout *lay,
+			  const struct insp_bounds *b, uint64_t pfn,
 			  struct errbuf *e);
 
 /* The devices' O(1) look at @pfn (page_state.h): 0, or -1 with @e. */
