@@ -42,7 +42,7 @@ noinst_PROGRAMS += bench/pagewalk_bench
 bench_pagewalk_bench_SOURCES = bench/pagewalk_bench.c bench/bench_util.h
 bench_pagewalk_bench_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS)
 bench_pagewalk_bench_CFLAGS = -std=gnu11 $(WARN_CFLAGS) -O2
-bench_pagewalk_bench_LDADD = vmm/libvmm.a $(JANSSON_LIBS)
+bench_pagewalk_bench_LDADD = vmm/libvmm.a $(JANSSON_LIBS) $(LIBDW_LIBS)
 
 # vmalloc_bench: vmalloc/vfree hosted, against Linux's test_vmalloc figures.
 noinst_PROGRAMS += bench/vmalloc_bench
@@ -72,4 +72,4 @@ bench_dmadev_bench_SOURCES = bench/dmadev_bench.c bench/bench_util.h
 bench_dmadev_bench_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS) \
 	-I$(srcdir)/devices
 bench_dmadev_bench_CFLAGS = -std=gnu11 $(WARN_CFLAGS) -O2 -pthread
-bench_dmadev_bench_LDADD = vmm/libvmm.a $(JANSSON_LIBS) -lpthread
+bench_dmadev_bench_LDADD = vmm/libvmm.a $(JANSSON_LIBS) $(LIBDW_LIBS) -lpthread

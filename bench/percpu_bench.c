@@ -40,7 +40,7 @@ static const size_t sizes[] = { 4, 8, 64, 256 };
 static void random_pairs(unsigned long pairs, unsigned int live)
 {
 	void __percpu **slot = calloc(live, sizeof(*slot));
-	const struct mv_percpu_info *info = (const void *)(unsigned long)mv_mminfo.percpu;
+	const struct mv_percpu_info *info = percpu_info();
 	double t0, t1;
 
 	for (unsigned int i = 0; i < live; i++) {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * Hypercall decoding: the requests HC_CONSOLE, HC_PANIC, HC_TEST and
- * HC_MMINFO copied out of fuzzed guest memory at a fuzzed address and
+ * HC_ALLOC_FAILURE copied out of fuzzed guest memory at a fuzzed address and
  * validated (hcreq.c), then used as hypercall.c uses them (console_write,
  * report_panic, ktestlog_event; hypercall.c's dispatch itself needs KVM's
  * vCPUs and is not built here).
@@ -13,7 +13,6 @@
  * event) and its strings are terminated.
  */
 #include <memvisor/hypercall.h>
-#include <memvisor/mminfo.h>
 
 #include "console.h"
 #include "fuzz.h"
@@ -43,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct mv_hc_console c;
 		struct mv_hc_panic p;
 		struct mv_hc_test t;
-		struct mv_mminfo m;
+		struct mv_hc_alloc_failure a;
 	} *req;
 
 	if (!devnull) {
@@ -91,11 +90,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ktestlog_free(&log);
 		break;
 	case 3:
-		if (hcreq_mminfo(&gm, gpa, &req->m, &e))
+		if (hcreq_alloc_failure(&gm, gpa, &req->a, &e))
 			break;
-		FUZZ_CHECK(req->m.magic == MV_MMINFO_MAGIC &&
-			   req->m.version == MV_MMINFO_VERSION &&
-			   req->m.size >= sizeof(req->m), "mminfo header");
+		FUZZ_CHECK(req->a.order < 64, "order %u", req->a.order);
+		terminated(req->a.comm, sizeof(req->a.comm), "comm");
 		break;
 	case 4: {
 		char s[64];

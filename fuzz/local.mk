@@ -16,7 +16,8 @@
 
 FUZZ_SECONDS = 60
 FUZZ_ARGS =
-FUZZ_TARGETS = qmp elf args memmap hcreq ktestlog pagewalk dmadev ctlmux field
+FUZZ_TARGETS = qmp elf args memmap hcreq ktestlog pagewalk dmadev ctlmux field \
+	readers
 
 FUZZ_CFLAGS = -g -O1 -std=gnu11 $(WARN_CFLAGS) \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -27,13 +28,15 @@ FUZZ_CPPFLAGS = -I$(top_builddir) -I$(top_srcdir)/include \
 FUZZ_LINK = $(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_CPPFLAGS) -o $@
 FUZZ_DEPS = $(srcdir)/fuzz/fuzz.h config.h
 
-FUZZ_QMP_SRCS = $(srcdir)/fuzz/fuzz_qmp.c \
-	$(srcdir)/vmm/control/qmp_dispatch.c $(srcdir)/vmm/control/qmp_cmds.c \
+FUZZ_QMP_SRCS = $(srcdir)/fuzz/fuzz_qmp.c $(FUZZ_CMDS_SRCS)
+# the commands and what they read, with no VM behind them
+FUZZ_CMDS_SRCS = $(srcdir)/vmm/control/qmp_dispatch.c $(srcdir)/vmm/control/qmp_cmds.c \
 	$(srcdir)/vmm/control/slab_cmds.c $(srcdir)/vmm/control/page_owner.c \
 	$(srcdir)/vmm/control/translate_cmds.c \
 	$(srcdir)/vmm/control/vmalloc_cmds.c $(srcdir)/vmm/control/zone_cmds.c \
 	$(srcdir)/vmm/memory/ksyms.c \
 	$(srcdir)/vmm/control/zone_read.c $(srcdir)/vmm/control/inspect.c \
+	$(srcdir)/vmm/control/mm_layout.c $(srcdir)/vmm/memory/debuginfo.c \
 	$(srcdir)/vmm/control/guest_str.c \
 	$(srcdir)/vmm/control/percpu_cmds.c $(srcdir)/vmm/control/inspect_query.c \
 	$(srcdir)/vmm/control/dma_cmds.c $(srcdir)/devices/dmadev.c \
@@ -42,6 +45,8 @@ FUZZ_QMP_SRCS = $(srcdir)/fuzz/fuzz_qmp.c \
 	$(srcdir)/vmm/hypercall/hcreq.c \
 	$(srcdir)/vmm/memory/memmap.c $(srcdir)/vmm/memory/e820.c \
 	$(srcdir)/vmm/core/size.c
+# every reader through its command, on the real guest's layouts
+FUZZ_READERS_SRCS = $(srcdir)/fuzz/fuzz_readers.c $(FUZZ_CMDS_SRCS)
 FUZZ_PAGEWALK_SRCS = $(srcdir)/fuzz/fuzz_pagewalk.c \
 	$(srcdir)/vmm/memory/pagewalk.c $(srcdir)/vmm/memory/gmem.c \
 	$(srcdir)/vmm/memory/memmap.c $(srcdir)/vmm/memory/e820.c \
@@ -72,7 +77,7 @@ FUZZ_FIELD_SRCS = $(srcdir)/fuzz/fuzz_field.c $(srcdir)/vmm/control/mm_layout.c 
 	$(srcdir)/vmm/memory/debuginfo.c
 
 fuzz/fuzz_qmp: $(FUZZ_QMP_SRCS) $(FUZZ_DEPS)
-	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_QMP_SRCS) $(JANSSON_LIBS) -pthread
+	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_QMP_SRCS) $(JANSSON_LIBS) $(LIBDW_LIBS) -pthread
 fuzz/fuzz_elf: $(FUZZ_ELF_SRCS) $(FUZZ_DEPS)
 	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_ELF_SRCS)
 fuzz/fuzz_args: $(FUZZ_ARGS_SRCS) $(FUZZ_DEPS)
@@ -91,6 +96,10 @@ fuzz/fuzz_ctlmux: $(FUZZ_CTLMUX_SRCS) $(FUZZ_DEPS)
 	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_CTLMUX_SRCS) -pthread
 fuzz/fuzz_field: $(FUZZ_FIELD_SRCS) $(FUZZ_DEPS)
 	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_FIELD_SRCS) $(LIBDW_LIBS)
+fuzz/fuzz_readers: $(FUZZ_READERS_SRCS) $(FUZZ_DEPS) guestmm/guestmm.elf
+	$(AM_V_CC)$(FUZZ_LINK) \
+		-DFUZZ_GUESTMM_ELF='"$(abs_top_builddir)/guestmm/guestmm.elf"' \
+		$(FUZZ_READERS_SRCS) $(JANSSON_LIBS) $(LIBDW_LIBS) -pthread
 
 fuzz-check-cc:
 	@if test -z "$(FUZZ_CC)"; then \
@@ -111,7 +120,7 @@ fuzz-clean:
 	-rm -rf fuzz/work fuzz/artifacts fuzz/*.log
 	-rm -f fuzz/fuzz_qmp fuzz/fuzz_elf fuzz/fuzz_args fuzz/fuzz_memmap \
 		fuzz/fuzz_hcreq fuzz/fuzz_ktestlog fuzz/fuzz_pagewalk fuzz/fuzz_dmadev \
-		fuzz/fuzz_ctlmux fuzz/fuzz_field
+		fuzz/fuzz_ctlmux fuzz/fuzz_field fuzz/fuzz_readers
 
 clean-local: fuzz-clean
 .PHONY: fuzz fuzz-build fuzz-check-cc fuzz-clean
@@ -119,4 +128,4 @@ clean-local: fuzz-clean
 EXTRA_DIST += fuzz/fuzz.h fuzz/run-fuzz fuzz/corpus fuzz/fuzz_qmp.c \
 	fuzz/fuzz_elf.c fuzz/fuzz_args.c fuzz/fuzz_memmap.c fuzz/fuzz_hcreq.c \
 	fuzz/fuzz_ktestlog.c fuzz/fuzz_dmadev.c fuzz/fuzz_ctlmux.c \
-	fuzz/fuzz_field.c
+	fuzz/fuzz_field.c fuzz/fuzz_readers.c

@@ -30,7 +30,7 @@ VMM_UNIT_TESTS = tests/unit/test_vmm_args tests/unit/test_vmm_memmap \
 	tests/unit/test_vmm_guest_str
 check_PROGRAMS += $(VMM_UNIT_TESTS)
 TESTS += $(VMM_UNIT_TESTS)
-VMM_TEST_LDADD = vmm/libvmm.a $(JANSSON_LIBS) $(TEST_LIBS)
+VMM_TEST_LDADD = vmm/libvmm.a $(JANSSON_LIBS) $(LIBDW_LIBS) $(TEST_LIBS)
 # vmm's headers include each other by bare name across its rooms
 VMM_TEST_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS)
 
@@ -49,7 +49,7 @@ tests_unit_test_vmm_pagewalk_guest_CPPFLAGS = \
 	-I$(top_srcdir)/tests/unit/guest_pgtable $(HOSTED_CPPFLAGS) \
 	$(VMM_ROOM_CPPFLAGS)
 tests_unit_test_vmm_pagewalk_guest_LDADD = vmm/libvmm.a \
-	guestmm/libmm_hosted.a $(JANSSON_LIBS) $(TEST_LIBS)
+	guestmm/libmm_hosted.a $(JANSSON_LIBS) $(LIBDW_LIBS) $(TEST_LIBS)
 EXTRA_DIST += tests/unit/guest_pgtable
 # The address-space QMP commands on a VM with no vCPUs and fake RAM.
 tests_unit_test_vmm_translate_SOURCES = tests/unit/test_vmm_translate.c
@@ -181,7 +181,8 @@ tests_unit_libinspect_fake_a_SOURCES = tests/unit/inspect_fake_guest.c \
 	tests/unit/inspect_fake_guest.h
 tests_unit_libinspect_fake_a_CPPFLAGS = $(HOSTED_CPPFLAGS)
 tests_unit_libinspect_fake_a_CFLAGS = $(HOSTED_CFLAGS)
-tests_unit_test_vmm_inspect_SOURCES = tests/unit/test_vmm_inspect.c
+tests_unit_test_vmm_inspect_SOURCES = tests/unit/test_vmm_inspect.c \
+	tests/unit/fake_layout.c tests/unit/fake_layout.h
 tests_unit_test_vmm_inspect_CFLAGS = $(TEST_CFLAGS) -pthread
 tests_unit_test_vmm_inspect_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS) \
 	-I$(srcdir)/vmm/control $(JANSSON_CFLAGS)
@@ -192,9 +193,11 @@ tests_unit_test_vmm_inspect_LDFLAGS = -pthread
 # hosted allocator publishes (the fake guest above).
 check_PROGRAMS += tests/unit/test_vmm_debuginfo
 TESTS += tests/unit/test_vmm_debuginfo
-tests_unit_test_vmm_debuginfo_SOURCES = tests/unit/test_vmm_debuginfo.c
+tests_unit_test_vmm_debuginfo_SOURCES = tests/unit/test_vmm_debuginfo.c \
+	tests/unit/fake_layout.c tests/unit/fake_layout.h
 tests_unit_test_vmm_debuginfo_CFLAGS = $(TEST_CFLAGS) -pthread
-tests_unit_test_vmm_debuginfo_CPPFLAGS = $(VMM_TEST_CPPFLAGS) $(LIBDW_CFLAGS)
+tests_unit_test_vmm_debuginfo_CPPFLAGS = $(VMM_TEST_CPPFLAGS) $(LIBDW_CFLAGS) \
+	-I$(srcdir)/vmm/control
 tests_unit_test_vmm_debuginfo_LDADD = tests/unit/libinspect_fake.a \
 	guestmm/libmm_hosted.a $(VMM_TEST_LDADD) $(LIBDW_LIBS)
 tests_unit_test_vmm_debuginfo_LDFLAGS = -pthread
@@ -269,11 +272,13 @@ tests_unit_libslabinsp_guest_a_CPPFLAGS = $(HOSTED_CPPFLAGS)
 tests_unit_libslabinsp_guest_a_CFLAGS = $(HOSTED_CFLAGS)
 check_PROGRAMS += tests/unit/test_vmm_slab_cmds
 TESTS += tests/unit/test_vmm_slab_cmds
-tests_unit_test_vmm_slab_cmds_SOURCES = tests/unit/test_vmm_slab_cmds.c
+tests_unit_test_vmm_slab_cmds_SOURCES = tests/unit/test_vmm_slab_cmds.c \
+	tests/unit/fake_layout.c tests/unit/fake_layout.h
 tests_unit_test_vmm_slab_cmds_CFLAGS = $(TEST_CFLAGS) -pthread $(JANSSON_CFLAGS)
-tests_unit_test_vmm_slab_cmds_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS)
+tests_unit_test_vmm_slab_cmds_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS) \
+	-I$(srcdir)/vmm/control
 tests_unit_test_vmm_slab_cmds_LDADD = tests/unit/libslabinsp_guest.a \
-	vmm/libvmm.a guestmm/libmm_hosted.a $(JANSSON_LIBS) $(TEST_LIBS)
+	vmm/libvmm.a guestmm/libmm_hosted.a $(JANSSON_LIBS) $(LIBDW_LIBS) $(TEST_LIBS)
 tests_unit_test_vmm_slab_cmds_LDFLAGS = -pthread
 # The same against a real guest over the socket (KVM: run-test's wrapper).
 check_PROGRAMS += tests/integration/test_slabinsp

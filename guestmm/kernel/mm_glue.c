@@ -66,6 +66,4 @@ void mm_glue_init(const struct mv_boot_params *bp)
 	kmem_cache_init();
 	task_alloc_use_page_allocator();
 	pgtable_set_page_source(&page_allocator_source);
-	/* The VMM reads every structure the descriptor names from here on. */
-	hypercall(HC_MMINFO, hc_gpa(&mv_mminfo));
 }

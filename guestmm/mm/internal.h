@@ -52,11 +52,6 @@ struct mm_boot_info {
 };
 extern struct mm_boot_info mm_boot_info;
 
-struct mv_mminfo;
-struct mv_boot_params;
-/* mminfo_slab.c: the descriptor's slab/mempool/page-owner layout. */
-void mminfo_slab_layout_init(struct mv_mminfo *mi,
-			     const struct mv_boot_params *bp);
 /* mm_init.c */
 void setup_per_zone_wmarks(void);
 /*

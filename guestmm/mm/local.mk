@@ -30,7 +30,7 @@ guestmm_guestmm_elf_SOURCES += guestmm/mm/tests/inspect_test.c \
 # Slab caches, kmalloc and mempools (guestmm/mm/slab.h describes the design).
 SLAB_SOURCES = guestmm/mm/slab.h guestmm/mm/slab.c guestmm/mm/slab_common.c \
 	guestmm/mm/slab_debug.c guestmm/mm/slabinfo.c guestmm/mm/kmalloc.c \
-	guestmm/mm/mempool.c guestmm/mm/mminfo_slab.c
+	guestmm/mm/mempool.c
 guestmm_guestmm_elf_SOURCES += $(SLAB_SOURCES)
 # Guests for the VMM's slab inspection tests and bench (not an mm suite).
 guestmm_guestmm_elf_SOURCES += guestmm/mm/tests/slabinsp_test.c

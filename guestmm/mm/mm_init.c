@@ -26,15 +26,9 @@
 #include <linux/string.h>
 #include <memvisor/bootparams.h>
 #include <memvisor/layout.h>
-#include <memvisor/mminfo.h>
-#ifndef __HOSTED__
-#include <asm/pgtable.h>
-#include <asm/processor.h>
-#endif
 
 #include "internal.h"
 
-struct mv_mminfo mv_mminfo;
 struct mm_boot_info mm_boot_info;
 int min_free_kbytes;
 
@@ -307,94 +301,6 @@ void setup_per_zone_lowmem_reserve(void)
 	}
 }
 
-#define MV_FIELD(type, member) ((struct mv_field){			\
-	.off = offsetof(type, member),					\
-	.size = sizeof(((type *)0)->member) })
-
-/* The allocator's layout table: what the VMM needs to read zones and memblock. */
-static void mminfo_layout_alloc(struct mv_mm_layout_alloc *l)
-{
-	l->size = sizeof(*l);
-	l->sizeof_list_head = sizeof(struct list_head);
-	l->list_next = MV_FIELD(struct list_head, next);
-	l->list_prev = MV_FIELD(struct list_head, prev);
-
-	l->sizeof_page = sizeof(struct page);
-	l->page_flags = MV_FIELD(struct page, flags);
-	l->page_private = MV_FIELD(struct page, private);
-	l->page_lru = MV_FIELD(struct page, lru);
-	l->pg_buddy = 1UL << PG_buddy;
-	l->pg_pcp = 1UL << PG_pcp;
-	l->pg_reserved = 1UL << PG_reserved;
-
-	l->sizeof_zone = sizeof(struct zone);
-	l->zone_name = MV_FIELD(struct zone, name);
-	l->zone_start_pfn = MV_FIELD(struct zone, zone_start_pfn);
-	l->zone_spanned = MV_FIELD(struct zone, spanned_pages);
-	l->zone_present = MV_FIELD(struct zone, present_pages);
-	l->zone_managed = MV_FIELD(struct zone, managed_pages);
-	l->zone_free_pages = MV_FIELD(struct zone, free_pages);
-	l->zone_watermark = MV_FIELD(struct zone, _watermark);
-	l->nr_wmark = NR_WMARK;
-	l->zone_first_deferred_pfn = MV_FIELD(struct zone, first_deferred_pfn);
-	l->zone_deferred_pages = MV_FIELD(struct zone, deferred_pages);
-	l->zone_lock_next = MV_FIELD(struct zone, lock.next);
-	l->zone_lock_owner = MV_FIELD(struct zone, lock.owner);
-
-	l->zone_free_area = MV_FIELD(struct zone, free_area);
-	l->sizeof_free_area = sizeof(struct free_area);
-	l->max_order = MAX_ORDER;
-	l->free_area_free_list = MV_FIELD(struct free_area, free_list);
-	l->free_area_nr_free = MV_FIELD(struct free_area, nr_free);
-
-	l->zone_pcp = MV_FIELD(struct zone, pcp);
-	l->sizeof_pcp = sizeof(struct per_cpu_pages);
-	l->nr_pcp = NR_CPUS;
-	l->pcp_count = MV_FIELD(struct per_cpu_pages, count);
-	l->pcp_high = MV_FIELD(struct per_cpu_pages, high);
-	l->pcp_batch = MV_FIELD(struct per_cpu_pages, batch);
-	l->pcp_lists = MV_FIELD(struct per_cpu_pages, lists);
-	l->nr_pcp_lists = NR_PCP_ORDERS;
-
-	l->sizeof_memblock = sizeof(struct memblock);
-	l->memblock_memory = MV_FIELD(struct memblock, memory);
-	l->memblock_reserved = MV_FIELD(struct memblock, reserved);
-	l->sizeof_memblock_type = sizeof(struct memblock_type);
-	l->mbt_cnt = MV_FIELD(struct memblock_type, cnt);
-	l->mbt_max = MV_FIELD(struct memblock_type, max);
-	l->mbt_total_size = MV_FIELD(struct memblock_type, total_size);
-	l->mbt_regions = MV_FIELD(struct memblock_type, regions);
-	l->sizeof_memblock_region = sizeof(struct memblock_region);
-	l->mbr_base = MV_FIELD(struct memblock_region, base);
-	l->mbr_size = MV_FIELD(struct memblock_region, size);
-	l->mbr_flags = MV_FIELD(struct memblock_region, flags);
-}
-
-static void mminfo_init(const struct mv_boot_params *bp)
-{
-	struct mv_mminfo *mi = &mv_mminfo;
-
-	mi->magic = MV_MMINFO_MAGIC;
-	mi->version = MV_MMINFO_VERSION;
-	mi->size = sizeof(*mi);
-	mi->zones = (u64)(unsigned long)contig_page_data.node_zones;
-	mi->nr_zones = MAX_NR_ZONES;
-	mi->sizeof_zone = sizeof(struct zone);
-	mi->memblock = (u64)(unsigned long)&memblock;
-	mi->mem_map = (u64)(unsigned long)mem_map;
-	mi->max_pfn = max_pfn;
-	mi->sizeof_page = sizeof(struct page);
-	mi->boot_params_gpa = MV_BOOT_PARAMS_GPA;
-	mi->nr_cpus = min_t(unsigned int, nr_cpu_ids, NR_CPUS);
-	mi->page_shift = PAGE_SHIFT;
-	mminfo_layout_alloc(&mi->alloc);
-	mminfo_slab_layout_init(mi, bp);
-#ifndef __HOSTED__
-	/* the tables the kernel runs on: the VMM's, kept (arch pgtable.c) */
-	mi->kernel_pgd_gpa = read_cr3() & PTE_PFN_MASK;
-#endif
-}
-
 static void print_summary(const struct mv_boot_params *bp)
 {
 	unsigned long reserved_kb, image_kb;
@@ -475,7 +381,6 @@ void mm_init(const struct mv_boot_params *bp)
 		zone_pcp_init(zone);
 	setup_per_zone_wmarks();
 	setup_per_zone_lowmem_reserve();
-	mminfo_init(bp);
 	kmap_init();
 	page_alloc_ready = true;
 	print_summary(bp);

@@ -18,7 +18,8 @@
  * when another empty chunk is still kept for the next allocation.
  *
  * Each chunk's state that the VMM reads is a struct mv_percpu_chunk at its
- * head (include/memvisor/mminfo.h), on a list that mv_mminfo.percpu heads.
+ * head (include/memvisor/mminfo.h), on a list that pcpu_info heads: the
+ * VMM finds pcpu_info by its symbol in the image (magic 0 until set up).
  */
 #include <linux/kernel.h>
 #include <linux/bug.h>
@@ -462,5 +463,9 @@ void pcpu_setup_first_chunk(void *base, size_t unit_size, unsigned int nr_units,
 	pcpu_info.min_alloc_size = PCPU_MIN_ALLOC_SIZE;
 	pcpu_info.sizeof_chunk = sizeof(struct mv_percpu_chunk);
 	chunk_link(&pcpu_first_chunk);
-	mv_mminfo.percpu = (unsigned long)&pcpu_info;
+}
+
+const struct mv_percpu_info *percpu_info(void)
+{
+	return pcpu_info.magic ? &pcpu_info : NULL;
 }

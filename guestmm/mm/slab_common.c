@@ -92,8 +92,6 @@ void kmem_cache_init(void)
 	slab_booting = false;
 	slab_is_up = true;
 	slab_register_shrinker();
-	/* The VMM lists caches from here (vmmctl slabinfo). */
-	mv_mminfo.slab_caches = (u64)(unsigned long)&slab_caches;
 }
 
 /* For kmalloc.c: internal flags allowed. */

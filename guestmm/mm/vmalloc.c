@@ -696,32 +696,9 @@ unsigned long vmap_nr_free_ranges(void)
 	return n;
 }
 
-/* ---- The VMM's view (mminfo.h) ----------------------------------------- */
-
-#define VA_FIELD(f, w) ({						\
-	_Static_assert(sizeof(((struct vmap_area *)0)->f) == (w),	\
-		       "mv_vmap_layout: " #f " is not " #w " bytes");	\
-	(u32)offsetof(struct vmap_area, f);				\
-})
-
+/* The kinds the VMM names (mminfo.h's MV_VM_*), read from vmap_area.flags. */
 _Static_assert(VM_IOREMAP == MV_VM_IOREMAP && VM_ALLOC == MV_VM_ALLOC &&
 	       VM_MAP == MV_VM_MAP, "VM_* and MV_VM_* differ");
-
-static void mminfo_vmap_layout_init(struct mv_vmap_layout *l)
-{
-	l->sizeof_area = sizeof(struct vmap_area);
-	l->va_start = VA_FIELD(va_start, 8);
-	l->va_end = VA_FIELD(va_end, 8);
-	l->list = VA_FIELD(list, 16);
-	l->pages = VA_FIELD(pages, 8);
-	l->nr_pages = VA_FIELD(nr_pages, 4);
-	l->flags = VA_FIELD(flags, 4);
-	l->phys_addr = VA_FIELD(phys_addr, 8);
-	l->caller = VA_FIELD(caller, 8);
-	l->nr_areas = (u64)(unsigned long)&nr_vmap_areas;
-	l->vmalloc_start = VMALLOC_START;
-	l->vmalloc_end = VMALLOC_END;
-}
 
 /* ---- Init ---------------------------------------------------------------- */
 
@@ -743,6 +720,4 @@ void vmalloc_init(void)
 	free_root = NULL;
 	nr_vmap_areas = nr_vmap_lazy_pages = nr_vmap_purges = 0;
 	treap_insert(&free_root, va);
-	mminfo_vmap_layout_init(&mv_mminfo.vmap);
-	mv_mminfo.vmap_areas = (u64)(unsigned long)&vmap_area_list;
 }

@@ -25,7 +25,7 @@ enum mv_hypercall {
 	HC_PANIC = 2,		/* value: gpa of struct mv_hc_panic */
 	HC_CPU_UP = 3,		/* value: index of the vCPU to start */
 	HC_TEST = 4,		/* value: gpa of struct mv_hc_test */
-	HC_MMINFO = 5,		/* value: gpa of struct mv_mminfo */
+	/* 5: HC_MMINFO, retired: the VMM reads the image's DWARF (issue 15) */
 	HC_ALLOC_FAILURE = 6,	/* value: gpa of struct mv_hc_alloc_failure */
 	HC_NR
 };

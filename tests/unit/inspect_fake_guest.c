@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: MIT
 /*
  * The fake guest of test_vmm_inspect (inspect_fake_guest.h): the hosted
- * guest allocator, its descriptor, and kernel page tables over both.
+ * guest allocator and kernel page tables over it and its globals.
  */
 #include <linux/mm.h>
 #include <linux/memblock.h>
 #include <linux/gfp.h>
+#include <linux/mempool.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
 #include <memvisor/mminfo.h>
 #include <asm/hosted.h>
 
@@ -63,14 +68,25 @@ void fake_guest_boot(struct fake_guest *g, unsigned long mem)
 	hosted_default_config(&cfg);
 	cfg.mem_size = mem;
 	hosted_boot(&cfg);
+	vmalloc_init();		/* struct vmap_area and its roots in the image */
+	nr_cpu_ids = 2;
 	memset(g, 0, sizeof(*g));
 	g->ram = (void *)hosted_phys_base;
 	g->ram_size = mem;
 	g->max_pfn = max_pfn;
 
-	/* What the descriptor points to outside the arena: "the image". */
-	cover(&lo, &hi, &mv_mminfo, sizeof(mv_mminfo));
+	/* What the readers start from outside the arena: "the image". */
 	cover(&lo, &hi, &contig_page_data, sizeof(contig_page_data));
+	cover(&lo, &hi, &mem_map, sizeof(mem_map));
+	cover(&lo, &hi, &max_pfn, sizeof(max_pfn));
+	cover(&lo, &hi, &nr_cpu_ids, sizeof(nr_cpu_ids));
+	cover(&lo, &hi, &vmap_area_list, sizeof(vmap_area_list));
+	cover(&lo, &hi, &nr_vmap_areas, sizeof(nr_vmap_areas));
+	/* and the slab's roots: links mempool.c (mempool_t in the DWARF) */
+	cover(&lo, &hi, &slab_caches, sizeof(slab_caches));
+	cover(&lo, &hi, &mempools, sizeof(mempools));
+	if (percpu_info())
+		cover(&lo, &hi, percpu_info(), sizeof(*percpu_info()));
 	cover(&lo, &hi, &memblock, sizeof(memblock));
 	cover(&lo, &hi, memblock.memory.regions,
 	      memblock.memory.max * sizeof(struct memblock_region));
@@ -88,9 +104,10 @@ void fake_guest_boot(struct fake_guest *g, unsigned long mem)
 	pml4 = (u64 *)__get_free_page(GFP_KERNEL | __GFP_ZERO);
 	map_range(hosted_phys_base, mem, 0);
 	map_range(lo, hi - lo, FAKE_IMAGE_GPA);
-	mv_mminfo.kernel_pgd_gpa = __pa(pml4);
-	mv_mminfo.nr_cpus = 2;
-	g->mminfo_gpa = FAKE_IMAGE_GPA + ((unsigned long)&mv_mminfo - lo);
+	g->cr3 = __pa(pml4);
+	g->pgdat = (u64)&contig_page_data;
+	g->kernel_start = hosted_boot_params.kernel_start;
+	g->kernel_end = hosted_boot_params.kernel_end;
 	fake_guest_counters(g);
 }
 
@@ -161,7 +178,6 @@ static int dma_order(unsigned long min)
 int fake_guest_damage(struct fake_guest *g, enum fake_damage d)
 {
 	struct zone *dma = &contig_page_data.node_zones[ZONE_DMA];
-	struct mv_mm_layout_alloc *l = &mv_mminfo.alloc;
 	int o = 0;
 
 	(void)g;
@@ -200,26 +216,24 @@ int fake_guest_damage(struct fake_guest *g, enum fake_damage d)
 		dma->free_area[o].free_list.next->next->prev =
 			&dma->free_area[o].free_list;
 		break;
-	case FAKE_DESC_OFFSET:
-		l->zone_free_pages.off = l->sizeof_zone - 4;
+	case FAKE_NR_CPUS:
+		nr_cpu_ids = NR_CPUS + 1;
 		break;
-	case FAKE_DESC_SIZE:
-		l->sizeof_zone = mv_mminfo.sizeof_zone = 1U << 30;
+	case FAKE_MAX_PFN:
+		max_pfn = 1UL << 40;
 		break;
-	case FAKE_DESC_MAGIC:
-		mv_mminfo.magic ^= 1;
+	case FAKE_MEM_MAP_UNSET:
+		mem_map = NULL;
 		break;
-	case FAKE_DESC_PGD:
-		mv_mminfo.kernel_pgd_gpa = 1ULL << 44;
+	case FAKE_PERCPU_UNSET:
+		((struct mv_percpu_info *)percpu_info())->magic = 0;
 		break;
-	case FAKE_DESC_NR_CPUS:
-		mv_mminfo.nr_cpus = l->nr_pcp + 1;
+	case FAKE_VMAP_EMPTY:
+		INIT_LIST_HEAD(&vmap_area_list);
+		nr_vmap_areas = 0;
 		break;
 	case FAKE_MEMBLOCK_CNT:
 		memblock.reserved.cnt = memblock.reserved.max + 1000000;
-		break;
-	case FAKE_ZONES_PTR:
-		mv_mminfo.zones = 0xffff800000000000ULL;
 		break;
 	case FAKE_ZONE_NAME:
 		dma->name = bad_zone_name;
@@ -230,57 +244,33 @@ int fake_guest_damage(struct fake_guest *g, enum fake_damage d)
 
 /* ---- vmap areas ---------------------------------------------------------- */
 
-struct fake_vmap_area {
-	u64 va_start, va_end;
-	struct list_head list;
-	u64 pages;
-	u32 nr_pages, flags;
-	u64 phys_addr, caller;
-};
+#define AREAS_PER_BLOCK	((PAGE_SIZE << 10) / sizeof(struct vmap_area))
 
-#define AREAS_PER_BLOCK	((PAGE_SIZE << 10) / sizeof(struct fake_vmap_area))
-
-/* The list head and nr_vmap_areas, in a page of the arena; the layout. */
+/* vmap_area_list emptied and nr_vmap_areas 0: the areas are the test's. */
 static struct list_head *vmap_publish(void)
 {
-	struct mv_vmap_layout *l = &mv_mminfo.vmap;
-	struct list_head *head = (void *)__get_free_page(GFP_KERNEL | __GFP_ZERO);
-
-	if (!head)
-		panic("fake guest: no page for the vmap list head");
-	INIT_LIST_HEAD(head);
-	l->sizeof_area = sizeof(struct fake_vmap_area);
-	l->va_start = offsetof(struct fake_vmap_area, va_start);
-	l->va_end = offsetof(struct fake_vmap_area, va_end);
-	l->list = offsetof(struct fake_vmap_area, list);
-	l->pages = offsetof(struct fake_vmap_area, pages);
-	l->nr_pages = offsetof(struct fake_vmap_area, nr_pages);
-	l->flags = offsetof(struct fake_vmap_area, flags);
-	l->phys_addr = offsetof(struct fake_vmap_area, phys_addr);
-	l->caller = offsetof(struct fake_vmap_area, caller);
-	l->nr_areas = (u64)(head + 1);	/* an unsigned long after it */
-	l->vmalloc_start = FAKE_VMALLOC_START;
-	l->vmalloc_end = ~0ULL;
-	mv_mminfo.vmap_areas = (u64)head;
-	return head;
+	INIT_LIST_HEAD(&vmap_area_list);
+	nr_vmap_areas = 0;
+	return &vmap_area_list;
 }
 
-static void vmap_fill(struct fake_vmap_area *a, u64 start, u64 end)
+static void vmap_fill(struct vmap_area *a, u64 start, u64 end)
 {
+	memset(a, 0, sizeof(*a));
 	a->va_start = start;
 	a->va_end = end;
 	a->nr_pages = (end - start) / PAGE_SIZE - 1;
-	a->flags = MV_VM_ALLOC;
-	a->caller = 0xffffffff80100000ULL;
+	a->flags = VM_ALLOC;
+	a->caller = (const void *)0xffffffff80100000ULL;
 }
 
 int fake_guest_vmap(struct fake_guest *g, unsigned long n)
 {
 	struct list_head *head = vmap_publish();
-	struct fake_vmap_area *block = NULL;
+	struct vmap_area *block = NULL;
 
 	for (unsigned long i = 0; i < n; i++) {
-		struct fake_vmap_area *a;
+		struct vmap_area *a;
 		u64 start = FAKE_VMALLOC_START + i * 2 * PAGE_SIZE;
 
 		if (i % AREAS_PER_BLOCK == 0) {
@@ -292,15 +282,15 @@ int fake_guest_vmap(struct fake_guest *g, unsigned long n)
 		vmap_fill(a, start, start + 2 * PAGE_SIZE);
 		list_add_tail(&a->list, head);
 	}
-	*(unsigned long *)(head + 1) = n;
+	nr_vmap_areas = n;
 	return 0;
 }
 
 void fake_guest_vmap_wrap(struct fake_guest *g)
 {
 	struct list_head *head = vmap_publish();
-	struct fake_vmap_area *a = (void *)__get_free_page(GFP_KERNEL | __GFP_ZERO);
-	struct fake_vmap_area *b = a + 1;
+	struct vmap_area *a = (void *)__get_free_page(GFP_KERNEL | __GFP_ZERO);
+	struct vmap_area *b = a + 1;
 
 	if (!a)
 		panic("fake guest: no page for the vmap areas");
@@ -314,5 +304,5 @@ void fake_guest_vmap_wrap(struct fake_guest *g)
 	b->list.prev = &a->list;
 	b->list.next = &a->list;
 	head->prev = &b->list;
-	*(unsigned long *)(head + 1) = 2;
+	nr_vmap_areas = 2;
 }

@@ -2,9 +2,9 @@
 /*
  * A fake guest for the VMM's inspection readers, built by the real guest
  * allocator in its hosted build (guestmm/arch/hosted): its arena is the
- * guest's RAM at gpa 0; the kernel image's objects the descriptor points to
- * (the zones, memblock and its tables, the zone names, the descriptor) are
- * host memory, given a second gpa range; kernel page tables, allocated from
+ * guest's RAM at gpa 0; the kernel image's objects the readers start from
+ * (the zones, memblock and its tables, the zone names, mem_map, max_pfn,
+ * nr_cpu_ids, the vmap list) are host memory, given a second gpa range; kernel page tables, allocated from
  * the allocator itself, map both at their host addresses, as the guest's
  * tables map its kernel. Plain types only: the reader's side (the test)
  * includes no guest header.
@@ -33,7 +33,10 @@ struct fake_guest {
 	void *image;			/* page aligned */
 	uint64_t image_size;
 	uint64_t image_gpa;
-	uint64_t mminfo_gpa;
+	/* for the image's layout (fake_layout.h): host address = guest va */
+	uint64_t pgdat;			/* &contig_page_data */
+	uint64_t kernel_start, kernel_end;	/* the kernel image, physical */
+	uint64_t cr3;			/* the kernel page tables' root */
 	unsigned int nr_zones;
 	struct fake_zone zone[FAKE_MAX_ZONES];
 	uint64_t memblock_memory_cnt, memblock_reserved_cnt;
@@ -56,18 +59,17 @@ enum fake_damage {
 	FAKE_PCP_COUNT,		/* CPU 0's pcp count one too many */
 	FAKE_NOT_BUDDY,		/* a listed block's PG_buddy cleared */
 	FAKE_PREV_LINK,		/* a node's prev pointing elsewhere */
-	FAKE_DESC_OFFSET,	/* descriptor: a zone field past sizeof_zone */
-	FAKE_DESC_SIZE,		/* descriptor: sizeof_zone 1 GiB */
-	FAKE_DESC_MAGIC,
-	FAKE_DESC_PGD,		/* descriptor: kernel_pgd_gpa outside RAM */
-	FAKE_DESC_NR_CPUS,	/* descriptor: more CPUs than pcp slots */
+	FAKE_NR_CPUS,		/* nr_cpu_ids: more CPUs than pcp slots */
+	FAKE_MAX_PFN,		/* max_pfn: beyond guest RAM */
+	FAKE_MEM_MAP_UNSET,	/* mem_map NULL, as before mem_init */
+	FAKE_PERCPU_UNSET,	/* pcpu_info.magic 0, as before percpu init */
+	FAKE_VMAP_EMPTY,	/* vmap_area_list empty, as before vmalloc_init */
 	FAKE_MEMBLOCK_CNT,	/* memblock.reserved.cnt > max */
-	FAKE_ZONES_PTR,		/* descriptor: zones pointer unmapped */
 	FAKE_ZONE_NAME,		/* DMA's name: not UTF-8, with a terminal escape */
 };
 
 /*
- * A published vmap area list (mminfo's vmap_areas) of @n areas, each two
+ * vmap_area_list (and nr_vmap_areas) made @n areas, each two
  * pages (one mapped, one guard) from FAKE_VMALLOC_START on, in order; the
  * areas live in the arena. 0, or -1 if the arena is too small.
  */

@@ -8,7 +8,7 @@
 #include <linux/mmzone.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <memvisor/mminfo.h>
+#include <linux/vmalloc.h>
 #include <asm/hosted.h>
 #include "../../guestmm/mm/slab.h"
 
@@ -23,6 +23,7 @@ void sg_build(struct sg_state *st)
 	struct zone *z;
 
 	hosted_boot(NULL);
+	vmalloc_init();		/* struct vmap_area and its roots in the image */
 	kmem_cache_init();
 	a = kmem_cache_create("insp-a", 100, 0, 0, NULL);
 	BUG_ON(!a);
@@ -44,7 +45,9 @@ void sg_build(struct sg_state *st)
 
 	st->ram = hosted_phys_base;
 	st->ram_size = hosted_boot_params.ram_end;
-	st->mminfo = (uintptr_t)&mv_mminfo;
+	st->pgdat = (uintptr_t)&contig_page_data;
+	st->kernel_start = hosted_boot_params.kernel_start;
+	st->kernel_end = hosted_boot_params.kernel_end;
 	st->cache_a = (uintptr_t)a;
 	st->pfn_slab = page_to_pfn(virt_to_page(objs[1]));
 	p = alloc_pages(GFP_KERNEL, 5);
@@ -89,6 +92,11 @@ void sg_slab_list_outside_ram(void)
 void sg_counter_disagrees(void)
 {
 	a->stats.active_objs += 3;
+}
+
+void sg_name_not_utf8(void)
+{
+	memcpy(a->name, "insp-\xff\xfe", sizeof("insp-\xff\xfe"));
 }
 
 void sg_cycle_in_cache_list(void)

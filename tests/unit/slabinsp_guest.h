@@ -14,7 +14,8 @@
 struct sg_state {
 	uintptr_t ram;			/* host address of guest-physical 0 */
 	uint64_t ram_size;
-	uintptr_t mminfo;		/* &mv_mminfo (host address = guest va) */
+	uintptr_t pgdat;		/* &contig_page_data, for fake_layout.h */
+	uint64_t kernel_start, kernel_end;	/* the kernel image, physical */
 	uintptr_t cache_a;		/* the cache "insp-a" */
 	uintptr_t pools[3];		/* slab, kmalloc, page mempools */
 	uint64_t pfn_slab;		/* a slab page of insp-a */
@@ -36,6 +37,7 @@ void sg_cycle_in_slab_list(void);	/* partial list loops, missing the head */
 void sg_slab_list_outside_ram(void);	/* a next pointer to nowhere */
 void sg_counter_disagrees(void);	/* stats.active_objs off by 3 */
 void sg_cycle_in_cache_list(void);	/* insp-a's list.next = itself */
+void sg_name_not_utf8(void);		/* insp-a named "insp-\xff\xfe" */
 void sg_mempool_bad(void);		/* curr_nr > min_nr in pools[0] */
 
 #endif

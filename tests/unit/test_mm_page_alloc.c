@@ -20,7 +20,6 @@
 #include <linux/smp.h>
 #include <linux/completion.h>
 #include <memvisor/layout.h>
-#include <memvisor/mminfo.h>
 #include <asm/hosted.h>
 
 static void boot_mib(unsigned long mib)
@@ -82,19 +81,6 @@ Test(page_alloc, pcp_batch_follows_linux)
 	cr_expect_eq(zone_of(ZONE_NORMAL)->pcp[0].batch, 31);
 	cr_expect_eq(zone_of(ZONE_NORMAL)->pcp[0].high, 6 * 31);
 	cr_expect_eq(zone_of(ZONE_DMA)->pcp[0].batch, 1);
-}
-
-Test(page_alloc, mminfo_describes_state)
-{
-	boot_mib(64);
-	cr_expect_eq(mv_mminfo.magic, MV_MMINFO_MAGIC);
-	cr_expect_eq(mv_mminfo.zones, (u64)(unsigned long)contig_page_data.node_zones);
-	cr_expect_eq(mv_mminfo.nr_zones, MAX_NR_ZONES);
-	cr_expect_eq(mv_mminfo.sizeof_zone, sizeof(struct zone));
-	cr_expect_eq(mv_mminfo.mem_map, (u64)(unsigned long)mem_map);
-	cr_expect_eq(mv_mminfo.max_pfn, max_pfn);
-	cr_expect_eq(mv_mminfo.sizeof_page, 64);
-	cr_expect_eq(mv_mminfo.memblock, (u64)(unsigned long)&memblock);
 }
 
 Test(page_alloc, gfp_names)

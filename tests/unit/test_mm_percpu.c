@@ -91,7 +91,7 @@ Test(percpu, counters_from_every_cpu_sum_up)
 
 Test(percpu, first_chunk_holds_the_static_variables)
 {
-	const struct mv_percpu_info *info = (const void *)(unsigned long)mv_mminfo.percpu;
+	const struct mv_percpu_info *info = percpu_info();
 	const struct mv_percpu_chunk *first;
 
 	cr_assert_not_null(info);
@@ -116,7 +116,7 @@ Test(percpu, random_pairs_leave_nothing_behind)
 {
 	static const size_t sizes[] = { 4, 8, 64, 256 };
 	void __percpu *live[512] = { NULL };
-	const struct mv_percpu_info *info = (const void *)(unsigned long)mv_mminfo.percpu;
+	const struct mv_percpu_info *info = percpu_info();
 	u64 cur0 = info->nr_cur_alloc;
 	unsigned int seed = 1;
 

@@ -113,24 +113,20 @@ Test(hcreq, test_strings_terminated)
 	cr_assert_str_eq(e.msg, "HC_TEST: unknown event 6");
 }
 
-Test(hcreq, mminfo_validation)
+/* HC_ALLOC_FAILURE's request: copied, then checked. */
+Test(hcreq, alloc_failure_validation)
 {
-	struct mv_mminfo *g = (void *)(ram + 0x4000), m;
+	struct mv_hc_alloc_failure *g = (void *)(ram + 0x4000), f;
 
-	g->magic = MV_MMINFO_MAGIC;
-	g->version = MV_MMINFO_VERSION;
-	g->size = sizeof(*g);
-	cr_assert_eq(hcreq_mminfo(&gm, 0x4000, &m, &e), 0, "%s", e.msg);
-	g->version = 1;
-	cr_assert_eq(hcreq_mminfo(&gm, 0x4000, &m, &e), -1);
-	cr_assert_str_eq(e.msg, "HC_MMINFO: descriptor version 1, the VMM knows 2");
-	g->version = MV_MMINFO_VERSION;
-	g->magic = 0;
-	cr_assert_eq(hcreq_mminfo(&gm, 0x4000, &m, &e), -1);
-	g->magic = MV_MMINFO_MAGIC;
-	g->size = 8;
-	cr_assert_eq(hcreq_mminfo(&gm, 0x4000, &m, &e), -1);
-	cr_assert_eq(hcreq_mminfo(&gm, RAM_SIZE - 8, &m, &e), -1);
+	g->order = 3;
+	memset(g->comm, 'c', sizeof(g->comm));
+	cr_assert_eq(hcreq_alloc_failure(&gm, 0x4000, &f, &e), 0, "%s", e.msg);
+	cr_assert_eq(f.order, 3);
+	cr_assert_eq(strlen(f.comm), MV_HC_COMM_MAX - 1);
+	g->order = 64;
+	cr_assert_eq(hcreq_alloc_failure(&gm, 0x4000, &f, &e), -1);
+	cr_assert_str_eq(e.msg, "HC_ALLOC_FAILURE: order 64 is not a page order");
+	cr_assert_eq(hcreq_alloc_failure(&gm, RAM_SIZE - 8, &f, &e), -1);
 }
 
 /* --- the test ledger ------------------------------------------------------ */

@@ -3,18 +3,22 @@
  * The VMM's allocator readers (vmm/control/inspect.h) over a fake guest
  * built by the real guest allocator (inspect_fake_guest.h): the answers
  * agree with the allocator's own counters; and each kind of damage (a
- * free-list cycle, a pointer outside RAM, counters that disagree, a lying
- * descriptor) gives an answer whose inconsistencies name it, never a crash
+ * free-list cycle, a pointer outside RAM, counters that disagree, roots
+ * out of range) gives an answer whose inconsistencies name it, never a crash
  * or a hang (every test runs under a Criterion timeout).
  */
 #include <criterion/criterion.h>
 #include <inttypes.h>
 #include <string.h>
 
+#include <memvisor/layout.h>
+
+#include "fake_layout.h"
 #include "gmem.h"
 #include "inspect.h"
 #include "inspect_fake_guest.h"
 #include "memmap.h"
+#include "percpu_cmds.h"
 #include "qmp.h"
 #include "vmalloc_cmds.h"
 
@@ -22,6 +26,7 @@
 
 static struct fake_guest g;
 static struct gmem gm;
+static struct mm_layout lay;
 
 static void boot(void)
 {
@@ -31,6 +36,8 @@ static void boot(void)
 	gmem_init(&gm);
 	cr_assert_eq(gmem_add(&gm, 0, g.ram_size, g.ram), 0);
 	cr_assert_eq(gmem_add(&gm, g.image_gpa, g.image_size, g.image), 0);
+	fake_layout_load(&lay, g.pgdat, MV_KERNEL_VIRT_BASE + g.kernel_start,
+			 MV_KERNEL_VIRT_BASE + g.kernel_end);
 }
 
 TestSuite(inspect, .init = boot, .timeout = 60);
@@ -85,7 +92,7 @@ static json_int_t geti(json_t *o, const char *k)
 
 Test(inspect, zones_agree_with_the_allocator)
 {
-	json_t *ans = inspect_zones(&gm, g.mminfo_gpa, NULL), *zones;
+	json_t *ans = inspect_zones(&gm, g.cr3, &lay, NULL), *zones;
 	size_t i;
 	json_t *z;
 
@@ -126,7 +133,7 @@ Test(inspect, zones_agree_with_the_allocator)
 
 Test(inspect, memblock_and_memstats)
 {
-	json_t *ans = inspect_memblock(&gm, g.mminfo_gpa, NULL), *st;
+	json_t *ans = inspect_memblock(&gm, g.cr3, &lay, NULL), *st;
 	uint64_t free = 0, managed = 0;
 
 	cr_assert_eq(json_array_size(problems_of(ans)), 0, "%s", dump(ans));
@@ -138,7 +145,7 @@ Test(inspect, memblock_and_memstats)
 			  "base"), (json_int_t)g.memblock_reserved_base0);
 	json_decref(ans);
 
-	ans = inspect_memstats(&gm, g.mminfo_gpa, FAKE_MEM, NULL);
+	ans = inspect_memstats(&gm, g.cr3, &lay, FAKE_MEM, NULL);
 	cr_assert_null(json_object_get(ans, "inconsistencies"), "%s", dump(ans));
 	st = json_object_get(ans, "stats");
 	for (unsigned int i = 0; i < g.nr_zones; i++) {
@@ -157,7 +164,7 @@ Test(inspect, memblock_and_memstats)
 #define DAMAGED(kind, ...) do {						\
 	json_t *ans;							\
 	fake_guest_damage(&g, kind);					\
-	ans = inspect_zones(&gm, g.mminfo_gpa, NULL);				\
+	ans = inspect_zones(&gm, g.cr3, &lay, NULL);				\
 	cr_log_info("%s", dump(ans));					\
 	cr_assert(named(ans, __VA_ARGS__, NULL), "%s", dump(ans));	\
 	json_decref(ans);						\
@@ -169,7 +176,7 @@ Test(inspect, zone_name_not_utf8)
 	json_t *ans, *dma;
 
 	fake_guest_damage(&g, FAKE_ZONE_NAME);
-	ans = inspect_zones(&gm, g.mminfo_gpa, NULL);
+	ans = inspect_zones(&gm, g.cr3, &lay, NULL);
 	cr_assert_eq(json_array_size(json_object_get(ans, "zones")), g.nr_zones,
 		     "%s", dump(ans));
 	dma = json_array_get(json_object_get(ans, "zones"), 0);
@@ -217,35 +224,42 @@ Test(inspect, prev_link_broken)
 	DAMAGED(FAKE_PREV_LINK, "zone DMA free_area[", "has prev");
 }
 
-Test(inspect, descriptor_field_outside_struct)
+/* The roots' values are the guest's: checked as they are read. */
+Test(inspect, nr_cpu_ids_beyond_the_pcp_slots)
 {
-	DAMAGED(FAKE_DESC_OFFSET, "mminfo: field zone_free_pages",
-		"outside its struct");
+	DAMAGED(FAKE_NR_CPUS, "nr_cpu_ids", "per-CPU slots");
 }
 
-Test(inspect, descriptor_size_too_big)
+Test(inspect, max_pfn_beyond_ram)
 {
-	DAMAGED(FAKE_DESC_SIZE, "mminfo: sizeof_zone");
+	DAMAGED(FAKE_MAX_PFN, "roots: max_pfn", "beyond guest RAM");
 }
 
-Test(inspect, descriptor_magic)
+/*
+ * A root the guest has not set up yet (mem_map still NULL, as before
+ * mem_init) is said as such, as the answer's "incomplete": not damage, so
+ * no inconsistency, and no zone read from it.
+ */
+Test(inspect, root_not_set_up_is_not_damage)
 {
-	DAMAGED(FAKE_DESC_MAGIC, "mminfo: magic");
-}
+	json_t *ans;
+	const char *inc;
 
-Test(inspect, descriptor_pgd_outside_ram)
-{
-	DAMAGED(FAKE_DESC_PGD, "zone 0", "not mapped");
-}
-
-Test(inspect, descriptor_nr_cpus)
-{
-	DAMAGED(FAKE_DESC_NR_CPUS, "mminfo: nr_cpus");
-}
-
-Test(inspect, descriptor_zones_unmapped)
-{
-	DAMAGED(FAKE_ZONES_PTR, "zone 0 at 0xffff800000000000");
+	fake_guest_damage(&g, FAKE_MEM_MAP_UNSET);
+	ans = inspect_zones(&gm, g.cr3, &lay, NULL);
+	inc = json_string_value(json_object_get(ans, "incomplete"));
+	cr_assert(inc && strstr(inc, "not set up yet") && strstr(inc, "mem_map"),
+		  "%s", dump(ans));
+	cr_assert_eq(json_array_size(problems_of(ans)), 0, "%s", dump(ans));
+	cr_assert_eq(json_array_size(json_object_get(ans, "zones")), 0);
+	json_decref(ans);
+	ans = inspect_memstats(&gm, g.cr3, &lay, FAKE_MEM, NULL);
+	cr_assert_null(json_object_get(ans, "inconsistencies"), "%s", dump(ans));
+	cr_assert(strstr(json_string_value(json_object_get(ans, "incomplete")),
+			 "not set up yet"), "%s", dump(ans));
+	cr_assert_eq(geti(json_object_get(ans, "stats"), "actual"),
+		     FAKE_MEM >> 10);
+	json_decref(ans);
 }
 
 Test(inspect, memblock_cnt_beyond_max)
@@ -253,16 +267,42 @@ Test(inspect, memblock_cnt_beyond_max)
 	json_t *ans;
 
 	fake_guest_damage(&g, FAKE_MEMBLOCK_CNT);
-	ans = inspect_memblock(&gm, g.mminfo_gpa, NULL);
+	ans = inspect_memblock(&gm, g.cr3, &lay, NULL);
 	cr_assert(named(ans, "memblock.reserved: cnt", NULL), "%s", dump(ans));
 	json_decref(ans);
 }
 
-Test(inspect, no_descriptor)
+/*
+ * The other roots' static values: per-CPU areas not set up is said as
+ * such (an error naming it, no "damage"), and an empty vmap list is an
+ * empty answer with nothing wrong in it.
+ */
+Test(inspect, percpu_and_vmap_not_set_up_are_not_damage)
 {
-	json_t *ans = inspect_zones(&gm, 0, NULL);
+	struct errbuf e = { "" };
+	json_t *ans;
 
-	cr_assert(named(ans, "has not published", NULL), "%s", dump(ans));
+	fake_guest_damage(&g, FAKE_PERCPU_UNSET);
+	cr_assert_null(percpu_read(&gm, g.cr3, &lay, NULL, &e));
+	cr_assert(strstr(e.msg, "not set up"), "%s", e.msg);
+	fake_guest_damage(&g, FAKE_VMAP_EMPTY);
+	ans = vmalloc_read_vmallocinfo(&gm, g.cr3, &lay, NULL, &e);
+	cr_assert_not_null(ans, "%s", e.msg);
+	cr_assert(json_is_array(json_object_get(ans, "areas")), "%s", dump(ans));
+	cr_assert_eq(json_array_size(json_object_get(ans, "areas")), 0, "%s",
+		     dump(ans));
+	cr_assert_eq(json_array_size(problems_of(ans)), 0, "%s", dump(ans));
+	json_decref(ans);
+}
+
+/* An image without a memory manager: every query says so. */
+Test(inspect, no_memory_manager)
+{
+	struct mm_layout none = { .present = false,
+				  .absent_why = "kernel image x has no memory manager" };
+	json_t *ans = inspect_zones(&gm, g.cr3, &none, NULL);
+
+	cr_assert(named(ans, "has no memory manager", NULL), "%s", dump(ans));
 	json_decref(ans);
 }
 
@@ -275,7 +315,7 @@ Test(inspect, list_walk_bounds)
 	uint64_t *pg = g.ram, va = (uint64_t)(uintptr_t)g.ram;
 
 	/* The fake's first page is reserved: free to scribble on. */
-	cr_assert_eq(insp_open(&in, &gm, g.mminfo_gpa, &e), 0, "%s", e.msg);
+	cr_assert_eq(insp_open(&in, &gm, &lay, g.cr3, &e), 0, "%s", e.msg);
 	for (int i = 0; i < 4; i++) {
 		pg[2 * i] = va + 16 * ((i + 1) % 4);		/* next */
 		pg[2 * i + 1] = va + 16 * ((i + 3) % 4);	/* prev */
@@ -298,13 +338,10 @@ Test(inspect, list_walk_bounds)
 /* query-vmallocinfo's reader over the fake, within @b (NULL: the first page). */
 static json_t *vmallocinfo(const struct insp_bounds *b)
 {
-	struct insp in;
 	struct errbuf e;
 	json_t *ans;
 
-	cr_assert_eq(insp_open(&in, &gm, g.mminfo_gpa, &e), 0, "%s", e.msg);
-	ans = vmalloc_read_vmallocinfo(&gm, in.cr3, g.mminfo_gpa, b, &e);
-	insp_close(&in);
+	ans = vmalloc_read_vmallocinfo(&gm, g.cr3, &lay, b, &e);
 	cr_assert_not_null(ans, "%s", e.msg);
 	return ans;
 }
@@ -431,7 +468,7 @@ Test(inspect, read_errors_tell_the_budget_from_a_bad_pointer)
 	struct errbuf e;
 	uint64_t v, va = (uint64_t)(uintptr_t)g.ram;
 
-	cr_assert_eq(insp_open(&in, &gm, g.mminfo_gpa, &e), 0, "%s", e.msg);
+	cr_assert_eq(insp_open(&in, &gm, &lay, g.cr3, &e), 0, "%s", e.msg);
 	cr_assert_eq(insp_read(&in, 0xffff800000000000ULL, &v, sizeof(v)), -1);
 	cr_assert_eq(in.stop, INSP_STOP_NONE);
 	cr_assert_not_null(strstr(in.err, "not mapped"), "%s", in.err);
@@ -462,11 +499,11 @@ Test(inspect, huge_list_is_cut_at_the_deadline)
 	unsigned long walks = 0;
 
 	cr_assert_eq(fake_guest_vmap(&g, 4 * NR_AREAS), 0);
-	cr_assert_eq(insp_open(&in, &gm, g.mminfo_gpa, &e), 0, "%s", e.msg);
+	cr_assert_eq(insp_open(&in, &gm, &lay, g.cr3, &e), 0, "%s", e.msg);
 	b = (struct insp_bounds){ .deadline_ns = in.started_ns + INSP_QUERY_PARK_NS };
 	insp_bound(&in, &b);
 	while (!in.stop && walks++ < 100000)
-		insp_list_walk(&in, in.mi.vmap_areas, 1UL << 20, NULL, NULL, &w);
+		insp_list_walk(&in, lay.root.vmap_areas, 1UL << 20, NULL, NULL, &w);
 	cr_assert_eq(in.stop, INSP_STOP_TIME, "%s", in.err);
 	cr_assert(w.broken && strstr(w.why, "out of time"), "%s", w.why);
 	cr_assert_geq(in.stopped_ns, b.deadline_ns);

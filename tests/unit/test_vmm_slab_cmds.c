@@ -12,10 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <memvisor/layout.h>
+
 #include "../../vmm/memory/gmem.h"
 #include "../../vmm/memory/pgtable.h"
 #include "../../vmm/control/page_owner.h"
 #include "../../vmm/control/slab_cmds.h"
+#include "fake_layout.h"
 #include "slabinsp_guest.h"
 
 #define DATA_GPA	(1ULL << 32)
@@ -28,7 +31,8 @@ static unsigned int pt_used;
 static uintptr_t data_start, data_end;
 static struct gmem gm;
 static struct sg_state st;
-static uint64_t cr3, mminfo_gpa;
+static uint64_t cr3;
+static struct mm_layout lay;
 
 static uint64_t pool_gpa(void *p)
 {
@@ -72,7 +76,8 @@ static void setup(void)
 		map_page(st.ram + off, off);
 	for (uintptr_t va = data_start; va < data_end; va += 4096)
 		map_page(va, DATA_GPA + (va - data_start));
-	mminfo_gpa = DATA_GPA + (st.mminfo - data_start);
+	fake_layout_load(&lay, st.pgdat, MV_KERNEL_VIRT_BASE + st.kernel_start,
+			 MV_KERNEL_VIRT_BASE + st.kernel_end);
 }
 
 TestSuite(slab_cmds, .init = setup);
@@ -126,7 +131,7 @@ Test(slab_cmds, slabinfo_equals_the_guests_own)
 	};
 	static char text[65536];
 	struct errbuf e;
-	json_t *ret = slab_read_slabinfo(&gm, cr3, mminfo_gpa, NULL, &e);
+	json_t *ret = slab_read_slabinfo(&gm, cr3, &lay, NULL, &e);
 	char *line, *save;
 	unsigned int lines = 0;
 
@@ -167,7 +172,7 @@ Test(slab_cmds, cycle_in_a_slab_list_is_reported)
 	json_t *ret;
 
 	sg_cycle_in_slab_list();
-	ret = slab_read_slabinfo(&gm, cr3, mminfo_gpa, NULL, &e);
+	ret = slab_read_slabinfo(&gm, cr3, &lay, NULL, &e);
 	cr_assert_not_null(ret, "%s", e.msg);
 	cr_expect(incons_has(ret, "cache insp-a: slab at pfn"), "%s", dumps(ret));
 	cr_expect(incons_has(ret, "seen twice"));
@@ -181,7 +186,7 @@ Test(slab_cmds, pointer_outside_ram_is_reported)
 	json_t *ret;
 
 	sg_slab_list_outside_ram();
-	ret = slab_read_slabinfo(&gm, cr3, mminfo_gpa, NULL, &e);
+	ret = slab_read_slabinfo(&gm, cr3, &lay, NULL, &e);
 	cr_assert_not_null(ret, "%s", e.msg);
 	cr_expect(incons_has(ret, "cache insp-a: slabs_partial entry 0xdead"),
 		  "%s", dumps(incons_of(ret)));
@@ -195,10 +200,27 @@ Test(slab_cmds, counters_that_disagree_are_reported)
 	json_t *ret;
 
 	sg_counter_disagrees();
-	ret = slab_read_slabinfo(&gm, cr3, mminfo_gpa, NULL, &e);
+	ret = slab_read_slabinfo(&gm, cr3, &lay, NULL, &e);
 	cr_assert_not_null(ret, "%s", e.msg);
 	cr_expect_eq(json_array_size(incons_of(ret)), 1, "%s", dumps(incons_of(ret)));
 	cr_expect(incons_has(ret, "cache insp-a: active_objs says"));
+	json_decref(ret);
+}
+
+/* The record stays, its bad bytes escaped, and the answer names it. */
+Test(slab_cmds, name_not_utf8_is_escaped_and_named)
+{
+	struct errbuf e;
+	json_t *ret;
+
+	sg_name_not_utf8();
+	ret = slab_read_slabinfo(&gm, cr3, &lay, NULL, &e);
+	cr_assert_not_null(ret, "%s", e.msg);
+	cr_expect_not_null(find_cache(ret, "insp-\\xff\\xfe"), "%s", dumps(ret));
+	cr_expect(incons_has(ret, "cache insp-\\xff\\xfe at 0x"), "%s",
+		  dumps(incons_of(ret)));
+	cr_expect(incons_has(ret, "its name is not UTF-8, 2 bytes shown as \\xHH"),
+		  "%s", dumps(incons_of(ret)));
 	json_decref(ret);
 }
 
@@ -208,29 +230,30 @@ Test(slab_cmds, cycle_in_the_cache_list_ends_the_walk)
 	json_t *ret;
 
 	sg_cycle_in_cache_list();
-	ret = slab_read_slabinfo(&gm, cr3, mminfo_gpa, NULL, &e);
+	ret = slab_read_slabinfo(&gm, cr3, &lay, NULL, &e);
 	cr_assert_not_null(ret, "%s", e.msg);
 	cr_expect(incons_has(ret, "slab_caches: a cycle through"), "%s",
 		  dumps(incons_of(ret)));
 	json_decref(ret);
 }
 
-Test(slab_cmds, bad_descriptor_is_an_error)
+/* An image without a memory manager: an error that says so. */
+Test(slab_cmds, no_memory_manager_is_an_error)
 {
+	struct mm_layout none = { .present = false,
+				  .absent_why = "kernel image x has no memory manager" };
 	struct errbuf e;
 
-	cr_expect_null(slab_read_slabinfo(&gm, cr3, 0, NULL, &e));
-	cr_expect(strstr(e.msg, "HC_MMINFO"));
-	cr_expect_null(slab_read_slabinfo(&gm, cr3, mminfo_gpa + 8, NULL, &e));
-	cr_expect(strstr(e.msg, "magic"), "%s", e.msg);
-	cr_expect_null(slab_read_slabinfo(&gm, cr3, 1ULL << 40, NULL, &e));
-	cr_expect(strstr(e.msg, "not in guest RAM"), "%s", e.msg);
+	cr_expect_null(slab_read_slabinfo(&gm, cr3, &none, NULL, &e));
+	cr_expect(strstr(e.msg, "has no memory manager"), "%s", e.msg);
+	cr_expect_null(slab_read_mempools(&gm, cr3, &none, NULL, &e));
+	cr_expect(strstr(e.msg, "has no memory manager"), "%s", e.msg);
 }
 
 Test(slab_cmds, mempools)
 {
 	struct errbuf e;
-	json_t *ret = slab_read_mempools(&gm, cr3, mminfo_gpa, NULL, &e), *p;
+	json_t *ret = slab_read_mempools(&gm, cr3, &lay, NULL, &e), *p;
 
 	cr_assert_not_null(ret, "%s", e.msg);
 	cr_expect_eq(json_array_size(incons_of(ret)), 0, "%s", dumps(ret));
@@ -256,7 +279,7 @@ Test(slab_cmds, mempools)
 	json_decref(ret);
 
 	sg_mempool_bad();
-	ret = slab_read_mempools(&gm, cr3, mminfo_gpa, NULL, &e);
+	ret = slab_read_mempools(&gm, cr3, &lay, NULL, &e);
 	cr_assert_not_null(ret, "%s", e.msg);
 	cr_expect(incons_has(ret, "5 elements in a reserve of 4"), "%s", dumps(ret));
 	json_decref(ret);
@@ -265,7 +288,7 @@ Test(slab_cmds, mempools)
 static json_t *owner(uint64_t pfn, const char *want)
 {
 	struct errbuf e;
-	json_t *ret = page_owner_answer(&gm, cr3, mminfo_gpa, pfn, &e);
+	json_t *ret = page_owner_answer(&gm, cr3, &lay, NULL, pfn, &e);
 
 	cr_assert_not_null(ret, "%s", e.msg);
 	cr_expect_str_eq(json_string_value(json_object_get(ret, "owner")), want,
@@ -307,7 +330,7 @@ static struct page_state state_of(uint64_t pfn)
 	struct page_state s = { PAGE_STATE_NONE, -1, 0, 0 };
 	struct errbuf e;
 
-	cr_assert_eq(page_state_read(&gm, cr3, mminfo_gpa, pfn, &s, &e), 0,
+	cr_assert_eq(page_state_read(&gm, cr3, &lay, pfn, &s, &e), 0,
 		     "%s", e.msg);
 	return s;
 }
@@ -341,13 +364,14 @@ Test(slab_cmds, page_state)
 
 /* Caches and mempools in pages of one and two: every entry once, in order. */
 static void pages_list_each_once(json_t *(*read)(const struct gmem *, uint64_t,
-						  uint64_t, const struct insp_bounds *,
+						  const struct mm_layout *,
+						  const struct insp_bounds *,
 						  struct errbuf *),
 				 const char *list, unsigned int page_max)
 {
 	struct insp_bounds b = { .page_max = page_max };
 	struct errbuf e;
-	json_t *whole = read(&gm, cr3, mminfo_gpa, NULL, &e), *all;
+	json_t *whole = read(&gm, cr3, &lay, NULL, &e), *all;
 	size_t seen = 0, pages = 0;
 
 	cr_assert_not_null(whole, "%s", e.msg);
@@ -355,7 +379,7 @@ static void pages_list_each_once(json_t *(*read)(const struct gmem *, uint64_t,
 	cr_assert_gt(json_array_size(all), page_max);
 	cr_assert(json_is_false(json_object_get(whole, "truncated")));
 	for (;;) {
-		json_t *ret = read(&gm, cr3, mminfo_gpa, &b, &e), *got, *x;
+		json_t *ret = read(&gm, cr3, &lay, &b, &e), *got, *x;
 		size_t i, left = json_array_size(all) - seen;
 
 		cr_assert_not_null(ret, "%s", e.msg);
@@ -397,7 +421,7 @@ Test(slab_cmds, a_lost_cursor_is_named)
 	struct insp_bounds b = { .page_max = 4, .has_start_after = true,
 				 .start_after = 0x1000 };
 	struct errbuf e;
-	json_t *ret = slab_read_slabinfo(&gm, cr3, mminfo_gpa, &b, &e);
+	json_t *ret = slab_read_slabinfo(&gm, cr3, &lay, &b, &e);
 
 	cr_assert_not_null(ret, "%s", e.msg);
 	cr_expect(incons_has(ret, "start-after 0x1000: no such entry"), "%s",
@@ -411,7 +435,7 @@ Test(slab_cmds, slabinfo_out_of_time_says_so)
 {
 	struct insp_bounds b = { .deadline_ns = 1 };
 	struct errbuf e;
-	json_t *ret = slab_read_slabinfo(&gm, cr3, mminfo_gpa, &b, &e);
+	json_t *ret = slab_read_slabinfo(&gm, cr3, &lay, &b, &e);
 
 	cr_assert_not_null(ret, "%s", e.msg);
 	cr_assert(json_is_string(json_object_get(ret, "incomplete")), "%s",

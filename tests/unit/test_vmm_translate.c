@@ -1,16 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
  * translate, query-mappings, read-phys and read-virt through qmp_dispatch,
- * on a VM with no vCPUs whose fake RAM holds the VMM's boot page tables and
- * an mminfo descriptor: answers, the kernel-root check, and every argument
- * check (negative, huge, overflowing).
+ * on a VM with no vCPUs whose fake RAM holds the VMM's boot page tables:
+ * answers, the kernel root (the boot tables: inspect.h's one rule), and
+ * every argument check (negative, huge, overflowing).
  */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <memvisor/layout.h>
-#include <memvisor/mminfo.h>
 
 #include "pgtable.h"
 #include "qmp.h"
@@ -18,7 +17,6 @@
 
 #define RAM_SIZE	(64ULL << 20)
 #define BOOT_TABLES	0x100000ULL
-#define MMINFO		0x80000ULL
 #define DMAP(pa)	(MV_DIRECT_MAP_BASE + (pa))
 #define V(cmd)		QMP_VENDOR cmd
 
@@ -96,17 +94,6 @@ static uint64_t u64(json_t *o, const char *key)
 	return a;
 }
 
-static void publish_mminfo(uint64_t pgd_pa)
-{
-	struct mv_mminfo m = {
-		.magic = MV_MMINFO_MAGIC, .version = MV_MMINFO_VERSION,
-		.size = sizeof(m), .kernel_pgd_gpa = pgd_pa,
-	};
-
-	memcpy(ram + MMINFO, &m, sizeof(m));
-	vm.mminfo_gpa = MMINFO;
-}
-
 Test(translate, direct_map_two_mib)
 {
 	json_t *ret = run(exec(V("translate"), json_pack("{s:I}", "addr",
@@ -114,7 +101,7 @@ Test(translate, direct_map_two_mib)
 
 	cr_assert_not_null(ret);
 	cr_assert_eq(u64(ret, "addr"), DMAP(0x345678));
-	cr_assert_eq(u64(ret, "cr3"), vm.boot.pml4, "no mminfo: the boot tables");
+	cr_assert_eq(u64(ret, "cr3"), vm.boot.pml4, "the kernel's root: the boot tables");
 	cr_assert(json_is_true(json_object_get(ret, "present")));
 	cr_assert_eq(u64(ret, "gpa"), 0x345678);
 	cr_assert_eq(u64(ret, "page_size"), 2 << 20);
@@ -143,39 +130,33 @@ Test(translate, not_present)
 	json_decref(ret);
 }
 
-Test(translate, kernel_root_from_mminfo)
+/*
+ * The one rule (inspect.h): the kernel's root is the boot tables, whatever
+ * else the guest's memory holds; another root only when the query names it.
+ */
+Test(translate, kernel_root_is_the_boot_tables)
 {
 	uint64_t copy = 0x300000;
 	json_t *ret;
 
 	memcpy(ram + copy, ram + vm.boot.pml4, 4096);
-	publish_mminfo(copy);
 	ret = run(exec(V("translate"), json_pack("{s:I}", "addr",
 			(json_int_t)MV_KERNEL_VIRT_BASE + 0x1234)), NULL);
-	cr_assert_eq(u64(ret, "cr3"), copy);
+	cr_assert_eq(u64(ret, "cr3"), vm.boot.pml4);
 	cr_assert_eq(u64(ret, "gpa"), 0x1234);
 	cr_assert_null(json_object_get(ret, "inconsistencies"));
 	json_decref(ret);
-
-	/* a root outside RAM: reported, and the boot tables stand in */
-	publish_mminfo(RAM_SIZE + 0x1000);
-	ret = run(exec(V("translate"), json_pack("{s:I}", "addr",
-			(json_int_t)MV_KERNEL_VIRT_BASE)), NULL);
-	cr_assert_eq(u64(ret, "cr3"), vm.boot.pml4);
-	cr_assert(strstr(json_dumps(json_object_get(ret, "inconsistencies"), 0),
-			 "points outside guest RAM"));
+	/* asked for: the copy */
+	ret = run(exec(V("translate"), json_pack("{s:I,s:I}", "addr",
+			(json_int_t)MV_KERNEL_VIRT_BASE + 0x1234, "cr3",
+			(json_int_t)copy)), NULL);
+	cr_assert_eq(u64(ret, "cr3"), copy);
+	cr_assert_eq(u64(ret, "gpa"), 0x1234);
 	json_decref(ret);
-	publish_mminfo(copy + 8);
-	ret = run(exec(V("translate"), json_pack("{s:I}", "addr", (json_int_t)0)), NULL);
-	cr_assert(strstr(json_dumps(json_object_get(ret, "inconsistencies"), 0),
-			 "is not page aligned"));
-	json_decref(ret);
-	/* a descriptor with a bad magic */
-	ram[MMINFO] ^= 1;
-	ret = run(exec(V("translate"), json_pack("{s:I}", "addr", (json_int_t)0)), NULL);
-	cr_assert(strstr(json_dumps(json_object_get(ret, "inconsistencies"), 0),
-			 "magic"));
-	json_decref(ret);
+	/* a root outside RAM is the caller's error, named */
+	expect_error(exec(V("translate"), json_pack("{s:I,s:I}", "addr",
+			  (json_int_t)0, "cr3", (json_int_t)(RAM_SIZE + 0x1000))),
+		     "points outside guest RAM");
 }
 
 Test(translate, argument_checks)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * The inspection primitives: the descriptor's checks, reads of the kernel's
- * address space by the VMM's own page walk, bounded list walks.
+ * The inspection primitives: opening over the image's layout, the roots'
+ * values, reads of the kernel's address space by the VMM's own page walk,
+ * bounded list walks.
  */
 #include "config.h"
 
@@ -52,6 +53,10 @@ const char *insp_stop_why(const struct insp *in, char *buf, size_t size)
 		snprintf(buf, size, "out of read budget: %lu MiB read (the most one inspection reads)",
 			 INSP_READ_BUDGET >> 20);
 		return buf;
+	case INSP_STOP_UNSET:
+		snprintf(buf, size, "not set up yet: the guest has not set up %s (still its static value)",
+			 in->unset);
+		return buf;
 	case INSP_STOP_NONE:
 		break;
 	}
@@ -71,7 +76,8 @@ json_t *insp_take_problems(struct insp *in)
 	json_t *p = in->problems;
 	char why[200];
 
-	if (insp_stop_why(in, why, sizeof(why)))
+	/* a spent budget is named; a root not set up yet is no problem */
+	if (in->stop != INSP_STOP_UNSET && insp_stop_why(in, why, sizeof(why)))
 		json_array_insert_new(p, 0, json_sprintf("incomplete: %s", why));
 	if (in->nr_problems > INSP_MAX_PROBLEMS)
 		json_array_append_new(p, json_sprintf("... and %lu more",
@@ -100,160 +106,6 @@ void insp_problem(struct insp *in, const char *fmt, ...)
 	json_array_append_new(in->problems, json_string(msg));
 }
 
-/* ---- The descriptor ------------------------------------------------------ */
-
-/* A scalar field inside a struct of @size bytes. */
-static int check_field(struct mv_field f, uint32_t size, const char *name,
-		       struct errbuf *e)
-{
-	if (f.size != 1 && f.size != 2 && f.size != 4 && f.size != 8)
-		return errf(e, "mminfo: field %s has size %u (not 1, 2, 4 or 8)",
-			    name, f.size);
-	if ((uint64_t)f.off + f.size > size)
-		return errf(e, "mminfo: field %s [%u+%u) is outside its struct (%u bytes)",
-			    name, f.off, f.size, size);
-	return 0;
-}
-
-/* An array of @n elements of @elem bytes at f.off, inside @size bytes. */
-static int check_array(struct mv_field f, uint32_t elem, uint32_t n,
-		       uint32_t size, const char *name, struct errbuf *e)
-{
-	if (!elem || !n || (uint64_t)elem * n != f.size)
-		return errf(e, "mminfo: array %s is %u bytes, not %u x %u",
-			    name, f.size, n, elem);
-	if ((uint64_t)f.off + f.size > size)
-		return errf(e, "mminfo: array %s [%u+%u) is outside its struct (%u bytes)",
-			    name, f.off, f.size, size);
-	return 0;
-}
-
-static int check_size(uint32_t size, uint32_t min, uint32_t max,
-		      const char *name, struct errbuf *e)
-{
-	if (size < min || size > max)
-		return errf(e, "mminfo: %s is %u bytes (%u..%u allowed)", name,
-			    size, min, max);
-	return 0;
-}
-
-#define F(st, fld)	check_field(l->fld, l->st, #fld, e)
-
-int mminfo_check(const struct mv_mminfo *mi, struct errbuf *e)
-{
-	const struct mv_mm_layout_alloc *l = &mi->alloc;
-
-	if (mi->magic != MV_MMINFO_MAGIC)
-		return errf(e, "mminfo: magic 0x%" PRIx64 ", not MV_MMINFO_MAGIC",
-			    mi->magic);
-	if (mi->version != MV_MMINFO_VERSION)
-		return errf(e, "mminfo: version %u, the VMM knows %u",
-			    mi->version, MV_MMINFO_VERSION);
-	if (mi->size < sizeof(*mi))
-		return errf(e, "mminfo: size %u is less than %zu", mi->size,
-			    sizeof(*mi));
-	if (l->size != sizeof(*l))
-		return errf(e, "mminfo: the allocator's layout table is %u bytes, the VMM's %zu",
-			    l->size, sizeof(*l));
-	if (mi->page_shift != 12)
-		return errf(e, "mminfo: page_shift %u, not 12", mi->page_shift);
-	if (mi->kernel_pgd_gpa & (PAGE_4K - 1))
-		return errf(e, "mminfo: kernel_pgd_gpa 0x%" PRIx64 " is not page aligned",
-			    mi->kernel_pgd_gpa);
-	if (check_size(l->sizeof_list_head, 16, 16, "sizeof_list_head", e) ||
-	    F(sizeof_list_head, list_next) || F(sizeof_list_head, list_prev) ||
-	    l->list_next.size != 8 || l->list_prev.size != 8)
-		return e->msg[0] ? -1 : errf(e, "mminfo: list_head pointers are not 8 bytes");
-	if (check_size(l->sizeof_page, 16, 4096, "sizeof_page", e) ||
-	    l->sizeof_page != mi->sizeof_page ||
-	    F(sizeof_page, page_flags) || F(sizeof_page, page_private) ||
-	    check_array(l->page_lru, l->sizeof_list_head, 1, l->sizeof_page,
-			"page_lru", e))
-		return e->msg[0] ? -1 : errf(e, "mminfo: sizeof_page %u disagrees with the layout's %u",
-					     mi->sizeof_page, l->sizeof_page);
-	if (check_size(l->sizeof_zone, 64, INSP_MAX_STRUCT, "sizeof_zone", e) ||
-	    l->sizeof_zone != mi->sizeof_zone ||
-	    F(sizeof_zone, zone_name) || F(sizeof_zone, zone_start_pfn) ||
-	    F(sizeof_zone, zone_spanned) || F(sizeof_zone, zone_present) ||
-	    F(sizeof_zone, zone_managed) || F(sizeof_zone, zone_free_pages) ||
-	    F(sizeof_zone, zone_first_deferred_pfn) ||
-	    F(sizeof_zone, zone_deferred_pages) ||
-	    F(sizeof_zone, zone_lock_next) || F(sizeof_zone, zone_lock_owner))
-		return e->msg[0] ? -1 : errf(e, "mminfo: sizeof_zone %u disagrees with the layout's %u",
-					     mi->sizeof_zone, l->sizeof_zone);
-	if (l->nr_wmark != 3 ||
-	    check_array(l->zone_watermark, 8, 3, l->sizeof_zone,
-			"zone_watermark", e))
-		return e->msg[0] ? -1 : errf(e, "mminfo: %u watermarks, not 3", l->nr_wmark);
-	if (l->max_order < 1 || l->max_order > 20)
-		return errf(e, "mminfo: max_order %u (1..20 allowed)", l->max_order);
-	if (check_size(l->sizeof_free_area, 16, 4096, "sizeof_free_area", e) ||
-	    check_array(l->zone_free_area, l->sizeof_free_area, l->max_order,
-			l->sizeof_zone, "zone_free_area", e) ||
-	    check_array(l->free_area_free_list, l->sizeof_list_head, 1,
-			l->sizeof_free_area, "free_area_free_list", e) ||
-	    F(sizeof_free_area, free_area_nr_free))
-		return -1;
-	if (l->nr_pcp < 1 || l->nr_pcp > 4096)
-		return errf(e, "mminfo: nr_pcp %u (1..4096 allowed)", l->nr_pcp);
-	if (mi->nr_cpus < 1 || mi->nr_cpus > l->nr_pcp)
-		return errf(e, "mminfo: nr_cpus %u (1..nr_pcp %u allowed)",
-			    mi->nr_cpus, l->nr_pcp);
-	if (l->nr_pcp_lists < 1 || l->nr_pcp_lists > l->max_order)
-		return errf(e, "mminfo: nr_pcp_lists %u (1..max_order allowed)",
-			    l->nr_pcp_lists);
-	if (check_size(l->sizeof_pcp, 16, 65536, "sizeof_pcp", e) ||
-	    check_array(l->zone_pcp, l->sizeof_pcp, l->nr_pcp, l->sizeof_zone,
-			"zone_pcp", e) ||
-	    F(sizeof_pcp, pcp_count) || F(sizeof_pcp, pcp_high) ||
-	    F(sizeof_pcp, pcp_batch) ||
-	    check_array(l->pcp_lists, l->sizeof_list_head, l->nr_pcp_lists,
-			l->sizeof_pcp, "pcp_lists", e))
-		return -1;
-	if (check_size(l->sizeof_memblock, 16, 65536, "sizeof_memblock", e) ||
-	    check_size(l->sizeof_memblock_type, 16, 4096, "sizeof_memblock_type", e) ||
-	    check_array(l->memblock_memory, l->sizeof_memblock_type, 1,
-			l->sizeof_memblock, "memblock_memory", e) ||
-	    check_array(l->memblock_reserved, l->sizeof_memblock_type, 1,
-			l->sizeof_memblock, "memblock_reserved", e) ||
-	    F(sizeof_memblock_type, mbt_cnt) || F(sizeof_memblock_type, mbt_max) ||
-	    F(sizeof_memblock_type, mbt_total_size) ||
-	    F(sizeof_memblock_type, mbt_regions) ||
-	    check_size(l->sizeof_memblock_region, 8, 4096,
-		       "sizeof_memblock_region", e) ||
-	    F(sizeof_memblock_region, mbr_base) ||
-	    F(sizeof_memblock_region, mbr_size) ||
-	    F(sizeof_memblock_region, mbr_flags))
-		return -1;
-	if (mi->nr_zones < 1 || mi->nr_zones > 8)
-		return errf(e, "mminfo: nr_zones %u (1..8 allowed)", mi->nr_zones);
-	if (mi->max_pfn > (1ULL << (52 - 12)))
-		return errf(e, "mminfo: max_pfn 0x%" PRIx64 " is beyond 52-bit physical addresses",
-			    mi->max_pfn);
-	return 0;
-}
-
-#undef F
-
-int insp_open(struct insp *in, const struct gmem *gm, uint64_t mminfo_gpa,
-	      struct errbuf *e)
-{
-	insp_init(in, gm);
-	e->msg[0] = '\0';
-	if (!mminfo_gpa)
-		return errf(e, "the guest has not published its mminfo descriptor (HC_MMINFO)");
-	/* Copy, then check the copy: the guest may be changing it. */
-	if (gmem_read(gm, mminfo_gpa, &in->mi, sizeof(in->mi)))
-		return errf(e, "mminfo: descriptor [0x%" PRIx64 "+0x%zx) is not in guest RAM",
-			    mminfo_gpa, sizeof(in->mi));
-	if (mminfo_check(&in->mi, e))
-		return -1;
-	in->cr3 = in->mi.kernel_pgd_gpa;
-	return 0;
-}
-
-/* ---- Reads ---------------------------------------------------------------- */
-
 static int stop_reading(struct insp *in, enum insp_stop why)
 {
 	char msg[200];
@@ -264,6 +116,112 @@ static int stop_reading(struct insp *in, enum insp_stop why)
 		 insp_stop_why(in, msg, sizeof(msg)));
 	return -1;
 }
+
+/* ---- Opening, and the roots -------------------------------------------- */
+
+int insp_open(struct insp *in, const struct gmem *gm,
+	      const struct mm_layout *lay, uint64_t cr3, struct errbuf *e)
+{
+	insp_init(in, gm);
+	e->msg[0] = '\0';
+	if (!lay || !lay->present)
+		return errf(e, "%s", lay ? lay->absent_why :
+			    "the kernel image's layout was not read");
+	if (lay->page.size > INSP_PAGE_STRUCT_MAX)
+		return errf(e, "kernel image: struct page is %u bytes, more than the inspector's %u",
+			    lay->page.size, INSP_PAGE_STRUCT_MAX);
+	in->lay = lay;
+	in->cr3 = cr3;
+	return 0;
+}
+
+int insp_unset(struct insp *in, const char *name)
+{
+	in->unset = name;
+	return stop_reading(in, INSP_STOP_UNSET);
+}
+
+int insp_read_u64(struct insp *in, uint64_t va, uint64_t *v)
+{
+	return insp_read(in, va, v, sizeof(*v));
+}
+
+int insp_read_u32(struct insp *in, uint64_t va, uint32_t *v)
+{
+	return insp_read(in, va, v, sizeof(*v));
+}
+
+/* Frames of guest RAM: the highest gpa gmem maps, in pages. */
+uint64_t insp_ram_pfns(const struct gmem *gm)
+{
+	uint64_t end = 0;
+
+	for (unsigned int i = 0; i < gm->nr; i++)
+		if (gm->r[i].gpa + gm->r[i].size > end)
+			end = gm->r[i].gpa + gm->r[i].size;
+	return end / PAGE_4K;
+}
+
+int insp_read_field(struct insp *in, uint64_t struct_va, struct field f,
+		    uint64_t *v)
+{
+	uint8_t buf[8];
+
+	*v = 0;
+	if (f.size > sizeof(buf)) {
+		snprintf(in->err, sizeof(in->err),
+			 "a field of %u bytes is not a scalar", f.size);
+		return -1;
+	}
+	if (insp_read(in, struct_va + f.off, buf, f.size))
+		return -1;
+	*v = field_get(buf, f.size, (struct field){ 0, f.size });
+	return 0;
+}
+
+int insp_mem_map(struct insp *in, uint64_t *mem_map, uint64_t *max_pfn)
+{
+	const struct mm_layout *lay = in->lay;
+
+	if (in->have_mem_map) {
+		*mem_map = in->mem_map;
+		*max_pfn = in->max_pfn;
+		return 0;
+	}
+	if (insp_read_u64(in, lay->root.mem_map, mem_map) ||
+	    insp_read_u64(in, lay->root.max_pfn, max_pfn))
+		return -1;
+	if (!*mem_map || !*max_pfn)
+		return insp_unset(in, *mem_map ? "max_pfn" : "mem_map");
+	if (*max_pfn > insp_ram_pfns(in->gm)) {
+		snprintf(in->err, sizeof(in->err),
+			 "max_pfn 0x%" PRIx64 " is beyond guest RAM (0x%" PRIx64 " frames)",
+			 *max_pfn, insp_ram_pfns(in->gm));
+		return -1;
+	}
+	in->have_mem_map = true;
+	in->mem_map = *mem_map;
+	in->max_pfn = *max_pfn;
+	return 0;
+}
+
+int insp_nr_cpus(struct insp *in, uint32_t *nr)
+{
+	uint32_t slots = in->lay->zone.pcp.count;
+
+	if (insp_read_u32(in, in->lay->root.nr_cpu_ids, nr))
+		return -1;
+	if (!*nr)
+		return insp_unset(in, "nr_cpu_ids");
+	if (*nr > slots) {
+		insp_problem(in, "nr_cpu_ids %u is more than the zones' %u per-CPU slots (NR_CPUS): reading %u",
+			     *nr, slots, slots);
+		*nr = slots;
+	}
+	return 0;
+}
+
+/* ---- Reads ---------------------------------------------------------------- */
 
 /* Past the deadline? The clock is read once per INSP_CLOCK_PAGES pages. */
 static bool out_of_time(struct insp *in)
@@ -357,26 +315,12 @@ int insp_read_str(struct insp *in, uint64_t va, char *dst, size_t max)
 	return 0;
 }
 
-uint64_t insp_field(const void *buf, struct mv_field f)
-{
-	const uint8_t *p = (const uint8_t *)buf + f.off;
-	uint64_t v = 0;
-
-	switch (f.size) {
-	case 1: return p[0];
-	case 2: { uint16_t x; memcpy(&x, p, 2); return x; }
-	case 4: { uint32_t x; memcpy(&x, p, 4); return x; }
-	case 8: memcpy(&v, p, 8); return v;
-	}
-	return 0;
-}
-
 /* ---- Lists ---------------------------------------------------------------- */
 
 int insp_list_walk(struct insp *in, uint64_t head_va, unsigned long limit,
 		   insp_node_fn fn, void *opaque, struct insp_walk *w)
 {
-	const struct mv_mm_layout_alloc *l = &in->mi.alloc;
+	const struct mm_layout *l = in->lay;
 	uint8_t lh[16];
 	uint64_t prev = head_va, node, saved = head_va;
 	unsigned long power = 1, since = 0;
@@ -387,7 +331,7 @@ int insp_list_walk(struct insp *in, uint64_t head_va, unsigned long limit,
 		snprintf(w->why, sizeof(w->why), "head unreadable: %s", in->err);
 		return -1;
 	}
-	node = insp_field(lh, l->list_next);
+	node = field_get(lh, sizeof(lh), l->list_head.next);
 	while (node != head_va) {
 		uint64_t back;
 
@@ -411,7 +355,7 @@ int insp_list_walk(struct insp *in, uint64_t head_va, unsigned long limit,
 				 "node %lu unreadable: %s", w->nodes, in->err);
 			return -1;
 		}
-		back = insp_field(lh, l->list_prev);
+		back = field_get(lh, sizeof(lh), l->list_head.prev);
 		if (back != prev && !w->bad_prev) {
 			/* Noted; the walk goes on (the limit and Brent end it). */
 			w->bad_prev = true;
@@ -428,7 +372,7 @@ int insp_list_walk(struct insp *in, uint64_t head_va, unsigned long limit,
 			since = 0;
 		}
 		prev = node;
-		node = insp_field(lh, l->list_next);
+		node = field_get(lh, sizeof(lh), l->list_head.next);
 	}
 	return 0;
 }

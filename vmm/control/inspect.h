@@ -2,18 +2,30 @@
 /*
  * Reading the guest's memory manager from the VMM, without the guest's help.
  *
- * An inspection starts from the descriptor the guest published (HC_MMINFO,
- * include/memvisor/mminfo.h): it is copied out of guest memory, and the copy
- * is checked (magic, version, every layout table: sizes bounded, every field
- * inside its struct) before anything it says is used. Every guest-virtual
- * pointer is then translated by the VMM's own page walk from the kernel's
- * page-table root (kernel_pgd_gpa) and read through gmem's checked
- * accessors. Lists are walked with a step limit and Brent's cycle check, and
- * every read counts against a budget of bytes and of time (the deadline the
- * query gives, so the vCPUs stay parked at most INSP_QUERY_PARK_NS), so a
- * corrupted or hostile guest gives an answer with its "inconsistencies"
- * named, never a crash or a hang. A spent budget is said as such: the
- * answer is incomplete, not the guest wrong.
+ * An inspection reads through the layout of the kernel image the VMM loaded
+ * (mm_layout.h: every struct's size and fields and the roots, from the
+ * image's DWARF and symbols, resolved at start): nothing the running guest
+ * says about its own structs is needed or trusted. A field is read from a
+ * copy of its struct only through field_get()/field_elem(). A root's value
+ * (mem_map, max_pfn, nr_cpu_ids) is read from guest memory at query time
+ * and checked; one the guest has not set up yet (still its static value)
+ * makes the answer "not set up yet", not damage.
+ *
+ * The page-table root, one rule: the kernel's address space is the table
+ * the VMM built and booted the guest on (vm->boot.pml4, the insp_query's
+ * boot_cr3). The guest keeps it for ever (arch/x86_64/pgtable.c adds to
+ * it, never switches), so no guest value is needed. A vCPU's CR3 (read from
+ * the parked vCPU, checked as a PML4 in RAM) or a "cr3" argument is used
+ * only by a query that asks for it (translate_cmds.c).
+ *
+ * Every guest-virtual pointer is translated by the VMM's own page walk from
+ * that root and read through gmem's checked accessors. Lists are walked
+ * with a step limit and Brent's cycle check, and every read counts against
+ * a budget of bytes and of time (the deadline the query gives, so the vCPUs
+ * stay parked at most INSP_QUERY_PARK_NS), so a corrupted or hostile guest
+ * gives an answer with its "inconsistencies" named, never a crash or a
+ * hang. A spent budget is said as such: the answer is incomplete, not the
+ * guest wrong.
  * Pure: no KVM, no threads (unit-tested over a hosted guest allocator).
  */
 #ifndef VMM_CONTROL_INSPECT_H
@@ -26,16 +38,17 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <memvisor/mminfo.h>
-
 #include "err.h"
 #include "gmem.h"
+#include "mm_layout.h"
 
 struct memmap;
 
 #define INSP_MAX_PROBLEMS	64	/* inconsistencies reported per answer */
 #define INSP_READ_BUDGET	(64UL << 20)	/* bytes read per inspection */
-#define INSP_MAX_STRUCT		(1U << 20)	/* a struct the descriptor sizes */
+#define INSP_MAX_STRUCT		MM_LAYOUT_MAX_STRUCT	/* a struct's size */
+/* The largest struct page the readers copy (on their stack). */
+#define INSP_PAGE_STRUCT_MAX	4096U
 /* The longest the vCPUs stay parked for one query, its retries included. */
 #define INSP_QUERY_PARK_NS	20000000ULL
 /*
@@ -51,6 +64,7 @@ enum insp_stop {
 	INSP_STOP_NONE,
 	INSP_STOP_TIME,		/* the deadline passed */
 	INSP_STOP_BYTES,	/* INSP_READ_BUDGET read */
+	INSP_STOP_UNSET,	/* a root the guest has not set up yet */
 };
 
 /*
@@ -67,8 +81,11 @@ struct insp_bounds {
 
 struct insp {
 	const struct gmem *gm;
-	uint64_t cr3;
-	struct mv_mminfo mi;		/* the checked copy */
+	const struct mm_layout *lay;	/* the image's; present */
+	uint64_t cr3;			/* the kernel's page-table root */
+	const char *unset;		/* INSP_STOP_UNSET: the root's name */
+	bool have_mem_map;		/* insp_mem_map() read these: */
+	uint64_t mem_map, max_pfn;
 	json_t *problems;		/* array of strings */
 	unsigned long nr_problems;	/* including those not kept */
 	uint64_t budget;		/* bytes left to read */
@@ -84,12 +101,14 @@ struct insp {
 uint64_t insp_now_ns(void);
 
 /*
- * Copies the descriptor at @mminfo_gpa and checks it; 0, or -1 with the
- * reason in @e (then the inspection can go no further).
+ * Starts an inspection of the kernel's address space from @cr3 (the one
+ * rule above) through @lay: 0, or -1 with @e set (lay->absent_why when the
+ * image has no memory manager, or a struct page over INSP_PAGE_STRUCT_MAX).
+ * Reads nothing yet.
  */
-int insp_open(struct insp *in, const struct gmem *gm, uint64_t mminfo_gpa,
-	      struct errbuf *e);
-/* Starts an inspection without a descriptor (e820 only). */
+int insp_open(struct insp *in, const struct gmem *gm,
+	      const struct mm_layout *lay, uint64_t cr3, struct errbuf *e);
+/* Starts an inspection without a layout (e820 only). */
 void insp_init(struct insp *in, const struct gmem *gm);
 /*
  * Takes the query's deadline (@b may be NULL: no deadline). Problems
@@ -97,16 +116,13 @@ void insp_init(struct insp *in, const struct gmem *gm);
  * are dropped, and the answer's first inconsistency says the budget ran out.
  */
 void insp_bound(struct insp *in, const struct insp_bounds *b);
-/* The spent budget in words ("out of time after 20 ms ..."), or NULL. */
+/* The spent budget, or the root not set up, in words, or NULL. */
 const char *insp_stop_why(const struct insp *in, char *buf, size_t size);
 /* Sets "incomplete" in @ans if a budget ran out. */
 void insp_mark_incomplete(const struct insp *in, json_t *ans);
 /* Gives the problems array (a new reference) and forgets it. */
 json_t *insp_take_problems(struct insp *in);
 void insp_close(struct insp *in);
-
-/* The descriptor's checks, on a copy (also used by hcreq_mminfo). */
-int mminfo_check(const struct mv_mminfo *mi, struct errbuf *e);
 
 /* Records an inconsistency (at most INSP_MAX_PROBLEMS are kept). */
 void insp_problem(struct insp *in, const char *fmt, ...)
@@ -127,25 +143,37 @@ int insp_read(struct insp *in, uint64_t va, void *dst, size_t len);
 #define INSP_STR_MAX	256
 int insp_read_str(struct insp *in, uint64_t va, char *dst, size_t max);
 
-/* The value of @f in @buf (a copy of the struct), 1, 2, 4 or 8 bytes. */
-uint64_t insp_field(const void *buf, struct mv_field f);
+/* The 8 or 4 bytes at @va: insp_read() of a root's value or a pointer. */
+int insp_read_u64(struct insp *in, uint64_t va, uint64_t *v);
+int insp_read_u32(struct insp *in, uint64_t va, uint32_t *v);
+/*
+ * Field @f of the struct at @struct_va, read alone (its bytes only, decoded
+ * by field_get()): for a reader that needs a field or two of a large struct.
+ */
+int insp_read_field(struct insp *in, uint64_t struct_va, struct field f,
+		    uint64_t *v);
 
-/* The 8 or 4 bytes at @off of @buf (a copy of a struct, @off checked). */
-static inline uint64_t insp_u64(const void *buf, uint32_t off)
-{
-	uint64_t v;
-
-	memcpy(&v, (const uint8_t *)buf + off, sizeof(v));
-	return v;
-}
-
-static inline uint32_t insp_u32(const void *buf, uint32_t off)
-{
-	uint32_t v;
-
-	memcpy(&v, (const uint8_t *)buf + off, sizeof(v));
-	return v;
-}
+/*
+ * The roots whose values the guest sets as it boots, read now and checked.
+ * 0; or -1 with in->err: not readable, or damage (max_pfn beyond guest
+ * RAM), or (in->stop == INSP_STOP_UNSET, every later read fails too) still
+ * the static value: the guest has not set it up yet, which the answer says
+ * as its "incomplete", not as an inconsistency.
+ *   mem_map: the struct page array (NULL until mem_init); max_pfn: the
+ *   frames it covers (0 until then, at most the RAM gmem maps).
+ * Read once per inspection: later calls give the same values.
+ */
+int insp_mem_map(struct insp *in, uint64_t *mem_map, uint64_t *max_pfn);
+/*
+ * nr_cpu_ids, at most the zone's per-CPU slots (lay->zone.pcp.count; more
+ * is named as an inconsistency and capped): the CPUs whose per-CPU data
+ * the readers look at.
+ */
+int insp_nr_cpus(struct insp *in, uint32_t *nr);
+/* Frames of guest RAM: the end of its highest gmem region, in pages. */
+uint64_t insp_ram_pfns(const struct gmem *gm);
+/* Marks the inspection stopped at root @name, not set up yet (see above). */
+int insp_unset(struct insp *in, const char *name);
 
 /*
  * A bounded walk of a struct list_head list from its head at @head_va:
@@ -200,13 +228,15 @@ void insp_pager_end(struct insp *in, const struct insp_pager *pg, json_t *ans);
  * The readers behind the commands: each returns the command's answer,
  * read within @b's deadline (@b may be NULL: none).
  */
-json_t *inspect_zones(const struct gmem *gm, uint64_t mminfo_gpa,
-		      const struct insp_bounds *b);
-json_t *inspect_memblock(const struct gmem *gm, uint64_t mminfo_gpa,
+json_t *inspect_zones(const struct gmem *gm, uint64_t cr3,
+		      const struct mm_layout *lay, const struct insp_bounds *b);
+json_t *inspect_memblock(const struct gmem *gm, uint64_t cr3,
+			 const struct mm_layout *lay,
 			 const struct insp_bounds *b);
 /* @ram_bytes: the RAM the VMM gave the guest ("actual"). */
-json_t *inspect_memstats(const struct gmem *gm, uint64_t mminfo_gpa,
-			 uint64_t ram_bytes, const struct insp_bounds *b);
+json_t *inspect_memstats(const struct gmem *gm, uint64_t cr3,
+			 const struct mm_layout *lay, uint64_t ram_bytes,
+			 const struct insp_bounds *b);
 /* virsh dommemstat's name of libvirt's tag @tag, or NULL. */
 const char *memstat_tag_name(unsigned int tag);
 /* The VMM's own e820 map, and the copy in the boot params checked against it. */

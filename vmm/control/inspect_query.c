@@ -67,7 +67,8 @@ json_t *insp_query(struct qmp_ctx *ctx, const char *name, unsigned int attempts,
 	}
 	for (attempt = 1; attempt <= attempts; attempt++) {
 		struct insp_query q = {
-			.vm = vm, .gm = &vm->gmem, .boot_cr3 = vm->boot.pml4,
+			.vm = vm, .gm = &vm->gmem, .lay = vm->layout,
+			.boot_cr3 = vm->boot.pml4,
 		};
 		uint64_t t0 = insp_now_ns(), t1, t2, parked;
 		json_t *ans;
@@ -88,7 +89,6 @@ json_t *insp_query(struct qmp_ctx *ctx, const char *name, unsigned int attempts,
 			return NULL;
 		}
 		pthread_mutex_lock(&vm->lock);
-		q.mminfo_gpa = vm->mminfo_gpa;
 		q.gen = vm->run_gen;
 		parked = vm->parked_since_ns;
 		pthread_mutex_unlock(&vm->lock);
@@ -146,7 +146,7 @@ static json_t *run_reader(const struct insp_query *q, void *opaque,
 	json_t *ret;
 
 	run->b.deadline_ns = q->deadline_ns;
-	ret = run->read(q->gm, q->boot_cr3, q->mminfo_gpa, &run->b, &e);
+	ret = run->read(q->gm, q->boot_cr3, q->lay, &run->b, &e);
 	if (!ret && e.msg[0])
 		qmp_errorf(err, "GenericError", "%s", e.msg);
 	return ret;

@@ -29,8 +29,9 @@
 struct insp_query {
 	struct vm *vm;
 	const struct gmem *gm;
-	uint64_t mminfo_gpa;	/* where HC_MMINFO said the descriptor is, or 0 */
-	uint64_t boot_cr3;	/* the page tables the VMM booted the guest with */
+	const struct mm_layout *lay;	/* vm->layout: the image's */
+	/* the kernel's page-table root: the boot tables (inspect.h's rule) */
+	uint64_t boot_cr3;
 	uint64_t gen;		/* vm->run_gen while parked */
 	uint64_t deadline_ns;	/* CLOCK_MONOTONIC: stop reading then */
 };
@@ -52,7 +53,7 @@ json_t *insp_query(struct qmp_ctx *ctx, const char *name, unsigned int attempts,
  * and for a paged list its page): NULL with @e set.
  */
 typedef json_t *(*insp_reader_fn)(const struct gmem *gm, uint64_t cr3,
-				  uint64_t mminfo_gpa,
+				  const struct mm_layout *lay,
 				  const struct insp_bounds *b, struct errbuf *e);
 
 /*

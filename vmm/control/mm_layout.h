@@ -220,83 +220,42 @@ static inline struct field field_elem(struct field_array a, uint32_t i)
 }
 
 /*
- * Phase B, converting the readers (include/memvisor/mminfo.h's tables go):
+ * Member @f of the struct that @outer (a member or an element) holds, as a
+ * field of the outer copy: zone.pcp[cpu].count is
+ * field_in(field_elem(lay->zone.pcp, cpu), lay->pcp.count). Size 0 (so
+ * field_get() reads 0) when @outer is or where the offset would not fit.
+ */
+static inline struct field field_in(struct field outer, struct field f)
+{
+	uint64_t off = (uint64_t)outer.off + f.off;
+
+	if (!outer.size || off > UINT32_MAX)
+		return (struct field){ 0, 0 };
+	return (struct field){ (uint32_t)off, f.size };
+}
+
+/*
+ * How the readers use it (inspect.h):
  *
- *   mi.alloc.sizeof_list_head, list_next/prev -> lay->list_head.size, .next/.prev
- *   mi.alloc.sizeof_page, mi.sizeof_page      -> lay->page.size
- *   mi.alloc.page_flags/private/lru           -> lay->page.flags/private_/lru
- *   mi.alloc.pg_buddy/pg_pcp/pg_reserved (masks) -> 1ULL << lay->pg.buddy/pcp/reserved
- *   mi.slab.pg_* (bit numbers)                -> lay->pg.*
- *   mi.alloc.sizeof_zone, mi.sizeof_zone      -> lay->zone.size
- *   mi.alloc.zone_name/start_pfn/spanned/present/managed/free_pages
- *                                             -> lay->zone.name/start_pfn/...
- *   mi.alloc.zone_watermark, nr_wmark         -> lay->zone.watermark (.count)
- *   mi.alloc.zone_first_deferred_pfn/deferred_pages -> lay->zone.*
- *   mi.alloc.zone_lock_next/owner             -> lay->zone.lock_next/lock_owner
- *   mi.alloc.zone_free_area, sizeof_free_area, max_order
- *                                             -> lay->zone.free_area (.elem_size, .count)
- *   mi.alloc.free_area_free_list/nr_free      -> lay->free_area.free_list/nr_free
- *   mi.alloc.zone_pcp, sizeof_pcp, nr_pcp     -> lay->zone.pcp (.elem_size, .count)
- *   mi.alloc.pcp_count/high/batch             -> lay->pcp.count/high/batch
- *   mi.alloc.pcp_lists, nr_pcp_lists          -> lay->pcp.lists (.count)
- *   mi.alloc.sizeof_memblock, memblock_memory/reserved -> lay->memblock.*
- *   mi.alloc.sizeof_memblock_type, mbt_*, mi.slab.mbtype_* -> lay->memblock_type.*
- *   mi.alloc.sizeof_memblock_region, mbr_*, mi.slab.region_*, sizeof_region
- *                                             -> lay->memblock_region.*
- *   mi.slab.zone_*                            -> lay->zone.* (one table now)
- *   mi.slab.page_* (flags, private, slab_list, slab_cache, inuse, objects,
- *     refcount, order)                        -> lay->page.*
- *   mi.slab.max_order                         -> lay->zone.free_area.count
- *   mi.slab.nr_cpus, cache_cpu_cache          -> lay->cache.cpu_cache (.count)
- *   mi.slab.sizeof_cache, cache_*             -> lay->cache.* (cache_size -> size_,
- *     cache_stat_X -> X)
- *   mi.slab.cache_name, cache_name_len        -> lay->cache.name (.count)
- *   mi.slab.cache_magic_value                 -> lay->k.cache_magic
- *   mi.slab.cache_no_tunables                 -> lay->k.cache_no_tunables
- *   mi.slab.ac_*                              -> lay->array_cache.*
- *   mi.slab.sizeof_mempool, pool_*            -> lay->mempool.*
- *   mi.slab.pool_magic_value                  -> lay->k.mempool_magic
- *   mi.slab.kernel_start_pfn/end_pfn          -> PFN of lay->root.kernel_start/_end
- *                                                minus MV_KERNEL_VIRT_BASE (for
- *                                                guestmm.elf the same as
- *                                                elf_check()'s k.start/k.end)
- *   mi.vmap.sizeof_area, va_start...caller    -> lay->vmap_area.*
- *   mi.vmap.nr_areas                          -> lay->root.nr_vmap_areas
- *   mi.vmap.vmalloc_start/end                 -> lay->k.vmalloc_start/end
- *   struct mv_percpu_info / mv_percpu_chunk (read as C structs today)
- *                                             -> lay->percpu_info.* / percpu_chunk.*
+ * Roots by symbol: lay->root.zones/nr_zones (contig_page_data.node_zones),
+ * memblock, slab_caches, mempools, vmap_areas (vmap_area_list),
+ * nr_vmap_areas, percpu (pcpu_info), kernel_start/_end (_text, _end). The
+ * values of mem_map, max_pfn and nr_cpu_ids (capped by zone.pcp.count) are
+ * read from guest memory at query time (insp_mem_map(), insp_nr_cpus()).
+ * The e820 copy is in the boot params at MV_BOOT_PARAMS_GPA, where the VMM
+ * put them; pages are 4 KiB (the VMM's page tables).
  *
- * Roots (by symbol in the image):
- *   mi.zones, nr_zones  -> lay->root.zones, nr_zones (contig_page_data.node_zones)
- *   mi.memblock         -> lay->root.memblock (memblock)
- *   mi.mem_map          -> the pointer at lay->root.mem_map (mem_map), read at query time
- *   mi.max_pfn          -> the value at lay->root.max_pfn (max_pfn), read at query time
- *   mi.nr_cpus          -> the value at lay->root.nr_cpu_ids, capped by zone.pcp.count
- *   mi.slab_caches      -> lay->root.slab_caches (slab_caches)
- *   mi.mempools         -> lay->root.mempools (mempools)
- *   mi.vmap_areas       -> lay->root.vmap_areas (vmap_area_list)
- *   mi.percpu           -> lay->root.percpu (pcpu_info; its magic says whether
- *                          the guest has set it up yet)
- *   mi.boot_params_gpa  -> MV_BOOT_PARAMS_GPA: the VMM put them there
- *   mi.page_shift       -> 12: the VMM's page tables
+ * The page-table root is one rule, inspect.h's: the boot tables
+ * (vm->boot.pml4); a vCPU's CR3 or a "cr3" argument only when asked.
  *
- * The page-table root, one rule: the kernel's address space is the table
- * the VMM built and booted the guest on (vm->boot.pml4): the guest keeps it
- * for ever (arch/x86_64/pgtable.c adds to it, never switches) and the VMM
- * knows it without asking the guest, so no guest value is needed or
- * trusted. A vCPU's CR3 (read from the paused vCPU, checked as a PML4 in
- * RAM) or a "cr3" argument is used only when the query asks for it.
- * mi.kernel_pgd_gpa goes.
- *
- * What only the running guest can say stays guest memory read at query
- * time through the roots above (values, lists, the per-CPU info); the
- * HC_MMINFO descriptor then carries nothing the VMM needs and can go.
  * Until the guest has set a root up it reads as zero or as its static
- * initialiser (pcpu_info.magic 0 before percpu init, an empty vmap list
- * before vmalloc_init): readers say "not set up yet", as for mi.percpu == 0.
+ * initialiser (mem_map NULL before mem_init, pcpu_info.magic 0 before
+ * percpu init, an empty vmap list before vmalloc_init): readers say "not
+ * set up yet", not damage. The guest publishes nothing for the VMM
+ * (HC_MMINFO is retired).
+ *
  * The unit tests' fake guests (hosted build) are the test binary itself:
- * phase B resolves their layout from /proc/self/exe (the hosted library
- * and the fakes build with -g) and passes roots the fake sets up.
+ * their layout comes from /proc/self/exe (tests/unit/fake_layout.h).
  *
  * Struct widths the readers assume are in the table (8 for pointers and
  * unsigned long, 4 for int and u32, 16 for a list_head, SCALAR where the

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <memvisor/mminfo.h>
+#include <memvisor/layout.h>
 
 #include "inspect.h"
 #include "inspect_query.h"
@@ -23,22 +23,30 @@
 #include "vmalloc_cmds.h"
 
 #define PAGE_SZ		4096ULL
-#define MAX_STRUCT	16384U		/* slab_cmds.c's bound on sizeof_page */
 
-static bool test_flag(uint64_t flags, uint32_t bit)
+static bool test_flag(uint64_t flags, uint64_t bit)
 {
-	return flags & (1ULL << bit);
+	return bit < 64 && (flags & (1ULL << bit));
 }
 
-static int read_u64(struct insp *r, uint64_t va, uint64_t *v)
+/* A field of a struct page copy. */
+static uint64_t page_field(const struct insp *r, const uint8_t *page,
+			   struct field f)
 {
-	return insp_read(r, va, v, sizeof(*v));
+	return field_get(page, r->lay->page.size, f);
+}
+
+/* Buddy orders 0..max_order-1: the zones' free_area[] length. */
+static uint64_t max_order(const struct insp *r)
+{
+	return r->lay->zone.free_area.count;
 }
 
 static int read_page(struct insp *r, uint64_t pfn, uint8_t *page)
 {
-	if (insp_read(r, r->mi.mem_map + pfn * r->mi.sizeof_page, page,
-		      r->mi.sizeof_page)) {
+	uint64_t size = r->lay->page.size;
+
+	if (insp_read(r, r->mem_map + pfn * size, page, size)) {
 		insp_problem(r, "struct page of pfn %" PRIu64 " is not readable", pfn);
 		return -1;
 	}
@@ -51,18 +59,18 @@ static int read_page(struct insp *r, uint64_t pfn, uint8_t *page)
 static bool page_says(struct insp *r, uint64_t pfn, const uint8_t *page,
 		      struct page_state *s)
 {
-	const struct mv_slab_layout *l = &r->mi.slab;
-	uint64_t flags = insp_u64(page, l->page_flags);
+	const struct mm_layout *l = r->lay;
+	uint64_t flags = page_field(r, page, l->page.flags);
 	uint64_t order;
 
-	if (test_flag(flags, l->pg_slab)) {
+	if (test_flag(flags, l->pg.slab)) {
 		s->kind = PAGE_STATE_SLAB;
-		s->cache = insp_u64(page, l->page_slab_cache);
+		s->cache = page_field(r, page, l->page.slab_cache);
 		return true;
 	}
-	if (test_flag(flags, l->pg_buddy)) {
-		order = insp_u64(page, l->page_private);
-		if (order < l->max_order) {
+	if (test_flag(flags, l->pg.buddy)) {
+		order = page_field(r, page, l->page.private_);
+		if (order < max_order(r)) {
 			s->kind = PAGE_STATE_FREE;
 			s->order = (int)order;
 			return true;
@@ -70,17 +78,17 @@ static bool page_says(struct insp *r, uint64_t pfn, const uint8_t *page,
 		insp_problem(r, "pfn %" PRIu64 ": PG_buddy with order %" PRIu64,
 			     pfn, order);
 	}
-	if (test_flag(flags, l->pg_pcp)) {
+	if (test_flag(flags, l->pg.pcp)) {
 		s->kind = PAGE_STATE_PCP;
 		return true;
 	}
-	if (test_flag(flags, l->pg_reserved)) {
+	if (test_flag(flags, l->pg.reserved)) {
 		s->kind = PAGE_STATE_RESERVED;
 		return true;
 	}
-	if ((int32_t)insp_u32(page, l->page_refcount) > 0) {
-		order = insp_u32(page, l->page_order);
-		if (order >= l->max_order)
+	if ((int32_t)page_field(r, page, l->page.refcount) > 0) {
+		order = page_field(r, page, l->page.order);
+		if (order >= max_order(r))
 			insp_problem(r, "pfn %" PRIu64 ": allocated with order %" PRIu64,
 				     pfn, order);
 		s->kind = PAGE_STATE_ALLOCATED;
@@ -96,19 +104,19 @@ static bool page_says(struct insp *r, uint64_t pfn, const uint8_t *page,
  */
 static bool head_block(struct insp *r, const uint8_t *head, struct page_state *h)
 {
-	const struct mv_slab_layout *l = &r->mi.slab;
+	const struct mm_layout *l = r->lay;
 	uint64_t order;
 
-	if (test_flag(insp_u64(head, l->page_flags), l->pg_buddy)) {
-		order = insp_u64(head, l->page_private);
+	if (test_flag(page_field(r, head, l->page.flags), l->pg.buddy)) {
+		order = page_field(r, head, l->page.private_);
 		h->kind = PAGE_STATE_FREE;
-	} else if ((int32_t)insp_u32(head, l->page_refcount) > 0) {
-		order = insp_u32(head, l->page_order);
+	} else if ((int32_t)page_field(r, head, l->page.refcount) > 0) {
+		order = page_field(r, head, l->page.order);
 		h->kind = PAGE_STATE_ALLOCATED;
 	} else {
 		return false;
 	}
-	h->order = order < l->max_order ? (int)order : -1;
+	h->order = order < max_order(r) ? (int)order : -1;
 	return true;
 }
 
@@ -119,10 +127,9 @@ static bool head_block(struct insp *r, const uint8_t *head, struct page_state *h
  */
 static void head_says(struct insp *r, uint64_t pfn, struct page_state *s)
 {
-	const struct mv_slab_layout *l = &r->mi.slab;
-	uint8_t head[MAX_STRUCT];
+	uint8_t head[INSP_PAGE_STRUCT_MAX];
 
-	for (uint32_t k = 1; k < l->max_order; k++) {
+	for (uint32_t k = 1; k < max_order(r) && k < 64; k++) {
 		uint64_t hpfn = pfn & ~((1ULL << k) - 1);
 		struct page_state h = { PAGE_STATE_UNKNOWN, -1, hpfn, 0 };
 
@@ -145,28 +152,49 @@ static void head_says(struct insp *r, uint64_t pfn, struct page_state *s)
 static int look_at_page(struct insp *r, uint64_t pfn, struct page_state *s,
 			uint64_t *flags)
 {
-	uint8_t page[MAX_STRUCT];
+	uint8_t page[INSP_PAGE_STRUCT_MAX];
 
 	*s = (struct page_state){ PAGE_STATE_UNKNOWN, -1, pfn, 0 };
 	if (read_page(r, pfn, page))
 		return -1;
-	*flags = insp_u64(page, r->mi.slab.page_flags);
+	*flags = page_field(r, page, r->lay->page.flags);
 	if (!page_says(r, pfn, page, s))
 		head_says(r, pfn, s);
 	return 0;
 }
 
-int page_state_read(const struct gmem *gm, uint64_t cr3, uint64_t mminfo_gpa,
-		    uint64_t pfn, struct page_state *s, struct errbuf *e)
+/*
+ * insp_open() and the struct page array: 0, or -1 with @e (the inspection
+ * closed): the image has no memory manager, mem_map is not set up yet or
+ * is damaged.
+ */
+static int owner_open(struct insp *r, const struct gmem *gm, uint64_t cr3,
+		      const struct mm_layout *lay, struct errbuf *e)
+{
+	uint64_t mem_map, max_pfn;
+	char why[200];
+
+	if (insp_open(r, gm, lay, cr3, e))
+		goto fail;
+	if (!insp_mem_map(r, &mem_map, &max_pfn))
+		return 0;
+	errf(e, "%s", insp_stop_why(r, why, sizeof(why)) ? why : r->err);
+fail:
+	insp_close(r);
+	return -1;
+}
+
+int page_state_read(const struct gmem *gm, uint64_t cr3,
+		    const struct mm_layout *lay, uint64_t pfn,
+		    struct page_state *s, struct errbuf *e)
 {
 	struct insp r;
-
 	uint64_t flags;
 
 	*s = (struct page_state){ PAGE_STATE_UNKNOWN, -1, pfn, 0 };
-	if (slab_open(&r, gm, cr3, mminfo_gpa, e))
+	if (owner_open(&r, gm, cr3, lay, e))
 		return -1;
-	if (pfn < r.mi.max_pfn)
+	if (pfn < r.max_pfn)
 		look_at_page(&r, pfn, s, &flags);
 	insp_close(&r);
 	return 0;
@@ -203,12 +231,12 @@ static bool is_page_table(struct insp *r, uint64_t pfn)
 
 static bool in_memblock_reserved(struct insp *r, uint64_t pfn)
 {
-	const struct mv_slab_layout *l = &r->mi.slab;
-	uint64_t type = r->mi.memblock + l->memblock_reserved, cnt, regions;
-	uint64_t pa = pfn * PAGE_SZ;
+	const struct mm_layout *l = r->lay;
+	uint64_t type = l->root.memblock + l->memblock.reserved.off;
+	uint64_t pa = pfn * PAGE_SZ, cnt, regions;
 
-	if (!r->mi.memblock || read_u64(r, type + l->mbtype_cnt, &cnt) ||
-	    read_u64(r, type + l->mbtype_regions, &regions)) {
+	if (insp_read_field(r, type, l->memblock_type.cnt, &cnt) ||
+	    insp_read_field(r, type, l->memblock_type.regions, &regions)) {
 		insp_problem(r, "memblock.reserved is not readable");
 		return false;
 	}
@@ -217,10 +245,10 @@ static bool in_memblock_reserved(struct insp *r, uint64_t pfn)
 		cnt = 65536;
 	}
 	for (uint64_t i = 0; i < cnt; i++) {
-		uint64_t reg = regions + i * l->sizeof_region, base, size;
+		uint64_t reg = regions + i * l->memblock_region.size, base, size;
 
-		if (read_u64(r, reg + l->region_base, &base) ||
-		    read_u64(r, reg + l->region_size, &size)) {
+		if (insp_read_field(r, reg, l->memblock_region.base, &base) ||
+		    insp_read_field(r, reg, l->memblock_region.size_, &size)) {
 			insp_problem(r, "memblock.reserved: region %" PRIu64 " is not readable", i);
 			return false;
 		}
@@ -234,16 +262,17 @@ static bool in_memblock_reserved(struct insp *r, uint64_t pfn)
 static bool find_zone(struct insp *r, uint64_t pfn, struct page_owner *o,
 		      uint64_t *first_deferred)
 {
-	const struct mv_slab_layout *l = &r->mi.slab;
+	const struct mm_layout *l = r->lay;
 
-	for (uint32_t i = 0; i < r->mi.nr_zones && i < 64; i++) {
-		uint64_t zva = r->mi.zones + (uint64_t)i * r->mi.sizeof_zone;
+	for (uint32_t i = 0; i < l->root.nr_zones && i < 64; i++) {
+		uint64_t zva = l->root.zones + (uint64_t)i * l->zone.size;
 		uint64_t start, spanned, name;
 
-		if (read_u64(r, zva + l->zone_start_pfn, &start) ||
-		    read_u64(r, zva + l->zone_spanned, &spanned) ||
-		    read_u64(r, zva + l->zone_first_deferred_pfn, first_deferred) ||
-		    read_u64(r, zva + l->zone_name, &name)) {
+		if (insp_read_field(r, zva, l->zone.start_pfn, &start) ||
+		    insp_read_field(r, zva, l->zone.spanned, &spanned) ||
+		    insp_read_field(r, zva, l->zone.first_deferred_pfn,
+				    first_deferred) ||
+		    insp_read_field(r, zva, l->zone.name, &name)) {
 			insp_problem(r, "zone %u is not readable", i);
 			continue;
 		}
@@ -254,6 +283,15 @@ static bool find_zone(struct insp *r, uint64_t pfn, struct page_owner *o,
 		}
 	}
 	return false;
+}
+
+/* The kernel image's frames [start, end): _text and _end, physical. */
+static bool in_kernel_image(const struct insp *r, uint64_t pfn)
+{
+	uint64_t start = r->lay->root.kernel_start - MV_KERNEL_VIRT_BASE;
+	uint64_t end = r->lay->root.kernel_end - MV_KERNEL_VIRT_BASE;
+
+	return pfn >= start / PAGE_SZ && pfn < (end + PAGE_SZ - 1) / PAGE_SZ;
 }
 
 /* A frame no allocator owns: an ioremap window over it is its owner. */
@@ -269,9 +307,7 @@ static bool owned_by_ioremap(struct insp *r, struct page_owner *o)
 /* PG_reserved: the kernel image, memblock, an ioremap window, or unknown. */
 static void reserved_owner(struct insp *r, struct page_owner *o)
 {
-	const struct mv_slab_layout *l = &r->mi.slab;
-
-	if (o->pfn >= l->kernel_start_pfn && o->pfn < l->kernel_end_pfn)
+	if (in_kernel_image(r, o->pfn))
 		o->kind = PAGE_OWNER_KERNEL;
 	else if (in_memblock_reserved(r, o->pfn))
 		o->kind = PAGE_OWNER_BOOTMEM;
@@ -313,7 +349,7 @@ static void owner_of_page(struct insp *r, struct page_owner *o)
 		o->kind = PAGE_OWNER_ALLOCATED;
 		o->order = s.order;
 		o->compound = s.head_pfn == o->pfn &&
-			      test_flag(flags, r->mi.slab.pg_head);
+			      test_flag(flags, r->lay->pg.head);
 		o->vmap_area = vmalloc_area_of_pfn(r, o->pfn);
 		return;
 	}
@@ -324,7 +360,7 @@ static void read_owner(struct insp *r, struct page_owner *o)
 {
 	uint64_t first_deferred = 0;
 
-	if (o->pfn >= r->mi.max_pfn) {
+	if (o->pfn >= r->max_pfn) {
 		if (!owned_by_ioremap(r, o))
 			o->reason = "beyond max_pfn";
 		return;
@@ -343,7 +379,8 @@ static void read_owner(struct insp *r, struct page_owner *o)
 	owner_of_page(r, o);
 }
 
-int page_owner_read(const struct gmem *gm, uint64_t cr3, uint64_t mminfo_gpa,
+int page_owner_read(const struct gmem *gm, uint64_t cr3,
+		    const struct mm_layout *lay, const struct insp_bounds *b,
 		    uint64_t pfn, struct page_owner *o, json_t **problems,
 		    struct errbuf *e)
 {
@@ -354,8 +391,9 @@ int page_owner_read(const struct gmem *gm, uint64_t cr3, uint64_t mminfo_gpa,
 	o->kind = PAGE_OWNER_UNKNOWN;
 	o->order = -1;
 	o->head_pfn = pfn;
-	if (slab_open(&r, gm, cr3, mminfo_gpa, e))
+	if (owner_open(&r, gm, cr3, lay, e))
 		return -1;
+	insp_bound(&r, b);
 	read_owner(&r, o);
 	*problems = insp_take_problems(&r);
 	insp_close(&r);
@@ -410,12 +448,14 @@ json_t *page_owner_json(struct page_owner *o, json_t *problems)
 }
 
 json_t *page_owner_answer(const struct gmem *gm, uint64_t cr3,
-			  uint64_t mminfo_gpa, uint64_t pfn, struct errbuf *e)
+			  const struct mm_layout *lay,
+			  const struct insp_bounds *b, uint64_t pfn,
+			  struct errbuf *e)
 {
 	struct page_owner o;
 	json_t *problems;
 
-	if (page_owner_read(gm, cr3, mminfo_gpa, pfn, &o, &problems, e))
+	if (page_owner_read(gm, cr3, lay, b, pfn, &o, &problems, e))
 		return NULL;
 	return page_owner_json(&o, problems);
 }
@@ -426,21 +466,17 @@ int page_state_of_vm(void *opaque, uint64_t pfn, struct page_state *s)
 {
 	struct vm *vm = opaque;
 	struct errbuf e;
-	uint64_t gpa;
 
-	pthread_mutex_lock(&vm->lock);
-	gpa = vm->mminfo_gpa;
-	pthread_mutex_unlock(&vm->lock);
-	if (!gpa)
-		return -1;
-	return page_state_read(&vm->gmem, vm->boot.pml4, gpa, pfn, s, &e);
+	return page_state_read(&vm->gmem, vm->boot.pml4, vm->layout, pfn, s,
+			       &e);
 }
 
 static json_t *page_owner_query(const struct insp_query *q, void *opaque,
 				struct qmp_error *err)
 {
+	struct insp_bounds b = { .deadline_ns = q->deadline_ns };
 	struct errbuf e = { "" };
-	json_t *ret = page_owner_answer(q->gm, q->boot_cr3, q->mminfo_gpa,
+	json_t *ret = page_owner_answer(q->gm, q->boot_cr3, q->lay, &b,
 					*(uint64_t *)opaque, &e);
 
 	if (!ret)

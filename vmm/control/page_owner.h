@@ -2,8 +2,8 @@
 /*
  * page-owner: who owns a guest page frame, read by the VMM from guest
  * memory (the zones, memblock, the buddy and per-CPU lists' flags, the
- * page tables, the vmap areas) through the descriptor's struct
- * mv_slab_layout, as Linux's page_owner and /proc/kpageflags tell it.
+ * page tables, the vmap areas) through the image's layout (mm_layout.h),
+ * as Linux's page_owner and /proc/kpageflags tell it.
  *
  * Two readers: page_owner_read(), the full answer of the QMP command,
  * which may search (the kernel's page tables, the vmap areas: bounded);
@@ -22,8 +22,11 @@
 
 #include "err.h"
 #include "gmem.h"
+#include "mm_layout.h"
 #include "page_state.h"
 #include "qmp.h"
+
+struct insp_bounds;
 
 #define PAGE_OWNER_MAX_TABLES	4096	/* page-table pages looked at */
 
@@ -54,12 +57,15 @@ struct page_owner {
 };
 
 /*
- * The full owner of @pfn: 0, or -1 with @e set when the descriptor cannot
- * be read or fails its checks. What fails a check on the way goes to
- * *@problems (a new JSON array of strings). page_owner_release() frees
- * what @o holds.
+ * The full owner of @pfn from @cr3 (the kernel's root: inspect.h's rule):
+ * 0, or -1 with @e set when the image has no memory manager or mem_map is
+ * not set up yet (or damaged). What fails a check on the way goes to
+ * *@problems (a new JSON array of strings). @b: the query's deadline (NULL:
+ * none); the owner's search (free lists, page tables, vmap areas) stops at
+ * it and says so. page_owner_release() frees what @o holds.
  */
-int page_owner_read(const struct gmem *gm, uint64_t cr3, uint64_t mminfo_gpa,
+int page_owner_read(const struct gmem *gm, uint64_t cr3,
+		    const struct mm_layout *lay, const struct insp_bounds *b,
 		    uint64_t pfn, struct page_owner *o, json_t **problems,
 		    struct errbuf *e);
 void page_owner_release(struct page_owner *o);
@@ -69,11 +75,14 @@ json_t *page_owner_json(struct page_owner *o, json_t *problems);
 
 /* The same, as one call (unit tests): NULL with @e set on failure. */
 json_t *page_owner_answer(const struct gmem *gm, uint64_t cr3,
-			  uint64_t mminfo_gpa, uint64_t pfn, struct errbuf *e);
+			  const struct mm_layout *lay,
+			  const struct insp_bounds *b, uint64_t pfn,
+			  struct errbuf *e);
 
 /* The devices' O(1) look at @pfn (page_state.h): 0, or -1 with @e. */
-int page_state_read(const struct gmem *gm, uint64_t cr3, uint64_t mminfo_gpa,
-		    uint64_t pfn, struct page_state *s, struct errbuf *e);
+int page_state_read(const struct gmem *gm, uint64_t cr3,
+		    const struct mm_layout *lay, uint64_t pfn,
+		    struct page_state *s, struct errbuf *e);
 
 /* device_control's page_state for the struct vm @opaque. */
 int page_state_of_vm(void *opaque, uint64_t pfn, struct page_state *s);

@@ -29,10 +29,65 @@
 #include "percpu_cmds.h"
 
 #define PAGE_SZ		4096ULL
-#define MAX_UNITS	1024	/* the descriptor's nr_units, sanity bound */
+#define MAX_UNITS	1024	/* the guest's nr_units, sanity bound */
+#define MAX_COPY	4096	/* bytes of pcpu_info or a chunk, at most */
 
-static json_t *read_chunk(struct insp *r, const struct mv_percpu_info *pi,
-			  uint64_t va, const struct mv_percpu_chunk *c,
+/* What the reader uses of the guest's struct mv_percpu_info. */
+struct pcpu_info {
+	uint64_t magic, static_start, per_cpu_offset, chunks;
+	uint32_t version, unit_size, nr_units, static_size, min_alloc_size;
+	uint32_t nr_chunks, nr_max_chunks;
+	uint64_t nr_alloc, nr_dealloc, nr_cur_alloc, nr_max_alloc;
+	uint64_t min_alloc_size_seen, max_alloc_size_seen, nr_failed;
+};
+
+/* ... and of a struct mv_percpu_chunk. */
+struct pcpu_chunk {
+	uint64_t magic, next, base;
+	uint32_t flags, start_offset, free_bytes, contig_bytes, nr_alloc;
+	uint32_t first_free, max_alloc_size;
+};
+
+/* Reads the info at @va through the image's layout; 0 or -1 (r->err). */
+static int read_info(struct insp *r, uint64_t va, struct pcpu_info *pi)
+{
+	const struct mm_layout *lay = r->lay;
+	uint8_t c[MAX_COPY];
+	uint32_t n = lay->percpu_info.size;
+
+	if (n > sizeof(c)) {
+		snprintf(r->err, sizeof(r->err), "struct mv_percpu_info is %u bytes", n);
+		return -1;
+	}
+	if (insp_read(r, va, c, n))
+		return -1;
+#define F(f)	pi->f = field_get(c, n, lay->percpu_info.f)
+	F(magic); F(static_start); F(per_cpu_offset); F(chunks); F(version);
+	F(unit_size); F(nr_units); F(static_size); F(min_alloc_size);
+	F(nr_chunks); F(nr_max_chunks); F(nr_alloc); F(nr_dealloc);
+	F(nr_cur_alloc); F(nr_max_alloc); F(min_alloc_size_seen);
+	F(max_alloc_size_seen); F(nr_failed);
+#undef F
+	return 0;
+}
+
+static int read_chunk_at(struct insp *r, uint64_t va, struct pcpu_chunk *pc)
+{
+	const struct mm_layout *lay = r->lay;
+	uint8_t c[MAX_COPY];
+	uint32_t n = lay->percpu_chunk.size;
+
+	if (n > sizeof(c) || insp_read(r, va, c, n))
+		return -1;
+#define F(f)	pc->f = field_get(c, n, lay->percpu_chunk.f)
+	F(magic); F(next); F(base); F(flags); F(start_offset); F(free_bytes);
+	F(contig_bytes); F(nr_alloc); F(first_free); F(max_alloc_size);
+#undef F
+	return 0;
+}
+
+static json_t *read_chunk(struct insp *r, const struct pcpu_info *pi,
+			  uint64_t va, const struct pcpu_chunk *c,
 			  unsigned int index)
 {
 	uint32_t unit = pi->unit_size;
@@ -65,42 +120,41 @@ static json_t *read_chunk(struct insp *r, const struct mv_percpu_info *pi,
 			 "max_alloc_size", (json_int_t)c->max_alloc_size);
 }
 
-json_t *percpu_read(const struct gmem *gm, uint64_t cr3, uint64_t mminfo_gpa,
-		    const struct insp_bounds *b, struct errbuf *e)
+json_t *percpu_read(const struct gmem *gm, uint64_t cr3,
+		    const struct mm_layout *lay, const struct insp_bounds *b,
+		    struct errbuf *e)
 {
 	struct insp_pager pager;	/* key: the chunk's address */
 	struct insp r;
-	struct mv_percpu_info pi;
+	struct pcpu_info pi;
 	json_t *ret, *chunks, *units;
 	uint64_t va, *seen, off0 = 0;
 	bool have_off0 = false;
 	unsigned int n = 0;
 	uint64_t live = 0;
 
-	if (insp_open(&r, gm, mminfo_gpa, e)) {
+	if (insp_open(&r, gm, lay, cr3, e)) {
 		insp_close(&r);
 		return NULL;
 	}
-	r.cr3 = cr3;
 	insp_bound(&r, b);
 	insp_pager_init(&pager, b, PERCPU_PAGE_CHUNKS, false);
-	if (!r.mi.percpu) {
+	if (read_info(&r, lay->root.percpu, &pi)) {
+		errf(e, "percpu info at 0x%" PRIx64 ": %s", lay->root.percpu, r.err);
+		insp_close(&r);
+		return NULL;
+	}
+	if (!pi.magic) {	/* its static value: before percpu init */
 		insp_close(&r);
 		errf(e, "the guest has not set up its per-CPU areas yet");
 		return NULL;
 	}
-	if (insp_read(&r, r.mi.percpu, &pi, sizeof(pi))) {
-		insp_close(&r);
-		errf(e, "percpu info at 0x%" PRIx64 " is not mapped in guest RAM", r.mi.percpu);
-		return NULL;
-	}
 	if (pi.magic != MV_PERCPU_MAGIC || pi.version != MV_PERCPU_VERSION ||
-	    pi.size < sizeof(pi) || pi.sizeof_chunk < sizeof(struct mv_percpu_chunk) ||
 	    !pi.unit_size || pi.unit_size % PAGE_SZ || !pi.nr_units ||
 	    pi.nr_units > MAX_UNITS) {
 		insp_close(&r);
 		errf(e, "percpu info at 0x%" PRIx64 ": magic 0x%" PRIx64 ", version %u, unit %u x %u: not one this VMM reads",
-		     r.mi.percpu, pi.magic, pi.version, pi.unit_size, pi.nr_units);
+		     lay->root.percpu, pi.magic, pi.version, pi.unit_size, pi.nr_units);
 		return NULL;
 	}
 
@@ -143,7 +197,7 @@ json_t *percpu_read(const struct gmem *gm, uint64_t cr3, uint64_t mminfo_gpa,
 	chunks = json_array();
 	seen = calloc(PERCPU_MAX_CHUNKS, sizeof(*seen));
 	for (va = pi.chunks; va && seen; n++) {
-		struct mv_percpu_chunk c;
+		struct pcpu_chunk c;
 		bool loop = false;
 
 		if (n == PERCPU_MAX_CHUNKS) {
@@ -157,7 +211,7 @@ json_t *percpu_read(const struct gmem *gm, uint64_t cr3, uint64_t mminfo_gpa,
 			break;
 		}
 		seen[n] = va;
-		if (insp_read(&r, va, &c, sizeof(c))) {
+		if (read_chunk_at(&r, va, &c)) {
 			insp_problem(&r, "chunk %u at 0x%" PRIx64 " is not mapped in guest RAM", n, va);
 			break;
 		}

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * query-slabinfo and query-mempools: the guest's slab caches and mempools,
- * read by the VMM from guest memory through the descriptor's struct
- * mv_slab_layout (see slab_cmds.h). page-owner is page_owner.c's.
+ * read by the VMM from guest memory through the kernel image's layout
+ * (mm_layout.h; see slab_cmds.h). page-owner is page_owner.c's.
  */
 #include "config.h"
 
@@ -13,6 +13,7 @@
 
 #include <memvisor/mminfo.h>
 
+#include "guest_str.h"
 #include "inspect.h"
 #include "inspect_query.h"
 #include "pagewalk.h"
@@ -36,95 +37,28 @@ static int read_u64(struct insp *r, uint64_t va, uint64_t *v)
 	return insp_read(r, va, v, sizeof(*v));
 }
 
-/* ---- the descriptor ---------------------------------------------------- */
+/* ---- the inspection -------------------------------------------------- */
 
-static bool in_struct(uint32_t off, uint32_t width, uint32_t size)
+/* A member of a struct member: @inner of the struct at @outer. */
+static struct field member(struct field outer, struct field inner)
 {
-	return (uint64_t)off + width <= size;
+	return (struct field){ outer.off + inner.off, inner.size };
 }
 
-static int check_layout(const struct mv_mminfo *mi, struct errbuf *e)
+int slab_open(struct insp *r, const struct gmem *gm,
+	      const struct mm_layout *lay, uint64_t cr3, struct errbuf *e)
 {
-	const struct mv_slab_layout *l = &mi->slab;
-	const struct {
-		const char *name;
-		uint32_t off, width, size;
-	} f[] = {
-#define C(field, w)	{ #field, l->field, w, l->sizeof_cache }
-		C(cache_magic, 8), C(cache_flags, 8), C(cache_size, 4),
-		C(cache_object_size, 4), C(cache_order, 4), C(cache_num, 4),
-		C(cache_limit, 4), C(cache_batchcount, 4), C(cache_shared, 8),
-		C(cache_slabs_full, 16), C(cache_slabs_partial, 16),
-		C(cache_slabs_free, 16), C(cache_free_objects, 8),
-		C(cache_stat_active_objs, 8), C(cache_stat_total_objs, 8),
-		C(cache_stat_active_slabs, 8), C(cache_stat_total_slabs, 8),
-		C(cache_list, 16),
-		{ "cache_name", l->cache_name, l->cache_name_len, l->sizeof_cache },
-		{ "cache_cpu_cache", l->cache_cpu_cache, l->nr_cpus * 8U,
-		  l->sizeof_cache },
-#undef C
-#define P(field, w)	{ #field, l->field, w, mi->sizeof_page }
-		P(page_flags, 8), P(page_private, 8), P(page_slab_list, 16),
-		P(page_slab_cache, 8), P(page_inuse, 4), P(page_objects, 4),
-		P(page_refcount, 4), P(page_order, 4),
-#undef P
-#define M(field, w)	{ #field, l->field, w, l->sizeof_mempool }
-		M(pool_min_nr, 4), M(pool_curr_nr, 4), M(pool_source, 4),
-		M(pool_source_arg, 8), M(pool_magic, 8), M(pool_list, 16),
-#undef M
-#define Z(field)	{ #field, l->field, 8, mi->sizeof_zone }
-		Z(zone_name), Z(zone_start_pfn), Z(zone_spanned),
-		Z(zone_first_deferred_pfn),
-#undef Z
-		{ "region_base", l->region_base, 8, l->sizeof_region },
-		{ "region_size", l->region_size, 8, l->sizeof_region },
-	};
-
-	if (l->size < sizeof(*l))
-		return errf(e, "descriptor: slab layout size %u is less than %zu",
-			    l->size, sizeof(*l));
-	if (l->sizeof_cache > MAX_STRUCT || mi->sizeof_page > MAX_STRUCT ||
-	    l->sizeof_mempool > MAX_STRUCT ||
-	    l->sizeof_region > MAX_STRUCT || !mi->sizeof_page)
-		return errf(e, "descriptor: a struct size is over %u bytes (or 0)",
-			    MAX_STRUCT);
-	if (l->nr_cpus > 4096 || l->max_order > 32 || l->cache_name_len > 256)
-		return errf(e, "descriptor: nr_cpus %u, max_order %u or cache_name_len %u out of range",
-			    l->nr_cpus, l->max_order, l->cache_name_len);
-	if (l->pg_reserved > 63 || l->pg_buddy > 63 || l->pg_pcp > 63 ||
-	    l->pg_slab > 63 || l->pg_head > 63)
-		return errf(e, "descriptor: a PG_ bit number is over 63");
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		if (!in_struct(f[i].off, f[i].width, f[i].size))
-			return errf(e, "descriptor: %s (offset %u, %u bytes) lies outside its struct (%u bytes)",
-				    f[i].name, f[i].off, f[i].width, f[i].size);
-	return 0;
-}
-
-/* The highest guest-physical frame + 1 that RAM holds. */
-static uint64_t ram_pfns(const struct gmem *gm)
-{
-	uint64_t end = 0;
-
-	for (unsigned int i = 0; i < gm->nr; i++)
-		if (gm->r[i].gpa + gm->r[i].size > end)
-			end = gm->r[i].gpa + gm->r[i].size;
-	return end / PAGE_SZ;
-}
-
-int slab_open(struct insp *r, const struct gmem *gm, uint64_t cr3,
-		     uint64_t gpa, struct errbuf *e)
-{
-	if (insp_open(r, gm, gpa, e) || check_layout(&r->mi, e)) {
+	if (insp_open(r, gm, lay, cr3, e)) {
 		insp_close(r);
 		return -1;
 	}
-	if (r->mi.max_pfn > ram_pfns(gm)) {
+	/* the copies below are on the stack: the image's sizes must fit */
+	if (lay->page.size > MAX_STRUCT || lay->cache.size > MAX_STRUCT ||
+	    lay->mempool.size > MAX_STRUCT || lay->array_cache.size > MAX_STRUCT) {
 		insp_close(r);
-		return errf(e, "descriptor: max_pfn %" PRIu64 " is beyond guest RAM (%" PRIu64 " frames)",
-			    r->mi.max_pfn, ram_pfns(gm));
+		return errf(e, "kernel image: struct page, kmem_cache, array_cache or mempool_t is over %u bytes",
+			    MAX_STRUCT);
 	}
-	r->cr3 = cr3;
 	return 0;
 }
 
@@ -146,20 +80,27 @@ struct cache_count {
 	uint64_t slabs, active_slabs, objs, active_objs;
 };
 
-/* The pfn of the struct page at @page_va, or -1 if it is none in mem_map. */
-static int64_t page_pfn(struct insp *r, uint64_t page_va)
-{
-	uint64_t off = page_va - r->mi.mem_map;
+/* The struct page array, read from the roots at query time. */
+struct frames {
+	uint64_t mem_map, max_pfn;
+	uint32_t nr_cpus;
+};
 
-	if (page_va < r->mi.mem_map || off % r->mi.sizeof_page ||
-	    off / r->mi.sizeof_page >= r->mi.max_pfn)
+/* The pfn of the struct page at @page_va, or -1 if it is none in mem_map. */
+static int64_t page_pfn(struct insp *r, const struct frames *fr,
+			uint64_t page_va)
+{
+	uint64_t off = page_va - fr->mem_map, size = r->lay->page.size;
+
+	if (page_va < fr->mem_map || !size || off % size ||
+	    off / size >= fr->max_pfn)
 		return -1;
-	return off / r->mi.sizeof_page;
+	return off / size;
 }
 
-static bool test_flag(uint64_t flags, uint32_t bit)
+static bool test_flag(uint64_t flags, uint64_t bit)
 {
-	return flags & (1ULL << bit);
+	return bit < 64 && (flags & (1ULL << bit));
 }
 
 /*
@@ -167,15 +108,19 @@ static bool test_flag(uint64_t flags, uint32_t bit)
  * at most once across every list of every cache: @seen), checked entry by
  * entry.
  */
-static void walk_slab_list(struct insp *r, const char *name, uint64_t cache_va,
-			   uint32_t num, enum slab_list which, uint64_t *seen,
+static void walk_slab_list(struct insp *r, const struct frames *fr,
+			   const char *name, uint64_t cache_va, uint32_t num,
+			   enum slab_list which, uint64_t *seen,
 			   struct cache_count *cc)
 {
-	const struct mv_slab_layout *l = &r->mi.slab;
+	const struct mm_layout *lay = r->lay;
 	const char *ln = slab_list_name[which];
-	uint64_t head = cache_va + (which == SL_FULL ? l->cache_slabs_full :
-				    which == SL_PARTIAL ? l->cache_slabs_partial :
-				    l->cache_slabs_free);
+	uint64_t head = cache_va + (which == SL_FULL ? lay->cache.slabs_full.off :
+				    which == SL_PARTIAL ? lay->cache.slabs_partial.off :
+				    lay->cache.slabs_free.off);
+	struct field next = member(lay->page.slab_list, lay->list_head.next);
+	struct field prev_f = member(lay->page.slab_list, lay->list_head.prev);
+	uint32_t psz = lay->page.size;
 	uint8_t page[MAX_STRUCT];
 	uint64_t node, prev = head;
 	unsigned long steps = 0;
@@ -186,11 +131,11 @@ static void walk_slab_list(struct insp *r, const char *name, uint64_t cache_va,
 		return;
 	}
 	while (node != head) {
-		uint64_t page_va = node - l->page_slab_list, flags;
-		int64_t pfn = page_pfn(r, page_va);
+		uint64_t page_va = node - lay->page.slab_list.off, flags;
+		int64_t pfn = page_pfn(r, fr, page_va);
 		uint32_t inuse, objects;
 
-		if (++steps > r->mi.max_pfn) {
+		if (++steps > fr->max_pfn) {
 			insp_problem(r, "cache %s: %s is longer than there are frames",
 			       name, ln);
 			return;
@@ -206,22 +151,22 @@ static void walk_slab_list(struct insp *r, const char *name, uint64_t cache_va,
 			return;
 		}
 		seen[pfn / 64] |= 1ULL << (pfn % 64);
-		if (insp_read(r, page_va, page, r->mi.sizeof_page)) {
+		if (insp_read(r, page_va, page, psz)) {
 			insp_problem(r, "cache %s: %s: struct page of pfn %" PRId64 " is not readable",
 			       name, ln, pfn);
 			return;
 		}
-		if (insp_u64(page, l->page_slab_list + 8) != prev)
+		if (field_get(page, psz, prev_f) != prev)
 			insp_problem(r, "cache %s: %s: pfn %" PRId64 "'s prev is 0x%" PRIx64 ", not 0x%" PRIx64,
-			       name, ln, pfn, insp_u64(page, l->page_slab_list + 8), prev);
-		flags = insp_u64(page, l->page_flags);
-		inuse = insp_u32(page, l->page_inuse);
-		objects = insp_u32(page, l->page_objects);
-		if (!test_flag(flags, l->pg_slab))
+			       name, ln, pfn, field_get(page, psz, prev_f), prev);
+		flags = field_get(page, psz, lay->page.flags);
+		inuse = field_get(page, psz, lay->page.inuse);
+		objects = field_get(page, psz, lay->page.objects);
+		if (!test_flag(flags, lay->pg.slab))
 			insp_problem(r, "cache %s: %s: pfn %" PRId64 " is not PG_slab", name, ln, pfn);
-		if (insp_u64(page, l->page_slab_cache) != cache_va)
+		if (field_get(page, psz, lay->page.slab_cache) != cache_va)
 			insp_problem(r, "cache %s: %s: pfn %" PRId64 " belongs to cache 0x%" PRIx64,
-			       name, ln, pfn, insp_u64(page, l->page_slab_cache));
+			       name, ln, pfn, field_get(page, psz, lay->page.slab_cache));
 		if (objects != num)
 			insp_problem(r, "cache %s: %s: pfn %" PRId64 " has %u objects, the cache %u per slab",
 			       name, ln, pfn, objects, num);
@@ -241,7 +186,7 @@ static void walk_slab_list(struct insp *r, const char *name, uint64_t cache_va,
 		if (inuse)
 			cc->active_slabs++;
 		prev = node;
-		node = insp_u64(page, l->page_slab_list);
+		node = field_get(page, psz, next);
 	}
 }
 
@@ -249,11 +194,15 @@ static void walk_slab_list(struct insp *r, const char *name, uint64_t cache_va,
 static bool read_ac(struct insp *r, const char *name, const char *what,
 		    uint64_t va, uint32_t *avail, uint32_t *limit)
 {
-	if (insp_read(r, va + r->mi.slab.ac_avail, avail, 4) ||
-	    insp_read(r, va + r->mi.slab.ac_limit, limit, 4)) {
+	const struct mm_layout *lay = r->lay;
+	uint8_t ac[MAX_STRUCT];
+
+	if (insp_read(r, va, ac, lay->array_cache.size)) {
 		insp_problem(r, "cache %s: %s at 0x%" PRIx64 " is not readable", name, what, va);
 		return false;
 	}
+	*avail = field_get(ac, lay->array_cache.size, lay->array_cache.avail);
+	*limit = field_get(ac, lay->array_cache.size, lay->array_cache.limit);
 	if (*avail > *limit) {
 		insp_problem(r, "cache %s: %s holds %u objects, over its limit %u",
 		       name, what, *avail, *limit);
@@ -262,32 +211,56 @@ static bool read_ac(struct insp *r, const char *name, const char *what,
 	return true;
 }
 
-static json_t *read_cache(struct insp *r, uint64_t va, const uint8_t *c,
-			  uint64_t *seen)
+#define CACHE_NAME_MAX	256	/* bytes of a cache's name read */
+#define CACHE_NAME_BUF	(4 * CACHE_NAME_MAX + 1)	/* each may become \xHH */
+
+/*
+ * The cache's name, from its copy: at most CACHE_NAME_MAX bytes, valid
+ * UTF-8 (guest_str.h), terminated. How many bytes were not UTF-8.
+ */
+static size_t copy_name(const struct mm_layout *lay, const uint8_t *c,
+			char name[CACHE_NAME_BUF])
 {
-	const struct mv_slab_layout *l = &r->mi.slab;
-	char name[257];
+	uint32_t len = lay->cache.name.count * lay->cache.name.elem_size;
+
+	if (len > CACHE_NAME_MAX)
+		len = CACHE_NAME_MAX;
+	return guest_str_escape(name, CACHE_NAME_BUF,
+				(const char *)c + lay->cache.name.off, len);
+}
+
+static json_t *read_cache(struct insp *r, const struct frames *fr,
+			  uint64_t va, const uint8_t *c, uint64_t *seen)
+{
+	const struct mm_layout *lay = r->lay;
+	const uint32_t csz = lay->cache.size;
+#define CF(f)	field_get(c, csz, lay->cache.f)
+	char name[CACHE_NAME_BUF];
 	struct cache_count cc = { 0 };
-	uint32_t num = insp_u32(c, l->cache_num), order = insp_u32(c, l->cache_order);
-	uint32_t limit = insp_u32(c, l->cache_limit), batch = insp_u32(c, l->cache_batchcount);
-	uint64_t flags = insp_u64(c, l->cache_flags), shared = insp_u64(c, l->cache_shared);
+	size_t bad;
+	uint32_t num = CF(num), order = CF(order);
+	uint32_t limit = CF(limit), batch = CF(batchcount);
+	uint64_t flags = CF(flags), shared = CF(shared);
 	uint64_t cpu_cached = 0, sharedavail = 0, sharedfactor = 0;
 	uint32_t avail, aclimit;
 	uint64_t v;
 
-	memcpy(name, c + l->cache_name, l->cache_name_len);
-	name[l->cache_name_len] = 0;
-	if (insp_u64(c, l->cache_magic) != l->cache_magic_value)
+	/* a name that is not UTF-8 keeps its record, escaped, and is named */
+	bad = copy_name(lay, c, name);
+	if (bad)
+		insp_problem(r, "cache %s at 0x%" PRIx64 ": its name is not UTF-8, %zu byte%s shown as \\xHH",
+			     name, va, bad, bad == 1 ? "" : "s");
+	if (CF(magic) != lay->k.cache_magic)
 		insp_problem(r, "cache %s at 0x%" PRIx64 ": bad magic 0x%" PRIx64,
-		       name, va, insp_u64(c, l->cache_magic));
+		       name, va, CF(magic));
 	if (order > 31) {
 		insp_problem(r, "cache %s: order %u", name, order);
 		order = 31;
 	}
 	for (int i = 0; i < SL_NR; i++)
-		walk_slab_list(r, name, va, num, i, seen, &cc);
-	for (uint32_t cpu = 0; cpu < l->nr_cpus; cpu++) {
-		uint64_t ac = insp_u64(c, l->cache_cpu_cache + cpu * 8);
+		walk_slab_list(r, fr, name, va, num, i, seen, &cc);
+	for (uint32_t cpu = 0; cpu < fr->nr_cpus; cpu++) {
+		uint64_t ac = field_get(c, csz, field_elem(lay->cache.cpu_cache, cpu));
 		char what[32];
 
 		snprintf(what, sizeof(what), "cpu %u's magazine", cpu);
@@ -298,7 +271,7 @@ static json_t *read_cache(struct insp *r, uint64_t va, const uint8_t *c,
 		sharedavail = avail;
 		sharedfactor = aclimit / (batch ? batch : 1);
 	}
-	if (flags & l->cache_no_tunables)
+	if (flags & lay->k.cache_no_tunables)
 		limit = 0;
 	if (!limit)
 		batch = 0;
@@ -306,17 +279,17 @@ static json_t *read_cache(struct insp *r, uint64_t va, const uint8_t *c,
 	/* The cache's own counters against what its lists say. */
 #define CROSS(field, counted)							\
 	do {									\
-		v = insp_u64(c, l->field);						\
+		v = CF(field);							\
 		if (v != (counted))						\
 			insp_problem(r, "cache %s: %s says %" PRIu64 ", its slabs %" PRIu64,	\
-			       name, &(#field)[11], v, (uint64_t)(counted));	\
+			       name, #field, v, (uint64_t)(counted));		\
 	} while (0)
-	CROSS(cache_stat_active_objs, cc.active_objs);
-	CROSS(cache_stat_total_objs, cc.objs);
-	CROSS(cache_stat_active_slabs, cc.active_slabs);
-	CROSS(cache_stat_total_slabs, cc.slabs);
+	CROSS(active_objs, cc.active_objs);
+	CROSS(total_objs, cc.objs);
+	CROSS(active_slabs, cc.active_slabs);
+	CROSS(total_slabs, cc.slabs);
 #undef CROSS
-	v = insp_u64(c, l->cache_free_objects);
+	v = CF(free_objects);
 	if (v != cc.objs - cc.active_objs)
 		insp_problem(r, "cache %s: free_objects says %" PRIu64 ", its slabs %" PRIu64,
 		       name, v, cc.objs - cc.active_objs);
@@ -329,7 +302,7 @@ static json_t *read_cache(struct insp *r, uint64_t va, const uint8_t *c,
 			 "name", name,
 			 "active_objs", (json_int_t)cc.active_objs,
 			 "num_objs", (json_int_t)cc.objs,
-			 "objsize", (json_int_t)insp_u32(c, l->cache_size),
+			 "objsize", (json_int_t)CF(size_),
 			 "objperslab", (json_int_t)num,
 			 "pagesperslab", (json_int_t)(1ULL << order),
 			 "limit", (json_int_t)limit,
@@ -339,6 +312,7 @@ static json_t *read_cache(struct insp *r, uint64_t va, const uint8_t *c,
 			 "num_slabs", (json_int_t)cc.slabs,
 			 "sharedavail", (json_int_t)sharedavail);
 }
+#undef CF
 
 /*
  * Calls @fn for each entry of the guest list at @head (the node's address),
@@ -384,7 +358,7 @@ static void walk_list(struct insp *r, const char *what, uint64_t head,
 	}
 	/* The cycle closes at the first entry seen twice, or the next one. */
 	if (w.cycle && (i < c.nr || (c.nr && !read_u64(r, c.node[c.nr - 1] +
-					r->mi.alloc.list_next.off, &next))))
+					r->lay->list_head.next.off, &next))))
 		insp_problem(r, "%s: a cycle through 0x%" PRIx64 " that misses the head",
 			     what, i < c.nr ? c.node[i] : next);
 	else if (w.cycle || w.broken)
@@ -397,6 +371,7 @@ static void walk_list(struct insp *r, const char *what, uint64_t head,
 }
 
 struct slabinfo_walk {
+	struct frames fr;
 	json_t *caches;
 	uint64_t *seen;
 	struct insp_pager pager;	/* key: the cache's address */
@@ -405,46 +380,56 @@ struct slabinfo_walk {
 static void slabinfo_node(struct insp *r, uint64_t node, void *opaque)
 {
 	struct slabinfo_walk *w = opaque;
-	uint64_t va = node - r->mi.slab.cache_list;
+	uint64_t va = node - r->lay->cache.list.off;
 	uint8_t c[MAX_STRUCT];
 	json_t *cache;
 
 	if (insp_pager_place(&w->pager, va) != INSP_PAGE_IN)
 		return;
-	if (insp_read(r, va, c, r->mi.slab.sizeof_cache)) {
+	if (insp_read(r, va, c, r->lay->cache.size)) {
 		insp_problem(r, "slab_caches: cache at 0x%" PRIx64 " is not readable", va);
 		return;
 	}
-	cache = read_cache(r, va, c, w->seen);
+	cache = read_cache(r, &w->fr, va, c, w->seen);
 	json_object_set_new(cache, "addr", qmp_addr(va));	/* the cursor's key */
 	json_array_append_new(w->caches, cache);
 }
 
 json_t *slab_read_slabinfo(const struct gmem *gm, uint64_t cr3,
-			   uint64_t mminfo_gpa, const struct insp_bounds *b,
-			   struct errbuf *e)
+			   const struct mm_layout *lay,
+			   const struct insp_bounds *b, struct errbuf *e)
 {
 	struct slabinfo_walk w;
 	struct insp r;
 	json_t *ret;
 
-	if (slab_open(&r, gm, cr3, mminfo_gpa, e))
+	memset(&w, 0, sizeof(w));
+
+	if (slab_open(&r, gm, lay, cr3, e))
 		return NULL;
 	insp_bound(&r, b);
 	insp_pager_init(&w.pager, b, SLAB_PAGE_CACHES, false);
+	if (insp_mem_map(&r, &w.fr.mem_map, &w.fr.max_pfn) ||
+	    insp_nr_cpus(&r, &w.fr.nr_cpus)) {
+		if (!r.stop) {
+			errf(e, "%s", r.err);
+			insp_close(&r);
+			return NULL;
+		}
+		/* not set up yet: max_pfn may be anything read before */
+		memset(&w.fr, 0, sizeof(w.fr));
+	}
 	w.caches = json_array();
-	w.seen = calloc(r.mi.max_pfn / 64 + 1, sizeof(uint64_t));
+	w.seen = calloc(w.fr.max_pfn / 64 + 1, sizeof(uint64_t));
 	if (!w.seen) {
 		json_decref(w.caches);
 		insp_close(&r);
 		errf(e, "out of memory");
 		return NULL;
 	}
-	if (!r.mi.slab_caches)
-		insp_problem(&r, "slab_caches: not published (slab not up yet)");
-	else
-		walk_list(&r, "slab_caches", r.mi.slab_caches, SLAB_MAX_CACHES,
-			  slabinfo_node, &w);
+	if (!r.stop)
+		walk_list(&r, "slab_caches", lay->root.slab_caches,
+			  SLAB_MAX_CACHES, slabinfo_node, &w);
 	free(w.seen);
 	ret = json_pack("{s:o}", "caches", w.caches);
 	insp_pager_end(&r, &w.pager, ret);
@@ -457,14 +442,17 @@ void slab_cache_name(struct insp *r, uint64_t cache, char *name, size_t max)
 {
 	uint64_t magic;
 
-	if (read_u64(r, cache + r->mi.slab.cache_magic, &magic) ||
-	    magic != r->mi.slab.cache_magic_value) {
+	const struct mm_layout *lay = r->lay;
+	uint64_t len = lay->cache.name.count * lay->cache.name.elem_size;
+
+	if (read_u64(r, cache + lay->cache.magic.off, &magic) ||
+	    magic != lay->k.cache_magic) {
 		snprintf(name, max, "?");
 		insp_problem(r, "cache 0x%" PRIx64 ": not a live kmem_cache", cache);
 		return;
 	}
-	read_str(r, cache + r->mi.slab.cache_name,
-		  name, max < r->mi.slab.cache_name_len + 1 ? max : r->mi.slab.cache_name_len + 1);
+	read_str(r, cache + lay->cache.name.off, name,
+		 max < len + 1 ? max : len + 1);
 }
 
 struct mempools_walk {
@@ -474,9 +462,11 @@ struct mempools_walk {
 
 static void mempool_node(struct insp *r, uint64_t node, void *opaque)
 {
-	const struct mv_slab_layout *l = &r->mi.slab;
+	const struct mm_layout *lay = r->lay;
+	const uint32_t psz = lay->mempool.size;
+#define PF(f)	field_get(p, psz, lay->mempool.f)
 	struct mempools_walk *w = opaque;
-	uint64_t va = node - l->pool_list, arg;
+	uint64_t va = node - lay->mempool.list.off, arg;
 	uint8_t p[MAX_STRUCT];
 	int32_t min_nr, curr_nr;
 	json_t *src;
@@ -484,20 +474,20 @@ static void mempool_node(struct insp *r, uint64_t node, void *opaque)
 
 	if (insp_pager_place(&w->pager, va) != INSP_PAGE_IN)
 		return;
-	if (insp_read(r, va, p, l->sizeof_mempool)) {
+	if (insp_read(r, va, p, psz)) {
 		insp_problem(r, "mempools: pool at 0x%" PRIx64 " is not readable", va);
 		return;
 	}
-	if (insp_u64(p, l->pool_magic) != l->pool_magic_value)
+	if (PF(magic) != lay->k.mempool_magic)
 		insp_problem(r, "mempool 0x%" PRIx64 ": bad magic 0x%" PRIx64, va,
-		       insp_u64(p, l->pool_magic));
-	min_nr = (int32_t)insp_u32(p, l->pool_min_nr);
-	curr_nr = (int32_t)insp_u32(p, l->pool_curr_nr);
+		       PF(magic));
+	min_nr = (int32_t)PF(min_nr);
+	curr_nr = (int32_t)PF(curr_nr);
 	if (min_nr < 0 || curr_nr < 0 || curr_nr > min_nr)
 		insp_problem(r, "mempool 0x%" PRIx64 ": %d elements in a reserve of %d",
 		       va, curr_nr, min_nr);
-	arg = insp_u64(p, l->pool_source_arg);
-	switch (insp_u32(p, l->pool_source)) {
+	arg = PF(source_arg);
+	switch (PF(source)) {
 	case MV_MEMPOOL_SRC_CUSTOM:
 		src = json_pack("{s:s}", "type", "custom");
 		break;
@@ -514,7 +504,7 @@ static void mempool_node(struct insp *r, uint64_t node, void *opaque)
 		break;
 	default:
 		insp_problem(r, "mempool 0x%" PRIx64 ": unknown source %u", va,
-		       insp_u32(p, l->pool_source));
+		       (uint32_t)PF(source));
 		src = json_pack("{s:s}", "type", "unknown");
 		break;
 	}
@@ -524,25 +514,23 @@ static void mempool_node(struct insp *r, uint64_t node, void *opaque)
 						"curr_nr", curr_nr,
 						"source", src));
 }
+#undef PF
 
 json_t *slab_read_mempools(const struct gmem *gm, uint64_t cr3,
-			   uint64_t mminfo_gpa, const struct insp_bounds *b,
-			   struct errbuf *e)
+			   const struct mm_layout *lay,
+			   const struct insp_bounds *b, struct errbuf *e)
 {
 	struct mempools_walk w;
 	struct insp r;
 	json_t *ret;
 
-	if (slab_open(&r, gm, cr3, mminfo_gpa, e))
+	if (slab_open(&r, gm, lay, cr3, e))
 		return NULL;
 	insp_bound(&r, b);
 	insp_pager_init(&w.pager, b, SLAB_PAGE_POOLS, false);
 	w.pools = json_array();
-	if (!r.mi.mempools)
-		insp_problem(&r, "mempools: not published");
-	else
-		walk_list(&r, "mempools", r.mi.mempools, SLAB_MAX_POOLS,
-			  mempool_node, &w);
+	walk_list(&r, "mempools", lay->root.mempools, SLAB_MAX_POOLS,
+		  mempool_node, &w);
 	ret = json_pack("{s:o}", "mempools", w.pools);
 	insp_pager_end(&r, &w.pager, ret);
 	return slab_close(&r, ret);

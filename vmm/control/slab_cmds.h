@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The slab and mempool inspections: read by the VMM itself from
- * guest memory, through the descriptor's struct mv_slab_layout (mminfo.h).
- * Every guest-virtual pointer is translated with pagewalk() from the
- * kernel's CR3 and read through gmem; every list walk is bounded and
+ * guest memory, through the kernel image's layout (mm_layout.h: every
+ * field through field_get(), the roots by symbol). Every guest-virtual
+ * pointer is translated with pagewalk() from the boot page tables and read
+ * through gmem; every list walk is bounded and
  * detects cycles; whatever fails a check is reported in the answer's
  * "inconsistencies" and the reader goes on.
  *
@@ -21,6 +22,7 @@
 #include "err.h"
 #include "gmem.h"
 #include "inspect_query.h"
+#include "mm_layout.h"
 #include "qmp.h"
 
 /* Upper bounds of the walks (besides cycle detection). */
@@ -31,27 +33,28 @@
 
 /*
  * Each returns the command's "return" object (a new reference) or NULL with
- * @e set when the descriptor itself cannot be read or fails its checks.
- * @mminfo_gpa: where HC_MMINFO said the descriptor is.
+ * @e set when the inspection cannot start (@lay absent, a root unreadable
+ * or beyond RAM). A root the guest has not set up yet (mem_map) gives an
+ * answer that says so in "incomplete".
  */
 json_t *slab_read_slabinfo(const struct gmem *gm, uint64_t cr3,
-			   uint64_t mminfo_gpa, const struct insp_bounds *b,
-			   struct errbuf *e);
+			   const struct mm_layout *lay,
+			   const struct insp_bounds *b, struct errbuf *e);
 json_t *slab_read_mempools(const struct gmem *gm, uint64_t cr3,
-			   uint64_t mminfo_gpa, const struct insp_bounds *b,
-			   struct errbuf *e);
+			   const struct mm_layout *lay,
+			   const struct insp_bounds *b, struct errbuf *e);
 
 struct insp;
 
 /*
  * For page_owner.c, which reads struct pages through the same layout:
- * insp_open(), the slab layout's checks, the walks from @cr3 (0 or -1 with
- * @e); slab_close() steals @ret, adds the inconsistencies and ends the
+ * insp_open() through @lay, whose struct sizes must fit the reader's
+ * copies, the walks from @cr3 (0 or -1 with @e); slab_close() steals @ret, adds the inconsistencies and ends the
  * inspection; slab_cache_name() names the kmem_cache at @cache ("?" and an
  * inconsistency when it is none).
  */
-int slab_open(struct insp *r, const struct gmem *gm, uint64_t cr3,
-	      uint64_t gpa, struct errbuf *e);
+int slab_open(struct insp *r, const struct gmem *gm,
+	      const struct mm_layout *lay, uint64_t cr3, struct errbuf *e);
 json_t *slab_close(struct insp *r, json_t *ret);
 void slab_cache_name(struct insp *r, uint64_t cache, char *name, size_t max);
 

@@ -4,10 +4,9 @@
  * spaces as the VMM's own page walk sees them (pagewalk.c), every table
  * entry and every byte read through gmem with the vCPUs parked
  * (insp_query). The default
- * CR3 is the kernel's page-table root from the guest's mminfo descriptor,
- * copied out and checked (hcreq.c) like every other guest-supplied value;
- * when the guest has not published one, or it fails a check, the tables
- * the VMM booted it with (the ones the kernel keeps) stand in.
+ * CR3 is the kernel's page-table root by inspect.h's one rule: the tables
+ * the VMM booted the guest with, which the kernel keeps; a vCPU's CR3
+ * ("cpu", translate only) or a "cr3" argument when the query gives one.
  *
  * JSON integers here are signed 64-bit: an address of 2^63 or more (every
  * kernel address) is given and answered as its two's complement, a negative
@@ -21,7 +20,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
-#include "hcreq.h"
 #include "inspect.h"
 #include "inspect_query.h"
 #include "pagewalk.h"
@@ -90,30 +88,6 @@ static const char *bad_root(const struct gmem *gm, uint64_t cr3)
 	return NULL;
 }
 
-/* The kernel's page-table root: the mminfo descriptor's, checked. */
-static uint64_t kernel_cr3(const struct insp_query *q, struct insp *in)
-{
-	uint64_t boot = q->boot_cr3, gpa = q->mminfo_gpa;
-	struct mv_mminfo m;
-	struct errbuf e;
-	const char *why;
-
-	if (!gpa)
-		return boot;	/* not published yet: the boot tables */
-	if (hcreq_mminfo(q->gm, gpa, &m, &e)) {
-		insp_problem(in, "%s; using the boot page tables at 0x%" PRIx64,
-			     e.msg, boot);
-		return boot;
-	}
-	why = m.kernel_pgd_gpa & 0xfff ? "is not page aligned" : bad_root(q->gm, m.kernel_pgd_gpa);
-	if (why) {
-		insp_problem(in, "mminfo: the kernel page-table root 0x%" PRIx64 " %s; using the boot page tables at 0x%" PRIx64,
-			     (uint64_t)m.kernel_pgd_gpa, why, boot);
-		return boot;
-	}
-	return m.kernel_pgd_gpa;
-}
-
 /* @cpu's CR3, read while it is parked. */
 static int cpu_cr3(const struct insp_query *q, int64_t cpu, uint64_t *cr3,
 		   struct qmp_error *err)
@@ -144,9 +118,9 @@ static int cpu_cr3(const struct insp_query *q, int64_t cpu, uint64_t *cr3,
 
 /*
  * The address space to walk: "cr3" if given (checked), else "cpu"'s if
- * given and allowed, else the kernel's.
+ * given and allowed, else the kernel's (the boot tables).
  */
-static int pick_cr3(const struct insp_query *q, struct insp *in, json_t *args,
+static int pick_cr3(const struct insp_query *q, json_t *args,
 		    bool allow_cpu, uint64_t *cr3, struct qmp_error *err)
 {
 	json_t *a = json_object_get(args, "cr3");
@@ -173,7 +147,7 @@ static int pick_cr3(const struct insp_query *q, struct insp *in, json_t *args,
 		if (r)
 			return cpu_cr3(q, cpu, cr3, err);
 	}
-	*cr3 = kernel_cr3(q, in);
+	*cr3 = q->boot_cr3;	/* the kernel's: inspect.h's one rule */
 	return 0;
 }
 
@@ -207,7 +181,7 @@ static json_t *translate_query(const struct insp_query *q, void *args,
 
 	arg_virt(args, "addr", &va);
 	insp_init(&in, q->gm);
-	if (pick_cr3(q, &in, args, true, &cr3, err))
+	if (pick_cr3(q, args, true, &cr3, err))
 		return answer(&in, NULL);
 	pagewalk(q->gm, cr3, va, &w);
 	levels = json_array();
@@ -298,7 +272,7 @@ static json_t *mappings_query(const struct insp_query *q, void *opaque,
 	json_t *ret;
 
 	insp_init(&in, q->gm);
-	if (pick_cr3(q, &in, a->args, false, &cr3, err))
+	if (pick_cr3(q, a->args, false, &cr3, err))
 		return answer(&in, NULL);
 	ms.list = json_array();
 	pagewalk_dump(q->gm, cr3, a->start, a->end, MAPPINGS_MAX_TABLES,
@@ -431,7 +405,7 @@ static json_t *read_virt_query(const struct insp_query *q, void *opaque,
 	json_t *ret = NULL;
 
 	insp_init(&in, q->gm);
-	if (pick_cr3(q, &in, a->args, false, &cr3, err))
+	if (pick_cr3(q, a->args, false, &cr3, err))
 		return answer(&in, NULL);
 	/* one walk per page, at most, while the tables hold still */
 	pw_cache_init(a->cache, q->gen);

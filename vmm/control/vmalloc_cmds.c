@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <memvisor/mminfo.h>
+#include <memvisor/mminfo.h>	/* MV_VM_*: the guest's kinds */
 
 #include "inspect.h"
 #include "inspect_query.h"
@@ -19,38 +19,21 @@
 #define PAGE_SZ		4096ULL
 #define MAX_AREA	4096U		/* bytes of a struct vmap_area, at most */
 
-static int check_layout(const struct mv_vmap_layout *l, struct errbuf *e)
-{
-	const struct { const char *name; uint32_t off, width; } f[] = {
-		{ "va_start", l->va_start, 8 }, { "va_end", l->va_end, 8 },
-		{ "list", l->list, 16 }, { "pages", l->pages, 8 },
-		{ "nr_pages", l->nr_pages, 4 }, { "flags", l->flags, 4 },
-		{ "phys_addr", l->phys_addr, 8 }, { "caller", l->caller, 8 },
-	};
+/* A field of the copy @a of a struct vmap_area. */
+#define VA(a, f)	field_get(a, r->lay->vmap_area.size, r->lay->vmap_area.f)
 
-	if (!l->sizeof_area || l->sizeof_area > MAX_AREA)
-		return errf(e, "descriptor: sizeof vmap_area %u is 0 or over %u",
-			    l->sizeof_area, MAX_AREA);
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		if ((uint64_t)f[i].off + f[i].width > l->sizeof_area)
-			return errf(e, "descriptor: vmap_area.%s (offset %u) lies outside its struct (%u bytes)",
-				    f[i].name, f[i].off, l->sizeof_area);
-	if (l->vmalloc_start >= l->vmalloc_end)
-		return errf(e, "descriptor: vmalloc area [0x%" PRIx64 ", 0x%" PRIx64 ") is empty",
-			    l->vmalloc_start, l->vmalloc_end);
-	return 0;
-}
-
-/* insp_open(), the vmap layout's checks, the walk from @cr3. */
-static int vmalloc_open(struct insp *r, const struct gmem *gm, uint64_t cr3,
-			uint64_t gpa, struct errbuf *e)
+/* insp_open() through @lay: a vmap_area must fit the reader's copy. */
+static int vmalloc_open(struct insp *r, const struct gmem *gm,
+			const struct mm_layout *lay, uint64_t cr3,
+			struct errbuf *e)
 {
-	if (insp_open(r, gm, gpa, e) ||
-	    (r->mi.vmap_areas && check_layout(&r->mi.vmap, e))) {
+	if (insp_open(r, gm, lay, cr3, e) ||
+	    (lay->vmap_area.size > MAX_AREA &&
+	     errf(e, "kernel image: struct vmap_area is %u bytes, over %u",
+		  lay->vmap_area.size, MAX_AREA))) {
 		insp_close(r);
 		return -1;
 	}
-	r->cr3 = cr3;
 	return 0;
 }
 
@@ -69,13 +52,12 @@ static const char *kind_name(uint32_t flags)
 static bool area_in_order(struct insp *r, uint64_t va, const uint8_t *a,
 			  uint64_t prev_end)
 {
-	const struct mv_vmap_layout *l = &r->mi.vmap;
-	uint64_t start = insp_u64(a, l->va_start), end = insp_u64(a, l->va_end);
-	uint32_t flags = insp_u32(a, l->flags), nr = insp_u32(a, l->nr_pages);
+	uint64_t start = VA(a, va_start), end = VA(a, va_end);
+	uint32_t flags = VA(a, flags), nr = VA(a, nr_pages);
 
 	/* end - start, not start + PAGE_SZ: a start near 2^64 must not wrap */
 	if (start < prev_end || end <= start || end - start <= PAGE_SZ ||
-	    start < l->vmalloc_start || end > l->vmalloc_end ||
+	    start < r->lay->k.vmalloc_start || end > r->lay->k.vmalloc_end ||
 	    (start | end) & (PAGE_SZ - 1)) {
 		insp_problem(r, "vmap_area 0x%" PRIx64 ": [0x%" PRIx64 ", 0x%" PRIx64 ") is out of order or out of the vmalloc area",
 		       va, start, end);
@@ -92,21 +74,20 @@ static bool area_in_order(struct insp *r, uint64_t va, const uint8_t *a,
 /* One area's JSON, as query-vmallocinfo lists it. */
 static json_t *area_json(struct insp *r, const uint8_t *a)
 {
-	const struct mv_vmap_layout *l = &r->mi.vmap;
-	uint64_t start = insp_u64(a, l->va_start), end = insp_u64(a, l->va_end);
-	uint32_t flags = insp_u32(a, l->flags);
+	uint64_t start = VA(a, va_start), end = VA(a, va_end);
+	uint32_t flags = VA(a, flags);
 	const char *kind = kind_name(flags);
 	json_t *o;
 
 	o = json_pack("{s:o,s:o,s:I,s:o,s:s}",
 		      "start", qmp_addr(start), "end", qmp_addr(end),
 		      "size", (json_int_t)(end - start),
-		      "caller", qmp_addr(insp_u64(a, l->caller)),
+		      "caller", qmp_addr(VA(a, caller)),
 		      "kind", kind ? kind : "unknown");
 	if (flags == MV_VM_IOREMAP)
-		json_object_set_new(o, "phys_addr", qmp_addr(insp_u64(a, l->phys_addr)));
+		json_object_set_new(o, "phys_addr", qmp_addr(VA(a, phys_addr)));
 	else
-		json_object_set_new(o, "pages", json_integer(insp_u32(a, l->nr_pages)));
+		json_object_set_new(o, "pages", json_integer(VA(a, nr_pages)));
 	return o;
 }
 
@@ -120,8 +101,10 @@ typedef int (*area_fn)(struct insp *r, uint64_t va, const uint8_t *a,
  */
 static long walk_areas(struct insp *r, area_fn fn, void *arg)
 {
-	const struct mv_vmap_layout *l = &r->mi.vmap;
-	uint64_t head = r->mi.vmap_areas, prev = head, node, end = 0;
+	uint64_t head = r->lay->root.vmap_areas, prev = head, node, end = 0;
+	struct field prev_f = {
+		r->lay->vmap_area.list.off + r->lay->list_head.prev.off, 8
+	};
 	unsigned long n = 0;
 	uint8_t a[MAX_AREA];
 
@@ -130,25 +113,26 @@ static long walk_areas(struct insp *r, area_fn fn, void *arg)
 		return -1;
 	}
 	for (; node != head; n++) {
-		uint64_t va = node - l->list;
+		uint64_t va = node - r->lay->vmap_area.list.off;
 
 		if (n >= VMALLOC_MAX_AREAS) {
 			insp_problem(r, "vmap_areas: more than %u areas; the rest is not listed",
 			       VMALLOC_MAX_AREAS);
 			return -1;
 		}
-		if (insp_read(r, va, a, l->sizeof_area)) {
+		if (insp_read(r, va, a, r->lay->vmap_area.size)) {
 			insp_problem(r, "vmap_areas: area at 0x%" PRIx64 " is not readable", va);
 			return -1;
 		}
-		if (insp_u64(a, l->list + 8) != prev)
+		if (field_get(a, r->lay->vmap_area.size, prev_f) != prev)
 			insp_problem(r, "vmap_area 0x%" PRIx64 ": prev is 0x%" PRIx64 ", not 0x%" PRIx64,
-			       va, insp_u64(a, l->list + 8), prev);
+			       va, field_get(a, r->lay->vmap_area.size, prev_f), prev);
 		if (!area_in_order(r, va, a, end) || fn(r, va, a, arg))
 			return -1;
-		end = insp_u64(a, l->va_end);
+		end = VA(a, va_end);
 		prev = node;
-		node = insp_u64(a, l->list);
+		node = field_get(a, r->lay->vmap_area.size, (struct field){
+			r->lay->vmap_area.list.off + r->lay->list_head.next.off, 8 });
 	}
 	return (long)n;
 }
@@ -164,7 +148,7 @@ static int list_area(struct insp *r, uint64_t va, const uint8_t *a, void *arg)
 	struct area_page *pg = arg;
 
 	/* the list is sorted by start: the key of the cursor */
-	if (insp_pager_place(&pg->pager, insp_u64(a, r->mi.vmap.va_start)) ==
+	if (insp_pager_place(&pg->pager, VA(a, va_start)) ==
 	    INSP_PAGE_IN)
 		json_array_append_new(pg->areas, area_json(r, a));
 	return 0;
@@ -175,7 +159,7 @@ static void list_areas(struct insp *r, struct area_page *pg)
 	long n = walk_areas(r, list_area, pg);
 	uint64_t count;
 
-	if (n >= 0 && !insp_read(r, r->mi.vmap.nr_areas, &count, sizeof(count)) &&
+	if (n >= 0 && !insp_read(r, r->lay->root.nr_vmap_areas, &count, sizeof(count)) &&
 	    count != (uint64_t)n)
 		insp_problem(r, "vmap_areas: %ld areas on the list, nr_vmap_areas says %" PRIu64,
 		       n, count);
@@ -187,6 +171,7 @@ static void list_areas(struct insp *r, struct area_page *pg)
 
 struct pfn_search {
 	uint64_t pfn;
+	uint64_t page;			/* its struct page's address */
 	json_t *found;
 	uint64_t pointers_left;		/* struct page pointers still to read */
 };
@@ -195,12 +180,11 @@ struct pfn_search {
 static long pfn_in_pages(struct insp *r, const uint8_t *a,
 			 struct pfn_search *ps)
 {
-	const struct mv_vmap_layout *l = &r->mi.vmap;
-	uint64_t pages = insp_u64(a, l->pages), want;
-	uint32_t nr = insp_u32(a, l->nr_pages);
+	uint64_t pages = VA(a, pages), want;
+	uint32_t nr = VA(a, nr_pages);
 	uint64_t ptr[PAGES_PER_READ];
 
-	want = r->mi.mem_map + ps->pfn * r->mi.sizeof_page;
+	want = ps->page;
 	for (uint32_t i = 0; i < nr; i += PAGES_PER_READ) {
 		uint32_t n = nr - i < PAGES_PER_READ ? nr - i : PAGES_PER_READ;
 
@@ -224,13 +208,12 @@ static long pfn_in_pages(struct insp *r, const uint8_t *a,
 
 static int match_pfn(struct insp *r, uint64_t va, const uint8_t *a, void *arg)
 {
-	const struct mv_vmap_layout *l = &r->mi.vmap;
 	struct pfn_search *ps = arg;
-	uint64_t start = insp_u64(a, l->va_start), end = insp_u64(a, l->va_end);
-	uint64_t phys = insp_u64(a, l->phys_addr);
+	uint64_t start = VA(a, va_start), end = VA(a, va_end);
+	uint64_t phys = VA(a, phys_addr);
 	long idx;
 
-	if (insp_u32(a, l->flags) == MV_VM_IOREMAP) {
+	if (VA(a, flags) == MV_VM_IOREMAP) {
 		/* the window's pages, the guard page not included */
 		uint64_t first = phys / PAGE_SZ, nr = (end - start) / PAGE_SZ - 1;
 
@@ -253,36 +236,31 @@ static int match_pfn(struct insp *r, uint64_t va, const uint8_t *a, void *arg)
 
 json_t *vmalloc_area_of_pfn(struct insp *r, uint64_t pfn)
 {
-	struct pfn_search ps = { pfn, NULL, VMALLOC_MAX_POINTERS };
-	struct errbuf e = { "" };
+	struct pfn_search ps = { pfn, 0, NULL, VMALLOC_MAX_POINTERS };
+	uint64_t mem_map, max_pfn;
 
-	if (!r->mi.vmap_areas)
-		return NULL;
-	if (check_layout(&r->mi.vmap, &e)) {
-		insp_problem(r, "%s", e.msg);
-		return NULL;
-	}
+	if (r->lay->vmap_area.size > MAX_AREA ||
+	    insp_mem_map(r, &mem_map, &max_pfn))
+		return NULL;	/* vmalloc_open() or the caller says why */
+	ps.page = mem_map + pfn * r->lay->page.size;
 	walk_areas(r, match_pfn, &ps);
 	return ps.found;
 }
 
 json_t *vmalloc_read_vmallocinfo(const struct gmem *gm, uint64_t cr3,
-				 uint64_t mminfo_gpa, const struct insp_bounds *b,
-				 struct errbuf *e)
+				 const struct mm_layout *lay,
+				 const struct insp_bounds *b, struct errbuf *e)
 {
 	struct area_page pg;
 	struct insp r;
 	json_t *ret;
 
-	if (vmalloc_open(&r, gm, cr3, mminfo_gpa, e))
+	if (vmalloc_open(&r, gm, lay, cr3, e))
 		return NULL;
 	insp_bound(&r, b);
 	insp_pager_init(&pg.pager, b, VMALLOC_PAGE_AREAS, true);
 	pg.areas = json_array();
-	if (!r.mi.vmap_areas)
-		insp_problem(&r, "vmap_areas: not published (vmalloc not up yet)");
-	else
-		list_areas(&r, &pg);
+	list_areas(&r, &pg);
 	ret = json_pack("{s:I,s:o}", "nr_areas", (json_int_t)json_array_size(pg.areas),
 			"areas", pg.areas);
 	insp_pager_end(&r, &pg.pager, ret);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * query-vmallocinfo: the guest's vmalloc areas (struct vmap_area on the
- * list mminfo's vmap_areas names), read by the VMM itself through its page
+ * list vmap_area_list heads, fields by the image's layout), read by the VMM itself through its page
  * walk and gmem, as /proc/vmallocinfo has them. The walk is bounded, each
  * node must follow the last (the list is sorted by address, which also
  * catches cycles: starts strictly ascend, compared without overflow) and
@@ -27,6 +27,7 @@
 
 struct insp;
 struct insp_bounds;
+struct mm_layout;
 
 /*
  * The vmap area that holds page frame @pfn: a vmalloc or vmap area with
@@ -41,8 +42,8 @@ json_t *vmalloc_area_of_pfn(struct insp *r, uint64_t pfn);
  * page of areas @b says (NULL: the first; the key is an area's start).
  */
 json_t *vmalloc_read_vmallocinfo(const struct gmem *gm, uint64_t cr3,
-				 uint64_t mminfo_gpa, const struct insp_bounds *b,
-				 struct errbuf *e);
+				 const struct mm_layout *lay,
+				 const struct insp_bounds *b, struct errbuf *e);
 
 struct ksyms;
 

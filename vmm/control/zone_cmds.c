@@ -39,7 +39,7 @@ static json_t *read_zones(const struct insp_query *q, void *opaque,
 {
 	struct insp_bounds b = { .deadline_ns = q->deadline_ns };
 
-	return inspect_zones(q->gm, q->mminfo_gpa, &b);
+	return inspect_zones(q->gm, q->boot_cr3, q->lay, &b);
 }
 
 static json_t *read_memblock(const struct insp_query *q, void *opaque,
@@ -47,7 +47,7 @@ static json_t *read_memblock(const struct insp_query *q, void *opaque,
 {
 	struct insp_bounds b = { .deadline_ns = q->deadline_ns };
 
-	return inspect_memblock(q->gm, q->mminfo_gpa, &b);
+	return inspect_memblock(q->gm, q->boot_cr3, q->lay, &b);
 }
 
 static json_t *read_memstats(const struct insp_query *q, void *opaque,
@@ -55,7 +55,8 @@ static json_t *read_memstats(const struct insp_query *q, void *opaque,
 {
 	struct insp_bounds b = { .deadline_ns = q->deadline_ns };
 
-	return inspect_memstats(q->gm, q->mminfo_gpa, q->vm->mm->mem_size, &b);
+	return inspect_memstats(q->gm, q->boot_cr3, q->lay, q->vm->mm->mem_size,
+				&b);
 }
 
 /* ---- Dirty logging --------------------------------------------------------- */

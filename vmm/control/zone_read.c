@@ -25,10 +25,18 @@
 #define MAX_ORDER_READ	20
 #define NAME_MAX_LEN	32
 
+/* The roots' values for this inspection, read once (insp_mem_map()). */
+struct zone_roots {
+	uint64_t mem_map, max_pfn;
+	uint32_t nr_cpus;
+};
+
 /* One zone's copy and what was read of it. */
 struct zone_copy {
+	const struct zone_roots *roots;
 	uint64_t va;
-	uint8_t *buf;			/* sizeof_zone bytes */
+	uint8_t *buf;			/* lay->zone.size bytes */
+	uint32_t size;
 	char name[NAME_MAX_LEN];
 	uint64_t start, spanned, present, managed, free, first_deferred,
 		 deferred;
@@ -40,37 +48,44 @@ static const char *held(const struct zone_copy *z)
 	return z->locked ? " (zone->lock held: may be mid-update)" : "";
 }
 
-static int zone_copy_read(struct insp *in, unsigned int idx,
-			  struct zone_copy *z)
+static uint64_t zone_field(const struct zone_copy *z, struct field f)
 {
-	const struct mv_mm_layout_alloc *l = &in->mi.alloc;
+	return field_get(z->buf, z->size, f);
+}
+
+static int zone_copy_read(struct insp *in, unsigned int idx,
+			  const struct zone_roots *roots, struct zone_copy *z)
+{
+	const struct mm_layout *l = in->lay;
 
 	memset(z, 0, sizeof(*z));
-	z->va = in->mi.zones + (uint64_t)idx * l->sizeof_zone;
-	z->buf = malloc(l->sizeof_zone);
+	z->roots = roots;
+	z->size = l->zone.size;
+	z->va = l->root.zones + (uint64_t)idx * l->zone.size;
+	z->buf = malloc(l->zone.size);
 	if (!z->buf) {
 		insp_problem(in, "zone %u: out of memory", idx);
 		return -1;
 	}
-	if (insp_read(in, z->va, z->buf, l->sizeof_zone)) {
+	if (insp_read(in, z->va, z->buf, l->zone.size)) {
 		insp_problem(in, "zone %u at 0x%" PRIx64 ": %s", idx, z->va,
 			     in->err);
 		return -1;
 	}
-	if (insp_read_str(in, insp_field(z->buf, l->zone_name), z->name,
+	if (insp_read_str(in, zone_field(z, l->zone.name), z->name,
 			  sizeof(z->name))) {
 		insp_problem(in, "zone %u: name: %s", idx, in->err);
 		snprintf(z->name, sizeof(z->name), "zone%u", idx);
 	}
-	z->start = insp_field(z->buf, l->zone_start_pfn);
-	z->spanned = insp_field(z->buf, l->zone_spanned);
-	z->present = insp_field(z->buf, l->zone_present);
-	z->managed = insp_field(z->buf, l->zone_managed);
-	z->free = insp_field(z->buf, l->zone_free_pages);
-	z->first_deferred = insp_field(z->buf, l->zone_first_deferred_pfn);
-	z->deferred = insp_field(z->buf, l->zone_deferred_pages);
-	z->locked = insp_field(z->buf, l->zone_lock_next) !=
-		    insp_field(z->buf, l->zone_lock_owner);
+	z->start = zone_field(z, l->zone.start_pfn);
+	z->spanned = zone_field(z, l->zone.spanned);
+	z->present = zone_field(z, l->zone.present);
+	z->managed = zone_field(z, l->zone.managed);
+	z->free = zone_field(z, l->zone.free_pages);
+	z->first_deferred = zone_field(z, l->zone.first_deferred_pfn);
+	z->deferred = zone_field(z, l->zone.deferred_pages);
+	z->locked = zone_field(z, l->zone.lock_next) !=
+		    zone_field(z, l->zone.lock_owner);
 	return 0;
 }
 
@@ -80,7 +95,7 @@ struct list_check {
 	const struct zone_copy *z;
 	const char *what;		/* "free_area[3]", "cpu 1 pcp[0]" */
 	unsigned int order;
-	uint64_t flag;			/* pg_buddy or pg_pcp */
+	uint64_t flag;			/* PG_buddy or PG_pcp, as a mask */
 	const char *flag_name;
 	unsigned long bad;		/* nodes that failed a check */
 };
@@ -89,18 +104,19 @@ struct list_check {
 static bool node_page(struct insp *in, uint64_t node, struct list_check *c,
 		      uint64_t *pfn, uint8_t *page)
 {
-	const struct mv_mm_layout_alloc *l = &in->mi.alloc;
-	uint64_t pva = node - l->page_lru.off, off = pva - in->mi.mem_map;
+	const struct mm_layout *l = in->lay;
+	const struct zone_roots *roots = c->z->roots;
+	uint64_t pva = node - l->page.lru.off, off = pva - roots->mem_map;
 
-	if (pva < in->mi.mem_map || off % l->sizeof_page ||
-	    off / l->sizeof_page >= in->mi.max_pfn) {
+	if (pva < roots->mem_map || off % l->page.size ||
+	    off / l->page.size >= roots->max_pfn) {
 		if (!c->bad++)
 			insp_problem(in, "zone %s %s: node 0x%" PRIx64 " is not a struct page's lru in mem_map%s",
 				     c->z->name, c->what, node, held(c->z));
 		return false;
 	}
-	*pfn = off / l->sizeof_page;
-	if (insp_read(in, pva, page, l->sizeof_page)) {
+	*pfn = off / l->page.size;
+	if (insp_read(in, pva, page, l->page.size)) {
 		if (!c->bad++)
 			insp_problem(in, "zone %s %s: pfn 0x%" PRIx64 "'s struct page: %s",
 				     c->z->name, c->what, *pfn, in->err);
@@ -111,16 +127,16 @@ static bool node_page(struct insp *in, uint64_t node, struct list_check *c,
 
 static bool check_node(struct insp *in, uint64_t node, void *opaque)
 {
-	const struct mv_mm_layout_alloc *l = &in->mi.alloc;
+	const struct mm_layout *l = in->lay;
 	struct list_check *c = opaque;
 	const struct zone_copy *z = c->z;
-	uint8_t page[4096];
+	uint8_t page[INSP_PAGE_STRUCT_MAX];
 	uint64_t pfn, flags, order;
 
 	if (!node_page(in, node, c, &pfn, page))
 		return true;
-	flags = insp_field(page, l->page_flags);
-	order = insp_field(page, l->page_private);
+	flags = field_get(page, l->page.size, l->page.flags);
+	order = field_get(page, l->page.size, l->page.private_);
 	/* differences, not sums: start and spanned are the guest's, unchecked */
 	if (!(flags & c->flag) || order != c->order ||
 	    pfn < z->start || (1ULL << c->order) > z->spanned ||
@@ -156,25 +172,26 @@ static long walk_checked(struct insp *in, uint64_t head, struct list_check *c)
 static json_t *zone_free_area(struct insp *in, const struct zone_copy *z,
 			      uint64_t *buddy_pages)
 {
-	const struct mv_mm_layout_alloc *l = &in->mi.alloc;
+	const struct mm_layout *l = in->lay;
 	json_t *fa = json_array();
 
 	*buddy_pages = 0;
-	for (unsigned int o = 0; o < l->max_order && o < MAX_ORDER_READ; o++) {
-		uint32_t base = l->zone_free_area.off + o * l->sizeof_free_area;
-		uint64_t nr = insp_field(z->buf + base, l->free_area_nr_free);
+	for (unsigned int o = 0; o < l->zone.free_area.count &&
+				 o < MAX_ORDER_READ; o++) {
+		struct field area = field_elem(l->zone.free_area, o);
+		uint64_t nr = zone_field(z, field_in(area, l->free_area.nr_free));
 		char what[32];
 		struct list_check c = {
-			.z = z, .what = what, .order = o, .flag = l->pg_buddy,
-			.flag_name = "PG_buddy",
+			.z = z, .what = what, .order = o,
+			.flag = 1ULL << l->pg.buddy, .flag_name = "PG_buddy",
 		};
 		long found;
 
 		snprintf(what, sizeof(what), "free_area[%u]", o);
 		json_array_append_new(fa, json_integer((json_int_t)nr));
 		*buddy_pages += nr << o;
-		found = walk_checked(in, z->va + base + l->free_area_free_list.off,
-				     &c);
+		found = walk_checked(in, z->va + area.off +
+				     l->free_area.free_list.off, &c);
 		if (found >= 0 && (uint64_t)found != nr)
 			insp_problem(in, "zone %s free_area[%u]: nr_free %" PRIu64 " but %ld blocks on the free list%s",
 				     z->name, o, nr, found, held(z));
@@ -182,45 +199,55 @@ static json_t *zone_free_area(struct insp *in, const struct zone_copy *z,
 	return fa;
 }
 
+/* CPU @cpu's per-CPU lists: the pages on them, or -1 if a walk broke. */
+static int64_t pcp_lists_pages(struct insp *in, const struct zone_copy *z,
+			       unsigned int cpu, struct field pcp)
+{
+	const struct mm_layout *l = in->lay;
+	uint64_t pages = 0;
+	bool complete = true;
+
+	for (unsigned int o = 0; o < l->pcp.lists.count &&
+				 o < MAX_ORDER_READ; o++) {
+		char what[48];
+		struct list_check c = {
+			.z = z, .what = what, .order = o,
+			.flag = 1ULL << l->pg.pcp, .flag_name = "PG_pcp",
+		};
+		long found;
+
+		snprintf(what, sizeof(what), "cpu %u pcp list %u", cpu, o);
+		found = walk_checked(in, z->va + pcp.off +
+				     field_elem(l->pcp.lists, o).off, &c);
+		if (found < 0)
+			complete = false;
+		else
+			pages += (uint64_t)found << o;
+	}
+	return complete ? (int64_t)pages : -1;
+}
+
 static json_t *zone_pcp(struct insp *in, const struct zone_copy *z,
 			uint64_t *pcp_pages)
 {
-	const struct mv_mm_layout_alloc *l = &in->mi.alloc;
+	const struct mm_layout *l = in->lay;
 	json_t *list = json_array();
 
 	*pcp_pages = 0;
-	for (unsigned int cpu = 0; cpu < in->mi.nr_cpus; cpu++) {
-		uint32_t base = l->zone_pcp.off + cpu * l->sizeof_pcp;
-		const uint8_t *p = z->buf + base;
-		int32_t count = (int32_t)insp_field(p, l->pcp_count);
-		uint64_t pages = 0;
-		bool complete = true;
+	for (unsigned int cpu = 0; cpu < z->roots->nr_cpus; cpu++) {
+		struct field pcp = field_elem(l->zone.pcp, cpu);
+		int32_t count = (int32_t)zone_field(z, field_in(pcp, l->pcp.count));
+		int64_t pages;
 
 		json_array_append_new(list, json_pack("{s:i,s:i,s:i,s:i}",
 			"cpu", cpu, "count", count,
-			"high", (int)(int32_t)insp_field(p, l->pcp_high),
-			"batch", (int)(int32_t)insp_field(p, l->pcp_batch)));
+			"high", (int)(int32_t)zone_field(z, field_in(pcp, l->pcp.high)),
+			"batch", (int)(int32_t)zone_field(z, field_in(pcp, l->pcp.batch))));
 		if (count > 0)
 			*pcp_pages += (uint64_t)count;
-		for (unsigned int o = 0; o < l->nr_pcp_lists; o++) {
-			char what[48];
-			struct list_check c = {
-				.z = z, .what = what, .order = o,
-				.flag = l->pg_pcp, .flag_name = "PG_pcp",
-			};
-			long found;
-
-			snprintf(what, sizeof(what), "cpu %u pcp list %u", cpu,
-				 o);
-			found = walk_checked(in, z->va + base + l->pcp_lists.off +
-					     o * l->sizeof_list_head, &c);
-			if (found < 0)
-				complete = false;
-			else
-				pages += (uint64_t)found << o;
-		}
-		if (complete && (count < 0 || pages != (uint64_t)count))
-			insp_problem(in, "zone %s cpu %u: pcp count %d but %" PRIu64 " pages on its lists",
+		pages = pcp_lists_pages(in, z, cpu, pcp);
+		if (pages >= 0 && (count < 0 || (uint64_t)pages != (uint64_t)count))
+			insp_problem(in, "zone %s cpu %u: pcp count %d but %" PRId64 " pages on its lists",
 				     z->name, cpu, count, pages);
 	}
 	return list;
@@ -229,9 +256,11 @@ static json_t *zone_pcp(struct insp *in, const struct zone_copy *z,
 static void zone_checks(struct insp *in, const struct zone_copy *z,
 			const uint64_t *wm, uint64_t buddy_pages)
 {
-	if (z->spanned > in->mi.max_pfn || z->start > in->mi.max_pfn - z->spanned)
-		insp_problem(in, "zone %s: span [0x%" PRIx64 "+0x%" PRIx64 ") is beyond max_pfn 0x%" PRIx64,
-			     z->name, z->start, z->spanned, in->mi.max_pfn);
+	uint64_t max_pfn = z->roots->max_pfn;
+
+	if (z->spanned > max_pfn || z->start > max_pfn - z->spanned)
+		insp_problem(in, "zone %s: start_pfn 0x%" PRIx64 " + spanned 0x%" PRIx64 " is beyond max_pfn 0x%" PRIx64,
+			     z->name, z->start, z->spanned, max_pfn);
 	if (z->present > z->spanned || z->managed > z->present)
 		insp_problem(in, "zone %s: managed %" PRIu64 " <= present %" PRIu64 " <= spanned %" PRIu64 " does not hold",
 			     z->name, z->managed, z->present, z->spanned);
@@ -251,21 +280,21 @@ static void zone_checks(struct insp *in, const struct zone_copy *z,
 }
 
 /* Reads zone @idx; its JSON (NULL if unreadable); pages free and on pcp lists. */
-static json_t *zone_read(struct insp *in, unsigned int idx, uint64_t *freep,
+static json_t *zone_read(struct insp *in, unsigned int idx,
+			 const struct zone_roots *roots, uint64_t *freep,
 			 uint64_t *pcp, uint64_t *managed)
 {
-	const struct mv_mm_layout_alloc *l = &in->mi.alloc;
+	const struct mm_layout *l = in->lay;
 	struct zone_copy z;
 	json_t *fa, *pcps, *j;
 	uint64_t wm[3], buddy_pages;
 
-	if (zone_copy_read(in, idx, &z)) {
+	if (zone_copy_read(in, idx, roots, &z)) {
 		free(z.buf);
 		return NULL;
 	}
-	for (int i = 0; i < 3; i++)
-		wm[i] = insp_field(z.buf, (struct mv_field){
-				   l->zone_watermark.off + 8 * i, 8 });
+	for (unsigned int i = 0; i < 3; i++)
+		wm[i] = zone_field(&z, field_elem(l->zone.watermark, i));
 	fa = zone_free_area(in, &z, &buddy_pages);
 	pcps = zone_pcp(in, &z, pcp);
 	zone_checks(in, &z, wm, buddy_pages);
@@ -285,34 +314,54 @@ static json_t *zone_read(struct insp *in, unsigned int idx, uint64_t *freep,
 	return j;
 }
 
+/*
+ * The roots the zone readers start from: 0; or -1, the reason noted (an
+ * inconsistency, or the inspection stopped at a root not set up yet).
+ */
+static int zone_roots_read(struct insp *in, struct zone_roots *r)
+{
+	if (insp_mem_map(in, &r->mem_map, &r->max_pfn) ||
+	    insp_nr_cpus(in, &r->nr_cpus)) {
+		if (!in->stop)
+			insp_problem(in, "roots: %s", in->err);
+		return -1;
+	}
+	return 0;
+}
+
 /* An answer that could not start: the reason is its one inconsistency. */
 static json_t *answer_unopened(const char *key, const struct errbuf *e)
 {
 	return json_pack("{s:[],s:[s]}", key, "inconsistencies", e->msg);
 }
 
-json_t *inspect_zones(const struct gmem *gm, uint64_t mminfo_gpa,
-		      const struct insp_bounds *b)
+json_t *inspect_zones(const struct gmem *gm, uint64_t cr3,
+		      const struct mm_layout *lay, const struct insp_bounds *b)
 {
+	struct zone_roots roots;
 	struct insp in;
 	struct errbuf e;
 	json_t *zones, *ans;
 
-	if (insp_open(&in, gm, mminfo_gpa, &e)) {
+	if (insp_open(&in, gm, lay, cr3, &e)) {
 		insp_close(&in);
 		return answer_unopened("zones", &e);
 	}
 	insp_bound(&in, b);
 	zones = json_array();
-	for (unsigned int i = 0; i < in.mi.nr_zones; i++) {
+	if (zone_roots_read(&in, &roots))
+		goto out;
+	for (unsigned int i = 0; i < lay->root.nr_zones; i++) {
 		uint64_t f, p, m;
-		json_t *z = zone_read(&in, i, &f, &p, &m);
+		json_t *z = zone_read(&in, i, &roots, &f, &p, &m);
 
 		if (z)
 			json_array_append_new(zones, z);
 	}
-	ans = json_pack("{s:o,s:o}", "zones", zones, "inconsistencies",
-			insp_take_problems(&in));
+out:
+	ans = json_pack("{s:o}", "zones", zones);
+	insp_mark_incomplete(&in, ans);
+	json_object_set_new(ans, "inconsistencies", insp_take_problems(&in));
 	insp_close(&in);
 	return ans;
 }
@@ -369,26 +418,29 @@ const char *memstat_tag_name(unsigned int tag)
  * last_update (when this read was made, seconds since the epoch). No swap,
  * no fault counters, no hugetlb: those are left out.
  */
-json_t *inspect_memstats(const struct gmem *gm, uint64_t mminfo_gpa,
-			 uint64_t ram_bytes, const struct insp_bounds *b)
+json_t *inspect_memstats(const struct gmem *gm, uint64_t cr3,
+			 const struct mm_layout *lay, uint64_t ram_bytes,
+			 const struct insp_bounds *b)
 {
 	uint64_t val[VIR_DOMAIN_MEMORY_STAT_NR] = { 0 };
 	bool have[VIR_DOMAIN_MEMORY_STAT_NR] = { false };
 	uint64_t free_pages = 0, pcp_pages = 0, managed = 0;
 	json_t *stats = json_object(), *ans, *problems;
+	struct zone_roots roots;
 	struct insp in;
 	struct errbuf e;
-	bool opened = !insp_open(&in, gm, mminfo_gpa, &e);
+	bool opened = !insp_open(&in, gm, lay, cr3, &e);
 
 	insp_bound(&in, b);
+	opened = opened && !zone_roots_read(&in, &roots);
 
 	val[VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON] = ram_bytes >> 10;
 	have[VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON] = true;
 	val[VIR_DOMAIN_MEMORY_STAT_LAST_UPDATE] = (uint64_t)time(NULL);
 	have[VIR_DOMAIN_MEMORY_STAT_LAST_UPDATE] = true;
-	for (unsigned int i = 0; opened && i < in.mi.nr_zones; i++) {
+	for (unsigned int i = 0; opened && i < lay->root.nr_zones; i++) {
 		uint64_t f = 0, p = 0, m = 0;
-		json_t *z = zone_read(&in, i, &f, &p, &m);
+		json_t *z = zone_read(&in, i, &roots, &f, &p, &m);
 
 		if (!z)
 			continue;
@@ -405,15 +457,16 @@ json_t *inspect_memstats(const struct gmem *gm, uint64_t mminfo_gpa,
 		have[VIR_DOMAIN_MEMORY_STAT_AVAILABLE] = true;
 		have[VIR_DOMAIN_MEMORY_STAT_USABLE] = true;
 		have[VIR_DOMAIN_MEMORY_STAT_DISK_CACHES] = true;
-		problems = insp_take_problems(&in);
-	} else {
-		problems = json_pack("[s]", e.msg);
+	} else if (!in.lay) {
+		json_array_append_new(in.problems, json_string(e.msg));
 	}
+	problems = insp_take_problems(&in);
 	for (unsigned int t = 0; t < VIR_DOMAIN_MEMORY_STAT_NR; t++)
 		if (have[t])
 			json_object_set_new(stats, memstat_name[t],
 					    json_integer((json_int_t)val[t]));
 	ans = json_pack("{s:o}", "stats", stats);
+	insp_mark_incomplete(&in, ans);
 	if (json_array_size(problems))
 		json_object_set(ans, "inconsistencies", problems);
 	json_decref(problems);
@@ -432,13 +485,14 @@ json_t *inspect_memstats(const struct gmem *gm, uint64_t mminfo_gpa,
 #define MEMBLOCK_MAX_REGIONS	8192
 
 static json_t *memblock_type(struct insp *in, const uint8_t *mb,
-			     struct mv_field type, const char *name)
+			     struct field type, const char *name)
 {
-	const struct mv_mm_layout_alloc *l = &in->mi.alloc;
-	const uint8_t *t = mb + type.off;
-	uint64_t cnt = insp_field(t, l->mbt_cnt), max = insp_field(t, l->mbt_max);
-	uint64_t total = insp_field(t, l->mbt_total_size);
-	uint64_t regions = insp_field(t, l->mbt_regions), sum = 0, end = 0;
+	const struct mm_layout *l = in->lay;
+	uint32_t mb_size = l->memblock.size, rsize = l->memblock_region.size;
+#define TYPE(f)	field_get(mb, mb_size, field_in(type, l->memblock_type.f))
+	uint64_t cnt = TYPE(cnt), max = TYPE(max), total = TYPE(total_size);
+	uint64_t regions = TYPE(regions), sum = 0, end = 0;
+#undef TYPE
 	json_t *list = json_array();
 	uint8_t *buf;
 
@@ -448,19 +502,19 @@ static json_t *memblock_type(struct insp *in, const uint8_t *mb,
 		if (cnt > MEMBLOCK_MAX_REGIONS)
 			return list;
 	}
-	buf = malloc(cnt * l->sizeof_memblock_region + 1);
+	buf = malloc(cnt * rsize + 1);
 	if (!buf)
 		return list;
-	if (cnt && insp_read(in, regions, buf, cnt * l->sizeof_memblock_region)) {
+	if (cnt && insp_read(in, regions, buf, cnt * rsize)) {
 		insp_problem(in, "memblock.%s: regions at 0x%" PRIx64 ": %s", name,
 			     regions, in->err);
 		free(buf);
 		return list;
 	}
 	for (uint64_t i = 0; i < cnt; i++) {
-		const uint8_t *r = buf + i * l->sizeof_memblock_region;
-		uint64_t base = insp_field(r, l->mbr_base);
-		uint64_t size = insp_field(r, l->mbr_size);
+		const uint8_t *r = buf + i * rsize;
+		uint64_t base = field_get(r, rsize, l->memblock_region.base);
+		uint64_t size = field_get(r, rsize, l->memblock_region.size_);
 
 		json_array_append_new(list, json_pack("{s:I,s:I}", "base",
 			(json_int_t)base, "size", (json_int_t)size));
@@ -480,7 +534,8 @@ static json_t *memblock_type(struct insp *in, const uint8_t *mb,
 	return list;
 }
 
-json_t *inspect_memblock(const struct gmem *gm, uint64_t mminfo_gpa,
+json_t *inspect_memblock(const struct gmem *gm, uint64_t cr3,
+			 const struct mm_layout *lay,
 			 const struct insp_bounds *b)
 {
 	struct insp in;
@@ -488,29 +543,27 @@ json_t *inspect_memblock(const struct gmem *gm, uint64_t mminfo_gpa,
 	uint8_t *mb;
 	json_t *ans;
 
-	if (insp_open(&in, gm, mminfo_gpa, &e)) {
+	if (insp_open(&in, gm, lay, cr3, &e)) {
 		insp_close(&in);
 		return json_pack("{s:[],s:[],s:[s]}", "memory", "reserved",
 				 "inconsistencies", e.msg);
 	}
 	insp_bound(&in, b);
-	mb = malloc(in.mi.alloc.sizeof_memblock);
-	if (!mb || insp_read(&in, in.mi.memblock, mb,
-			     in.mi.alloc.sizeof_memblock)) {
-		insp_problem(&in, "memblock at 0x%" PRIx64 ": %s", in.mi.memblock,
-			     mb ? in.err : "out of memory");
-		ans = json_pack("{s:[],s:[],s:o}", "memory", "reserved",
-				"inconsistencies", insp_take_problems(&in));
+	mb = malloc(lay->memblock.size);
+	if (!mb || insp_read(&in, lay->root.memblock, mb, lay->memblock.size)) {
+		insp_problem(&in, "memblock at 0x%" PRIx64 ": %s",
+			     lay->root.memblock, mb ? in.err : "out of memory");
+		ans = json_pack("{s:[],s:[]}", "memory", "reserved");
 	} else {
-		json_t *mem = memblock_type(&in, mb, in.mi.alloc.memblock_memory,
+		json_t *mem = memblock_type(&in, mb, lay->memblock.memory,
 					    "memory");
-		json_t *res = memblock_type(&in, mb,
-					    in.mi.alloc.memblock_reserved,
+		json_t *res = memblock_type(&in, mb, lay->memblock.reserved,
 					    "reserved");
 
-		ans = json_pack("{s:o,s:o,s:o}", "memory", mem, "reserved", res,
-				"inconsistencies", insp_take_problems(&in));
+		ans = json_pack("{s:o,s:o}", "memory", mem, "reserved", res);
 	}
+	insp_mark_incomplete(&in, ans);
+	json_object_set_new(ans, "inconsistencies", insp_take_problems(&in));
 	free(mb);
 	insp_close(&in);
 	return ans;

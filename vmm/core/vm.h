@@ -82,7 +82,6 @@ struct vm {
 	pthread_cond_t cond;		/* end of the VM, vCPU starts */
 	enum vm_end end;
 	int status;
-	uint64_t mminfo_gpa;		/* 0 until HC_MMINFO */
 	unsigned long warnings;		/* WARN and SLEEP_BUG reports */
 	unsigned long alloc_failures;	/* HC_ALLOC_FAILURE reports */
 	/*

@@ -67,20 +67,3 @@ int hcreq_test(const struct gmem *gm, uint64_t gpa, struct mv_hc_test *t,
 		return errf(e, "HC_TEST: unknown event %u", t->event);
 	return 0;
 }
-
-int hcreq_mminfo(const struct gmem *gm, uint64_t gpa, struct mv_mminfo *m,
-		 struct errbuf *e)
-{
-	if (fetch(gm, "HC_MMINFO", gpa, m, sizeof(*m), e))
-		return -1;
-	if (m->magic != MV_MMINFO_MAGIC)
-		return errf(e, "HC_MMINFO: descriptor at 0x%" PRIx64 " has magic 0x%" PRIx64 ", not MV_MMINFO_MAGIC",
-			    gpa, m->magic);
-	if (m->version != MV_MMINFO_VERSION)
-		return errf(e, "HC_MMINFO: descriptor version %u, the VMM knows %u",
-			    m->version, MV_MMINFO_VERSION);
-	if (m->size < sizeof(*m))
-		return errf(e, "HC_MMINFO: descriptor size %u is less than %zu",
-			    m->size, sizeof(*m));
-	return 0;
-}

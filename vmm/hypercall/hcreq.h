@@ -11,7 +11,6 @@
 #include <stdint.h>
 
 #include <memvisor/hypercall.h>
-#include <memvisor/mminfo.h>
 
 #include "err.h"
 #include "gmem.h"
@@ -26,9 +25,6 @@ int hcreq_test(const struct gmem *gm, uint64_t gpa, struct mv_hc_test *t,
 /* The order is below 64; comm is NUL-terminated. */
 int hcreq_alloc_failure(const struct gmem *gm, uint64_t gpa,
 			struct mv_hc_alloc_failure *f, struct errbuf *e);
-/* Checks that a whole descriptor with the right magic and version is there. */
-int hcreq_mminfo(const struct gmem *gm, uint64_t gpa, struct mv_mminfo *m,
-		 struct errbuf *e);
 
 /* Forces a NUL into the last byte of a fixed-size string field. */
 #define HCREQ_TERMINATE(field) ((field)[sizeof(field) - 1] = '\0')

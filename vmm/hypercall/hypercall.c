@@ -79,19 +79,6 @@ static enum io_result hc_test(struct vm *vm, struct io_access *a, uint32_t gpa)
 	return IO_FATAL;
 }
 
-static enum io_result hc_mminfo(struct vm *vm, struct io_access *a,
-				uint32_t gpa)
-{
-	struct mv_mminfo m;
-
-	if (hcreq_mminfo(&vm->gmem, gpa, &m, a->err))
-		return IO_FATAL;
-	pthread_mutex_lock(&vm->lock);
-	vm->mminfo_gpa = gpa;
-	pthread_mutex_unlock(&vm->lock);
-	return IO_DONE;
-}
-
 /* The guest printed the failure itself; clients hear of it as an event. */
 static enum io_result hc_alloc_failure(struct vm *vm, struct io_access *a,
 				       uint32_t gpa)
@@ -129,8 +116,6 @@ static enum io_result hc_io(void *opaque, struct io_access *a)
 		return vm_start_cpu(vm, val, a->err) ? IO_FATAL : IO_DONE;
 	case HC_TEST:
 		return hc_test(vm, a, val);
-	case HC_MMINFO:
-		return hc_mminfo(vm, a, val);
 	case HC_ALLOC_FAILURE:
 		return hc_alloc_failure(vm, a, val);
 	}

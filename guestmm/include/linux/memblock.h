@@ -6,7 +6,7 @@
  * boot-time allocation). Free memory is memory minus reserved. When the page
  * allocator takes over, memblock_free_all() hands the free ranges to the
  * buddy lists; the reserved table stays, so what bootmem kept can still be
- * listed (memblock_dump_all) and read by the VMM (mminfo.memblock).
+ * listed (memblock_dump_all) and read by the VMM (by its symbol).
  */
 #ifndef _LINUX_MEMBLOCK_H
 #define _LINUX_MEMBLOCK_H

@@ -181,9 +181,6 @@ int gfp_flags_snprint(char *buf, size_t size, gfp_t gfp);
 void mm_init(const struct mv_boot_params *bp);
 /* True once mm_init() has handed memory to the buddy allocator. */
 extern bool page_alloc_ready;
-/* The descriptor the VMM reads (include/memvisor/mminfo.h). */
-struct mv_mminfo;
-extern struct mv_mminfo mv_mminfo;
 
 /* The zone whose span holds pfn, NULL beyond max_pfn. */
 struct zone *pfn_to_zone(unsigned long pfn);

@@ -4,7 +4,8 @@
  *
  * Everything here is a plain struct in one static array
  * (contig_page_data.node_zones[]), with no function pointers, so that the
- * VMM can read it from guest memory through the mminfo descriptor and print
+ * VMM can read it from guest memory (its layout from the image's DWARF,
+ * the array by its symbol) and print
  * /proc/zoneinfo and /proc/buddyinfo without the guest's help.
  */
 #ifndef _LINUX_MMZONE_H

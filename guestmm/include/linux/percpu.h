@@ -158,4 +158,8 @@ bool is_kernel_percpu_address(unsigned long addr);
 void pcpu_setup_first_chunk(void *base, size_t unit_size,
 			    unsigned int nr_units, size_t static_size);
 
+struct mv_percpu_info;
+/* The allocator's state as the VMM reads it (mminfo.h), NULL until set up. */
+const struct mv_percpu_info *percpu_info(void);
+
 #endif

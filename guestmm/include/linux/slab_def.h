@@ -2,7 +2,7 @@
 /*
  * The layout of a slab cache. Plain structs on the global list slab_caches,
  * so that the VMM can read every cache and its statistics from guest memory
- * (include/memvisor/mminfo.h: slab_caches). Include <linux/slab.h>, not this.
+ * (the symbol slab_caches). Include <linux/slab.h>, not this.
  */
 #ifndef _LINUX_SLAB_DEF_H
 #define _LINUX_SLAB_DEF_H

@@ -6,8 +6,8 @@
  * vmalloc() may sleep. ioremap() maps device MMIO there, uncached.
  *
  * Every live area is a struct vmap_area on vmap_area_list, sorted by
- * address, which the mminfo descriptor publishes: the VMM reads the list
- * itself (its vmallocinfo), through the offsets in struct mv_vmap_layout.
+ * address: the VMM reads the list itself (its vmallocinfo), finding it by
+ * its symbol and the struct's layout in the image's DWARF.
  */
 #ifndef _LINUX_VMALLOC_H
 #define _LINUX_VMALLOC_H
@@ -31,7 +31,7 @@ typedef struct { unsigned long pgprot; } pgprot_t;
 #define pgprot_val(p)	((p).pgprot)
 
 struct vmap_area {
-	/* Published to the VMM (mv_vmap_layout): keep their widths. */
+	/* Read by the VMM: mm_layout_table[] gives the widths it expects. */
 	unsigned long va_start;		/* first byte */
 	unsigned long va_end;		/* past the guard page */
 	struct list_head list;		/* vmap_area_list (busy) or purge list */

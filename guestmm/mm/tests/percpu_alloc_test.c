@@ -21,7 +21,7 @@ struct pcpu_test_obj {
 
 static const struct mv_percpu_info *pinfo(void)
 {
-	return (const struct mv_percpu_info *)(unsigned long)mv_mminfo.percpu;
+	return percpu_info();
 }
 
 KTEST(percpu_alloc, zeroed_and_distinct_per_cpu)

@@ -53,8 +53,7 @@ static void vminsp_hold(const char *what)
 
 static void print_percpu(u64 __percpu *pc)
 {
-	const struct mv_percpu_info *info =
-		(const void *)(unsigned long)mv_mminfo.percpu;
+	const struct mv_percpu_info *info = percpu_info();
 	unsigned int cpu;
 
 	for_each_possible_cpu(cpu) {
