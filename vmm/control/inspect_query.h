@@ -23,7 +23,7 @@
 
 #define INSP_QUERY_ATTEMPTS	3	/* for readers a half-done update can fool */
 #define INSP_QUERY_MIN_LEFT_NS	2000000ULL	/* an attempt needs this much */
-#define INSP_QUERY_SLACK_NS	500000ULL	/* after the deadline: finish, resume */
+#define INSP_QUERY_SLACK_NS	2000000ULL	/* after the deadline: finish, resume */
 
 /* What a reader sees, the vCPUs parked. */
 struct insp_query {
