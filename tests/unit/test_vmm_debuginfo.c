@@ -13,6 +13,7 @@
  * fixtures; default ".").
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -371,4 +372,57 @@ Test(field_get, array_elements_stop_at_the_count)
 	cr_assert_eq(f.off, 20);
 	cr_assert_eq(f.size, 8);
 	cr_assert_eq(field_elem(a, 3).size, 0);
+}
+
+/* The whole file's bytes (freed by the caller). */
+static void *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	void *buf;
+	long n;
+
+	cr_assert_not_null(f, "%s: %s", path, strerror(errno));
+	cr_assert_eq(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	cr_assert_gt(n, 0);
+	rewind(f);
+	buf = malloc((size_t)n);
+	cr_assert_not_null(buf);
+	cr_assert_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+/* Resolved in a child (vmm's way), the layout is the one resolved here. */
+Test(mm_layout, resolved_apart_equals_resolved_here)
+{
+	static struct mm_layout here, apart;
+	struct errbuf e;
+	size_t len;
+	void *img = slurp(GUESTMM, &len);
+
+	cr_assert_eq(mm_layout_load(img, len, "guestmm.elf", &here, &e), 0, "%s", e.msg);
+	cr_assert_eq(mm_layout_load_apart(img, len, "guestmm.elf", &apart, &e), 0,
+		     "%s", e.msg);
+	free(img);
+	cr_assert(apart.present);
+	cr_assert_eq(memcmp(&here, &apart, sizeof(here)), 0);
+}
+
+/* An error in the child comes back as its one line. */
+Test(mm_layout, resolved_apart_says_what_failed)
+{
+	char out[] = "/tmp/test_vmm_debuginfo.XXXXXX";
+	static struct mm_layout lay;
+	struct errbuf e;
+	size_t len;
+	void *img;
+
+	strip_guestmm(out);
+	img = slurp(out, &len);
+	unlink(out);
+	cr_assert_eq(mm_layout_load_apart(img, len, "stripped.elf", &lay, &e), -1);
+	free(img);
+	cr_assert_str_eq(e.msg, "kernel image stripped.elf: no DWARF debug info (built without -g, or stripped?) (query-zones needs it)");
 }

@@ -5,8 +5,12 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "debuginfo.h"
 #include "control/mm_layout.h"
@@ -371,6 +375,81 @@ int mm_layout_load(const void *buf, size_t len, const char *name,
 	r = mm_layout_resolve(di, lay, e);
 	debuginfo_close(di);
 	return r;
+}
+
+/* What the child of mm_layout_load_apart() sends back. */
+struct layout_reply {
+	int ret;
+	struct errbuf e;
+	struct mm_layout lay;
+};
+
+static int read_reply(int fd, struct layout_reply *r)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < sizeof(*r)) {
+		n = read(fd, (char *)r + got, sizeof(*r) - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		got += (size_t)n;
+	}
+	return 0;
+}
+
+static void resolve_in_child(int fd, const void *buf, size_t len,
+			     const char *name)
+{
+	static struct layout_reply r;
+	size_t put = 0;
+	ssize_t n;
+
+	r.ret = mm_layout_load(buf, len, name, &r.lay, &r.e);
+	while (put < sizeof(r)) {
+		n = write(fd, (const char *)&r + put, sizeof(r) - put);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			_exit(1);
+		put += (size_t)n;
+	}
+	_exit(0);
+}
+
+int mm_layout_load_apart(const void *buf, size_t len, const char *name,
+			 struct mm_layout *lay, struct errbuf *e)
+{
+	static struct layout_reply r;
+	int fd[2], status, got;
+	pid_t pid;
+
+	if (pipe2(fd, O_CLOEXEC))
+		return mm_layout_load(buf, len, name, lay, e);
+	pid = fork();
+	if (pid < 0) {
+		close(fd[0]);
+		close(fd[1]);
+		return mm_layout_load(buf, len, name, lay, e);
+	}
+	if (!pid) {
+		close(fd[0]);
+		resolve_in_child(fd[1], buf, len, name);
+	}
+	close(fd[1]);
+	got = read_reply(fd[0], &r);
+	close(fd[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (got)
+		return errf(e, "kernel image %s: reading its debug info failed (the reader ended with status %d)",
+			    name, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	*lay = r.lay;
+	if (r.ret)
+		*e = r.e;
+	return r.ret;
 }
 
 uint64_t field_get(const void *copy, size_t copy_len, struct field f)
