@@ -21,6 +21,7 @@
 #include "percpu_cmds.h"
 #include "qmp.h"
 #include "vmalloc_cmds.h"
+#include "zone_read.h"
 
 #define FAKE_MEM	(64UL << 20)
 
@@ -158,6 +159,118 @@ Test(inspect, memblock_and_memstats)
 	cr_assert_eq(geti(st, "available"), (json_int_t)(managed * 4));
 	cr_assert_str_eq(memstat_tag_name(6), "actual");
 	json_decref(ans);
+}
+
+/* The zones as zone_read_all() hands them over, copied (pcp[] is its own). */
+struct zones_seen {
+	unsigned int n;
+	struct zone_info z[FAKE_MAX_ZONES];
+	struct zone_pcp_info pcp0[FAKE_MAX_ZONES];
+};
+
+static void zone_seen(const struct zone_info *z, void *opaque)
+{
+	struct zones_seen *s = opaque;
+
+	cr_assert_lt(s->n, FAKE_MAX_ZONES);
+	cr_assert_gt(z->nr_pcp, 0);
+	s->pcp0[s->n] = z->pcp[0];
+	s->z[s->n] = *z;
+	s->z[s->n++].pcp = NULL;	/* the reader's: gone after the call */
+}
+
+static void open_inspection(struct insp *in)
+{
+	struct errbuf e = { "" };
+
+	cr_assert_eq(insp_open(in, &gm, &lay, g.cr3, &e), 0, "%s", e.msg);
+	insp_bound(in, NULL);
+}
+
+/* The readers' C structs, not their JSON: the fake guest's own numbers. */
+Test(inspect, zone_structs_agree_with_the_allocator)
+{
+	static struct zones_seen s;
+	struct insp in;
+
+	open_inspection(&in);
+	cr_assert_eq(zone_read_all(&in, zone_seen, &s), 0);
+	cr_assert_eq(in.nr_problems, 0, "%s", dump(in.problems));
+	insp_close(&in);
+	cr_assert_eq(s.n, g.nr_zones);
+	for (unsigned int i = 0; i < s.n; i++) {
+		const struct fake_zone *f = &g.zone[i];
+		const struct zone_info *z = &s.z[i];
+
+		cr_assert_eq(z->idx, i);
+		cr_assert_str_eq(z->name, f->name);
+		cr_assert_eq(z->start_pfn, f->start_pfn);
+		cr_assert_eq(z->spanned, f->spanned);
+		cr_assert_eq(z->managed, f->managed);
+		cr_assert_eq(z->free, f->free);
+		cr_assert_eq(z->low, f->low);
+		cr_assert_eq(z->first_deferred_pfn, f->first_deferred_pfn);
+		cr_assert_eq(z->nr_orders, FAKE_MAX_ORDER);
+		for (unsigned int o = 0; o < FAKE_MAX_ORDER; o++)
+			cr_assert_eq(z->nr_free[o], f->nr_free[o],
+				     "zone %s order %u", f->name, o);
+		cr_assert_eq(z->nr_pcp, 2);
+		cr_assert_eq(s.pcp0[i].count, f->pcp_count0);
+		cr_assert_eq(z->pcp_pages, (uint64_t)f->pcp_count0);
+		cr_assert_not(z->locked);
+	}
+}
+
+/* Damage is still named in the inspection, the struct still filled. */
+Test(inspect, zone_structs_name_damage)
+{
+	static struct zones_seen s;
+	struct insp in;
+
+	fake_guest_damage(&g, FAKE_NR_FREE);
+	open_inspection(&in);
+	cr_assert_eq(zone_read_all(&in, zone_seen, &s), 0);
+	cr_assert_gt(in.nr_problems, 0);
+	cr_assert(strstr(json_string_value(json_array_get(in.problems, 0)),
+			 "zone DMA free_area["), "%s", dump(in.problems));
+	cr_assert_eq(s.n, g.nr_zones);
+	insp_close(&in);
+}
+
+Test(inspect, memblock_and_memstats_structs)
+{
+	struct memblock_info mb;
+	struct memstats st;
+	struct insp in;
+	uint64_t free = 0;
+
+	open_inspection(&in);
+	cr_assert_eq(memblock_read(&in, &mb), 0);
+	cr_assert_eq(mb.memory.nr, g.memblock_memory_cnt);
+	cr_assert_eq(mb.reserved.nr, g.memblock_reserved_cnt);
+	cr_assert_eq(mb.reserved.cnt, g.memblock_reserved_cnt);
+	cr_assert_eq(mb.reserved.regions[0].base, g.memblock_reserved_base0);
+	memblock_info_release(&mb);
+	cr_assert_eq(memstats_read(&in, FAKE_MEM, &st), 0);
+	cr_assert_eq(in.nr_problems, 0, "%s", dump(in.problems));
+	insp_close(&in);
+	for (unsigned int i = 0; i < g.nr_zones; i++)
+		free += g.zone[i].free + (uint64_t)g.zone[i].pcp_count0;
+	cr_assert(st.have[VIR_DOMAIN_MEMORY_STAT_UNUSED]);
+	cr_assert_eq(st.val[VIR_DOMAIN_MEMORY_STAT_UNUSED], free * 4);
+	cr_assert_eq(st.val[VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON], FAKE_MEM >> 10);
+	cr_assert_not(st.have[VIR_DOMAIN_MEMORY_STAT_SWAP_IN]);
+}
+
+/* Without an inspection only what the VMM knows: actual, last_update. */
+Test(inspect, memstats_struct_without_guest)
+{
+	struct memstats st;
+
+	cr_assert_eq(memstats_read(NULL, FAKE_MEM, &st), -1);
+	cr_assert(st.have[VIR_DOMAIN_MEMORY_STAT_ACTUAL_BALLOON]);
+	cr_assert(st.have[VIR_DOMAIN_MEMORY_STAT_LAST_UPDATE]);
+	cr_assert_not(st.have[VIR_DOMAIN_MEMORY_STAT_UNUSED]);
 }
 
 /* Damage, query zones, expect every word in one inconsistency. */
