@@ -2,7 +2,9 @@
 /*
  * query-slabinfo and query-mempools: the guest's slab caches and mempools,
  * read by the VMM from guest memory through the kernel image's layout
- * (mm_layout.h; see slab_cmds.h). page-owner is page_owner.c's.
+ * (mm_layout.h; see slab_cmds.h). The readers fill struct cache_info and
+ * struct mempool_info; the commands' JSON is made from them at the edge,
+ * the end of this file. page-owner is page_owner.c's.
  */
 #include "config.h"
 
