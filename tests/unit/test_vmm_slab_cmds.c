@@ -285,6 +285,140 @@ Test(slab_cmds, mempools)
 	json_decref(ret);
 }
 
+/* ---- the readers' structs, without JSON ---- */
+
+#define MAX_GOT	64
+
+/* What a reader handed its callback: copies of up to MAX_GOT entries. */
+struct got {
+	void *at;
+	size_t size;
+	unsigned int nr;
+};
+
+static void got_one(const void *entry, struct got *g)
+{
+	cr_assert_lt(g->nr, MAX_GOT);
+	memcpy((char *)g->at + g->nr++ * g->size, entry, g->size);
+}
+
+static void got_cache(const struct cache_info *c, void *g)
+{
+	got_one(c, g);
+}
+
+static void got_pool(const struct mempool_info *p, void *g)
+{
+	got_one(p, g);
+}
+
+/* insp-a's line of the guest's own /proc/slabinfo, its 11 numbers in @v. */
+static void guest_line_of_insp_a(unsigned long v[11])
+{
+	static char text[65536];
+	char *line, *save;
+
+	cr_assert_lt(sg_slabinfo(text, sizeof(text)), (int)sizeof(text));
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (sscanf(line, "insp-a %lu %lu %lu %lu %lu : tunables %lu %lu %lu : slabdata %lu %lu %lu",
+			   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
+			   &v[7], &v[8], &v[9], &v[10]) == 11)
+			return;
+	cr_assert_fail("no insp-a in the guest's slabinfo");
+}
+
+Test(slab_cmds, cache_info_is_the_guests_slabinfo_line)
+{
+	static struct cache_info caches[MAX_GOT];
+	struct got got = { caches, sizeof(*caches), 0 };
+	struct insp_pager pg;
+	struct errbuf e;
+	struct insp r;
+	unsigned long v[11];
+	const struct cache_info *a = NULL;
+
+	guest_line_of_insp_a(v);
+	cr_assert_eq(slab_open(&r, &gm, &lay, cr3, &e), 0, "%s", e.msg);
+	insp_pager_init(&pg, NULL, SLAB_PAGE_CACHES, false);
+	cr_assert_eq(slab_caches_read(&r, &pg, got_cache, &got, &e), 0, "%s", e.msg);
+	cr_expect_eq(r.nr_problems, 0);
+	cr_expect_eq(pg.skipped, 0);
+	cr_expect_gt(got.nr, 10);
+	for (unsigned int i = 0; i < got.nr; i++)
+		if (!strcmp(caches[i].name, "insp-a"))
+			a = &caches[i];
+	cr_assert_not_null(a);
+	cr_expect_eq(a->addr, (uint64_t)st.cache_a);
+	cr_expect_eq(a->active_objs, v[0]);
+	cr_expect_eq(a->num_objs, v[1]);
+	cr_expect_eq(a->objsize, v[2]);
+	cr_expect_eq(a->objperslab, v[3]);
+	cr_expect_eq(a->pagesperslab, v[4]);
+	cr_expect_eq(a->limit, v[5]);
+	cr_expect_eq(a->batchcount, v[6]);
+	cr_expect_eq(a->sharedfactor, v[7]);
+	cr_expect_eq(a->active_slabs, v[8]);
+	cr_expect_eq(a->num_slabs, v[9]);
+	cr_expect_eq(a->sharedavail, v[10]);
+	cr_expect_gt(a->num_slabs, 1);
+	insp_close(&r);
+}
+
+/* A page of 2: @fn sees two caches, the pager counts the rest. */
+Test(slab_cmds, cache_info_in_a_page)
+{
+	static struct cache_info all_c[MAX_GOT], page_c[MAX_GOT];
+	struct got all = { all_c, sizeof(*all_c), 0 };
+	struct got page = { page_c, sizeof(*page_c), 0 };
+	struct insp_bounds b = { .page_max = 2 };
+	struct insp_pager pg;
+	struct errbuf e;
+	struct insp r;
+
+	cr_assert_eq(slab_open(&r, &gm, &lay, cr3, &e), 0, "%s", e.msg);
+	insp_pager_init(&pg, NULL, SLAB_PAGE_CACHES, false);
+	cr_assert_eq(slab_caches_read(&r, &pg, got_cache, &all, &e), 0, "%s", e.msg);
+	insp_close(&r);
+
+	cr_assert_eq(slab_open(&r, &gm, &lay, cr3, &e), 0, "%s", e.msg);
+	insp_pager_init(&pg, &b, SLAB_PAGE_CACHES, false);
+	cr_assert_eq(slab_caches_read(&r, &pg, got_cache, &page, &e), 0, "%s", e.msg);
+	cr_expect_eq(page.nr, 2);
+	cr_expect_eq(pg.skipped, all.nr - 2);
+	cr_expect_eq(page_c[1].addr, all_c[1].addr);
+	cr_expect_str_eq(page_c[1].name, all_c[1].name);
+	insp_close(&r);
+}
+
+Test(slab_cmds, mempool_info_names_each_source)
+{
+	static struct mempool_info pools[MAX_GOT];
+	struct got got = { pools, sizeof(*pools), 0 };
+	struct insp_pager pg;
+	struct errbuf e;
+	struct insp r;
+
+	cr_assert_eq(slab_open(&r, &gm, &lay, cr3, &e), 0, "%s", e.msg);
+	insp_pager_init(&pg, NULL, SLAB_PAGE_POOLS, false);
+	cr_assert_eq(slab_mempools_read(&r, &pg, got_pool, &got, &e), 0, "%s", e.msg);
+	cr_expect_eq(r.nr_problems, 0);
+	cr_assert_eq(got.nr, 3);
+	for (unsigned int i = 0; i < 3; i++)
+		cr_expect_eq(pools[i].addr, (uint64_t)st.pools[i], "pool %u", i);
+	cr_expect_eq(pools[0].source, MEMPOOL_SLAB);
+	cr_expect_eq(pools[0].arg, (uint64_t)st.cache_a);
+	cr_expect_str_eq(pools[0].cache, "insp-a");
+	cr_expect_eq(pools[0].min_nr, 4);
+	cr_expect_eq(pools[0].curr_nr, 4);
+	cr_expect_eq(pools[1].source, MEMPOOL_KMALLOC);
+	cr_expect_eq(pools[1].arg, 256);
+	cr_expect_eq(pools[1].min_nr, 3);
+	cr_expect_eq(pools[2].source, MEMPOOL_PAGE);
+	cr_expect_eq(pools[2].arg, 1);
+	insp_close(&r);
+}
+
 static json_t *owner(uint64_t pfn, const char *want)
 {
 	struct errbuf e;

@@ -2,7 +2,9 @@
 /*
  * query-slabinfo and query-mempools: the guest's slab caches and mempools,
  * read by the VMM from guest memory through the kernel image's layout
- * (mm_layout.h; see slab_cmds.h). page-owner is page_owner.c's.
+ * (mm_layout.h; see slab_cmds.h). The readers fill struct cache_info and
+ * struct mempool_info; the commands' JSON is made from them at the edge,
+ * the end of this file. page-owner is page_owner.c's.
  */
 #include "config.h"
 
@@ -60,13 +62,6 @@ int slab_open(struct insp *r, const struct gmem *gm,
 			    MAX_STRUCT);
 	}
 	return 0;
-}
-
-json_t *slab_close(struct insp *r, json_t *ret)
-{
-	json_object_set_new(ret, "inconsistencies", insp_take_problems(r));
-	insp_close(r);
-	return ret;
 }
 
 /* ---- slabinfo ---------------------------------------------------------- */
@@ -211,9 +206,6 @@ static bool read_ac(struct insp *r, const char *name, const char *what,
 	return true;
 }
 
-#define CACHE_NAME_MAX	256	/* bytes of a cache's name read */
-#define CACHE_NAME_BUF	(4 * CACHE_NAME_MAX + 1)	/* each may become \xHH */
-
 /*
  * The cache's name, from its copy: at most CACHE_NAME_MAX bytes, valid
  * UTF-8 (guest_str.h), terminated. How many bytes were not UTF-8.
@@ -229,13 +221,15 @@ static size_t copy_name(const struct mm_layout *lay, const uint8_t *c,
 				(const char *)c + lay->cache.name.off, len);
 }
 
-static json_t *read_cache(struct insp *r, const struct frames *fr,
-			  uint64_t va, const uint8_t *c, uint64_t *seen)
+/* @ci: the cache at @va, from its copy @c, checked against its slabs. */
+static void read_cache(struct insp *r, const struct frames *fr,
+		       uint64_t va, const uint8_t *c, uint64_t *seen,
+		       struct cache_info *ci)
 {
 	const struct mm_layout *lay = r->lay;
 	const uint32_t csz = lay->cache.size;
 #define CF(f)	field_get(c, csz, lay->cache.f)
-	char name[CACHE_NAME_BUF];
+	char *name = ci->name;
 	struct cache_count cc = { 0 };
 	size_t bad;
 	uint32_t num = CF(num), order = CF(order);
@@ -298,19 +292,18 @@ static json_t *read_cache(struct insp *r, const struct frames *fr,
 		insp_problem(r, "cache %s: %" PRIu64 " objects in magazines and depot, only %" PRIu64 " out of its slabs",
 		       name, cpu_cached + sharedavail, cc.active_objs);
 
-	return json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
-			 "name", name,
-			 "active_objs", (json_int_t)cc.active_objs,
-			 "num_objs", (json_int_t)cc.objs,
-			 "objsize", (json_int_t)CF(size_),
-			 "objperslab", (json_int_t)num,
-			 "pagesperslab", (json_int_t)(1ULL << order),
-			 "limit", (json_int_t)limit,
-			 "batchcount", (json_int_t)batch,
-			 "sharedfactor", (json_int_t)sharedfactor,
-			 "active_slabs", (json_int_t)cc.active_slabs,
-			 "num_slabs", (json_int_t)cc.slabs,
-			 "sharedavail", (json_int_t)sharedavail);
+	ci->addr = va;
+	ci->active_objs = cc.active_objs;
+	ci->num_objs = cc.objs;
+	ci->objsize = CF(size_);
+	ci->objperslab = num;
+	ci->pagesperslab = 1ULL << order;
+	ci->limit = limit;
+	ci->batchcount = batch;
+	ci->sharedfactor = sharedfactor;
+	ci->sharedavail = sharedavail;
+	ci->active_slabs = cc.active_slabs;
+	ci->num_slabs = cc.slabs;
 }
 #undef CF
 
@@ -372,9 +365,10 @@ static void walk_list(struct insp *r, const char *what, uint64_t head,
 
 struct slabinfo_walk {
 	struct frames fr;
-	json_t *caches;
 	uint64_t *seen;
-	struct insp_pager pager;	/* key: the cache's address */
+	struct insp_pager *pager;	/* key: the cache's address */
+	cache_info_fn fn;
+	void *opaque;
 };
 
 static void slabinfo_node(struct insp *r, uint64_t node, void *opaque)
@@ -382,58 +376,38 @@ static void slabinfo_node(struct insp *r, uint64_t node, void *opaque)
 	struct slabinfo_walk *w = opaque;
 	uint64_t va = node - r->lay->cache.list.off;
 	uint8_t c[MAX_STRUCT];
-	json_t *cache;
+	struct cache_info ci;
 
-	if (insp_pager_place(&w->pager, va) != INSP_PAGE_IN)
+	if (insp_pager_place(w->pager, va) != INSP_PAGE_IN)
 		return;
 	if (insp_read(r, va, c, r->lay->cache.size)) {
 		insp_problem(r, "slab_caches: cache at 0x%" PRIx64 " is not readable", va);
 		return;
 	}
-	cache = read_cache(r, &w->fr, va, c, w->seen);
-	json_object_set_new(cache, "addr", qmp_addr(va));	/* the cursor's key */
-	json_array_append_new(w->caches, cache);
+	read_cache(r, &w->fr, va, c, w->seen, &ci);
+	w->fn(&ci, w->opaque);
 }
 
-json_t *slab_read_slabinfo(const struct gmem *gm, uint64_t cr3,
-			   const struct mm_layout *lay,
-			   const struct insp_bounds *b, struct errbuf *e)
+int slab_caches_read(struct insp *r, struct insp_pager *pg,
+		     cache_info_fn fn, void *opaque, struct errbuf *e)
 {
-	struct slabinfo_walk w;
-	struct insp r;
-	json_t *ret;
+	struct slabinfo_walk w = { .pager = pg, .fn = fn, .opaque = opaque };
 
-	memset(&w, 0, sizeof(w));
-
-	if (slab_open(&r, gm, lay, cr3, e))
-		return NULL;
-	insp_bound(&r, b);
-	insp_pager_init(&w.pager, b, SLAB_PAGE_CACHES, false);
-	if (insp_mem_map(&r, &w.fr.mem_map, &w.fr.max_pfn) ||
-	    insp_nr_cpus(&r, &w.fr.nr_cpus)) {
-		if (!r.stop) {
-			errf(e, "%s", r.err);
-			insp_close(&r);
-			return NULL;
-		}
+	if (insp_mem_map(r, &w.fr.mem_map, &w.fr.max_pfn) ||
+	    insp_nr_cpus(r, &w.fr.nr_cpus)) {
+		if (!r->stop)
+			return errf(e, "%s", r->err);
 		/* not set up yet: max_pfn may be anything read before */
 		memset(&w.fr, 0, sizeof(w.fr));
 	}
-	w.caches = json_array();
 	w.seen = calloc(w.fr.max_pfn / 64 + 1, sizeof(uint64_t));
-	if (!w.seen) {
-		json_decref(w.caches);
-		insp_close(&r);
-		errf(e, "out of memory");
-		return NULL;
-	}
-	if (!r.stop)
-		walk_list(&r, "slab_caches", lay->root.slab_caches,
+	if (!w.seen)
+		return errf(e, "out of memory");
+	if (!r->stop)
+		walk_list(r, "slab_caches", r->lay->root.slab_caches,
 			  SLAB_MAX_CACHES, slabinfo_node, &w);
 	free(w.seen);
-	ret = json_pack("{s:o}", "caches", w.caches);
-	insp_pager_end(&r, &w.pager, ret);
-	return slab_close(&r, ret);
+	return 0;
 }
 
 /* ---- mempools ---------------------------------------------------------- */
@@ -456,8 +430,9 @@ void slab_cache_name(struct insp *r, uint64_t cache, char *name, size_t max)
 }
 
 struct mempools_walk {
-	json_t *pools;
-	struct insp_pager pager;	/* key: the pool's address */
+	struct insp_pager *pager;	/* key: the pool's address */
+	mempool_info_fn fn;
+	void *opaque;
 };
 
 static void mempool_node(struct insp *r, uint64_t node, void *opaque)
@@ -466,13 +441,11 @@ static void mempool_node(struct insp *r, uint64_t node, void *opaque)
 	const uint32_t psz = lay->mempool.size;
 #define PF(f)	field_get(p, psz, lay->mempool.f)
 	struct mempools_walk *w = opaque;
-	uint64_t va = node - lay->mempool.list.off, arg;
+	uint64_t va = node - lay->mempool.list.off;
 	uint8_t p[MAX_STRUCT];
-	int32_t min_nr, curr_nr;
-	json_t *src;
-	char name[257];
+	struct mempool_info mp = { .addr = va };
 
-	if (insp_pager_place(&w->pager, va) != INSP_PAGE_IN)
+	if (insp_pager_place(w->pager, va) != INSP_PAGE_IN)
 		return;
 	if (insp_read(r, va, p, psz)) {
 		insp_problem(r, "mempools: pool at 0x%" PRIx64 " is not readable", va);
@@ -481,59 +454,153 @@ static void mempool_node(struct insp *r, uint64_t node, void *opaque)
 	if (PF(magic) != lay->k.mempool_magic)
 		insp_problem(r, "mempool 0x%" PRIx64 ": bad magic 0x%" PRIx64, va,
 		       PF(magic));
-	min_nr = (int32_t)PF(min_nr);
-	curr_nr = (int32_t)PF(curr_nr);
-	if (min_nr < 0 || curr_nr < 0 || curr_nr > min_nr)
+	mp.min_nr = (int32_t)PF(min_nr);
+	mp.curr_nr = (int32_t)PF(curr_nr);
+	if (mp.min_nr < 0 || mp.curr_nr < 0 || mp.curr_nr > mp.min_nr)
 		insp_problem(r, "mempool 0x%" PRIx64 ": %d elements in a reserve of %d",
-		       va, curr_nr, min_nr);
-	arg = PF(source_arg);
+		       va, mp.curr_nr, mp.min_nr);
+	mp.arg = PF(source_arg);
 	switch (PF(source)) {
 	case MV_MEMPOOL_SRC_CUSTOM:
-		src = json_pack("{s:s}", "type", "custom");
+		mp.source = MEMPOOL_CUSTOM;
 		break;
 	case MV_MEMPOOL_SRC_SLAB:
-		slab_cache_name(r, arg, name, sizeof(name));
-		src = json_pack("{s:s,s:s,s:o}", "type", "slab", "cache", name,
-				"cache_addr", qmp_addr(arg));
+		mp.source = MEMPOOL_SLAB;
+		slab_cache_name(r, mp.arg, mp.cache, sizeof(mp.cache));
 		break;
 	case MV_MEMPOOL_SRC_KMALLOC:
-		src = json_pack("{s:s,s:I}", "type", "kmalloc", "size", (json_int_t)arg);
+		mp.source = MEMPOOL_KMALLOC;
 		break;
 	case MV_MEMPOOL_SRC_PAGE:
-		src = json_pack("{s:s,s:I}", "type", "page", "order", (json_int_t)arg);
+		mp.source = MEMPOOL_PAGE;
 		break;
 	default:
 		insp_problem(r, "mempool 0x%" PRIx64 ": unknown source %u", va,
 		       (uint32_t)PF(source));
-		src = json_pack("{s:s}", "type", "unknown");
+		mp.source = MEMPOOL_UNKNOWN;
 		break;
 	}
-	json_array_append_new(w->pools, json_pack("{s:o,s:i,s:i,s:o}",
-						"addr", qmp_addr(va),
-						"min_nr", min_nr,
-						"curr_nr", curr_nr,
-						"source", src));
+	w->fn(&mp, w->opaque);
 }
 #undef PF
+
+int slab_mempools_read(struct insp *r, struct insp_pager *pg,
+		       mempool_info_fn fn, void *opaque, struct errbuf *e)
+{
+	struct mempools_walk w = { .pager = pg, .fn = fn, .opaque = opaque };
+
+	walk_list(r, "mempools", r->lay->root.mempools, SLAB_MAX_POOLS,
+		  mempool_node, &w);
+	return 0;
+}
+
+/* ---- the edge: JSON from the structs ----------------------------------- */
+
+static void cache_append(const struct cache_info *c, void *opaque)
+{
+	json_array_append_new(opaque, json_pack(
+		"{s:s,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}",
+		"name", c->name,
+		"active_objs", (json_int_t)c->active_objs,
+		"num_objs", (json_int_t)c->num_objs,
+		"objsize", (json_int_t)c->objsize,
+		"objperslab", (json_int_t)c->objperslab,
+		"pagesperslab", (json_int_t)c->pagesperslab,
+		"limit", (json_int_t)c->limit,
+		"batchcount", (json_int_t)c->batchcount,
+		"sharedfactor", (json_int_t)c->sharedfactor,
+		"active_slabs", (json_int_t)c->active_slabs,
+		"num_slabs", (json_int_t)c->num_slabs,
+		"sharedavail", (json_int_t)c->sharedavail,
+		"addr", qmp_addr(c->addr)));	/* the cursor's key */
+}
+
+static json_t *mempool_source_json(const struct mempool_info *p)
+{
+	switch (p->source) {
+	case MEMPOOL_CUSTOM:
+		return json_pack("{s:s}", "type", "custom");
+	case MEMPOOL_SLAB:
+		return json_pack("{s:s,s:s,s:o}", "type", "slab",
+				 "cache", p->cache, "cache_addr", qmp_addr(p->arg));
+	case MEMPOOL_KMALLOC:
+		return json_pack("{s:s,s:I}", "type", "kmalloc",
+				 "size", (json_int_t)p->arg);
+	case MEMPOOL_PAGE:
+		return json_pack("{s:s,s:I}", "type", "page",
+				 "order", (json_int_t)p->arg);
+	default:
+		return json_pack("{s:s}", "type", "unknown");
+	}
+}
+
+static void mempool_append(const struct mempool_info *p, void *opaque)
+{
+	json_array_append_new(opaque, json_pack("{s:o,s:i,s:i,s:o}",
+						"addr", qmp_addr(p->addr),
+						"min_nr", p->min_nr,
+						"curr_nr", p->curr_nr,
+						"source", mempool_source_json(p)));
+}
+
+/* One paged list's reader, appending to a JSON array. */
+typedef int (*slab_list_read_fn)(struct insp *r, struct insp_pager *pg,
+				 json_t *list, struct errbuf *e);
+
+static int caches_json(struct insp *r, struct insp_pager *pg, json_t *list,
+		       struct errbuf *e)
+{
+	return slab_caches_read(r, pg, cache_append, list, e);
+}
+
+static int mempools_json(struct insp *r, struct insp_pager *pg, json_t *list,
+			 struct errbuf *e)
+{
+	return slab_mempools_read(r, pg, mempool_append, list, e);
+}
+
+/* {@key: [...]} and the page's and the inspection's marks, or NULL. */
+static json_t *slab_answer(const struct gmem *gm, uint64_t cr3,
+			   const struct mm_layout *lay,
+			   const struct insp_bounds *b, const char *key,
+			   unsigned int page_max, slab_list_read_fn read,
+			   struct errbuf *e)
+{
+	struct insp_pager pg;
+	struct insp r;
+	json_t *list, *ret;
+
+	if (slab_open(&r, gm, lay, cr3, e))
+		return NULL;
+	insp_bound(&r, b);
+	insp_pager_init(&pg, b, page_max, false);
+	list = json_array();
+	if (read(&r, &pg, list, e)) {
+		json_decref(list);
+		insp_close(&r);
+		return NULL;
+	}
+	ret = json_pack("{s:o}", key, list);
+	insp_pager_end(&r, &pg, ret);
+	json_object_set_new(ret, "inconsistencies", insp_take_problems(&r));
+	insp_close(&r);
+	return ret;
+}
+
+json_t *slab_read_slabinfo(const struct gmem *gm, uint64_t cr3,
+			   const struct mm_layout *lay,
+			   const struct insp_bounds *b, struct errbuf *e)
+{
+	return slab_answer(gm, cr3, lay, b, "caches", SLAB_PAGE_CACHES,
+			   caches_json, e);
+}
 
 json_t *slab_read_mempools(const struct gmem *gm, uint64_t cr3,
 			   const struct mm_layout *lay,
 			   const struct insp_bounds *b, struct errbuf *e)
 {
-	struct mempools_walk w;
-	struct insp r;
-	json_t *ret;
-
-	if (slab_open(&r, gm, lay, cr3, e))
-		return NULL;
-	insp_bound(&r, b);
-	insp_pager_init(&w.pager, b, SLAB_PAGE_POOLS, false);
-	w.pools = json_array();
-	walk_list(&r, "mempools", lay->root.mempools, SLAB_MAX_POOLS,
-		  mempool_node, &w);
-	ret = json_pack("{s:o}", "mempools", w.pools);
-	insp_pager_end(&r, &w.pager, ret);
-	return slab_close(&r, ret);
+	return slab_answer(gm, cr3, lay, b, "mempools", SLAB_PAGE_POOLS,
+			   mempools_json, e);
 }
 
 /* ---- the commands ------------------------------------------------------ */
