@@ -333,6 +333,92 @@ Test(inspect, list_walk_bounds)
 	insp_close(&in);
 }
 
+/* What a walk's callback saw: each node's first word, from the copy. */
+struct seen_nodes {
+	const uint64_t *copy;
+	uint64_t first_word[8];
+	unsigned int n;
+};
+
+static bool note_node(struct insp *in, uint64_t node_va, void *opaque)
+{
+	struct seen_nodes *s = opaque;
+
+	(void)in;
+	(void)node_va;
+	if (s->n < 8)
+		s->first_word[s->n] = s->copy[0];
+	s->n++;
+	return true;
+}
+
+/*
+ * The walker's singly linked mode: nodes of 4 words (an id, then next) in
+ * the fake's reserved first page, the last one's next 0; each node's
+ * struct copied once for the callback.
+ */
+Test(inspect, list_walk_null_ended)
+{
+	uint64_t *pg = (uint64_t *)g.ram + 64, va = (uint64_t)(uintptr_t)pg;
+	uint64_t copy[4];
+	struct seen_nodes s = { .copy = copy };
+	struct insp_list l = {
+		.end = INSP_LIST_NULL, .head = va, .limit = 10,
+		.next = { 8, 8 }, .copy_size = sizeof(copy), .copy = copy,
+	};
+	struct insp_walk w;
+	struct errbuf e;
+	struct insp in;
+
+	cr_assert_eq(insp_open(&in, &gm, &lay, g.cr3, &e), 0, "%s", e.msg);
+	for (int i = 0; i < 3; i++) {
+		pg[4 * i] = 100 + i;				/* id */
+		pg[4 * i + 1] = i < 2 ? va + 32 * (i + 1) : 0;	/* next */
+	}
+	/* the NULL end: 3 nodes, each seen with its own struct */
+	cr_assert_eq(insp_walk_list(&in, &l, note_node, &s, &w), 0, "%s", w.why);
+	cr_assert_eq(w.nodes, 3);
+	cr_assert_eq(s.n, 3);
+	for (int i = 0; i < 3; i++)
+		cr_assert_eq(s.first_word[i], 100 + i);
+	/* an empty list: head 0 */
+	l.head = 0;
+	cr_assert_eq(insp_walk_list(&in, &l, NULL, NULL, &w), 0);
+	cr_assert_eq(w.nodes, 0);
+	/* the step limit: stops at the node after it */
+	l.head = va;
+	l.limit = 2;
+	cr_assert_eq(insp_walk_list(&in, &l, NULL, NULL, &w), -1);
+	cr_assert(w.truncated && !w.cycle && !w.broken);
+	cr_assert_eq(w.nodes, 2);
+	cr_assert_eq(w.at, va + 64);
+	/* the links alone (no copy): same walk */
+	l.limit = 10;
+	l.copy_size = 0;
+	cr_assert_eq(insp_walk_list(&in, &l, NULL, NULL, &w), 0, "%s", w.why);
+	cr_assert_eq(w.nodes, 3);
+	/* 2 -> 1: a cycle 1 -> 2 -> 1 that never ends at NULL */
+	pg[9] = va + 32;
+	l.limit = 1000000;
+	cr_assert_eq(insp_walk_list(&in, &l, NULL, NULL, &w), -1);
+	cr_assert(w.cycle, "%s", w.why);
+	cr_assert(strstr(w.why, "ending at NULL"), "%s", w.why);
+	cr_assert_lt(w.nodes, 16);
+	/* a self-loop too, caught at once */
+	pg[1] = va;
+	cr_assert_eq(insp_walk_list(&in, &l, NULL, NULL, &w), -1);
+	cr_assert(w.cycle, "%s", w.why);
+	cr_assert_eq(w.at, va);
+	cr_assert_eq(w.nodes, 1);
+	/* a next that is not mapped: broken there */
+	pg[1] = 0xffff800000000000ULL;
+	cr_assert_eq(insp_walk_list(&in, &l, NULL, NULL, &w), -1);
+	cr_assert(w.broken, "%s", w.why);
+	cr_assert_eq(w.at, 0xffff800000000000ULL);
+	cr_assert_eq(w.nodes, 1);
+	insp_close(&in);
+}
+
 /* ---- Bounds: pages, the deadline, a list that wraps --------------------- */
 
 /* query-vmallocinfo's reader over the fake, within @b (NULL: the first page). */
