@@ -483,6 +483,53 @@ Test(inspect, vmallocinfo_in_pages_lists_every_area_once)
 	cr_assert_eq(pages, (NR_AREAS + PAGE_AREAS - 1) / PAGE_AREAS);
 }
 
+/* The areas a reader's page handed over, as structs. */
+struct area_list {
+	struct vmap_area_info a[16];
+	unsigned int n;
+};
+
+static void keep_area(const struct vmap_area_info *a, void *arg)
+{
+	struct area_list *l = arg;
+
+	cr_assert_lt(l->n, 16);
+	l->a[l->n++] = *a;
+}
+
+/* The reader's struct API, not through JSON: the fake's areas, in order. */
+Test(inspect, vmalloc_read_areas_fills_structs)
+{
+	struct insp_bounds b = { .page_max = 16, .has_start_after = true,
+				 .start_after = FAKE_VMALLOC_START + 3 * 2 * 4096 };
+	struct area_list l = { .n = 0 };
+	struct insp_pager pager;
+	struct errbuf e;
+	struct insp r;
+	json_t *p;
+
+	cr_assert_eq(fake_guest_vmap(&g, 100), 0);
+	cr_assert_eq(vmalloc_open(&r, &gm, &lay, g.cr3, &e), 0, "%s", e.msg);
+	insp_pager_init(&pager, &b, VMALLOC_PAGE_AREAS, true);
+	vmalloc_read_areas(&r, &pager, keep_area, &l);
+	cr_assert_eq(l.n, 16);
+	cr_assert_eq(pager.skipped, 100 - 4 - 16);
+	for (unsigned int i = 0; i < l.n; i++) {
+		uint64_t start = FAKE_VMALLOC_START + (4 + i) * 2 * 4096;
+
+		cr_assert_eq(l.a[i].start, start, "area %u", i);
+		cr_assert_eq(l.a[i].end, start + 2 * 4096);
+		cr_assert_eq(l.a[i].kind, VMAP_KIND_VMALLOC);
+		cr_assert_eq(l.a[i].nr_pages, 1);
+		cr_assert_eq(l.a[i].caller, 0xffffffff80100000ULL);
+		cr_assert_neq(l.a[i].va, 0);
+	}
+	p = insp_take_problems(&r);
+	cr_assert_eq(json_array_size(p), 0, "%s", dump(p));
+	json_decref(p);
+	insp_close(&r);
+}
+
 /* Without a page size, an answer stops at the reader's own. */
 Test(inspect, vmallocinfo_first_page_is_bounded)
 {
