@@ -295,6 +295,64 @@ Test(inspect, percpu_and_vmap_not_set_up_are_not_damage)
 	json_decref(ans);
 }
 
+struct percpu_seen {
+	unsigned int units, chunks;
+	struct percpu_chunk chunk0;
+};
+
+static void count_unit(const struct percpu_unit *u, void *arg)
+{
+	struct percpu_seen *s = arg;
+
+	(void)u;
+	s->units++;
+}
+
+static void count_chunk(const struct percpu_chunk *c, void *arg)
+{
+	struct percpu_seen *s = arg;
+
+	if (!s->chunks++)
+		s->chunk0 = *c;
+}
+
+/* query-percpu's struct API, not through JSON: the fake's per-CPU areas. */
+Test(inspect, percpu_reader_fills_structs)
+{
+	struct percpu_seen s = { 0 };
+	struct percpu_info pi;
+	struct insp_pager pager;
+	struct errbuf e = { "" };
+	struct insp r;
+	json_t *p;
+
+	cr_assert_eq(insp_open(&r, &gm, &lay, g.cr3, &e), 0, "%s", e.msg);
+	cr_assert_eq(percpu_read_info(&r, &pi, &e), 0, "%s", e.msg);
+	cr_assert_gt(pi.nr_units, 0);
+	cr_assert_gt(pi.nr_chunks, 0);
+	/* the fake does not map the kernel's static __per_cpu_offset[] */
+	percpu_read_units(&r, &pi, count_unit, &s);
+	cr_assert_eq(s.units, 0);
+	cr_assert(!pi.have_cpu0_offset);
+	p = insp_take_problems(&r);
+	cr_assert_eq(json_array_size(p), 1, "%s", dump(p));
+	cr_assert(strstr(json_string_value(json_array_get(p, 0)),
+			 "__per_cpu_offset[0]"), "%s", dump(p));
+	json_decref(p);
+	insp_pager_init(&pager, NULL, PERCPU_PAGE_CHUNKS, false);
+	percpu_read_chunks(&r, &pi, &pager, count_chunk, &s);
+	cr_assert_eq(s.chunks, pi.nr_chunks);
+	cr_assert_eq(s.chunk0.addr, pi.chunks);
+	cr_assert_eq(s.chunk0.index, 0);
+	cr_assert(s.chunk0.first);
+	cr_assert_eq(s.chunk0.base & 4095, 0);
+	cr_assert_eq(s.chunk0.used_bytes, pi.unit_size - s.chunk0.free_bytes);
+	p = insp_take_problems(&r);
+	cr_assert_eq(json_array_size(p), 0, "%s", dump(p));
+	json_decref(p);
+	insp_close(&r);
+}
+
 /* An image without a memory manager: every query says so. */
 Test(inspect, no_memory_manager)
 {
