@@ -408,6 +408,64 @@ Test(inspect, percpu_and_vmap_not_set_up_are_not_damage)
 	json_decref(ans);
 }
 
+struct percpu_seen {
+	unsigned int units, chunks;
+	struct percpu_chunk chunk0;
+};
+
+static void count_unit(const struct percpu_unit *u, void *arg)
+{
+	struct percpu_seen *s = arg;
+
+	(void)u;
+	s->units++;
+}
+
+static void count_chunk(const struct percpu_chunk *c, void *arg)
+{
+	struct percpu_seen *s = arg;
+
+	if (!s->chunks++)
+		s->chunk0 = *c;
+}
+
+/* query-percpu's struct API, not through JSON: the fake's per-CPU areas. */
+Test(inspect, percpu_reader_fills_structs)
+{
+	struct percpu_seen s = { 0 };
+	struct percpu_info pi;
+	struct insp_pager pager;
+	struct errbuf e = { "" };
+	struct insp r;
+	json_t *p;
+
+	cr_assert_eq(insp_open(&r, &gm, &lay, g.cr3, &e), 0, "%s", e.msg);
+	cr_assert_eq(percpu_read_info(&r, &pi, &e), 0, "%s", e.msg);
+	cr_assert_gt(pi.nr_units, 0);
+	cr_assert_gt(pi.nr_chunks, 0);
+	/* the fake does not map the kernel's static __per_cpu_offset[] */
+	percpu_read_units(&r, &pi, count_unit, &s);
+	cr_assert_eq(s.units, 0);
+	cr_assert(!pi.have_cpu0_offset);
+	p = insp_take_problems(&r);
+	cr_assert_eq(json_array_size(p), 1, "%s", dump(p));
+	cr_assert(strstr(json_string_value(json_array_get(p, 0)),
+			 "__per_cpu_offset[0]"), "%s", dump(p));
+	json_decref(p);
+	insp_pager_init(&pager, NULL, PERCPU_PAGE_CHUNKS, false);
+	percpu_read_chunks(&r, &pi, &pager, count_chunk, &s);
+	cr_assert_eq(s.chunks, pi.nr_chunks);
+	cr_assert_eq(s.chunk0.addr, pi.chunks);
+	cr_assert_eq(s.chunk0.index, 0);
+	cr_assert(s.chunk0.first);
+	cr_assert_eq(s.chunk0.base & 4095, 0);
+	cr_assert_eq(s.chunk0.used_bytes, pi.unit_size - s.chunk0.free_bytes);
+	p = insp_take_problems(&r);
+	cr_assert_eq(json_array_size(p), 0, "%s", dump(p));
+	json_decref(p);
+	insp_close(&r);
+}
+
 /* An image without a memory manager: every query says so. */
 Test(inspect, no_memory_manager)
 {
@@ -443,6 +501,92 @@ Test(inspect, list_walk_bounds)
 	cr_assert_eq(insp_list_walk(&in, va, 1000000, NULL, NULL, &w), -1);
 	cr_assert(w.cycle, "%s", w.why);
 	cr_assert_lt(w.nodes, 16);
+	insp_close(&in);
+}
+
+/* What a walk's callback saw: each node's first word, from the copy. */
+struct seen_nodes {
+	const uint64_t *copy;
+	uint64_t first_word[8];
+	unsigned int n;
+};
+
+static bool note_node(struct insp *in, uint64_t node_va, void *opaque)
+{
+	struct seen_nodes *s = opaque;
+
+	(void)in;
+	(void)node_va;
+	if (s->n < 8)
+		s->first_word[s->n] = s->copy[0];
+	s->n++;
+	return true;
+}
+
+/*
+ * The walker's singly linked mode: nodes of 4 words (an id, then next) in
+ * the fake's reserved first page, the last one's next 0; each node's
+ * struct copied once for the callback.
+ */
+Test(inspect, list_walk_null_ended)
+{
+	uint64_t *pg = (uint64_t *)g.ram + 64, va = (uint64_t)(uintptr_t)pg;
+	uint64_t copy[4];
+	struct seen_nodes s = { .copy = copy };
+	struct insp_list l = {
+		.end = INSP_LIST_NULL, .head = va, .limit = 10,
+		.next = { 8, 8 }, .copy_size = sizeof(copy), .copy = copy,
+	};
+	struct insp_walk w;
+	struct errbuf e;
+	struct insp in;
+
+	cr_assert_eq(insp_open(&in, &gm, &lay, g.cr3, &e), 0, "%s", e.msg);
+	for (int i = 0; i < 3; i++) {
+		pg[4 * i] = 100 + i;				/* id */
+		pg[4 * i + 1] = i < 2 ? va + 32 * (i + 1) : 0;	/* next */
+	}
+	/* the NULL end: 3 nodes, each seen with its own struct */
+	cr_assert_eq(insp_walk_list(&in, &l, note_node, &s, &w), 0, "%s", w.why);
+	cr_assert_eq(w.nodes, 3);
+	cr_assert_eq(s.n, 3);
+	for (int i = 0; i < 3; i++)
+		cr_assert_eq(s.first_word[i], 100 + i);
+	/* an empty list: head 0 */
+	l.head = 0;
+	cr_assert_eq(insp_walk_list(&in, &l, NULL, NULL, &w), 0);
+	cr_assert_eq(w.nodes, 0);
+	/* the step limit: stops at the node after it */
+	l.head = va;
+	l.limit = 2;
+	cr_assert_eq(insp_walk_list(&in, &l, NULL, NULL, &w), -1);
+	cr_assert(w.truncated && !w.cycle && !w.broken);
+	cr_assert_eq(w.nodes, 2);
+	cr_assert_eq(w.at, va + 64);
+	/* the links alone (no copy): same walk */
+	l.limit = 10;
+	l.copy_size = 0;
+	cr_assert_eq(insp_walk_list(&in, &l, NULL, NULL, &w), 0, "%s", w.why);
+	cr_assert_eq(w.nodes, 3);
+	/* 2 -> 1: a cycle 1 -> 2 -> 1 that never ends at NULL */
+	pg[9] = va + 32;
+	l.limit = 1000000;
+	cr_assert_eq(insp_walk_list(&in, &l, NULL, NULL, &w), -1);
+	cr_assert(w.cycle, "%s", w.why);
+	cr_assert(strstr(w.why, "ending at NULL"), "%s", w.why);
+	cr_assert_lt(w.nodes, 16);
+	/* a self-loop too, caught at once */
+	pg[1] = va;
+	cr_assert_eq(insp_walk_list(&in, &l, NULL, NULL, &w), -1);
+	cr_assert(w.cycle, "%s", w.why);
+	cr_assert_eq(w.at, va);
+	cr_assert_eq(w.nodes, 1);
+	/* a next that is not mapped: broken there */
+	pg[1] = 0xffff800000000000ULL;
+	cr_assert_eq(insp_walk_list(&in, &l, NULL, NULL, &w), -1);
+	cr_assert(w.broken, "%s", w.why);
+	cr_assert_eq(w.at, 0xffff800000000000ULL);
+	cr_assert_eq(w.nodes, 1);
 	insp_close(&in);
 }
 
@@ -508,6 +652,53 @@ Test(inspect, vmallocinfo_in_pages_lists_every_area_once)
 	}
 	cr_assert_eq(seen, NR_AREAS);
 	cr_assert_eq(pages, (NR_AREAS + PAGE_AREAS - 1) / PAGE_AREAS);
+}
+
+/* The areas a reader's page handed over, as structs. */
+struct area_list {
+	struct vmap_area_info a[16];
+	unsigned int n;
+};
+
+static void keep_area(const struct vmap_area_info *a, void *arg)
+{
+	struct area_list *l = arg;
+
+	cr_assert_lt(l->n, 16);
+	l->a[l->n++] = *a;
+}
+
+/* The reader's struct API, not through JSON: the fake's areas, in order. */
+Test(inspect, vmalloc_read_areas_fills_structs)
+{
+	struct insp_bounds b = { .page_max = 16, .has_start_after = true,
+				 .start_after = FAKE_VMALLOC_START + 3 * 2 * 4096 };
+	struct area_list l = { .n = 0 };
+	struct insp_pager pager;
+	struct errbuf e;
+	struct insp r;
+	json_t *p;
+
+	cr_assert_eq(fake_guest_vmap(&g, 100), 0);
+	cr_assert_eq(vmalloc_open(&r, &gm, &lay, g.cr3, &e), 0, "%s", e.msg);
+	insp_pager_init(&pager, &b, VMALLOC_PAGE_AREAS, true);
+	vmalloc_read_areas(&r, &pager, keep_area, &l);
+	cr_assert_eq(l.n, 16);
+	cr_assert_eq(pager.skipped, 100 - 4 - 16);
+	for (unsigned int i = 0; i < l.n; i++) {
+		uint64_t start = FAKE_VMALLOC_START + (4 + i) * 2 * 4096;
+
+		cr_assert_eq(l.a[i].start, start, "area %u", i);
+		cr_assert_eq(l.a[i].end, start + 2 * 4096);
+		cr_assert_eq(l.a[i].kind, VMAP_KIND_VMALLOC);
+		cr_assert_eq(l.a[i].nr_pages, 1);
+		cr_assert_eq(l.a[i].caller, 0xffffffff80100000ULL);
+		cr_assert_neq(l.a[i].va, 0);
+	}
+	p = insp_take_problems(&r);
+	cr_assert_eq(json_array_size(p), 0, "%s", dump(p));
+	json_decref(p);
+	insp_close(&r);
 }
 
 /* Without a page size, an answer stops at the reader's own. */

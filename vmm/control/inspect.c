@@ -317,46 +317,101 @@ int insp_read_str(struct insp *in, uint64_t va, char *dst, size_t max)
 
 /* ---- Lists ---------------------------------------------------------------- */
 
-int insp_list_walk(struct insp *in, uint64_t head_va, unsigned long limit,
+/* The node's links, read from @c (@len bytes, the node @shift in). */
+static void node_links(const struct insp *in, const struct insp_list *l,
+		       const void *c, size_t len, uint32_t shift,
+		       uint64_t *next, uint64_t *prev)
+{
+	const struct mm_layout *lay = in->lay;
+	struct field n = l->end == INSP_LIST_NULL ? l->next : lay->list_head.next;
+	struct field p = lay->list_head.prev;
+
+	*next = field_get(c, len, (struct field){ n.off + shift, n.size });
+	*prev = l->end == INSP_LIST_NULL ? 0 :
+		field_get(c, len, (struct field){ p.off + shift, p.size });
+}
+
+/* Reads the node at @node, into l->copy if asked, and its links. */
+static int read_node(struct insp *in, const struct insp_list *l, uint64_t node,
+		     uint64_t *next, uint64_t *prev)
+{
+	uint8_t lh[16];
+
+	if (l->copy_size) {
+		if (insp_read(in, node - l->copy_off, l->copy, l->copy_size))
+			return -1;
+		node_links(in, l, l->copy, l->copy_size, l->copy_off, next, prev);
+		return 0;
+	}
+	if (l->end == INSP_LIST_NULL) {
+		*prev = 0;
+		return insp_read_field(in, node, l->next, next);
+	}
+	if (insp_read(in, node, lh, sizeof(lh)))
+		return -1;
+	node_links(in, l, lh, sizeof(lh), 0, next, prev);
+	return 0;
+}
+
+/* The first node: the head's next, or the head itself; -1 if unreadable. */
+static int first_node(struct insp *in, const struct insp_list *l,
+		      uint64_t *node, struct insp_walk *w)
+{
+	if (l->end == INSP_LIST_NULL) {
+		*node = l->head;
+		return 0;
+	}
+	if (!insp_read_field(in, l->head, in->lay->list_head.next, node))
+		return 0;
+	w->broken = true;
+	w->at = l->head;
+	snprintf(w->why, sizeof(w->why), "head unreadable: %s", in->err);
+	return -1;
+}
+
+/* Ends the walk at @node for the reason @fmt says: -1. */
+static int walk_ended(struct insp_walk *w, bool *what, uint64_t node,
+		      const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int walk_ended(struct insp_walk *w, bool *what, uint64_t node,
+		      const char *fmt, ...)
+{
+	va_list ap;
+
+	*what = true;
+	w->at = node;
+	va_start(ap, fmt);
+	vsnprintf(w->why, sizeof(w->why), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int insp_walk_list(struct insp *in, const struct insp_list *l,
 		   insp_node_fn fn, void *opaque, struct insp_walk *w)
 {
-	const struct mm_layout *l = in->lay;
-	uint8_t lh[16];
-	uint64_t prev = head_va, node, saved = head_va;
+	bool circular = l->end == INSP_LIST_CIRCULAR;
+	uint64_t end = circular ? l->head : 0, prev = l->head, saved = end;
+	uint64_t node, next, back;
 	unsigned long power = 1, since = 0;
 
 	memset(w, 0, sizeof(*w));
-	if (insp_read(in, head_va, lh, sizeof(lh))) {
-		w->broken = true;
-		snprintf(w->why, sizeof(w->why), "head unreadable: %s", in->err);
+	if (first_node(in, l, &node, w))
 		return -1;
-	}
-	node = field_get(lh, sizeof(lh), l->list_head.next);
-	while (node != head_va) {
-		uint64_t back;
-
-		if (w->nodes >= limit) {
-			w->truncated = true;
-			snprintf(w->why, sizeof(w->why),
-				 "more than %lu nodes", limit);
-			return -1;
-		}
+	while (node != end) {
+		if (w->nodes >= l->limit)
+			return walk_ended(w, &w->truncated, node,
+					  "more than %lu nodes", l->limit);
 		/* Brent: a node seen at the last power-of-two checkpoint. */
-		if (node == saved && w->nodes) {
-			w->cycle = true;
-			snprintf(w->why, sizeof(w->why),
-				 "cycle: node 0x%" PRIx64 " again after %lu nodes, not back at the head",
-				 node, w->nodes);
-			return -1;
-		}
-		if (insp_read(in, node, lh, sizeof(lh))) {
-			w->broken = true;
-			snprintf(w->why, sizeof(w->why),
-				 "node %lu unreadable: %s", w->nodes, in->err);
-			return -1;
-		}
-		back = field_get(lh, sizeof(lh), l->list_head.prev);
-		if (back != prev && !w->bad_prev) {
+		if (node == saved && w->nodes)
+			return walk_ended(w, &w->cycle, node,
+					  "cycle: node 0x%" PRIx64 " again after %lu nodes, not %s",
+					  node, w->nodes,
+					  circular ? "back at the head" : "ending at NULL");
+		if (read_node(in, l, node, &next, &back))
+			return walk_ended(w, &w->broken, node,
+					  "node %lu unreadable: %s", w->nodes, in->err);
+		if (circular && back != prev && !w->bad_prev) {
 			/* Noted; the walk goes on (the limit and Brent end it). */
 			w->bad_prev = true;
 			snprintf(w->prev_why, sizeof(w->prev_why),
@@ -372,9 +427,19 @@ int insp_list_walk(struct insp *in, uint64_t head_va, unsigned long limit,
 			since = 0;
 		}
 		prev = node;
-		node = field_get(lh, sizeof(lh), l->list_head.next);
+		node = next;
 	}
 	return 0;
+}
+
+int insp_list_walk(struct insp *in, uint64_t head_va, unsigned long limit,
+		   insp_node_fn fn, void *opaque, struct insp_walk *w)
+{
+	struct insp_list l = {
+		.end = INSP_LIST_CIRCULAR, .head = head_va, .limit = limit,
+	};
+
+	return insp_walk_list(in, &l, fn, opaque, w);
 }
 
 /* ---- Pages of a long list ------------------------------------------------ */

@@ -176,22 +176,47 @@ uint64_t insp_ram_pfns(const struct gmem *gm);
 int insp_unset(struct insp *in, const char *name);
 
 /*
- * A bounded walk of a struct list_head list from its head at @head_va:
- * @fn sees each node's address (not the head's) and returns false to stop.
- * Stops after @limit nodes (truncated), at a node it cannot read (broken),
- * or at a cycle that does not pass through the head (Brent: found within
- * twice the cycle's reach): -1 then, with why. A prev link that is not the
- * node before is noted (bad_prev) and the walk goes on.
+ * The one walker of the guest's lists: bounded, cycle-checked, each node
+ * read once. Two shapes:
+ *   INSP_LIST_CIRCULAR: a struct list_head list, from its head at @head
+ *     round to it again; @fn sees each node's list_head (not the head's).
+ *   INSP_LIST_NULL: a singly linked list whose first node is @head (0:
+ *     empty) and whose last has a next (field @next of the node) of 0.
+ * @fn returns false to stop. The walk stops after @limit nodes
+ * (truncated), at a node it cannot read (broken), or at a cycle that does
+ * not end the list (Brent: found within twice the cycle's reach; nodes of
+ * the cycle may be seen twice before): -1 then, with why and the node (at).
+ * On a circular list, a prev link that is not the node before is noted
+ * (bad_prev) and the walk goes on.
+ * @copy_size non-zero: each node's struct, @copy_size bytes from the node
+ * less @copy_off, is read into @copy (the caller's) before @fn sees the
+ * node, and the links are taken from there: a reader of the whole struct
+ * reads it once.
  */
 struct insp_walk {
 	unsigned long nodes;
 	bool truncated, cycle, broken, bad_prev;
-	char why[256];			/* what ended it, if not the head */
+	uint64_t at;			/* the node it ended at; the head if unreadable */
+	char why[256];			/* what ended it, if not the end */
 	char prev_why[256];		/* the first bad prev link */
+};
+
+enum insp_list_end { INSP_LIST_CIRCULAR, INSP_LIST_NULL };
+
+struct insp_list {
+	enum insp_list_end end;
+	uint64_t head;
+	unsigned long limit;
+	struct field next;		/* INSP_LIST_NULL: the link, in a node */
+	uint32_t copy_off, copy_size;	/* the node's struct, into @copy */
+	void *copy;
 };
 
 typedef bool (*insp_node_fn)(struct insp *in, uint64_t node_va, void *opaque);
 
+int insp_walk_list(struct insp *in, const struct insp_list *l,
+		   insp_node_fn fn, void *opaque, struct insp_walk *w);
+/* A struct list_head list from @head_va, without copies. */
 int insp_list_walk(struct insp *in, uint64_t head_va, unsigned long limit,
 		   insp_node_fn fn, void *opaque, struct insp_walk *w);
 

@@ -297,8 +297,8 @@ static bool in_kernel_image(const struct insp *r, uint64_t pfn)
 /* A frame no allocator owns: an ioremap window over it is its owner. */
 static bool owned_by_ioremap(struct insp *r, struct page_owner *o)
 {
-	o->vmap_area = vmalloc_area_of_pfn(r, o->pfn);
-	if (!o->vmap_area)
+	o->in_vmap_area = vmalloc_area_of_pfn(r, o->pfn, &o->vmap_area);
+	if (!o->in_vmap_area)
 		return false;
 	o->kind = PAGE_OWNER_IOREMAP;
 	return true;
@@ -350,7 +350,7 @@ static void owner_of_page(struct insp *r, struct page_owner *o)
 		o->order = s.order;
 		o->compound = s.head_pfn == o->pfn &&
 			      test_flag(flags, r->lay->pg.head);
-		o->vmap_area = vmalloc_area_of_pfn(r, o->pfn);
+		o->in_vmap_area = vmalloc_area_of_pfn(r, o->pfn, &o->vmap_area);
 		return;
 	}
 	o->reason = "no flag says, no reference, in no free or allocated block";
@@ -400,12 +400,6 @@ int page_owner_read(const struct gmem *gm, uint64_t cr3,
 	return 0;
 }
 
-void page_owner_release(struct page_owner *o)
-{
-	json_decref(o->vmap_area);
-	o->vmap_area = NULL;
-}
-
 /* ---- the edge: JSON ------------------------------------------------------ */
 
 static const char *const owner_name[] = {
@@ -437,10 +431,8 @@ json_t *page_owner_json(struct page_owner *o, json_t *problems)
 		json_object_set_new(ret, "compound", json_true());
 	if (o->head_pfn != o->pfn)
 		json_object_set_new(ret, "head_pfn", json_integer(o->head_pfn));
-	if (o->vmap_area) {
-		json_object_set_new(ret, "vmap_area", o->vmap_area);
-		o->vmap_area = NULL;
-	}
+	if (o->in_vmap_area)
+		json_object_set_new(ret, "vmap_area", vmap_page_json(&o->vmap_area));
 	if (o->reason)
 		json_object_set_new(ret, "reason", json_string(o->reason));
 	json_object_set_new(ret, "inconsistencies", problems);

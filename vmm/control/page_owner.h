@@ -25,6 +25,7 @@
 #include "mm_layout.h"
 #include "page_state.h"
 #include "qmp.h"
+#include "vmalloc_cmds.h"
 
 struct insp_bounds;
 
@@ -52,7 +53,8 @@ struct page_owner {
 	char zone[32];			/* "": in no zone */
 	uint64_t cache;			/* SLAB: the kmem_cache */
 	char cache_name[257];
-	json_t *vmap_area;		/* owned: the vmap area that maps it, or NULL */
+	bool in_vmap_area;		/* a vmap area maps it: */
+	struct vmap_page vmap_area;
 	const char *reason;		/* UNKNOWN: why */
 };
 
@@ -62,13 +64,12 @@ struct page_owner {
  * not set up yet (or damaged). What fails a check on the way goes to
  * *@problems (a new JSON array of strings). @b: the query's deadline (NULL:
  * none); the owner's search (free lists, page tables, vmap areas) stops at
- * it and says so. page_owner_release() frees what @o holds.
+ * it and says so. @o holds nothing to free.
  */
 int page_owner_read(const struct gmem *gm, uint64_t cr3,
 		    const struct mm_layout *lay, const struct insp_bounds *b,
 		    uint64_t pfn, struct page_owner *o, json_t **problems,
 		    struct errbuf *e);
-void page_owner_release(struct page_owner *o);
 
 /* The command's "return" object for @o and its @problems (both stolen). */
 json_t *page_owner_json(struct page_owner *o, json_t *problems);

@@ -22,10 +22,8 @@
 /* A field of the copy @a of a struct vmap_area. */
 #define VA(a, f)	field_get(a, r->lay->vmap_area.size, r->lay->vmap_area.f)
 
-/* insp_open() through @lay: a vmap_area must fit the reader's copy. */
-static int vmalloc_open(struct insp *r, const struct gmem *gm,
-			const struct mm_layout *lay, uint64_t cr3,
-			struct errbuf *e)
+int vmalloc_open(struct insp *r, const struct gmem *gm,
+		 const struct mm_layout *lay, uint64_t cr3, struct errbuf *e)
 {
 	if (insp_open(r, gm, lay, cr3, e) ||
 	    (lay->vmap_area.size > MAX_AREA &&
@@ -37,126 +35,185 @@ static int vmalloc_open(struct insp *r, const struct gmem *gm,
 	return 0;
 }
 
-static const char *kind_name(uint32_t flags)
+static enum vmap_kind kind_of(uint32_t flags)
 {
 	if (flags == MV_VM_ALLOC)
-		return "vmalloc";
+		return VMAP_KIND_VMALLOC;
 	if (flags == MV_VM_MAP)
-		return "vmap";
+		return VMAP_KIND_VMAP;
 	if (flags == MV_VM_IOREMAP)
-		return "ioremap";
-	return NULL;
+		return VMAP_KIND_IOREMAP;
+	return VMAP_KIND_UNKNOWN;
+}
+
+/* The area the copy @a of the struct vmap_area at @va says. */
+static void area_info(struct insp *r, uint64_t va, const uint8_t *a,
+		      struct vmap_area_info *info)
+{
+	*info = (struct vmap_area_info){
+		.va = va, .start = VA(a, va_start), .end = VA(a, va_end),
+		.caller = VA(a, caller), .flags = VA(a, flags),
+		.kind = kind_of(VA(a, flags)), .nr_pages = VA(a, nr_pages),
+		.phys_addr = VA(a, phys_addr), .pages = VA(a, pages),
+	};
 }
 
 /* Does the area keep the list's order and lie in the vmalloc area? */
-static bool area_in_order(struct insp *r, uint64_t va, const uint8_t *a,
+static bool area_in_order(struct insp *r, const struct vmap_area_info *a,
 			  uint64_t prev_end)
 {
-	uint64_t start = VA(a, va_start), end = VA(a, va_end);
-	uint32_t flags = VA(a, flags), nr = VA(a, nr_pages);
+	uint64_t start = a->start, end = a->end;
 
 	/* end - start, not start + PAGE_SZ: a start near 2^64 must not wrap */
 	if (start < prev_end || end <= start || end - start <= PAGE_SZ ||
 	    start < r->lay->k.vmalloc_start || end > r->lay->k.vmalloc_end ||
 	    (start | end) & (PAGE_SZ - 1)) {
 		insp_problem(r, "vmap_area 0x%" PRIx64 ": [0x%" PRIx64 ", 0x%" PRIx64 ") is out of order or out of the vmalloc area",
-		       va, start, end);
+		       a->va, start, end);
 		return false;
 	}
-	if (!kind_name(flags))
-		insp_problem(r, "vmap_area 0x%" PRIx64 ": unknown kind flags 0x%x", va, flags);
-	if (flags != MV_VM_IOREMAP && nr != (end - start) / PAGE_SZ - 1)
+	if (a->kind == VMAP_KIND_UNKNOWN)
+		insp_problem(r, "vmap_area 0x%" PRIx64 ": unknown kind flags 0x%x", a->va, a->flags);
+	if (a->kind != VMAP_KIND_IOREMAP && a->nr_pages != (end - start) / PAGE_SZ - 1)
 		insp_problem(r, "vmap_area 0x%" PRIx64 ": %u pages in %" PRIu64 " bytes (a guard page included)",
-		       va, nr, end - start);
+		       a->va, a->nr_pages, end - start);
 	return true;
 }
 
-/* One area's JSON, as query-vmallocinfo lists it. */
-static json_t *area_json(struct insp *r, const uint8_t *a)
-{
-	uint64_t start = VA(a, va_start), end = VA(a, va_end);
-	uint32_t flags = VA(a, flags);
-	const char *kind = kind_name(flags);
-	json_t *o;
+/* ---- the edge: JSON ------------------------------------------------------ */
 
-	o = json_pack("{s:o,s:o,s:I,s:o,s:s}",
-		      "start", qmp_addr(start), "end", qmp_addr(end),
-		      "size", (json_int_t)(end - start),
-		      "caller", qmp_addr(VA(a, caller)),
-		      "kind", kind ? kind : "unknown");
-	if (flags == MV_VM_IOREMAP)
-		json_object_set_new(o, "phys_addr", qmp_addr(VA(a, phys_addr)));
+static const char *const kind_name[] = {
+	[VMAP_KIND_UNKNOWN] = "unknown",
+	[VMAP_KIND_VMALLOC] = "vmalloc",
+	[VMAP_KIND_VMAP] = "vmap",
+	[VMAP_KIND_IOREMAP] = "ioremap",
+};
+
+json_t *vmap_area_json(const struct vmap_area_info *a)
+{
+	json_t *o = json_pack("{s:o,s:o,s:I,s:o,s:s}",
+			      "start", qmp_addr(a->start), "end", qmp_addr(a->end),
+			      "size", (json_int_t)(a->end - a->start),
+			      "caller", qmp_addr(a->caller),
+			      "kind", kind_name[a->kind]);
+
+	if (a->kind == VMAP_KIND_IOREMAP)
+		json_object_set_new(o, "phys_addr", qmp_addr(a->phys_addr));
 	else
-		json_object_set_new(o, "pages", json_integer(VA(a, nr_pages)));
+		json_object_set_new(o, "pages", json_integer(a->nr_pages));
 	return o;
 }
 
+json_t *vmap_page_json(const struct vmap_page *p)
+{
+	json_t *o = vmap_area_json(&p->area);
+
+	json_object_set_new(o, "page_index", json_integer((json_int_t)p->page_index));
+	json_object_set_new(o, "address", qmp_addr(p->address));
+	return o;
+}
+
+/* ---- the walk ------------------------------------------------------------ */
+
 /* Called for each area in order; non-zero stops the walk. */
-typedef int (*area_fn)(struct insp *r, uint64_t va, const uint8_t *a,
+typedef int (*area_fn)(struct insp *r, const struct vmap_area_info *a,
 		       void *arg);
 
+/* A walk of the area list: each area's copy, and the order so far. */
+struct area_walk {
+	uint8_t a[MAX_AREA];
+	uint64_t prev, end;	/* the node before, the end of its area */
+	bool stopped;		/* a problem, or @fn, ended it */
+	area_fn fn;
+	void *arg;
+};
+
+/* insp_walk_list()'s view of one area: its links checked, then @fn. */
+static bool walk_area(struct insp *r, uint64_t node, void *opaque)
+{
+	struct area_walk *aw = opaque;
+	const struct mm_layout *lay = r->lay;
+	struct field prev_f = { lay->vmap_area.list.off + lay->list_head.prev.off, 8 };
+	uint64_t back = field_get(aw->a, lay->vmap_area.size, prev_f);
+	struct vmap_area_info info;
+
+	area_info(r, node - lay->vmap_area.list.off, aw->a, &info);
+	/* each bad link is named (the walker notes the first only) */
+	if (back != aw->prev)
+		insp_problem(r, "vmap_area 0x%" PRIx64 ": prev is 0x%" PRIx64 ", not 0x%" PRIx64,
+		       info.va, back, aw->prev);
+	if (!area_in_order(r, &info, aw->end) || aw->fn(r, &info, aw->arg)) {
+		aw->stopped = true;
+		return false;
+	}
+	aw->end = info.end;
+	aw->prev = node;
+	return true;
+}
+
+/* Names what ended the walk @w short of the list's end. */
+static void walk_ended(struct insp *r, const struct insp_walk *w)
+{
+	uint64_t va = w->at - r->lay->vmap_area.list.off;
+
+	if (w->truncated)
+		insp_problem(r, "vmap_areas: more than %u areas; the rest is not listed",
+			     VMALLOC_MAX_AREAS);
+	else if (w->broken && w->at == r->lay->root.vmap_areas)
+		insp_problem(r, "vmap_areas: the list head at 0x%" PRIx64 " is not readable",
+			     w->at);
+	else if (w->broken)
+		insp_problem(r, "vmap_areas: area at 0x%" PRIx64 " is not readable", va);
+	else
+		insp_problem(r, "vmap_areas: %s", w->why);
+}
+
 /*
- * The bounded, checked walk of the area list. The number of areas seen,
- * or -1 when it stopped early (a problem reported, or @fn said so).
+ * The bounded, checked walk of the area list (insp_walk_list(), the order
+ * checked at each area, which also catches cycles). The number of areas
+ * seen, or -1 when it stopped early (a problem reported, or @fn said so).
  */
 static long walk_areas(struct insp *r, area_fn fn, void *arg)
 {
-	uint64_t head = r->lay->root.vmap_areas, prev = head, node, end = 0;
-	struct field prev_f = {
-		r->lay->vmap_area.list.off + r->lay->list_head.prev.off, 8
+	const struct mm_layout *lay = r->lay;
+	struct area_walk aw = { .prev = lay->root.vmap_areas, .fn = fn, .arg = arg };
+	struct insp_list l = {
+		.end = INSP_LIST_CIRCULAR, .head = lay->root.vmap_areas,
+		.limit = VMALLOC_MAX_AREAS, .copy_off = lay->vmap_area.list.off,
+		.copy_size = lay->vmap_area.size, .copy = aw.a,
 	};
-	unsigned long n = 0;
-	uint8_t a[MAX_AREA];
+	struct insp_walk w;
 
-	if (insp_read(r, head, &node, sizeof(node))) {
-		insp_problem(r, "vmap_areas: the list head at 0x%" PRIx64 " is not readable", head);
+	if (insp_walk_list(r, &l, walk_area, &aw, &w)) {
+		walk_ended(r, &w);
 		return -1;
 	}
-	for (; node != head; n++) {
-		uint64_t va = node - r->lay->vmap_area.list.off;
-
-		if (n >= VMALLOC_MAX_AREAS) {
-			insp_problem(r, "vmap_areas: more than %u areas; the rest is not listed",
-			       VMALLOC_MAX_AREAS);
-			return -1;
-		}
-		if (insp_read(r, va, a, r->lay->vmap_area.size)) {
-			insp_problem(r, "vmap_areas: area at 0x%" PRIx64 " is not readable", va);
-			return -1;
-		}
-		if (field_get(a, r->lay->vmap_area.size, prev_f) != prev)
-			insp_problem(r, "vmap_area 0x%" PRIx64 ": prev is 0x%" PRIx64 ", not 0x%" PRIx64,
-			       va, field_get(a, r->lay->vmap_area.size, prev_f), prev);
-		if (!area_in_order(r, va, a, end) || fn(r, va, a, arg))
-			return -1;
-		end = VA(a, va_end);
-		prev = node;
-		node = field_get(a, r->lay->vmap_area.size, (struct field){
-			r->lay->vmap_area.list.off + r->lay->list_head.next.off, 8 });
-	}
-	return (long)n;
+	return aw.stopped ? -1 : (long)w.nodes;
 }
 
 /* The page of areas one answer lists. */
 struct area_page {
-	struct insp_pager pager;
-	json_t *areas;
+	struct insp_pager *pager;
+	vmap_area_fn fn;
+	void *arg;
 };
 
-static int list_area(struct insp *r, uint64_t va, const uint8_t *a, void *arg)
+static int list_area(struct insp *r, const struct vmap_area_info *a, void *arg)
 {
 	struct area_page *pg = arg;
 
+	(void)r;
 	/* the list is sorted by start: the key of the cursor */
-	if (insp_pager_place(&pg->pager, VA(a, va_start)) ==
-	    INSP_PAGE_IN)
-		json_array_append_new(pg->areas, area_json(r, a));
+	if (insp_pager_place(pg->pager, a->start) == INSP_PAGE_IN)
+		pg->fn(a, pg->arg);
 	return 0;
 }
 
-static void list_areas(struct insp *r, struct area_page *pg)
+void vmalloc_read_areas(struct insp *r, struct insp_pager *pager,
+			vmap_area_fn fn, void *arg)
 {
-	long n = walk_areas(r, list_area, pg);
+	struct area_page pg = { pager, fn, arg };
+	long n = walk_areas(r, list_area, &pg);
 	uint64_t count;
 
 	if (n >= 0 && !insp_read(r, r->lay->root.nr_vmap_areas, &count, sizeof(count)) &&
@@ -172,19 +229,18 @@ static void list_areas(struct insp *r, struct area_page *pg)
 struct pfn_search {
 	uint64_t pfn;
 	uint64_t page;			/* its struct page's address */
-	json_t *found;
+	struct vmap_page *found;
+	bool hit;
 	uint64_t pointers_left;		/* struct page pointers still to read */
 };
 
 /* Where @pfn is among the area's struct page pointers: its index, or -1. */
-static long pfn_in_pages(struct insp *r, const uint8_t *a,
+static long pfn_in_pages(struct insp *r, const struct vmap_area_info *a,
 			 struct pfn_search *ps)
 {
-	uint64_t pages = VA(a, pages), want;
-	uint32_t nr = VA(a, nr_pages);
 	uint64_t ptr[PAGES_PER_READ];
+	uint32_t nr = a->nr_pages;
 
-	want = ps->page;
 	for (uint32_t i = 0; i < nr; i += PAGES_PER_READ) {
 		uint32_t n = nr - i < PAGES_PER_READ ? nr - i : PAGES_PER_READ;
 
@@ -194,28 +250,27 @@ static long pfn_in_pages(struct insp *r, const uint8_t *a,
 			return -2;
 		}
 		ps->pointers_left -= n;
-		if (insp_read(r, pages + (uint64_t)i * 8, ptr, (size_t)n * 8)) {
+		if (insp_read(r, a->pages + (uint64_t)i * 8, ptr, (size_t)n * 8)) {
 			insp_problem(r, "vmap_area pages at 0x%" PRIx64 ": %s",
-				     pages, r->err);
+				     a->pages, r->err);
 			return -2;
 		}
 		for (uint32_t j = 0; j < n; j++)
-			if (ptr[j] == want)
+			if (ptr[j] == ps->page)
 				return (long)(i + j);
 	}
 	return -1;
 }
 
-static int match_pfn(struct insp *r, uint64_t va, const uint8_t *a, void *arg)
+static int match_pfn(struct insp *r, const struct vmap_area_info *a, void *arg)
 {
 	struct pfn_search *ps = arg;
-	uint64_t start = VA(a, va_start), end = VA(a, va_end);
-	uint64_t phys = VA(a, phys_addr);
 	long idx;
 
-	if (VA(a, flags) == MV_VM_IOREMAP) {
+	if (a->kind == VMAP_KIND_IOREMAP) {
 		/* the window's pages, the guard page not included */
-		uint64_t first = phys / PAGE_SZ, nr = (end - start) / PAGE_SZ - 1;
+		uint64_t first = a->phys_addr / PAGE_SZ;
+		uint64_t nr = (a->end - a->start) / PAGE_SZ - 1;
 
 		if (ps->pfn < first || ps->pfn - first >= nr)
 			return 0;
@@ -227,43 +282,50 @@ static int match_pfn(struct insp *r, uint64_t va, const uint8_t *a, void *arg)
 		if (idx < 0)
 			return 0;
 	}
-	ps->found = area_json(r, a);
-	json_object_set_new(ps->found, "page_index", json_integer(idx));
-	json_object_set_new(ps->found, "address",
-			    qmp_addr(start + (uint64_t)idx * PAGE_SZ));
+	ps->hit = true;
+	ps->found->area = *a;
+	ps->found->page_index = (uint64_t)idx;
+	ps->found->address = a->start + (uint64_t)idx * PAGE_SZ;
 	return 1;
 }
 
-json_t *vmalloc_area_of_pfn(struct insp *r, uint64_t pfn)
+bool vmalloc_area_of_pfn(struct insp *r, uint64_t pfn, struct vmap_page *vp)
 {
-	struct pfn_search ps = { pfn, 0, NULL, VMALLOC_MAX_POINTERS };
+	struct pfn_search ps = { pfn, 0, vp, false, VMALLOC_MAX_POINTERS };
 	uint64_t mem_map, max_pfn;
 
 	if (r->lay->vmap_area.size > MAX_AREA ||
 	    insp_mem_map(r, &mem_map, &max_pfn))
-		return NULL;	/* vmalloc_open() or the caller says why */
+		return false;	/* vmalloc_open() or the caller says why */
 	ps.page = mem_map + pfn * r->lay->page.size;
 	walk_areas(r, match_pfn, &ps);
-	return ps.found;
+	return ps.hit;
+}
+
+/* ---- the command --------------------------------------------------------- */
+
+static void append_area(const struct vmap_area_info *a, void *arg)
+{
+	json_array_append_new(arg, vmap_area_json(a));
 }
 
 json_t *vmalloc_read_vmallocinfo(const struct gmem *gm, uint64_t cr3,
 				 const struct mm_layout *lay,
 				 const struct insp_bounds *b, struct errbuf *e)
 {
-	struct area_page pg;
+	struct insp_pager pager;
 	struct insp r;
-	json_t *ret;
+	json_t *ret, *areas;
 
 	if (vmalloc_open(&r, gm, lay, cr3, e))
 		return NULL;
 	insp_bound(&r, b);
-	insp_pager_init(&pg.pager, b, VMALLOC_PAGE_AREAS, true);
-	pg.areas = json_array();
-	list_areas(&r, &pg);
-	ret = json_pack("{s:I,s:o}", "nr_areas", (json_int_t)json_array_size(pg.areas),
-			"areas", pg.areas);
-	insp_pager_end(&r, &pg.pager, ret);
+	insp_pager_init(&pager, b, VMALLOC_PAGE_AREAS, true);
+	areas = json_array();
+	vmalloc_read_areas(&r, &pager, append_area, areas);
+	ret = json_pack("{s:I,s:o}", "nr_areas", (json_int_t)json_array_size(areas),
+			"areas", areas);
+	insp_pager_end(&r, &pager, ret);
 	json_object_set_new(ret, "inconsistencies", insp_take_problems(&r));
 	insp_close(&r);
 	return ret;

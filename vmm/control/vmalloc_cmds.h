@@ -12,6 +12,7 @@
 #ifndef VMM_CONTROL_VMALLOC_CMDS_H
 #define VMM_CONTROL_VMALLOC_CMDS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <jansson.h>
@@ -27,15 +28,64 @@
 
 struct insp;
 struct insp_bounds;
+struct insp_pager;
 struct mm_layout;
+
+enum vmap_kind {
+	VMAP_KIND_UNKNOWN,	/* flags the VMM does not know: named */
+	VMAP_KIND_VMALLOC,
+	VMAP_KIND_VMAP,
+	VMAP_KIND_IOREMAP,
+};
+
+/* One struct vmap_area, as the reader found it. */
+struct vmap_area_info {
+	uint64_t va;			/* the struct vmap_area's address */
+	uint64_t start, end;		/* [start, end): a guard page included */
+	uint64_t caller;
+	uint32_t flags;			/* the guest's kind flags */
+	enum vmap_kind kind;
+	uint32_t nr_pages;		/* not IOREMAP */
+	uint64_t phys_addr;		/* IOREMAP: the window's */
+	uint64_t pages;			/* not IOREMAP: its struct page pointers */
+};
+
+/* The area that maps a page frame, and where. */
+struct vmap_page {
+	struct vmap_area_info area;
+	uint64_t page_index;		/* the frame's page in the area */
+	uint64_t address;		/* where the area maps it */
+};
+
+/*
+ * insp_open() through @lay, a struct vmap_area small enough for the
+ * reader's copy: 0, or -1 with @e set (@r closed).
+ */
+int vmalloc_open(struct insp *r, const struct gmem *gm,
+		 const struct mm_layout *lay, uint64_t cr3, struct errbuf *e);
+
+/* Hands each area of a page to the formatter, in order. */
+typedef void (*vmap_area_fn)(const struct vmap_area_info *a, void *arg);
+
+/*
+ * The page of areas @pager places (the key: an area's start), read
+ * through @r (vmalloc_open()): @fn sees each area listed; what fails a
+ * check goes to @r's problems, and the walk stops there.
+ */
+void vmalloc_read_areas(struct insp *r, struct insp_pager *pager,
+			vmap_area_fn fn, void *arg);
 
 /*
  * The vmap area that holds page frame @pfn: a vmalloc or vmap area with
- * it among its pages, or an ioremap window over it. Its query-vmallocinfo
- * entry plus "page_index" and "address" (where the area maps the frame),
- * or NULL; reads through @r, an open inspection (problems go there).
+ * it among its pages, or an ioremap window over it. True with *@vp
+ * filled, or false; reads through @r, an open inspection (problems go
+ * there).
  */
-json_t *vmalloc_area_of_pfn(struct insp *r, uint64_t pfn);
+bool vmalloc_area_of_pfn(struct insp *r, uint64_t pfn, struct vmap_page *vp);
+
+/* The edge: an area's query-vmallocinfo entry; and with "page_index", "address". */
+json_t *vmap_area_json(const struct vmap_area_info *a);
+json_t *vmap_page_json(const struct vmap_page *p);
 
 /*
  * The command's "return" object, or NULL with @e set (pure: no vm): the
