@@ -32,6 +32,7 @@
 #include "exitstatus.h"
 #include "guest_image.h"
 #include "hypercall.h"
+#include "ktestlog.h"
 #include "kvm.h"
 #include "loader.h"
 #include "memmap.h"
@@ -211,7 +212,7 @@ static int tests_status(struct vm *vm, int status, const char *glob)
 	enum ktestlog_verdict v;
 	FILE *f = console_lock_err();
 
-	v = ktestlog_verdict(&vm->tests, f);
+	v = ktestlog_verdict(vm->tests, f);
 	console_unlock();
 	if (v == KTESTLOG_FAILED)
 		return VMM_EXIT_TESTS;
@@ -282,6 +283,7 @@ static int run(struct vm *vm, const struct vmm_config *cfg)
 
 static struct memmap mm;
 static struct vm vm;
+static struct ktestlog tests;
 static struct mm_layout layout;
 
 /*
@@ -452,6 +454,8 @@ int main(int argc, char **argv)
 		return probe_accel(&cfg);
 
 	vm_init(&vm, &mm, cfg.nr_cpus);
+	ktestlog_init(&tests);
+	vm.tests = &tests;
 	status = prepare(&cfg, cmdline, &kf, &k);
 	if (!status)
 		status = start_accel(&cfg, argc, argv);
@@ -468,6 +472,7 @@ int main(int argc, char **argv)
 	kvm_close(&vm);
 	gmem_release(&vm.gmem);
 	vm_destroy(&vm);
+	ktestlog_free(&tests);
 	free(kf.owned);
 	return status;
 }
