@@ -57,8 +57,8 @@ vmm_vmm_SOURCES = \
 	vmm/core/main.c \
 	vmm/core/kvm.c vmm/core/kvm.h \
 	vmm/core/vcpu.c vmm/core/vcpu.h \
+	vmm/core/devices.c vmm/core/devices.h \
 	vmm/hypercall/hypercall.c vmm/hypercall/hypercall.h \
-	vmm/io/devices.c vmm/io/devices.h \
 	vmm/accel/accel.h vmm/accel/choose.c vmm/accel/calibrate.c \
 	vmm/accel/nested.c \
 	vmm/memory/guest_image.S vmm/memory/guest_image.h
