@@ -54,7 +54,7 @@ vmm_libvmm_a_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS) \
 
 bin_PROGRAMS += vmm/vmm
 vmm_vmm_SOURCES = \
-	vmm/core/main.c \
+	vmm/main.c \
 	vmm/core/kvm.c vmm/core/kvm.h \
 	vmm/core/vcpu.c vmm/core/vcpu.h \
 	vmm/core/devices.c vmm/core/devices.h \
