@@ -12,7 +12,7 @@
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -Ivmm \
  *     -Ivmm/core -Ivmm/memory -Iinclude \
  *     fuzz/fuzz_pagewalk.c vmm/memory/gmem.c vmm/memory/memmap.c \
- *     vmm/memory/e820.c vmm/core/size.c vmm/memory/pagewalk.c \
+ *     vmm/memory/e820.c vmm/base/size.c vmm/memory/pagewalk.c \
  *     -o fuzz/fuzz_pagewalk
  *   fuzz/fuzz_pagewalk -max_total_time=60
  * (`make fuzz` on the fuzz branch wires it like the other targets.)

@@ -44,35 +44,35 @@ FUZZ_CMDS_SRCS = $(srcdir)/vmm/control/qmp_dispatch.c $(srcdir)/vmm/control/qmp_
 	$(srcdir)/vmm/memory/pagewalk.c $(srcdir)/vmm/memory/gmem.c \
 	$(srcdir)/vmm/hypercall/hcreq.c \
 	$(srcdir)/vmm/memory/memmap.c $(srcdir)/vmm/memory/e820.c \
-	$(srcdir)/vmm/core/size.c
+	$(srcdir)/vmm/base/size.c
 # every reader through its command, on the real guest's layouts
 FUZZ_READERS_SRCS = $(srcdir)/fuzz/fuzz_readers.c $(FUZZ_CMDS_SRCS)
 FUZZ_PAGEWALK_SRCS = $(srcdir)/fuzz/fuzz_pagewalk.c \
 	$(srcdir)/vmm/memory/pagewalk.c $(srcdir)/vmm/memory/gmem.c \
 	$(srcdir)/vmm/memory/memmap.c $(srcdir)/vmm/memory/e820.c \
-	$(srcdir)/vmm/core/size.c
+	$(srcdir)/vmm/base/size.c
 FUZZ_ELF_SRCS = $(srcdir)/fuzz/fuzz_elf.c $(srcdir)/vmm/memory/loader.c \
 	$(srcdir)/vmm/memory/ksyms.c \
 	$(srcdir)/vmm/memory/gmem.c $(srcdir)/vmm/memory/memmap.c \
-	$(srcdir)/vmm/memory/e820.c $(srcdir)/vmm/core/size.c
-FUZZ_ARGS_SRCS = $(srcdir)/fuzz/fuzz_args.c $(srcdir)/vmm/core/args.c \
-	$(srcdir)/vmm/core/size.c $(srcdir)/vmm/memory/memmap.c \
+	$(srcdir)/vmm/memory/e820.c $(srcdir)/vmm/base/size.c
+FUZZ_ARGS_SRCS = $(srcdir)/fuzz/fuzz_args.c $(srcdir)/vmm/base/args.c \
+	$(srcdir)/vmm/base/size.c $(srcdir)/vmm/memory/memmap.c \
 	$(srcdir)/vmm/memory/e820.c
 FUZZ_MEMMAP_SRCS = $(srcdir)/fuzz/fuzz_memmap.c \
 	$(srcdir)/vmm/memory/memmap.c $(srcdir)/vmm/memory/e820.c \
-	$(srcdir)/vmm/core/size.c
+	$(srcdir)/vmm/base/size.c
 FUZZ_HCREQ_SRCS = $(srcdir)/fuzz/fuzz_hcreq.c $(srcdir)/vmm/hypercall/hcreq.c \
-	$(srcdir)/vmm/memory/gmem.c $(srcdir)/vmm/core/size.c \
-	$(srcdir)/vmm/core/console.c $(srcdir)/vmm/core/report.c \
+	$(srcdir)/vmm/memory/gmem.c $(srcdir)/vmm/base/size.c \
+	$(srcdir)/vmm/base/console.c $(srcdir)/vmm/core/report.c \
 	$(srcdir)/vmm/memory/ksyms.c \
 	$(srcdir)/vmm/hypercall/ktestlog.c
 FUZZ_DMADEV_SRCS = $(srcdir)/fuzz/fuzz_dmadev.c $(srcdir)/devices/dmadev.c \
 	$(srcdir)/vmm/memory/gmem.c $(srcdir)/vmm/io/iobus.c \
-	$(srcdir)/vmm/core/size.c
+	$(srcdir)/vmm/base/size.c
 FUZZ_KTESTLOG_SRCS = $(srcdir)/fuzz/fuzz_ktestlog.c \
-	$(srcdir)/vmm/hypercall/ktestlog.c $(srcdir)/vmm/core/console.c
+	$(srcdir)/vmm/hypercall/ktestlog.c $(srcdir)/vmm/base/console.c
 FUZZ_CTLMUX_SRCS = $(srcdir)/fuzz/fuzz_ctlmux.c $(srcdir)/vmm/control/ctlmux.c \
-	$(srcdir)/vmm/core/console.c
+	$(srcdir)/vmm/base/console.c
 FUZZ_FIELD_SRCS = $(srcdir)/fuzz/fuzz_field.c $(srcdir)/vmm/control/mm_layout.c \
 	$(srcdir)/vmm/memory/debuginfo.c
 

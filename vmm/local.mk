@@ -3,18 +3,19 @@
 # link too; the binary adds the KVM side, the threads and main().
 #
 # Its rooms, and which may include which: vmm/README.md. Headers are
-# included by bare name across rooms: VMM_ROOM_CPPFLAGS puts core/,
+# included by bare name across rooms: VMM_ROOM_CPPFLAGS puts base/, core/,
 # memory/, hypercall/ and io/ on the path, and vmm/ itself for
 # "control/ctlmux.h" (its tests and fuzzer).
-VMM_ROOM_CPPFLAGS = -I$(srcdir)/vmm -I$(srcdir)/vmm/core \
-	-I$(srcdir)/vmm/memory -I$(srcdir)/vmm/hypercall -I$(srcdir)/vmm/io
+VMM_ROOM_CPPFLAGS = -I$(srcdir)/vmm -I$(srcdir)/vmm/base \
+	-I$(srcdir)/vmm/core -I$(srcdir)/vmm/memory -I$(srcdir)/vmm/hypercall \
+	-I$(srcdir)/vmm/io
 
 noinst_LIBRARIES += vmm/libvmm.a
 vmm_libvmm_a_SOURCES = \
-	vmm/core/err.h vmm/core/exitstatus.h \
-	vmm/core/args.c vmm/core/args.h \
-	vmm/core/size.c vmm/core/size.h \
-	vmm/core/console.c vmm/core/console.h \
+	vmm/base/err.h vmm/base/exitstatus.h \
+	vmm/base/args.c vmm/base/args.h \
+	vmm/base/size.c vmm/base/size.h \
+	vmm/base/console.c vmm/base/console.h \
 	vmm/core/report.c vmm/core/report.h \
 	vmm/core/dump.c vmm/core/dump.h \
 	vmm/core/kvmexit.c vmm/core/kvmexit.h \
@@ -54,11 +55,11 @@ vmm_libvmm_a_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS) \
 
 bin_PROGRAMS += vmm/vmm
 vmm_vmm_SOURCES = \
-	vmm/core/main.c \
+	vmm/main.c \
 	vmm/core/kvm.c vmm/core/kvm.h \
 	vmm/core/vcpu.c vmm/core/vcpu.h \
+	vmm/core/devices.c vmm/core/devices.h \
 	vmm/hypercall/hypercall.c vmm/hypercall/hypercall.h \
-	vmm/io/devices.c vmm/io/devices.h \
 	vmm/accel/accel.h vmm/accel/choose.c vmm/accel/calibrate.c \
 	vmm/accel/nested.c \
 	vmm/memory/guest_image.S vmm/memory/guest_image.h

@@ -32,7 +32,7 @@ enum mv_hypercall {
 
 /*
  * HC_SHUTDOWN codes of the guest's test runner (ktest=GLOB): the numbers vmm
- * itself exits with for the same outcomes (vmm/core/exitstatus.h), so that a
+ * itself exits with for the same outcomes (vmm/base/exitstatus.h), so that a
  * guest run without vmm's own count says the same thing.
  */
 #define MV_SHUTDOWN_NO_TESTS		2	/* GLOB matched no case */

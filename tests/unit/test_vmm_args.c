@@ -4,8 +4,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "../../vmm/core/args.h"
-#include "../../vmm/core/size.h"
+#include "../../vmm/base/args.h"
+#include "../../vmm/base/size.h"
 
 static int run_parse(struct vmm_config *cfg, struct errbuf *e, char **argv)
 {

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../vmm/core/console.h"
+#include "../../vmm/base/console.h"
 #include "../../vmm/hypercall/hcreq.h"
 #include "../../vmm/io/iobus.h"
 #include "../../vmm/hypercall/ktestlog.h"

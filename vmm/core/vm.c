@@ -23,7 +23,6 @@ void vm_init(struct vm *vm, const struct memmap *mm, unsigned int nr_cpus)
 		vm->vcpu[i].fd = -1;
 	}
 	gmem_init(&vm->gmem);
-	ktestlog_init(&vm->tests);
 	pthread_mutex_init(&vm->lock, NULL);
 	/* timeouts are measured on the monotonic clock, immune to date changes */
 	pthread_condattr_init(&ca);
@@ -34,7 +33,6 @@ void vm_init(struct vm *vm, const struct memmap *mm, unsigned int nr_cpus)
 
 void vm_destroy(struct vm *vm)
 {
-	ktestlog_free(&vm->tests);
 	ksyms_free(&vm->ksyms);
 	pthread_cond_destroy(&vm->cond);
 	pthread_mutex_destroy(&vm->lock);

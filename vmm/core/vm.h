@@ -22,7 +22,6 @@
 #include "gmem.h"
 #include "iobus.h"
 #include "ksyms.h"
-#include "ktestlog.h"
 #include "memmap.h"
 
 /* Kicks a vCPU thread out of KVM_RUN; its handler does nothing. */
@@ -40,6 +39,7 @@ enum vm_end {
 
 struct vm;
 struct dmadev;
+struct ktestlog;
 struct mm_layout;
 
 struct vcpu {
@@ -67,7 +67,8 @@ struct vm {
 	struct boot_info boot;
 	struct iobus pio;
 	struct iobus mmio;
-	struct ktestlog tests;
+	/* the in-guest test ledger (hypercall/ktestlog.h): main owns it */
+	struct ktestlog *tests;
 	struct ksyms ksyms;		/* the kernel's code symbols, maybe none */
 	/*
 	 * The inspector's struct layouts and roots, from the kernel image's

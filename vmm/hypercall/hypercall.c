@@ -9,6 +9,7 @@
 #include "exitstatus.h"
 #include "hcreq.h"
 #include "hypercall.h"
+#include "ktestlog.h"
 #include "report.h"
 #include "vcpu.h"
 
@@ -62,7 +63,7 @@ static enum io_result hc_test(struct vm *vm, struct io_access *a, uint32_t gpa)
 
 	if (hcreq_test(&vm->gmem, gpa, &t, a->err))
 		return IO_FATAL;
-	switch (ktestlog_event(&vm->tests, &t, &e)) {
+	switch (ktestlog_event(vm->tests, &t, &e)) {
 	case KTESTLOG_OK:
 		return IO_DONE;
 	case KTESTLOG_ASSERT:

@@ -30,6 +30,7 @@
 #include "exitstatus.h"
 #include "guest_image.h"
 #include "hypercall.h"
+#include "ktestlog.h"
 #include "kvm.h"
 #include "loader.h"
 #include "memmap.h"
@@ -209,7 +210,7 @@ static int tests_status(struct vm *vm, int status, const char *glob)
 	enum ktestlog_verdict v;
 	FILE *f = console_lock_err();
 
-	v = ktestlog_verdict(&vm->tests, f);
+	v = ktestlog_verdict(vm->tests, f);
 	console_unlock();
 	if (v == KTESTLOG_FAILED)
 		return VMM_EXIT_TESTS;
@@ -280,6 +281,7 @@ static int run(struct vm *vm, const struct vmm_config *cfg)
 
 static struct memmap mm;
 static struct vm vm;
+static struct ktestlog tests;
 static struct mm_layout layout;
 
 /*
@@ -438,6 +440,8 @@ int main(int argc, char **argv)
 		return probe_accel(&cfg);
 
 	vm_init(&vm, &mm, cfg.nr_cpus);
+	ktestlog_init(&tests);
+	vm.tests = &tests;
 	status = prepare(&cfg, cmdline, &kf, &k);
 	if (!status)
 		status = start_accel(&cfg, argc, argv);
@@ -454,6 +458,7 @@ int main(int argc, char **argv)
 	kvm_close(&vm);
 	gmem_release(&vm.gmem);
 	vm_destroy(&vm);
+	ktestlog_free(&tests);
 	free(kf.owned);
 	return status;
 }
