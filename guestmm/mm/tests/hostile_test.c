@@ -257,23 +257,12 @@ KTEST(hostile, dma_chain)
 
 /* ---- strings ------------------------------------------------------------ */
 
-/* The highest order of ZONE_DMA with at least @min blocks listed, or -1. */
-static int dma_order_with(unsigned long min)
-{
-	struct zone *dma = mm_zone(ZONE_DMA);
-
-	for (int o = MAX_ORDER - 1; o >= 0; o--)
-		if (dma->free_area[o].nr_free >= min)
-			return o;
-	return -1;
-}
-
 KTEST(hostile, bad_utf8)
 {
 	static const char zone_name[] = "DMA\xff\xfe";
 	struct zone *dma = mm_zone(ZONE_DMA);
 	const char *saved = dma->name;
-	int o = dma_order_with(1);
+	int o = mm_zone_order_with(ZONE_DMA, 1);
 	struct kmem_cache *s;
 
 	KTEST_ASSERT_TRUE(t, o >= 0);
@@ -340,7 +329,7 @@ KTEST(hostile, many_caches)
 	unsigned long spanned = dma->spanned_pages;
 	struct list_head *a, *b, *saved;
 	struct kmem_cache *tmpl;
-	int o = dma_order_with(2);
+	int o = mm_zone_order_with(ZONE_DMA, 2);
 
 	KTEST_ASSERT_TRUE(t, o >= 0);
 	tmpl = kmem_cache_create("hostile_tmpl", 32, 0, 0, NULL);

@@ -72,21 +72,10 @@ KTEST(inspect, counters)
 	print_counters("after");
 }
 
-/* The highest order of ZONE_DMA with at least @min blocks listed, or -1. */
-static int dma_order_with(unsigned long min)
-{
-	struct zone *dma = mm_zone(ZONE_DMA);
-
-	for (int o = MAX_ORDER - 1; o >= 0; o--)
-		if (dma->free_area[o].nr_free >= min)
-			return o;
-	return -1;
-}
-
 KTEST(inspect, corrupt_freelist)
 {
 	struct zone *dma = mm_zone(ZONE_DMA);
-	int o = dma_order_with(2);
+	int o = mm_zone_order_with(ZONE_DMA, 2);
 	struct list_head *head, *a, *b, *saved;
 
 	KTEST_ASSERT_TRUE(t, o >= 0);
@@ -104,7 +93,7 @@ KTEST(inspect, corrupt_freelist)
 KTEST(inspect, corrupt_nr_free)
 {
 	struct zone *dma = mm_zone(ZONE_DMA);
-	int o = dma_order_with(1);
+	int o = mm_zone_order_with(ZONE_DMA, 1);
 
 	KTEST_ASSERT_TRUE(t, o >= 0);
 	dma->free_area[o].nr_free++;
@@ -116,7 +105,7 @@ KTEST(inspect, corrupt_nr_free)
 KTEST(inspect, corrupt_pointer)
 {
 	struct zone *dma = mm_zone(ZONE_DMA);
-	int o = dma_order_with(1);
+	int o = mm_zone_order_with(ZONE_DMA, 1);
 	struct list_head *a, *saved;
 
 	KTEST_ASSERT_TRUE(t, o >= 0);

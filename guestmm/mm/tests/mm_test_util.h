@@ -40,6 +40,17 @@ static inline struct zone *mm_zone(enum zone_type z)
 	return &contig_page_data.node_zones[z];
 }
 
+/* The highest order of zone @z with at least @min blocks listed, or -1. */
+static inline int mm_zone_order_with(enum zone_type z, unsigned long min)
+{
+	struct zone *zone = mm_zone(z);
+
+	for (int o = MAX_ORDER - 1; o >= 0; o--)
+		if (zone->free_area[o].nr_free >= min)
+			return o;
+	return -1;
+}
+
 /* Free pages (buddy + per-CPU) in the whole system, after draining. */
 unsigned long mm_free_now(void);
 
