@@ -414,7 +414,8 @@ static const char *const owner_name[] = {
 	[PAGE_OWNER_IOREMAP] = "ioremap",
 };
 
-json_t *page_owner_json(struct page_owner *o, json_t *problems)
+json_t *page_owner_json(struct page_owner *o, json_t *problems,
+			const struct ksyms *ks)
 {
 	json_t *ret = json_pack("{s:I,s:s}", "pfn", (json_int_t)o->pfn,
 				"owner", owner_name[o->kind]);
@@ -432,7 +433,7 @@ json_t *page_owner_json(struct page_owner *o, json_t *problems)
 	if (o->head_pfn != o->pfn)
 		json_object_set_new(ret, "head_pfn", json_integer(o->head_pfn));
 	if (o->in_vmap_area)
-		json_object_set_new(ret, "vmap_area", vmap_page_json(&o->vmap_area));
+		json_object_set_new(ret, "vmap_area", vmap_page_json(&o->vmap_area, ks));
 	if (o->reason)
 		json_object_set_new(ret, "reason", json_string(o->reason));
 	json_object_set_new(ret, "inconsistencies", problems);
@@ -449,7 +450,7 @@ json_t *page_owner_answer(const struct gmem *gm, uint64_t cr3,
 
 	if (page_owner_read(gm, cr3, lay, b, pfn, &o, &problems, e))
 		return NULL;
-	return page_owner_json(&o, problems);
+	return page_owner_json(&o, problems, NULL);
 }
 
 /* ---- for the devices, and the command ----------------------------------- */
@@ -468,12 +469,15 @@ static json_t *page_owner_query(const struct insp_query *q, void *opaque,
 {
 	struct insp_bounds b = { .deadline_ns = q->deadline_ns };
 	struct errbuf e = { "" };
-	json_t *ret = page_owner_answer(q->gm, q->boot_cr3, q->lay, &b,
-					*(uint64_t *)opaque, &e);
+	struct page_owner o;
+	json_t *problems;
 
-	if (!ret)
+	if (page_owner_read(q->gm, q->boot_cr3, q->lay, &b, *(uint64_t *)opaque,
+			    &o, &problems, &e)) {
 		qmp_errorf(err, "GenericError", "%s", e.msg);
-	return ret;
+		return NULL;
+	}
+	return page_owner_json(&o, problems, &q->vm->ksyms);
 }
 
 json_t *cmd_page_owner(struct qmp_ctx *ctx, json_t *args,
@@ -481,15 +485,11 @@ json_t *cmd_page_owner(struct qmp_ctx *ctx, json_t *args,
 {
 	json_int_t pfn = json_integer_value(json_object_get(args, "pfn"));
 	uint64_t upfn = pfn;
-	json_t *ret;
 
 	if (pfn < 0) {
 		qmp_errorf(err, "GenericError",
 			   "Parameter 'pfn' expects a frame number >= 0");
 		return NULL;
 	}
-	ret = insp_query(ctx, "page-owner", 1, page_owner_query, &upfn, err);
-	if (ret && ctx->vm)
-		vmalloc_name_caller(json_object_get(ret, "vmap_area"), &ctx->vm->ksyms);
-	return ret;
+	return insp_query(ctx, "page-owner", 1, page_owner_query, &upfn, err);
 }

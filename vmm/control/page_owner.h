@@ -28,6 +28,7 @@
 #include "vmalloc_cmds.h"
 
 struct insp_bounds;
+struct ksyms;
 
 #define PAGE_OWNER_MAX_TABLES	4096	/* page-table pages looked at */
 
@@ -71,8 +72,12 @@ int page_owner_read(const struct gmem *gm, uint64_t cr3,
 		    uint64_t pfn, struct page_owner *o, json_t **problems,
 		    struct errbuf *e);
 
-/* The command's "return" object for @o and its @problems (both stolen). */
-json_t *page_owner_json(struct page_owner *o, json_t *problems);
+/*
+ * The command's "return" object for @o and its @problems (both stolen); a
+ * vmap area's caller named from @ks (may be NULL).
+ */
+json_t *page_owner_json(struct page_owner *o, json_t *problems,
+			const struct ksyms *ks);
 
 /* The same, as one call (unit tests): NULL with @e set on failure. */
 json_t *page_owner_answer(const struct gmem *gm, uint64_t cr3,

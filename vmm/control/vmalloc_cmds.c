@@ -89,14 +89,17 @@ static const char *const kind_name[] = {
 	[VMAP_KIND_IOREMAP] = "ioremap",
 };
 
-json_t *vmap_area_json(const struct vmap_area_info *a)
+json_t *vmap_area_json(const struct vmap_area_info *a, const struct ksyms *ks)
 {
+	char sym[KSYM_FORMAT_MAX];
 	json_t *o = json_pack("{s:o,s:o,s:I,s:o,s:s}",
 			      "start", qmp_addr(a->start), "end", qmp_addr(a->end),
 			      "size", (json_int_t)(a->end - a->start),
 			      "caller", qmp_addr(a->caller),
 			      "kind", kind_name[a->kind]);
 
+	if (ks && !ksyms_format(ks, a->caller, sym, sizeof(sym)))
+		json_object_set_new(o, "caller_symbol", json_string(sym));
 	if (a->kind == VMAP_KIND_IOREMAP)
 		json_object_set_new(o, "phys_addr", qmp_addr(a->phys_addr));
 	else
@@ -104,9 +107,9 @@ json_t *vmap_area_json(const struct vmap_area_info *a)
 	return o;
 }
 
-json_t *vmap_page_json(const struct vmap_page *p)
+json_t *vmap_page_json(const struct vmap_page *p, const struct ksyms *ks)
 {
-	json_t *o = vmap_area_json(&p->area);
+	json_t *o = vmap_area_json(&p->area, ks);
 
 	json_object_set_new(o, "page_index", json_integer((json_int_t)p->page_index));
 	json_object_set_new(o, "address", qmp_addr(p->address));
@@ -304,16 +307,24 @@ bool vmalloc_area_of_pfn(struct insp *r, uint64_t pfn, struct vmap_page *vp)
 
 /* ---- the command --------------------------------------------------------- */
 
+struct area_list {
+	json_t *areas;
+	const struct ksyms *ks;
+};
+
 static void append_area(const struct vmap_area_info *a, void *arg)
 {
-	json_array_append_new(arg, vmap_area_json(a));
+	struct area_list *l = arg;
+
+	json_array_append_new(l->areas, vmap_area_json(a, l->ks));
 }
 
-json_t *vmalloc_read_vmallocinfo(const struct gmem *gm, uint64_t cr3,
-				 const struct mm_layout *lay,
-				 const struct insp_bounds *b, struct errbuf *e)
+json_t *vmalloc_answer(const struct gmem *gm, uint64_t cr3,
+		       const struct mm_layout *lay, const struct insp_bounds *b,
+		       const struct ksyms *ks, struct errbuf *e)
 {
 	struct insp_pager pager;
+	struct area_list l = { NULL, ks };
 	struct insp r;
 	json_t *ret, *areas;
 
@@ -321,8 +332,8 @@ json_t *vmalloc_read_vmallocinfo(const struct gmem *gm, uint64_t cr3,
 		return NULL;
 	insp_bound(&r, b);
 	insp_pager_init(&pager, b, VMALLOC_PAGE_AREAS, true);
-	areas = json_array();
-	vmalloc_read_areas(&r, &pager, append_area, areas);
+	areas = l.areas = json_array();
+	vmalloc_read_areas(&r, &pager, append_area, &l);
 	ret = json_pack("{s:I,s:o}", "nr_areas", (json_int_t)json_array_size(areas),
 			"areas", areas);
 	insp_pager_end(&r, &pager, ret);
@@ -331,31 +342,35 @@ json_t *vmalloc_read_vmallocinfo(const struct gmem *gm, uint64_t cr3,
 	return ret;
 }
 
-void vmalloc_name_caller(json_t *area, const struct ksyms *ks)
+json_t *vmalloc_read_vmallocinfo(const struct gmem *gm, uint64_t cr3,
+				 const struct mm_layout *lay,
+				 const struct insp_bounds *b, struct errbuf *e)
 {
-	char sym[KSYM_FORMAT_MAX];
-	uint64_t caller;
+	return vmalloc_answer(gm, cr3, lay, b, NULL, e);
+}
 
-	if (!json_is_object(area) ||
-	    qmp_get_addr(json_object_get(area, "caller"), &caller) ||
-	    ksyms_format(ks, caller, sym, sizeof(sym)))
-		return;
-	json_object_set_new(area, "caller_symbol", json_string(sym));
+/* The query, parked: callers named from the kernel image's symbols. */
+static json_t *vmallocinfo_query(const struct insp_query *q, void *opaque,
+				 struct qmp_error *err)
+{
+	struct insp_bounds b = *(const struct insp_bounds *)opaque;
+	struct errbuf e = { "" };
+	json_t *ret;
+
+	b.deadline_ns = q->deadline_ns;
+	ret = vmalloc_answer(q->gm, q->boot_cr3, q->lay, &b, &q->vm->ksyms, &e);
+	if (!ret && e.msg[0])
+		qmp_errorf(err, "GenericError", "%s", e.msg);
+	return ret;
 }
 
 json_t *cmd_query_vmallocinfo(struct qmp_ctx *ctx, json_t *args,
 			      struct qmp_error *err)
 {
 	struct insp_bounds page;
-	json_t *ret, *a;
-	size_t i;
 
 	if (insp_page_args(args, VMALLOC_PAGE_AREAS, &page, err))
 		return NULL;
-	ret = insp_query_reader(ctx, "query-vmallocinfo",
-				vmalloc_read_vmallocinfo, &page, err);
-	if (ret && ctx->vm)
-		json_array_foreach(json_object_get(ret, "areas"), i, a)
-			vmalloc_name_caller(a, &ctx->vm->ksyms);
-	return ret;
+	return insp_query(ctx, "query-vmallocinfo", 1, vmallocinfo_query,
+			  &page, err);
 }

@@ -83,9 +83,15 @@ void vmalloc_read_areas(struct insp *r, struct insp_pager *pager,
  */
 bool vmalloc_area_of_pfn(struct insp *r, uint64_t pfn, struct vmap_page *vp);
 
-/* The edge: an area's query-vmallocinfo entry; and with "page_index", "address". */
-json_t *vmap_area_json(const struct vmap_area_info *a);
-json_t *vmap_page_json(const struct vmap_page *p);
+struct ksyms;
+
+/*
+ * The edge: an area's query-vmallocinfo entry, with "caller_symbol"
+ * (name+0xoff/0xsize) when @ks (may be NULL) names its caller; and with
+ * "page_index", "address".
+ */
+json_t *vmap_area_json(const struct vmap_area_info *a, const struct ksyms *ks);
+json_t *vmap_page_json(const struct vmap_page *p, const struct ksyms *ks);
 
 /*
  * The command's "return" object, or NULL with @e set (pure: no vm): the
@@ -94,11 +100,10 @@ json_t *vmap_page_json(const struct vmap_page *p);
 json_t *vmalloc_read_vmallocinfo(const struct gmem *gm, uint64_t cr3,
 				 const struct mm_layout *lay,
 				 const struct insp_bounds *b, struct errbuf *e);
-
-struct ksyms;
-
-/* Adds "caller_symbol" (name+0xoff/0xsize) to an area whose caller @ks names. */
-void vmalloc_name_caller(json_t *area, const struct ksyms *ks);
+/* The same, callers named from @ks (may be NULL). */
+json_t *vmalloc_answer(const struct gmem *gm, uint64_t cr3,
+		       const struct mm_layout *lay, const struct insp_bounds *b,
+		       const struct ksyms *ks, struct errbuf *e);
 
 json_t *cmd_query_vmallocinfo(struct qmp_ctx *ctx, json_t *args,
 			      struct qmp_error *err);
