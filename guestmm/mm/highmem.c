@@ -86,7 +86,7 @@ static void arch_kmap_prepare(void)
 #else
 static void *arch_kmap_set(unsigned long vaddr, struct page *page)
 {
-	if (map_page(vaddr, page_to_phys(page), PAGE_KERNEL))
+	if (map_page(vaddr, page_to_phys(page), __PAGE_KERNEL))
 		panic("kmap: cannot map %#lx", vaddr);
 	return (void *)vaddr;
 }
@@ -97,7 +97,7 @@ static pteval_t *kmap_atomic_pte[NR_CPUS][KM_TYPE_NR];
 /* No lock: the slot is this CPU's, and preemption is off. */
 static void *arch_kmap_atomic_set(int cpu, int idx, struct page *page)
 {
-	set_pte_slot(kmap_atomic_pte[cpu][idx], page_to_phys(page), PAGE_KERNEL);
+	set_pte_slot(kmap_atomic_pte[cpu][idx], page_to_phys(page), __PAGE_KERNEL);
 	return (void *)KMAP_ATOMIC_ADDR(cpu, idx);
 }
 
@@ -124,7 +124,7 @@ static void arch_kmap_flush_all(void)
 static void arch_kmap_prepare(void)
 {
 	for (unsigned long va = PKMAP_BASE; va < KMAP_END; va += PAGE_SIZE * 512) {
-		if (map_page(va, 0, PAGE_KERNEL))
+		if (map_page(va, 0, __PAGE_KERNEL))
 			panic("kmap: cannot build page tables at %#lx", va);
 		unmap_page(va);
 	}

@@ -51,19 +51,19 @@ static void *__ioremap_caller(unsigned long offset, unsigned long size,
 
 void *ioremap(unsigned long offset, unsigned long size)
 {
-	return __ioremap_caller(offset, size, PAGE_KERNEL_NOCACHE,
+	return __ioremap_caller(offset, size, __PAGE_KERNEL_NOCACHE,
 				__builtin_return_address(0));
 }
 
 void *ioremap_wc(unsigned long offset, unsigned long size)
 {
-	return __ioremap_caller(offset, size, PAGE_KERNEL | _PAGE_PCD,
+	return __ioremap_caller(offset, size, __PAGE_KERNEL | _PAGE_PCD,
 				__builtin_return_address(0));
 }
 
 void *ioremap_cache(unsigned long offset, unsigned long size)
 {
-	return __ioremap_caller(offset, size, PAGE_KERNEL,
+	return __ioremap_caller(offset, size, __PAGE_KERNEL,
 				__builtin_return_address(0));
 }
 

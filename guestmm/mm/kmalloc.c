@@ -203,6 +203,39 @@ void *krealloc(const void *p, size_t new_size, int flags)
 	return n;
 }
 
+void kfree_sensitive(const void *p)
+{
+	if (ZERO_OR_NULL_PTR(p))
+		return;
+	/* the whole block, not just what was asked: ksize() bytes */
+	memset((void *)p, 0, ksize(p));
+	barrier();	/* the stores happen: the block is read after free */
+	do_kfree(p, _RET_IP_);
+}
+
+void *kmemdup(const void *src, size_t len, int flags)
+{
+	void *p = do_kmalloc(len, flags, _RET_IP_);
+
+	if (p)
+		memcpy(p, src, len);
+	return p;
+}
+
+char *kstrdup(const char *s, int flags)
+{
+	size_t len;
+	char *p;
+
+	if (!s)
+		return NULL;
+	len = strlen(s) + 1;
+	p = do_kmalloc(len, flags, _RET_IP_);
+	if (p)
+		memcpy(p, s, len);
+	return p;
+}
+
 /* ---- kmem_cache_init() ---------------------------------------------------- */
 
 static void create_kmalloc_cache(enum kmalloc_type type, unsigned int idx)

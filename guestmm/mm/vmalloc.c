@@ -480,7 +480,7 @@ void *__vmalloc_node_range(unsigned long size, unsigned long align,
 	va = alloc_vmap_area(size, align, VM_ALLOC, caller);
 	if (!va)
 		goto fail_pages;
-	if (vmap_pages_range(va->va_start, pages, nr, PAGE_KERNEL))
+	if (vmap_pages_range(va->va_start, pages, nr, __PAGE_KERNEL))
 		goto fail_map;
 	va->pages = pages;
 	va->nr_pages = nr;

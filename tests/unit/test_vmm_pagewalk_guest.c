@@ -143,8 +143,8 @@ Test(pagewalk_guest, map_page_four_kib)
 	for (unsigned int i = 0; i < 64; i++)
 		cr_assert_eq(map_page(VMALLOC + i * 4096ULL * 3,
 				      0x2000000 + i * 4096ULL,
-				      PAGE_KERNEL | (i & 1 ? _PAGE_NX : 0)), 0);
-	cr_assert_eq(map_page(0x400000, 0x3000000, PAGE_KERNEL_RO | _PAGE_USER), 0);
+				      __PAGE_KERNEL | (i & 1 ? _PAGE_NX : 0)), 0);
+	cr_assert_eq(map_page(0x400000, 0x3000000, __PAGE_KERNEL_RO | _PAGE_USER), 0);
 	cr_assert_gt(pool_next, POOL_START, "map_page took table pages");
 	for (unsigned int i = 0; i < 64 * 3; i++)
 		agree(VMALLOC + i * 4096ULL + 0x10);
@@ -159,14 +159,14 @@ Test(pagewalk_guest, map_page_four_kib)
 	cr_assert_eq(w.gpa, 0x3000abc);
 	cr_assert_not(w.flags & PTE_RW);
 	/* map_page refuses inside a large page, as the walk sees it */
-	cr_assert_eq(map_page(DMAP(0x200000), 0x1000, PAGE_KERNEL), -EEXIST);
+	cr_assert_eq(map_page(DMAP(0x200000), 0x1000, __PAGE_KERNEL), -EEXIST);
 }
 
 Test(pagewalk_guest, unmapped_is_not_present_at_its_level)
 {
 	struct pagewalk w;
 
-	cr_assert_eq(map_page(VMALLOC + 0x5000, 0x2000000, PAGE_KERNEL), 0);
+	cr_assert_eq(map_page(VMALLOC + 0x5000, 0x2000000, __PAGE_KERNEL), 0);
 	cr_assert_eq(unmap_page(VMALLOC + 0x5000), 0);
 	agree(VMALLOC + 0x5000);
 	cr_assert_eq(pagewalk(&gm, guest_pgtable_cr3, VMALLOC + 0x5000, &w), -1);
@@ -185,7 +185,7 @@ Test(pagewalk_guest, one_gib_page)
 	struct pagewalk w;
 	uint64_t va = VMALLOC + (5ULL << 30), pdpte;
 
-	cr_assert_eq(map_page(va, 0x2000000, PAGE_KERNEL), 0);
+	cr_assert_eq(map_page(va, 0x2000000, __PAGE_KERNEL), 0);
 	cr_assert_eq(pagewalk(&gm, guest_pgtable_cr3, va, &w), 0);
 	pdpte = w.lv[1].entry_gpa;
 	*entry_at(pdpte) = (2ULL << 30) | PTE_P | PTE_RW | PTE_PS;
@@ -205,7 +205,7 @@ Test(pagewalk_guest, tables_outside_ram)
 	struct pagewalk w;
 	uint64_t va = VMALLOC + 0x7000;
 
-	cr_assert_eq(map_page(va, 0x2000000, PAGE_KERNEL), 0);
+	cr_assert_eq(map_page(va, 0x2000000, __PAGE_KERNEL), 0);
 	cr_assert_eq(pagewalk(&gm, guest_pgtable_cr3, va, &w), 0);
 	*entry_at(w.lv[2].entry_gpa) = 0x7ffff000000ULL | PTE_P | PTE_RW;
 	cr_assert_eq(pagewalk(&gm, guest_pgtable_cr3, va, &w), -1);
@@ -267,7 +267,7 @@ Test(pagewalk_guest, dump_agrees)
 
 	for (unsigned int i = 0; i < 32; i++)
 		cr_assert_eq(map_page(VMALLOC + i * 0x3000ULL, 0x2000000 + i * 4096ULL,
-				      PAGE_KERNEL), 0);
+				      __PAGE_KERNEL), 0);
 	n = pagewalk_dump(&gm, guest_pgtable_cr3, 0, ~0ULL, 4096, check_run,
 			  &runs, &truncated);
 	cr_assert_not(truncated);
@@ -286,7 +286,7 @@ Test(pagewalk_guest, cache)
 
 	cr_assert_not_null(c);
 	pw_cache_init(c, 7);
-	cr_assert_eq(map_page(VMALLOC, 0x2000000, PAGE_KERNEL | _PAGE_NX), 0);
+	cr_assert_eq(map_page(VMALLOC, 0x2000000, __PAGE_KERNEL | _PAGE_NX), 0);
 	for (unsigned int round = 0; round < 2; round++) {
 		for (uint64_t off = 0; off < (8ULL << 20); off += 0x3456) {
 			cr_assert_eq(pagewalk_cached(&gm, c, 7, guest_pgtable_cr3,
@@ -306,7 +306,7 @@ Test(pagewalk_guest, cache)
 	cr_assert_str_eq(why, "not present in its PTE");
 	/* the guest remaps: the same generation still answers from the cache */
 	cr_assert_eq(unmap_page(VMALLOC), 0);
-	cr_assert_eq(map_page(VMALLOC, 0x2200000, PAGE_KERNEL), 0);
+	cr_assert_eq(map_page(VMALLOC, 0x2200000, __PAGE_KERNEL), 0);
 	cr_assert_eq(pagewalk_cached(&gm, c, 7, guest_pgtable_cr3, VMALLOC, &x,
 				     &why), 0);
 	cr_assert_eq(x.gpa, 0x2000000, "stale within one generation, by design");

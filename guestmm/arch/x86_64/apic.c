@@ -77,7 +77,7 @@ void apic_bsp_setup(void)
 
 	x2apic_mode = boot_cpu_has(X86_FEATURE_X2APIC) && !x2apic_disabled;
 	if (!x2apic_mode) {
-		err = map_page(va, MV_LAPIC_GPA, PAGE_KERNEL_NOCACHE | _PAGE_NX);
+		err = map_page(va, MV_LAPIC_GPA, __PAGE_KERNEL_NOCACHE | _PAGE_NX);
 		if (err)
 			panic("cannot map the local APIC at %#lx: %d", va, err);
 		xapic_base = (void *)va;

@@ -19,6 +19,7 @@
 #include <linux/gfp.h>
 #include <linux/pfn.h>
 #include <asm/page.h>
+#include <asm-generic/pgtable_types.h>	/* PAGE_KERNEL..., pgprot_t, as Linux */
 
 struct mv_boot_params;
 

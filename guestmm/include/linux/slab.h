@@ -103,6 +103,11 @@ void *kmalloc_array(size_t n, size_t size, int flags);
 /* Contents kept up to min(old, new); new_size 0 frees p and returns ZERO_SIZE_PTR. */
 void *krealloc(const void *p, size_t new_size, int flags);
 void kfree(const void *p);
+/* kfree() after zeroing the whole block (its ksize()), for secrets. */
+void kfree_sensitive(const void *p);
+/* A kmalloc'ed copy of len bytes at src; of the C string s (NULL: NULL). */
+void *kmemdup(const void *src, size_t len, int flags);
+char *kstrdup(const char *s, int flags);
 /* The usable size of a kmalloc'ed block: at least what was asked. */
 size_t ksize(const void *p);
 

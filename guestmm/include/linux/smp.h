@@ -15,6 +15,8 @@
 
 extern unsigned int nr_cpu_ids;		/* CPUs the VMM gave us */
 unsigned int num_online_cpus(void);
+/* Every CPU is possible that the VMM gave: there is no hotplug. */
+#define num_possible_cpus()	nr_cpu_ids
 bool cpu_online(unsigned int cpu);
 
 #define for_each_possible_cpu(cpu) \

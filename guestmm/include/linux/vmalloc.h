@@ -15,6 +15,7 @@
 #include <linux/types.h>
 #include <linux/list.h>
 #include <linux/gfp.h>
+#include <asm-generic/pgtable_types.h>
 
 struct page;
 
@@ -25,10 +26,6 @@ struct page;
 #define VM_USERMAP	0x00000008u	/* (unused here) */
 #define VM_NO_GUARD	0x00000040u	/* no guard page (unused here) */
 
-/* The protection of a vmap(): a PTE's flags (asm/pgtable.h). */
-typedef struct { unsigned long pgprot; } pgprot_t;
-#define __pgprot(x)	((pgprot_t){ (x) })
-#define pgprot_val(p)	((p).pgprot)
 
 struct vmap_area {
 	/* Read by the VMM: mm_layout_table[] gives the widths it expects. */

@@ -220,7 +220,7 @@ KTEST(vmalloc, vmap_of_highmem_pages)
 		pages[i] = alloc_page(GFP_HIGHUSER);
 		KTEST_ASSERT_NOT_NULL(t, pages[i]);
 	}
-	p = vmap(pages, 3, VM_MAP, __pgprot(PAGE_KERNEL));
+	p = vmap(pages, 3, VM_MAP, PAGE_KERNEL);
 	KTEST_ASSERT_NOT_NULL(t, p);
 	p[2 * PAGE_SIZE + 7] = 42;
 	KTEST_EXPECT_TRUE(t, vmalloc_to_page(p + PAGE_SIZE) == pages[1]);

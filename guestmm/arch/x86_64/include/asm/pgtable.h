@@ -25,7 +25,7 @@ struct pgtable_page_source {
 void pgtable_set_page_source(const struct pgtable_page_source *src);
 
 /*
- * Maps the 4 KiB page at va to pa with flags (PAGE_KERNEL...). Intermediate
+ * Maps the 4 KiB page at va to pa with flags (__PAGE_KERNEL...). Intermediate
  * tables are allocated as needed. -EEXIST if va is already mapped (or lies
  * in a large page), -ENOMEM if the page source is empty.
  */
