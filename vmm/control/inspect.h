@@ -67,16 +67,20 @@ enum insp_stop {
 	INSP_STOP_UNSET,	/* a root the guest has not set up yet */
 };
 
+struct ksyms;
+
 /*
  * What the query gives every inspection it runs (inspect_query.h): when it
- * must stop reading, and for a list that comes in pages, where its page
- * starts and how long it is.
+ * must stop reading, for a list that comes in pages, where its page starts
+ * and how long it is, and the kernel image's symbols, which the answer's
+ * formatter names addresses with.
  */
 struct insp_bounds {
 	uint64_t deadline_ns;		/* CLOCK_MONOTONIC; 0: no deadline */
 	bool has_start_after;
 	uint64_t start_after;		/* the last key of the page before */
 	unsigned int page_max;		/* entries per answer; 0: the reader's */
+	const struct ksyms *ksyms;	/* NULL: addresses stay unnamed */
 };
 
 struct insp {

@@ -148,6 +148,7 @@ static json_t *run_reader(const struct insp_query *q, void *opaque,
 	json_t *ret;
 
 	run->b.deadline_ns = q->deadline_ns;
+	run->b.ksyms = &q->vm->ksyms;
 	ret = run->read(q->gm, q->boot_cr3, q->lay, &run->b, &e);
 	if (!ret && e.msg[0])
 		qmp_errorf(err, "GenericError", "%s", e.msg);

@@ -450,7 +450,7 @@ json_t *page_owner_answer(const struct gmem *gm, uint64_t cr3,
 
 	if (page_owner_read(gm, cr3, lay, b, pfn, &o, &problems, e))
 		return NULL;
-	return page_owner_json(&o, problems, NULL);
+	return page_owner_json(&o, problems, b ? b->ksyms : NULL);
 }
 
 /* ---- for the devices, and the command ----------------------------------- */
@@ -467,17 +467,16 @@ int page_state_of_vm(void *opaque, uint64_t pfn, struct page_state *s)
 static json_t *page_owner_query(const struct insp_query *q, void *opaque,
 				struct qmp_error *err)
 {
-	struct insp_bounds b = { .deadline_ns = q->deadline_ns };
+	struct insp_bounds b = {
+		.deadline_ns = q->deadline_ns, .ksyms = &q->vm->ksyms,
+	};
 	struct errbuf e = { "" };
-	struct page_owner o;
-	json_t *problems;
+	json_t *ret = page_owner_answer(q->gm, q->boot_cr3, q->lay, &b,
+					*(uint64_t *)opaque, &e);
 
-	if (page_owner_read(q->gm, q->boot_cr3, q->lay, &b, *(uint64_t *)opaque,
-			    &o, &problems, &e)) {
+	if (!ret)
 		qmp_errorf(err, "GenericError", "%s", e.msg);
-		return NULL;
-	}
-	return page_owner_json(&o, problems, &q->vm->ksyms);
+	return ret;
 }
 
 json_t *cmd_page_owner(struct qmp_ctx *ctx, json_t *args,

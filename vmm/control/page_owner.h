@@ -79,7 +79,10 @@ int page_owner_read(const struct gmem *gm, uint64_t cr3,
 json_t *page_owner_json(struct page_owner *o, json_t *problems,
 			const struct ksyms *ks);
 
-/* The same, as one call (unit tests): NULL with @e set on failure. */
+/*
+ * Read and format as one call (@b: the deadline and the symbols, may be
+ * NULL): NULL with @e set on failure.
+ */
 json_t *page_owner_answer(const struct gmem *gm, uint64_t cr3,
 			  const struct mm_layout *lay,
 			  const struct insp_bounds *b, uint64_t pfn,

@@ -319,12 +319,12 @@ static void append_area(const struct vmap_area_info *a, void *arg)
 	json_array_append_new(l->areas, vmap_area_json(a, l->ks));
 }
 
-json_t *vmalloc_answer(const struct gmem *gm, uint64_t cr3,
-		       const struct mm_layout *lay, const struct insp_bounds *b,
-		       const struct ksyms *ks, struct errbuf *e)
+json_t *vmalloc_read_vmallocinfo(const struct gmem *gm, uint64_t cr3,
+				 const struct mm_layout *lay,
+				 const struct insp_bounds *b, struct errbuf *e)
 {
 	struct insp_pager pager;
-	struct area_list l = { NULL, ks };
+	struct area_list l = { NULL, b ? b->ksyms : NULL };
 	struct insp r;
 	json_t *ret, *areas;
 
@@ -342,28 +342,6 @@ json_t *vmalloc_answer(const struct gmem *gm, uint64_t cr3,
 	return ret;
 }
 
-json_t *vmalloc_read_vmallocinfo(const struct gmem *gm, uint64_t cr3,
-				 const struct mm_layout *lay,
-				 const struct insp_bounds *b, struct errbuf *e)
-{
-	return vmalloc_answer(gm, cr3, lay, b, NULL, e);
-}
-
-/* The query, parked: callers named from the kernel image's symbols. */
-static json_t *vmallocinfo_query(const struct insp_query *q, void *opaque,
-				 struct qmp_error *err)
-{
-	struct insp_bounds b = *(const struct insp_bounds *)opaque;
-	struct errbuf e = { "" };
-	json_t *ret;
-
-	b.deadline_ns = q->deadline_ns;
-	ret = vmalloc_answer(q->gm, q->boot_cr3, q->lay, &b, &q->vm->ksyms, &e);
-	if (!ret && e.msg[0])
-		qmp_errorf(err, "GenericError", "%s", e.msg);
-	return ret;
-}
-
 json_t *cmd_query_vmallocinfo(struct qmp_ctx *ctx, json_t *args,
 			      struct qmp_error *err)
 {
@@ -371,6 +349,6 @@ json_t *cmd_query_vmallocinfo(struct qmp_ctx *ctx, json_t *args,
 
 	if (insp_page_args(args, VMALLOC_PAGE_AREAS, &page, err))
 		return NULL;
-	return insp_query(ctx, "query-vmallocinfo", 1, vmallocinfo_query,
-			  &page, err);
+	return insp_query_reader(ctx, "query-vmallocinfo",
+				 vmalloc_read_vmallocinfo, &page, err);
 }

@@ -95,15 +95,12 @@ json_t *vmap_page_json(const struct vmap_page *p, const struct ksyms *ks);
 
 /*
  * The command's "return" object, or NULL with @e set (pure: no vm): the
- * page of areas @b says (NULL: the first; the key is an area's start).
+ * page of areas @b says (NULL: the first; the key is an area's start),
+ * callers named from @b's symbols.
  */
 json_t *vmalloc_read_vmallocinfo(const struct gmem *gm, uint64_t cr3,
 				 const struct mm_layout *lay,
 				 const struct insp_bounds *b, struct errbuf *e);
-/* The same, callers named from @ks (may be NULL). */
-json_t *vmalloc_answer(const struct gmem *gm, uint64_t cr3,
-		       const struct mm_layout *lay, const struct insp_bounds *b,
-		       const struct ksyms *ks, struct errbuf *e);
 
 json_t *cmd_query_vmallocinfo(struct qmp_ctx *ctx, json_t *args,
 			      struct qmp_error *err);
