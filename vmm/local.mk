@@ -12,7 +12,7 @@ VMM_ROOM_CPPFLAGS = -I$(srcdir)/vmm -I$(srcdir)/vmm/base \
 
 noinst_LIBRARIES += vmm/libvmm.a
 vmm_libvmm_a_SOURCES = \
-	vmm/base/err.h vmm/base/exitstatus.h \
+	vmm/base/err.h vmm/base/exitstatus.h vmm/base/clock.h \
 	vmm/base/args.c vmm/base/args.h \
 	vmm/base/size.c vmm/base/size.h \
 	vmm/base/console.c vmm/base/console.h \

@@ -316,7 +316,7 @@ static json_t *scripted(const struct insp_query *q, void *opaque,
 			struct qmp_error *err)
 {
 	struct attempts *a = opaque;
-	uint64_t now = insp_now_ns();
+	uint64_t now = monotonic_ns();
 	struct timespec ts = { 0, (long)a->sleep_ns };
 	const char *said = a->answers[a->ran];
 

@@ -10,7 +10,6 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "guest_str.h"
 #include "inspect.h"
@@ -18,21 +17,13 @@
 
 #define PAGE_4K		4096ULL
 
-uint64_t insp_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
 void insp_init(struct insp *in, const struct gmem *gm)
 {
 	memset(in, 0, sizeof(*in));
 	in->gm = gm;
 	in->problems = json_array();
 	in->budget = INSP_READ_BUDGET;
-	in->started_ns = insp_now_ns();
+	in->started_ns = monotonic_ns();
 }
 
 void insp_bound(struct insp *in, const struct insp_bounds *b)
@@ -111,7 +102,7 @@ static int stop_reading(struct insp *in, enum insp_stop why)
 	char msg[200];
 
 	in->stop = why;
-	in->stopped_ns = insp_now_ns();
+	in->stopped_ns = monotonic_ns();
 	snprintf(in->err, sizeof(in->err), "%s",
 		 insp_stop_why(in, msg, sizeof(msg)));
 	return -1;
@@ -229,7 +220,7 @@ static bool out_of_time(struct insp *in)
 	if (!in->deadline_ns || ++in->pages_since_clock < INSP_CLOCK_PAGES)
 		return false;
 	in->pages_since_clock = 0;
-	return insp_now_ns() >= in->deadline_ns;
+	return monotonic_ns() >= in->deadline_ns;
 }
 
 int insp_read(struct insp *in, uint64_t va, void *dst, size_t len)

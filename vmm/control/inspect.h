@@ -38,6 +38,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "clock.h"
 #include "err.h"
 #include "gmem.h"
 #include "mm_layout.h"
@@ -101,8 +102,6 @@ struct insp {
 	char err[160];			/* why the last read failed */
 };
 
-/* CLOCK_MONOTONIC, in ns. */
-uint64_t insp_now_ns(void);
 
 /*
  * Starts an inspection of the kernel's address space from @cr3 (the one

@@ -70,7 +70,7 @@ json_t *insp_query(struct qmp_ctx *ctx, const char *name, unsigned int attempts,
 			.vm = vm, .gm = &vm->gmem, .lay = vm->layout,
 			.boot_cr3 = vm->boot.pml4,
 		};
-		uint64_t t0 = insp_now_ns(), t1, t2, parked;
+		uint64_t t0 = monotonic_ns(), t1, t2, parked;
 		json_t *ans;
 
 		if (attempt > 1) {
@@ -79,7 +79,7 @@ json_t *insp_query(struct qmp_ctx *ctx, const char *name, unsigned int attempts,
 			if (stopped_ns + INSP_QUERY_MIN_LEFT_NS > INSP_QUERY_PARK_NS)
 				break;	/* no time left to read again */
 			nanosleep(&ts, NULL);
-			t0 = insp_now_ns();
+			t0 = monotonic_ns();
 		}
 		if (vm_pause(vm, &e)) {
 			vm_resume(vm);
@@ -92,7 +92,7 @@ json_t *insp_query(struct qmp_ctx *ctx, const char *name, unsigned int attempts,
 		q.gen = vm->run_gen;
 		parked = vm->parked_since_ns;
 		pthread_mutex_unlock(&vm->lock);
-		t1 = insp_now_ns();
+		t1 = monotonic_ns();
 		/*
 		 * The guest is still from its first vCPU's parking (or from
 		 * this request, when a stop already held it); the answer's last
@@ -105,11 +105,11 @@ json_t *insp_query(struct qmp_ctx *ctx, const char *name, unsigned int attempts,
 				INSP_QUERY_SLACK_NS;
 		ans = fn(&q, opaque, err);
 		ran++;
-		t2 = insp_now_ns();
+		t2 = monotonic_ns();
 		vm_resume(vm);
 		pause_ns += t1 - t0;
 		read_ns += t2 - t1;
-		stopped_ns += insp_now_ns() - parked;
+		stopped_ns += monotonic_ns() - parked;
 		if (!ans)
 			break;
 		if (!best || better(ans, best)) {

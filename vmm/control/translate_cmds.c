@@ -240,7 +240,7 @@ static bool add_mapping(void *opaque, const struct pw_mapping *m)
 	/* the walk reads at most MAPPINGS_MAX_TABLES pages: the clock per 64 runs */
 	if (++ms->since_clock == 64) {
 		ms->since_clock = 0;
-		if (ms->deadline_ns && insp_now_ns() >= ms->deadline_ns) {
+		if (ms->deadline_ns && monotonic_ns() >= ms->deadline_ns) {
 			ms->out_of_time = true;
 			return false;
 		}

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "exitstatus.h"
 #include "vm.h"
 
@@ -151,14 +152,6 @@ void vm_count_warning(struct vm *vm)
 }
 
 #define VM_PAUSE_WAIT_MS	1000
-
-static uint64_t monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
 
 bool vm_pause_point(struct vcpu *v)
 {
