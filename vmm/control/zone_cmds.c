@@ -147,10 +147,8 @@ static int64_t slot_dirty(struct vm *vm, unsigned int i, struct errbuf *e)
 
 static struct errbuf dirty_err;
 
-static json_t *read_dirty(const struct insp_query *q, void *opaque,
-			  struct qmp_error *err)
+static json_t *read_dirty(struct vm *vm)
 {
-	struct vm *vm = q->vm;
 	uint64_t count[MM_NR_ZONES] = { 0 };
 	json_t *zones = json_array(), *ans;
 	bool first = !dirty.on;
@@ -206,12 +204,15 @@ ZONE_CMD(cmd_query_memstats, read_memstats, "query-memstats", INSP_QUERY_ATTEMPT
 json_t *cmd_query_dirty(struct qmp_ctx *ctx, json_t *args,
 			struct qmp_error *err)
 {
-	struct insp_query q = { .vm = ctx->vm };
+	json_t *ret;
 
 	(void)args;
 	if (!ctx->vm) {
 		qmp_errorf(err, "GenericError", "no guest to inspect");
 		return NULL;
 	}
-	return read_dirty(&q, NULL, err);
+	ret = read_dirty(ctx->vm);
+	if (!ret)
+		qmp_errorf(err, "GenericError", "query-dirty: out of memory");
+	return ret;
 }
