@@ -12,6 +12,7 @@ typedef uint8_t mv_u8;
 typedef uint16_t mv_u16;
 typedef uint32_t mv_u32;
 typedef uint64_t mv_u64;
+typedef int32_t mv_s32;
 
 #define MV_KIB(x) ((mv_u64)(x) << 10)
 #define MV_MIB(x) ((mv_u64)(x) << 20)
