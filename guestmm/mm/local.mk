@@ -37,6 +37,7 @@ guestmm_guestmm_elf_SOURCES += guestmm/mm/tests/slabinsp_test.c
 guestmm_libmm_hosted_a_SOURCES += $(SLAB_SOURCES)
 # Their KTEST cases: in the guest, and in the hosted ktest runner.
 SLAB_KTEST_SOURCES = guestmm/mm/tests/compat_test.c \
+	guestmm/mm/tests/leaks_test.c \
 	guestmm/mm/tests/slab_cache_test.c \
 	guestmm/mm/tests/slab_debug_test.c guestmm/mm/tests/slab_smp_test.c \
 	guestmm/mm/tests/kmalloc_test.c guestmm/mm/tests/mempool_test.c

@@ -500,25 +500,38 @@ const struct mv_percpu_info *percpu_info(void)
 	return pcpu_info.magic ? &pcpu_info : NULL;
 }
 
+static void add_area(struct leak_list *l, struct pcpu_chunk *chunk,
+		     unsigned int bit)
+{
+	unsigned int stop = find_next_set(chunk->bound_map, PCPU_BITS + 1, bit + 1);
+	struct module_leak leak = {
+		.kind = MV_LEAK_PERCPU, .count = 1,
+		.bytes = (stop - bit) * PCPU_MIN_ALLOC_SIZE,
+		.addr = chunk->pub.base + bit * PCPU_MIN_ALLOC_SIZE - pcpu_delta,
+		.caller = page_owner_base + chunk->callers[bit],
+	};
+
+	leak_add(l, &leak);
+}
+
 /* One record per live area allocated from the range. */
 void pcpu_find_leaks(struct leak_list *l)
 {
-	struct module_leak leak = { .kind = MV_LEAK_PERCPU, .count = 1 };
 	struct pcpu_chunk *chunk;
-	unsigned int bit, stop;
 	unsigned long flags;
 
 	spin_lock_irqsave(&pcpu_lock, flags);
 	for_each_chunk(chunk) {
-		for (bit = 0; bit < PCPU_BITS; bit++) {
-			if (!leak_offset_in(l, chunk->callers[bit]))
-				continue;
-			stop = find_next_set(chunk->bound_map, PCPU_BITS + 1, bit + 1);
-			leak.bytes = (stop - bit) * PCPU_MIN_ALLOC_SIZE;
-			leak.addr = chunk->pub.base + bit * PCPU_MIN_ALLOC_SIZE -
-				    pcpu_delta;
-			leak.caller = page_owner_base + chunk->callers[bit];
-			leak_add(l, &leak);
+		for (unsigned int i = 0; i < PCPU_LONGS; i++) {
+			/* Where a live area starts: allocated, with a boundary. */
+			unsigned long starts = chunk->alloc_map[i] & chunk->bound_map[i];
+
+			for (; starts; starts &= starts - 1) {
+				unsigned int bit = i * BITS_PER_LONG + __builtin_ctzl(starts);
+
+				if (leak_offset_in(l, chunk->callers[bit]))
+					add_area(l, chunk, bit);
+			}
 		}
 	}
 	spin_unlock_irqrestore(&pcpu_lock, flags);
