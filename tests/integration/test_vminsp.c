@@ -116,6 +116,12 @@ static void check_pages(struct vq *v, const struct guest_view *g)
 		cr_expect_eq(json_integer_value(json_object_get(area, "page_index")), i);
 		cr_expect(json_is_string(json_object_get(area, "caller_symbol")),
 			  "page-owner's area has no caller_symbol");
+		/* the page's own owner: vmalloc took it for the area */
+		cr_expect(json_is_string(json_object_get(o, "caller_symbol")) &&
+			  !strncmp(json_string_value(json_object_get(o, "caller_symbol")),
+				   "__vmalloc_node_range+", 21),
+			  "pfn 0x%" PRIx64 ": the page's caller is not vmalloc's in %s",
+			  g->pfn[i], json_dumps(o, JSON_COMPACT));
 		json_decref(t);
 		json_decref(o);
 	}

@@ -85,8 +85,12 @@ void fake_guest_boot(struct fake_guest *g, unsigned long mem)
 	/* and the slab's roots: links mempool.c (mempool_t in the DWARF) */
 	cover(&lo, &hi, &slab_caches, sizeof(slab_caches));
 	cover(&lo, &hi, &mempools, sizeof(mempools));
-	if (percpu_info())
+	if (percpu_info()) {
 		cover(&lo, &hi, percpu_info(), sizeof(*percpu_info()));
+		/* the first chunk is static too: its head is what is read */
+		cover(&lo, &hi, (void *)(unsigned long)percpu_info()->chunks,
+		      sizeof(struct mv_percpu_chunk));
+	}
 	cover(&lo, &hi, &memblock, sizeof(memblock));
 	cover(&lo, &hi, memblock.memory.regions,
 	      memblock.memory.max * sizeof(struct memblock_region));

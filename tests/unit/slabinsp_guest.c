@@ -9,6 +9,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
+#include <linux/page_owner.h>
 #include <asm/hosted.h>
 #include "../../guestmm/mm/slab.h"
 
@@ -19,7 +20,7 @@ static struct kmem_cache *a;
 void sg_build(struct sg_state *st)
 {
 	static void *objs[300];
-	struct page *p, *keep;
+	struct page *p, *free, *keep;
 	struct zone *z;
 
 	hosted_boot(NULL);
@@ -50,17 +51,20 @@ void sg_build(struct sg_state *st)
 	st->kernel_end = hosted_boot_params.kernel_end;
 	st->cache_a = (uintptr_t)a;
 	st->pfn_slab = page_to_pfn(virt_to_page(objs[1]));
-	p = alloc_pages(GFP_KERNEL, 5);
-	keep = alloc_pages(GFP_KERNEL, 5);	/* so p cannot merge upwards away */
-	BUG_ON(!p || !keep);
-	st->pfn_free = page_to_pfn(p) + 3;	/* inside the block */
-	__free_pages(p, 5);
-	st->free_order = 5;
+	free = alloc_pages(GFP_KERNEL, 5);
+	keep = alloc_pages(GFP_KERNEL, 5);	/* so it cannot merge upwards away */
+	BUG_ON(!free || !keep);
+	/* The others first: from a free block, they could split this one. */
 	p = alloc_pages(GFP_KERNEL, 2);
 	st->pfn_alloc = page_to_pfn(p);
+	st->alloc_caller = page_owner_caller(p);
+	st->page_owner_base = page_owner_base;
 	p = alloc_pages(GFP_KERNEL, 0);
 	__free_pages(p, 0);
 	st->pfn_pcp = page_to_pfn(p);
+	st->pfn_free = page_to_pfn(free) + 3;	/* inside the block */
+	__free_pages(free, 5);
+	st->free_order = 5;
 	st->pfn_kernel = PFN_DOWN(hosted_boot_params.kernel_start) + 1;
 	st->pfn_bootmem = PFN_DOWN(__pa(mem_map));
 	for_each_zone(z)

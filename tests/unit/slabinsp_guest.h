@@ -21,6 +21,8 @@ struct sg_state {
 	uint64_t pfn_slab;		/* a slab page of insp-a */
 	uint64_t pfn_free, free_order;	/* the head of a free buddy block */
 	uint64_t pfn_alloc;		/* head of an order-2 allocation */
+	uint64_t alloc_caller;		/* who made it: the guest's page owner */
+	uint64_t page_owner_base;	/* the hosted build's, for the layout */
 	uint64_t pfn_pcp;		/* on a per-CPU list */
 	uint64_t pfn_kernel;		/* in the kernel image */
 	uint64_t pfn_bootmem;		/* mem_map itself */

@@ -78,6 +78,7 @@ static void setup(void)
 		map_page(va, DATA_GPA + (va - data_start));
 	fake_layout_load(&lay, st.pgdat, MV_KERNEL_VIRT_BASE + st.kernel_start,
 			 MV_KERNEL_VIRT_BASE + st.kernel_end);
+	lay.root.page_owner_base = st.page_owner_base;	/* the guest's is a constant */
 }
 
 TestSuite(slab_cmds, .init = setup);
@@ -430,6 +431,14 @@ static json_t *owner(uint64_t pfn, const char *want)
 	return ret;
 }
 
+/* A "caller" address as QMP gives it (qmp_addr: a "0x..." string), or 0. */
+static uint64_t caller_of(json_t *r)
+{
+	const char *s = json_string_value(json_object_get(r, "caller"));
+
+	return s ? strtoull(s, NULL, 16) : 0;
+}
+
 Test(slab_cmds, page_owner)
 {
 	json_t *r;
@@ -443,9 +452,16 @@ Test(slab_cmds, page_owner)
 	json_decref(r);
 	r = owner(st.pfn_alloc, "allocated");
 	cr_expect_eq(json_integer_value(json_object_get(r, "order")), 2, "%s", dumps(r));
+	cr_assert_neq(st.alloc_caller, 0);
+	cr_expect_eq(caller_of(r), st.alloc_caller, "%s", dumps(r));
 	json_decref(r);
 	r = owner(st.pfn_alloc + 3, "allocated");
 	cr_expect_eq(json_integer_value(json_object_get(r, "head_pfn")), st.pfn_alloc);
+	cr_expect_eq(caller_of(r), st.alloc_caller, "%s", dumps(r));	/* the block's */
+	json_decref(r);
+	/* Free pages have no caller: it is cleared as they are freed. */
+	r = owner(st.pfn_pcp, "pcp");
+	cr_expect_null(json_object_get(r, "caller"), "%s", dumps(r));
 	json_decref(r);
 	json_decref(owner(st.pfn_pcp, "pcp"));
 	json_decref(owner(st.pfn_kernel, "kernel"));

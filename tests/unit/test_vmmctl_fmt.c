@@ -231,6 +231,15 @@ Test(vmmctl_fmt, e820_and_owner_and_status)
 	       "pfn 0x1234 (0x1234000): allocated order=0 zone=HighMem"
 	       " vmalloc=0xffffc90000004000-0xffffc90000009000 page=2"
 	       " caller=0xffffffff80123456\n");
+	expect(fmt_owner,
+	       "{\"pfn\": 4660, \"owner\": \"allocated\", \"order\": 2,"
+	       " \"caller\": \"0xffffffffc0001234\"}",
+	       "pfn 0x1234 (0x1234000): allocated order=2 by=0xffffffffc0001234\n");
+	expect(fmt_owner,
+	       "{\"pfn\": 4660, \"owner\": \"allocated\", \"order\": 0,"
+	       " \"caller\": \"0xffffffff80123456\","
+	       " \"caller_symbol\": \"scull_init+0x12/0x80\"}",
+	       "pfn 0x1234 (0x1234000): allocated order=0 by=scull_init+0x12/0x80\n");
 	expect(fmt_status, "{\"running\": false, \"status\": \"paused\"}",
 	       "VM status: paused\n");
 	expect(fmt_status, "{\"running\": false, \"status\": \"shutdown\"}",

@@ -93,8 +93,9 @@ int fmt_mempools(FILE *out, json_t *ret, struct fmt_err *e)
 }
 
 /*
- * "pfn 0x1234 (0x1234000): slab cache=kmalloc-64 order=0 zone=Normal", and
- * for a page a vmap area maps, " vmalloc=START-END page=N caller=ADDR".
+ * "pfn 0x1234 (0x1234000): slab cache=kmalloc-64 order=0 zone=Normal", for
+ * an allocated block whose allocation was recorded " by=CALLER", and for a
+ * page a vmap area maps, " vmalloc=START-END page=N caller=ADDR".
  */
 int fmt_owner(FILE *out, json_t *ret, struct fmt_err *e)
 {
@@ -113,6 +114,9 @@ int fmt_owner(FILE *out, json_t *ret, struct fmt_err *e)
 		else if (json_is_integer(v))
 			fprintf(out, " %s=%lld", details[i], json_integer_value(v));
 	}
+	if (json_object_get(ret, "caller"))
+		fprintf(out, " by=%s", fmt_str(ret, "caller_symbol",
+					       fmt_str(ret, "caller", "?")));
 	v = json_object_get(ret, "vmap_area");
 	if (json_is_object(v))
 		fprintf(out, " %s=%s-%s page=%lld caller=%s",

@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <memvisor/layout.h>
+
 #include "debuginfo.h"
 #include "control/mm_layout.h"
 
@@ -174,6 +176,7 @@ const struct mm_layout_entry mm_layout_table[] = {
 	SYM(PERCPU, "pcpu_info", root.percpu),
 	SYM(OWNER, "_text", root.kernel_start),
 	SYM(OWNER, "_end", root.kernel_end),
+	SYM(OWNER, "page_owner_ips", root.page_owner_ips),
 };
 
 const unsigned int mm_layout_table_len =
@@ -359,6 +362,7 @@ int mm_layout_resolve_table(struct debuginfo *di,
 		return errf(e, "kernel image %s: %s", name, why.msg);
 	lay->root.zones = lay->root.pgdat + lay->pgdat.node_zones.off;
 	lay->root.nr_zones = lay->pgdat.node_zones.count;
+	lay->root.page_owner_base = MV_KERNEL_VIRT_BASE;
 	lay->present = true;
 	return 0;
 }

@@ -151,6 +151,12 @@ struct mm_layout {
 		uint64_t percpu;	/* struct mv_percpu_info pcpu_info */
 		uint64_t kernel_start;	/* _text, virtual */
 		uint64_t kernel_end;	/* _end, virtual */
+		uint64_t page_owner_ips; /* u32 *page_owner_ips: callers by pfn */
+		/*
+		 * What page_owner_ips[] are offsets from: the kernel map
+		 * (<linux/page_owner.h>); no symbol (a constant in the guest).
+		 */
+		uint64_t page_owner_base;
 	} root;
 };
 

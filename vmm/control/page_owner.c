@@ -16,6 +16,7 @@
 
 #include "inspect.h"
 #include "inspect_query.h"
+#include "ksyms.h"
 #include "page_owner.h"
 #include "pagewalk.h"
 #include "slab_cmds.h"
@@ -315,6 +316,28 @@ static void reserved_owner(struct insp *r, struct page_owner *o)
 		o->reason = "PG_reserved outside memblock.reserved (firmware or a hole)";
 }
 
+/*
+ * Who allocated the block headed by @head_pfn: its page owner record
+ * (u32 offset from the kernel map; 0 if not recorded), or 0.
+ */
+static uint64_t allocation_caller(struct insp *r, uint64_t head_pfn)
+{
+	uint64_t owners;
+	uint32_t off;
+
+	if (insp_read(r, r->lay->root.page_owner_ips, &owners, sizeof(owners)) ||
+	    !owners) {
+		insp_problem(r, "page_owner_ips is not readable or not set up");
+		return 0;
+	}
+	if (insp_read(r, owners + head_pfn * sizeof(off), &off, sizeof(off))) {
+		insp_problem(r, "page owner of pfn %" PRIu64 " is not readable",
+			     head_pfn);
+		return 0;
+	}
+	return off ? r->lay->root.page_owner_base + off : 0;
+}
+
 /* A frame below max_pfn whose struct page is initialised. */
 static void owner_of_page(struct insp *r, struct page_owner *o)
 {
@@ -350,6 +373,7 @@ static void owner_of_page(struct insp *r, struct page_owner *o)
 		o->order = s.order;
 		o->compound = s.head_pfn == o->pfn &&
 			      test_flag(flags, r->lay->pg.head);
+		o->caller = allocation_caller(r, s.head_pfn);
 		o->in_vmap_area = vmalloc_area_of_pfn(r, o->pfn, &o->vmap_area);
 		return;
 	}
@@ -414,6 +438,17 @@ static const char *const owner_name[] = {
 	[PAGE_OWNER_IOREMAP] = "ioremap",
 };
 
+/* "caller", and "caller_symbol" when the kernel's symbols name it. */
+static void owner_caller_json(json_t *ret, uint64_t caller,
+			      const struct ksyms *ks)
+{
+	char sym[KSYM_FORMAT_MAX];
+
+	json_object_set_new(ret, "caller", qmp_addr(caller));
+	if (ks && !ksyms_format(ks, caller, sym, sizeof(sym)))
+		json_object_set_new(ret, "caller_symbol", json_string(sym));
+}
+
 json_t *page_owner_json(struct page_owner *o, json_t *problems,
 			const struct ksyms *ks)
 {
@@ -432,6 +467,8 @@ json_t *page_owner_json(struct page_owner *o, json_t *problems,
 		json_object_set_new(ret, "compound", json_true());
 	if (o->head_pfn != o->pfn)
 		json_object_set_new(ret, "head_pfn", json_integer(o->head_pfn));
+	if (o->caller)
+		owner_caller_json(ret, o->caller, ks);
 	if (o->in_vmap_area)
 		json_object_set_new(ret, "vmap_area", vmap_page_json(&o->vmap_area, ks));
 	if (o->reason)

@@ -54,6 +54,7 @@ struct page_owner {
 	char zone[32];			/* "": in no zone */
 	uint64_t cache;			/* SLAB: the kmem_cache */
 	char cache_name[257];
+	uint64_t caller;		/* ALLOCATED: who allocated (0: unknown) */
 	bool in_vmap_area;		/* a vmap area maps it: */
 	struct vmap_page vmap_area;
 	const char *reason;		/* UNKNOWN: why */
