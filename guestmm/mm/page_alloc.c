@@ -762,6 +762,32 @@ unsigned long get_zeroed_page(unsigned int flags)
 	return get_free_pages(flags | __GFP_ZERO, 0, _RET_IP_);
 }
 
+void *alloc_pages_exact(size_t size, unsigned int flags)
+{
+	unsigned int order = get_order(size);
+	unsigned long addr, used, end;
+
+	if (WARN_ON_ONCE(flags & __GFP_COMP))
+		flags &= ~__GFP_COMP;	/* the pages are split: no compound */
+	addr = get_free_pages(flags, order, _RET_IP_);
+	if (!addr)
+		return NULL;
+	split_page(virt_to_page(addr), order);
+	used = addr + PAGE_ALIGN(size);
+	end = addr + (PAGE_SIZE << order);
+	for (; used < end; used += PAGE_SIZE)
+		free_page(used);
+	return (void *)addr;
+}
+
+void free_pages_exact(void *virt, size_t size)
+{
+	unsigned long addr = (unsigned long)virt, end = addr + PAGE_ALIGN(size);
+
+	for (; addr < end; addr += PAGE_SIZE)
+		free_page(addr);
+}
+
 /* ---- Freeing ------------------------------------------------------------- */
 
 void bad_page(struct page *page, const char *reason)

@@ -42,7 +42,6 @@
 #ifndef UINT_MAX
 #define UINT_MAX	(~0U)
 #endif
-#define PAGE_ALIGN(x)	ALIGN((unsigned long)(x), PAGE_SIZE)
 #define max3(a, b, c)	max(max(a, b), c)
 
 /* an enum, not a #define: the image's DWARF carries it for the VMM (mm_layout.c) */

@@ -58,6 +58,12 @@ struct page *alloc_pages(unsigned int flags, unsigned int order);
 unsigned long __get_free_pages(unsigned int flags, unsigned int order);
 #define __get_free_page(flags) __get_free_pages(flags, 0)
 unsigned long get_zeroed_page(unsigned int flags);
+/*
+ * size bytes of whole pages, physically contiguous, each page freeable on
+ * its own: the block's pages beyond PAGE_ALIGN(size) are given back at once.
+ */
+void *alloc_pages_exact(size_t size, unsigned int flags);
+void free_pages_exact(void *virt, size_t size);
 
 void __free_pages(struct page *page, unsigned int order);
 #define __free_page(page) __free_pages(page, 0)

@@ -86,6 +86,9 @@ static inline bool PageHighMem(const struct page *page)
 	return page_zonenum(page) == ZONE_HIGHMEM;
 }
 
+/* Linux's: up to the next page boundary. */
+#define PAGE_ALIGN(x)	ALIGN((unsigned long)(x), PAGE_SIZE)
+
 #define page_to_pfn(page)	((unsigned long)((page) - mem_map))
 #define pfn_to_page(pfn)	(mem_map + (pfn))
 #define pfn_valid(pfn)		((unsigned long)(pfn) < max_pfn)

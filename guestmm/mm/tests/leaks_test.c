@@ -42,6 +42,11 @@ static __leaktest unsigned long lt_get_free_page(void)
 	return called_here(__get_free_pages(GFP_KERNEL, 0));
 }
 
+static __leaktest void *lt_alloc_pages_exact(size_t size)
+{
+	return called_here(alloc_pages_exact(size, GFP_KERNEL));
+}
+
 static __leaktest void *lt_kmalloc(size_t size)
 {
 	return called_here(kmalloc(size, GFP_KERNEL));
@@ -290,6 +295,31 @@ KTEST(mm_leaks, pages_per_caller)
 	free_page(one[2]);
 	KTEST_EXPECT_EQ(t, find(t, &s), 0);
 	__free_pages(mine, 1);
+}
+
+/* Exact pages: every page kept names the caller; the tail given back, none. */
+KTEST(mm_leaks, alloc_pages_exact)
+{
+	void *p = lt_alloc_pages_exact(5 * PAGE_SIZE - 100);
+	const struct module_leak *r;
+	struct seen s;
+
+	KTEST_ASSERT_NOT_NULL(t, p);
+	for (unsigned int i = 0; i < 5; i++)
+		KTEST_EXPECT_EQ(t, page_count(virt_to_page((char *)p + i * PAGE_SIZE)), 1);
+	find(t, &s);
+	KTEST_EXPECT_EQ(t, s.nr, 1);
+	r = record(t, &s, MV_LEAK_PAGES, NULL);
+	KTEST_ASSERT_NOT_NULL(t, r);
+	KTEST_EXPECT_EQ(t, r->count, 5);
+	KTEST_EXPECT_EQ(t, r->bytes, 5 * PAGE_SIZE);
+	free_pages_exact((char *)p + 3 * PAGE_SIZE, 2 * PAGE_SIZE);
+	find(t, &s);
+	r = record(t, &s, MV_LEAK_PAGES, NULL);
+	KTEST_ASSERT_NOT_NULL(t, r);
+	KTEST_EXPECT_EQ(t, r->count, 3);
+	free_pages_exact(p, 3 * PAGE_SIZE);
+	KTEST_EXPECT_EQ(t, find(t, &s), 0);
 }
 
 /* kmalloc's large blocks are pages: owned by kmalloc's caller. */
