@@ -23,3 +23,7 @@ guestmm_guestmm_elf_SOURCES += guestmm/kernel/tests/sched_test.c \
 	guestmm/kernel/tests/kthread_test.c guestmm/kernel/tests/percpu_test.c \
 	guestmm/kernel/tests/percpu_export_test.c \
 	guestmm/kernel/tests/ktest_selftest.c
+# The module loader (issue 16): kernel side, x86-64 side, the exports.
+guestmm_guestmm_elf_SOURCES += guestmm/kernel/module.c \
+	guestmm/kernel/module_params.c guestmm/kernel/ksyms.c \
+	guestmm/kernel/module_internal.h guestmm/arch/x86_64/module.c

@@ -73,6 +73,9 @@ struct module {
 	unsigned long taints;		/* 1UL << TAINT_* */
 	bool license_gpl_ok;		/* may use EXPORT_SYMBOL_GPL symbols */
 	unsigned int refcnt;		/* Linux's refcnt (atomic there) */
+
+	/* The loader's: which kp were set (their values are freed at unload). */
+	bool *param_set;
 };
 
 #ifdef MODULE
