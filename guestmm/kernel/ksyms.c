@@ -229,3 +229,7 @@ EXPORT_SYMBOL(param_set_bool);
 EXPORT_SYMBOL(param_set_invbool);
 EXPORT_SYMBOL(param_set_charp);
 EXPORT_SYMBOL(param_free_charp);
+
+/* What the module.* tests' modules report into (kernel/tests/module_test.c) */
+extern long module_test_seen[4];
+EXPORT_SYMBOL(module_test_seen);
