@@ -30,6 +30,7 @@ vmm_libvmm_a_SOURCES = \
 	vmm/memory/pgtable.c vmm/memory/pgtable.h \
 	vmm/memory/boot.c vmm/memory/boot.h \
 	vmm/hypercall/hcreq.c vmm/hypercall/hcreq.h \
+	vmm/hypercall/hcmodule.c vmm/hypercall/hcmodule.h \
 	vmm/hypercall/ktestlog.c vmm/hypercall/ktestlog.h \
 	vmm/io/iobus.c vmm/io/iobus.h \
 	vmm/io/page_state.c vmm/io/page_state.h \
