@@ -546,3 +546,26 @@ Test(fmt, lsmod_without_a_modules_array_is_malformed)
 	cr_assert_not_null(strstr(e.msg, "modules"), "%s", e.msg);
 	free(got);
 }
+
+/* lsmod asks for every page of query-modules, after the last module's addr. */
+Test(vmmctl_cmds, lsmod_pages_follow_the_module_addr)
+{
+	json_t *whole = parse("{\"modules\": [{\"name\": \"a\", \"addr\": \"0xffff888000100000\"}],"
+			      " \"truncated\": true, \"skipped\": 1, \"inconsistencies\": []}");
+	json_t *page = parse("{\"modules\": [{\"name\": \"b\", \"addr\": \"0xffff888000100400\"}],"
+			     " \"truncated\": false, \"inconsistencies\": []}");
+	json_t *next;
+
+	cr_assert_str_eq(cmd_find("lsmod")->qmp, QMP_QUERY_MODULES);
+	cr_assert_str_eq(cmd_paged_list(QMP_QUERY_MODULES), "modules");
+	next = cmd_next_page(QMP_QUERY_MODULES, NULL, whole);
+	cr_assert_not_null(next);
+	cr_assert_str_eq(json_string_value(json_object_get(next, "start-after")),
+			 "0xffff888000100000");
+	json_decref(next);
+	cmd_merge_page(QMP_QUERY_MODULES, whole, page);
+	cr_assert_eq(json_array_size(json_object_get(whole, "modules")), 2);
+	cr_assert_null(cmd_next_page(QMP_QUERY_MODULES, NULL, whole));
+	json_decref(page);
+	json_decref(whole);
+}
