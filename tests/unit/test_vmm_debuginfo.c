@@ -346,6 +346,14 @@ Test(mm_layout, a_missing_member_is_one_line)
 		     "struct zone has no member 'free_areas' (query-zones needs it)");
 }
 
+/* An image with 'modules' must have the struct the reader reads, whole. */
+Test(mm_layout, a_module_support_without_its_member_is_one_line)
+{
+	expect_error((struct mm_layout_entry){ "query-modules", MLK_FIELD,
+		     "struct module", "mem", 0, AT(module.core_base) },
+		     "struct module has no member 'mem' (query-modules needs it)");
+}
+
 Test(mm_layout, a_width_mismatch_is_one_line)
 {
 	expect_error((struct mm_layout_entry){ "query-slabinfo", MLK_FIELD,

@@ -279,7 +279,8 @@ static inline struct field field_in(struct field outer, struct field f)
  *
  * Roots by symbol: lay->root.zones/nr_zones (contig_page_data.node_zones),
  * memblock, slab_caches, mempools, vmap_areas (vmap_area_list),
- * nr_vmap_areas, percpu (pcpu_info), kernel_start/_end (_text, _end). The
+ * nr_vmap_areas, percpu (pcpu_info), kernel_start/_end (_text, _end), and
+ * modules (the optional part: 0 and module.present false without it). The
  * values of mem_map, max_pfn and nr_cpu_ids (capped by zone.pcp.count) are
  * read from guest memory at query time (insp_mem_map(), insp_nr_cpus()).
  * The e820 copy is in the boot params at MV_BOOT_PARAMS_GPA, where the VMM
