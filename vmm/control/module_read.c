@@ -253,6 +253,7 @@ json_t *cmd_query_modules(struct qmp_ctx *ctx, json_t *args,
 
 	if (insp_page_args(args, MODULES_PAGE, &page, err))
 		return NULL;
-	return insp_query_reader(ctx, "query-modules", module_read_modules,
-				 &page, err);
+	/* a load or unload parked mid-list_add/list_del reads as a bad link */
+	return insp_query_reader_retry(ctx, "query-modules", INSP_QUERY_ATTEMPTS,
+				       module_read_modules, &page, err);
 }
