@@ -15,6 +15,10 @@ static int printk_level(const char **fmt)
 		*fmt = f + 2;
 		return f[1] - '0';
 	}
+	if (f[0] == KERN_SOH[0] && f[1] == 'c') {	/* KERN_CONT: one line per write anyway */
+		*fmt = f + 2;
+		return LOGLEVEL_DEFAULT;
+	}
 	return LOGLEVEL_DEFAULT;
 }
 

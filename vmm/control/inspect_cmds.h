@@ -7,6 +7,8 @@
 #define VMM_CONTROL_INSPECT_CMDS_H
 
 #include "dma_cmds.h"
+#include "module_cmds.h"
+#include "module_read.h"
 #include "qmp.h"
 #include "page_owner.h"
 #include "percpu_cmds.h"
@@ -22,6 +24,8 @@
 	PERCPU_COMMANDS \
 	TRANSLATE_COMMANDS \
 	VMALLOC_COMMANDS \
-	DMA_COMMANDS
+	DMA_COMMANDS \
+	MODULE_COMMANDS \
+	MODULE_READ_COMMANDS
 
 #endif

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Guest -> VMM hypercalls: the dispatch. Requests are validated in hcreq.c. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <memvisor/hypercall.h>
@@ -7,9 +9,11 @@
 #include "console.h"
 #include "control.h"
 #include "exitstatus.h"
+#include "hcmodule.h"
 #include "hcreq.h"
 #include "hypercall.h"
 #include "ktestlog.h"
+#include "modq.h"
 #include "report.h"
 #include "vcpu.h"
 
@@ -96,6 +100,60 @@ static enum io_result hc_alloc_failure(struct vm *vm, struct io_access *a,
 	return IO_DONE;
 }
 
+/* @s for a terminal: anything but printable ASCII becomes \\xHH. */
+static void plain_text(char *dst, size_t size, const char *s)
+{
+	size_t n = 0;
+
+	for (; *s && n + 5 <= size; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c >= 0x20 && c < 0x7f)
+			dst[n++] = (char)c;
+		else
+			n += (size_t)snprintf(dst + n, size - n, "\\x%02x", c);
+	}
+	dst[n] = '\0';
+}
+
+/* A module from vmm --module: as Linux boots on, a failure is printed. */
+static void report_boot_module(const struct modq_done *d)
+{
+	char msg[4 * MV_MODULE_MSG_MAX + 1];
+
+	if (!d->from_cmdline)
+		return;
+	plain_text(msg, sizeof(msg), d->msg);
+	if (d->status)
+		console_err("vmm: --module %s: %s\n", d->name,
+			    msg[0] ? msg : "failed");
+	else if (d->tests_failed)
+		console_err("vmm: --module %s: %u of %u tests failed\n",
+			    d->name, d->tests_failed, d->tests_run);
+}
+
+static void module_done(struct vm *vm, const struct modq_done *d)
+{
+	report_boot_module(d);
+	control_event_module_done(vm, d);
+}
+
+/* HC_MODULE (hcmodule.h); a DONE's outcome is reported here. */
+static enum io_result hc_module(struct vm *vm, struct io_access *a,
+				uint32_t gpa)
+{
+	struct modq_done d;
+	bool done;
+
+	if (hc_module_serve(&vm->gmem, vm->modules, gpa, &d, &done, a->err))
+		return IO_FATAL;
+	if (done) {
+		module_done(vm, &d);
+		free(d.leaks);
+	}
+	return IO_DONE;
+}
+
 static enum io_result hc_io(void *opaque, struct io_access *a)
 {
 	struct vm *vm = opaque;
@@ -119,6 +177,8 @@ static enum io_result hc_io(void *opaque, struct io_access *a)
 		return hc_test(vm, a, val);
 	case HC_ALLOC_FAILURE:
 		return hc_alloc_failure(vm, a, val);
+	case HC_MODULE:
+		return hc_module(vm, a, val);
 	}
 	return errf(a->err, "unknown hypercall %u",
 		    (unsigned int)(a->addr - MV_HC_PORT_BASE));

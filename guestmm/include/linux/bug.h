@@ -3,6 +3,7 @@
 #define _LINUX_BUG_H
 
 #include <linux/compiler.h>
+#include <linux/printk.h>
 
 /*
  * panic() and BUG() end the guest through the VMM (HC_PANIC) with registers
@@ -33,6 +34,24 @@ extern unsigned long warn_count;
 		__warn(__FILE__, __LINE__, #cond);			\
 	}								\
 	unlikely(__ret_warn_once);					\
+})
+/* WARN(cond, fmt...): the message is printed, then the warning reported. */
+#define WARN(cond, fmt, ...) ({						\
+	int __ret_warn_fmt = !!(cond);					\
+	if (unlikely(__ret_warn_fmt)) {					\
+		printk(KERN_WARNING fmt, ##__VA_ARGS__);		\
+		__warn(__FILE__, __LINE__, #cond);			\
+	}								\
+	unlikely(__ret_warn_fmt);					\
+})
+#define WARN_ONCE(cond, fmt, ...) ({					\
+	static bool __warned_fmt;					\
+	int __ret_warn_once_fmt = !!(cond);				\
+	if (unlikely(__ret_warn_once_fmt && !__warned_fmt)) {		\
+		__warned_fmt = true;					\
+		WARN(1, fmt, ##__VA_ARGS__);				\
+	}								\
+	unlikely(__ret_warn_once_fmt);					\
 })
 #define BUILD_BUG_ON(cond) _Static_assert(!(cond), #cond)
 

@@ -10,6 +10,25 @@
 #include <linux/types.h>
 #include <linux/compiler.h>
 
+/*
+ * Linux frees .init.text after boot (and a module's init sections after its
+ * init returns); memvisor keeps them: these mark intent and change nothing
+ * but the placement hint.
+ */
+#define __init		__cold
+#define __exit		__cold
+#define __initdata
+#define __initconst
+#define __exitdata
+#define __ref
+#define __refdata
+#define __devinit
+#define __devexit
+#define __devinitdata
+
+typedef int (*initcall_t)(void);
+typedef void (*exitcall_t)(void);
+
 struct kernel_param_setup {
 	const char *str;	/* "name=" takes a value, "name" is a flag */
 	int (*setup_func)(char *val);	/* 0: accepted */
