@@ -25,7 +25,7 @@ guestmm_guestmm_elf_SOURCES += guestmm/kernel/tests/sched_test.c \
 	guestmm/kernel/tests/ktest_selftest.c
 # The module loader (issue 16): kernel side, x86-64 side, the exports.
 guestmm_guestmm_elf_SOURCES += guestmm/kernel/module.c \
-	guestmm/kernel/module_params.c guestmm/kernel/ksyms.c \
+	guestmm/kernel/kmodd.c guestmm/kernel/module_params.c guestmm/kernel/ksyms.c \
 	guestmm/kernel/module_internal.h guestmm/arch/x86_64/module.c
 # module.* tests: real .ko files, built as the .ko contract says (objects
 # with the module flags, a generated NAME.mod.c, ld -r), embedded as data.

@@ -3,6 +3,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/ktest.h>
 
 extern long module_test_seen[4];
 
@@ -35,3 +36,17 @@ static void __exit mt_good_exit(void)
 module_init(mt_good_init);
 module_exit(mt_good_exit);
 MODULE_LICENSE("GPL");
+
+/* Its own cases, run by kmodd after init: fail_test=1 fails the second. */
+static bool fail_test;
+module_param(fail_test, bool, 0444);
+
+KTEST(mt_good, init_saw_params)
+{
+	KTEST_EXPECT_EQ(t, seen[0], value);
+}
+
+KTEST(mt_good, fails_on_request)
+{
+	KTEST_EXPECT_FALSE(t, fail_test);
+}
