@@ -734,6 +734,10 @@ mm_find_module_leaks(unsigned long start, unsigned long end,
 	return 0;
 }
 
+static void ignore_leak(const struct module_leak *leak, void *arg)
+{
+}
+
 int unload_module(const char *name, module_leak_fn fn, void *arg,
 		  unsigned int *nr_leaks, struct module_err *e)
 {
@@ -754,7 +758,8 @@ int unload_module(const char *name, module_leak_fn fn, void *arg,
 	mod->state = MODULE_STATE_GOING;
 	mod->exit();
 	start = (unsigned long)mod->core_base;
-	*nr_leaks = mm_find_module_leaks(start, start + mod->core_size, fn, arg);
+	*nr_leaks = mm_find_module_leaks(start, start + mod->core_size,
+					 fn ?: ignore_leak, arg);
 	spin_lock(&modules_lock);
 	list_del(&mod->list);
 	spin_unlock(&modules_lock);

@@ -23,7 +23,8 @@ int load_module_image(const void *image, size_t len, const char *params,
 		      struct module **out, struct module_err *e);
 /*
  * Runs cleanup_module, then mm_find_module_leaks over the module's core
- * with fn and arg, then frees it; *nr_leaks: how many. 0 or -errno.
+ * with fn (may be NULL) and arg, then frees it; *nr_leaks: how many.
+ * 0 or -errno.
  */
 int unload_module(const char *name, module_leak_fn fn, void *arg,
 		  unsigned int *nr_leaks, struct module_err *e);

@@ -6,8 +6,10 @@
  * is one line on stderr; `vmmctl insmod` reports the module's core and its
  * own KTEST cases (one failing on request), `vmmctl rmmod` its leaks; each
  * refusal (already loaded, not loaded, unknown symbol, an R_X86_64_32 that
- * cannot reach the module area) is the loader's line, exit 1. One boot:
- * examples/ and their leaks are test_modules'.
+ * cannot reach the module area) is the loader's line, exit 1; mt_leaky's
+ * leaks are named with their callers, twice over: a module loaded again
+ * gets a new range and is not blamed for the first one's. One boot (the
+ * examples are test_modules').
  */
 #include <criterion/criterion.h>
 #include <jansson.h>
@@ -116,6 +118,50 @@ static void unloaded(void)
 	json_decref(c.json);
 }
 
+/* The leak of @kind in @leaks: its caller within the core, named @what. */
+static void expect_leak(json_t *leaks, long core_size, const char *kind,
+			const char *what)
+{
+	size_t i;
+	json_t *l;
+
+	json_array_foreach(leaks, i, l) {
+		if (strcmp(json_string_value(json_object_get(l, "kind")), kind))
+			continue;
+		cr_expect(!strncmp(json_string_value(json_object_get(l, "what")),
+				   what, strlen(what)), "%s leak named %s", kind,
+			  json_string_value(json_object_get(l, "what")));
+		cr_expect_lt(num(l, "caller-offset"), core_size);
+		cr_expect_gt(num(l, "count"), 0);
+		return;
+	}
+	cr_expect_fail("no %s leak in %s", kind, json_dumps(leaks, 0));
+}
+
+/* insmod, rmmod mt_leaky: exactly its four leaks, each named. */
+static void leaky_round(void)
+{
+	struct ctl c = vmmctl((const char *[]){ "insmod", ko("mt_leaky"), NULL });
+	json_t *leaks;
+	long size;
+
+	cr_assert_eq(c.status, 0, "vmmctl insmod mt_leaky: exit %d: %s",
+		     c.status, c.err);
+	cr_assert_not_null(c.json);
+	size = num(c.json, "size");
+	json_decref(c.json);
+	c = vmmctl((const char *[]){ "rmmod", "mt_leaky", NULL });
+	cr_assert_eq(c.status, 0, "vmmctl rmmod mt_leaky: exit %d: %s",
+		     c.status, c.err);
+	leaks = json_object_get(c.json, "leaks");
+	cr_expect_eq(json_array_size(leaks), 4, "leaks: %s", json_dumps(leaks, 0));
+	expect_leak(leaks, size, "cache", "mt_leaky");
+	expect_leak(leaks, size, "objects", "mt_leaky");
+	expect_leak(leaks, size, "pages", "mt_leaky_init+0x");
+	expect_leak(leaks, size, "vmalloc", "mt_leaky_init+0x");
+	json_decref(c.json);
+}
+
 static void boot(void)
 {
 	const char *accel = getenv("MEMVISOR_ACCEL");
@@ -162,5 +208,11 @@ Test(kmodd, modules_from_vmm_and_vmmctl, .timeout = BOOT_S + 8 * VMMCTL_S)
 		"mt_unknown: Unknown symbol kmodd_not_exported_fn (err -2)");
 	refused((const char *[]){ "insmod", ko("mt_abs32"), NULL },
 		"mt_abs32: overflow in relocation type 10 val ffffffffc");
+	leaky_round();
+	cr_expect(vq_find(&v, "kmemleak:     [<ffffffffc", 0, 5) >= 0 &&
+		  strstr(v.log, "kmem_cache mt_leaky: created by mt_leaky_init+"),
+		  "leaks not on the console as kmemleak and SLUB say them:\n%s",
+		  v.log);
+	leaky_round();
 	vq_stop(&v);
 }
