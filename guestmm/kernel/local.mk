@@ -31,7 +31,8 @@ guestmm_guestmm_elf_SOURCES += guestmm/kernel/module.c \
 # with the module flags, a generated NAME.mod.c, ld -r), embedded as data.
 guestmm_guestmm_elf_SOURCES += guestmm/kernel/tests/module_test.c \
 	guestmm/kernel/tests/module_images.S
-TEST_MODULES = mt_good mt_unknown mt_nongpl mt_abs32 mt_leaky
+TEST_MODULES = mt_good mt_unknown mt_nongpl mt_abs32 mt_leaky mt_export \
+	mt_import mt_dup
 TEST_MODULE_KOS = $(TEST_MODULES:%=guestmm/kernel/tests/modules/%.ko)
 EXTRA_DIST += $(TEST_MODULES:%=guestmm/kernel/tests/modules/%.c)
 CLEANFILES += $(TEST_MODULE_KOS) guestmm/kernel/tests/modules/*.o \
@@ -56,5 +57,11 @@ guestmm/kernel/tests/modules/mt_nongpl.ko: $(srcdir)/guestmm/kernel/tests/module
 guestmm/kernel/tests/modules/mt_abs32.ko: $(srcdir)/guestmm/kernel/tests/modules/mt_abs32.c
 	$(AM_V_GEN)$(BUILD_TEST_MODULE)
 guestmm/kernel/tests/modules/mt_leaky.ko: $(srcdir)/guestmm/kernel/tests/modules/mt_leaky.c
+	$(AM_V_GEN)$(BUILD_TEST_MODULE)
+guestmm/kernel/tests/modules/mt_export.ko: $(srcdir)/guestmm/kernel/tests/modules/mt_export.c
+	$(AM_V_GEN)$(BUILD_TEST_MODULE)
+guestmm/kernel/tests/modules/mt_import.ko: $(srcdir)/guestmm/kernel/tests/modules/mt_import.c
+	$(AM_V_GEN)$(BUILD_TEST_MODULE)
+guestmm/kernel/tests/modules/mt_dup.ko: $(srcdir)/guestmm/kernel/tests/modules/mt_dup.c
 	$(AM_V_GEN)$(BUILD_TEST_MODULE)
 guestmm/kernel/tests/guestmm_elf-module_images.$(OBJEXT): $(TEST_MODULE_KOS)

@@ -316,25 +316,123 @@ static const struct kernel_symbol *find_in(const struct kernel_symbol *start,
 	return NULL;
 }
 
+/*
+ * An export of a live module other than mod (under modules_lock): *owner,
+ * and whether it is GPL-only.
+ */
+static const struct kernel_symbol *find_module_export(const struct module *mod,
+						      const char *name,
+						      struct module **owner,
+						      bool *gpl_only)
+{
+	const struct kernel_symbol *ks;
+	struct module *m;
+
+	list_for_each_entry(m, &modules, list) {
+		if (m == mod || m->state != MODULE_STATE_LIVE)
+			continue;
+		ks = find_in(m->syms, m->syms + m->num_syms, name);
+		*gpl_only = !ks;
+		if (!ks)
+			ks = find_in(m->gpl_syms, m->gpl_syms + m->num_gpl_syms,
+				     name);
+		if (ks) {
+			*owner = m;
+			return ks;
+		}
+	}
+	return NULL;
+}
+
+static bool already_uses(const struct module *a, const struct module *b)
+{
+	const struct module_use *use;
+
+	list_for_each_entry(use, &a->target_list, target_list)
+		if (use->target == b)
+			return true;
+	return false;
+}
+
+/* Records that mod uses owner (Linux's ref_module); under modules_lock. */
+static void ref_module(struct module *mod, struct module *owner,
+		       struct module_use **use)
+{
+	if (already_uses(mod, owner))
+		return;
+	(*use)->source = mod;
+	(*use)->target = owner;
+	list_add(&(*use)->source_list, &owner->source_list);
+	list_add(&(*use)->target_list, &mod->target_list);
+	owner->refcnt++;
+	*use = NULL;
+}
+
+/* Drops every use mod made of other modules (at unload, or a failed load). */
+static void module_unuse_all(struct module *mod)
+{
+	struct module_use *use, *next;
+
+	spin_lock(&modules_lock);
+	list_for_each_entry_safe(use, next, &mod->target_list, target_list) {
+		list_del(&use->source_list);
+		list_del(&use->target_list);
+		use->target->refcnt--;
+		kfree(use);
+	}
+	spin_unlock(&modules_lock);
+}
+
+/* name from the kernel's exports, then from the live modules'. */
+static const struct kernel_symbol *find_export(struct module *mod,
+					       const char *name,
+					       bool *gpl_only,
+					       struct module_use **use)
+{
+	const struct kernel_symbol *ks;
+	struct module *owner;
+
+	*gpl_only = false;
+	ks = find_in(__start___ksymtab, __stop___ksymtab, name);
+	if (ks)
+		return ks;
+	ks = find_in(__start___ksymtab_gpl, __stop___ksymtab_gpl, name);
+	if (ks) {
+		*gpl_only = true;
+		return ks;
+	}
+	spin_lock(&modules_lock);
+	ks = find_module_export(mod, name, &owner, gpl_only);
+	if (ks && (!*gpl_only || mod->license_gpl_ok))
+		ref_module(mod, owner, use);
+	spin_unlock(&modules_lock);
+	return ks;
+}
+
 static int resolve_symbol(struct load_info *info, struct module *mod,
 			  Elf64_Sym *sym, struct module_err *e)
 {
 	const char *name = info->strtab + sym->st_name;
 	const struct kernel_symbol *ks;
+	struct module_use *use;
+	bool gpl_only;
 
 	if (!strcmp(name, "__this_module")) {
 		sym->st_value = (unsigned long)mod;
 		return 0;
 	}
-	ks = find_in(__start___ksymtab, __stop___ksymtab, name);
-	if (!ks) {
-		ks = find_in(__start___ksymtab_gpl, __stop___ksymtab_gpl, name);
-		if (ks && !mod->license_gpl_ok) {
-			module_error(e, "%s: GPL-only symbol %s used by a module "
-				     "with license '%s'", mod->name, name,
-				     info->license);
-			return -EPERM;
-		}
+	use = kmalloc(sizeof(*use), GFP_KERNEL);	/* not under the lock */
+	if (!use) {
+		module_error(e, "%s: out of memory resolving %s", mod->name, name);
+		return -ENOMEM;
+	}
+	ks = find_export(mod, name, &gpl_only, &use);
+	kfree(use);		/* NULL once used */
+	if (ks && gpl_only && !mod->license_gpl_ok) {
+		module_error(e, "%s: GPL-only symbol %s used by a module "
+			     "with license '%s'", mod->name, name,
+			     info->license);
+		return -EPERM;
 	}
 	if (ks) {
 		sym->st_value = ks->value;
@@ -347,6 +445,47 @@ static int resolve_symbol(struct load_info *info, struct module *mod,
 	module_error(e, "%s: Unknown symbol %s (err %d)", mod->name, name,
 		     -ENOENT);
 	return -ENOENT;
+}
+
+/* The owner of an export named name, other than mod: "kernel", or a module's. */
+static const char *export_owner(const struct module *mod, const char *name,
+				char *buf, size_t len)
+{
+	struct module *owner = NULL;
+	bool gpl_only;
+
+	if (find_in(__start___ksymtab, __stop___ksymtab, name) ||
+	    find_in(__start___ksymtab_gpl, __stop___ksymtab_gpl, name))
+		return "kernel";
+	spin_lock(&modules_lock);
+	if (find_module_export(mod, name, &owner, &gpl_only))
+		strscpy_len(buf, owner->name, len);
+	spin_unlock(&modules_lock);
+	return owner ? buf : NULL;
+}
+
+/* A module may not export a name the kernel or a live module exports. */
+static int check_exports(const struct module *mod, struct module_err *e)
+{
+	const struct kernel_symbol *tabs[2] = { mod->syms, mod->gpl_syms };
+	unsigned int nums[2] = { mod->num_syms, mod->num_gpl_syms };
+	char buf[MODULE_NAME_LEN];
+	const char *owner;
+	unsigned int t, i;
+
+	for (t = 0; t < 2; t++) {
+		for (i = 0; i < nums[t]; i++) {
+			owner = export_owner(mod, tabs[t][i].name, buf,
+					     sizeof(buf));
+			if (!owner)
+				continue;
+			module_error(e, "%s: exports duplicate symbol %s "
+				     "(owned by %s)", mod->name,
+				     tabs[t][i].name, owner);
+			return -ENOEXEC;
+		}
+	}
+	return 0;
 }
 
 static int simplify_symbols(struct load_info *info, struct module *mod,
@@ -611,6 +750,7 @@ static int set_params(struct module *mod, const char *params,
 
 static void free_module(struct module *mod)
 {
+	module_unuse_all(mod);
 	if (mod->param_set)
 		module_free_params(mod, mod->param_set);
 	kfree(mod->param_set);
@@ -650,6 +790,8 @@ static int link_module(struct load_info *info, struct module *mod,
 		err = apply_relocations(info, mod, e);
 	if (!err)
 		err = find_module_sections(info, mod, e);
+	if (!err)
+		err = check_exports(mod, e);
 	if (!err)
 		err = keep_symbols(info, mod, e);
 	if (!err)
@@ -700,6 +842,8 @@ int load_module_image(const void *image, size_t len, const char *params,
 	memcpy(info.img, image, len);
 	mod->state = MODULE_STATE_UNFORMED;
 	INIT_LIST_HEAD(&mod->list);
+	INIT_LIST_HEAD(&mod->source_list);
+	INIT_LIST_HEAD(&mod->target_list);
 	err = link_module(&info, mod, params, e);
 	vfree(info.img);
 	if (err)
@@ -734,6 +878,28 @@ mm_find_module_leaks(unsigned long start, unsigned long end,
 	return 0;
 }
 
+/* Used by other modules: "Module X is in use by: Y Z", as rmmod says. */
+static bool in_use(const struct module *mod, struct module_err *e)
+{
+	const struct module_use *use;
+	size_t n;
+
+	spin_lock(&modules_lock);
+	if (list_empty(&mod->source_list)) {
+		spin_unlock(&modules_lock);
+		return false;
+	}
+	n = snprintf(e->msg, sizeof(e->msg), "Module %s is in use by:",
+		     mod->name);
+	list_for_each_entry(use, &mod->source_list, source_list)
+		if (n < sizeof(e->msg))
+			n += snprintf(e->msg + n, sizeof(e->msg) - n, " %s",
+				      use->source->name);
+	spin_unlock(&modules_lock);
+	pr_err("%s\n", e->msg);
+	return true;
+}
+
 static void ignore_leak(const struct module_leak *leak, void *arg)
 {
 }
@@ -750,6 +916,8 @@ int unload_module(const char *name, module_leak_fn fn, void *arg,
 		module_error(e, "ERROR: Module %s is not currently loaded", name);
 		return -ENOENT;
 	}
+	if (in_use(mod, e))
+		return -EBUSY;
 	if (!mod->exit) {
 		module_error(e, "%s: has no cleanup_module: cannot unload",
 			     mod->name);

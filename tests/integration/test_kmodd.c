@@ -8,7 +8,8 @@
  * refusal (already loaded, not loaded, unknown symbol, an R_X86_64_32 that
  * cannot reach the module area) is the loader's line, exit 1; mt_leaky's
  * leaks are named with their callers, twice over: a module loaded again
- * gets a new range and is not blamed for the first one's. One boot (the
+ * gets a new range and is not blamed for the first one's; a module whose
+ * export another uses cannot be unloaded before it. One boot (the
  * examples are test_modules').
  */
 #include <criterion/criterion.h>
@@ -162,6 +163,27 @@ static void leaky_round(void)
 	json_decref(c.json);
 }
 
+/* vmmctl ARGS must succeed. */
+static void ok(const char *const args[])
+{
+	struct ctl c = vmmctl(args);
+
+	cr_expect_eq(c.status, 0, "vmmctl %s %s: exit %d: %s", args[0], args[1],
+		     c.status, c.err);
+	json_decref(c.json);
+}
+
+/* A module using another's export holds it until it is unloaded. */
+static void exports_in_use(void)
+{
+	ok((const char *[]){ "insmod", ko("mt_export"), NULL });
+	ok((const char *[]){ "insmod", ko("mt_import"), NULL });
+	refused((const char *[]){ "rmmod", "mt_export", NULL },
+		"Module mt_export is in use by: mt_import");
+	ok((const char *[]){ "rmmod", "mt_import", NULL });
+	ok((const char *[]){ "rmmod", "mt_export", NULL });
+}
+
 static void boot(void)
 {
 	const char *accel = getenv("MEMVISOR_ACCEL");
@@ -214,5 +236,6 @@ Test(kmodd, modules_from_vmm_and_vmmctl, .timeout = BOOT_S + 8 * VMMCTL_S)
 		  "leaks not on the console as kmemleak and SLUB say them:\n%s",
 		  v.log);
 	leaky_round();
+	exports_in_use();
 	vq_stop(&v);
 }

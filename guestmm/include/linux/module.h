@@ -40,6 +40,14 @@ enum module_state {
 #define TAINT_OOT_MODULE		12	/* 'O': every memvisor module */
 
 struct ktest_case;
+struct module;
+
+/* One module using another's exports (Linux's): on both modules' lists. */
+struct module_use {
+	struct list_head source_list;	/* on target's source_list */
+	struct list_head target_list;	/* on source's target_list */
+	struct module *source, *target;
+};
 
 /* A function of a module, kept to name its addresses (Linux's kallsyms). */
 struct module_sym {
@@ -81,6 +89,9 @@ struct module {
 	unsigned long taints;		/* 1UL << TAINT_* */
 	bool license_gpl_ok;		/* may use EXPORT_SYMBOL_GPL symbols */
 	unsigned int refcnt;		/* Linux's refcnt (atomic there) */
+	/* Who uses our exports (module_use), and whose exports we use. */
+	struct list_head source_list;
+	struct list_head target_list;
 
 	/* The loader's: which kp were set (their values are freed at unload). */
 	bool *param_set;

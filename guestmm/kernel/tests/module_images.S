@@ -13,4 +13,7 @@
 	module_image mt_unknown
 	module_image mt_nongpl
 	module_image mt_abs32
+	module_image mt_export
+	module_image mt_import
+	module_image mt_dup
 	.section .note.GNU-stack, "", @progbits

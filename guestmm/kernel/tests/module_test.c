@@ -20,6 +20,9 @@ IMAGE(mt_good);
 IMAGE(mt_unknown);
 IMAGE(mt_nongpl);
 IMAGE(mt_abs32);
+IMAGE(mt_export);
+IMAGE(mt_import);
+IMAGE(mt_dup);
 #define LOAD(name, params, mod, e) \
 	load_module_image(name##_ko_start, name##_ko_end - name##_ko_start, \
 			  params, mod, e)
@@ -89,6 +92,33 @@ KTEST(module, abs32_overflow)
 	KTEST_EXPECT_EQ(t, LOAD(mt_abs32, "", &mod, &e), -ENOEXEC);
 	KTEST_EXPECT_TRUE(t, !strncmp(e.msg, ABS32_REFUSED, strlen(ABS32_REFUSED)));
 	KTEST_EXPECT_NULL(t, find_module("mt_abs32"));
+}
+
+/* A module's exports serve later modules, which hold it until unloaded. */
+KTEST(module, exports_to_modules)
+{
+	struct module *exp = NULL, *imp = NULL, *dup = NULL;
+	struct module_err e;
+	unsigned int leaks;
+
+	KTEST_EXPECT_EQ(t, LOAD(mt_import, "", &imp, &e), -ENOENT);
+	KTEST_EXPECT_STREQ(t, e.msg, "mt_import: Unknown symbol "
+			   "mt_export_twice (err -2)");
+	KTEST_ASSERT_EQ(t, LOAD(mt_export, "", &exp, &e), 0);
+	KTEST_EXPECT_EQ(t, LOAD(mt_dup, "", &dup, &e), -ENOEXEC);
+	KTEST_EXPECT_STREQ(t, e.msg, "mt_dup: exports duplicate symbol "
+			   "mt_export_twice (owned by mt_export)");
+	module_test_seen[0] = 0;
+	KTEST_ASSERT_EQ(t, LOAD(mt_import, "", &imp, &e), 0);
+	KTEST_EXPECT_EQ(t, module_test_seen[0], 42);
+	KTEST_EXPECT_EQ(t, exp->refcnt, 1);
+	KTEST_EXPECT_EQ(t, unload_module("mt_export", NULL, NULL, &leaks, &e),
+			-EBUSY);
+	KTEST_EXPECT_STREQ(t, e.msg, "Module mt_export is in use by: mt_import");
+	KTEST_EXPECT_EQ(t, unload_module("mt_import", NULL, NULL, &leaks, &e), 0);
+	KTEST_EXPECT_EQ(t, exp->refcnt, 0);
+	KTEST_EXPECT_EQ(t, unload_module("mt_export", NULL, NULL, &leaks, &e), 0);
+	KTEST_EXPECT_NULL(t, find_module("mt_export"));
 }
 
 KTEST(module, bad_elf)
