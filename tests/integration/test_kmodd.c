@@ -237,5 +237,30 @@ Test(kmodd, modules_from_vmm_and_vmmctl, .timeout = BOOT_S + 8 * VMMCTL_S)
 		  v.log);
 	leaky_round();
 	exports_in_use();
+	cr_expect(!strstr(v.log, "TAP version"),
+		  "a module's cases reached vmm's test ledger:\n%s", v.log);
 	vq_stop(&v);
+}
+
+/* With --test, a module's cases (one failing) stay out of vmm's TAP. */
+Test(kmodd, module_cases_are_not_vmm_tests, .timeout = BOOT_S + 10)
+{
+	const char *accel = getenv("MEMVISOR_ACCEL");
+	char accel_arg[64], good[PATH_MAX + 16];
+	struct run_result r;
+
+	snprintf(accel_arg, sizeof(accel_arg), "--accel=%s",
+		 accel ? accel : "auto");
+	snprintf(good, sizeof(good), "%s fail_test=1", ko("mt_good"));
+	cr_assert_eq(run_cmd((char *[]){ (char *)vmm_path(), accel_arg,
+			"--mem", "256M", "--module", good, "--test",
+			"module.abs32_overflow", NULL }, BOOT_S, &r), 0);
+	cr_expect_eq(r.status, 0, "vmm exit %d: %s", r.status, r.err);
+	cr_expect(strstr(r.out, "\n1..1\n") && strstr(r.out, "\nok 1 - module.abs32_overflow\n"),
+		  "vmm's TAP: %s", r.out);
+	cr_expect(!strstr(r.out, "\nnot ok") && !strstr(r.out, "\nok 2"),
+		  "a module case counted as vmm's: %s", r.out);
+	cr_expect(strstr(r.out, "mt_good: 1 ktest cases passed or skipped, 1 failed"),
+		  "the module's failed case not on the console: %s", r.out);
+	run_result_free(&r);
 }
