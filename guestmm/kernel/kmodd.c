@@ -104,6 +104,7 @@ static int kmodd_load(struct module_err *e)
 	vfree(buf);
 	if (err)
 		return err;
+	strscpy_len(req.name, mod->name, sizeof(req.name));	/* as loaded */
 	req.base = (unsigned long)mod->core_base;
 	req.core_size = mod->core_size;
 	req.tests_run = mod->num_ktests;

@@ -3,10 +3,11 @@
  * The guest's loader thread (kmodd) end to end, with the module.* tests'
  * own .ko files (guestmm/kernel/tests/modules/, built with the kernel):
  * `vmm --module` loads at boot, before "boot complete", and a refused one
- * is one line on stderr; `vmmctl insmod` reports the module's core and its
- * own KTEST cases (one failing on request), `vmmctl rmmod` its leaks; each
- * refusal (already loaded, not loaded, unknown symbol, an R_X86_64_32 that
- * cannot reach the module area) is the loader's line, exit 1; mt_leaky's
+ * is one line on stderr; `vmmctl insmod` reports the module's core, its
+ * own KTEST cases (one failing on request) and its own name (whatever the
+ * file's), `vmmctl rmmod` its leaks; each refusal (already loaded, not
+ * loaded, unknown symbol, an R_X86_64_32 that cannot reach the module
+ * area) is the loader's line, exit 1; mt_leaky's
  * leaks are named with their callers, twice over: a module loaded again
  * gets a new range and is not blamed for the first one's; a module whose
  * export another uses cannot be unloaded before it. One boot (the
@@ -69,6 +70,31 @@ static char *ko(const char *name)
 			   build_top(), name) > 0);
 	cr_assert_eq(access(path, R_OK), 0, "%s: not built", path);
 	return path;
+}
+
+/* A copy of the file @path as renamed.ko: loaded, it keeps its own name. */
+static const char *renamed_path(void)
+{
+	static char copy[PATH_MAX];
+
+	snprintf(copy, sizeof(copy), "%s/renamed.ko", v.dir);
+	return copy;
+}
+
+static const char *renamed_copy(const char *path)
+{
+	const char *copy = renamed_path();
+	char buf[1 << 16];
+	FILE *in = fopen(path, "rb"), *out;
+	size_t n;
+
+	out = fopen(copy, "wb");
+	cr_assert(in && out, "cannot copy %s to %s", path, copy);
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		cr_assert_eq(fwrite(buf, 1, n, out), n);
+	fclose(in);
+	cr_assert_eq(fclose(out), 0);
+	return copy;
 }
 
 static long num(json_t *o, const char *key)
@@ -224,7 +250,7 @@ Test(kmodd, modules_from_vmm_and_vmmctl, .timeout = BOOT_S + 8 * VMMCTL_S)
 			  0, 5) >= 0,
 		  "the failed case is not on the console:\n%s", v.log);
 	unloaded();
-	loaded((const char *[]){ "insmod", ko("mt_good"), NULL }, 0);
+	loaded((const char *[]){ "insmod", renamed_copy(ko("mt_good")), NULL }, 0);
 	unloaded();
 	refused((const char *[]){ "insmod", ko("mt_unknown"), NULL },
 		"mt_unknown: Unknown symbol kmodd_not_exported_fn (err -2)");
@@ -237,6 +263,7 @@ Test(kmodd, modules_from_vmm_and_vmmctl, .timeout = BOOT_S + 8 * VMMCTL_S)
 		  v.log);
 	leaky_round();
 	exports_in_use();
+	unlink(renamed_path());
 	cr_expect(!strstr(v.log, "TAP version"),
 		  "a module's cases reached vmm's test ledger:\n%s", v.log);
 	vq_stop(&v);

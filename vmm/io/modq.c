@@ -200,6 +200,9 @@ static void fill_done(struct modq_done *d, struct modq_req *r,
 	d->kind = r->kind;
 	d->from_cmdline = r->from_cmdline;
 	memcpy(d->name, r->name, sizeof(d->name));
+	/* A loaded module by its own name (.modinfo's), as rmmod takes it. */
+	if (r->kind == MV_MODULE_REQ_LOAD && !m->status && m->name[0])
+		memcpy(d->name, m->name, sizeof(d->name));
 	d->status = m->status > 0 ? -m->status : m->status;
 	memcpy(d->msg, m->msg, sizeof(d->msg));
 	d->msg[sizeof(d->msg) - 1] = '\0';
