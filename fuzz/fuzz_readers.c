@@ -3,7 +3,8 @@
  * Every inspection reader over fuzzed guest RAM, through its QMP command as
  * the control socket runs it: query-zones, query-memblock, query-memstats,
  * query-slabinfo, query-mempools, page-owner (two frames), query-vmallocinfo
- * (first page, and from a cursor), query-percpu and query-mappings.
+ * (first page, and from a cursor), query-percpu, query-mappings and
+ * query-modules.
  *
  * The layouts are the real guest's: resolved once at start from
  * guestmm/guestmm.elf's DWARF and symbols (FUZZ_GUESTMM_ELF, built in by
@@ -44,6 +45,7 @@
 #include "inspect.h"
 #include <memvisor/layout.h>
 #include "memmap.h"
+#include "module_read.h"
 #include "page_owner.h"
 #include "percpu_cmds.h"
 #include "pgtable.h"
@@ -224,6 +226,11 @@ static void write_seeds(const char *dir)
 	seed_u64(s, lay.root.max_pfn, RAM_PAGES / 2);
 	seed_u64(s, lay.root.mem_map, MV_DIRECT_MAP_BASE + 40 * PAGE);
 	seed_u64(s, lay.root.nr_cpu_ids, 1);
+	/* last: the pages given out before stay where they were */
+	if (lay.root.modules) {
+		seed_u64(s, lay.root.modules + lay.list_head.next.off, lay.root.modules);
+		seed_u64(s, lay.root.modules + lay.list_head.prev.off, lay.root.modules);
+	}
 	write_seed(dir, "empty-lists", s);
 	free(s);
 }
@@ -338,6 +345,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	run("query-mappings", cmd_query_mappings,
 	    json_pack("{s:o,s:o}", "start", qmp_addr(start),
 		      "end", qmp_addr(start + (span | 1))));
+	run("query-modules", cmd_query_modules, json_object());
 	return 0;
 }
 

@@ -30,6 +30,7 @@ vmm_libvmm_a_SOURCES = \
 	vmm/memory/pgtable.c vmm/memory/pgtable.h \
 	vmm/memory/boot.c vmm/memory/boot.h \
 	vmm/hypercall/hcreq.c vmm/hypercall/hcreq.h \
+	vmm/hypercall/hcmodule.c vmm/hypercall/hcmodule.h \
 	vmm/hypercall/ktestlog.c vmm/hypercall/ktestlog.h \
 	vmm/io/iobus.c vmm/io/iobus.h \
 	vmm/io/page_state.c vmm/io/page_state.h \
@@ -50,6 +51,7 @@ vmm_libvmm_a_SOURCES = \
 	vmm/control/percpu_cmds.c vmm/control/percpu_cmds.h \
 	vmm/control/dma_cmds.c vmm/control/dma_cmds.h \
 	vmm/control/module_cmds.c vmm/control/module_cmds.h \
+	vmm/control/module_read.c vmm/control/module_read.h \
 	vmm/control/ctlmux.c vmm/control/ctlmux.h \
 	vmm/control/mm_layout.c vmm/control/mm_layout.h \
 	devices/dmadev.c devices/dmadev.h

@@ -65,3 +65,5 @@ guestmm/kernel/tests/modules/mt_import.ko: $(srcdir)/guestmm/kernel/tests/module
 guestmm/kernel/tests/modules/mt_dup.ko: $(srcdir)/guestmm/kernel/tests/modules/mt_dup.c
 	$(AM_V_GEN)$(BUILD_TEST_MODULE)
 guestmm/kernel/tests/guestmm_elf-module_images.$(OBJEXT): $(TEST_MODULE_KOS)
+# query-modules' fixture (vmm side, tests/integration/test_inspect.c)
+guestmm_guestmm_elf_SOURCES += guestmm/kernel/tests/module_inspect_test.c

@@ -8,6 +8,9 @@
  *   counters  query-zones agrees with the counters the guest prints before
  *             and after its hold (within a tolerance, see below); e820,
  *             memblock, memstats and dirty answer and agree with it
+ *   modules   a module the guest loaded (guestmm/kernel/tests/
+ *             module_inspect_test.c) is listed by query-modules as the
+ *             guest sees it: name, core size and address, taint O
  *   corrupt   a free-list cycle, a lying nr_free and a pointer outside RAM,
  *             made by the guest on purpose, are each named in
  *             "inconsistencies"; vmm keeps serving, the guest undoes the
@@ -36,7 +39,8 @@ static void start(const char *tests)
 {
 	const char *accel = getenv("MEMVISOR_ACCEL");
 	const char *args[] = { "--mem", "64M", "--test", tests, "--cmdline",
-			       "inspect_hold=" HOLD_MS, NULL, NULL, NULL };
+			       "inspect_hold=" HOLD_MS " module_hold=" HOLD_MS,
+			       NULL, NULL, NULL };
 
 	if (access("/dev/kvm", R_OK | W_OK))
 		cr_skip_test("no /dev/kvm");
@@ -262,5 +266,45 @@ Test(inspect, corruption_is_named_and_vmm_goes_on, .timeout = 300)
 				 "running");
 		json_decref(st);
 	}
+	cr_assert_eq(vq_wait_exit(&v, WAIT_S), 0, "%s", console());
+}
+
+/* The module the guest loaded and holds, as query-modules reads it. */
+Test(inspect, modules_agree_with_the_guest, .timeout = 300)
+{
+	unsigned long size, base, taints;
+	json_t *ans, *m;
+	long held;
+	char *p;
+
+	start("inspect.module_loaded");
+	held = wait_for("module hold: loaded", 0);
+	cr_assert_geq(held, 0, "the guest never held still:\n%s", console());
+	p = strstr(console(), "module loaded: mt_good ");
+	cr_assert_not_null(p, "%s", console());
+	cr_assert_eq(sscanf(p, "module loaded: mt_good size %lu base %lx taints %lx",
+			    &size, &base, &taints), 3, "%s", p);
+	ans = qmp("__org.memvisor_query-modules");
+	cr_assert_eq(json_array_size(json_object_get(ans, "inconsistencies")), 0,
+		     "%s", json_dumps(ans, 0));
+	cr_assert_eq(json_array_size(json_object_get(ans, "modules")), 1, "%s",
+		     json_dumps(ans, 0));
+	m = json_array_get(json_object_get(ans, "modules"), 0);
+	cr_assert_str_eq(json_string_value(json_object_get(m, "name")), "mt_good");
+	cr_assert_str_eq(json_string_value(json_object_get(m, "state")), "live");
+	cr_assert_eq(geti(m, "size"), (long long)size);
+	cr_assert_eq(strtoull(json_string_value(json_object_get(m, "base")), NULL, 16),
+		     base);
+	cr_assert_eq(taints, 1UL << 12, "the guest's taint: TAINT_OOT_MODULE");
+	cr_assert_str_eq(json_string_value(json_object_get(m, "taints")), "O");
+	json_decref(ans);
+	pages_add_up("__org.memvisor_query-modules", "modules", "addr");
+	cr_assert_geq(wait_for("module hold: unloaded", held), 0, "%s",
+		      console());
+	/* unloaded: the list is empty again */
+	ans = qmp("__org.memvisor_query-modules");
+	cr_assert_eq(json_array_size(json_object_get(ans, "modules")), 0, "%s",
+		     json_dumps(ans, 0));
+	json_decref(ans);
 	cr_assert_eq(vq_wait_exit(&v, WAIT_S), 0, "%s", console());
 }

@@ -841,6 +841,10 @@ Test(qmp, missing_and_mistyped_arguments_of_memvisor_commands)
 		  "Invalid parameter type for 'pfn'" },
 		{ "{\"execute\": \"__org.memvisor_page-owner\", \"arguments\": {\"pfn\": 1, \"x\": 2}}",
 		  "Parameter 'x' is unexpected" },
+		{ "{\"execute\": \"__org.memvisor_query-modules\", \"arguments\": {\"max\": 0}}",
+		  "Parameter 'max' expects an integer in 1..1024" },
+		{ "{\"execute\": \"__org.memvisor_query-modules\", \"arguments\": {\"start-after\": []}}",
+		  "Invalid parameter type for 'start-after', expected: address" },
 	};
 	struct client c;
 	json_t *m;

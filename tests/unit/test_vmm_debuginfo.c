@@ -21,6 +21,7 @@
 
 #include <memvisor/bootparams.h>
 #include <memvisor/mminfo.h>
+#include <memvisor/module.h>
 
 #include "control/mm_layout.h"
 #include "debuginfo.h"
@@ -220,6 +221,10 @@ Test(mm_layout, every_entry_resolves_against_guestmm)
 		     offsetof(struct mv_percpu_info, nr_failed));
 	cr_assert_eq(lay.root.zones, lay.root.pgdat);	/* node_zones comes first */
 	cr_assert_lt(lay.root.kernel_start, lay.root.kernel_end);
+	/* the loader is in the image: its optional part is there */
+	cr_assert(lay.module.present);
+	cr_assert_eq(lay.module.name.count, MV_MODULE_NAME_MAX);
+	cr_assert_eq(lay.ms.unformed, 3);
 	/* every field inside its struct, every root in the kernel map */
 	for (unsigned int i = 0; i < mm_layout_table_len; i++) {
 		const struct mm_layout_entry *t = &mm_layout_table[i];
@@ -282,6 +287,35 @@ Test(mm_layout, equals_the_hosted_builds)
 	}
 }
 
+/*
+ * A kernel without modules (main's image before the loader, as Linux
+ * without CONFIG_MODULES): guestmm.elf with its symbol 'modules' renamed
+ * resolves, every other reader's part present, the modules' absent.
+ */
+Test(mm_layout, a_kernel_without_modules_still_resolves)
+{
+	char out[] = "/tmp/test_vmm_debuginfo.XXXXXX", cmd[8192];
+	struct mm_layout lay;
+	struct debuginfo *di;
+	struct errbuf e;
+	int fd = mkstemp(out);
+
+	cr_assert_geq(fd, 0);
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "objcopy --redefine-sym modules=no_modules '%s' '%s'",
+		 GUESTMM, out);
+	cr_assert_eq(system(cmd), 0, "%s failed", cmd);
+	cr_assert_eq(debuginfo_open_file(&di, out, &e), 0, "%s", e.msg);
+	unlink(out);
+	cr_assert_eq(mm_layout_resolve(di, &lay, &e), 0, "%s", e.msg);
+	debuginfo_close(di);
+	cr_assert(lay.present, "%s", lay.absent_why);
+	cr_assert_not(lay.module.present);
+	cr_assert_eq(lay.module.size, 0);
+	cr_assert_eq(lay.root.modules, 0);
+	cr_assert_gt(lay.zone.size, 0);
+}
+
 /* One broken table entry against the real image: @want is the whole line. */
 static void expect_error(struct mm_layout_entry t, const char *want)
 {
@@ -310,6 +344,14 @@ Test(mm_layout, a_missing_member_is_one_line)
 	expect_error((struct mm_layout_entry){ "query-zones", MLK_FIELD,
 		     "struct zone", "free_areas", 0, AT(zone.name) },
 		     "struct zone has no member 'free_areas' (query-zones needs it)");
+}
+
+/* An image with 'modules' must have the struct the reader reads, whole. */
+Test(mm_layout, a_module_support_without_its_member_is_one_line)
+{
+	expect_error((struct mm_layout_entry){ "query-modules", MLK_FIELD,
+		     "struct module", "mem", 0, AT(module.core_base) },
+		     "struct module has no member 'mem' (query-modules needs it)");
 }
 
 Test(mm_layout, a_width_mismatch_is_one_line)

@@ -245,6 +245,32 @@ Test(modq, leak_of_a_load_refused)
 	cr_assert_eq(modq_leak(&q, &m), -EINVAL);
 }
 
+/*
+ * A guest's status is 0 or -errno by the time anyone reads it: a positive
+ * errno negated, anything else -EINVAL (INT_MIN has no negation: found by
+ * fuzz_modq, strerror(-INT_MIN) in the event).
+ */
+Test(modq, done_status_is_an_errno)
+{
+	static const struct { int32_t in; int out; } cases[] = {
+		{ 0, 0 }, { -ENOEXEC, -ENOEXEC }, { ENOENT, -ENOENT },
+		{ -4095, -4095 }, { -4096, -EINVAL }, { INT32_MIN, -EINVAL },
+		{ INT32_MAX, -EINVAL },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct mv_hc_module m = { 0 };
+		struct modq_done d;
+
+		add_load("a.ko", "x");
+		modq_fetch(&q, &m);
+		m.status = cases[i].in;
+		cr_assert_eq(modq_done(&q, &m, &d), 0);
+		cr_assert_eq(d.status, cases[i].out, "status %d", cases[i].in);
+		free(d.leaks);
+	}
+}
+
 Test(modq, done_removes_and_frees_a_slot)
 {
 	struct mv_hc_module m = { 0 }, n = { 0 };

@@ -509,3 +509,63 @@ Test(fmt, rmmod_lists_leaks)
 	cr_assert_eq(rc, -1, "no leaks array is a malformed answer");
 	free(got);
 }
+
+/* /proc/modules' lines: name size refcnt deps state address (taints) */
+Test(fmt, lsmod_is_proc_modules)
+{
+	expect(fmt_lsmod, "{\"modules\": []}", "");
+	expect(fmt_lsmod,
+	       "{\"modules\": [{\"name\": \"scullc\", \"addr\": \"0xffff888000100000\", \"state\": \"live\", \"size\": 16384, \"refcnt\": 0, \"base\": \"0xffffffffc0000000\", \"taints\": \"O\"},"
+	       " {\"name\": \"blob\", \"addr\": \"0xffff888000100400\", \"state\": \"live\", \"size\": 8192, \"refcnt\": 2, \"base\": \"0xffffffffc0004000\", \"taints\": \"PO\"}]}",
+	       "scullc 16384 0 - Live 0xffffffffc0000000 (O)\n"
+	       "blob 8192 2 - Live 0xffffffffc0004000 (PO)\n");
+}
+
+/* Loading and Unloading, with '+' and '-' after the taints, as module_flags() */
+Test(fmt, lsmod_states_as_linux)
+{
+	expect(fmt_lsmod,
+	       "{\"modules\": [{\"name\": \"a\", \"state\": \"coming\", \"size\": 4096, \"refcnt\": 0, \"base\": \"0xffffffffc0000000\", \"taints\": \"O\"},"
+	       " {\"name\": \"b\", \"state\": \"going\", \"size\": 4096, \"refcnt\": 0, \"base\": \"0xffffffffc0001000\", \"taints\": \"O\"},"
+	       " {\"name\": \"c\", \"state\": \"going\", \"size\": 4096, \"refcnt\": 0, \"base\": \"0xffffffffc0002000\", \"taints\": \"\"},"
+	       " {\"name\": \"d\", \"state\": \"unformed\", \"size\": 0, \"refcnt\": 0, \"base\": \"0x0\", \"taints\": \"\"},"
+	       " {\"name\": \"e\", \"state\": \"live\", \"size\": 4096, \"refcnt\": 0, \"base\": \"0xffffffffc0003000\", \"taints\": \"O\", \"permanent\": true}]}",
+	       "a 4096 0 - Loading 0xffffffffc0000000 (O+)\n"
+	       "b 4096 0 - Unloading 0xffffffffc0001000 (O-)\n"
+	       "c 4096 0 - Unloading 0xffffffffc0002000\n"
+	       "e 4096 0 [permanent], Live 0xffffffffc0003000 (O)\n");
+}
+
+Test(fmt, lsmod_without_a_modules_array_is_malformed)
+{
+	struct fmt_err e;
+	int rc;
+	char *got = run_fmt(fmt_lsmod, "{\"mods\": []}", &rc, &e);
+
+	cr_assert_eq(rc, -1);
+	cr_assert_not_null(strstr(e.msg, "modules"), "%s", e.msg);
+	free(got);
+}
+
+/* lsmod asks for every page of query-modules, after the last module's addr. */
+Test(vmmctl_cmds, lsmod_pages_follow_the_module_addr)
+{
+	json_t *whole = parse("{\"modules\": [{\"name\": \"a\", \"addr\": \"0xffff888000100000\"}],"
+			      " \"truncated\": true, \"skipped\": 1, \"inconsistencies\": []}");
+	json_t *page = parse("{\"modules\": [{\"name\": \"b\", \"addr\": \"0xffff888000100400\"}],"
+			     " \"truncated\": false, \"inconsistencies\": []}");
+	json_t *next;
+
+	cr_assert_str_eq(cmd_find("lsmod")->qmp, QMP_QUERY_MODULES);
+	cr_assert_str_eq(cmd_paged_list(QMP_QUERY_MODULES), "modules");
+	next = cmd_next_page(QMP_QUERY_MODULES, NULL, whole);
+	cr_assert_not_null(next);
+	cr_assert_str_eq(json_string_value(json_object_get(next, "start-after")),
+			 "0xffff888000100000");
+	json_decref(next);
+	cmd_merge_page(QMP_QUERY_MODULES, whole, page);
+	cr_assert_eq(json_array_size(json_object_get(whole, "modules")), 2);
+	cr_assert_null(cmd_next_page(QMP_QUERY_MODULES, NULL, whole));
+	json_decref(page);
+	json_decref(whole);
+}

@@ -52,7 +52,9 @@ static void usage(FILE *f)
 	fprintf(f, "  top [-d SECS] [-n ITERATIONS] [-s KEY]\n"
 		"      caches and zones, live; KEY is %s\n\n", top_sort_keys);
 	fputs("Numbers are decimal or 0x hex. owner takes a page frame number,\n"
-	      "or a 0x physical address. xp and read-virt read at most 64 KiB.\n\n"
+	      "or a 0x physical address. xp and read-virt read at most 64 KiB.\n"
+	      "insmod and rmmod wait for the guest's loader; lsmod prints the\n"
+	      "guest's modules as /proc/modules.\n\n"
 	      "Exit status: 0 done; 1 the VMM answered with an error, or could\n"
 	      "not be found or reached; 2 usage error.\n", f);
 }

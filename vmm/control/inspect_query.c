@@ -159,11 +159,19 @@ json_t *insp_query_reader(struct qmp_ctx *ctx, const char *name,
 			  insp_reader_fn read, const struct insp_bounds *page,
 			  struct qmp_error *err)
 {
+	return insp_query_reader_retry(ctx, name, 1, read, page, err);
+}
+
+json_t *insp_query_reader_retry(struct qmp_ctx *ctx, const char *name,
+				unsigned int attempts, insp_reader_fn read,
+				const struct insp_bounds *page,
+				struct qmp_error *err)
+{
 	struct reader_run run = { .read = read };
 
 	if (page)
 		run.b = *page;
-	return insp_query(ctx, name, 1, run_reader, &run, err);
+	return insp_query(ctx, name, attempts, run_reader, &run, err);
 }
 
 int insp_page_args(json_t *args, unsigned int page_max,

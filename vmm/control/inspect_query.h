@@ -73,5 +73,13 @@ int insp_page_args(json_t *args, unsigned int page_max,
 json_t *insp_query_reader(struct qmp_ctx *ctx, const char *name,
 			  insp_reader_fn read, const struct insp_bounds *page,
 			  struct qmp_error *err);
+/*
+ * The same, read up to @attempts times while the answer has inconsistencies
+ * (a list the guest was changing when its vCPUs parked).
+ */
+json_t *insp_query_reader_retry(struct qmp_ctx *ctx, const char *name,
+				unsigned int attempts, insp_reader_fn read,
+				const struct insp_bounds *page,
+				struct qmp_error *err);
 
 #endif

@@ -1,16 +1,15 @@
 // SPDX-License-Identifier: MIT
 /* Guest -> VMM hypercalls: the dispatch. Requests are validated in hcreq.c. */
-#include <inttypes.h>
-#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <memvisor/hypercall.h>
-#include <memvisor/layout.h>
 
 #include "console.h"
 #include "control.h"
 #include "exitstatus.h"
+#include "hcmodule.h"
 #include "hcreq.h"
 #include "hypercall.h"
 #include "ktestlog.h"
@@ -139,45 +138,19 @@ static void module_done(struct vm *vm, const struct modq_done *d)
 	control_event_module_done(vm, d);
 }
 
-/*
- * HC_MODULE: every op gets its result back; FETCH its answer too, the
- * fields from result up to READ's, which the guest owns.
- */
+/* HC_MODULE (hcmodule.h); a DONE's outcome is reported here. */
 static enum io_result hc_module(struct vm *vm, struct io_access *a,
 				uint32_t gpa)
 {
-	struct mv_hc_module m;
-	unsigned char page[MV_PAGE_SIZE];
 	struct modq_done d;
-	size_t start = offsetof(struct mv_hc_module, result);
-	size_t end = start + sizeof(m.result);
+	bool done;
 
-	if (hcreq_module(&vm->gmem, gpa, &m, a->err))
+	if (hc_module_serve(&vm->gmem, vm->modules, gpa, &d, &done, a->err))
 		return IO_FATAL;
-	switch (m.op) {
-	case MV_MODULE_OP_FETCH:
-		m.result = modq_fetch(vm->modules, &m);
-		end = offsetof(struct mv_hc_module, offset);
-		break;
-	case MV_MODULE_OP_READ:
-		m.result = modq_read(vm->modules, &m, page);
-		if (!m.result && gmem_write(&vm->gmem, m.gpa, page, m.len))
-			return errf(a->err, "HC_MODULE: READ: cannot write 0x%" PRIx64,
-				    m.gpa);
-		break;
-	case MV_MODULE_OP_LEAK:
-		m.result = modq_leak(vm->modules, &m);
-		break;
-	case MV_MODULE_OP_DONE:
-		m.result = modq_done(vm->modules, &m, &d);
-		if (!m.result) {
-			module_done(vm, &d);
-			free(d.leaks);
-		}
-		break;
+	if (done) {
+		module_done(vm, &d);
+		free(d.leaks);
 	}
-	if (gmem_write(&vm->gmem, gpa + start, (char *)&m + start, end - start))
-		return errf(a->err, "HC_MODULE: cannot answer at 0x%x", gpa);
 	return IO_DONE;
 }
 

@@ -192,6 +192,20 @@ int modq_leak(struct modq *q, const struct mv_hc_module *m)
 	return ret;
 }
 
+/* Linux's largest errno (MAX_ERRNO): a status beyond it is no errno. */
+#define MODQ_MAX_ERRNO	4095
+
+/*
+ * The guest's status as 0 or -errno: a positive errno is negated, and a
+ * value no errno is (INT_MIN among them, which has no negation) -EINVAL.
+ */
+static int done_status(int32_t s)
+{
+	if (s > 0)
+		s = -s;
+	return s < -MODQ_MAX_ERRNO ? -EINVAL : s;
+}
+
 static void fill_done(struct modq_done *d, struct modq_req *r,
 		      const struct mv_hc_module *m)
 {
@@ -200,10 +214,10 @@ static void fill_done(struct modq_done *d, struct modq_req *r,
 	d->kind = r->kind;
 	d->from_cmdline = r->from_cmdline;
 	memcpy(d->name, r->name, sizeof(d->name));
+	d->status = done_status(m->status);
 	/* A loaded module by its own name (.modinfo's), as rmmod takes it. */
-	if (r->kind == MV_MODULE_REQ_LOAD && !m->status && m->name[0])
+	if (r->kind == MV_MODULE_REQ_LOAD && !d->status && m->name[0])
 		memcpy(d->name, m->name, sizeof(d->name));
-	d->status = m->status > 0 ? -m->status : m->status;
 	memcpy(d->msg, m->msg, sizeof(d->msg));
 	d->msg[sizeof(d->msg) - 1] = '\0';
 	d->base = m->base;
