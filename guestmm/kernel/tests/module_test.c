@@ -62,6 +62,20 @@ KTEST(module, unknown_param)
 	KTEST_EXPECT_NULL(t, find_module("mt_good"));
 }
 
+/* init's error is the load's; a positive one is -EINVAL, as in Linux. */
+KTEST(module, init_fails)
+{
+	struct module_err e;
+	struct module *mod = NULL;
+
+	KTEST_EXPECT_EQ(t, LOAD(mt_good, "init_err=-19", &mod, &e), -ENODEV);
+	KTEST_EXPECT_STREQ(t, e.msg, "mt_good: init_module failed: -19");
+	KTEST_EXPECT_NULL(t, find_module("mt_good"));
+	KTEST_EXPECT_EQ(t, LOAD(mt_good, "init_err=3", &mod, &e), -EINVAL);
+	KTEST_EXPECT_STREQ(t, e.msg, "mt_good: init_module failed: -22");
+	KTEST_EXPECT_NULL(t, find_module("mt_good"));
+}
+
 KTEST(module, unknown_symbol)
 {
 	struct module_err e;

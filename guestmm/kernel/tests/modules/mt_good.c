@@ -21,10 +21,17 @@ extern const long mt_good_pc64;
 asm(".pushsection .rodata\n\t.balign 8\nmt_good_pc64:\n\t"
     ".quad module_test_seen - .\n\t.popsection");
 
+/* What init returns when not 0 (module.init_fails). */
+static int init_err;
+module_param(init_err, int, 0444);
+
 static int __init mt_good_init(void)
 {
-	char *copy = kstrdup(words[1], GFP_KERNEL);
+	char *copy;
 
+	if (init_err)
+		return init_err;
+	copy = kstrdup(words[1], GFP_KERNEL);
 	if (!copy)
 		return -ENOMEM;
 	seen[0] = value;
