@@ -247,7 +247,8 @@ Test(kmodd, modules_from_vmm_and_vmmctl, .timeout = BOOT_S + 8 * VMMCTL_S)
 		"ERROR: Module mt_good is not currently loaded");
 	loaded((const char *[]){ "insmod", ko("mt_good"), "fail_test=1", NULL }, 1);
 	cr_expect(vq_find(&v, "mt_good: 1 ktest cases passed or skipped, 1 failed",
-			  0, 5) >= 0,
+			  0, 5) >= 0 &&
+		  strstr(v.log, ": GUEST_ASSERT(!fail_test) failed\n"),
 		  "the failed case is not on the console:\n%s", v.log);
 	unloaded();
 	loaded((const char *[]){ "insmod", renamed_copy(ko("mt_good")), NULL }, 0);

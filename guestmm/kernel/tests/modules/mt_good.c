@@ -62,4 +62,5 @@ KTEST(mt_good, init_saw_params)
 KTEST(mt_good, fails_on_request)
 {
 	KTEST_EXPECT_FALSE(t, fail_test);
+	GUEST_ASSERT(!fail_test);	/* fails the case, ends its thread */
 }
