@@ -114,76 +114,22 @@ static int kmodd_load(struct module_err *e)
 	return 0;
 }
 
-struct leak_report {
-	const struct module *mod;
-	unsigned long base;
-};
-
-static const char *const leak_kinds[] = {
-	[MV_LEAK_CACHE] = "cache",
-	[MV_LEAK_OBJECTS] = "objects",
-	[MV_LEAK_PAGES] = "pages",
-	[MV_LEAK_VMALLOC] = "vmalloc area",
-	[MV_LEAK_PERCPU] = "per-CPU area",
-	[MV_LEAK_MEMPOOL] = "mempool",
-};
-
-/* "fn+0x1c/0x80" as kallsyms names the caller, or "0x<offset>". */
-static void name_caller(const struct leak_report *r, unsigned long caller,
-			char *buf, size_t len)
-{
-	unsigned long off, size;
-	const char *fn = module_address_lookup(r->mod, caller, &off, &size);
-
-	if (fn)
-		snprintf(buf, len, "%s+%#lx/%#lx", fn, off, size);
-	else
-		snprintf(buf, len, "%#lx", caller - r->base);
-}
-
-/* One record on the console, in kmemleak's words (SLUB's for a cache). */
-static void print_leak(const struct leak_report *r, const struct module_leak *l,
-		       const char *caller)
-{
-	if (l->kind == MV_LEAK_CACHE) {
-		pr_err("kmem_cache %s: created by %s [%s] and not destroyed "
-		       "(%lu objects in use)\n", l->what ?: "?", caller,
-		       r->mod->name, l->count);
-		return;
-	}
-	if (l->kind == MV_LEAK_PAGES)
-		pr_err("kmemleak: unreferenced pages at pfn %#lx (size %lu):\n",
-		       l->addr, l->bytes);
-	else
-		pr_err("kmemleak: unreferenced object 0x%lx (size %lu):\n",
-		       l->addr, l->count > 1 ? l->bytes / l->count : l->bytes);
-	pr_err("kmemleak:   %s%s%s: %lu, %lu bytes\n", leak_kinds[l->kind],
-	       l->what ? " of " : "", l->what ?: "", l->count, l->bytes);
-	pr_err("kmemleak:   backtrace:\n");
-	pr_err("kmemleak:     [<%016lx>] %s [%s]\n", l->caller, caller,
-	       r->mod->name);
-}
-
 /* mm_find_module_leaks' callback: print it, then tell the VMM (op LEAK). */
 static void report_leak(const struct module_leak *l, void *arg)
 {
-	const struct leak_report *r = arg;
+	const struct module *mod = arg;
 	struct mv_module_leak *m = &req.leak;
 	char caller[MV_LEAK_WHAT_MAX];
 	int err;
 
-	if (l->kind >= ARRAY_SIZE(leak_kinds)) {
-		pr_err("kmodd: leak record of unknown kind %u dropped\n", l->kind);
+	if (!module_print_leak(mod, l, caller, sizeof(caller)))
 		return;
-	}
-	name_caller(r, l->caller, caller, sizeof(caller));
-	print_leak(r, l, caller);
 	memset(m, 0, sizeof(*m));
 	m->kind = l->kind;
 	m->count = l->count;
 	m->bytes = l->bytes;
 	m->addr = l->addr;
-	m->caller_offset = l->caller - r->base;
+	m->caller_offset = l->caller - (unsigned long)mod->core_base;
 	strscpy_len(m->what, l->what ?: caller, sizeof(m->what));
 	err = module_hypercall(MV_MODULE_OP_LEAK);
 	if (err)
@@ -193,16 +139,14 @@ static void report_leak(const struct module_leak *l, void *arg)
 static int kmodd_unload(struct module_err *e)
 {
 	struct module *mod = find_module(req.name);
-	struct leak_report r = { .mod = mod };
 	unsigned int nr_leaks;
 	int err;
 
 	if (mod) {
-		r.base = (unsigned long)mod->core_base;
-		req.base = r.base;
+		req.base = (unsigned long)mod->core_base;
 		req.core_size = mod->core_size;
 	}
-	err = unload_module(req.name, report_leak, &r, &nr_leaks, e);
+	err = unload_module(req.name, report_leak, mod, &nr_leaks, e);
 	if (err)
 		return err;
 	req.nr_leaks = nr_leaks;

@@ -799,8 +799,76 @@ static int link_module(struct load_info *info, struct module *mod,
 	return err;
 }
 
+static const char *const leak_kinds[] = {
+	[MV_LEAK_CACHE] = "cache",
+	[MV_LEAK_OBJECTS] = "objects",
+	[MV_LEAK_PAGES] = "pages",
+	[MV_LEAK_VMALLOC] = "vmalloc area",
+	[MV_LEAK_PERCPU] = "per-CPU area",
+	[MV_LEAK_MEMPOOL] = "mempool",
+};
+
+/* "fn+0x1c/0x80" as kallsyms names the caller, or its offset in the core. */
+static void name_caller(const struct module *mod, unsigned long caller,
+			char *buf, size_t len)
+{
+	unsigned long off, size;
+	const char *fn = module_address_lookup(mod, caller, &off, &size);
+
+	if (fn)
+		snprintf(buf, len, "%s+%#lx/%#lx", fn, off, size);
+	else
+		snprintf(buf, len, "%#lx", caller - (unsigned long)mod->core_base);
+}
+
+bool module_print_leak(const struct module *mod, const struct module_leak *l,
+		       char *caller, size_t len)
+{
+	if (l->kind >= ARRAY_SIZE(leak_kinds)) {
+		pr_err("%s: leak record of unknown kind %u dropped\n",
+		       mod->name, l->kind);
+		return false;
+	}
+	name_caller(mod, l->caller, caller, len);
+	if (l->kind == MV_LEAK_CACHE) {
+		pr_err("kmem_cache %s: created by %s [%s] and not destroyed "
+		       "(%lu objects in use)\n", l->what ?: "?", caller,
+		       mod->name, l->count);
+		return true;
+	}
+	if (l->kind == MV_LEAK_PAGES)
+		pr_err("kmemleak: unreferenced pages at pfn %#lx (size %lu):\n",
+		       l->addr, l->bytes);
+	else
+		pr_err("kmemleak: unreferenced object 0x%lx (size %lu):\n",
+		       l->addr, l->count > 1 ? l->bytes / l->count : l->bytes);
+	pr_err("kmemleak:   %s%s%s: %lu, %lu bytes\n", leak_kinds[l->kind],
+	       l->what ? " of " : "", l->what ?: "", l->count, l->bytes);
+	pr_err("kmemleak:   backtrace:\n");
+	pr_err("kmemleak:     [<%016lx>] %s [%s]\n", l->caller, caller,
+	       mod->name);
+	return true;
+}
+
+static void print_leak(const struct module_leak *l, void *arg)
+{
+	char caller[MV_LEAK_WHAT_MAX];
+
+	module_print_leak(arg, l, caller, sizeof(caller));
+}
+
+/* What the module's code still holds: printed; how many records. */
+static unsigned int print_leaks(struct module *mod)
+{
+	unsigned long start = (unsigned long)mod->core_base;
+
+	return mm_find_module_leaks(start, start + mod->core_size, print_leak,
+				    mod);
+}
+
 static int do_init_module(struct module *mod, struct module_err *e)
 {
+	unsigned int leaks;
 	int ret = 0;
 
 	if (mod->init)
@@ -811,7 +879,15 @@ static int do_init_module(struct module *mod, struct module_err *e)
 		ret = -EINVAL;
 	}
 	if (ret < 0) {
-		module_error(e, "%s: init_module failed: %d", mod->name, ret);
+		/* A failing init's error path is where drivers leak most. */
+		leaks = print_leaks(mod);
+		if (leaks)
+			module_error(e, "%s: init_module failed: %d, and left %u "
+				     "leak%s behind", mod->name, ret, leaks,
+				     leaks == 1 ? "" : "s");
+		else
+			module_error(e, "%s: init_module failed: %d", mod->name,
+				     ret);
 		return ret;
 	}
 	mod->state = MODULE_STATE_LIVE;
@@ -867,15 +943,6 @@ int load_module_image(const void *image, size_t len, const char *params,
 fail:
 	free_module(mod);
 	return err;
-}
-
-/* Until h-leaks' mm_find_module_leaks is merged: nothing found. */
-__attribute__((weak)) unsigned int
-mm_find_module_leaks(unsigned long start, unsigned long end,
-		     module_leak_fn fn, void *arg)
-{
-	(void)start; (void)end; (void)fn; (void)arg;
-	return 0;
 }
 
 /* Used by other modules: "Module X is in use by: Y Z", as rmmod says. */

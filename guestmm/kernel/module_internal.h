@@ -33,6 +33,14 @@ struct module *find_module(const char *name);
 const char *module_address_lookup(const struct module *mod, unsigned long addr,
 				  unsigned long *offset, unsigned long *size);
 
+/*
+ * Prints a leak record of mod as kmemleak says it (SLUB's words for a
+ * cache left behind), its caller named in caller[len] ("fn+0x1c/0x80", or
+ * the offset in the core). false for a record of unknown kind (dropped).
+ */
+bool module_print_leak(const struct module *mod, const struct module_leak *l,
+		       char *caller, size_t len);
+
 /* kmodd (kernel/kmodd.c): starts the VMM's loader thread, waits for the
  * modules queued at boot (vmm --module) to be loaded. */
 void kmodd_start(void);

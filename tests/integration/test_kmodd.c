@@ -7,11 +7,11 @@
  * own KTEST cases (one failing on request) and its own name (whatever the
  * file's), `vmmctl rmmod` its leaks; each refusal (already loaded, not
  * loaded, unknown symbol, an R_X86_64_32 that cannot reach the module
- * area) is the loader's line, exit 1; mt_leaky's
- * leaks are named with their callers, twice over: a module loaded again
- * gets a new range and is not blamed for the first one's; a module whose
- * export another uses cannot be unloaded before it. One boot (the
- * examples are test_modules').
+ * area) is the loader's line, exit 1; mt_leaky's leaks are named with
+ * their callers, twice over: a module loaded again gets a new range and is
+ * not blamed for the first one's, and an init that fails has its leaks
+ * counted in the refusal; a module whose export another uses cannot be
+ * unloaded before it. One boot (the examples are test_modules').
  */
 #include <criterion/criterion.h>
 #include <jansson.h>
@@ -263,6 +263,8 @@ Test(kmodd, modules_from_vmm_and_vmmctl, .timeout = BOOT_S + 8 * VMMCTL_S)
 		  "leaks not on the console as kmemleak and SLUB say them:\n%s",
 		  v.log);
 	leaky_round();
+	refused((const char *[]){ "insmod", ko("mt_leaky"), "fail_init=1", NULL },
+		"mt_leaky: init_module failed: -19, and left 4 leaks behind");
 	exports_in_use();
 	unlink(renamed_path());
 	cr_expect(!strstr(v.log, "TAP version"),
