@@ -364,7 +364,7 @@ static void ref_module(struct module *mod, struct module *owner,
 	(*use)->target = owner;
 	list_add(&(*use)->source_list, &owner->source_list);
 	list_add(&(*use)->target_list, &mod->target_list);
-	owner->refcnt++;
+	__module_get(owner);
 	*use = NULL;
 }
 
@@ -377,7 +377,7 @@ static void module_unuse_all(struct module *mod)
 	list_for_each_entry_safe(use, next, &mod->target_list, target_list) {
 		list_del(&use->source_list);
 		list_del(&use->target_list);
-		use->target->refcnt--;
+		module_put(use->target);
 		kfree(use);
 	}
 	spin_unlock(&modules_lock);
@@ -990,7 +990,13 @@ int unload_module(const char *name, module_leak_fn fn, void *arg,
 			     mod->name);
 		return -EBUSY;
 	}
-	mod->state = MODULE_STATE_GOING;
+	/* Going first, then the count: see try_module_get. */
+	__atomic_store_n(&mod->state, MODULE_STATE_GOING, __ATOMIC_SEQ_CST);
+	if (module_refcount(mod)) {
+		__atomic_store_n(&mod->state, MODULE_STATE_LIVE, __ATOMIC_SEQ_CST);
+		module_error(e, "Module %s is in use", mod->name);
+		return -EBUSY;
+	}
 	mod->exit();
 	start = (unsigned long)mod->core_base;
 	*nr_leaks = mm_find_module_leaks(start, start + mod->core_size,

@@ -52,6 +52,24 @@ KTEST(module, good_load_params_unload)
 			   "ERROR: Module mt_good is not currently loaded");
 }
 
+/* A reference held (try_module_get) keeps the module from unloading. */
+KTEST(module, reference_blocks_unload)
+{
+	struct module *mod = NULL;
+	struct module_err e;
+	unsigned int leaks;
+
+	KTEST_ASSERT_EQ(t, LOAD(mt_good, "", &mod, &e), 0);
+	KTEST_EXPECT_TRUE(t, try_module_get(mod));
+	KTEST_EXPECT_EQ(t, module_refcount(mod), 1);
+	KTEST_EXPECT_EQ(t, unload_module("mt_good", NULL, NULL, &leaks, &e),
+			-EBUSY);
+	KTEST_EXPECT_STREQ(t, e.msg, "Module mt_good is in use");
+	KTEST_EXPECT_EQ(t, mod->state, MODULE_STATE_LIVE);
+	module_put(mod);
+	KTEST_EXPECT_EQ(t, unload_module("mt_good", NULL, NULL, &leaks, &e), 0);
+}
+
 KTEST(module, unknown_param)
 {
 	struct module_err e;
