@@ -109,8 +109,7 @@ static int kmodd_load(struct module_err *e)
 	req.core_size = mod->core_size;
 	req.tests_run = mod->num_ktests;
 	if (mod->num_ktests)
-		req.tests_failed = ktest_run_module_cases(mod->name, mod->ktests,
-							  mod->num_ktests);
+		req.tests_failed = ktest_run_module_cases(mod);
 	return 0;
 }
 

@@ -11,7 +11,8 @@
  * their callers, twice over: a module loaded again gets a new range and is
  * not blamed for the first one's, and an init that fails has its leaks
  * counted in the refusal; a module whose export another uses cannot be
- * unloaded before it. One boot (the examples are test_modules').
+ * unloaded before it, nor one whose case never ends (it fails after
+ * module_test_timeout=). One boot (the examples are test_modules').
  */
 #include <criterion/criterion.h>
 #include <jansson.h>
@@ -210,6 +211,22 @@ static void exports_in_use(void)
 	ok((const char *[]){ "rmmod", "mt_export", NULL });
 }
 
+/* A case still running after module_test_timeout= fails and pins it. */
+static void case_left_running(void)
+{
+	struct ctl c = vmmctl((const char *[]){ "insmod", ko("mt_hang"), NULL });
+
+	cr_assert_eq(c.status, 0, "vmmctl insmod mt_hang: exit %d: %s",
+		     c.status, c.err);
+	cr_expect_eq(num(c.json, "tests-run"), 1);
+	cr_expect_eq(num(c.json, "tests-failed"), 1);
+	json_decref(c.json);
+	cr_expect(vq_find(&v, "still running after 2 s: left running", 0, 5) >= 0,
+		  "the timeout is not on the console:\n%s", v.log);
+	refused((const char *[]){ "rmmod", "mt_hang", NULL },
+		"Module mt_hang is in use");
+}
+
 static void boot(void)
 {
 	const char *accel = getenv("MEMVISOR_ACCEL");
@@ -219,7 +236,8 @@ static void boot(void)
 		 accel ? accel : "auto");
 	snprintf(good, sizeof(good), "%s value=5", ko("mt_good"));
 	cr_assert_eq(vq_start_args(&v, (const char *[]){ "--mem", "256M",
-			"--cpus", "2", accel_arg, "--module", good,
+			"--cpus", "2", accel_arg, "--cmdline",
+			"module_test_timeout=2", "--module", good,
 			"--module", ko("mt_unknown"), NULL }, VQ_LOG_STDERR), 0,
 		     "cannot start vmm");
 	cr_assert_eq(vq_wait_for(&v, "running (vmmctl quit to stop)", BOOT_S), 0,
@@ -266,6 +284,7 @@ Test(kmodd, modules_from_vmm_and_vmmctl, .timeout = BOOT_S + 8 * VMMCTL_S)
 	refused((const char *[]){ "insmod", ko("mt_leaky"), "fail_init=1", NULL },
 		"mt_leaky: init_module failed: -19, and left 4 leaks behind");
 	exports_in_use();
+	case_left_running();
 	unlink(renamed_path());
 	cr_expect(!strstr(v.log, "TAP version"),
 		  "a module's cases reached vmm's test ledger:\n%s", v.log);
