@@ -4,7 +4,8 @@
  * struct kernel_param in section "__param" and "parmtype=name:type" in
  * .modinfo. At load the loader parses "a=1 b=two c=\"x y\"" (Linux's
  * parse_args rules) into them before the module's init runs. Types: int,
- * uint, long, ulong, short, ushort, byte, bool, invbool, charp.
+ * uint, long, ulong, short, ushort, byte, bool, invbool, charp, and arrays
+ * of them (module_param_array).
  *
  * memvisor has no sysfs: perm is kept, checked as Linux does at build time,
  * and otherwise unused. Module parameters have no "modname." prefix: a
@@ -97,6 +98,33 @@ struct kernel_param {
 #define module_param(name, type, perm)					\
 	__module_param(name, name, param_check_##type, param_ops_##type, \
 		       #type, perm)
+
+/*
+ * module_param_array(name, type, nump, perm): "name=1,2,3" sets the first
+ * elements of the array name, their number in *nump (if not NULL); more
+ * than the array holds is refused ("name: can only take N arguments").
+ */
+struct kparam_array {
+	unsigned int max;
+	unsigned int elemsize;
+	unsigned int *num;
+	const struct kernel_param_ops *ops;
+	void *elem;
+	unsigned int nset;	/* the loader's: elements set (freed at unload) */
+};
+
+extern const struct kernel_param_ops param_array_ops;
+
+#define module_param_array_named(name, array, type, nump, perm)	\
+	param_check_##type(name, &(array)[0]);				\
+	static struct kparam_array __param_arr_##name = {		\
+		.max = sizeof(array) / sizeof((array)[0]), .num = nump,	\
+		.ops = &param_ops_##type, .elemsize = sizeof((array)[0]), \
+		.elem = array };					\
+	module_param_cb(name, &param_array_ops, &__param_arr_##name, perm); \
+	__MODULE_PARM_TYPE(name, "array of " #type)
+#define module_param_array(name, type, nump, perm)			\
+	module_param_array_named(name, name, type, nump, perm)
 
 /*
  * Linux also declares param_get_TYPE (the sysfs readers); memvisor has no

@@ -9,7 +9,7 @@
 #include "../module_internal.h"
 
 /* What the test modules report back (exported in kernel/ksyms.c). */
-long module_test_seen[4];
+long module_test_seen[8];
 /* Not exported: a module calling it must be refused. */
 void kmodd_not_exported_fn(void);
 void kmodd_not_exported_fn(void) {}
@@ -68,6 +68,26 @@ KTEST(module, reference_blocks_unload)
 	KTEST_EXPECT_EQ(t, mod->state, MODULE_STATE_LIVE);
 	module_put(mod);
 	KTEST_EXPECT_EQ(t, unload_module("mt_good", NULL, NULL, &leaks, &e), 0);
+}
+
+/* "a=1,2,3": the array's first elements and their number; no more. */
+KTEST(module, param_arrays)
+{
+	struct module *mod = NULL;
+	struct module_err e;
+	unsigned int leaks;
+
+	memset(module_test_seen, 0, sizeof(module_test_seen));
+	KTEST_ASSERT_EQ(t, LOAD(mt_good, "nums=1,2,30 names=a,bcd", &mod, &e), 0);
+	KTEST_EXPECT_EQ(t, module_test_seen[4], 3);
+	KTEST_EXPECT_EQ(t, module_test_seen[5], 33);
+	KTEST_EXPECT_EQ(t, module_test_seen[6], 3);
+	KTEST_EXPECT_EQ(t, unload_module("mt_good", NULL, NULL, &leaks, &e), 0);
+	KTEST_EXPECT_EQ(t, LOAD(mt_good, "nums=1,2,3,4,5", &mod, &e), -EINVAL);
+	KTEST_EXPECT_STREQ(t, e.msg, "mt_good: `1,2,3,4,5' invalid for "
+			   "parameter `nums'");
+	KTEST_EXPECT_EQ(t, LOAD(mt_good, "nums=1,x", &mod, &e), -EINVAL);
+	KTEST_EXPECT_NULL(t, find_module("mt_good"));
 }
 
 KTEST(module, unknown_param)

@@ -5,7 +5,7 @@
 #include <linux/string.h>
 #include <linux/ktest.h>
 
-extern long module_test_seen[4];
+extern long module_test_seen[8];
 
 static int value = 1;
 module_param(value, int, 0444);
@@ -20,6 +20,13 @@ static long *const seen = module_test_seen;
 extern const long mt_good_pc64;
 asm(".pushsection .rodata\n\t.balign 8\nmt_good_pc64:\n\t"
     ".quad module_test_seen - .\n\t.popsection");
+
+/* Arrays: nums=1,2,3 names=a,bcd (module.param_arrays). */
+static int nums[4];
+static unsigned int nr_nums;
+module_param_array(nums, int, &nr_nums, 0444);
+static char *names[2];
+module_param_array(names, charp, NULL, 0444);
 
 /* What init returns when not 0 (module.init_fails). */
 static int init_err;
@@ -38,6 +45,9 @@ static int __init mt_good_init(void)
 	seen[1] = strlen(word) + 10 * !strcmp(copy, "beta");
 	kfree(copy);
 	seen[3] = (long)&mt_good_pc64 + mt_good_pc64 == (long)module_test_seen;
+	seen[4] = nr_nums;
+	seen[5] = nums[0] + nums[1] + nums[2] + nums[3];
+	seen[6] = names[1] ? (long)strlen(names[1]) : -1;
 	return 0;
 }
 

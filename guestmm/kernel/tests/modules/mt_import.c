@@ -2,7 +2,7 @@
 /* module.* tests: uses mt_export's export, so mt_export must stay. */
 #include <linux/module.h>
 
-extern long module_test_seen[4];
+extern long module_test_seen[8];
 int mt_export_twice(int x);
 
 static int __init mt_import_init(void)
