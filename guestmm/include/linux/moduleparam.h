@@ -55,6 +55,31 @@ struct kernel_param {
 #define MODULE_PARM_DESC(_parm, desc)	__MODULE_INFO_PARAM(parm, #_parm, desc)
 #define __MODULE_PARM_TYPE(name, _type)	__MODULE_INFO_PARAM(parmtype, #name, _type)
 
+/*
+ * The permission bits module_param takes, as Linux's <linux/stat.h> gives
+ * them to drivers through <linux/module.h> (S_IRUGO: LDD3's habit).
+ */
+#ifndef S_IRUSR
+#define S_IRWXU	00700
+#define S_IRUSR	00400
+#define S_IWUSR	00200
+#define S_IXUSR	00100
+#define S_IRWXG	00070
+#define S_IRGRP	00040
+#define S_IWGRP	00020
+#define S_IXGRP	00010
+#define S_IRWXO	00007
+#define S_IROTH	00004
+#define S_IWOTH	00002
+#define S_IXOTH	00001
+#endif
+#ifndef S_IRUGO
+#define S_IRWXUGO	(S_IRWXU | S_IRWXG | S_IRWXO)
+#define S_IRUGO		(S_IRUSR | S_IRGRP | S_IROTH)
+#define S_IWUGO		(S_IWUSR | S_IWGRP | S_IWOTH)
+#define S_IXUGO		(S_IXUSR | S_IXGRP | S_IXOTH)
+#endif
+
 /* World-writable parameters are refused at build time, as Linux does. */
 #define VERIFY_OCTAL_PERMISSIONS(perm)					\
 	(sizeof(char[((perm) & 2) ? -1 : 1]) * 0 + (perm))

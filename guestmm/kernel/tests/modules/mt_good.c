@@ -8,7 +8,7 @@
 extern long module_test_seen[8];
 
 static int value = 1;
-module_param(value, int, 0444);
+module_param(value, int, S_IRUGO);	/* LDD3 spells it so */
 static char *word = "none";
 module_param(word, charp, 0444);
 
