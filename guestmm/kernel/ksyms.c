@@ -219,6 +219,7 @@ EXPORT_SYMBOL(param_ops_bool);
 EXPORT_SYMBOL(param_ops_invbool);
 EXPORT_SYMBOL(param_ops_charp);
 EXPORT_SYMBOL(param_array_ops);
+EXPORT_SYMBOL(param_ops_string);
 EXPORT_SYMBOL(param_set_int);
 EXPORT_SYMBOL(param_set_uint);
 EXPORT_SYMBOL(param_set_long);

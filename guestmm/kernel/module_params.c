@@ -250,6 +250,26 @@ const struct kernel_param_ops param_array_ops = {
 	.set = param_array_set, .free = param_array_free,
 };
 
+/* Linux's param_set_copystring: into the module's own buffer, if it fits. */
+static int param_set_copystring(const char *val, const struct kernel_param *kp)
+{
+	const struct kparam_string *kps = kp->arg;
+
+	if (!val)
+		return -EINVAL;
+	if (strlen(val) + 1 > kps->maxlen) {
+		pr_err("%s: string doesn't fit in %u chars.\n", kp->name,
+		       kps->maxlen - 1);
+		return -ENOSPC;
+	}
+	strscpy_len(kps->string, val, kps->maxlen);
+	return 0;
+}
+
+const struct kernel_param_ops param_ops_string = {
+	.set = param_set_copystring,
+};
+
 static bool is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n';

@@ -184,6 +184,12 @@ static inline void module_put(struct module *mod)
 		__atomic_sub_fetch(&mod->refcnt, 1, __ATOMIC_SEQ_CST);
 }
 
+/* Linux's: NULL is built-in code, "kernel". */
+static inline const char *module_name(const struct module *mod)
+{
+	return mod ? mod->name : "kernel";
+}
+
 static inline unsigned int module_refcount(struct module *mod)
 {
 	return __atomic_load_n(&mod->refcnt, __ATOMIC_SEQ_CST);

@@ -4,8 +4,9 @@
  * struct kernel_param in section "__param" and "parmtype=name:type" in
  * .modinfo. At load the loader parses "a=1 b=two c=\"x y\"" (Linux's
  * parse_args rules) into them before the module's init runs. Types: int,
- * uint, long, ulong, short, ushort, byte, bool, invbool, charp, and arrays
- * of them (module_param_array).
+ * uint, long, ulong, short, ushort, byte, bool, invbool, charp, arrays of
+ * them (module_param_array) and strings copied into a buffer
+ * (module_param_string).
  *
  * memvisor has no sysfs: perm is kept, checked as Linux does at build time,
  * and otherwise unused. Module parameters have no "modname." prefix: a
@@ -150,6 +151,21 @@ extern const struct kernel_param_ops param_array_ops;
 	__MODULE_PARM_TYPE(name, "array of " #type)
 #define module_param_array(name, type, nump, perm)			\
 	module_param_array_named(name, name, type, nump, perm)
+
+/* module_param_string(name, buf, len, perm): the value copied into buf. */
+struct kparam_string {
+	unsigned int maxlen;
+	char *string;
+};
+
+extern const struct kernel_param_ops param_ops_string;
+
+#define module_param_string(name, string, len, perm)			\
+	static const struct kparam_string __param_string_##name =	\
+		{ len, string };					\
+	module_param_cb(name, &param_ops_string,			\
+			(void *)&__param_string_##name, perm);		\
+	__MODULE_PARM_TYPE(name, "string")
 
 /*
  * Linux also declares param_get_TYPE (the sysfs readers); memvisor has no

@@ -35,7 +35,7 @@ KTEST(module, good_load_params_unload)
 
 	memset(module_test_seen, 0, sizeof(module_test_seen));
 	KTEST_ASSERT_EQ(t, LOAD(mt_good, "value=42 word=\"x y\"", &mod, &e), 0);
-	KTEST_EXPECT_STREQ(t, mod->name, "mt_good");
+	KTEST_EXPECT_STREQ(t, module_name(mod), "mt_good");
 	KTEST_EXPECT_EQ(t, mod->state, MODULE_STATE_LIVE);
 	KTEST_EXPECT_EQ(t, module_test_seen[0], 42);
 	KTEST_EXPECT_EQ(t, module_test_seen[1], 13);	/* "x y", "beta" */
@@ -70,7 +70,10 @@ KTEST(module, reference_blocks_unload)
 	KTEST_EXPECT_EQ(t, unload_module("mt_good", NULL, NULL, &leaks, &e), 0);
 }
 
-/* "a=1,2,3": the array's first elements and their number; no more. */
+/*
+ * "a=1,2,3": the array's first elements and their number, no more; a
+ * module_param_string's value, if it fits its buffer.
+ */
 KTEST(module, param_arrays)
 {
 	struct module *mod = NULL;
@@ -78,15 +81,20 @@ KTEST(module, param_arrays)
 	unsigned int leaks;
 
 	memset(module_test_seen, 0, sizeof(module_test_seen));
-	KTEST_ASSERT_EQ(t, LOAD(mt_good, "nums=1,2,30 names=a,bcd", &mod, &e), 0);
+	KTEST_ASSERT_EQ(t, LOAD(mt_good, "nums=1,2,30 names=a,bcd label=abcdefg",
+				&mod, &e), 0);
 	KTEST_EXPECT_EQ(t, module_test_seen[4], 3);
 	KTEST_EXPECT_EQ(t, module_test_seen[5], 33);
 	KTEST_EXPECT_EQ(t, module_test_seen[6], 3);
+	KTEST_EXPECT_EQ(t, module_test_seen[7], 7);
 	KTEST_EXPECT_EQ(t, unload_module("mt_good", NULL, NULL, &leaks, &e), 0);
 	KTEST_EXPECT_EQ(t, LOAD(mt_good, "nums=1,2,3,4,5", &mod, &e), -EINVAL);
 	KTEST_EXPECT_STREQ(t, e.msg, "mt_good: `1,2,3,4,5' invalid for "
 			   "parameter `nums'");
 	KTEST_EXPECT_EQ(t, LOAD(mt_good, "nums=1,x", &mod, &e), -EINVAL);
+	KTEST_EXPECT_EQ(t, LOAD(mt_good, "label=abcdefgh", &mod, &e), -ENOSPC);
+	KTEST_EXPECT_STREQ(t, e.msg, "mt_good: `abcdefgh' invalid for "
+			   "parameter `label'");
 	KTEST_EXPECT_NULL(t, find_module("mt_good"));
 }
 

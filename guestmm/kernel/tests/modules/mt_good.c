@@ -28,6 +28,10 @@ module_param_array(nums, int, &nr_nums, 0444);
 static char *names[2];
 module_param_array(names, charp, NULL, 0444);
 
+/* A string copied into the module's buffer (module.param_arrays). */
+static char label[8] = "none";
+module_param_string(label, label, sizeof(label), 0444);
+
 /* What init returns when not 0 (module.init_fails). */
 static int init_err;
 module_param(init_err, int, 0444);
@@ -48,6 +52,7 @@ static int __init mt_good_init(void)
 	seen[4] = nr_nums;
 	seen[5] = nums[0] + nums[1] + nums[2] + nums[3];
 	seen[6] = names[1] ? (long)strlen(names[1]) : -1;
+	seen[7] = strlen(label);
 	return 0;
 }
 
