@@ -32,7 +32,7 @@ guestmm_guestmm_elf_SOURCES += guestmm/kernel/module.c \
 guestmm_guestmm_elf_SOURCES += guestmm/kernel/tests/module_test.c \
 	guestmm/kernel/tests/module_images.S
 TEST_MODULES = mt_good mt_unknown mt_nongpl mt_abs32 mt_leaky mt_export \
-	mt_import mt_dup mt_hang
+	mt_import mt_dup mt_hang mt_badrel
 TEST_MODULE_KOS = $(TEST_MODULES:%=guestmm/kernel/tests/modules/%.ko)
 EXTRA_DIST += $(TEST_MODULES:%=guestmm/kernel/tests/modules/%.c)
 CLEANFILES += $(TEST_MODULE_KOS) guestmm/kernel/tests/modules/*.o \
@@ -65,6 +65,8 @@ guestmm/kernel/tests/modules/mt_import.ko: $(srcdir)/guestmm/kernel/tests/module
 guestmm/kernel/tests/modules/mt_dup.ko: $(srcdir)/guestmm/kernel/tests/modules/mt_dup.c
 	$(AM_V_GEN)$(BUILD_TEST_MODULE)
 guestmm/kernel/tests/modules/mt_hang.ko: $(srcdir)/guestmm/kernel/tests/modules/mt_hang.c
+	$(AM_V_GEN)$(BUILD_TEST_MODULE)
+guestmm/kernel/tests/modules/mt_badrel.ko: $(srcdir)/guestmm/kernel/tests/modules/mt_badrel.c
 	$(AM_V_GEN)$(BUILD_TEST_MODULE)
 guestmm/kernel/tests/guestmm_elf-module_images.$(OBJEXT): $(TEST_MODULE_KOS)
 # query-modules' fixture (vmm side, tests/integration/test_inspect.c)

@@ -16,4 +16,5 @@
 	module_image mt_export
 	module_image mt_import
 	module_image mt_dup
+	module_image mt_badrel
 	.section .note.GNU-stack, "", @progbits

@@ -23,6 +23,7 @@ IMAGE(mt_abs32);
 IMAGE(mt_export);
 IMAGE(mt_import);
 IMAGE(mt_dup);
+IMAGE(mt_badrel);
 #define LOAD(name, params, mod, e) \
 	load_module_image(name##_ko_start, name##_ko_end - name##_ko_start, \
 			  params, mod, e)
@@ -179,6 +180,16 @@ KTEST(module, exports_to_modules)
 	KTEST_EXPECT_EQ(t, exp->refcnt, 0);
 	KTEST_EXPECT_EQ(t, unload_module("mt_export", NULL, NULL, &leaks, &e), 0);
 	KTEST_EXPECT_NULL(t, find_module("mt_export"));
+}
+
+KTEST(module, unknown_relocation_type)
+{
+	struct module_err e;
+	struct module *mod = NULL;
+
+	KTEST_EXPECT_EQ(t, LOAD(mt_badrel, "", &mod, &e), -ENOEXEC);
+	KTEST_EXPECT_STREQ(t, e.msg, "mt_badrel: Unknown rela relocation: 33");
+	KTEST_EXPECT_NULL(t, find_module("mt_badrel"));
 }
 
 KTEST(module, bad_elf)
