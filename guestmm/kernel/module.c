@@ -196,6 +196,26 @@ static bool license_is_gpl_compatible(const char *license)
 	return false;
 }
 
+/* The kernel's taints: said once each, when a module first brings it. */
+static unsigned long kernel_taints;
+
+static __printf(3, 4) void add_taint_module(struct module *mod,
+					    unsigned int flag,
+					    const char *fmt, ...)
+{
+	char why[96];
+	va_list ap;
+
+	mod->taints |= 1UL << flag;
+	if (__atomic_fetch_or(&kernel_taints, 1UL << flag, __ATOMIC_RELAXED) &
+	    (1UL << flag))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	pr_warn("%s: %s\n", mod->name, why);
+}
+
 static int check_modinfo(struct load_info *info, struct module *mod,
 			 struct module_err *e)
 {
@@ -224,12 +244,12 @@ static int check_modinfo(struct load_info *info, struct module *mod,
 	if (!info->license)
 		info->license = "unspecified";
 	mod->license_gpl_ok = license_is_gpl_compatible(info->license);
-	mod->taints |= 1UL << TAINT_OOT_MODULE;
-	if (!mod->license_gpl_ok) {
-		mod->taints |= 1UL << TAINT_PROPRIETARY_MODULE;
-		pr_warn("%s: module license '%s' taints kernel.\n",
-			mod->name, info->license);
-	}
+	add_taint_module(mod, TAINT_OOT_MODULE,
+			 "loading out-of-tree module taints kernel.");
+	if (!mod->license_gpl_ok)
+		add_taint_module(mod, TAINT_PROPRIETARY_MODULE,
+				 "module license '%s' taints kernel.",
+				 info->license);
 	return 0;
 }
 
