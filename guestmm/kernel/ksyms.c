@@ -218,6 +218,8 @@ EXPORT_SYMBOL(param_ops_byte);
 EXPORT_SYMBOL(param_ops_bool);
 EXPORT_SYMBOL(param_ops_invbool);
 EXPORT_SYMBOL(param_ops_charp);
+EXPORT_SYMBOL(param_array_ops);
+EXPORT_SYMBOL(param_ops_string);
 EXPORT_SYMBOL(param_set_int);
 EXPORT_SYMBOL(param_set_uint);
 EXPORT_SYMBOL(param_set_long);
@@ -231,5 +233,5 @@ EXPORT_SYMBOL(param_set_charp);
 EXPORT_SYMBOL(param_free_charp);
 
 /* What the module.* tests' modules report into (kernel/tests/module_test.c) */
-extern long module_test_seen[4];
+extern long module_test_seen[8];
 EXPORT_SYMBOL(module_test_seen);

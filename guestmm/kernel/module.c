@@ -196,6 +196,26 @@ static bool license_is_gpl_compatible(const char *license)
 	return false;
 }
 
+/* The kernel's taints: said once each, when a module first brings it. */
+static unsigned long kernel_taints;
+
+static __printf(3, 4) void add_taint_module(struct module *mod,
+					    unsigned int flag,
+					    const char *fmt, ...)
+{
+	char why[96];
+	va_list ap;
+
+	mod->taints |= 1UL << flag;
+	if (__atomic_fetch_or(&kernel_taints, 1UL << flag, __ATOMIC_RELAXED) &
+	    (1UL << flag))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	pr_warn("%s: %s\n", mod->name, why);
+}
+
 static int check_modinfo(struct load_info *info, struct module *mod,
 			 struct module_err *e)
 {
@@ -224,12 +244,12 @@ static int check_modinfo(struct load_info *info, struct module *mod,
 	if (!info->license)
 		info->license = "unspecified";
 	mod->license_gpl_ok = license_is_gpl_compatible(info->license);
-	mod->taints |= 1UL << TAINT_OOT_MODULE;
-	if (!mod->license_gpl_ok) {
-		mod->taints |= 1UL << TAINT_PROPRIETARY_MODULE;
-		pr_warn("%s: module license '%s' taints kernel.\n",
-			mod->name, info->license);
-	}
+	add_taint_module(mod, TAINT_OOT_MODULE,
+			 "loading out-of-tree module taints kernel.");
+	if (!mod->license_gpl_ok)
+		add_taint_module(mod, TAINT_PROPRIETARY_MODULE,
+				 "module license '%s' taints kernel.",
+				 info->license);
 	return 0;
 }
 
@@ -316,25 +336,123 @@ static const struct kernel_symbol *find_in(const struct kernel_symbol *start,
 	return NULL;
 }
 
+/*
+ * An export of a live module other than mod (under modules_lock): *owner,
+ * and whether it is GPL-only.
+ */
+static const struct kernel_symbol *find_module_export(const struct module *mod,
+						      const char *name,
+						      struct module **owner,
+						      bool *gpl_only)
+{
+	const struct kernel_symbol *ks;
+	struct module *m;
+
+	list_for_each_entry(m, &modules, list) {
+		if (m == mod || m->state != MODULE_STATE_LIVE)
+			continue;
+		ks = find_in(m->syms, m->syms + m->num_syms, name);
+		*gpl_only = !ks;
+		if (!ks)
+			ks = find_in(m->gpl_syms, m->gpl_syms + m->num_gpl_syms,
+				     name);
+		if (ks) {
+			*owner = m;
+			return ks;
+		}
+	}
+	return NULL;
+}
+
+static bool already_uses(const struct module *a, const struct module *b)
+{
+	const struct module_use *use;
+
+	list_for_each_entry(use, &a->target_list, target_list)
+		if (use->target == b)
+			return true;
+	return false;
+}
+
+/* Records that mod uses owner (Linux's ref_module); under modules_lock. */
+static void ref_module(struct module *mod, struct module *owner,
+		       struct module_use **use)
+{
+	if (already_uses(mod, owner))
+		return;
+	(*use)->source = mod;
+	(*use)->target = owner;
+	list_add(&(*use)->source_list, &owner->source_list);
+	list_add(&(*use)->target_list, &mod->target_list);
+	__module_get(owner);
+	*use = NULL;
+}
+
+/* Drops every use mod made of other modules (at unload, or a failed load). */
+static void module_unuse_all(struct module *mod)
+{
+	struct module_use *use, *next;
+
+	spin_lock(&modules_lock);
+	list_for_each_entry_safe(use, next, &mod->target_list, target_list) {
+		list_del(&use->source_list);
+		list_del(&use->target_list);
+		module_put(use->target);
+		kfree(use);
+	}
+	spin_unlock(&modules_lock);
+}
+
+/* name from the kernel's exports, then from the live modules'. */
+static const struct kernel_symbol *find_export(struct module *mod,
+					       const char *name,
+					       bool *gpl_only,
+					       struct module_use **use)
+{
+	const struct kernel_symbol *ks;
+	struct module *owner;
+
+	*gpl_only = false;
+	ks = find_in(__start___ksymtab, __stop___ksymtab, name);
+	if (ks)
+		return ks;
+	ks = find_in(__start___ksymtab_gpl, __stop___ksymtab_gpl, name);
+	if (ks) {
+		*gpl_only = true;
+		return ks;
+	}
+	spin_lock(&modules_lock);
+	ks = find_module_export(mod, name, &owner, gpl_only);
+	if (ks && (!*gpl_only || mod->license_gpl_ok))
+		ref_module(mod, owner, use);
+	spin_unlock(&modules_lock);
+	return ks;
+}
+
 static int resolve_symbol(struct load_info *info, struct module *mod,
 			  Elf64_Sym *sym, struct module_err *e)
 {
 	const char *name = info->strtab + sym->st_name;
 	const struct kernel_symbol *ks;
+	struct module_use *use;
+	bool gpl_only;
 
 	if (!strcmp(name, "__this_module")) {
 		sym->st_value = (unsigned long)mod;
 		return 0;
 	}
-	ks = find_in(__start___ksymtab, __stop___ksymtab, name);
-	if (!ks) {
-		ks = find_in(__start___ksymtab_gpl, __stop___ksymtab_gpl, name);
-		if (ks && !mod->license_gpl_ok) {
-			module_error(e, "%s: GPL-only symbol %s used by a module "
-				     "with license '%s'", mod->name, name,
-				     info->license);
-			return -EPERM;
-		}
+	use = kmalloc(sizeof(*use), GFP_KERNEL);	/* not under the lock */
+	if (!use) {
+		module_error(e, "%s: out of memory resolving %s", mod->name, name);
+		return -ENOMEM;
+	}
+	ks = find_export(mod, name, &gpl_only, &use);
+	kfree(use);		/* NULL once used */
+	if (ks && gpl_only && !mod->license_gpl_ok) {
+		module_error(e, "%s: GPL-only symbol %s used by a module "
+			     "with license '%s'", mod->name, name,
+			     info->license);
+		return -EPERM;
 	}
 	if (ks) {
 		sym->st_value = ks->value;
@@ -347,6 +465,47 @@ static int resolve_symbol(struct load_info *info, struct module *mod,
 	module_error(e, "%s: Unknown symbol %s (err %d)", mod->name, name,
 		     -ENOENT);
 	return -ENOENT;
+}
+
+/* The owner of an export named name, other than mod: "kernel", or a module's. */
+static const char *export_owner(const struct module *mod, const char *name,
+				char *buf, size_t len)
+{
+	struct module *owner = NULL;
+	bool gpl_only;
+
+	if (find_in(__start___ksymtab, __stop___ksymtab, name) ||
+	    find_in(__start___ksymtab_gpl, __stop___ksymtab_gpl, name))
+		return "kernel";
+	spin_lock(&modules_lock);
+	if (find_module_export(mod, name, &owner, &gpl_only))
+		strscpy_len(buf, owner->name, len);
+	spin_unlock(&modules_lock);
+	return owner ? buf : NULL;
+}
+
+/* A module may not export a name the kernel or a live module exports. */
+static int check_exports(const struct module *mod, struct module_err *e)
+{
+	const struct kernel_symbol *tabs[2] = { mod->syms, mod->gpl_syms };
+	unsigned int nums[2] = { mod->num_syms, mod->num_gpl_syms };
+	char buf[MODULE_NAME_LEN];
+	const char *owner;
+	unsigned int t, i;
+
+	for (t = 0; t < 2; t++) {
+		for (i = 0; i < nums[t]; i++) {
+			owner = export_owner(mod, tabs[t][i].name, buf,
+					     sizeof(buf));
+			if (!owner)
+				continue;
+			module_error(e, "%s: exports duplicate symbol %s "
+				     "(owned by %s)", mod->name,
+				     tabs[t][i].name, owner);
+			return -ENOEXEC;
+		}
+	}
+	return 0;
 }
 
 static int simplify_symbols(struct load_info *info, struct module *mod,
@@ -507,6 +666,78 @@ static int find_module_sections(struct load_info *info, struct module *mod,
 	return 0;
 }
 
+static bool is_kept_symbol(const struct load_info *info, const Elf64_Sym *s)
+{
+	return ELF64_ST_TYPE(s->st_info) == STT_FUNC && s->st_name &&
+	       s->st_shndx != SHN_UNDEF && s->st_shndx < SHN_LORESERVE &&
+	       is_core_section(info, s->st_shndx);
+}
+
+/*
+ * Keeps the module's functions (address, size, name) in one allocation,
+ * so a leak's caller can be named as Linux's kallsyms names it.
+ */
+static int keep_symbols(const struct load_info *info, struct module *mod,
+			struct module_err *e)
+{
+	unsigned int i, n = 0;
+	size_t names = 0;
+	char *p;
+
+	for (i = 1; i < info->nsyms; i++) {
+		if (!is_kept_symbol(info, &info->syms[i]))
+			continue;
+		n++;
+		names += strnlen(info->strtab + info->syms[i].st_name,
+				 info->strtab_size - info->syms[i].st_name) + 1;
+	}
+	if (!n)
+		return 0;
+	mod->symtab = kmalloc(n * sizeof(*mod->symtab) + names, GFP_KERNEL);
+	if (!mod->symtab) {
+		module_error(e, "%s: out of memory for its symbols", mod->name);
+		return -ENOMEM;
+	}
+	p = (char *)(mod->symtab + n);
+	for (i = 1; i < info->nsyms; i++) {
+		const Elf64_Sym *s = &info->syms[i];
+		struct module_sym *ms = &mod->symtab[mod->num_symtab];
+		size_t len;
+
+		if (!is_kept_symbol(info, s))
+			continue;
+		ms->addr = s->st_value;
+		ms->size = s->st_size;
+		len = strnlen(info->strtab + s->st_name,
+			      info->strtab_size - s->st_name);
+		memcpy(p, info->strtab + s->st_name, len);
+		p[len] = '\0';
+		ms->name = p;
+		p += len + 1;
+		mod->num_symtab++;
+	}
+	return 0;
+}
+
+const char *module_address_lookup(const struct module *mod, unsigned long addr,
+				  unsigned long *offset, unsigned long *size)
+{
+	const struct module_sym *best = NULL;
+	unsigned int i;
+
+	for (i = 0; i < mod->num_symtab; i++) {
+		const struct module_sym *s = &mod->symtab[i];
+
+		if (s->addr <= addr && (!best || s->addr > best->addr))
+			best = s;
+	}
+	if (!best || (best->size && addr - best->addr >= best->size))
+		return NULL;
+	*offset = addr - best->addr;
+	*size = best->size;
+	return best->name;
+}
+
 struct module *find_module(const char *name)
 {
 	struct module *mod, *found = NULL;
@@ -539,9 +770,11 @@ static int set_params(struct module *mod, const char *params,
 
 static void free_module(struct module *mod)
 {
+	module_unuse_all(mod);
 	if (mod->param_set)
 		module_free_params(mod, mod->param_set);
 	kfree(mod->param_set);
+	kfree(mod->symtab);
 	module_memfree(mod->core_base, mod->core_size ?: 1);
 	kfree(mod);
 }
@@ -578,12 +811,84 @@ static int link_module(struct load_info *info, struct module *mod,
 	if (!err)
 		err = find_module_sections(info, mod, e);
 	if (!err)
+		err = check_exports(mod, e);
+	if (!err)
+		err = keep_symbols(info, mod, e);
+	if (!err)
 		err = set_params(mod, params, e);
 	return err;
 }
 
+static const char *const leak_kinds[] = {
+	[MV_LEAK_CACHE] = "cache",
+	[MV_LEAK_OBJECTS] = "objects",
+	[MV_LEAK_PAGES] = "pages",
+	[MV_LEAK_VMALLOC] = "vmalloc area",
+	[MV_LEAK_PERCPU] = "per-CPU area",
+	[MV_LEAK_MEMPOOL] = "mempool",
+};
+
+/* "fn+0x1c/0x80" as kallsyms names the caller, or its offset in the core. */
+static void name_caller(const struct module *mod, unsigned long caller,
+			char *buf, size_t len)
+{
+	unsigned long off, size;
+	const char *fn = module_address_lookup(mod, caller, &off, &size);
+
+	if (fn)
+		snprintf(buf, len, "%s+%#lx/%#lx", fn, off, size);
+	else
+		snprintf(buf, len, "%#lx", caller - (unsigned long)mod->core_base);
+}
+
+bool module_print_leak(const struct module *mod, const struct module_leak *l,
+		       char *caller, size_t len)
+{
+	if (l->kind >= ARRAY_SIZE(leak_kinds)) {
+		pr_err("%s: leak record of unknown kind %u dropped\n",
+		       mod->name, l->kind);
+		return false;
+	}
+	name_caller(mod, l->caller, caller, len);
+	if (l->kind == MV_LEAK_CACHE) {
+		pr_err("kmem_cache %s: created by %s [%s] and not destroyed "
+		       "(%lu objects in use)\n", l->what ?: "?", caller,
+		       mod->name, l->count);
+		return true;
+	}
+	if (l->kind == MV_LEAK_PAGES)
+		pr_err("kmemleak: unreferenced pages at pfn %#lx (size %lu):\n",
+		       l->addr, l->bytes);
+	else
+		pr_err("kmemleak: unreferenced object 0x%lx (size %lu):\n",
+		       l->addr, l->count > 1 ? l->bytes / l->count : l->bytes);
+	pr_err("kmemleak:   %s%s%s: %lu, %lu bytes\n", leak_kinds[l->kind],
+	       l->what ? " of " : "", l->what ?: "", l->count, l->bytes);
+	pr_err("kmemleak:   backtrace:\n");
+	pr_err("kmemleak:     [<%016lx>] %s [%s]\n", l->caller, caller,
+	       mod->name);
+	return true;
+}
+
+static void print_leak(const struct module_leak *l, void *arg)
+{
+	char caller[MV_LEAK_WHAT_MAX];
+
+	module_print_leak(arg, l, caller, sizeof(caller));
+}
+
+/* What the module's code still holds: printed; how many records. */
+static unsigned int print_leaks(struct module *mod)
+{
+	unsigned long start = (unsigned long)mod->core_base;
+
+	return mm_find_module_leaks(start, start + mod->core_size, print_leak,
+				    mod);
+}
+
 static int do_init_module(struct module *mod, struct module_err *e)
 {
+	unsigned int leaks;
 	int ret = 0;
 
 	if (mod->init)
@@ -594,7 +899,15 @@ static int do_init_module(struct module *mod, struct module_err *e)
 		ret = -EINVAL;
 	}
 	if (ret < 0) {
-		module_error(e, "%s: init_module failed: %d", mod->name, ret);
+		/* A failing init's error path is where drivers leak most. */
+		leaks = print_leaks(mod);
+		if (leaks)
+			module_error(e, "%s: init_module failed: %d, and left %u "
+				     "leak%s behind", mod->name, ret, leaks,
+				     leaks == 1 ? "" : "s");
+		else
+			module_error(e, "%s: init_module failed: %d", mod->name,
+				     ret);
 		return ret;
 	}
 	mod->state = MODULE_STATE_LIVE;
@@ -625,6 +938,8 @@ int load_module_image(const void *image, size_t len, const char *params,
 	memcpy(info.img, image, len);
 	mod->state = MODULE_STATE_UNFORMED;
 	INIT_LIST_HEAD(&mod->list);
+	INIT_LIST_HEAD(&mod->source_list);
+	INIT_LIST_HEAD(&mod->target_list);
 	err = link_module(&info, mod, params, e);
 	vfree(info.img);
 	if (err)
@@ -650,13 +965,30 @@ fail:
 	return err;
 }
 
-/* Until h-leaks' mm_find_module_leaks is merged: nothing found. */
-__attribute__((weak)) unsigned int
-mm_find_module_leaks(unsigned long start, unsigned long end,
-		     module_leak_fn fn, void *arg)
+/* Used by other modules: "Module X is in use by: Y Z", as rmmod says. */
+static bool in_use(const struct module *mod, struct module_err *e)
 {
-	(void)start; (void)end; (void)fn; (void)arg;
-	return 0;
+	const struct module_use *use;
+	size_t n;
+
+	spin_lock(&modules_lock);
+	if (list_empty(&mod->source_list)) {
+		spin_unlock(&modules_lock);
+		return false;
+	}
+	n = snprintf(e->msg, sizeof(e->msg), "Module %s is in use by:",
+		     mod->name);
+	list_for_each_entry(use, &mod->source_list, source_list)
+		if (n < sizeof(e->msg))
+			n += snprintf(e->msg + n, sizeof(e->msg) - n, " %s",
+				      use->source->name);
+	spin_unlock(&modules_lock);
+	pr_err("%s\n", e->msg);
+	return true;
+}
+
+static void ignore_leak(const struct module_leak *leak, void *arg)
+{
 }
 
 int unload_module(const char *name, module_leak_fn fn, void *arg,
@@ -671,15 +1003,24 @@ int unload_module(const char *name, module_leak_fn fn, void *arg,
 		module_error(e, "ERROR: Module %s is not currently loaded", name);
 		return -ENOENT;
 	}
+	if (in_use(mod, e))
+		return -EBUSY;
 	if (!mod->exit) {
 		module_error(e, "%s: has no cleanup_module: cannot unload",
 			     mod->name);
 		return -EBUSY;
 	}
-	mod->state = MODULE_STATE_GOING;
+	/* Going first, then the count: see try_module_get. */
+	__atomic_store_n(&mod->state, MODULE_STATE_GOING, __ATOMIC_SEQ_CST);
+	if (module_refcount(mod)) {
+		__atomic_store_n(&mod->state, MODULE_STATE_LIVE, __ATOMIC_SEQ_CST);
+		module_error(e, "Module %s is in use", mod->name);
+		return -EBUSY;
+	}
 	mod->exit();
 	start = (unsigned long)mod->core_base;
-	*nr_leaks = mm_find_module_leaks(start, start + mod->core_size, fn, arg);
+	*nr_leaks = mm_find_module_leaks(start, start + mod->core_size,
+					 fn ?: ignore_leak, arg);
 	spin_lock(&modules_lock);
 	list_del(&mod->list);
 	spin_unlock(&modules_lock);

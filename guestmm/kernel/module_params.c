@@ -196,6 +196,80 @@ const struct kernel_param_ops param_ops_charp = {
 	.set = param_set_charp, .free = param_free_charp,
 };
 
+/* Frees the elements the last set made (charp's copies). */
+static void param_array_free(void *arg)
+{
+	struct kparam_array *arr = arg;
+	unsigned int i;
+
+	for (i = 0; arr->ops->free && i < arr->nset; i++)
+		arr->ops->free((char *)arr->elem + i * arr->elemsize);
+	arr->nset = 0;
+}
+
+/* "1,2,3": each element set by the element type's own set. */
+static int param_array_set(const char *val, const struct kernel_param *kp)
+{
+	struct kparam_array *arr = kp->arg;
+	struct kernel_param elem = { .name = kp->name, .mod = kp->mod,
+				     .ops = arr->ops };
+	char *copy, *p, *piece;
+	int err = 0;
+
+	if (!val || !*val)
+		return -EINVAL;
+	copy = kstrdup(val, GFP_KERNEL);
+	if (!copy)
+		return -ENOMEM;
+	arr->nset = 0;
+	for (p = copy; p && !err; ) {
+		piece = p;
+		p = strchr(p, ',');
+		if (p)
+			*p++ = '\0';
+		if (arr->nset == arr->max) {
+			pr_err("%s: can only take %u arguments\n", kp->name,
+			       arr->max);
+			err = -EINVAL;
+			break;
+		}
+		elem.arg = (char *)arr->elem + arr->nset * arr->elemsize;
+		err = arr->ops->set(piece, &elem);
+		if (!err)
+			arr->nset++;
+	}
+	kfree(copy);
+	if (err)
+		param_array_free(arr);
+	else if (arr->num)
+		*arr->num = arr->nset;
+	return err;
+}
+
+const struct kernel_param_ops param_array_ops = {
+	.set = param_array_set, .free = param_array_free,
+};
+
+/* Linux's param_set_copystring: into the module's own buffer, if it fits. */
+static int param_set_copystring(const char *val, const struct kernel_param *kp)
+{
+	const struct kparam_string *kps = kp->arg;
+
+	if (!val)
+		return -EINVAL;
+	if (strlen(val) + 1 > kps->maxlen) {
+		pr_err("%s: string doesn't fit in %u chars.\n", kp->name,
+		       kps->maxlen - 1);
+		return -ENOSPC;
+	}
+	strscpy_len(kps->string, val, kps->maxlen);
+	return 0;
+}
+
+const struct kernel_param_ops param_ops_string = {
+	.set = param_set_copystring,
+};
+
 static bool is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\n';

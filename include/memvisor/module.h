@@ -16,7 +16,8 @@
  *                        number of them before DONE.
  *   HC_MODULE, op DONE:  the request's outcome: status 0 or -errno, msg a
  *                        one-line reason when it failed, base/size the
- *                        module's core (load), tests run/failed.
+ *                        module's core (load), tests run/failed; name, a
+ *                        loaded module's own (.modinfo's) name.
  *
  * The value written to the port is the gpa of one struct mv_hc_module (the
  * guest keeps it in .bss, below 4 GiB). The VMM copies it, validates the

@@ -218,6 +218,24 @@ Test(modq, leaks_kept_then_counted)
 	cr_assert_eq(modq_leak(&q, &m), -ENOENT, "leak after done");
 }
 
+Test(modq, load_done_names_the_module_as_loaded)
+{
+	struct mv_hc_module m = { 0 };
+	struct modq_done d;
+
+	add_load("renamed.ko", "x");
+	add_load("bad.ko", "x");
+	cr_assert_eq(modq_fetch(&q, &m), 0);
+	strcpy(m.name, "scullc");
+	cr_assert_eq(modq_done(&q, &m, &d), 0);
+	cr_assert_str_eq(d.name, "scullc");
+	cr_assert_eq(modq_fetch(&q, &m), 0);
+	strcpy(m.name, "bad");
+	m.status = -ENOEXEC;
+	cr_assert_eq(modq_done(&q, &m, &d), 0);
+	cr_assert_str_eq(d.name, "bad.ko", "a failed load keeps the file's name");
+}
+
 Test(modq, leak_of_a_load_refused)
 {
 	struct mv_hc_module m = { 0 };

@@ -133,7 +133,7 @@ json_t *cmd_rmmod(struct qmp_ctx *ctx, json_t *args, struct qmp_error *err)
 	return q ? module_rmmod(q, args, err) : NULL;
 }
 
-/* The event's module name: a load's file name without ".ko". */
+/* The event's module name: the guest's, or a load's file name without ".ko". */
 static void module_name(const struct modq_done *d, char *buf, size_t size)
 {
 	size_t len;

@@ -215,6 +215,9 @@ static void fill_done(struct modq_done *d, struct modq_req *r,
 	d->from_cmdline = r->from_cmdline;
 	memcpy(d->name, r->name, sizeof(d->name));
 	d->status = done_status(m->status);
+	/* A loaded module by its own name (.modinfo's), as rmmod takes it. */
+	if (r->kind == MV_MODULE_REQ_LOAD && !d->status && m->name[0])
+		memcpy(d->name, m->name, sizeof(d->name));
 	memcpy(d->msg, m->msg, sizeof(d->msg));
 	d->msg[sizeof(d->msg) - 1] = '\0';
 	d->base = m->base;

@@ -40,6 +40,21 @@ enum module_state {
 #define TAINT_OOT_MODULE		12	/* 'O': every memvisor module */
 
 struct ktest_case;
+struct module;
+
+/* One module using another's exports (Linux's): on both modules' lists. */
+struct module_use {
+	struct list_head source_list;	/* on target's source_list */
+	struct list_head target_list;	/* on source's target_list */
+	struct module *source, *target;
+};
+
+/* A function of a module, kept to name its addresses (Linux's kallsyms). */
+struct module_sym {
+	unsigned long addr;
+	unsigned long size;
+	const char *name;
+};
 
 /*
  * One loaded module. The VMM reads modules, list, name, state, core_base,
@@ -73,10 +88,16 @@ struct module {
 
 	unsigned long taints;		/* 1UL << TAINT_* */
 	bool license_gpl_ok;		/* may use EXPORT_SYMBOL_GPL symbols */
-	unsigned int refcnt;		/* Linux's refcnt (atomic there) */
+	unsigned int refcnt;		/* references: users, try_module_get */
+	/* Who uses our exports (module_use), and whose exports we use. */
+	struct list_head source_list;
+	struct list_head target_list;
 
 	/* The loader's: which kp were set (their values are freed at unload). */
 	bool *param_set;
+	/* Its functions, by address (one allocation with their names). */
+	struct module_sym *symtab;
+	unsigned int num_symtab;
 };
 
 #ifdef MODULE
@@ -132,10 +153,47 @@ extern struct module __this_module;
 	{ return exitfn; }
 #endif
 
-/* Nothing pins a module but its own unload request: always succeeds. */
-static inline bool try_module_get(struct module *mod) { (void)mod; return true; }
-static inline void module_put(struct module *mod) { (void)mod; }
-static inline void __module_get(struct module *mod) { (void)mod; }
+/*
+ * A reference that keeps a module from being unloaded (rmmod: "Module X is
+ * in use"), as Linux's; NULL is built-in code. try_module_get fails once
+ * the module is going: it counts first, then looks, and the unloader
+ * marks it going first, then looks at the count, so one of them sees the
+ * other.
+ */
+static inline bool try_module_get(struct module *mod)
+{
+	if (!mod)
+		return true;
+	__atomic_add_fetch(&mod->refcnt, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&mod->state, __ATOMIC_SEQ_CST) != MODULE_STATE_GOING)
+		return true;
+	__atomic_sub_fetch(&mod->refcnt, 1, __ATOMIC_SEQ_CST);
+	return false;
+}
+
+/* A reference to a module already held (its own code, a used export). */
+static inline void __module_get(struct module *mod)
+{
+	if (mod)
+		__atomic_add_fetch(&mod->refcnt, 1, __ATOMIC_SEQ_CST);
+}
+
+static inline void module_put(struct module *mod)
+{
+	if (mod)
+		__atomic_sub_fetch(&mod->refcnt, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Linux's: NULL is built-in code, "kernel". */
+static inline const char *module_name(const struct module *mod)
+{
+	return mod ? mod->name : "kernel";
+}
+
+static inline unsigned int module_refcount(struct module *mod)
+{
+	return __atomic_load_n(&mod->refcnt, __ATOMIC_SEQ_CST);
+}
 
 /* The loader (guestmm/kernel/module.c); not for drivers. */
 extern struct list_head modules;

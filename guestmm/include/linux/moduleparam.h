@@ -4,7 +4,9 @@
  * struct kernel_param in section "__param" and "parmtype=name:type" in
  * .modinfo. At load the loader parses "a=1 b=two c=\"x y\"" (Linux's
  * parse_args rules) into them before the module's init runs. Types: int,
- * uint, long, ulong, short, ushort, byte, bool, invbool, charp.
+ * uint, long, ulong, short, ushort, byte, bool, invbool, charp, arrays of
+ * them (module_param_array) and strings copied into a buffer
+ * (module_param_string).
  *
  * memvisor has no sysfs: perm is kept, checked as Linux does at build time,
  * and otherwise unused. Module parameters have no "modname." prefix: a
@@ -54,6 +56,31 @@ struct kernel_param {
 #define MODULE_PARM_DESC(_parm, desc)	__MODULE_INFO_PARAM(parm, #_parm, desc)
 #define __MODULE_PARM_TYPE(name, _type)	__MODULE_INFO_PARAM(parmtype, #name, _type)
 
+/*
+ * The permission bits module_param takes, as Linux's <linux/stat.h> gives
+ * them to drivers through <linux/module.h> (S_IRUGO: LDD3's habit).
+ */
+#ifndef S_IRUSR
+#define S_IRWXU	00700
+#define S_IRUSR	00400
+#define S_IWUSR	00200
+#define S_IXUSR	00100
+#define S_IRWXG	00070
+#define S_IRGRP	00040
+#define S_IWGRP	00020
+#define S_IXGRP	00010
+#define S_IRWXO	00007
+#define S_IROTH	00004
+#define S_IWOTH	00002
+#define S_IXOTH	00001
+#endif
+#ifndef S_IRUGO
+#define S_IRWXUGO	(S_IRWXU | S_IRWXG | S_IRWXO)
+#define S_IRUGO		(S_IRUSR | S_IRGRP | S_IROTH)
+#define S_IWUGO		(S_IWUSR | S_IWGRP | S_IWOTH)
+#define S_IXUGO		(S_IXUSR | S_IXGRP | S_IXOTH)
+#endif
+
 /* World-writable parameters are refused at build time, as Linux does. */
 #define VERIFY_OCTAL_PERMISSIONS(perm)					\
 	(sizeof(char[((perm) & 2) ? -1 : 1]) * 0 + (perm))
@@ -83,12 +110,62 @@ struct kernel_param {
 #define param_check_invbool(name, p)	__param_check(name, p, bool)
 #define param_check_charp(name, p)	__param_check(name, p, char *)
 
+/*
+ * type is pasted or quoted at once, never passed on: <stdbool.h>'s bool is
+ * a macro, and an argument passed on is expanded (to _Bool) first.
+ */
+#define __module_param(name, value, check, ops, typestr, perm)		\
+	check(name, &(value));						\
+	module_param_cb(name, &ops, &value, perm);			\
+	__MODULE_PARM_TYPE(name, typestr)
 #define module_param_named(name, value, type, perm)			\
-	param_check_##type(name, &(value));				\
-	module_param_cb(name, &param_ops_##type, &value, perm);	\
-	__MODULE_PARM_TYPE(name, #type)
+	__module_param(name, value, param_check_##type, param_ops_##type, \
+		       #type, perm)
+#define module_param(name, type, perm)					\
+	__module_param(name, name, param_check_##type, param_ops_##type, \
+		       #type, perm)
 
-#define module_param(name, type, perm)	module_param_named(name, name, type, perm)
+/*
+ * module_param_array(name, type, nump, perm): "name=1,2,3" sets the first
+ * elements of the array name, their number in *nump (if not NULL); more
+ * than the array holds is refused ("name: can only take N arguments").
+ */
+struct kparam_array {
+	unsigned int max;
+	unsigned int elemsize;
+	unsigned int *num;
+	const struct kernel_param_ops *ops;
+	void *elem;
+	unsigned int nset;	/* the loader's: elements set (freed at unload) */
+};
+
+extern const struct kernel_param_ops param_array_ops;
+
+#define module_param_array_named(name, array, type, nump, perm)	\
+	param_check_##type(name, &(array)[0]);				\
+	static struct kparam_array __param_arr_##name = {		\
+		.max = sizeof(array) / sizeof((array)[0]), .num = nump,	\
+		.ops = &param_ops_##type, .elemsize = sizeof((array)[0]), \
+		.elem = array };					\
+	module_param_cb(name, &param_array_ops, &__param_arr_##name, perm); \
+	__MODULE_PARM_TYPE(name, "array of " #type)
+#define module_param_array(name, type, nump, perm)			\
+	module_param_array_named(name, name, type, nump, perm)
+
+/* module_param_string(name, buf, len, perm): the value copied into buf. */
+struct kparam_string {
+	unsigned int maxlen;
+	char *string;
+};
+
+extern const struct kernel_param_ops param_ops_string;
+
+#define module_param_string(name, string, len, perm)			\
+	static const struct kparam_string __param_string_##name =	\
+		{ len, string };					\
+	module_param_cb(name, &param_ops_string,			\
+			(void *)&__param_string_##name, perm);		\
+	__MODULE_PARM_TYPE(name, "string")
 
 /*
  * Linux also declares param_get_TYPE (the sysfs readers); memvisor has no

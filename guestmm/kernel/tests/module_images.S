@@ -12,4 +12,9 @@
 	module_image mt_good
 	module_image mt_unknown
 	module_image mt_nongpl
+	module_image mt_abs32
+	module_image mt_export
+	module_image mt_import
+	module_image mt_dup
+	module_image mt_badrel
 	.section .note.GNU-stack, "", @progbits

@@ -3,11 +3,12 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/ktest.h>
 
-extern long module_test_seen[4];
+extern long module_test_seen[8];
 
 static int value = 1;
-module_param(value, int, 0444);
+module_param(value, int, S_IRUGO);	/* LDD3 spells it so */
 static char *word = "none";
 module_param(word, charp, 0444);
 
@@ -15,15 +16,43 @@ module_param(word, charp, 0444);
 static const char *const words[] = { "alpha", "beta" };
 static long *const seen = module_test_seen;
 
+/* R_X86_64_PC64: the 64-bit distance from here to the kernel's array. */
+extern const long mt_good_pc64;
+asm(".pushsection .rodata\n\t.balign 8\nmt_good_pc64:\n\t"
+    ".quad module_test_seen - .\n\t.popsection");
+
+/* Arrays: nums=1,2,3 names=a,bcd (module.param_arrays). */
+static int nums[4];
+static unsigned int nr_nums;
+module_param_array(nums, int, &nr_nums, 0444);
+static char *names[2];
+module_param_array(names, charp, NULL, 0444);
+
+/* A string copied into the module's buffer (module.param_arrays). */
+static char label[8] = "none";
+module_param_string(label, label, sizeof(label), 0444);
+
+/* What init returns when not 0 (module.init_fails). */
+static int init_err;
+module_param(init_err, int, 0444);
+
 static int __init mt_good_init(void)
 {
-	char *copy = kstrdup(words[1], GFP_KERNEL);
+	char *copy;
 
+	if (init_err)
+		return init_err;
+	copy = kstrdup(words[1], GFP_KERNEL);
 	if (!copy)
 		return -ENOMEM;
 	seen[0] = value;
 	seen[1] = strlen(word) + 10 * !strcmp(copy, "beta");
 	kfree(copy);
+	seen[3] = (long)&mt_good_pc64 + mt_good_pc64 == (long)module_test_seen;
+	seen[4] = nr_nums;
+	seen[5] = nums[0] + nums[1] + nums[2] + nums[3];
+	seen[6] = names[1] ? (long)strlen(names[1]) : -1;
+	seen[7] = strlen(label);
 	return 0;
 }
 
@@ -35,3 +64,18 @@ static void __exit mt_good_exit(void)
 module_init(mt_good_init);
 module_exit(mt_good_exit);
 MODULE_LICENSE("GPL");
+
+/* Its own cases, run by kmodd after init: fail_test=1 fails the second. */
+static bool fail_test;
+module_param(fail_test, bool, 0444);
+
+KTEST(mt_good, init_saw_params)
+{
+	KTEST_EXPECT_EQ(t, seen[0], value);
+}
+
+KTEST(mt_good, fails_on_request)
+{
+	KTEST_EXPECT_FALSE(t, fail_test);
+	GUEST_ASSERT(!fail_test);	/* fails the case, ends its thread */
+}
