@@ -223,6 +223,15 @@ static bool out_of_time(struct insp *in)
 	return monotonic_ns() >= in->deadline_ns;
 }
 
+bool insp_spent(struct insp *in)
+{
+	if (in->stop)
+		return true;
+	if (out_of_time(in))
+		stop_reading(in, INSP_STOP_TIME);
+	return in->stop;
+}
+
 int insp_read(struct insp *in, uint64_t va, void *dst, size_t len)
 {
 	uint8_t *d = dst;

@@ -137,6 +137,11 @@ void insp_problem(struct insp *in, const char *fmt, ...)
  * in->stop tells a spent budget (every later read fails too) from a bad
  * pointer.
  */
+/*
+ * Is a budget spent (time: the clock read as insp_read reads it)? For work
+ * over guest data that is not an insp_read, such as a page-table walk.
+ */
+bool insp_spent(struct insp *in);
 int insp_read(struct insp *in, uint64_t va, void *dst, size_t len);
 /*
  * A C string of at most @max - 1 (and INSP_STR_MAX - 1) bytes; always

@@ -204,22 +204,24 @@ int page_state_read(const struct gmem *gm, uint64_t cr3,
 /* ---- the full answer ---------------------------------------------------- */
 
 struct table_search {
+	struct insp *r;
 	uint64_t pfn;
 	bool found;
 };
 
+/* Each table visited counts against the query's time, as a read does. */
 static bool table_is_pfn(void *opaque, uint64_t table_gpa, unsigned int level)
 {
 	struct table_search *ts = opaque;
 
 	ts->found = table_gpa / PAGE_SZ == ts->pfn;
-	return !ts->found;
+	return !ts->found && !insp_spent(ts->r);
 }
 
 /* Is @pfn one of the kernel's page-table pages? */
 static bool is_page_table(struct insp *r, uint64_t pfn)
 {
-	struct table_search ts = { pfn, false };
+	struct table_search ts = { r, pfn, false };
 	bool truncated;
 
 	pagewalk_tables(r->gm, r->cr3, PAGE_OWNER_MAX_TABLES, table_is_pfn,
