@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The example modules (examples/), built by make check through the
+ * installed tree only (guestmm/build/stage: `make install-guest
+ * DESTDIR=...`, then `make -C tests/modules/NAME` with pkg-config pointed
+ * at the stage; tests/local.mk), loaded into a running guest on 1 and on
+ * 2 vCPUs with `vmmctl insmod`: each scull's own KTEST cases must pass,
+ * `vmmctl slabinfo` must show scullc's cache while it is loaded, and
+ * `vmmctl rmmod` must say "NAME: no leaks". leaky must be reported for
+ * each kind it leaks. One boot per vCPU count: every module goes through
+ * the same guest, in turn.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "run_cmd.h"
+#include "vmm_qmp.h"
+
+#define VMMCTL_S	120	/* an insmod runs the module's tests */
+
+static struct vq v;
+
+/* vmmctl ARGS... on our socket; asserts it ran; its status and stdout. */
+static int vmmctl(char **out, const char *const args[])
+{
+	char path[PATH_MAX];
+	char *argv[16];
+	struct run_result r;
+	int n = 0, status;
+
+	snprintf(path, sizeof(path), "%s/tools/vmmctl/vmmctl", build_top());
+	argv[n++] = path;
+	argv[n++] = "--socket";
+	argv[n++] = v.sock;
+	for (int i = 0; args[i] && n < 15; i++)
+		argv[n++] = (char *)args[i];
+	argv[n] = NULL;
+	cr_assert_eq(run_cmd(argv, VMMCTL_S, &r), 0, "cannot run %s", path);
+	cr_assert(!r.timed_out, "vmmctl %s: no answer in %d s", args[0],
+		  VMMCTL_S);
+	*out = strdup(r.out);
+	status = r.status;
+	if (status)
+		fprintf(stderr, "vmmctl %s: exit %d: %s%s\n", args[0], status,
+			r.out, r.err);
+	run_result_free(&r);
+	return status;
+}
+
+static char *ko(const char *name)
+{
+	static char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/tests/modules/%s/%s.ko", build_top(),
+		 name, name);
+	cr_assert_eq(access(path, R_OK), 0,
+		     "%s: not built (make tests/modules.stamp)", path);
+	return path;
+}
+
+static void boot(const char *cpus)
+{
+	const char *accel = getenv("MEMVISOR_ACCEL");
+	char accel_arg[64];
+
+	snprintf(accel_arg, sizeof(accel_arg), "--accel=%s",
+		 accel ? accel : "auto");
+	cr_assert_eq(vq_start_args(&v, (const char *[]){ "--mem", "256M",
+			"--cpus", cpus, accel_arg, NULL }, VQ_LOG_STDERR), 0,
+		     "cannot start vmm: %s", strerror(errno));
+	cr_assert_eq(vq_connect(&v), 0, "no control socket at %s:\n%s", v.sock,
+		     v.log ? v.log : "");
+}
+
+static void finish(void)
+{
+	vq_stop(&v);
+}
+
+TestSuite(modules, .fini = finish, .timeout = 600);
+
+/* insmod NAME (its tests pass), the check while loaded, rmmod: no leaks. */
+static void load_check_unload(const char *name, const char *param,
+			      void (*while_loaded)(void))
+{
+	char *out, want[128];
+
+	cr_assert_eq(vmmctl(&out, (const char *[]){ "insmod", ko(name), param,
+						    NULL }), 0,
+		     "insmod %s: %s\nconsole:\n%s", name, out, v.log);
+	snprintf(want, sizeof(want), "%s: ", name);
+	cr_expect(strstr(out, want) && strstr(out, "passed") &&
+		  !strstr(out, "failed"),
+		  "insmod %s: want its tests passed, got: %s", name, out);
+	free(out);
+	if (while_loaded)
+		while_loaded();
+	cr_assert_eq(vmmctl(&out, (const char *[]){ "lsmod", NULL }), 0);
+	cr_expect(strstr(out, name), "lsmod lists no %s: %s", name, out);
+	free(out);
+	cr_assert_eq(vmmctl(&out, (const char *[]){ "rmmod", name, NULL }), 0,
+		     "rmmod %s: %s", name, out);
+	snprintf(want, sizeof(want), "%s: no leaks\n", name);
+	cr_expect_str_eq(out, want, "rmmod %s", name);
+	free(out);
+}
+
+static void scullc_cache_shown(void)
+{
+	char *out;
+
+	cr_assert_eq(vmmctl(&out, (const char *[]){ "slabinfo", NULL }), 0);
+	cr_expect(strstr(out, "scullc "), "slabinfo shows no scullc cache:\n%s",
+		  out);
+	free(out);
+}
+
+static void leaky_reported(void)
+{
+	static const char *const kinds[] = {
+		"leaked objects leaky", "leaked pages", "leaked vmalloc",
+		"leaked percpu"
+	};
+	char *out;
+
+	cr_assert_eq(vmmctl(&out, (const char *[]){ "insmod", ko("leaky"),
+						    NULL }), 0, "%s", out);
+	free(out);
+	cr_assert_eq(vmmctl(&out, (const char *[]){ "rmmod", "leaky", NULL }),
+		     0, "%s", out);
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		cr_expect(strstr(out, kinds[i]), "rmmod leaky: no '%s' in:\n%s",
+			  kinds[i], out);
+	free(out);
+}
+
+static void all_examples(const char *cpus)
+{
+	boot(cpus);
+	load_check_unload("scullc", "quantum=3000", scullc_cache_shown);
+	load_check_unload("scullp", "order=1", NULL);
+	load_check_unload("scullp", "zone=dma", NULL);
+	load_check_unload("scullp", "zone=high", NULL);
+	load_check_unload("scullv", "order=2", NULL);
+	leaky_reported();
+}
+
+Test(modules, examples_on_1_cpu)
+{
+	all_examples("1");
+}
+
+Test(modules, examples_on_2_cpus)
+{
+	all_examples("2");
+}
