@@ -27,12 +27,18 @@ VMM_UNIT_TESTS = tests/unit/test_vmm_args tests/unit/test_vmm_memmap \
 	tests/unit/test_vmm_pagewalk tests/unit/test_vmm_pagewalk_guest \
 	tests/unit/test_vmm_translate tests/unit/test_vmm_dmadev \
 	tests/unit/test_vmm_ksyms tests/unit/test_vmm_ctlmux \
-	tests/unit/test_vmm_guest_str
+	tests/unit/test_vmm_guest_str tests/unit/test_vmm_modules
 check_PROGRAMS += $(VMM_UNIT_TESTS)
 TESTS += $(VMM_UNIT_TESTS)
 VMM_TEST_LDADD = vmm/libvmm.a $(JANSSON_LIBS) $(LIBDW_LIBS) $(TEST_LIBS)
 # vmm's headers include each other by bare name across its rooms
 VMM_TEST_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS)
+
+tests_unit_test_vmm_modules_SOURCES = tests/unit/test_vmm_modules.c
+tests_unit_test_vmm_modules_CFLAGS = $(TEST_CFLAGS) -pthread $(JANSSON_CFLAGS)
+tests_unit_test_vmm_modules_CPPFLAGS = $(VMM_TEST_CPPFLAGS) -I$(srcdir)/vmm/control
+tests_unit_test_vmm_modules_LDADD = $(VMM_TEST_LDADD)
+tests_unit_test_vmm_modules_LDFLAGS = -pthread
 
 tests_unit_test_vmm_pagewalk_SOURCES = tests/unit/test_vmm_pagewalk.c
 tests_unit_test_vmm_pagewalk_CFLAGS = $(TEST_CFLAGS)
@@ -378,7 +384,7 @@ tests_integration_test_guest_core_LDADD = $(TEST_LIBS)
 tests_integration_test_guest_mm_SOURCES = $(GUEST_TEST_SOURCES)
 tests_integration_test_guest_mm_CFLAGS = $(TEST_CFLAGS)
 tests_integration_test_guest_mm_CPPFLAGS = $(AM_CPPFLAGS) \
-	-DCORE_SUITES='"bootmem.*,buddy.*,compat.*,gfp.*,highmem.*,zone.*,stress.*,kmalloc.*,mempool.*,slab.*,slab_debug.*,slab_smp.*,vmalloc.*,ioremap.*,percpu_alloc.*"' \
+	-DCORE_SUITES='"bootmem.*,buddy.*,compat.*,gfp.*,highmem.*,zone.*,stress.*,kmalloc.*,mempool.*,slab.*,slab_debug.*,slab_smp.*,vmalloc.*,ioremap.*,percpu_alloc.*,mm_leaks.*"' \
 	-DGUEST_SUITES_ONLY
 tests_integration_test_guest_mm_LDADD = $(TEST_LIBS)
 # The DMA engine's driver (suite dma), with a boot buffer above MAX_ORDER.

@@ -15,6 +15,7 @@ vmm_libvmm_a_SOURCES = \
 	vmm/base/err.h vmm/base/exitstatus.h vmm/base/clock.h \
 	vmm/base/args.c vmm/base/args.h \
 	vmm/base/size.c vmm/base/size.h \
+	vmm/base/base64.c vmm/base/base64.h \
 	vmm/base/console.c vmm/base/console.h \
 	vmm/core/report.c vmm/core/report.h \
 	vmm/core/dump.c vmm/core/dump.h \
@@ -32,6 +33,7 @@ vmm_libvmm_a_SOURCES = \
 	vmm/hypercall/ktestlog.c vmm/hypercall/ktestlog.h \
 	vmm/io/iobus.c vmm/io/iobus.h \
 	vmm/io/page_state.c vmm/io/page_state.h \
+	vmm/io/modq.c vmm/io/modq.h \
 	vmm/control/qmp.h vmm/control/qmp_dispatch.c vmm/control/qmp_cmds.c \
 	vmm/control/qmp_server.c vmm/control/inspect_cmds.h \
 	vmm/control/control.c vmm/control/control.h \
@@ -47,6 +49,7 @@ vmm_libvmm_a_SOURCES = \
 	vmm/control/zone_cmds.c vmm/control/zone_cmds.h \
 	vmm/control/percpu_cmds.c vmm/control/percpu_cmds.h \
 	vmm/control/dma_cmds.c vmm/control/dma_cmds.h \
+	vmm/control/module_cmds.c vmm/control/module_cmds.h \
 	vmm/control/ctlmux.c vmm/control/ctlmux.h \
 	vmm/control/mm_layout.c vmm/control/mm_layout.h \
 	devices/dmadev.c devices/dmadev.h

@@ -34,6 +34,7 @@
 #include "kvm.h"
 #include "loader.h"
 #include "memmap.h"
+#include "modq.h"
 #include "vcpu.h"
 #include "vm.h"
 
@@ -47,49 +48,110 @@ struct kernel_file {
 	void *owned;
 };
 
-static int read_kernel(const char *path, struct kernel_file *kf,
-		       struct errbuf *e)
+/*
+ * The whole regular file @path for option @opt (messages say "vmm: OPT
+ * PATH: ..."), at most @max bytes (else "too large for @what"), into
+ * *@buf (malloc'd) and *@len.
+ */
+static int read_file(const char *opt, const char *path, uint64_t max,
+		     const char *what, void **buf, size_t *len,
+		     struct errbuf *e)
 {
 	struct stat st;
 	size_t done = 0;
 	int fd, ret = -1;
 
-	kf->name = path;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return errf(e, "vmm: --kernel %s: %s", path, strerror(errno));
+		return errf(e, "vmm: %s %s: %s", opt, path, strerror(errno));
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		errf(e, "vmm: --kernel %s: not a regular file", path);
+		errf(e, "vmm: %s %s: not a regular file", opt, path);
 		goto out;
 	}
-	if ((uint64_t)st.st_size > KERNEL_FILE_MAX) {
-		errf(e, "vmm: --kernel %s: %lld bytes is too large for a kernel",
-		     path, (long long)st.st_size);
+	if ((uint64_t)st.st_size > max) {
+		errf(e, "vmm: %s %s: %lld bytes is too large for %s", opt,
+		     path, (long long)st.st_size, what);
 		goto out;
 	}
-	kf->owned = malloc(st.st_size ? st.st_size : 1);
-	if (!kf->owned) {
-		errf(e, "vmm: --kernel %s: out of memory", path);
+	*buf = malloc(st.st_size ? st.st_size : 1);
+	if (!*buf) {
+		errf(e, "vmm: %s %s: out of memory", opt, path);
 		goto out;
 	}
 	while (done < (size_t)st.st_size) {
-		ssize_t n = read(fd, (char *)kf->owned + done, st.st_size - done);
+		ssize_t n = read(fd, (char *)*buf + done, st.st_size - done);
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			errf(e, "vmm: --kernel %s: read: %s", path,
+			errf(e, "vmm: %s %s: read: %s", opt, path,
 			     n ? strerror(errno) : "unexpected end of file");
 			goto out;
 		}
 		done += n;
 	}
-	kf->data = kf->owned;
-	kf->len = done;
+	*len = done;
 	ret = 0;
 out:
 	close(fd);
 	return ret;
+}
+
+static int read_kernel(const char *path, struct kernel_file *kf,
+		       struct errbuf *e)
+{
+	kf->name = path;
+	if (read_file("--kernel", path, KERNEL_FILE_MAX, "a kernel",
+		      &kf->owned, &kf->len, e))
+		return -1;
+	kf->data = kf->owned;
+	return 0;
+}
+
+/* --module's files, read before anything starts: a bad one is a usage error. */
+struct module_file {
+	void *data;
+	size_t len;
+};
+
+static struct module_file module_files[VMM_MAX_MODULES];
+
+static int read_modules(const struct vmm_config *cfg, struct errbuf *e)
+{
+	for (unsigned int i = 0; i < cfg->nr_modules; i++) {
+		const char *path = cfg->modules[i].file;
+		struct module_file *f = &module_files[i];
+
+		if (read_file("--module", path, MV_MODULE_IMAGE_MAX,
+			      "a module", &f->data, &f->len, e))
+			return -1;
+		if (!f->len)
+			return errf(e, "vmm: --module %s: empty file", path);
+	}
+	return 0;
+}
+
+/* Queues them for the guest's loader, in order, before the vCPUs start. */
+static int queue_modules(struct modq *q, const struct vmm_config *cfg,
+			 struct errbuf *e)
+{
+	struct errbuf qe;
+	uint64_t id;
+
+	for (unsigned int i = 0; i < cfg->nr_modules; i++) {
+		const struct vmm_module *m = &cfg->modules[i];
+		const char *base = strrchr(m->file, '/');
+		struct module_file *f = &module_files[i];
+		int ret = modq_add_load(q, base ? base + 1 : m->file,
+					f->data, f->len, m->params, true,
+					&id, &qe);
+
+		free(f->data);
+		f->data = NULL;
+		if (ret)
+			return errf(e, "vmm: --module %s: %s", m->file, qe.msg);
+	}
+	return 0;
 }
 
 static int get_kernel(const struct vmm_config *cfg, struct kernel_file *kf,
@@ -309,7 +371,7 @@ static int prepare(const struct vmm_config *cfg, char *cmdline,
 	if (memmap_build(&mm, cfg->mem_size, cfg->lowmem, cfg->reserves,
 			 cfg->nr_reserves, &e) ||
 	    args_guest_cmdline(cfg, cmdline, MV_CMDLINE_MAX, &e) < 0 ||
-	    get_kernel(cfg, kf, &e) ||
+	    get_kernel(cfg, kf, &e) || read_modules(cfg, &e) ||
 	    elf_check(kf->data, kf->len, kf->name, &mm, k, &e) ||
 	    boot_place(&mm, k, cfg->nr_cpus, &vm.boot, &e) ||
 	    gmem_map_ram(&vm.gmem, &mm, &e)) {
@@ -360,8 +422,23 @@ static int probe_accel(const struct vmm_config *cfg)
  * re-executes this command inside the runner and returns only on failure.
  * Returns 0 (go on with KVM) or the exit status.
  */
+/* The host files the nested runner must show inside: --kernel's, --module's. */
+static const char **nested_files(const struct vmm_config *cfg,
+				 const char **files)
+{
+	unsigned int n = 0;
+
+	if (cfg->kernel_path)
+		files[n++] = cfg->kernel_path;
+	for (unsigned int i = 0; i < cfg->nr_modules; i++)
+		files[n++] = cfg->modules[i].file;
+	files[n] = NULL;
+	return files;
+}
+
 static int start_accel(const struct vmm_config *cfg, int argc, char **argv)
 {
+	const char *files[VMM_MAX_MODULES + 2];
 	struct accel_choice c;
 	struct errbuf e;
 	char control[256];
@@ -380,7 +457,8 @@ static int start_accel(const struct vmm_config *cfg, int argc, char **argv)
 		return VMM_EXIT_HOST;
 	}
 	fflush(NULL);
-	nested_reexec(argc, argv, cfg->nr_cpus, cfg->kernel_path, control, &e);
+	nested_reexec(argc, argv, cfg->nr_cpus, nested_files(cfg, files),
+		      control, &e);
 	fprintf(stderr, "%s\n", e.msg);
 	return VMM_EXIT_HOST;
 }
@@ -404,6 +482,10 @@ static int setup(const struct vmm_config *cfg, int argc, char **argv,
 	}
 	if (build_vm(&vm, kf, k, cmdline, &e))
 		goto host_error;
+	if (queue_modules(vm.modules, cfg, &e)) {
+		fprintf(stderr, "%s\n", e.msg);
+		return VMM_EXIT_USAGE;
+	}
 	return 0;
 
 host_error:
@@ -460,5 +542,7 @@ int main(int argc, char **argv)
 	vm_destroy(&vm);
 	ktestlog_free(&tests);
 	free(kf.owned);
+	for (unsigned int i = 0; i < VMM_MAX_MODULES; i++)
+		free(module_files[i].data);
 	return status;
 }

@@ -23,3 +23,34 @@ guestmm_guestmm_elf_SOURCES += guestmm/kernel/tests/sched_test.c \
 	guestmm/kernel/tests/kthread_test.c guestmm/kernel/tests/percpu_test.c \
 	guestmm/kernel/tests/percpu_export_test.c \
 	guestmm/kernel/tests/ktest_selftest.c
+# The module loader (issue 16): kernel side, x86-64 side, the exports.
+guestmm_guestmm_elf_SOURCES += guestmm/kernel/module.c \
+	guestmm/kernel/module_params.c guestmm/kernel/ksyms.c \
+	guestmm/kernel/module_internal.h guestmm/arch/x86_64/module.c
+# module.* tests: real .ko files, built as the .ko contract says (objects
+# with the module flags, a generated NAME.mod.c, ld -r), embedded as data.
+guestmm_guestmm_elf_SOURCES += guestmm/kernel/tests/module_test.c \
+	guestmm/kernel/tests/module_images.S
+TEST_MODULES = mt_good mt_unknown mt_nongpl
+TEST_MODULE_KOS = $(TEST_MODULES:%=guestmm/kernel/tests/modules/%.ko)
+EXTRA_DIST += $(TEST_MODULES:%=guestmm/kernel/tests/modules/%.c)
+CLEANFILES += $(TEST_MODULE_KOS) guestmm/kernel/tests/modules/*.o \
+	guestmm/kernel/tests/modules/*.mod.c
+TEST_MODULE_CFLAGS = $(GUEST_CFLAGS) -nostdinc $(GUEST_CPPFLAGS) -DMODULE
+# One recipe for each .ko (portable make: no pattern rules).
+BUILD_TEST_MODULE = $(MKDIR_P) $(@D) && name=`basename $@ .ko` && \
+	inc=`$(CC) -print-file-name=include` && \
+	$(CC) $(TEST_MODULE_CFLAGS) -isystem $$inc \
+		-DKBUILD_MODNAME="\"$$name\"" -c $< -o $(@D)/$$name.o && \
+	printf '\#include <linux/module.h>\n\#include <linux/vermagic.h>\nMODULE_INFO(name, KBUILD_MODNAME);\nMODULE_INFO(vermagic, VERMAGIC_STRING);\n' > $(@D)/$$name.mod.c && \
+	$(CC) $(TEST_MODULE_CFLAGS) -isystem $$inc \
+		-DKBUILD_MODNAME="\"$$name\"" -c $(@D)/$$name.mod.c \
+		-o $(@D)/$$name.mod.o && \
+	$(CC) -r -nostdlib -o $@ $(@D)/$$name.o $(@D)/$$name.mod.o
+guestmm/kernel/tests/modules/mt_good.ko: $(srcdir)/guestmm/kernel/tests/modules/mt_good.c
+	$(AM_V_GEN)$(BUILD_TEST_MODULE)
+guestmm/kernel/tests/modules/mt_unknown.ko: $(srcdir)/guestmm/kernel/tests/modules/mt_unknown.c
+	$(AM_V_GEN)$(BUILD_TEST_MODULE)
+guestmm/kernel/tests/modules/mt_nongpl.ko: $(srcdir)/guestmm/kernel/tests/modules/mt_nongpl.c
+	$(AM_V_GEN)$(BUILD_TEST_MODULE)
+guestmm/kernel/tests/guestmm_elf-module_images.$(OBJEXT): $(TEST_MODULE_KOS)

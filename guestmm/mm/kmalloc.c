@@ -11,6 +11,7 @@
 #include <linux/slab.h>
 #include <linux/mm.h>
 #include <linux/string.h>
+#include <linux/page_owner.h>
 #include "slab.h"
 
 enum kmalloc_type { KMALLOC_NORMAL, KMALLOC_DMA, NR_KMALLOC_TYPES };
@@ -49,7 +50,9 @@ static unsigned int class_size(unsigned int idx)
 
 /* ---- large blocks: straight from the page allocator ------------------- */
 
-static noinline void *kmalloc_large(size_t size, gfp_t flags)
+/* The pages are the caller's: the page owner names it, not kmalloc. */
+static noinline void *kmalloc_large(size_t size, gfp_t flags,
+				    unsigned long caller)
 {
 	struct page *page;
 
@@ -58,7 +61,10 @@ static noinline void *kmalloc_large(size_t size, gfp_t flags)
 	/* Must be direct-mapped: no highmem, whatever the caller allowed. */
 	flags = (flags & ~__GFP_HIGHMEM) | __GFP_COMP;
 	page = alloc_pages(flags, get_order(size));
-	return page ? page_address(page) : NULL;
+	if (!page)
+		return NULL;
+	set_page_owner_caller(page, caller);
+	return page_address(page);
 }
 
 static noinline void kfree_large(const void *p, unsigned long caller)
@@ -107,7 +113,7 @@ static __always_inline void *do_kmalloc(size_t size, gfp_t flags,
 	struct kmem_cache *s;
 
 	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE))
-		return kmalloc_large(size, flags);
+		return kmalloc_large(size, flags, caller);
 	if (unlikely(!size))
 		return ZERO_SIZE_PTR;
 	s = kmalloc_caches[kmalloc_type(flags)][kmalloc_index(size)];

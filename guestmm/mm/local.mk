@@ -5,7 +5,7 @@ MM_SOURCES = guestmm/mm/memblock.c guestmm/mm/bootmem.c \
 	guestmm/mm/page_alloc.c guestmm/mm/page_alloc_check.c \
 	guestmm/mm/highmem.c guestmm/mm/vmalloc.c guestmm/mm/ioremap.c \
 	guestmm/mm/vmscan.c guestmm/mm/show_mem.c guestmm/mm/percpu.c \
-	guestmm/mm/internal.h
+	guestmm/mm/page_owner.c guestmm/mm/leaks.h guestmm/mm/internal.h
 guestmm_guestmm_elf_SOURCES += $(MM_SOURCES)
 guestmm_libmm_hosted_a_SOURCES += $(MM_SOURCES)
 
@@ -30,13 +30,14 @@ guestmm_guestmm_elf_SOURCES += guestmm/mm/tests/inspect_test.c \
 # Slab caches, kmalloc and mempools (guestmm/mm/slab.h describes the design).
 SLAB_SOURCES = guestmm/mm/slab.h guestmm/mm/slab.c guestmm/mm/slab_common.c \
 	guestmm/mm/slab_debug.c guestmm/mm/slabinfo.c guestmm/mm/kmalloc.c \
-	guestmm/mm/mempool.c
+	guestmm/mm/mempool.c guestmm/mm/module_leaks.c
 guestmm_guestmm_elf_SOURCES += $(SLAB_SOURCES)
 # Guests for the VMM's slab inspection tests and bench (not an mm suite).
 guestmm_guestmm_elf_SOURCES += guestmm/mm/tests/slabinsp_test.c
 guestmm_libmm_hosted_a_SOURCES += $(SLAB_SOURCES)
 # Their KTEST cases: in the guest, and in the hosted ktest runner.
 SLAB_KTEST_SOURCES = guestmm/mm/tests/compat_test.c \
+	guestmm/mm/tests/leaks_test.c \
 	guestmm/mm/tests/slab_cache_test.c \
 	guestmm/mm/tests/slab_debug_test.c guestmm/mm/tests/slab_smp_test.c \
 	guestmm/mm/tests/kmalloc_test.c guestmm/mm/tests/mempool_test.c

@@ -18,6 +18,7 @@
 #include <linux/errno.h>
 #include <linux/string.h>
 #include <memvisor/mminfo.h>
+#include "leaks.h"
 
 LIST_HEAD(mempools);
 static DEFINE_SPINLOCK(mempools_lock);
@@ -45,7 +46,8 @@ static void free_reserve(mempool_t *pool)
 
 static mempool_t *__mempool_create(int min_nr, mempool_alloc_t *alloc_fn,
 				   mempool_free_t *free_fn, void *pool_data,
-				   u32 source, u64 source_arg)
+				   u32 source, u64 source_arg,
+				   unsigned long caller)
 {
 	mempool_t *pool;
 
@@ -66,6 +68,7 @@ static mempool_t *__mempool_create(int min_nr, mempool_alloc_t *alloc_fn,
 	pool->magic = MEMPOOL_MAGIC;
 	pool->source = source;
 	pool->source_arg = source_arg;
+	pool->creator = (const void *)caller;
 
 	/* The reserve is filled now, while failing is still allowed. */
 	while (pool->curr_nr < pool->min_nr) {
@@ -92,7 +95,7 @@ mempool_t *mempool_create(int min_nr, mempool_alloc_t *alloc_fn,
 			  mempool_free_t *free_fn, void *pool_data)
 {
 	return __mempool_create(min_nr, alloc_fn, free_fn, pool_data,
-				MV_MEMPOOL_SRC_CUSTOM, 0);
+				MV_MEMPOOL_SRC_CUSTOM, 0, _RET_IP_);
 }
 
 void mempool_destroy(mempool_t *pool)
@@ -274,7 +277,7 @@ void *mempool_free_slab(void *element, void *pool_data)
 mempool_t *mempool_create_slab_pool(int min_nr, struct kmem_cache *kc)
 {
 	return __mempool_create(min_nr, mempool_alloc_slab, mempool_free_slab, kc,
-				MV_MEMPOOL_SRC_SLAB, (u64)(unsigned long)kc);
+				MV_MEMPOOL_SRC_SLAB, (u64)(unsigned long)kc, _RET_IP_);
 }
 
 void *mempool_kmalloc(int gfp_mask, void *pool_data)
@@ -291,7 +294,7 @@ void *mempool_kfree(void *element, void *pool_data)
 mempool_t *mempool_create_kmalloc_pool(int min_nr, size_t size)
 {
 	return __mempool_create(min_nr, mempool_kmalloc, mempool_kfree,
-				(void *)size, MV_MEMPOOL_SRC_KMALLOC, size);
+				(void *)size, MV_MEMPOOL_SRC_KMALLOC, size, _RET_IP_);
 }
 
 void *mempool_alloc_pages(int gfp_mask, void *pool_data)
@@ -309,5 +312,24 @@ mempool_t *mempool_create_page_pool(int min_nr, int order)
 {
 	return __mempool_create(min_nr, mempool_alloc_pages, mempool_free_pages,
 				(void *)(unsigned long)order, MV_MEMPOOL_SRC_PAGE,
-				(u64)order);
+				(u64)order, _RET_IP_);
+}
+
+/* One record per pool created from the range and not destroyed. */
+void mempool_find_leaks(struct leak_list *l)
+{
+	struct module_leak leak = { .kind = MV_LEAK_MEMPOOL, .count = 1 };
+	mempool_t *pool;
+
+	spin_lock(&mempools_lock);
+	list_for_each_entry(pool, &mempools, list) {
+		if (!leak_caller_in(l, pool->creator))
+			continue;
+		/* The pool's own memory; its reserve's elements are the source's. */
+		leak.bytes = sizeof(*pool) + max(pool->min_nr, 1) * sizeof(void *);
+		leak.addr = (unsigned long)pool;
+		leak.caller = (unsigned long)pool->creator;
+		leak_add(l, &leak);
+	}
+	spin_unlock(&mempools_lock);
 }

@@ -24,6 +24,7 @@
 #include <linux/highmem.h>
 #include <linux/smp.h>
 #include <linux/string.h>
+#include <linux/page_owner.h>
 #include <memvisor/bootparams.h>
 #include <memvisor/layout.h>
 
@@ -371,6 +372,7 @@ void mm_init(const struct mv_boot_params *bp)
 	if (!mem_map)
 		panic("mm_init: no room for mem_map (%zu KiB) below %#llx",
 		      map_size >> 10, (unsigned long long)direct_end);
+	page_owner_init();
 
 	zones_init(bp);
 	memblock_free_all();

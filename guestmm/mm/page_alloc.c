@@ -26,6 +26,7 @@
 #include <linux/sched.h>
 #include <linux/wait.h>
 #include <linux/string.h>
+#include <linux/page_owner.h>
 
 #include "internal.h"
 
@@ -708,7 +709,8 @@ static noinline struct page *__alloc_pages_general(gfp_t gfp,
 }
 
 static __always_inline struct page *__alloc_pages(gfp_t gfp,
-						  unsigned int order)
+						  unsigned int order,
+						  unsigned long caller)
 {
 	int highest = gfp_zone(gfp);
 	struct page *page = NULL;
@@ -725,31 +727,39 @@ static __always_inline struct page *__alloc_pages(gfp_t gfp,
 			return NULL;
 	}
 	prep_new_page(page, order, gfp);
+	set_page_owner(page, caller);
 	return page;
 }
 
 struct page *alloc_pages_node(int nid, unsigned int flags, unsigned int order)
 {
 	(void)nid;	/* one node */
-	return __alloc_pages(flags, order);
+	return __alloc_pages(flags, order, _RET_IP_);
 }
 
 struct page *alloc_pages(unsigned int flags, unsigned int order)
 {
-	return __alloc_pages(flags, order);
+	return __alloc_pages(flags, order, _RET_IP_);
 }
 
 /* A direct-map address: highmem cannot have one, so it is never used. */
-unsigned long __get_free_pages(unsigned int flags, unsigned int order)
+static __always_inline unsigned long get_free_pages(gfp_t flags,
+						    unsigned int order,
+						    unsigned long caller)
 {
-	struct page *page = __alloc_pages(flags & ~__GFP_HIGHMEM, order);
+	struct page *page = __alloc_pages(flags & ~__GFP_HIGHMEM, order, caller);
 
 	return page ? (unsigned long)lowmem_page_address(page) : 0;
 }
 
+unsigned long __get_free_pages(unsigned int flags, unsigned int order)
+{
+	return get_free_pages(flags, order, _RET_IP_);
+}
+
 unsigned long get_zeroed_page(unsigned int flags)
 {
-	return __get_free_pages(flags | __GFP_ZERO, 0);
+	return get_free_pages(flags | __GFP_ZERO, 0, _RET_IP_);
 }
 
 /* ---- Freeing ------------------------------------------------------------- */
@@ -811,6 +821,7 @@ static __always_inline bool free_page_prepare(struct page *page,
 		     (unsigned long)page->virtual | (page->order ^ order)))
 		return free_page_report(page, order);
 	__ClearPageHead(page);
+	reset_page_owner(page);
 	return true;
 }
 
@@ -889,6 +900,7 @@ static __always_inline bool free_page_fast(struct page *page,
 		     READ_ONCE(contig_page_data.nr_free_waiters)))
 		return false;
 	set_page_count(page, 0);
+	reset_page_owner(page);
 	free_pcp_page(page, order, cold);
 	return true;
 }
@@ -944,6 +956,7 @@ void split_page(struct page *page, unsigned int order)
 	}
 	page->order = 0;
 	__ClearPageHead(page);
+	split_page_owner(page, order);
 }
 
 /* Boot handover: a block memblock did not keep becomes managed and free. */

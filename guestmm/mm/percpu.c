@@ -30,7 +30,9 @@
 #include <linux/printk.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/page_owner.h>
 #include <memvisor/mminfo.h>
+#include "leaks.h"
 
 #define PCPU_BITS	(PCPU_UNIT_SIZE / PCPU_MIN_ALLOC_SIZE)
 #define PCPU_LONGS	(PCPU_BITS / BITS_PER_LONG)
@@ -43,7 +45,14 @@ struct pcpu_chunk {
 	unsigned int order;		/* of the units' pages (0: not ours) */
 	unsigned long alloc_map[PCPU_LONGS];		/* 1: in use */
 	unsigned long bound_map[PCPU_LONGS + 1];	/* 1: an area starts */
+	/*
+	 * Who allocated: the caller of the area starting at each bit, as a
+	 * page owner offset (<linux/page_owner.h>), 0 where none starts.
+	 */
+	u32 *callers;
 };
+
+#define PCPU_CALLERS_ORDER	get_order(PCPU_BITS * sizeof(u32))
 
 /*
  * Each CPU's own __per_cpu_offset, as Linux's this_cpu_off; also what makes
@@ -53,6 +62,7 @@ DEFINE_PER_CPU(unsigned long, this_cpu_off);
 
 static DEFINE_SPINLOCK(pcpu_lock);
 static struct pcpu_chunk pcpu_first_chunk;
+static u32 pcpu_first_callers[PCPU_BITS];
 static struct mv_percpu_info pcpu_info;
 static unsigned long pcpu_base_addr;	/* the first chunk's unit 0 */
 static unsigned long pcpu_delta;	/* unit 0 address - per-CPU pointer */
@@ -205,6 +215,7 @@ static struct pcpu_chunk *chunk_create(gfp_t gfp)
 	unsigned int order = get_order((unsigned long)pcpu_nr_units * PCPU_UNIT_SIZE);
 	struct pcpu_chunk *chunk;
 	unsigned long base;
+	u32 *callers;
 
 	BUILD_BUG_ON(sizeof(struct pcpu_chunk) > PAGE_SIZE);
 	gfp &= ~__GFP_ZERO;
@@ -212,17 +223,26 @@ static struct pcpu_chunk *chunk_create(gfp_t gfp)
 	if (!chunk)
 		return NULL;
 	base = __get_free_pages(gfp, order);
-	if (!base) {
-		free_page((unsigned long)chunk);
-		return NULL;
-	}
+	if (!base)
+		goto out_chunk;
+	callers = (u32 *)__get_free_pages(gfp | __GFP_ZERO, PCPU_CALLERS_ORDER);
+	if (!callers)
+		goto out_base;
 	chunk_init(chunk, base, 0, 0);
 	chunk->order = order;
+	chunk->callers = callers;
 	return chunk;
+
+out_base:
+	free_pages(base, order);
+out_chunk:
+	free_page((unsigned long)chunk);
+	return NULL;
 }
 
 static void chunk_destroy(struct pcpu_chunk *chunk)
 {
+	free_pages((unsigned long)chunk->callers, PCPU_CALLERS_ORDER);
 	free_pages(chunk->pub.base, chunk->order);
 	free_page((unsigned long)chunk);
 }
@@ -282,7 +302,8 @@ static void pcpu_stats_alloc(size_t size)
 	pcpu_info.max_alloc_size_seen = max(pcpu_info.max_alloc_size_seen, (u64)size);
 }
 
-void __percpu *__alloc_percpu_gfp(size_t size, size_t align, gfp_t gfp)
+static void __percpu *pcpu_alloc(size_t size, size_t align, gfp_t gfp,
+				 unsigned long caller)
 {
 	struct pcpu_chunk *chunk;
 	unsigned int bits, align_bits, grown = 0;
@@ -335,6 +356,7 @@ void __percpu *__alloc_percpu_gfp(size_t size, size_t align, gfp_t gfp)
 
 found:
 	pcpu_stats_alloc(size);
+	chunk->callers[off / PCPU_MIN_ALLOC_SIZE] = page_owner_offset(caller);
 	spin_unlock_irqrestore(&pcpu_lock, flags);
 	/* Zeroed in every unit, as Linux does; the area is ours alone now. */
 	for (unsigned int unit = 0; unit < pcpu_nr_units; unit++)
@@ -343,9 +365,14 @@ found:
 	return (void __percpu *)(addr - pcpu_delta);
 }
 
+void __percpu *__alloc_percpu_gfp(size_t size, size_t align, gfp_t gfp)
+{
+	return pcpu_alloc(size, align, gfp, _RET_IP_);
+}
+
 void __percpu *__alloc_percpu(size_t size, size_t align)
 {
-	return __alloc_percpu_gfp(size, align, GFP_KERNEL);
+	return pcpu_alloc(size, align, GFP_KERNEL, _RET_IP_);
 }
 
 /* The chunk whose unit 0 holds addr; pcpu_lock held. */
@@ -388,6 +415,7 @@ void free_percpu(void __percpu *ptr)
 	 * and stale ones in free space are cleared by the next allocation.
 	 */
 	bitmap_fill_range(chunk->alloc_map, bit, end - bit, false);
+	chunk->callers[bit] = 0;
 	pub->free_bytes += (end - bit) * PCPU_MIN_ALLOC_SIZE;
 	pub->nr_alloc--;
 	pub->first_free = min(pub->first_free, (u32)off);
@@ -451,6 +479,8 @@ void pcpu_setup_first_chunk(void *base, size_t unit_size, unsigned int nr_units,
 	}
 	chunk_init(&pcpu_first_chunk, pcpu_base_addr, static_size,
 		   MV_PERCPU_CHUNK_FIRST);
+	memset(pcpu_first_callers, 0, sizeof(pcpu_first_callers));
+	pcpu_first_chunk.callers = pcpu_first_callers;
 
 	pcpu_info.magic = MV_PERCPU_MAGIC;
 	pcpu_info.version = MV_PERCPU_VERSION;
@@ -468,4 +498,41 @@ void pcpu_setup_first_chunk(void *base, size_t unit_size, unsigned int nr_units,
 const struct mv_percpu_info *percpu_info(void)
 {
 	return pcpu_info.magic ? &pcpu_info : NULL;
+}
+
+static void add_area(struct leak_list *l, struct pcpu_chunk *chunk,
+		     unsigned int bit)
+{
+	unsigned int stop = find_next_set(chunk->bound_map, PCPU_BITS + 1, bit + 1);
+	struct module_leak leak = {
+		.kind = MV_LEAK_PERCPU, .count = 1,
+		.bytes = (stop - bit) * PCPU_MIN_ALLOC_SIZE,
+		.addr = chunk->pub.base + bit * PCPU_MIN_ALLOC_SIZE - pcpu_delta,
+		.caller = page_owner_base + chunk->callers[bit],
+	};
+
+	leak_add(l, &leak);
+}
+
+/* One record per live area allocated from the range. */
+void pcpu_find_leaks(struct leak_list *l)
+{
+	struct pcpu_chunk *chunk;
+	unsigned long flags;
+
+	spin_lock_irqsave(&pcpu_lock, flags);
+	for_each_chunk(chunk) {
+		for (unsigned int i = 0; i < PCPU_LONGS; i++) {
+			/* Where a live area starts: allocated, with a boundary. */
+			unsigned long starts = chunk->alloc_map[i] & chunk->bound_map[i];
+
+			for (; starts; starts &= starts - 1) {
+				unsigned int bit = i * BITS_PER_LONG + __builtin_ctzl(starts);
+
+				if (leak_offset_in(l, chunk->callers[bit]))
+					add_area(l, chunk, bit);
+			}
+		}
+	}
+	spin_unlock_irqrestore(&pcpu_lock, flags);
 }

@@ -26,7 +26,7 @@
 #include <linux/irqflags.h>
 #include <linux/smp.h>
 
-#define _RET_IP_	((unsigned long)__builtin_return_address(0))
+#include <linux/instruction_pointer.h>
 
 /* Internal cache flags (above Linux's). */
 #define SLAB_NO_CPU_CACHE	0x10000000UL	/* no magazines: bootstrap caches */
@@ -210,7 +210,12 @@ void slab_report_double_free(struct kmem_cache *s, const void *obj,
 			     unsigned long caller);
 /* Checks every free object of a slab (poison, red zones); returns errors. */
 int slab_debug_check_slab(struct kmem_cache *s, struct page *slab);
-void slab_report_leaks(struct kmem_cache *s);
+/*
+ * kmem_cache_destroy() found live objects: SLUB's report (the objects
+ * listed if list_objects) and its WARN naming the caller.
+ */
+void slab_report_leaks(struct kmem_cache *s, unsigned long caller,
+		       bool list_objects);
 /* Linux's slab_fix(): what was done about a detection, at KERN_ERR. */
 void slab_fix(struct kmem_cache *s, const char *fmt, ...) __printf(2, 3);
 void slab_count_error(struct kmem_cache *s, enum slab_error e);

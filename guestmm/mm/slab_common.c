@@ -13,6 +13,7 @@
 #include <linux/shrinker.h>
 #include <memvisor/mminfo.h>
 #include "slab.h"
+#include "leaks.h"
 
 LIST_HEAD(slab_caches);
 DEFINE_SPINLOCK(slab_lock);
@@ -117,6 +118,7 @@ struct kmem_cache *__kmem_cache_create(const char *name, size_t size,
 		err = slab_alloc_shared(s, slab_booting ? GFP_NOWAIT : GFP_KERNEL);
 	if (err)
 		goto out_free;
+	s->creator = (const void *)caller;
 	add_cache(s);
 	return s;
 
@@ -187,9 +189,13 @@ void kmem_cache_destroy(struct kmem_cache *s)
 	slab_drain_all_cpus(s);
 	slab_release_free(s, 0, SLAB_ALL_PAGES);
 	if (slab_objects_in_use(s)) {
-		/* Freeing under live objects would turn a leak into corruption. */
-		if (!s->leaked)
-			slab_report_leaks(s);
+		/*
+		 * As SLUB: the objects listed the first time, a WARN every
+		 * time, and the cache kept (listed in slabinfo and for
+		 * mm_find_module_leaks()): freeing under live objects would
+		 * turn a leak into corruption.
+		 */
+		slab_report_leaks(s, _RET_IP_, !s->leaked);
 		s->leaked = true;
 		return;
 	}
@@ -237,6 +243,67 @@ void kmem_cache_cpu_dead(unsigned int cpu)
 	spin_lock(&slab_lock);
 	list_for_each_entry(s, &slab_caches, list)
 		slab_drain_cpu(s, cpu);
+	spin_unlock(&slab_lock);
+}
+
+/* ---- leaks of a module ---------------------------------------------------- */
+
+/* Objects handed out and not freed: those parked in magazines are free. */
+static unsigned long live_objects(struct kmem_cache *s)
+{
+	unsigned long active = READ_ONCE(s->stats.active_objs);
+	unsigned long parked = slab_cpu_cached(s) + slab_shared_cached(s);
+
+	return active > parked ? active - parked : 0;
+}
+
+/*
+ * An example of a live object: the first of a full slab, or else the start
+ * of a partial one (some of whose objects are live). Cache lock held.
+ */
+static unsigned long example_object(struct kmem_cache *s)
+{
+	struct page *slab;
+
+	slab = list_first_entry_or_null(&s->slabs_full, struct page, slab_list);
+	if (slab)
+		return (unsigned long)index_to_obj(s, slab, 0);
+	slab = list_first_entry_or_null(&s->slabs_partial, struct page, slab_list);
+	return slab ? (unsigned long)slab_address(slab) : 0;
+}
+
+static void cache_leaks(struct leak_list *l, struct kmem_cache *s)
+{
+	struct module_leak leak = {
+		.what = s->name, .caller = (unsigned long)s->creator,
+	};
+	unsigned long flags;
+
+	leak.count = live_objects(s);
+	if (!s->leaked) {		/* still there, as created */
+		leak.kind = MV_LEAK_CACHE;
+		leak.bytes = (unsigned long)s->stats.total_slabs << (s->order + PAGE_SHIFT);
+		leak.addr = (unsigned long)s;
+		leak_add(l, &leak);
+	}
+	if (!leak.count)
+		return;
+	leak.kind = MV_LEAK_OBJECTS;
+	leak.bytes = leak.count * s->object_size;
+	spin_lock_irqsave(&s->lock, flags);
+	leak.addr = example_object(s);
+	spin_unlock_irqrestore(&s->lock, flags);
+	leak_add(l, &leak);
+}
+
+void slab_find_leaks(struct leak_list *l)
+{
+	struct kmem_cache *s;
+
+	spin_lock(&slab_lock);
+	list_for_each_entry(s, &slab_caches, list)
+		if (leak_caller_in(l, s->creator))
+			cache_leaks(l, s);
 	spin_unlock(&slab_lock);
 }
 

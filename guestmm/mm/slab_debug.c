@@ -541,7 +541,7 @@ static unsigned int report_slab_leaks(struct kmem_cache *s, struct page *slab,
 	return listed;
 }
 
-void slab_report_leaks(struct kmem_cache *s)
+static void list_leaked_objects(struct kmem_cache *s)
 {
 	struct list_head *lists[] = { &s->slabs_full, &s->slabs_partial };
 	unsigned int i, listed = 0;
@@ -560,6 +560,19 @@ void slab_report_leaks(struct kmem_cache *s)
 		pr_err("INFO: ... and %llu more\n",
 		       (unsigned long long)(s->stats.active_objs - listed));
 	spin_unlock_irqrestore(&s->lock, flags);
-	pr_err("kmem_cache_destroy %s: Slab cache still has objects: kept\n", s->name);
-	slab_bug_end(s, SLAB_ERR_LEAK, 0, "destroy");
+}
+
+void slab_report_leaks(struct kmem_cache *s, unsigned long caller,
+		       bool list_objects)
+{
+	char sym[128], msg[256];
+
+	if (list_objects)
+		list_leaked_objects(s);
+	slab_count_error(s, SLAB_ERR_LEAK);
+	snprintf(msg, sizeof(msg),
+		 "kmem_cache_destroy %s: Slab cache still has objects when called from %s",
+		 s->name, symbolize(sym, sizeof(sym), caller));
+	pr_err("%s\n", msg);
+	__warn(__FILE__, __LINE__, msg);
 }

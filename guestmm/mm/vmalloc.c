@@ -34,6 +34,7 @@
 #include <memvisor/layout.h>
 #include <memvisor/mminfo.h>
 #include <asm/pgtable.h>
+#include "leaks.h"
 
 #ifndef ULONG_MAX
 #define ULONG_MAX	(~0UL)
@@ -720,4 +721,22 @@ void vmalloc_init(void)
 	free_root = NULL;
 	nr_vmap_areas = nr_vmap_lazy_pages = nr_vmap_purges = 0;
 	treap_insert(&free_root, va);
+}
+
+/* One record per live area (vmalloc, vmap, ioremap) asked for from the range. */
+void vmalloc_find_leaks(struct leak_list *l)
+{
+	struct module_leak leak = { .kind = MV_LEAK_VMALLOC, .count = 1 };
+	struct vmap_area *va;
+
+	spin_lock(&vmap_area_lock);
+	list_for_each_entry(va, &vmap_area_list, list) {
+		if (!leak_caller_in(l, va->caller))
+			continue;
+		leak.bytes = va_size(va) - PAGE_SIZE;	/* not the guard page */
+		leak.addr = va->va_start;
+		leak.caller = (unsigned long)va->caller;
+		leak_add(l, &leak);
+	}
+	spin_unlock(&vmap_area_lock);
 }

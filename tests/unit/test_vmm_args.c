@@ -368,3 +368,40 @@ Test(args, shell_join_quotes)
 	cr_assert_str_eq(buf, "vmm/vmm --mem 256M --cmdline 'a b' --test 'it'\\''s'");
 	cr_assert_eq(args_shell_join(7, argv, buf, 10), -1);
 }
+
+Test(args, module_file_then_params)
+{
+	static struct vmm_config cfg;
+	struct errbuf e;
+	char *argv[] = { "vmm", "--mem", "256M", "--module", "a/b.ko",
+			 "--module=c.ko  x=1 y=two", NULL };
+
+	cr_assert_eq(run_parse(&cfg, &e, argv), 0, "%s", e.msg);
+	cr_assert_eq(cfg.nr_modules, 2);
+	cr_assert_str_eq(cfg.modules[0].file, "a/b.ko");
+	cr_assert_str_eq(cfg.modules[0].params, "");
+	cr_assert_str_eq(cfg.modules[1].file, "c.ko");
+	cr_assert_str_eq(cfg.modules[1].params, "x=1 y=two");
+}
+
+Test(args, module_refusals)
+{
+	static struct vmm_config cfg;
+	static char big[MV_MODULE_PARAMS_MAX + 8] = "m.ko ";
+	struct errbuf e;
+	char *none[] = { "vmm", "--mem", "256M", "--module", " x=1", NULL };
+	char *huge[] = { "vmm", "--mem", "256M", "--module", big, NULL };
+	char *many[VMM_MAX_MODULES * 2 + 6] = { "vmm", "--mem", "256M" };
+
+	cr_assert_eq(run_parse(&cfg, &e, none), -1);
+	cr_assert_str_eq(e.msg, "vmm: --module: ' x=1' names no file");
+	memset(big + 5, 'p', MV_MODULE_PARAMS_MAX);
+	cr_assert_eq(run_parse(&cfg, &e, huge), -1);
+	cr_assert_str_eq(e.msg, "vmm: --module m.ko: the parameters are more than 1023 bytes");
+	for (int i = 0; i <= VMM_MAX_MODULES; i++) {
+		many[3 + 2 * i] = "--module";
+		many[4 + 2 * i] = "m.ko";
+	}
+	cr_assert_eq(run_parse(&cfg, &e, many), -1);
+	cr_assert_str_eq(e.msg, "vmm: --module: more than 16 modules");
+}

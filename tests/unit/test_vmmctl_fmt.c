@@ -484,3 +484,28 @@ Test(vmmctl_cmds, pages_follow_the_cursor_and_merge)
 	json_decref(page);
 	json_decref(whole);
 }
+
+Test(fmt, insmod_says_only_the_tests)
+{
+	expect(fmt_insmod, "{\"request\": 1, \"name\": \"hello\", \"tests-run\": 0, \"tests-failed\": 0}", "");
+	expect(fmt_insmod, "{\"request\": 1, \"name\": \"scullc\", \"tests-run\": 4, \"tests-failed\": 0}",
+	       "scullc: 4 tests passed\n");
+	expect(fmt_insmod, "{\"request\": 1, \"name\": \"scullc\", \"tests-run\": 4, \"tests-failed\": 1}",
+	       "scullc: 1 of 4 tests failed\n");
+}
+
+Test(fmt, rmmod_lists_leaks)
+{
+	struct fmt_err e;
+	int rc;
+	char *got;
+
+	expect(fmt_rmmod, "{\"name\": \"scullc\", \"leaks\": [], \"leaks-dropped\": 0}",
+	       "scullc: no leaks\n");
+	expect(fmt_rmmod, "{\"name\": \"leaky\", \"leaks\": [{\"kind\": \"objects\", \"what\": \"leaky_cache\", \"count\": 3, \"bytes\": 192, \"addr\": \"0xffff888000123000\", \"caller-offset\": 64}], \"leaks-dropped\": 2}",
+	       "leaky: leaked objects leaky_cache: 3, 192 bytes at 0xffff888000123000 (leaky+0x40)\n"
+	       "leaky: 2 more leaks not listed\n");
+	got = run_fmt(fmt_rmmod, "{\"name\": \"x\"}", &rc, &e);
+	cr_assert_eq(rc, -1, "no leaks array is a malformed answer");
+	free(got);
+}

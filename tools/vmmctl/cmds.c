@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdio.h>
+
+#include "base64.h"
 #include "cmds.h"
 
 #define MAX_POSITIONAL	2
@@ -147,6 +150,100 @@ static int parse_read_virt(int argc, char **argv, struct cmd_req *req,
 	return parse_read(argc, argv, req, names, e);
 }
 
+/* The bytes of module @path in *@buf (malloc'd): its size, or -1 and @e. */
+static long read_module(const char *path, unsigned char **buf,
+			struct fmt_err *e)
+{
+	/* base64 takes 4/3; the request's own JSON a little more */
+	const long max = (QMP_REQUEST_MAX - 4096) / 4 * 3;
+	FILE *f = fopen(path, "rb");
+	long n;
+
+	if (!f)
+		return fmt_fail(e, "%s: %s", path, strerror(errno));
+	*buf = malloc((size_t)max + 1);
+	n = *buf ? (long)fread(*buf, 1, (size_t)max + 1, f) : -1;
+	if (n < 0 || ferror(f))
+		fmt_fail(e, "%s: cannot read it", path);
+	else if (n > max)
+		n = fmt_fail(e, "%s: more than %ld bytes, the most one QMP request carries",
+			     path, max);
+	else if (!n)
+		n = fmt_fail(e, "%s: empty file", path);
+	fclose(f);
+	if (n <= 0) {
+		free(*buf);
+		*buf = NULL;
+		return -1;
+	}
+	return n;
+}
+
+/* "PARAM=VALUE ..." of insmod's words after the file, or NULL: none. */
+static json_t *module_params(int argc, char **argv)
+{
+	size_t len = 0;
+	char *p;
+	json_t *j;
+
+	if (!argc)
+		return NULL;
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	p = malloc(len);
+	if (!p)
+		return NULL;
+	p[0] = '\0';
+	for (int i = 0; i < argc; i++)
+		strcat(strcat(p, i ? " " : ""), argv[i]);
+	j = json_string(p);
+	free(p);
+	return j;
+}
+
+/* insmod FILE.ko [PARAM=VALUE ...]: the file's bytes in base64. */
+static int parse_insmod(int argc, char **argv, struct cmd_req *req,
+			struct fmt_err *e)
+{
+	const char *base;
+	unsigned char *image = NULL;
+	char *data;
+	long n;
+
+	if (argc < 1)
+		return fmt_fail(e, "missing FILE.ko");
+	n = read_module(argv[0], &image, e);
+	if (n < 0)
+		return -1;
+	data = malloc(base64_encoded_len((size_t)n) + 1);
+	if (!data) {
+		free(image);
+		return fmt_fail(e, "out of memory");
+	}
+	base64_encode(image, (size_t)n, data);
+	free(image);
+	base = strrchr(argv[0], '/');
+	json_object_set_new(req->args, "name",
+			    json_string(base ? base + 1 : argv[0]));
+	json_object_set_new(req->args, "data", json_string(data));
+	free(data);
+	if (argc > 1)
+		json_object_set_new(req->args, "params",
+				    module_params(argc - 1, argv + 1));
+	return 0;
+}
+
+static int parse_rmmod(int argc, char **argv, struct cmd_req *req,
+		       struct fmt_err *e)
+{
+	if (!argc)
+		return fmt_fail(e, "missing NAME");
+	if (argc > 1)
+		return fmt_fail(e, "unexpected argument '%s'", argv[1]);
+	json_object_set_new(req->args, "name", json_string(argv[0]));
+	return 0;
+}
+
 /* qmp NAME [ARGUMENTS-JSON]: any command, its answer as JSON. */
 static int parse_qmp(int argc, char **argv, struct cmd_req *req,
 		     struct fmt_err *e)
@@ -197,6 +294,9 @@ const struct vmmctl_cmd vmmctl_cmds[] = {
 	{ "memstat", QMP_QUERY_MEMSTATS, "", parse_none, fmt_memstat },
 	{ "dirty", QMP_QUERY_DIRTY, "", parse_none, fmt_dirty },
 	{ "percpu", QMP_QUERY_PERCPU, "", parse_none, fmt_percpu },
+	{ "insmod", QMP_INSMOD, "FILE.ko [PARAM=VALUE ...]", parse_insmod,
+	  fmt_insmod },
+	{ "rmmod", QMP_RMMOD, "NAME", parse_rmmod, fmt_rmmod },
 	{ "qmp", NULL, "COMMAND [ARGUMENTS-JSON]", parse_qmp, fmt_json },
 };
 
@@ -208,6 +308,11 @@ const struct vmmctl_cmd *cmd_find(const char *name)
 		if (!strcmp(vmmctl_cmds[i].name, name))
 			return &vmmctl_cmds[i];
 	return NULL;
+}
+
+bool cmd_waits(const char *qmp)
+{
+	return qmp && (!strcmp(qmp, QMP_INSMOD) || !strcmp(qmp, QMP_RMMOD));
 }
 
 int cmd_request(const struct vmmctl_cmd *cmd, int argc, char **argv,

@@ -7,6 +7,7 @@
 #define VMMCTL_CMDS_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "fmt.h"
 #include "qmp_names.h"
@@ -35,6 +36,13 @@ const struct vmmctl_cmd *cmd_find(const char *name);
 /* Builds @req for @cmd from its words. 0, or -1 (a usage error) and @e. */
 int cmd_request(const struct vmmctl_cmd *cmd, int argc, char **argv,
 		struct cmd_req *req, struct fmt_err *e);
+
+/*
+ * Whether QMP command @qmp answers {"request": N} (insmod, rmmod): vmmctl
+ * then waits for the MODULE_* event of request N and formats its data;
+ * MODULE_FAILED is the command's failure.
+ */
+bool cmd_waits(const char *qmp);
 
 /*
  * The lists the QMP command @qmp answers in pages: the list's member, or

@@ -56,6 +56,13 @@ int fmt_mempools(FILE *out, json_t *ret, struct fmt_err *e);
 int fmt_owner(FILE *out, json_t *ret, struct fmt_err *e);
 int fmt_memstat(FILE *out, json_t *ret, struct fmt_err *e);
 int fmt_dirty(FILE *out, json_t *ret, struct fmt_err *e);
+/*
+ * fmt_module.c: the event that ended an insmod or rmmod (its "data"):
+ * nothing but a load's test summary ("scullc: 4 tests passed"); an
+ * unload's leaks one per line, or "NAME: no leaks".
+ */
+int fmt_insmod(FILE *out, json_t *ret, struct fmt_err *e);
+int fmt_rmmod(FILE *out, json_t *ret, struct fmt_err *e);
 /* fmt_percpu.c: /sys/kernel/debug/percpu_stats, then one line per chunk */
 int fmt_percpu(FILE *out, json_t *ret, struct fmt_err *e);
 

@@ -199,6 +199,47 @@ static int execute_pages(struct session *s, const struct vmmctl_cmd *cmd,
 	return r;
 }
 
+/* A MODULE_* event of the request whose number is *@arg. */
+static bool module_event_of(json_t *ev, void *arg)
+{
+	const char *name = json_string_value(json_object_get(ev, "event"));
+	json_t *data = json_object_get(ev, "data");
+
+	return name && json_integer_value(json_object_get(data, "request")) ==
+		       *(json_int_t *)arg &&
+	       (!strcmp(name, QMP_EV_MODULE_LOADED) ||
+		!strcmp(name, QMP_EV_MODULE_UNLOADED) ||
+		!strcmp(name, QMP_EV_MODULE_FAILED));
+}
+
+/*
+ * A waiting command (cmds.h): *@ret, the {"request": N} answer, becomes
+ * the data of request N's event. 1 (printed) when it failed, -1 (s->err).
+ */
+static int wait_request(struct session *s, const struct vmmctl_cmd *cmd,
+			json_t **ret)
+{
+	json_int_t id = json_integer_value(json_object_get(*ret, "request"));
+	json_t *ev;
+
+	json_decref(*ret);
+	*ret = NULL;
+	ev = session_wait_event(s, module_event_of, &id);
+	if (!ev)
+		return -1;
+	*ret = json_incref(json_object_get(ev, "data"));
+	if (!strcmp(json_string_value(json_object_get(ev, "event")),
+		    QMP_EV_MODULE_FAILED)) {
+		fprintf(err, "vmmctl: %s: %s\n", cmd->name,
+			fmt_str(*ret, "error", "failed"));
+		fflush(err);
+		json_decref(ev);
+		return 1;
+	}
+	json_decref(ev);
+	return 0;
+}
+
 static int run_command(const struct main_opts *mo,
 		       const struct vmmctl_cmd *cmd, int argc, char **argv)
 {
@@ -217,6 +258,13 @@ static int run_command(const struct main_opts *mo,
 		return EXIT_QMP;
 	}
 	r = execute_pages(&s, cmd, &req, &ret);
+	if (!r && cmd_waits(cmd->qmp))
+		r = wait_request(&s, cmd, &ret);
+	if (r > 0 && cmd_waits(cmd->qmp)) {
+		json_decref(ret);
+		session_close(&s);
+		return EXIT_QMP;
+	}
 	if (r) {
 		fprintf(err, "vmmctl: %s: %s\n", cmd->name, s.err);
 		fflush(err);

@@ -23,6 +23,15 @@
 #define QMP_QUERY_VMALLOCINFO	QMP_VENDOR "query-vmallocinfo"
 #define QMP_QUERY_PERCPU	QMP_VENDOR "query-percpu"
 #define QMP_QUERY_DMA		QMP_VENDOR "query-dma"
+#define QMP_INSMOD		QMP_VENDOR "insmod"
+#define QMP_RMMOD		QMP_VENDOR "rmmod"
+/* The outcome of an insmod or rmmod, by its "request" */
+#define QMP_EV_MODULE_LOADED	QMP_VENDOR "MODULE_LOADED"
+#define QMP_EV_MODULE_UNLOADED	QMP_VENDOR "MODULE_UNLOADED"
+#define QMP_EV_MODULE_FAILED	QMP_VENDOR "MODULE_FAILED"
+
+/* One request vmm reads, at most (its QMP_MAX_REQUEST): insmod's bound. */
+#define QMP_REQUEST_MAX		(1U << 20)
 
 /* read-phys and read-virt answer at most this many bytes. */
 #define QMP_READ_MAX		(64U << 10)

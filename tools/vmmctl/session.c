@@ -114,7 +114,21 @@ static int send_all(struct session *s, const char *p, size_t len)
 	return 0;
 }
 
-/* The reply whose "id" is @id; events and stray replies are skipped. */
+/* Keeps event @m (stolen) for session_wait_event, the newest few. */
+static void keep_event(struct session *s, json_t *m)
+{
+	if (!json_is_string(json_object_get(m, "event"))) {
+		json_decref(m);	/* a stray reply */
+		return;
+	}
+	if (!s->events)
+		s->events = json_array();
+	if (json_array_size(s->events) == SESSION_EVENTS_KEPT)
+		json_array_remove(s->events, 0);
+	json_array_append_new(s->events, m);
+}
+
+/* The reply whose "id" is @id; events are kept, stray replies skipped. */
 static json_t *wait_reply(struct session *s, json_int_t id)
 {
 	json_t *m, *mid;
@@ -127,7 +141,28 @@ static json_t *wait_reply(struct session *s, json_int_t id)
 		if (json_is_integer(mid) && json_integer_value(mid) == id &&
 		    (json_object_get(m, "return") || json_object_get(m, "error")))
 			return m;
-		json_decref(m);	/* an event, or not ours */
+		keep_event(s, m);
+	}
+}
+
+json_t *session_wait_event(struct session *s,
+			   bool (*match)(json_t *event, void *arg), void *arg)
+{
+	json_t *m;
+	size_t i;
+
+	json_array_foreach(s->events, i, m) {
+		if (match(m, arg)) {
+			json_incref(m);
+			json_array_remove(s->events, i);
+			return m;
+		}
+	}
+	for (;;) {
+		m = next_message(s);
+		if (!m || match(m, arg))
+			return m;
+		json_decref(m);
 	}
 }
 
@@ -238,4 +273,6 @@ void session_close(struct session *s)
 	s->len = s->cap = 0;
 	json_decref(s->greeting);
 	s->greeting = NULL;
+	json_decref(s->events);
+	s->events = NULL;
 }

@@ -9,12 +9,15 @@
 #define VMMCTL_SESSION_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* A reply that takes longer than this is an error (milliseconds). */
 #define SESSION_TIMEOUT_MS	60000
 /* One message from the server may not be larger (bytes). */
 #define SESSION_MAX_MESSAGE	(64U << 20)
+/* Events that arrived while waiting for a reply, kept for a later wait. */
+#define SESSION_EVENTS_KEPT	64
 
 struct session {
 	int fd;
@@ -23,6 +26,7 @@ struct session {
 	unsigned long next_id;
 	int timeout_ms;
 	json_t *greeting;	/* the server's {"QMP": ...} */
+	json_t *events;		/* kept while waiting for replies, or NULL */
 	char err[512];		/* why the last call failed, one line */
 };
 
@@ -36,6 +40,14 @@ int session_open(struct session *s, const char *path);
  */
 int session_execute(struct session *s, const char *cmd, json_t *args,
 		    json_t **ret);
+
+/*
+ * The first event, kept or still to come, that @match accepts (a new
+ * reference), or NULL (s->err) when the socket fails or nothing comes for
+ * s->timeout_ms. Events it does not accept are dropped.
+ */
+json_t *session_wait_event(struct session *s,
+			   bool (*match)(json_t *event, void *arg), void *arg);
 
 void session_close(struct session *s);
 

@@ -60,6 +60,7 @@ bool nested_runner_usable(char *why, size_t len);
  * start it, with the reason in @e.
  */
 int nested_reexec(int argc, char **argv, unsigned int cpus,
-		  const char *kernel, const char *control, struct errbuf *e);
+		  const char *const *files, const char *control,
+		  struct errbuf *e);
 
 #endif

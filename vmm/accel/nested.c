@@ -145,16 +145,21 @@ static void catch_signals(void)
 }
 
 /*
- * nested-run --cpus N --control-link LINK [--expose KERNEL] -- SELF ARGS...
- * (the runner reaches SELF and the cwd wherever they live, --kernel's file
- * only when told); NULL: no memory.
+ * nested-run --cpus N --control-link LINK [--expose FILE]... -- SELF ARGS...
+ * (the runner reaches SELF and the cwd wherever they live, --kernel's and
+ * --module's files only when told: @files, NULL-ended); NULL: no memory.
  */
 static char **runner_argv(const char *runner, const char *self, int argc,
 			  char **argv, const char *cpus, const char *link,
-			  const char *kernel)
+			  const char *const *files)
 {
-	char **nargv = calloc(argc + 9, sizeof(*nargv));
+	size_t nr_files = 0;
+	char **nargv;
 	int n = 0;
+
+	while (files && files[nr_files])
+		nr_files++;
+	nargv = calloc(argc + 7 + 2 * nr_files, sizeof(*nargv));
 
 	if (!nargv)
 		return NULL;
@@ -163,9 +168,9 @@ static char **runner_argv(const char *runner, const char *self, int argc,
 	nargv[n++] = (char *)cpus;
 	nargv[n++] = "--control-link";
 	nargv[n++] = (char *)link;
-	if (kernel) {
+	for (size_t i = 0; i < nr_files; i++) {
 		nargv[n++] = "--expose";
-		nargv[n++] = (char *)kernel;
+		nargv[n++] = (char *)files[i];
 	}
 	nargv[n++] = "--";
 	nargv[n++] = (char *)self;
@@ -302,7 +307,8 @@ static int run_runner(struct ctlmux *m, char **nargv, const char *control,
 }
 
 int nested_reexec(int argc, char **argv, unsigned int cpus,
-		  const char *kernel, const char *control, struct errbuf *e)
+		  const char *const *files, const char *control,
+		  struct errbuf *e)
 {
 	char self[PATH_MAX], cpus_arg[16], link[256];
 	const char *runner = find_runner();
@@ -321,7 +327,7 @@ int nested_reexec(int argc, char **argv, unsigned int cpus,
 		 cpus > NESTED_RUNNER_MIN_CPUS ? cpus : NESTED_RUNNER_MIN_CPUS);
 	if (link_path(link, sizeof(link), e))
 		return -1;
-	nargv = runner_argv(runner, self, argc, argv, cpus_arg, link, kernel);
+	nargv = runner_argv(runner, self, argc, argv, cpus_arg, link, files);
 	if (!nargv)
 		return errf(e, "vmm: out of memory");
 	if (pipe2(runner_ended, O_NONBLOCK | O_CLOEXEC)) {

@@ -35,6 +35,13 @@ const char args_usage[] =
 "                      built-in guest shuts down with N once booted; without\n"
 "                      it or --test, it keeps running until quit, SIGINT or\n"
 "                      SIGTERM)\n"
+"  --module 'FILE.ko [PARAM=VALUE ...]'\n"
+"                      load the module FILE.ko (no space in its name) into\n"
+"                      the guest before its vCPUs start, with the parameters\n"
+"                      that follow it, as insmod does; may be repeated (at\n"
+"                      most 16), loaded in order. A file that cannot be read\n"
+"                      is a usage error; a module the guest refuses is\n"
+"                      printed and the guest boots on, as Linux does\n"
 "  --test GLOB         run the in-guest tests matching GLOB (suite.case, '*'\n"
 "                      and '?', ',' between globs); passed as ktest=GLOB\n"
 "  --timeout SECS      stop the guest after SECS seconds (default 0: never)\n"
@@ -87,7 +94,7 @@ const char args_usage[] =
 
 enum opt_id {
 	OPT_MEM, OPT_CPUS, OPT_KERNEL, OPT_LOWMEM, OPT_RESERVE,
-	OPT_CMDLINE, OPT_TEST, OPT_TIMEOUT, OPT_CONTROL, OPT_CONTROL_CLIENTS, OPT_PAUSED, OPT_ACCEL,
+	OPT_CMDLINE, OPT_MODULE, OPT_TEST, OPT_TIMEOUT, OPT_CONTROL, OPT_CONTROL_CLIENTS, OPT_PAUSED, OPT_ACCEL,
 	OPT_PROBE_ACCEL,
 	OPT_HELP, OPT_VERSION,
 };
@@ -105,6 +112,7 @@ static const struct opt opts[] = {
 	{ "--lowmem", OPT_LOWMEM, true },
 	{ "--reserve", OPT_RESERVE, true },
 	{ "--cmdline", OPT_CMDLINE, true },
+	{ "--module", OPT_MODULE, true },
 	{ "--test", OPT_TEST, true },
 	{ "--timeout", OPT_TIMEOUT, true },
 	{ "--control", OPT_CONTROL, true },
@@ -330,6 +338,32 @@ int args_parse_accel(const char *what, const char *val, enum vmm_accel *out,
 		    what, val);
 }
 
+/* --module 'FILE.ko [PARAM=VALUE ...]': the file to its first space. */
+static int parse_module(const char *val, struct vmm_config *cfg,
+			struct errbuf *e)
+{
+	struct vmm_module *m = &cfg->modules[cfg->nr_modules];
+	size_t len = strcspn(val, " ");
+	const char *params = val + len;
+
+	if (cfg->nr_modules == VMM_MAX_MODULES)
+		return errf(e, "vmm: --module: more than %u modules",
+			    VMM_MAX_MODULES);
+	if (!len)
+		return errf(e, "vmm: --module: '%s' names no file", val);
+	if (len >= sizeof(m->file))
+		return errf(e, "vmm: --module: the file name is too long");
+	params += strspn(params, " ");
+	if (strlen(params) >= MV_MODULE_PARAMS_MAX)
+		return errf(e, "vmm: --module %.*s: the parameters are more than %u bytes",
+			    (int)len, val, MV_MODULE_PARAMS_MAX - 1);
+	memcpy(m->file, val, len);
+	m->file[len] = '\0';
+	m->params = params;
+	cfg->nr_modules++;
+	return 0;
+}
+
 static int apply_opt(const struct opt *o, const char *val,
 		     struct vmm_config *cfg, struct errbuf *e)
 {
@@ -350,6 +384,8 @@ static int apply_opt(const struct opt *o, const char *val,
 	case OPT_CMDLINE:
 		cfg->cmdline = val;
 		return 0;
+	case OPT_MODULE:
+		return parse_module(val, cfg, e);
 	case OPT_TEST:
 		return parse_test(val, cfg, e);
 	case OPT_TIMEOUT:

@@ -13,7 +13,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <limits.h>
+
 #include <memvisor/layout.h>
+#include <memvisor/module.h>
 
 #include "err.h"
 
@@ -35,6 +38,14 @@ struct vmm_reserve {
 	const char *spec;	/* the argument as typed, for messages */
 };
 
+/* --module 'FILE.ko [PARAM=VALUE ...]': the file, then its parameters. */
+struct vmm_module {
+	char file[PATH_MAX];
+	const char *params;	/* in the argument; "" when none */
+};
+
+#define VMM_MAX_MODULES		MV_MODULE_QUEUE_MAX
+
 struct vmm_config {
 	uint64_t mem_size;
 	unsigned int nr_cpus;
@@ -44,6 +55,8 @@ struct vmm_config {
 	unsigned int nr_reserves;
 	const char *cmdline;		/* --cmdline, appended */
 	const char *test_glob;		/* --test, as ktest=GLOB */
+	struct vmm_module modules[VMM_MAX_MODULES];	/* loaded at boot */
+	unsigned int nr_modules;
 	unsigned int timeout;		/* seconds, 0 = none */
 	const char *control;		/* --control PATH; NULL: the default */
 	unsigned int control_clients;	/* --control-clients N (default 256) */

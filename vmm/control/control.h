@@ -68,4 +68,11 @@ void control_event_sleep_bug(struct vm *vm, unsigned int cpu,
 			     const char *file, unsigned int line,
 			     const char *msg);
 
+/*
+ * A module request's outcome (io/modq.h) as MODULE_LOADED, MODULE_UNLOADED
+ * or MODULE_FAILED (module_cmds.c).
+ */
+struct modq_done;
+void control_event_module_done(struct vm *vm, const struct modq_done *d);
+
 #endif

@@ -7,6 +7,7 @@
 #define VMM_CONTROL_INSPECT_CMDS_H
 
 #include "dma_cmds.h"
+#include "module_cmds.h"
 #include "qmp.h"
 #include "page_owner.h"
 #include "percpu_cmds.h"
@@ -22,6 +23,7 @@
 	PERCPU_COMMANDS \
 	TRANSLATE_COMMANDS \
 	VMALLOC_COMMANDS \
-	DMA_COMMANDS
+	DMA_COMMANDS \
+	MODULE_COMMANDS
 
 #endif

@@ -15,10 +15,12 @@
 #include <sys/ioctl.h>
 
 #include <memvisor/layout.h>
+#include <memvisor/module.h>
 
 #include "console.h"
 #include "devices.h"
 #include "dmadev.h"
+#include "modq.h"
 #include "page_state.h"
 
 #define MSI_ADDR_BASE	0xfee00000U	/* destination APIC ID 0, physical */
@@ -30,19 +32,44 @@ struct dma_glue {
 	struct dmadev dev;
 };
 
+/* MSI @vector to APIC ID 0; @warned: says once that KVM refused, per @who. */
+static void signal_msi(struct vm *vm, unsigned int vector, const char *who,
+		       bool *warned)
+{
+	struct kvm_msi msi = {
+		.address_lo = MSI_ADDR_BASE,
+		.data = vector,
+	};
+
+	if (ioctl(vm->vm_fd, KVM_SIGNAL_MSI, &msi) < 0 && !*warned) {
+		*warned = true;
+		console_err("vmm: %s: KVM_SIGNAL_MSI: %s\n", who, strerror(errno));
+	}
+}
+
 static void dma_irq(void *opaque)
 {
 	struct dma_glue *g = opaque;
-	struct kvm_msi msi = {
-		.address_lo = MSI_ADDR_BASE,
-		.data = MV_DMADEV_VECTOR,
-	};
 	static bool warned;
 
-	if (ioctl(g->vm->vm_fd, KVM_SIGNAL_MSI, &msi) < 0 && !warned) {
-		warned = true;
-		console_err("vmm: dmadev: KVM_SIGNAL_MSI: %s\n", strerror(errno));
-	}
+	signal_msi(g->vm, MV_DMADEV_VECTOR, "dmadev", &warned);
+}
+
+/* A module request was queued: wake the guest's loader thread. */
+static void module_irq(void *opaque)
+{
+	static bool warned;
+
+	signal_msi(opaque, MV_MODULE_VECTOR, "modules", &warned);
+}
+
+static int modules_create(struct vm *vm, struct errbuf *e)
+{
+	vm->modules = malloc(sizeof(*vm->modules));
+	if (!vm->modules)
+		return errf(e, "vmm: modules: out of memory");
+	modq_init(vm->modules, module_irq, vm);
+	return 0;
 }
 
 #define FAULTS_PRINTED	100
@@ -84,9 +111,12 @@ static const struct dmadev_ops dma_ops = {
 int devices_create(struct vm *vm, const struct device_control *ctl,
 		   struct errbuf *e)
 {
-	struct dma_glue *g = malloc(sizeof(*g));
+	struct dma_glue *g;
 	struct dmadev *dev;
 
+	if (modules_create(vm, e))
+		return -1;
+	g = malloc(sizeof(*g));
 	if (!g)
 		return errf(e, "vmm: dmadev: out of memory");
 	g->vm = vm;
@@ -118,6 +148,11 @@ int devices_start(struct vm *vm, struct errbuf *e)
 
 void devices_destroy(struct vm *vm)
 {
+	if (vm->modules) {
+		modq_destroy(vm->modules);
+		free(vm->modules);
+		vm->modules = NULL;
+	}
 	if (!vm->dmadev)
 		return;
 	dmadev_destroy(vm->dmadev);

@@ -41,6 +41,7 @@ struct vm;
 struct dmadev;
 struct ktestlog;
 struct mm_layout;
+struct modq;
 
 struct vcpu {
 	struct vm *vm;
@@ -102,6 +103,11 @@ struct vm {
 	uint64_t run_gen;		/* under lock */
 	struct qmp_server *qmp;		/* the control socket, or NULL */
 	struct dmadev *dmadev;		/* the DMA engine (devices/), or NULL */
+	/*
+	 * Module requests for the guest's loader (io/modq.h), set by
+	 * devices_create before any thread starts; guarded by its own lock.
+	 */
+	struct modq *modules;
 };
 
 void vm_init(struct vm *vm, const struct memmap *mm, unsigned int nr_cpus);

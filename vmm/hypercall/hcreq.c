@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include <memvisor/layout.h>
+
 #include "hcreq.h"
 
 static int fetch(const struct gmem *gm, const char *call, uint64_t gpa,
@@ -66,4 +68,43 @@ int hcreq_test(const struct gmem *gm, uint64_t gpa, struct mv_hc_test *t,
 	if (t->event > MV_TEST_DIAG)
 		return errf(e, "HC_TEST: unknown event %u", t->event);
 	return 0;
+}
+
+static int check_read(const struct gmem *gm, const struct mv_hc_module *m,
+		      struct errbuf *e)
+{
+	if (!m->len || m->len > MV_PAGE_SIZE)
+		return errf(e, "HC_MODULE: READ of %" PRIu64 " bytes (1 to %llu)",
+			    m->len, MV_PAGE_SIZE);
+	if ((m->gpa & (MV_PAGE_SIZE - 1)) + m->len > MV_PAGE_SIZE)
+		return errf(e, "HC_MODULE: READ of [0x%" PRIx64 "+0x%" PRIx64 ") crosses a page",
+			    m->gpa, m->len);
+	if (!gmem_region_of(gm, m->gpa, m->len))
+		return errf(e, "HC_MODULE: READ of [0x%" PRIx64 "+0x%" PRIx64 ") is not in guest RAM",
+			    m->gpa, m->len);
+	return 0;
+}
+
+int hcreq_module(const struct gmem *gm, uint64_t gpa, struct mv_hc_module *m,
+		 struct errbuf *e)
+{
+	if (fetch(gm, "HC_MODULE", gpa, m, sizeof(*m), e))
+		return -1;
+	HCREQ_TERMINATE(m->name);
+	HCREQ_TERMINATE(m->params);
+	HCREQ_TERMINATE(m->msg);
+	HCREQ_TERMINATE(m->leak.what);
+	switch (m->op) {
+	case MV_MODULE_OP_FETCH:
+	case MV_MODULE_OP_DONE:
+		return 0;
+	case MV_MODULE_OP_READ:
+		return check_read(gm, m, e);
+	case MV_MODULE_OP_LEAK:
+		if (m->leak.kind > MV_LEAK_MEMPOOL)
+			return errf(e, "HC_MODULE: unknown leak kind %u",
+				    m->leak.kind);
+		return 0;
+	}
+	return errf(e, "HC_MODULE: unknown op %u", m->op);
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include <memvisor/hypercall.h>
+#include <memvisor/module.h>
 
 #include "err.h"
 #include "gmem.h"
@@ -25,6 +26,14 @@ int hcreq_test(const struct gmem *gm, uint64_t gpa, struct mv_hc_test *t,
 /* The order is below 64; comm is NUL-terminated. */
 int hcreq_alloc_failure(const struct gmem *gm, uint64_t gpa,
 			struct mv_hc_alloc_failure *f, struct errbuf *e);
+
+/*
+ * HC_MODULE: the op is known; READ's [gpa, +len) is 1..MV_PAGE_SIZE bytes
+ * within one page of guest RAM; a LEAK's kind is known; every string ends.
+ * Which request an id names is the queue's business (io/modq.h).
+ */
+int hcreq_module(const struct gmem *gm, uint64_t gpa, struct mv_hc_module *m,
+		 struct errbuf *e);
 
 /* Forces a NUL into the last byte of a fixed-size string field. */
 #define HCREQ_TERMINATE(field) ((field)[sizeof(field) - 1] = '\0')

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: MIT
 /* Guest -> VMM hypercalls: the dispatch. Requests are validated in hcreq.c. */
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <memvisor/hypercall.h>
+#include <memvisor/layout.h>
 
 #include "console.h"
 #include "control.h"
@@ -10,6 +14,7 @@
 #include "hcreq.h"
 #include "hypercall.h"
 #include "ktestlog.h"
+#include "modq.h"
 #include "report.h"
 #include "vcpu.h"
 
@@ -96,6 +101,86 @@ static enum io_result hc_alloc_failure(struct vm *vm, struct io_access *a,
 	return IO_DONE;
 }
 
+/* @s for a terminal: anything but printable ASCII becomes \\xHH. */
+static void plain_text(char *dst, size_t size, const char *s)
+{
+	size_t n = 0;
+
+	for (; *s && n + 5 <= size; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c >= 0x20 && c < 0x7f)
+			dst[n++] = (char)c;
+		else
+			n += (size_t)snprintf(dst + n, size - n, "\\x%02x", c);
+	}
+	dst[n] = '\0';
+}
+
+/* A module from vmm --module: as Linux boots on, a failure is printed. */
+static void report_boot_module(const struct modq_done *d)
+{
+	char msg[4 * MV_MODULE_MSG_MAX + 1];
+
+	if (!d->from_cmdline)
+		return;
+	plain_text(msg, sizeof(msg), d->msg);
+	if (d->status)
+		console_err("vmm: --module %s: %s\n", d->name,
+			    msg[0] ? msg : "failed");
+	else if (d->tests_failed)
+		console_err("vmm: --module %s: %u of %u tests failed\n",
+			    d->name, d->tests_failed, d->tests_run);
+}
+
+static void module_done(struct vm *vm, const struct modq_done *d)
+{
+	report_boot_module(d);
+	control_event_module_done(vm, d);
+}
+
+/*
+ * HC_MODULE: every op gets its result back; FETCH its answer too, the
+ * fields from result up to READ's, which the guest owns.
+ */
+static enum io_result hc_module(struct vm *vm, struct io_access *a,
+				uint32_t gpa)
+{
+	struct mv_hc_module m;
+	unsigned char page[MV_PAGE_SIZE];
+	struct modq_done d;
+	size_t start = offsetof(struct mv_hc_module, result);
+	size_t end = start + sizeof(m.result);
+
+	if (hcreq_module(&vm->gmem, gpa, &m, a->err))
+		return IO_FATAL;
+	switch (m.op) {
+	case MV_MODULE_OP_FETCH:
+		m.result = modq_fetch(vm->modules, &m);
+		end = offsetof(struct mv_hc_module, offset);
+		break;
+	case MV_MODULE_OP_READ:
+		m.result = modq_read(vm->modules, &m, page);
+		if (!m.result && gmem_write(&vm->gmem, m.gpa, page, m.len))
+			return errf(a->err, "HC_MODULE: READ: cannot write 0x%" PRIx64,
+				    m.gpa);
+		break;
+	case MV_MODULE_OP_LEAK:
+		m.result = modq_leak(vm->modules, &m);
+		break;
+	case MV_MODULE_OP_DONE:
+		m.result = modq_done(vm->modules, &m, &d);
+		if (!m.result) {
+			module_done(vm, &d);
+			free(d.leaks);
+		}
+		break;
+	}
+	if (gmem_write(&vm->gmem, gpa + start, (char *)&m + start, end - start))
+		return errf(a->err, "HC_MODULE: cannot answer at 0x%x", gpa);
+	return IO_DONE;
+}
+
 static enum io_result hc_io(void *opaque, struct io_access *a)
 {
 	struct vm *vm = opaque;
@@ -119,6 +204,8 @@ static enum io_result hc_io(void *opaque, struct io_access *a)
 		return hc_test(vm, a, val);
 	case HC_ALLOC_FAILURE:
 		return hc_alloc_failure(vm, a, val);
+	case HC_MODULE:
+		return hc_module(vm, a, val);
 	}
 	return errf(a->err, "unknown hypercall %u",
 		    (unsigned int)(a->addr - MV_HC_PORT_BASE));

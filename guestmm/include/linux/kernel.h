@@ -6,6 +6,7 @@
 #include <linux/compiler.h>
 #include <linux/printk.h>
 #include <linux/bug.h>
+#include <linux/instruction_pointer.h>
 
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define ALIGN(x, a)		(((x) + ((__typeof__(x))(a) - 1)) & ~((__typeof__(x))(a) - 1))

@@ -45,6 +45,7 @@ typedef struct mempool_s {
 	u64 nr_reserve_allocs;	/* elements handed out of the reserve */
 	u64 nr_waits;		/* times an allocation slept */
 	u64 nr_failed;		/* atomic allocations that found nothing */
+	const void *creator;	/* mempool_create*'s caller (module leaks) */
 } mempool_t;
 
 extern struct list_head mempools;

@@ -20,6 +20,8 @@
 #include <linux/pfn.h>
 #include <asm/page.h>
 #include <asm-generic/pgtable_types.h>	/* PAGE_KERNEL..., pgprot_t, as Linux */
+/* Linux's, the same token for token as mm/vmalloc.c's own. */
+#define PAGE_ALIGN(x)	ALIGN((unsigned long)(x), PAGE_SIZE)
 
 struct mv_boot_params;
 

@@ -18,6 +18,7 @@
 #include <linux/types.h>
 #include <linux/compiler.h>
 #include <linux/list.h>
+#include <linux/errno.h>
 #include <linux/init.h>
 #include <linux/kernel.h>
 #include <linux/printk.h>
@@ -73,6 +74,9 @@ struct module {
 	unsigned long taints;		/* 1UL << TAINT_* */
 	bool license_gpl_ok;		/* may use EXPORT_SYMBOL_GPL symbols */
 	unsigned int refcnt;		/* Linux's refcnt (atomic there) */
+
+	/* The loader's: which kp were set (their values are freed at unload). */
+	bool *param_set;
 };
 
 #ifdef MODULE

@@ -91,6 +91,7 @@ struct kmem_cache {
 	struct list_head list;	/* on slab_caches */
 	int refcount;
 	bool leaked;		/* destroyed with objects left: kept */
+	const void *creator;	/* kmem_cache_create's caller (module leaks) */
 	char name[KMEM_CACHE_NAME_LEN];
 };
 

@@ -3,6 +3,7 @@
 #include <linux/mmdebug.h>
 #include <linux/jiffies.h>
 
+#include <linux/slab.h>
 #include "mm_test_util.h"
 
 void mm_hold_init(struct mm_hold *h)
@@ -78,4 +79,16 @@ unsigned long mm_free_now(void)
 {
 	drain_all_pages(NULL);
 	return nr_free_pages();
+}
+
+bool mm_cache_listed(struct kmem_cache *c)
+{
+	struct kmem_cache *s;
+	bool found = false;
+
+	spin_lock(&slab_lock);
+	list_for_each_entry(s, &slab_caches, list)
+		found |= s == c;
+	spin_unlock(&slab_lock);
+	return found;
 }

@@ -83,4 +83,8 @@ static inline unsigned long mm_ms(void)
 	return jiffies * (1000 / HZ);
 }
 
+struct kmem_cache;
+/* Is c on slab_caches (in slabinfo, and where the VMM looks)? */
+bool mm_cache_listed(struct kmem_cache *c);
+
 #endif

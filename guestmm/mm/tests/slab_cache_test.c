@@ -8,6 +8,7 @@
 #include <linux/shrinker.h>
 #include <linux/ktest.h>
 #include "../slab.h"
+#include "mm_test_util.h"
 
 struct thing {
 	unsigned long magic;
@@ -51,27 +52,15 @@ KTEST(slab, create_alloc_free_destroy)
 	kmem_cache_destroy(NULL);
 }
 
-static bool cache_listed(struct kmem_cache *c)
-{
-	struct kmem_cache *s;
-	bool found = false;
-
-	spin_lock(&slab_lock);
-	list_for_each_entry(s, &slab_caches, list)
-		found |= s == c;
-	spin_unlock(&slab_lock);
-	return found;
-}
-
 KTEST(slab, caches_are_listed_for_the_vmm)
 {
 	struct kmem_cache *c = kmem_cache_create("ktest-listed", 24, 0, 0, NULL);
 
 	KTEST_ASSERT_NOT_NULL(t, c);
-	KTEST_EXPECT_TRUE(t, cache_listed(c));
+	KTEST_EXPECT_TRUE(t, mm_cache_listed(c));
 	KTEST_EXPECT_EQ(t, c->magic, KMEM_CACHE_MAGIC);
 	kmem_cache_destroy(c);
-	KTEST_EXPECT_FALSE(t, cache_listed(c));
+	KTEST_EXPECT_FALSE(t, mm_cache_listed(c));
 }
 
 /* The ctor runs once per object, when its slab is made, never on reuse. */

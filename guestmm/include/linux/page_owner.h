@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Who allocated each page, as Linux's page_owner keeps it beside struct
+ * page (which stays 64 bytes: the VMM reads it): page_owner_ips[pfn] is the
+ * allocation's caller as an offset from page_owner_base, 0 = unknown or
+ * free. Set on the head page when a block is allocated, cleared when it is
+ * freed: one store each way. Kernel and module text both lie in the top
+ * 2 GiB (the kernel map), so a u32 holds any caller.
+ *
+ * Pages whose caller lies in the module area are also counted, so that
+ * mm_find_module_leaks() skips the scan when no module holds a page.
+ */
+#ifndef _LINUX_PAGE_OWNER_H
+#define _LINUX_PAGE_OWNER_H
+
+#include <linux/types.h>
+#include <linux/atomic.h>
+#include <linux/mm.h>
+#include <memvisor/layout.h>
+#include <memvisor/module.h>
+
+extern u32 *page_owner_ips;
+extern atomic_long_t page_owner_module_pages;
+
+#ifdef __HOSTED__
+extern unsigned long page_owner_base;	/* below the test program's text */
+#else
+#define page_owner_base	__START_KERNEL_map
+#endif
+
+/* An offset at or above this is in the module area (only the guest has one). */
+#define PAGE_OWNER_MODULE_OFFSET ((u32)(MV_MODULES_BASE - MV_KERNEL_VIRT_BASE))
+
+static __always_inline u32 page_owner_offset(unsigned long caller)
+{
+	return (u32)(caller - page_owner_base);
+}
+
+static __always_inline bool page_owner_in_modules(u32 off)
+{
+#ifdef __HOSTED__
+	(void)off;
+	return false;
+#else
+	return off >= PAGE_OWNER_MODULE_OFFSET;
+#endif
+}
+
+/* The head page of a block just allocated for caller. */
+static __always_inline void set_page_owner(struct page *page, unsigned long caller)
+{
+	u32 off = page_owner_offset(caller);
+
+	page_owner_ips[page_to_pfn(page)] = off;
+	if (unlikely(page_owner_in_modules(off)))
+		atomic_long_inc(&page_owner_module_pages);
+}
+
+/* The head page of a block being freed. */
+static __always_inline void reset_page_owner(struct page *page)
+{
+	u32 *slot = &page_owner_ips[page_to_pfn(page)];
+
+	if (unlikely(page_owner_in_modules(*slot)))
+		atomic_long_dec(&page_owner_module_pages);
+	*slot = 0;
+}
+
+/* The caller that allocated page (a block's head), or 0. */
+static inline unsigned long page_owner_caller(const struct page *page)
+{
+	u32 off = page_owner_ips[page_to_pfn(page)];
+
+	return off ? page_owner_base + off : 0;
+}
+
+/* Moves an allocation's caller from the page it was recorded on to another. */
+void set_page_owner_caller(struct page *page, unsigned long caller);
+/* split_page(): every page of the block keeps the block's caller. */
+void split_page_owner(struct page *page, unsigned int order);
+/* mm_init(): the array, one u32 per pfn below max_pfn. */
+void page_owner_init(void);
+
+#endif
