@@ -7,8 +7,9 @@
 #
 # Not installed, being the kernel's own: start_kernel.h, bootmem_selftest.h,
 # module_leaks.h (loader <-> mm), console.h, tick.h, task_alloc.h,
-# mmdebug.h (the page allocator's checker), dmadev.h (the built-in DMA
-# engine driver), and every asm/ header no public header includes.
+# mmdebug.h (the page allocator's checker), page_owner.h, elf.h (the
+# loader's), dmadev.h (the built-in DMA engine driver), and every asm/
+# header no public header includes.
 # guestmm/build/check-headers (make check) compiles each installed header
 # on its own against the installed tree only: a missing one fails there.
 
@@ -21,6 +22,7 @@ guestlinux_HEADERS = \
 	guestmm/include/linux/err.h guestmm/include/linux/errno.h \
 	guestmm/include/linux/gfp.h guestmm/include/linux/highmem.h \
 	guestmm/include/linux/init.h guestmm/include/linux/io.h \
+	guestmm/include/linux/instruction_pointer.h \
 	guestmm/include/linux/irqflags.h guestmm/include/linux/jiffies.h \
 	guestmm/include/linux/kernel.h guestmm/include/linux/ktest.h \
 	guestmm/include/linux/kthread.h guestmm/include/linux/list.h \

@@ -77,6 +77,13 @@ static void boot(const char *cpus)
 		     v.log ? v.log : "");
 }
 
+/* The guest's console so far, for a failure's message. */
+static const char *console(void)
+{
+	vq_find(&v, "\n-- never printed --\n", 0, 1);
+	return v.log ? v.log : "";
+}
+
 static void finish(void)
 {
 	vq_stop(&v);
@@ -92,7 +99,7 @@ static void load_check_unload(const char *name, const char *param,
 
 	cr_assert_eq(vmmctl(&out, (const char *[]){ "insmod", ko(name), param,
 						    NULL }), 0,
-		     "insmod %s: %s\nconsole:\n%s", name, out, v.log);
+		     "insmod %s: %s\nconsole:\n%s", name, out, console());
 	snprintf(want, sizeof(want), "%s: ", name);
 	cr_expect(strstr(out, want) && strstr(out, "passed") &&
 		  !strstr(out, "failed"),
@@ -104,7 +111,7 @@ static void load_check_unload(const char *name, const char *param,
 	cr_expect(strstr(out, name), "lsmod lists no %s: %s", name, out);
 	free(out);
 	cr_assert_eq(vmmctl(&out, (const char *[]){ "rmmod", name, NULL }), 0,
-		     "rmmod %s: %s", name, out);
+		     "rmmod %s: %s\nconsole:\n%s", name, out, console());
 	snprintf(want, sizeof(want), "%s: no leaks\n", name);
 	cr_expect_str_eq(out, want, "rmmod %s", name);
 	free(out);
@@ -129,10 +136,11 @@ static void leaky_reported(void)
 	char *out;
 
 	cr_assert_eq(vmmctl(&out, (const char *[]){ "insmod", ko("leaky"),
-						    NULL }), 0, "%s", out);
+						    NULL }), 0, "%s\nconsole:\n%s", out,
+		     console());
 	free(out);
 	cr_assert_eq(vmmctl(&out, (const char *[]){ "rmmod", "leaky", NULL }),
-		     0, "%s", out);
+		     0, "%s\nconsole:\n%s", out, console());
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		cr_expect(strstr(out, kinds[i]), "rmmod leaky: no '%s' in:\n%s",
 			  kinds[i], out);
