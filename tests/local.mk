@@ -353,6 +353,16 @@ tests_integration_test_qmp_SOURCES = tests/integration/test_qmp.c \
 tests_integration_test_qmp_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
 tests_integration_test_qmp_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
 EXTRA_tests_integration_test_qmp_DEPENDENCIES = $(VMM_FIXTURES)
+# test_kmodd: vmm --module and vmmctl insmod/rmmod with the module.* tests'
+# own .ko files, built with the guest kernel.
+check_PROGRAMS += tests/integration/test_kmodd
+TESTS += tests/integration/test_kmodd
+tests_integration_test_kmodd_SOURCES = tests/integration/test_kmodd.c \
+	$(VMM_RUN_CMD) tests/integration/vmm_qmp.c tests/integration/vmm_qmp.h
+tests_integration_test_kmodd_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
+tests_integration_test_kmodd_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
+EXTRA_tests_integration_test_kmodd_DEPENDENCIES = tools/vmmctl/vmmctl vmm/vmm \
+	$(TEST_MODULE_KOS)
 # --- end of vmm end-to-end tests ---------------------------------------------
 
 # --- tools tests ---------------------------------------------------------------

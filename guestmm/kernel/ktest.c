@@ -40,6 +40,13 @@ void ktest_event(u32 event, u32 status, const char *name, const char *file,
 	local_irq_restore(flags);
 }
 
+/* Called from the thread of the module's case kmodd is running. */
+static bool in_module_test(void)
+{
+	return READ_ONCE(ktest_state.module_running) && in_task() &&
+	       current == READ_ONCE(ktest_state.module_task);
+}
+
 void ktest_fail(struct ktest *t, const char *file, int line, const char *fmt, ...)
 {
 	char msg[MV_TEST_MSG_MAX];
@@ -49,7 +56,11 @@ void ktest_fail(struct ktest *t, const char *file, int line, const char *fmt, ..
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	__atomic_add_fetch(&t->failures, 1, __ATOMIC_SEQ_CST);
-	ktest_event(MV_TEST_ASSERT, 0, NULL, file, line, msg);
+	if (t->module)
+		pr_info("%s:     # ASSERTION FAILED at %s:%d: %s\n", t->module,
+			file, line, msg);
+	else
+		ktest_event(MV_TEST_ASSERT, 0, NULL, file, line, msg);
 }
 
 void ktest_skip(struct ktest *t, const char *fmt, ...)
@@ -57,7 +68,12 @@ void ktest_skip(struct ktest *t, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(ktest_state.skip_reason, sizeof(ktest_state.skip_reason), fmt, ap);
+	if (t->module)
+		vsnprintf(ktest_state.module_skip_reason,
+			  sizeof(ktest_state.module_skip_reason), fmt, ap);
+	else
+		vsnprintf(ktest_state.skip_reason,
+			  sizeof(ktest_state.skip_reason), fmt, ap);
 	va_end(ap);
 	t->skipped = true;
 }
@@ -70,7 +86,10 @@ void ktest_diag(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	ktest_event(MV_TEST_DIAG, 0, NULL, NULL, 0, msg);
+	if (in_module_test())
+		pr_info("%s:     # %s\n", ktest_state.module_running->module, msg);
+	else
+		ktest_event(MV_TEST_DIAG, 0, NULL, NULL, 0, msg);
 }
 
 unsigned int ktest_run_case(const struct ktest_case *c, struct ktest *t)
@@ -93,6 +112,10 @@ __noreturn void __guest_assert_fail(const char *file, int line, const char *cond
 	char msg[MV_TEST_MSG_MAX];
 
 	snprintf(msg, sizeof(msg), "GUEST_ASSERT(%s) failed", cond);
+	if (in_module_test()) {
+		ktest_fail(ktest_state.module_running, file, line, "%s", msg);
+		kthread_exit(-EFAULT);
+	}
 	if (may_fail_current_test()) {
 		ktest_fail(ktest_state.running, file, line, "%s", msg);
 		kthread_exit(-EFAULT);

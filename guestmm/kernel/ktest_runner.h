@@ -8,5 +8,10 @@
 bool ktest_requested(void);
 /* Lists or runs the chosen cases; returns the exit status (0: all passed). */
 int ktest_main(void);
+struct ktest_case;
+/* A module's cases (kmodd, after its init), on the console only; failed. */
+unsigned int ktest_run_module_cases(const char *module,
+				    const struct ktest_case *cases,
+				    unsigned int n);
 
 #endif

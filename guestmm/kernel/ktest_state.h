@@ -14,6 +14,13 @@ struct ktest_state {
 	struct ktest *running;		/* the running case, or NULL */
 	struct task_struct *runner;	/* the thread that runs them */
 	char skip_reason[MV_TEST_MSG_MAX];
+	/*
+	 * A module's own case (kmodd runs one at a time, --test or not): it
+	 * reports on the console only, never to the VMM's ledger.
+	 */
+	struct ktest *module_running;
+	struct task_struct *module_task;	/* its thread */
+	char module_skip_reason[MV_TEST_MSG_MAX];
 };
 
 extern struct ktest_state ktest_state;

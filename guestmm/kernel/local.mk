@@ -25,13 +25,13 @@ guestmm_guestmm_elf_SOURCES += guestmm/kernel/tests/sched_test.c \
 	guestmm/kernel/tests/ktest_selftest.c
 # The module loader (issue 16): kernel side, x86-64 side, the exports.
 guestmm_guestmm_elf_SOURCES += guestmm/kernel/module.c \
-	guestmm/kernel/module_params.c guestmm/kernel/ksyms.c \
+	guestmm/kernel/kmodd.c guestmm/kernel/module_params.c guestmm/kernel/ksyms.c \
 	guestmm/kernel/module_internal.h guestmm/arch/x86_64/module.c
 # module.* tests: real .ko files, built as the .ko contract says (objects
 # with the module flags, a generated NAME.mod.c, ld -r), embedded as data.
 guestmm_guestmm_elf_SOURCES += guestmm/kernel/tests/module_test.c \
 	guestmm/kernel/tests/module_images.S
-TEST_MODULES = mt_good mt_unknown mt_nongpl
+TEST_MODULES = mt_good mt_unknown mt_nongpl mt_abs32 mt_leaky
 TEST_MODULE_KOS = $(TEST_MODULES:%=guestmm/kernel/tests/modules/%.ko)
 EXTRA_DIST += $(TEST_MODULES:%=guestmm/kernel/tests/modules/%.c)
 CLEANFILES += $(TEST_MODULE_KOS) guestmm/kernel/tests/modules/*.o \
@@ -52,5 +52,9 @@ guestmm/kernel/tests/modules/mt_good.ko: $(srcdir)/guestmm/kernel/tests/modules/
 guestmm/kernel/tests/modules/mt_unknown.ko: $(srcdir)/guestmm/kernel/tests/modules/mt_unknown.c
 	$(AM_V_GEN)$(BUILD_TEST_MODULE)
 guestmm/kernel/tests/modules/mt_nongpl.ko: $(srcdir)/guestmm/kernel/tests/modules/mt_nongpl.c
+	$(AM_V_GEN)$(BUILD_TEST_MODULE)
+guestmm/kernel/tests/modules/mt_abs32.ko: $(srcdir)/guestmm/kernel/tests/modules/mt_abs32.c
+	$(AM_V_GEN)$(BUILD_TEST_MODULE)
+guestmm/kernel/tests/modules/mt_leaky.ko: $(srcdir)/guestmm/kernel/tests/modules/mt_leaky.c
 	$(AM_V_GEN)$(BUILD_TEST_MODULE)
 guestmm/kernel/tests/guestmm_elf-module_images.$(OBJEXT): $(TEST_MODULE_KOS)

@@ -22,6 +22,7 @@
 #include <linux/dmadev.h>
 #include "ktest_runner.h"
 #include "mm_glue.h"
+#include "module_internal.h"
 #include "sched.h"
 
 #define GUESTMM_VERSION	"0.1.0"
@@ -51,6 +52,7 @@ static int kernel_init(void *unused)
 {
 	smp_init();
 	dmadev_init(&boot_params);
+	kmodd_start();	/* and the modules vmm --module queued */
 	crash_run();
 	if (exit_code >= 0) {
 		pr_info("guestmm: boot complete, %u CPUs online; exit=%d: shutting down\n",

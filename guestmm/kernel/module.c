@@ -507,6 +507,78 @@ static int find_module_sections(struct load_info *info, struct module *mod,
 	return 0;
 }
 
+static bool is_kept_symbol(const struct load_info *info, const Elf64_Sym *s)
+{
+	return ELF64_ST_TYPE(s->st_info) == STT_FUNC && s->st_name &&
+	       s->st_shndx != SHN_UNDEF && s->st_shndx < SHN_LORESERVE &&
+	       is_core_section(info, s->st_shndx);
+}
+
+/*
+ * Keeps the module's functions (address, size, name) in one allocation,
+ * so a leak's caller can be named as Linux's kallsyms names it.
+ */
+static int keep_symbols(const struct load_info *info, struct module *mod,
+			struct module_err *e)
+{
+	unsigned int i, n = 0;
+	size_t names = 0;
+	char *p;
+
+	for (i = 1; i < info->nsyms; i++) {
+		if (!is_kept_symbol(info, &info->syms[i]))
+			continue;
+		n++;
+		names += strnlen(info->strtab + info->syms[i].st_name,
+				 info->strtab_size - info->syms[i].st_name) + 1;
+	}
+	if (!n)
+		return 0;
+	mod->symtab = kmalloc(n * sizeof(*mod->symtab) + names, GFP_KERNEL);
+	if (!mod->symtab) {
+		module_error(e, "%s: out of memory for its symbols", mod->name);
+		return -ENOMEM;
+	}
+	p = (char *)(mod->symtab + n);
+	for (i = 1; i < info->nsyms; i++) {
+		const Elf64_Sym *s = &info->syms[i];
+		struct module_sym *ms = &mod->symtab[mod->num_symtab];
+		size_t len;
+
+		if (!is_kept_symbol(info, s))
+			continue;
+		ms->addr = s->st_value;
+		ms->size = s->st_size;
+		len = strnlen(info->strtab + s->st_name,
+			      info->strtab_size - s->st_name);
+		memcpy(p, info->strtab + s->st_name, len);
+		p[len] = '\0';
+		ms->name = p;
+		p += len + 1;
+		mod->num_symtab++;
+	}
+	return 0;
+}
+
+const char *module_address_lookup(const struct module *mod, unsigned long addr,
+				  unsigned long *offset, unsigned long *size)
+{
+	const struct module_sym *best = NULL;
+	unsigned int i;
+
+	for (i = 0; i < mod->num_symtab; i++) {
+		const struct module_sym *s = &mod->symtab[i];
+
+		if (s->addr <= addr && (!best || s->addr > best->addr))
+			best = s;
+	}
+	if (!best || (best->size && addr - best->addr >= best->size))
+		return NULL;
+	*offset = addr - best->addr;
+	*size = best->size;
+	return best->name;
+}
+
 struct module *find_module(const char *name)
 {
 	struct module *mod, *found = NULL;
@@ -542,6 +614,7 @@ static void free_module(struct module *mod)
 	if (mod->param_set)
 		module_free_params(mod, mod->param_set);
 	kfree(mod->param_set);
+	kfree(mod->symtab);
 	module_memfree(mod->core_base, mod->core_size ?: 1);
 	kfree(mod);
 }
@@ -577,6 +650,8 @@ static int link_module(struct load_info *info, struct module *mod,
 		err = apply_relocations(info, mod, e);
 	if (!err)
 		err = find_module_sections(info, mod, e);
+	if (!err)
+		err = keep_symbols(info, mod, e);
 	if (!err)
 		err = set_params(mod, params, e);
 	return err;
@@ -659,6 +734,10 @@ mm_find_module_leaks(unsigned long start, unsigned long end,
 	return 0;
 }
 
+static void ignore_leak(const struct module_leak *leak, void *arg)
+{
+}
+
 int unload_module(const char *name, module_leak_fn fn, void *arg,
 		  unsigned int *nr_leaks, struct module_err *e)
 {
@@ -679,7 +758,8 @@ int unload_module(const char *name, module_leak_fn fn, void *arg,
 	mod->state = MODULE_STATE_GOING;
 	mod->exit();
 	start = (unsigned long)mod->core_base;
-	*nr_leaks = mm_find_module_leaks(start, start + mod->core_size, fn, arg);
+	*nr_leaks = mm_find_module_leaks(start, start + mod->core_size,
+					 fn ?: ignore_leak, arg);
 	spin_lock(&modules_lock);
 	list_del(&mod->list);
 	spin_unlock(&modules_lock);

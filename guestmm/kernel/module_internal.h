@@ -23,11 +23,19 @@ int load_module_image(const void *image, size_t len, const char *params,
 		      struct module **out, struct module_err *e);
 /*
  * Runs cleanup_module, then mm_find_module_leaks over the module's core
- * with fn and arg, then frees it; *nr_leaks: how many. 0 or -errno.
+ * with fn (may be NULL) and arg, then frees it; *nr_leaks: how many.
+ * 0 or -errno.
  */
 int unload_module(const char *name, module_leak_fn fn, void *arg,
 		  unsigned int *nr_leaks, struct module_err *e);
 struct module *find_module(const char *name);
+/* The module's function holding addr, or NULL: *offset into it, *size. */
+const char *module_address_lookup(const struct module *mod, unsigned long addr,
+				  unsigned long *offset, unsigned long *size);
+
+/* kmodd (kernel/kmodd.c): starts the VMM's loader thread, waits for the
+ * modules queued at boot (vmm --module) to be loaded. */
+void kmodd_start(void);
 
 /* Parameters (module_params.c): set[i] tells which kp[i] were set. */
 int module_parse_args(struct module *mod, char *args, bool *set,

@@ -58,7 +58,7 @@
 /* The kernel core's suites; mm/ has its own. */
 /* The build makes a second program of this file for the mm suites (-D). */
 #ifndef CORE_SUITES
-#define CORE_SUITES	"sched.*,wake.*,smp.*,might_sleep.*,timer.*,kthread.*,percpu.*,ktest.*,vsprintf.*"
+#define CORE_SUITES	"sched.*,wake.*,smp.*,might_sleep.*,timer.*,kthread.*,percpu.*,ktest.*,vsprintf.*,module.*"
 #endif
 /*
  * 1, 2 and 4 vCPUs. Nested under QEMU 7.2's TCG, a 4-vCPU guest in a

@@ -26,24 +26,52 @@ struct module_block {
 static LIST_HEAD(module_blocks);
 static DEFINE_SPINLOCK(module_blocks_lock);
 
-/* First fit between the blocks in use; 0 when the area is full. */
-static unsigned long reserve_range(struct module_block *b)
+/*
+ * Where the next search starts: past the last block given out. Leaks are
+ * told apart by their callers' addresses, so a module loaded at a range
+ * an unloaded one used would be blamed for what that one left behind;
+ * the area (almost 1 GiB) is used up before a range is given out again.
+ */
+static unsigned long module_next = MV_MODULES_BASE;
+
+/*
+ * First fit at or above from, between the blocks in use (module_blocks is
+ * sorted); *before: the list node to insert b before. 0 when none fits.
+ */
+static unsigned long fit_from(unsigned long from, unsigned long size,
+			      struct list_head **before)
 {
-	unsigned long start = MV_MODULES_BASE;
+	unsigned long start = from;
 	struct module_block *pos;
 
-	spin_lock(&module_blocks_lock);
+	*before = &module_blocks;
 	list_for_each_entry(pos, &module_blocks, list) {
-		if (pos->start - start >= b->size)
-			break;
+		if (pos->start + pos->size <= start)
+			continue;
+		if (pos->start >= start && pos->start - start >= size) {
+			*before = &pos->list;
+			return start;
+		}
 		start = pos->start + pos->size;
 	}
-	if (MV_MODULES_END - start < b->size) {
-		spin_unlock(&module_blocks_lock);
-		return 0;
+	return MV_MODULES_END - start >= size ? start : 0;
+}
+
+/* Next fit: from module_next, then from the area's start; 0 when full. */
+static unsigned long reserve_range(struct module_block *b)
+{
+	struct list_head *before;
+	unsigned long start;
+
+	spin_lock(&module_blocks_lock);
+	start = fit_from(module_next, b->size, &before);
+	if (!start)
+		start = fit_from(MV_MODULES_BASE, b->size, &before);
+	if (start) {
+		b->start = start;
+		list_add_tail(&b->list, before);
+		module_next = start + b->size;
 	}
-	b->start = start;
-	list_add_tail(&b->list, &pos->list);
 	spin_unlock(&module_blocks_lock);
 	return start;
 }

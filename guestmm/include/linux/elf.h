@@ -60,6 +60,8 @@ typedef struct {
 #define STB_GLOBAL	1
 #define STB_WEAK	2
 #define ELF64_ST_BIND(i)	((i) >> 4)
+#define STT_FUNC	2
+#define ELF64_ST_TYPE(i)	((i) & 0xf)
 #define ELF64_R_SYM(i)		((u32)((i) >> 32))
 #define ELF64_R_TYPE(i)		((u32)(i))
 

@@ -36,6 +36,7 @@ struct ktest {
 	unsigned int failures;
 	bool skipped;
 	void *priv;			/* for the test's own use */
+	const char *module;		/* a module's own case: its name */
 };
 
 extern const struct ktest_case __start_ktest_cases[], __stop_ktest_cases[];

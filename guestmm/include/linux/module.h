@@ -41,6 +41,13 @@ enum module_state {
 
 struct ktest_case;
 
+/* A function of a module, kept to name its addresses (Linux's kallsyms). */
+struct module_sym {
+	unsigned long addr;
+	unsigned long size;
+	const char *name;
+};
+
 /*
  * One loaded module. The VMM reads modules, list, name, state, core_base,
  * core_size and taints by DWARF from outside: keep those names.
@@ -77,6 +84,9 @@ struct module {
 
 	/* The loader's: which kp were set (their values are freed at unload). */
 	bool *param_set;
+	/* Its functions, by address (one allocation with their names). */
+	struct module_sym *symtab;
+	unsigned int num_symtab;
 };
 
 #ifdef MODULE

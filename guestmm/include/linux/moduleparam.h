@@ -83,12 +83,20 @@ struct kernel_param {
 #define param_check_invbool(name, p)	__param_check(name, p, bool)
 #define param_check_charp(name, p)	__param_check(name, p, char *)
 
+/*
+ * type is pasted or quoted at once, never passed on: <stdbool.h>'s bool is
+ * a macro, and an argument passed on is expanded (to _Bool) first.
+ */
+#define __module_param(name, value, check, ops, typestr, perm)		\
+	check(name, &(value));						\
+	module_param_cb(name, &ops, &value, perm);			\
+	__MODULE_PARM_TYPE(name, typestr)
 #define module_param_named(name, value, type, perm)			\
-	param_check_##type(name, &(value));				\
-	module_param_cb(name, &param_ops_##type, &value, perm);	\
-	__MODULE_PARM_TYPE(name, #type)
-
-#define module_param(name, type, perm)	module_param_named(name, name, type, perm)
+	__module_param(name, value, param_check_##type, param_ops_##type, \
+		       #type, perm)
+#define module_param(name, type, perm)					\
+	__module_param(name, name, param_check_##type, param_ops_##type, \
+		       #type, perm)
 
 /*
  * Linux also declares param_get_TYPE (the sysfs readers); memvisor has no

@@ -12,4 +12,5 @@
 	module_image mt_good
 	module_image mt_unknown
 	module_image mt_nongpl
+	module_image mt_abs32
 	.section .note.GNU-stack, "", @progbits

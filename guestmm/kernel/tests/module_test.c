@@ -19,6 +19,7 @@ void kmodd_not_exported_fn(void) {}
 IMAGE(mt_good);
 IMAGE(mt_unknown);
 IMAGE(mt_nongpl);
+IMAGE(mt_abs32);
 #define LOAD(name, params, mod, e) \
 	load_module_image(name##_ko_start, name##_ko_end - name##_ko_start, \
 			  params, mod, e)
@@ -35,6 +36,7 @@ KTEST(module, good_load_params_unload)
 	KTEST_EXPECT_EQ(t, mod->state, MODULE_STATE_LIVE);
 	KTEST_EXPECT_EQ(t, module_test_seen[0], 42);
 	KTEST_EXPECT_EQ(t, module_test_seen[1], 13);	/* "x y", "beta" */
+	KTEST_EXPECT_EQ(t, module_test_seen[3], 1);	/* PC64 to the kernel */
 	KTEST_EXPECT_TRUE(t, find_module("mt_good") == mod);
 	KTEST_EXPECT_EQ(t, LOAD(mt_good, "", &mod, &e), -EEXIST);
 	KTEST_EXPECT_STREQ(t, e.msg, "Module mt_good already loaded");
@@ -75,6 +77,18 @@ KTEST(module, gpl_only_from_proprietary)
 	KTEST_EXPECT_EQ(t, LOAD(mt_nongpl, "", &mod, &e), -EPERM);
 	KTEST_EXPECT_STREQ(t, e.msg, "mt_nongpl: GPL-only symbol free_percpu "
 			   "used by a module with license 'Proprietary'");
+}
+
+/* Zero-extended 32 bits cannot reach the module area: refused, not cut. */
+#define ABS32_REFUSED "mt_abs32: overflow in relocation type 10 val ffffffffc"
+KTEST(module, abs32_overflow)
+{
+	struct module_err e;
+	struct module *mod = NULL;
+
+	KTEST_EXPECT_EQ(t, LOAD(mt_abs32, "", &mod, &e), -ENOEXEC);
+	KTEST_EXPECT_TRUE(t, !strncmp(e.msg, ABS32_REFUSED, strlen(ABS32_REFUSED)));
+	KTEST_EXPECT_NULL(t, find_module("mt_abs32"));
 }
 
 KTEST(module, bad_elf)
