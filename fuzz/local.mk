@@ -41,6 +41,7 @@ FUZZ_CMDS_SRCS = $(srcdir)/vmm/control/qmp_dispatch.c $(srcdir)/vmm/control/qmp_
 	$(srcdir)/vmm/control/percpu_cmds.c $(srcdir)/vmm/control/inspect_query.c \
 	$(srcdir)/vmm/control/dma_cmds.c $(srcdir)/devices/dmadev.c \
 	$(srcdir)/vmm/control/module_cmds.c $(srcdir)/vmm/io/modq.c \
+	$(srcdir)/vmm/control/module_read.c \
 	$(srcdir)/vmm/base/base64.c \
 	$(srcdir)/vmm/io/iobus.c $(srcdir)/vmm/io/page_state.c \
 	$(srcdir)/vmm/memory/pagewalk.c $(srcdir)/vmm/memory/gmem.c \

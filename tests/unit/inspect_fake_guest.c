@@ -7,6 +7,7 @@
 #include <linux/memblock.h>
 #include <linux/gfp.h>
 #include <linux/mempool.h>
+#include <linux/module.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
@@ -56,6 +57,12 @@ static void cover(unsigned long *lo, unsigned long *hi, const void *p,
 	*hi = max(*hi, (unsigned long)p + len);
 }
 
+/*
+ * The loader's list (kernel/module.c is not in the hosted build): weak, so
+ * that a hosted loader, should it come, is the one.
+ */
+__attribute__((weak)) LIST_HEAD(modules);
+
 /* A zone name no JSON string takes as it is (FAKE_ZONE_NAME), in "the image". */
 static char bad_zone_name[] = "D\xffMA\x1b[2J";
 
@@ -82,6 +89,7 @@ void fake_guest_boot(struct fake_guest *g, unsigned long mem)
 	cover(&lo, &hi, &nr_cpu_ids, sizeof(nr_cpu_ids));
 	cover(&lo, &hi, &vmap_area_list, sizeof(vmap_area_list));
 	cover(&lo, &hi, &nr_vmap_areas, sizeof(nr_vmap_areas));
+	cover(&lo, &hi, &modules, sizeof(modules));
 	/* and the slab's roots: links mempool.c (mempool_t in the DWARF) */
 	cover(&lo, &hi, &slab_caches, sizeof(slab_caches));
 	cover(&lo, &hi, &mempools, sizeof(mempools));
@@ -305,4 +313,85 @@ void fake_guest_vmap_wrap(struct fake_guest *g)
 	b->list.next = &a->list;
 	head->prev = &b->list;
 	nr_vmap_areas = 2;
+}
+
+/* ---- modules ------------------------------------------------------------- */
+
+#define MODS_PER_BLOCK	((PAGE_SIZE << 4) / sizeof(struct module))
+#define FAKE_CORE_SIZE	(16UL << 10)
+
+static struct module *fake_mods[4096];
+static unsigned long nr_fake_mods;
+
+static void module_fill(struct module *m, unsigned long i)
+{
+	memset(m, 0, sizeof(*m));
+	snprintf(m->name, sizeof(m->name), "mod%lu", i);
+	m->state = MODULE_STATE_LIVE;
+	m->core_base = (void *)(MV_MODULES_BASE + i * FAKE_CORE_SIZE);
+	m->core_size = FAKE_CORE_SIZE;
+	m->taints = 1UL << TAINT_OOT_MODULE;
+	m->init = (int (*)(void))0xffffffffc0000100UL;
+	m->exit = (void (*)(void))0xffffffffc0000200UL;
+}
+
+int fake_guest_modules(struct fake_guest *g, unsigned long n)
+{
+	struct module *block = NULL;
+
+	(void)g;
+	INIT_LIST_HEAD(&modules);
+	nr_fake_mods = 0;
+	for (unsigned long i = 0; i < n; i++) {
+		struct module *m;
+
+		if (i % MODS_PER_BLOCK == 0) {
+			block = (void *)__get_free_pages(GFP_KERNEL, 4);
+			if (!block)
+				return -1;
+		}
+		m = &block[i % MODS_PER_BLOCK];
+		module_fill(m, i);
+		list_add_tail(&m->list, &modules);
+		if (i < ARRAY_SIZE(fake_mods))
+			fake_mods[nr_fake_mods++] = m;
+	}
+	return 0;
+}
+
+uint64_t fake_guest_module_addr(unsigned long i)
+{
+	return i < nr_fake_mods ? (u64)fake_mods[i] : 0;
+}
+
+void fake_guest_module_damage(enum fake_module_damage d)
+{
+	struct module *m = fake_mods[0];
+
+	if (!nr_fake_mods)
+		panic("fake guest: no modules to damage");
+	switch (d) {
+	case FAKE_MOD_LOOP:
+		fake_mods[nr_fake_mods - 1]->list.next = &m->list;
+		break;
+	case FAKE_MOD_NAME_NO_NUL:
+		memset(m->name, 'x', sizeof(m->name));
+		break;
+	case FAKE_MOD_BAD_POINTER:
+		m->list.next = (struct list_head *)(hosted_phys_base + (1UL << 40));
+		break;
+	case FAKE_MOD_BAD_STATE:
+		m->state = 7;
+		break;
+	case FAKE_MOD_CORE_OUTSIDE:
+		m->core_base = (void *)hosted_phys_base;
+		break;
+	case FAKE_MOD_COMING_PROPRIETARY:
+		m->state = MODULE_STATE_COMING;
+		m->taints |= 1UL << TAINT_PROPRIETARY_MODULE;
+		break;
+	case FAKE_MOD_PERMANENT:
+		m->exit = NULL;
+		break;
+	}
 }

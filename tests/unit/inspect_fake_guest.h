@@ -82,6 +82,28 @@ int fake_guest_vmap(struct fake_guest *g, unsigned long n);
  */
 void fake_guest_vmap_wrap(struct fake_guest *g);
 
+/*
+ * The module list (the symbol 'modules', struct module of <linux/module.h>,
+ * as the guest's loader keeps them): @n modules "mod0".."mod<n-1>", live,
+ * out-of-tree (taint O), each with a core of 16 KiB from the module area's
+ * base on; the structs live in the arena. 0, or -1 if it is too small.
+ */
+int fake_guest_modules(struct fake_guest *g, unsigned long n);
+/* The address of module @i's struct, for the damages below (0: none). */
+uint64_t fake_guest_module_addr(unsigned long i);
+
+enum fake_module_damage {
+	FAKE_MOD_LOOP,		/* the last module's next: the first, not the head */
+	FAKE_MOD_NAME_NO_NUL,	/* module 0's name fills its array, no NUL */
+	FAKE_MOD_BAD_POINTER,	/* module 0's next: an address mapped nowhere */
+	FAKE_MOD_BAD_STATE,	/* module 0's state: 7 */
+	FAKE_MOD_CORE_OUTSIDE,	/* module 0's core_base: the direct map */
+	FAKE_MOD_COMING_PROPRIETARY,	/* module 0: coming, taints P and O */
+	FAKE_MOD_PERMANENT,	/* module 0: init but no exit */
+};
+
+void fake_guest_module_damage(enum fake_module_damage d);
+
 /* Damages the fake guest; returns the zone/order touched (for messages). */
 int fake_guest_damage(struct fake_guest *g, enum fake_damage d);
 

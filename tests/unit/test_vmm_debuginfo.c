@@ -21,6 +21,7 @@
 
 #include <memvisor/bootparams.h>
 #include <memvisor/mminfo.h>
+#include <memvisor/module.h>
 
 #include "control/mm_layout.h"
 #include "debuginfo.h"
@@ -220,6 +221,10 @@ Test(mm_layout, every_entry_resolves_against_guestmm)
 		     offsetof(struct mv_percpu_info, nr_failed));
 	cr_assert_eq(lay.root.zones, lay.root.pgdat);	/* node_zones comes first */
 	cr_assert_lt(lay.root.kernel_start, lay.root.kernel_end);
+	/* the loader is in the image: its optional part is there */
+	cr_assert(lay.module.present);
+	cr_assert_eq(lay.module.name.count, MV_MODULE_NAME_MAX);
+	cr_assert_eq(lay.ms.unformed, 3);
 	/* every field inside its struct, every root in the kernel map */
 	for (unsigned int i = 0; i < mm_layout_table_len; i++) {
 		const struct mm_layout_entry *t = &mm_layout_table[i];
@@ -280,6 +285,35 @@ Test(mm_layout, equals_the_hosted_builds)
 			  "%s %s: guestmm.elf and the hosted build differ",
 			  t->type ? t->type : "enumerator", t->name);
 	}
+}
+
+/*
+ * A kernel without modules (main's image before the loader, as Linux
+ * without CONFIG_MODULES): guestmm.elf with its symbol 'modules' renamed
+ * resolves, every other reader's part present, the modules' absent.
+ */
+Test(mm_layout, a_kernel_without_modules_still_resolves)
+{
+	char out[] = "/tmp/test_vmm_debuginfo.XXXXXX", cmd[8192];
+	struct mm_layout lay;
+	struct debuginfo *di;
+	struct errbuf e;
+	int fd = mkstemp(out);
+
+	cr_assert_geq(fd, 0);
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "objcopy --redefine-sym modules=no_modules '%s' '%s'",
+		 GUESTMM, out);
+	cr_assert_eq(system(cmd), 0, "%s failed", cmd);
+	cr_assert_eq(debuginfo_open_file(&di, out, &e), 0, "%s", e.msg);
+	unlink(out);
+	cr_assert_eq(mm_layout_resolve(di, &lay, &e), 0, "%s", e.msg);
+	debuginfo_close(di);
+	cr_assert(lay.present, "%s", lay.absent_why);
+	cr_assert_not(lay.module.present);
+	cr_assert_eq(lay.module.size, 0);
+	cr_assert_eq(lay.root.modules, 0);
+	cr_assert_gt(lay.zone.size, 0);
 }
 
 /* One broken table entry against the real image: @want is the whole line. */

@@ -18,6 +18,7 @@
 #include "inspect.h"
 #include "inspect_fake_guest.h"
 #include "memmap.h"
+#include "module_read.h"
 #include "percpu_cmds.h"
 #include "qmp.h"
 #include "vmalloc_cmds.h"
@@ -835,4 +836,225 @@ Test(inspect, vmallocinfo_goes_on_after_a_deadline_stop)
 		     FAKE_VMALLOC_START + got * 2 * 4096);
 	cr_assert_null(json_object_get(ans, "incomplete"));
 	json_decref(ans);
+}
+
+/* ---- query-modules ------------------------------------------------------- */
+
+static json_t *read_modules(const struct insp_bounds *b)
+{
+	struct errbuf e;
+	json_t *ans = module_read_modules(&gm, g.cr3, &lay, b, &e);
+
+	cr_assert_not_null(ans, "%s", e.msg);
+	return ans;
+}
+
+/* The modules of an answer, as "name state size taints" lines. */
+static const char *module_lines(json_t *ans)
+{
+	static char buf[8192];
+	size_t n = 0, i;
+	json_t *m;
+
+	buf[0] = '\0';
+	json_array_foreach(json_object_get(ans, "modules"), i, m)
+		n += snprintf(buf + n, sizeof(buf) - n, "%s %s %lld %s|",
+			      json_string_value(json_object_get(m, "name")),
+			      json_string_value(json_object_get(m, "state")),
+			      (long long)geti(m, "size"),
+			      json_string_value(json_object_get(m, "taints")));
+	return buf;
+}
+
+Test(inspect, modules_are_read_as_the_loader_keeps_them)
+{
+	json_t *ans, *m;
+
+	cr_assert_eq(fake_guest_modules(&g, 3), 0);
+	ans = read_modules(NULL);
+	cr_assert_eq(json_array_size(problems_of(ans)), 0, "%s", dump(ans));
+	cr_assert_str_eq(module_lines(ans),
+			 "mod0 live 16384 O|mod1 live 16384 O|mod2 live 16384 O|");
+	m = json_array_get(json_object_get(ans, "modules"), 1);
+	cr_assert_eq(addr_of(m, "base"), MV_MODULES_BASE + 16384);
+	cr_assert_eq(addr_of(m, "addr"), fake_guest_module_addr(1));
+	cr_assert_eq(geti(m, "refcnt"), 0);
+	cr_assert_null(json_object_get(m, "permanent"));
+	cr_assert(!json_is_true(json_object_get(ans, "truncated")));
+	json_decref(ans);
+}
+
+Test(inspect, no_modules_is_an_empty_list)
+{
+	json_t *ans;
+
+	cr_assert_eq(fake_guest_modules(&g, 0), 0);
+	ans = read_modules(NULL);
+	cr_assert_eq(json_array_size(json_object_get(ans, "modules")), 0);
+	cr_assert_eq(json_array_size(problems_of(ans)), 0, "%s", dump(ans));
+	json_decref(ans);
+}
+
+/* The typed reader hands over structs; states and taints as Linux's. */
+struct module_list {
+	struct module_info m[8];
+	unsigned int n;
+};
+
+static void keep_module(const struct module_info *m, void *arg)
+{
+	struct module_list *l = arg;
+
+	if (l->n < 8)
+		l->m[l->n++] = *m;
+}
+
+Test(inspect, module_read_all_fills_structs)
+{
+	struct module_list l = { .n = 0 };
+	struct insp_pager pager;
+	struct insp r;
+	struct errbuf e;
+	char letters[16];
+
+	cr_assert_eq(fake_guest_modules(&g, 2), 0);
+	fake_guest_module_damage(FAKE_MOD_COMING_PROPRIETARY);
+	cr_assert_eq(module_read_open(&r, &gm, &lay, g.cr3, &e), 0, "%s", e.msg);
+	insp_pager_init(&pager, NULL, MODULES_PAGE, false);
+	module_read_all(&r, &pager, keep_module, &l);
+	cr_assert_eq(r.nr_problems, 0);
+	insp_close(&r);
+	cr_assert_eq(l.n, 2);
+	cr_assert_str_eq(l.m[0].name, "mod0");
+	cr_assert_eq(l.m[0].state, MODULE_INFO_COMING);
+	cr_assert_eq(l.m[1].state, MODULE_INFO_LIVE);
+	cr_assert_eq(l.m[0].size, 16384);
+	module_taint_letters(l.m[0].taints, letters, sizeof(letters));
+	cr_assert_str_eq(letters, "PO");
+	cr_assert_not(l.m[0].permanent);
+}
+
+Test(inspect, a_module_without_exit_is_permanent)
+{
+	json_t *ans;
+
+	cr_assert_eq(fake_guest_modules(&g, 1), 0);
+	fake_guest_module_damage(FAKE_MOD_PERMANENT);
+	ans = read_modules(NULL);
+	cr_assert(json_is_true(json_object_get(json_array_get(json_object_get(ans, "modules"), 0),
+					       "permanent")), "%s", dump(ans));
+	json_decref(ans);
+}
+
+/* A list that loops back to its first module, not the head: it ends, each listed once. */
+Test(inspect, modules_loop_is_named_and_ends)
+{
+	json_t *ans;
+
+	cr_assert_eq(fake_guest_modules(&g, 3), 0);
+	fake_guest_module_damage(FAKE_MOD_LOOP);
+	ans = read_modules(NULL);
+	cr_assert(named(ans, "modules: module at", "has prev", "the rest is not listed", NULL),
+		  "%s", dump(ans));
+	cr_assert_str_eq(module_lines(ans),
+			 "mod0 live 16384 O|mod1 live 16384 O|mod2 live 16384 O|");
+	json_decref(ans);
+}
+
+/* A name that fills its 56 bytes: shown, bounded, named. */
+Test(inspect, module_name_without_nul_is_named)
+{
+	char want[MV_MODULE_NAME_MAX + 1];
+	json_t *ans, *m;
+
+	cr_assert_eq(fake_guest_modules(&g, 2), 0);
+	fake_guest_module_damage(FAKE_MOD_NAME_NO_NUL);
+	ans = read_modules(NULL);
+	memset(want, 'x', MV_MODULE_NAME_MAX);
+	want[MV_MODULE_NAME_MAX] = '\0';
+	m = json_array_get(json_object_get(ans, "modules"), 0);
+	cr_assert_str_eq(json_string_value(json_object_get(m, "name")), want);
+	cr_assert(named(ans, want, "fills its 56 bytes without a NUL", NULL), "%s",
+		  dump(ans));
+	cr_assert_eq(json_array_size(json_object_get(ans, "modules")), 2);
+	json_decref(ans);
+}
+
+/* A next pointer mapped nowhere: what came before is listed, the node named. */
+Test(inspect, module_bad_pointer_is_named_and_ends)
+{
+	json_t *ans;
+
+	cr_assert_eq(fake_guest_modules(&g, 3), 0);
+	fake_guest_module_damage(FAKE_MOD_BAD_POINTER);
+	ans = read_modules(NULL);
+	cr_assert(named(ans, "modules: module at", "is not readable", NULL), "%s",
+		  dump(ans));
+	cr_assert_str_eq(module_lines(ans), "mod0 live 16384 O|");
+	json_decref(ans);
+}
+
+Test(inspect, module_state_and_core_are_checked)
+{
+	json_t *ans;
+
+	cr_assert_eq(fake_guest_modules(&g, 2), 0);
+	fake_guest_module_damage(FAKE_MOD_BAD_STATE);
+	fake_guest_module_damage(FAKE_MOD_CORE_OUTSIDE);
+	ans = read_modules(NULL);
+	cr_assert(named(ans, "module mod0", "unknown state 7", NULL), "%s", dump(ans));
+	cr_assert(named(ans, "module mod0", "outside the module area", NULL), "%s",
+		  dump(ans));
+	cr_assert_str_eq(module_lines(ans), "mod0 unknown 16384 O|mod1 live 16384 O|");
+	json_decref(ans);
+}
+
+/* More modules than a page: the pages list every one once. */
+Test(inspect, modules_in_pages_list_every_module_once)
+{
+	struct insp_bounds b = { .page_max = 0 };
+	unsigned long seen = 0, total = MODULES_PAGE + 100;
+	json_t *ans, *mods;
+
+	cr_assert_eq(fake_guest_modules(&g, total), 0);
+	ans = read_modules(&b);
+	mods = json_object_get(ans, "modules");
+	cr_assert_eq(json_array_size(mods), MODULES_PAGE);
+	cr_assert(json_is_true(json_object_get(ans, "truncated")));
+	cr_assert_eq(geti(ans, "skipped"), 100);
+	seen = json_array_size(mods);
+	b.has_start_after = true;
+	b.start_after = addr_of(json_array_get(mods, seen - 1), "addr");
+	json_decref(ans);
+	ans = read_modules(&b);
+	mods = json_object_get(ans, "modules");
+	cr_assert_eq(json_array_size(mods), 100, "%s", dump(ans));
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(mods, 0), "name")),
+			 "mod1024");
+	cr_assert(!json_is_true(json_object_get(ans, "truncated")));
+	json_decref(ans);
+}
+
+Test(inspect, modules_past_deadline_say_out_of_time)
+{
+	struct insp_bounds b = { .deadline_ns = 1 };
+	json_t *ans;
+
+	cr_assert_eq(fake_guest_modules(&g, 3000), 0);
+	ans = read_modules(&b);
+	cr_assert(named(ans, "incomplete: out of time", NULL), "%s", dump(ans));
+	cr_assert_lt(json_array_size(json_object_get(ans, "modules")), 3000);
+	cr_assert(!named(ans, "not readable", NULL), "%s", dump(ans));
+	json_decref(ans);
+}
+
+/* A kernel without modules: one line, no answer. */
+Test(inspect, a_kernel_without_modules_says_so)
+{
+	struct mm_layout none = lay;
+	struct errbuf e;
+
+	none.module.present = false;
+	cr_assert_null(module_read_modules(&gm, g.cr3, &none, NULL, &e));
+	cr_assert_str_eq(e.msg, "this kernel has no module support (its image has no symbol 'modules')");
 }

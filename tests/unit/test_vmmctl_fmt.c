@@ -509,3 +509,40 @@ Test(fmt, rmmod_lists_leaks)
 	cr_assert_eq(rc, -1, "no leaks array is a malformed answer");
 	free(got);
 }
+
+/* /proc/modules' lines: name size refcnt deps state address (taints) */
+Test(fmt, lsmod_is_proc_modules)
+{
+	expect(fmt_lsmod, "{\"modules\": []}", "");
+	expect(fmt_lsmod,
+	       "{\"modules\": [{\"name\": \"scullc\", \"addr\": \"0xffff888000100000\", \"state\": \"live\", \"size\": 16384, \"refcnt\": 0, \"base\": \"0xffffffffc0000000\", \"taints\": \"O\"},"
+	       " {\"name\": \"blob\", \"addr\": \"0xffff888000100400\", \"state\": \"live\", \"size\": 8192, \"refcnt\": 2, \"base\": \"0xffffffffc0004000\", \"taints\": \"PO\"}]}",
+	       "scullc 16384 0 - Live 0xffffffffc0000000 (O)\n"
+	       "blob 8192 2 - Live 0xffffffffc0004000 (PO)\n");
+}
+
+/* Loading and Unloading, with '+' and '-' after the taints, as module_flags() */
+Test(fmt, lsmod_states_as_linux)
+{
+	expect(fmt_lsmod,
+	       "{\"modules\": [{\"name\": \"a\", \"state\": \"coming\", \"size\": 4096, \"refcnt\": 0, \"base\": \"0xffffffffc0000000\", \"taints\": \"O\"},"
+	       " {\"name\": \"b\", \"state\": \"going\", \"size\": 4096, \"refcnt\": 0, \"base\": \"0xffffffffc0001000\", \"taints\": \"O\"},"
+	       " {\"name\": \"c\", \"state\": \"going\", \"size\": 4096, \"refcnt\": 0, \"base\": \"0xffffffffc0002000\", \"taints\": \"\"},"
+	       " {\"name\": \"d\", \"state\": \"unformed\", \"size\": 0, \"refcnt\": 0, \"base\": \"0x0\", \"taints\": \"\"},"
+	       " {\"name\": \"e\", \"state\": \"live\", \"size\": 4096, \"refcnt\": 0, \"base\": \"0xffffffffc0003000\", \"taints\": \"O\", \"permanent\": true}]}",
+	       "a 4096 0 - Loading 0xffffffffc0000000 (O+)\n"
+	       "b 4096 0 - Unloading 0xffffffffc0001000 (O-)\n"
+	       "c 4096 0 - Unloading 0xffffffffc0002000\n"
+	       "e 4096 0 [permanent], Live 0xffffffffc0003000 (O)\n");
+}
+
+Test(fmt, lsmod_without_a_modules_array_is_malformed)
+{
+	struct fmt_err e;
+	int rc;
+	char *got = run_fmt(fmt_lsmod, "{\"mods\": []}", &rc, &e);
+
+	cr_assert_eq(rc, -1);
+	cr_assert_not_null(strstr(e.msg, "modules"), "%s", e.msg);
+	free(got);
+}

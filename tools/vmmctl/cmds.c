@@ -297,6 +297,7 @@ const struct vmmctl_cmd vmmctl_cmds[] = {
 	{ "insmod", QMP_INSMOD, "FILE.ko [PARAM=VALUE ...]", parse_insmod,
 	  fmt_insmod },
 	{ "rmmod", QMP_RMMOD, "NAME", parse_rmmod, fmt_rmmod },
+	{ "lsmod", QMP_QUERY_MODULES, "", parse_none, fmt_lsmod },
 	{ "qmp", NULL, "COMMAND [ARGUMENTS-JSON]", parse_qmp, fmt_json },
 };
 
@@ -345,6 +346,7 @@ static const struct cmd_paged {
 	{ QMP_QUERY_SLABINFO, "caches", "addr" },
 	{ QMP_QUERY_MEMPOOLS, "mempools", "addr" },
 	{ QMP_QUERY_PERCPU, "chunks", "addr" },
+	{ QMP_QUERY_MODULES, "modules", "addr" },
 };
 
 static const struct cmd_paged *find_paged(const char *qmp)

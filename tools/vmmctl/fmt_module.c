@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* insmod and rmmod: their completion events, as Linux's tools would say. */
+#include <stdbool.h>
+#include <string.h>
+
 #include "fmt.h"
 
 int fmt_insmod(FILE *out, json_t *ret, struct fmt_err *e)
@@ -45,5 +48,41 @@ int fmt_rmmod(FILE *out, json_t *ret, struct fmt_err *e)
 		leak_line(out, name, l);
 	if (dropped)
 		fprintf(out, "%s: %lld more leaks not listed\n", name, dropped);
+	return 0;
+}
+
+/*
+ * One module as /proc/modules (kernel/module/procfs.c's m_show): name,
+ * size, refcount, users ("-": memvisor has no module dependencies;
+ * "[permanent]," for one without an exit), state, core address, and its
+ * taint letters with '-' (going) or '+' (coming) when it has taints.
+ */
+static void lsmod_row(FILE *out, json_t *m)
+{
+	const char *state = fmt_str(m, "state", "?");
+	const char *taints = fmt_str(m, "taints", "");
+	bool going = !strcmp(state, "going"), coming = !strcmp(state, "coming");
+
+	fprintf(out, "%s %lld %lld %s %s %s", fmt_str(m, "name", "?"),
+		fmt_int(m, "size"), fmt_int(m, "refcnt"),
+		json_is_true(json_object_get(m, "permanent")) ? "[permanent]," : "-",
+		going ? "Unloading" : coming ? "Loading" : "Live",
+		fmt_str(m, "base", "?"));
+	if (*taints)
+		fprintf(out, " (%s%s)", taints, going ? "-" : coming ? "+" : "");
+	fputc('\n', out);
+}
+
+int fmt_lsmod(FILE *out, json_t *ret, struct fmt_err *e)
+{
+	json_t *mods = fmt_array(ret, "modules", e), *m;
+	size_t i;
+
+	if (!mods)
+		return -1;
+	json_array_foreach(mods, i, m)
+		/* a module still being linked is not listed, as in Linux */
+		if (strcmp(fmt_str(m, "state", "?"), "unformed"))
+			lsmod_row(out, m);
 	return 0;
 }

@@ -25,6 +25,7 @@
 #define QMP_QUERY_DMA		QMP_VENDOR "query-dma"
 #define QMP_INSMOD		QMP_VENDOR "insmod"
 #define QMP_RMMOD		QMP_VENDOR "rmmod"
+#define QMP_QUERY_MODULES	QMP_VENDOR "query-modules"
 /* The outcome of an insmod or rmmod, by its "request" */
 #define QMP_EV_MODULE_LOADED	QMP_VENDOR "MODULE_LOADED"
 #define QMP_EV_MODULE_UNLOADED	QMP_VENDOR "MODULE_UNLOADED"

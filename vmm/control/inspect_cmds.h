@@ -8,6 +8,7 @@
 
 #include "dma_cmds.h"
 #include "module_cmds.h"
+#include "module_read.h"
 #include "qmp.h"
 #include "page_owner.h"
 #include "percpu_cmds.h"
@@ -24,6 +25,7 @@
 	TRANSLATE_COMMANDS \
 	VMALLOC_COMMANDS \
 	DMA_COMMANDS \
-	MODULE_COMMANDS
+	MODULE_COMMANDS \
+	MODULE_READ_COMMANDS
 
 #endif

@@ -22,6 +22,7 @@
 #define OWNER	"page-owner"
 #define VMAP	"query-vmallocinfo"
 #define PERCPU	"query-percpu"
+#define MODS	"query-modules"
 
 /* A width for a scalar read with field_get(): any of 1, 2, 4, 8 bytes. */
 #define SCALAR	MM_LAYOUT_SCALAR
@@ -162,6 +163,22 @@ const struct mm_layout_entry mm_layout_table[] = {
 #undef PI
 #undef PC
 
+	SZ(MODS, "struct module", 0, module.size),
+	FLD(MODS, "struct module", "state", 4, module.state),
+	FLD(MODS, "struct module", "list", LH, module.list),
+	ARR(MODS, "struct module", "name", 1, module.name),
+	FLD(MODS, "struct module", "core_base", 8, module.core_base),
+	FLD(MODS, "struct module", "core_size", SCALAR, module.core_size),
+	FLD(MODS, "struct module", "taints", SCALAR, module.taints),
+	FLD(MODS, "struct module", "refcnt", SCALAR, module.refcnt),
+	FLD(MODS, "struct module", "init", 8, module.init),
+	FLD(MODS, "struct module", "exit", 8, module.exit),
+	ENUM(MODS, "MODULE_STATE_LIVE", ms.live),
+	ENUM(MODS, "MODULE_STATE_COMING", ms.coming),
+	ENUM(MODS, "MODULE_STATE_GOING", ms.going),
+	ENUM(MODS, "MODULE_STATE_UNFORMED", ms.unformed),
+	SYM(MODS, "modules", root.modules),
+
 	SYM(ZONES, "contig_page_data", root.pgdat),
 	SYM(ZONES, "mem_map", root.mem_map),
 	SYM(ZONES, "max_pfn", root.max_pfn),
@@ -178,6 +195,45 @@ const struct mm_layout_entry mm_layout_table[] = {
 
 const unsigned int mm_layout_table_len =
 	sizeof(mm_layout_table) / sizeof(mm_layout_table[0]);
+
+/* A kernel without modules (today's images before issue 16) still boots. */
+const struct mm_layout_optional mm_layout_optional[] = {
+	{ MODS, "modules", AT(module.present) },
+};
+
+const unsigned int mm_layout_optional_len =
+	sizeof(mm_layout_optional) / sizeof(mm_layout_optional[0]);
+
+/*
+ * Which optional parts @di has: bit i for mm_layout_optional[i], set when
+ * its symbol is there. 0, or -1 with @e set when the symbols are unreadable.
+ */
+static int optional_parts(struct debuginfo *di, uint32_t *have,
+			  struct errbuf *e)
+{
+	uint64_t addr, size;
+
+	*have = 0;
+	for (unsigned int i = 0; i < mm_layout_optional_len; i++) {
+		int r = debuginfo_symbol(di, mm_layout_optional[i].symbol,
+					 &addr, &size, e);
+
+		if (r < 0)
+			return -1;
+		if (!r)
+			*have |= 1U << i;
+	}
+	return 0;
+}
+
+/* The optional part @t belongs to, as an index, or -1: not optional. */
+static int optional_of(const struct mm_layout_entry *t)
+{
+	for (unsigned int i = 0; i < mm_layout_optional_len; i++)
+		if (!strcmp(t->reader, mm_layout_optional[i].reader))
+			return (int)i;
+	return -1;
+}
 
 /* The symbol whose presence says the image has a memory manager at all. */
 #define MM_PRESENT_SYMBOL	"contig_page_data"
@@ -336,6 +392,7 @@ int mm_layout_resolve_table(struct debuginfo *di,
 	const char *name = debuginfo_name(di);
 	struct errbuf why;
 	uint64_t addr, size;
+	uint32_t have;
 	int r;
 
 	memset(lay, 0, sizeof(*lay));
@@ -346,11 +403,14 @@ int mm_layout_resolve_table(struct debuginfo *di,
 			 name, MM_PRESENT_SYMBOL);
 		return 0;
 	}
-	if (r < 0)
+	if (r < 0 || optional_parts(di, &have, &why))
 		return errf(e, "kernel image %s: %s", name, why.msg);
 	for (unsigned int i = 0; i < len; i++) {
 		const struct mm_layout_entry *t = &table[i];
+		int part = optional_of(t);
 
+		if (part >= 0 && !(have & (1U << part)))
+			continue;
 		if (resolve_one(di, t, lay, &why))
 			return errf(e, "kernel image %s: %s (%s needs it)", name,
 				    why.msg, t->reader);
@@ -359,6 +419,9 @@ int mm_layout_resolve_table(struct debuginfo *di,
 		return errf(e, "kernel image %s: %s", name, why.msg);
 	lay->root.zones = lay->root.pgdat + lay->pgdat.node_zones.off;
 	lay->root.nr_zones = lay->pgdat.node_zones.count;
+	for (unsigned int i = 0; i < mm_layout_optional_len; i++)
+		*(bool *)((char *)lay + mm_layout_optional[i].present) =
+			!!(have & (1U << i));
 	lay->present = true;
 	return 0;
 }

@@ -123,6 +123,22 @@ struct mm_layout {
 			     contig_bytes, nr_alloc, first_free, max_alloc_size;
 	} percpu_chunk;
 
+	/*
+	 * Loadable modules (query-modules): optional as a whole, as Linux's
+	 * CONFIG_MODULES. A kernel without the symbol 'modules' has none of
+	 * these (present false, the query says so); one with it must have
+	 * every field, like any other reader's.
+	 */
+	struct {
+		bool present;
+		uint32_t size;
+		struct field state, list, core_base, core_size, taints, refcnt,
+			     init, exit;
+		struct field_array name;	/* char[MODULE_NAME_LEN] */
+	} module;
+	/* enum module_state */
+	struct { uint64_t live, coming, going, unformed; } ms;
+
 	/* the guest's constants, from its enums */
 	struct {
 		uint64_t cache_magic;		/* KMEM_CACHE_MAGIC */
@@ -151,6 +167,7 @@ struct mm_layout {
 		uint64_t percpu;	/* struct mv_percpu_info pcpu_info */
 		uint64_t kernel_start;	/* _text, virtual */
 		uint64_t kernel_end;	/* _end, virtual */
+		uint64_t modules;	/* list_head of struct module.list */
 	} root;
 };
 
@@ -176,8 +193,22 @@ extern const struct mm_layout_entry mm_layout_table[];
 extern const unsigned int mm_layout_table_len;
 
 /*
+ * A part of the table an image may lack as a whole: the entries of
+ * @reader are resolved only when the image has symbol @symbol, and then
+ * the bool at @present (offsetof struct mm_layout) is set.
+ */
+struct mm_layout_optional {
+	const char *reader, *symbol;
+	size_t present;
+};
+
+extern const struct mm_layout_optional mm_layout_optional[];
+extern const unsigned int mm_layout_optional_len;
+
+/*
  * Fills @lay from @di. 0: resolved (present), or absent because the image
  * has no memory manager (no contig_page_data symbol; absent_why says so).
+ * An optional part (mm_layout_optional[]) the image lacks is skipped.
  * -1 with one line in @e naming the first missing or wrong struct, field,
  * enumerator or symbol and the query that needs it:
  *   "kernel image: struct zone has no member 'free_area' (query-zones needs it)"
