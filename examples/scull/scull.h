@@ -119,7 +119,7 @@ struct scull_pos {
 };
 
 static inline struct scull_pos scull_locate(const struct scull_dev *dev,
-					    long long pos, size_t count)
+					    loff_t pos, size_t count)
 {
 	size_t itemsize = dev->quantum * dev->qset;
 	size_t rest = (size_t)pos % itemsize;
@@ -135,7 +135,7 @@ static inline struct scull_pos scull_locate(const struct scull_dev *dev,
 
 /* Up to the end of one quantum; bytes read (0 at the end), *pos advanced. */
 static inline ssize_t scull_read(struct scull_dev *dev, void *buf,
-				 size_t count, long long *pos)
+				 size_t count, loff_t *pos)
 {
 	struct scull_qset *dptr;
 	struct scull_pos p;
@@ -159,7 +159,7 @@ static inline ssize_t scull_read(struct scull_dev *dev, void *buf,
 
 /* Up to the end of one quantum; bytes written or -ENOMEM, *pos advanced. */
 static inline ssize_t scull_write(struct scull_dev *dev, const void *buf,
-				  size_t count, long long *pos)
+				  size_t count, loff_t *pos)
 {
 	struct scull_qset *dptr;
 	struct scull_pos p;
@@ -189,7 +189,7 @@ static inline ssize_t scull_write(struct scull_dev *dev, const void *buf,
 
 /* The whole of count, as a caller of write(2) loops: 0 or -errno. */
 static inline int scull_write_all(struct scull_dev *dev, const void *buf,
-				  size_t count, long long pos)
+				  size_t count, loff_t pos)
 {
 	while (count) {
 		ssize_t n = scull_write(dev, buf, count, &pos);
@@ -204,7 +204,7 @@ static inline int scull_write_all(struct scull_dev *dev, const void *buf,
 
 /* Reads count bytes from pos; the bytes read (fewer at the end). */
 static inline size_t scull_read_all(struct scull_dev *dev, void *buf,
-				    size_t count, long long pos)
+				    size_t count, loff_t pos)
 {
 	size_t done = 0;
 

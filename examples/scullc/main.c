@@ -6,6 +6,7 @@
  * with `vmmctl slabinfo` and the pool with `vmmctl mempools`.
  */
 #include <linux/module.h>
+#include <linux/slab.h>
 #include <linux/mempool.h>
 #include <linux/atomic.h>
 #include <linux/ktest.h>
@@ -150,7 +151,7 @@ KTEST(scullc, write_read)
 KTEST(scullc, sparse_write)
 {
 	struct scull_dev dev;
-	long long at = 5 * quantum + 17;	/* second set of 4 */
+	loff_t at = 5 * quantum + 17;	/* second set of 4 */
 	unsigned char in[100], out[100];
 
 	scull_setup(&dev, &scullc_ops, quantum, 4);
