@@ -73,8 +73,9 @@ static int __init scullc_init(void)
 	scullc_cache = kmem_cache_create("scullc", quantum, 0, 0, scullc_ctor);
 	if (!scullc_cache)
 		return -ENOMEM;
-	scullc_pool = mempool_create(pool_min, mempool_alloc_slab,
-				     mempool_free_slab, scullc_cache);
+	/* mempool_create(pool_min, mempool_alloc_slab, mempool_free_slab,
+	 * cache) as LDD3 writes it; this form lets vmmctl mempools name it */
+	scullc_pool = mempool_create_slab_pool(pool_min, scullc_cache);
 	scullc_devices = kcalloc(devs, sizeof(*scullc_devices), GFP_KERNEL);
 	if (!scullc_pool || !scullc_devices) {
 		scullc_cleanup();

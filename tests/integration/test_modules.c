@@ -138,6 +138,7 @@ static void load_check_unload(const char *name, const char *param,
 	free(out);
 }
 
+/* scullc's cache in slabinfo, its mempool over it in mempools. */
 static void scullc_cache_shown(void)
 {
 	char *out;
@@ -145,6 +146,10 @@ static void scullc_cache_shown(void)
 	cr_assert_eq(vmmctl(&out, (const char *[]){ "slabinfo", NULL }), 0);
 	cr_expect(strstr(out, "scullc "), "slabinfo shows no scullc cache:\n%s",
 		  out);
+	free(out);
+	cr_assert_eq(vmmctl(&out, (const char *[]){ "mempools", NULL }), 0);
+	cr_expect(strstr(out, " slab:scullc\n"),
+		  "mempools shows no pool over the scullc cache:\n%s", out);
 	free(out);
 }
 
