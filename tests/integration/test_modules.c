@@ -5,10 +5,11 @@
  * DESTDIR=...`, then `make -C tests/modules/NAME` with pkg-config pointed
  * at the stage; tests/local.mk), loaded into a running guest on 1 and on
  * 2 vCPUs with `vmmctl insmod`: each scull's own KTEST cases must pass,
- * `vmmctl slabinfo` must show scullc's cache while it is loaded, and
- * `vmmctl rmmod` must say "NAME: no leaks". leaky must be reported for
- * each kind it leaks. One boot per vCPU count: every module goes through
- * the same guest, in turn.
+ * `vmmctl slabinfo` and `vmmctl mempools` must show scullc's cache and
+ * pool while it is loaded, `vmmctl lsmod` each module's /proc/modules line
+ * (and none after), and `vmmctl rmmod` must say "NAME: no leaks". leaky's
+ * rmmod must list each kind it leaks, with its count and bytes. One boot
+ * per vCPU count: every module goes through the same guest, in turn.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
