@@ -49,3 +49,4 @@ include guestmm/mm/local.mk
 include guestmm/drivers/local.mk
 include guestmm/arch/x86_64/local.mk
 include guestmm/arch/hosted/local.mk
+include guestmm/build/local.mk

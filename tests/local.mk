@@ -466,3 +466,39 @@ NESTED_TOOL_TESTS += tests/tools/test_nested_run.sh
 TESTS += $(NESTED_TOOL_TESTS)
 EXTRA_DIST += $(NESTED_TOOL_TESTS)
 # --- end of nested runner tests ----------------------------------------------
+
+# --- example modules (owner: h-build) -----------------------------------------
+# examples/ built as a user would, against the installed tree only: the
+# staged install of guestmm/build (install-guest into a DESTDIR), pkg-config
+# pointed at it, `make -C` in a copy of each example (the source tree stays
+# clean, also in VPATH builds). test_modules loads them into a guest.
+EXAMPLE_MODULES = scullc scullp scullv leaky
+EXAMPLES_FILES = examples/README.md examples/scull/scull.h \
+	examples/scullc/Makefile examples/scullc/README.md examples/scullc/main.c \
+	examples/scullp/Makefile examples/scullp/README.md examples/scullp/main.c \
+	examples/scullv/Makefile examples/scullv/README.md examples/scullv/main.c \
+	examples/leaky/Makefile examples/leaky/README.md examples/leaky/main.c
+EXTRA_DIST += $(EXAMPLES_FILES)
+tests/modules.stamp: guestmm/build/stage.stamp $(EXAMPLES_FILES)
+	$(AM_V_GEN)rm -rf tests/modules && $(MKDIR_P) tests/modules && \
+	cp -R $(srcdir)/examples/. tests/modules/ && chmod -R u+w tests/modules && \
+	pc=$$(find $(GUEST_STAGE) -name memvisor-guest.pc) && \
+	for m in $(EXAMPLE_MODULES); do \
+		PKG_CONFIG_PATH=$${pc%/*} PKG_CONFIG_LIBDIR= \
+		PKG_CONFIG_SYSROOT_DIR=$(GUEST_STAGE) \
+		$(MAKE) -s -C tests/modules/$$m clean modules || exit 1; \
+	done && touch $@
+check_DATA += tests/modules.stamp
+clean-local: clean-example-modules
+clean-example-modules:
+	rm -rf tests/modules tests/modules.stamp
+.PHONY: clean-example-modules
+check_PROGRAMS += tests/integration/test_modules
+TESTS += tests/integration/test_modules
+tests_integration_test_modules_SOURCES = tests/integration/test_modules.c \
+	tests/integration/vmm_qmp.c tests/integration/vmm_qmp.h $(VMM_RUN_CMD)
+tests_integration_test_modules_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
+tests_integration_test_modules_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
+EXTRA_tests_integration_test_modules_DEPENDENCIES = tests/modules.stamp \
+	tools/vmmctl/vmmctl vmm/vmm
+# --- end of example modules ---------------------------------------------------

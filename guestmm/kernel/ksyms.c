@@ -72,6 +72,7 @@ EXPORT_SYMBOL(kmem_cache_destroy);
 EXPORT_SYMBOL(kmem_cache_shrink);
 EXPORT_SYMBOL(kmem_cache_size);
 EXPORT_SYMBOL(kmem_cache_name);
+EXPORT_SYMBOL(kmem_cache_get_info);	/* its slabinfo line, as a struct */
 
 /* mempools */
 EXPORT_SYMBOL(mempool_create);

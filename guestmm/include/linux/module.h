@@ -24,6 +24,14 @@
 #include <linux/printk.h>
 #include <linux/export.h>
 #include <linux/moduleparam.h>
+/*
+ * What Linux's <linux/module.h> reaches too, and drivers rely on: gfp.h
+ * (kmod.h, umh.h), percpu.h, and string.h (percpu.h, smp.h, cpumask.h,
+ * bitmap.h). Not slab.h or vmalloc.h: a driver includes those itself.
+ */
+#include <linux/gfp.h>
+#include <linux/percpu.h>
+#include <linux/string.h>
 #include <memvisor/module.h>
 
 #define MODULE_NAME_LEN	MV_MODULE_NAME_MAX

@@ -19,6 +19,7 @@
 #include <linux/types.h>
 #include <linux/compiler.h>
 #include <linux/init.h>
+#include <linux/kernel.h>	/* as Linux's: drivers get it from here */
 
 struct kernel_param;
 

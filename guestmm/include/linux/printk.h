@@ -3,6 +3,7 @@
 #define _LINUX_PRINTK_H
 
 #include <stdarg.h>
+#include <linux/types.h>
 #include <linux/compiler.h>
 
 /* Log levels are a "\001N" prefix, as in Linux. */

@@ -23,8 +23,9 @@ typedef u64 dma_addr_t;
  */
 typedef unsigned int gfp_t;
 
-#ifndef __HOSTED__
+#ifndef __HOSTED__		/* hosted: glibc's <sys/types.h> has them */
 typedef long ssize_t;
+typedef long long loff_t;	/* a file position, as Linux's __kernel_loff_t */
 #endif
 
 struct list_head {

@@ -2,6 +2,7 @@
 #ifndef _ASM_IRQFLAGS_H
 #define _ASM_IRQFLAGS_H
 
+#include <linux/types.h>
 #include <linux/compiler.h>
 
 #define X86_EFLAGS_IF	0x200UL

@@ -19,6 +19,7 @@
 #define PDA_MAX_CPUS		64	/* NR_CPUS, for head.S (checked in percpu.c) */
 
 #ifndef __ASSEMBLY__
+#include <linux/types.h>
 #include <linux/compiler.h>
 
 struct task_struct;

@@ -207,6 +207,12 @@ extern void __pcpu_bad_size(void);
 #define this_cpu_cmpxchg(pcp, o, n)	raw_cpu_cmpxchg(pcp, o, n)
 #define this_cpu_xchg(pcp, n)		raw_cpu_xchg(pcp, n)
 
+/*
+ * Included alone, this brings <linux/percpu.h> (DECLARE_PER_CPU_ALIGNED);
+ * from there, the guard makes this a no-op.
+ */
+#include <linux/percpu.h>
+
 /* Each CPU's PDA is its copy of pcpu_pda (kernel/percpu.c). */
 DECLARE_PER_CPU_ALIGNED(struct cpu_pda, pcpu_pda);
 #define cpu_pda(cpu)			(&per_cpu(pcpu_pda, cpu))

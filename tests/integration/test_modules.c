@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The example modules (examples/), built by make check through the
+ * installed tree only (guestmm/build/stage: `make install-guest
+ * DESTDIR=...`, then `make -C tests/modules/NAME` with pkg-config pointed
+ * at the stage; tests/local.mk), loaded into a running guest on 1 and on
+ * 2 vCPUs with `vmmctl insmod`: each scull's own KTEST cases must pass,
+ * `vmmctl slabinfo` and `vmmctl mempools` must show scullc's cache and
+ * pool while it is loaded, `vmmctl lsmod` each module's /proc/modules line
+ * (and none after), and `vmmctl rmmod` must say "NAME: no leaks". leaky's
+ * rmmod must list each kind it leaks, with its count and bytes. One boot
+ * per vCPU count: every module goes through the same guest, in turn.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "run_cmd.h"
+#include "vmm_qmp.h"
+
+#define VMMCTL_S	120	/* an insmod runs the module's tests */
+
+static struct vq v;
+
+/* vmmctl ARGS... on our socket; asserts it ran; its status and stdout. */
+static int vmmctl(char **out, const char *const args[])
+{
+	char path[PATH_MAX];
+	char *argv[16];
+	struct run_result r;
+	int n = 0, status;
+
+	snprintf(path, sizeof(path), "%s/tools/vmmctl/vmmctl", build_top());
+	argv[n++] = path;
+	argv[n++] = "--socket";
+	argv[n++] = v.sock;
+	for (int i = 0; args[i] && n < 15; i++)
+		argv[n++] = (char *)args[i];
+	argv[n] = NULL;
+	cr_assert_eq(run_cmd(argv, VMMCTL_S, &r), 0, "cannot run %s", path);
+	cr_assert(!r.timed_out, "vmmctl %s: no answer in %d s", args[0],
+		  VMMCTL_S);
+	*out = strdup(r.out);
+	status = r.status;
+	if (status)
+		fprintf(stderr, "vmmctl %s: exit %d: %s%s\n", args[0], status,
+			r.out, r.err);
+	run_result_free(&r);
+	return status;
+}
+
+static char *ko(const char *name)
+{
+	static char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/tests/modules/%s/%s.ko", build_top(),
+		 name, name);
+	cr_assert_eq(access(path, R_OK), 0,
+		     "%s: not built (make tests/modules.stamp)", path);
+	return path;
+}
+
+static void boot(const char *cpus)
+{
+	const char *accel = getenv("MEMVISOR_ACCEL");
+	char accel_arg[64];
+
+	snprintf(accel_arg, sizeof(accel_arg), "--accel=%s",
+		 accel ? accel : "auto");
+	cr_assert_eq(vq_start_args(&v, (const char *[]){ "--mem", "256M",
+			"--cpus", cpus, accel_arg, NULL }, VQ_LOG_STDERR), 0,
+		     "cannot start vmm: %s", strerror(errno));
+	cr_assert_eq(vq_connect(&v), 0, "no control socket at %s:\n%s", v.sock,
+		     v.log ? v.log : "");
+}
+
+/* The guest's console so far, for a failure's message. */
+static const char *console(void)
+{
+	vq_find(&v, "\n-- never printed --\n", 0, 1);
+	return v.log ? v.log : "";
+}
+
+static void finish(void)
+{
+	vq_stop(&v);
+}
+
+TestSuite(modules, .fini = finish, .timeout = 600);
+
+/* Is there a line in @out beginning @head and holding @tail after it? */
+static bool has_line(const char *out, const char *head, const char *tail)
+{
+	const char *line = strstr(out, head), *end, *found;
+
+	if (!line || (line != out && line[-1] != '\n'))
+		return false;
+	end = strchr(line, '\n');
+	found = strstr(line + strlen(head), tail);
+	return found && (!end || found < end);
+}
+
+/* insmod NAME (its tests pass), the check while loaded, rmmod: no leaks. */
+static void load_check_unload(const char *name, const char *param,
+			      void (*while_loaded)(void))
+{
+	char *out, want[128], row[128];
+
+	cr_assert_eq(vmmctl(&out, (const char *[]){ "insmod", ko(name), param,
+						    NULL }), 0,
+		     "insmod %s: %s\nconsole:\n%s", name, out, console());
+	snprintf(want, sizeof(want), "%s: ", name);
+	cr_expect(strstr(out, want) && strstr(out, "passed") &&
+		  !strstr(out, "failed"),
+		  "insmod %s: want its tests passed, got: %s", name, out);
+	free(out);
+	if (while_loaded)
+		while_loaded();
+	/* /proc/modules' line: name size refcount users state core (taints) */
+	snprintf(row, sizeof(row), "%s ", name);
+	cr_assert_eq(vmmctl(&out, (const char *[]){ "lsmod", NULL }), 0);
+	cr_expect(has_line(out, row, " 0 - Live 0xffffffffc"),
+		  "lsmod: no '%s... 0 - Live 0xffffffffc...' line in:\n%s",
+		  name, out);
+	free(out);
+	cr_assert_eq(vmmctl(&out, (const char *[]){ "rmmod", name, NULL }), 0,
+		     "rmmod %s: %s\nconsole:\n%s", name, out, console());
+	snprintf(want, sizeof(want), "%s: no leaks\n", name);
+	cr_expect_str_eq(out, want, "rmmod %s", name);
+	free(out);
+	cr_assert_eq(vmmctl(&out, (const char *[]){ "lsmod", NULL }), 0);
+	cr_expect(!has_line(out, row, ""), "lsmod after rmmod %s:\n%s", name,
+		  out);
+	free(out);
+}
+
+/* scullc's cache in slabinfo, its mempool over it in mempools. */
+static void scullc_cache_shown(void)
+{
+	char *out;
+
+	cr_assert_eq(vmmctl(&out, (const char *[]){ "slabinfo", NULL }), 0);
+	cr_expect(strstr(out, "scullc "), "slabinfo shows no scullc cache:\n%s",
+		  out);
+	free(out);
+	cr_assert_eq(vmmctl(&out, (const char *[]){ "mempools", NULL }), 0);
+	cr_expect(strstr(out, " slab:scullc\n"),
+		  "mempools shows no pool over the scullc cache:\n%s", out);
+	free(out);
+}
+
+/*
+ * leaky's four leaks (objects=3 order=1, its defaults), each one of
+ * vmmctl rmmod's lines (tools/vmmctl/fmt_module.c): kind, what (the cache
+ * or the caller), count, bytes; and the console saying them as SLUB and
+ * kmemleak do.
+ */
+static void leaky_reported(void)
+{
+	static const char *const lines[][2] = {
+		{ "leaky: leaked objects leaky", ": 3, 288 bytes at 0x" },
+		{ "leaky: leaked pages leaky_init+0x", ": 2, 8192 bytes at 0x" },
+		{ "leaky: leaked vmalloc leaky_init+0x", ": 1, 12288 bytes at 0x" },
+		{ "leaky: leaked percpu leaky_init+0x", ": 1, 8 bytes at 0x" },
+	};
+	char *out;
+	int nr_lines = 0;
+
+	cr_assert_eq(vmmctl(&out, (const char *[]){ "insmod", ko("leaky"),
+						    NULL }), 0, "%s\nconsole:\n%s", out,
+		     console());
+	free(out);
+	cr_assert_eq(vmmctl(&out, (const char *[]){ "rmmod", "leaky", NULL }),
+		     0, "%s\nconsole:\n%s", out, console());
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		cr_expect(has_line(out, lines[i][0], lines[i][1]),
+			  "rmmod leaky: no '%s...%s' line in:\n%s", lines[i][0],
+			  lines[i][1], out);
+	for (const char *nl = out; (nl = strchr(nl, '\n')); nl++)
+		nr_lines++;
+	cr_expect_eq(nr_lines, 4, "rmmod leaky: 4 leaks, got:\n%s", out);
+	free(out);
+	cr_expect(strstr(console(), "kmem_cache_destroy leaky: Slab cache "
+			  "still has objects when called from 0xffffffffc") &&
+		  strstr(v.log, "kmemleak:     [<ffffffffc") &&
+		  strstr(v.log, "leaky_init+0x"),
+		  "leaky's leaks not on the console as SLUB and kmemleak say them:\n%s",
+		  v.log);
+}
+
+static void all_examples(const char *cpus)
+{
+	boot(cpus);
+	load_check_unload("scullc", "quantum=3000", scullc_cache_shown);
+	load_check_unload("scullp", "order=1", NULL);
+	load_check_unload("scullp", "zone=dma", NULL);
+	load_check_unload("scullp", "zone=high", NULL);
+	load_check_unload("scullv", "order=2", NULL);
+	leaky_reported();
+}
+
+Test(modules, examples_on_1_cpu)
+{
+	all_examples("1");
+}
+
+Test(modules, examples_on_2_cpus)
+{
+	all_examples("2");
+}
