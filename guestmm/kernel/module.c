@@ -948,7 +948,7 @@ int load_module_image(const void *image, size_t len, const char *params,
 			       mod->core_size);
 	mod->state = MODULE_STATE_COMING;
 	spin_lock(&modules_lock);
-	list_add_tail(&mod->list, &modules);
+	list_add(&mod->list, &modules);	/* newest first, as /proc/modules */
 	spin_unlock(&modules_lock);
 	err = do_init_module(mod, e);
 	if (err) {
