@@ -19,9 +19,28 @@ tools_vmmctl_libvmmctl_a_CPPFLAGS = $(AM_CPPFLAGS) $(JANSSON_CFLAGS) \
 	-I$(srcdir)/vmm/base
 
 bin_PROGRAMS += tools/vmmctl/vmmctl
-tools_vmmctl_vmmctl_SOURCES = tools/vmmctl/main.c
-tools_vmmctl_vmmctl_CPPFLAGS = $(AM_CPPFLAGS) $(JANSSON_CFLAGS)
+tools_vmmctl_vmmctl_SOURCES = tools/vmmctl/main.c \
+	tools/vmmctl/drgn.c tools/vmmctl/drgn.h
+# vmmctl drgn finds memvisor_drgn and the guest image in the build tree it
+# came from, else where `make install` put them
+tools_vmmctl_vmmctl_CPPFLAGS = $(AM_CPPFLAGS) $(JANSSON_CFLAGS) \
+	-DMEMVISOR_SRCDIR='"$(abs_top_srcdir)"' \
+	-DMEMVISOR_BUILDDIR='"$(abs_top_builddir)"' \
+	-DMEMVISOR_PYTHONDIR='"$(memvisor_pythondir)"' \
+	-DMEMVISOR_PKGDATADIR='"$(pkgdatadir)"'
 tools_vmmctl_vmmctl_LDADD = tools/vmmctl/libvmmctl.a $(JANSSON_LIBS)
 
 # The manual pages of both programs.
 dist_man1_MANS = tools/vmmctl/vmmctl.1 vmm/vmm.1
+
+# vmmctl drgn's Python side (drgn is a Python library): the session, and
+# helpers for drgn scripts (for_each_zone, for_each_slab_cache, ...). The
+# guest image goes along: drgn needs its debug info, and vmm has it only
+# built in.
+memvisor_pythondir = $(pkgdatadir)/python
+memvisor_drgndir = $(memvisor_pythondir)/memvisor_drgn
+dist_memvisor_drgn_DATA = tools/drgn/memvisor_drgn/__init__.py \
+	tools/drgn/memvisor_drgn/__main__.py tools/drgn/memvisor_drgn/helpers.py \
+	tools/drgn/memvisor_drgn/memory.py tools/drgn/memvisor_drgn/program.py \
+	tools/drgn/memvisor_drgn/qmp.py
+pkgdata_DATA = guestmm/guestmm.elf

@@ -19,6 +19,7 @@
 
 #include "cmds.h"
 #include "discover.h"
+#include "drgn.h"
 #include "session.h"
 #include "term_safe.h"
 #include "top.h"
@@ -50,7 +51,10 @@ static void usage(FILE *f)
 		fprintf(f, "  %s %s\n", vmmctl_cmds[i].name,
 			vmmctl_cmds[i].synopsis);
 	fprintf(f, "  top [-d SECS] [-n ITERATIONS] [-s KEY]\n"
-		"      caches and zones, live; KEY is %s\n\n", top_sort_keys);
+		"      caches and zones, live; KEY is %s\n"
+		"  drgn [--kernel FILE] [--stats] [-c CODE | SCRIPT [ARGS]]\n"
+		"      drgn on the guest: prog, and memvisor_drgn's helpers\n\n",
+		top_sort_keys);
 	fputs("Numbers are decimal or 0x hex. owner takes a page frame number,\n"
 	      "or a 0x physical address. xp and read-virt read at most 64 KiB.\n"
 	      "insmod and rmmod wait for the guest's loader; lsmod prints the\n"
@@ -290,6 +294,8 @@ static int run(int argc, char **argv)
 		return -i;
 	if (!strcmp(argv[i], "top"))
 		return run_top(&mo, argc - i - 1, argv + i + 1);
+	if (!strcmp(argv[i], "drgn"))
+		return drgn_exec(mo.socket, argc - i - 1, argv + i + 1);
 	cmd = cmd_find(argv[i]);
 	if (!cmd) {
 		snprintf(msg, sizeof(msg), "unknown command '%.80s'", argv[i]);
