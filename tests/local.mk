@@ -502,3 +502,16 @@ tests_integration_test_modules_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
 EXTRA_tests_integration_test_modules_DEPENDENCIES = tests/modules.stamp \
 	tools/vmmctl/vmmctl vmm/vmm
 # --- end of example modules ---------------------------------------------------
+
+# --- vmmctl drgn (owner: h-drgn) ---------------------------------------------
+check_PROGRAMS += tests/integration/test_drgn
+TESTS += tests/integration/test_drgn
+tests_integration_test_drgn_SOURCES = tests/integration/test_drgn.c \
+	tests/integration/vmm_qmp.c tests/integration/vmm_qmp.h $(VMM_RUN_CMD)
+tests_integration_test_drgn_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
+tests_integration_test_drgn_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
+EXTRA_tests_integration_test_drgn_DEPENDENCIES = tools/vmmctl/vmmctl vmm/vmm \
+	tests/unit/fixtures/hello.elf
+# memvisor_drgn's read path over a fake VMM (Python's unittest; no drgn)
+TESTS += tests/python/test_drgn_memory.py
+EXTRA_DIST += tests/python/test_drgn_memory.py

@@ -10,8 +10,11 @@ read so far (a script that watches the guest change calls it between
 looks), read_counts() says how many QMP reads the session made.
 """
 
-from .helpers import *  # noqa: F401,F403
-from .helpers import __all__ as _helpers_all
+try:
+    from .helpers import *  # noqa: F401,F403
+    from .helpers import __all__ as _helpers_all
+except ImportError:     # no drgn: `python3 -m memvisor_drgn` says so itself
+    _helpers_all = []
 
 session = None   # the Session of `vmmctl drgn` (memvisor_drgn.program)
 

@@ -68,7 +68,9 @@ class Session:
         try:
             guest = self.virt.read(vaddr, len(text))
         except ReadError as e:
-            raise ImageMismatch(f"cannot read the guest's kernel text: {e}") from None
+            raise ImageMismatch(
+                f"{self.kernel} is not the kernel the guest runs (the guest has no "
+                f"text where it has: {e}): give the image vmm booted with --kernel FILE") from None
         self.virt.invalidate()
         if guest != text:
             at = next(i for i in range(len(text)) if guest[i] != text[i])
