@@ -94,6 +94,18 @@ def interact(s, g):
     Console(s, g).interact(banner=banner, exitmsg="")
 
 
+def user_traceback(e):
+    """The traceback of @e from the user's code on: not ours, nor runpy's."""
+    import traceback
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    tb = e.__traceback__
+    while tb and tb.tb_next and (tb.tb_frame.f_code.co_filename.startswith(here) or
+                                 tb.tb_frame.f_code.co_filename.startswith("<frozen")):
+        tb = tb.tb_next
+    traceback.print_exception(type(e), e, tb)
+
+
 def run(args, s):
     g = session_globals(s)
     if args.command:
@@ -113,8 +125,14 @@ def main(argv=None):
         die(str(e))
     memvisor_drgn.session = s
     t = time.perf_counter()
+    status = 0
     try:
         run(args, s)
+    except SystemExit:
+        raise
+    except BaseException as e:  # the user's code failed: its traceback only
+        user_traceback(e)
+        status = 1
     finally:
         if args.stats:
             sys.stdout.flush()
@@ -123,6 +141,7 @@ def main(argv=None):
             print(f"{PROG}: {reads} reads ({nbytes // 1024} KiB) over QMP in "
                   f"{secs * 1000:.0f} ms; {wall * 1000:.0f} ms in all", file=sys.stderr)
         s.close()
+    sys.exit(status)
 
 
 if __name__ == "__main__":

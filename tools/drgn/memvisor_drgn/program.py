@@ -28,8 +28,11 @@ def _text_segment(path):
     """(vaddr, bytes) of the ELF's first executable PT_LOAD."""
     import struct
 
-    with open(path, "rb") as f:
-        elf = f.read()
+    try:
+        with open(path, "rb") as f:
+            elf = f.read()
+    except OSError as e:
+        raise ImageMismatch(f"cannot read {path}: {e.strerror}") from None
     if elf[:4] != b"\x7fELF" or elf[4] != 2 or elf[5] != 1:
         raise ImageMismatch(f"{path} is not a 64-bit little-endian ELF file")
     phoff, = struct.unpack_from("<Q", elf, 0x20)
@@ -59,7 +62,10 @@ class Session:
                                      _reader(self.virt))
         self.prog.add_memory_segment(0, PHYS_LIMIT, _reader(self.phys),
                                      physical=True)
-        self.prog.load_debug_info([kernel])
+        try:
+            self.prog.load_debug_info([kernel])
+        except drgn.MissingDebugInfoError as e:
+            raise ImageMismatch(f"{kernel}: no debug info: {e}".replace("\n", " ")) from None
         self.reset_counts()
 
     def check_image(self):
@@ -69,8 +75,8 @@ class Session:
             guest = self.virt.read(vaddr, len(text))
         except ReadError as e:
             raise ImageMismatch(
-                f"{self.kernel} is not the kernel the guest runs (the guest has no "
-                f"text where it has: {e}): give the image vmm booted with --kernel FILE") from None
+                f"cannot read the guest's kernel text at 0x{vaddr:x} ({e}): has the "
+                f"guest booted, and is {self.kernel} its kernel (--kernel FILE)?") from None
         self.virt.invalidate()
         if guest != text:
             at = next(i for i in range(len(text)) if guest[i] != text[i])
