@@ -39,6 +39,8 @@ def parse(argv):
     p.add_argument("script", nargs=argparse.REMAINDER, metavar="SCRIPT [ARG ...]",
                    help="run a script and exit")
     args = p.parse_args(argv)
+    if args.script[:1] == ["--"]:
+        args.script = args.script[1:]
     if not args.kernel:
         die("no guest kernel image known: give --kernel FILE (vmm's guestmm.elf)")
     if args.command and args.script:
