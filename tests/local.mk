@@ -433,7 +433,8 @@ VMMCTL_UNIT_TESTS = tests/unit/test_vmmctl_fmt tests/unit/test_vmmctl_discover
 check_PROGRAMS += $(VMMCTL_UNIT_TESTS) tests/integration/test_vmmctl
 TESTS += $(VMMCTL_UNIT_TESTS) tests/integration/test_vmmctl
 VMMCTL_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/tools/vmmctl $(JANSSON_CFLAGS)
-VMMCTL_TEST_LDADD = tools/vmmctl/libvmmctl.a $(JANSSON_LIBS) $(TEST_LIBS)
+VMMCTL_TEST_LDADD = tools/vmmctl/libvmmctl.a $(JANSSON_LIBS) $(CAIRO_LIBS) \
+	$(LIBPNG_LIBS) -lm $(TEST_LIBS)
 
 tests_unit_test_vmmctl_fmt_SOURCES = tests/unit/test_vmmctl_fmt.c
 tests_unit_test_vmmctl_fmt_CPPFLAGS = $(VMMCTL_TEST_CPPFLAGS)
