@@ -125,7 +125,8 @@ struct pm_zone {
 
 struct physmap {
 	struct insp *r;
-	uint64_t start, end;		/* the range asked, within max_pfn */
+	uint64_t start, end;		/* what this answer reads */
+	uint64_t asked_end;		/* the range asked: more answers to it */
 	uint8_t *overlay;		/* per page: a class, 0 for none */
 	struct pm_page *pages;		/* per page of [start, end) */
 	struct pm_cache caches[PHYSMAP_MAX_CACHES];
@@ -622,7 +623,7 @@ static json_t *answer(struct physmap *pm, uint64_t read_end,
 			"max-pfn", (json_int_t)pm->r->max_pfn,
 			"group", (int)a->group, "runs", runs,
 			"counts", counts_json(pm, end), "zones", zones_json(pm));
-	if (end < pm->end)
+	if (end < pm->asked_end)
 		json_object_set_new(ans, "next-pfn", json_integer(end));
 	insp_mark_incomplete(pm->r, ans);
 	json_object_set_new(ans, "inconsistencies", insp_take_problems(pm->r));
@@ -642,9 +643,10 @@ static int range_of(struct physmap *pm, const struct physmap_args *a,
 			    a->start_pfn, last - 1);
 	if (!count || count > last - a->start_pfn)
 		count = last - a->start_pfn;
+	pm->start = a->start_pfn;
+	pm->asked_end = a->start_pfn + count;
 	if (count > PHYSMAP_MAX_PAGES)
 		count = PHYSMAP_MAX_PAGES;
-	pm->start = a->start_pfn;
 	pm->end = a->start_pfn + count;
 	return 0;
 }
