@@ -104,7 +104,7 @@ int physmap_extfrag_index(const uint64_t *nr_free, unsigned int nr_orders,
 /* One frame's owner, as the map draws it. */
 struct pm_page {
 	uint8_t cls;		/* enum physmap_class */
-	int8_t order;		/* FREE, ALLOCATED: the block's; else -1 */
+	int8_t order;		/* FREE, PCP, ALLOCATED: the block's; else -1 */
 	uint16_t cache;		/* SLAB: index in caches[] + 1; 0 none */
 };
 
@@ -347,6 +347,7 @@ static void classify(struct physmap *pm, uint64_t pfn,
 		return;
 	case PAGE_STATE_PCP:
 		p->cls = PHYSMAP_PCP;
+		p->order = (int8_t)s->order;
 		return;
 	case PAGE_STATE_SLAB:
 		p->cls = PHYSMAP_SLAB;
@@ -368,7 +369,8 @@ struct pm_block {
 static void block_start(struct pm_block *blk, uint64_t pfn,
 			const struct page_state *s)
 {
-	if ((s->kind == PAGE_STATE_FREE || s->kind == PAGE_STATE_ALLOCATED) &&
+	if ((s->kind == PAGE_STATE_FREE || s->kind == PAGE_STATE_ALLOCATED ||
+	     s->kind == PAGE_STATE_PCP) &&
 	    s->order > 0 && s->order < 64 && !(pfn & ((1ULL << s->order) - 1))) {
 		blk->s = *s;
 		blk->s.head_pfn = pfn;
@@ -406,6 +408,14 @@ static bool deferred(struct physmap *pm, uint64_t pfn)
 	return false;
 }
 
+/* A per-CPU list's block keeps its order in private, as a free one does. */
+static int pcp_order(const struct insp *r, const uint8_t *page)
+{
+	uint64_t order = field_get(page, r->lay->page.size, r->lay->page.private_);
+
+	return order < r->lay->zone.free_area.count ? (int)order : -1;
+}
+
 static void one_page(struct physmap *pm, struct pm_block *blk, uint64_t pfn,
 		     const uint8_t *page)
 {
@@ -417,8 +427,11 @@ static void one_page(struct physmap *pm, struct pm_block *blk, uint64_t pfn,
 	}
 	if (deferred(pm, pfn))
 		return;
-	if (page_state_says(pm->r, pfn, page, &s))
+	if (page_state_says(pm->r, pfn, page, &s)) {
+		if (s.kind == PAGE_STATE_PCP)
+			s.order = pcp_order(pm->r, page);
 		block_start(blk, pfn, &s);
+	}
 	else if (pfn < blk->end)
 		s = blk->s;
 	else
