@@ -216,6 +216,14 @@ tests_integration_test_inspect_SOURCES = tests/integration/test_inspect.c \
 	tests/integration/vmm_qmp.c tests/integration/vmm_qmp.h
 tests_integration_test_inspect_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
 tests_integration_test_inspect_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
+# query-physmap and vmmctl physmap on a fragmented guest.
+check_PROGRAMS += tests/integration/test_physmap
+TESTS += tests/integration/test_physmap
+tests_integration_test_physmap_SOURCES = tests/integration/test_physmap.c \
+	tests/integration/vmm_qmp.c tests/integration/vmm_qmp.h $(VMM_RUN_CMD)
+tests_integration_test_physmap_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
+tests_integration_test_physmap_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
+EXTRA_tests_integration_test_physmap_DEPENDENCIES = tools/vmmctl/vmmctl vmm/vmm
 # --- end of vmm unit tests ---------------------------------------------------
 
 # --- mm unit tests (owner: mm) -----------------------------------------------
