@@ -195,6 +195,15 @@ tests_unit_test_vmm_inspect_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS) \
 tests_unit_test_vmm_inspect_LDADD = tests/unit/libinspect_fake.a \
 	guestmm/libmm_hosted.a $(VMM_TEST_LDADD)
 tests_unit_test_vmm_inspect_LDFLAGS = -pthread
+# query-physmap's reader over the same fake guest.
+check_PROGRAMS += tests/unit/test_vmm_physmap
+TESTS += tests/unit/test_vmm_physmap
+tests_unit_test_vmm_physmap_SOURCES = tests/unit/test_vmm_physmap.c \
+	tests/unit/fake_layout.c tests/unit/fake_layout.h
+tests_unit_test_vmm_physmap_CFLAGS = $(TEST_CFLAGS) -pthread
+tests_unit_test_vmm_physmap_CPPFLAGS = $(tests_unit_test_vmm_inspect_CPPFLAGS)
+tests_unit_test_vmm_physmap_LDADD = $(tests_unit_test_vmm_inspect_LDADD)
+tests_unit_test_vmm_physmap_LDFLAGS = -pthread
 # The inspector's layouts from guestmm.elf's DWARF, checked against what the
 # hosted allocator publishes (the fake guest above).
 check_PROGRAMS += tests/unit/test_vmm_debuginfo

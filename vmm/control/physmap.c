@@ -643,14 +643,15 @@ static json_t *answer(struct physmap *pm, uint64_t read_end,
 	return ans;
 }
 
-/* [start, end) from the arguments, within RAM's frames: 0, or -1 with @e. */
+/*
+ * [start, end) from the arguments, within mem_map's frames (max_pfn: RAM's
+ * end, holes included): 0, or -1 with @e.
+ */
 static int range_of(struct physmap *pm, const struct physmap_args *a,
 		    struct errbuf *e)
 {
-	uint64_t last = insp_ram_pfns(pm->r->gm), count = a->count;
+	uint64_t last = pm->r->max_pfn, count = a->count;
 
-	if (last < pm->r->max_pfn)
-		last = pm->r->max_pfn;
 	if (a->start_pfn >= last)
 		return errf(e, "start-pfn %" PRIu64 " is beyond the last frame (%" PRIu64 ")",
 			    a->start_pfn, last - 1);
