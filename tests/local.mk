@@ -457,6 +457,13 @@ tests_unit_test_vmmctl_fmt_SOURCES = tests/unit/test_vmmctl_fmt.c
 tests_unit_test_vmmctl_fmt_CPPFLAGS = $(VMMCTL_TEST_CPPFLAGS)
 tests_unit_test_vmmctl_fmt_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_vmmctl_fmt_LDADD = $(VMMCTL_TEST_LDADD)
+# vmmctl physmap's pictures: the PNG read back with libpng.
+check_PROGRAMS += tests/unit/test_vmmctl_physmap
+TESTS += tests/unit/test_vmmctl_physmap
+tests_unit_test_vmmctl_physmap_SOURCES = tests/unit/test_vmmctl_physmap.c
+tests_unit_test_vmmctl_physmap_CPPFLAGS = $(VMMCTL_TEST_CPPFLAGS) $(LIBPNG_CFLAGS)
+tests_unit_test_vmmctl_physmap_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_vmmctl_physmap_LDADD = $(VMMCTL_TEST_LDADD)
 tests_unit_test_vmmctl_discover_SOURCES = tests/unit/test_vmmctl_discover.c
 tests_unit_test_vmmctl_discover_CPPFLAGS = $(VMMCTL_TEST_CPPFLAGS)
 tests_unit_test_vmmctl_discover_CFLAGS = $(TEST_CFLAGS) -pthread
