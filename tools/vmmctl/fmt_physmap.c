@@ -269,6 +269,11 @@ static void put_guest(FILE *out, const char *s)
 	term_safe_write(out, &pending, s, strlen(s));
 }
 
+static bool same_cell(const struct pmap_cell *a, const struct pmap_cell *b)
+{
+	return a->cls == b->cls && a->order == b->order && a->cache == b->cache;
+}
+
 static void put_cell(FILE *out, const struct pmap_view *v,
 		     const struct pmap_cell *c)
 {
@@ -314,8 +319,14 @@ static void map_row(FILE *out, const struct pmap_view *v, uint64_t row)
 	fprintf(out, "%*s%9" PRIu64 " ", (int)(7 - strlen(name)), "", pfn);
 	if (n > v->cols)
 		n = v->cols;
-	for (uint64_t i = 0; i < n; i++)
-		put_cell(out, v, &v->cells[first + i]);
+	for (uint64_t i = 0; i < n; i++) {
+		const struct pmap_cell *c = &v->cells[first + i];
+
+		if (v->color && i && same_cell(c, c - 1))
+			fputs("\u2588", out);	/* the colour set stays */
+		else
+			put_cell(out, v, c);
+	}
 	if (v->color)
 		fputs("\033[0m", out);
 	fprintf(out, "%*s", (int)(v->cols - n), "");
@@ -423,11 +434,6 @@ static void svg_title(FILE *out, const struct pmap_view *v,
 		put_xml(out, v->caches[c->cache - 1]);
 	}
 	fputs("</title>", out);
-}
-
-static bool same_cell(const struct pmap_cell *a, const struct pmap_cell *b)
-{
-	return a->cls == b->cls && a->order == b->order && a->cache == b->cache;
 }
 
 /* One rect per run of like cells within a row. */

@@ -23,7 +23,9 @@
 #define TEXT_ROWS		48	/* rows the terminal map fits in */
 #define IMAGE_COLS		256	/* cells a PNG or SVG row */
 #define IMAGE_CELLS		(256U * 1024)	/* cells a PNG or SVG fits */
-#define PNG_SCALE		3	/* pixels a cell */
+#define PNG_SCALE		3	/* pixels a cell, at least */
+#define PNG_MAP_WIDTH		768	/* pixels the map is wide, at least */
+#define PNG_MAX_SCALE		16
 
 static volatile sig_atomic_t pmap_quit;
 
@@ -225,6 +227,15 @@ static unsigned int fit_group(uint64_t pages, uint64_t cells)
 	return g;
 }
 
+/* Pixels a cell: a narrow map (few --cols) drawn larger. */
+static unsigned int png_scale(unsigned int cols)
+{
+	unsigned int scale = PNG_MAP_WIDTH / cols;
+
+	return scale < PNG_SCALE ? PNG_SCALE :
+	       scale > PNG_MAX_SCALE ? PNG_MAX_SCALE : scale;
+}
+
 static int write_file(const char *path, const struct pmap_view *v, bool png,
 		      FILE *err)
 {
@@ -236,7 +247,8 @@ static int write_file(const char *path, const struct pmap_view *v, bool png,
 		fprintf(err, "vmmctl: physmap: %s: %s\n", path, strerror(errno));
 		return 1;
 	}
-	r = png ? fmt_physmap_png(f, v, PNG_SCALE, &e) : fmt_physmap_svg(f, v, &e);
+	r = png ? fmt_physmap_png(f, v, png_scale(v->cols), &e) :
+		  fmt_physmap_svg(f, v, &e);
 	if (fclose(f) && !r)
 		r = fmt_fail(&e, "physmap: %s: %s", path, strerror(errno));
 	if (r)
