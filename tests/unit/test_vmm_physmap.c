@@ -60,7 +60,8 @@ static long long geti(json_t *o, const char *k)
 static json_t *read_map(uint64_t start, uint64_t count, unsigned int group,
 			const struct insp_bounds *b)
 {
-	struct physmap_args a = { start, count, group };
+	struct physmap_args a = { .start_pfn = start, .count = count,
+				  .group = group };
 	struct errbuf e = { "" };
 	json_t *ans = physmap_read(&gm, g.cr3, &lay, b, &a, &e);
 
@@ -142,7 +143,7 @@ Test(physmap, range_and_group_bound_the_answer)
 
 Test(physmap, start_beyond_the_last_frame_is_named)
 {
-	struct physmap_args a = { FAKE_PAGES, 0, 1 };
+	struct physmap_args a = { .start_pfn = FAKE_PAGES, .group = 1 };
 	struct errbuf e = { "" };
 
 	cr_assert_null(physmap_read(&gm, g.cr3, &lay, NULL, &a, &e));
@@ -164,7 +165,7 @@ Test(physmap, past_deadline_says_incomplete_and_where_to_go_on)
 
 Test(physmap, mem_map_not_set_up_is_named)
 {
-	struct physmap_args a = { 0, 0, 1 };
+	struct physmap_args a = { .group = 1 };
 	struct errbuf e = { "" };
 
 	fake_guest_damage(&g, FAKE_MEM_MAP_UNSET);
@@ -174,7 +175,7 @@ Test(physmap, mem_map_not_set_up_is_named)
 
 Test(physmap, max_pfn_beyond_ram_is_named)
 {
-	struct physmap_args a = { 0, 0, 1 };
+	struct physmap_args a = { .group = 1 };
 	struct errbuf e = { "" };
 
 	fake_guest_damage(&g, FAKE_MAX_PFN);
@@ -192,6 +193,45 @@ Test(physmap, a_damaged_block_still_tiles)
 	runs_tile(ans);
 	cr_assert_eq(counted(ans), FAKE_PAGES);
 	json_decref(ans);
+}
+
+/* The first run of @kind: its pfn. */
+static long long first_run(json_t *ans, const char *kind)
+{
+	json_t *run;
+	size_t i;
+
+	json_array_foreach(json_object_get(ans, "runs"), i, run)
+		if (!strcmp(json_string_value(json_object_get(run, "kind")), kind))
+			return geti(run, "pfn");
+	cr_assert_fail("no %s run in %s", kind, dump(ans));
+	return -1;
+}
+
+/*
+ * The DMA engine's ranges (the command fills them from its registers): a
+ * held page in one is drawn as DMA, a free one stays free.
+ */
+Test(physmap, dma_ranges_are_drawn_over_held_pages_only)
+{
+	json_t *plain = read_map(0, 0, 1, NULL), *ans;
+	long long kernel = first_run(plain, "kernel"), free = first_run(plain, "free");
+	struct physmap_args a = { .group = 1, .nr_dma = 2 };
+	struct errbuf e = { "" };
+
+	a.dma[0] = (struct physmap_range){ (uint64_t)kernel * 4096 + 100, 4096 };
+	a.dma[1] = (struct physmap_range){ (uint64_t)free * 4096, 4096 };
+	ans = physmap_read(&gm, g.cr3, &lay, NULL, &a, &e);
+	cr_assert_not_null(ans, "%s", e.msg);
+	/* [kernel page + 100, + 4096) touches two pages */
+	cr_assert_eq(geti(json_object_get(ans, "counts"), "dma"), 2, "%s",
+		     dump(json_object_get(ans, "counts")));
+	cr_assert_eq(geti(json_object_get(ans, "counts"), "free"),
+		     geti(json_object_get(plain, "counts"), "free"));
+	cr_assert_eq(first_run(ans, "dma"), kernel);
+	runs_tile(ans);
+	json_decref(ans);
+	json_decref(plain);
 }
 
 /*

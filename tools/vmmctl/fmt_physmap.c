@@ -17,12 +17,12 @@
 
 static const char *const class_names[PMAP_NR_CLASSES] = {
 	"hole", "free", "pcp", "slab", "pagetable", "vmalloc", "module",
-	"percpu", "bootmem", "kernel", "reserved", "allocated", "unknown",
+	"percpu", "dma", "bootmem", "kernel", "reserved", "allocated", "unknown",
 };
 
 /* A cell's letter without colour; free blocks: their order's digit. */
 static const char class_letter[PMAP_NR_CLASSES] = {
-	'.', 'f', 'p', 's', 't', 'v', 'm', 'c', 'b', 'k', 'r', 'a', '?',
+	'.', 'f', 'p', 's', 't', 'v', 'm', 'c', 'd', 'b', 'k', 'r', 'a', '?',
 };
 
 static const uint8_t class_rgb[PMAP_NR_CLASSES][3] = {
@@ -34,6 +34,7 @@ static const uint8_t class_rgb[PMAP_NR_CLASSES][3] = {
 	[PMAP_VMALLOC] = { 50, 110, 230 },
 	[PMAP_MODULE] = { 0, 200, 230 },
 	[PMAP_PERCPU] = { 235, 220, 50 },
+	[PMAP_DMA] = { 230, 0, 230 },
 	[PMAP_BOOTMEM] = { 150, 105, 60 },
 	[PMAP_KERNEL] = { 215, 30, 40 },
 	[PMAP_RESERVED] = { 120, 120, 120 },

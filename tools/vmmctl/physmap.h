@@ -45,7 +45,8 @@ int pmap_parse(int argc, char **argv, struct pmap_opts *o, struct fmt_err *e);
 /* The classes, in the VMM's order (physmap.h there): names and colours. */
 enum pmap_class {
 	PMAP_HOLE, PMAP_FREE, PMAP_PCP, PMAP_SLAB, PMAP_PAGETABLE,
-	PMAP_VMALLOC, PMAP_MODULE, PMAP_PERCPU, PMAP_BOOTMEM, PMAP_KERNEL,
+	PMAP_VMALLOC, PMAP_MODULE, PMAP_PERCPU, PMAP_DMA, PMAP_BOOTMEM,
+	PMAP_KERNEL,
 	PMAP_RESERVED, PMAP_ALLOCATED, PMAP_UNKNOWN, PMAP_NR_CLASSES
 };
 

@@ -15,9 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <memvisor/dmadev.h>
 #include <memvisor/layout.h>
 #include <memvisor/module.h>
 
+#include "dmadev.h"
 #include "inspect.h"
 #include "inspect_query.h"
 #include "page_owner.h"
@@ -42,6 +44,7 @@ static const char *const class_name[PHYSMAP_NR_CLASSES] = {
 	[PHYSMAP_VMALLOC] = "vmalloc",
 	[PHYSMAP_MODULE] = "module",
 	[PHYSMAP_PERCPU] = "percpu",
+	[PHYSMAP_DMA] = "dma",
 	[PHYSMAP_BOOTMEM] = "bootmem",
 	[PHYSMAP_KERNEL] = "kernel",
 	[PHYSMAP_RESERVED] = "reserved",
@@ -139,7 +142,8 @@ struct physmap {
 
 static void mark(struct physmap *pm, uint64_t pfn, enum physmap_class c)
 {
-	if (pfn >= pm->start && pfn < pm->end)
+	if (pfn >= pm->start && pfn < pm->end &&
+	    pm->overlay[pfn - pm->start] != PHYSMAP_DMA)
 		pm->overlay[pfn - pm->start] = (uint8_t)c;
 }
 
@@ -266,8 +270,24 @@ static void mark_percpu(struct physmap *pm)
 	percpu_read_chunks(pm->r, &pi, &pager, mark_percpu_chunk, &m);
 }
 
-static void read_once(struct physmap *pm)
+/* The DMA engine's ranges, each at most a command's (MV_DMADEV_MAX_LEN). */
+static void mark_dma(struct physmap *pm, const struct physmap_args *a)
 {
+	for (unsigned int i = 0; i < a->nr_dma && i < PHYSMAP_MAX_DMA; i++) {
+		const struct physmap_range *d = &a->dma[i];
+		uint64_t len = d->len < MV_DMADEV_MAX_LEN ? d->len : MV_DMADEV_MAX_LEN;
+
+		if (!len || d->pa + len < d->pa)
+			continue;
+		for (uint64_t pfn = d->pa / PAGE_SZ; pfn <= (d->pa + len - 1) / PAGE_SZ;
+		     pfn++)
+			mark(pm, pfn, PHYSMAP_DMA);
+	}
+}
+
+static void read_once(struct physmap *pm, const struct physmap_args *a)
+{
+	mark_dma(pm, a);
 	zone_read_all(pm->r, keep_zone, pm);
 	memblock_read(pm->r, &pm->mb);
 	mark_page_tables(pm);
@@ -340,6 +360,11 @@ static void classify(struct physmap *pm, uint64_t pfn,
 
 	p->order = -1;
 	p->cache = 0;
+	if (pm->overlay[pfn - pm->start] == PHYSMAP_DMA &&
+	    s->kind != PAGE_STATE_FREE && s->kind != PAGE_STATE_PCP) {
+		p->cls = PHYSMAP_DMA;	/* a slab's page too: it is in flight */
+		return;
+	}
 	switch (s->kind) {
 	case PAGE_STATE_FREE:
 		p->cls = PHYSMAP_FREE;
@@ -679,7 +704,7 @@ static json_t *read_map(struct physmap *pm, const struct physmap_args *a,
 		errf(e, "out of memory");
 		return NULL;
 	}
-	read_once(pm);
+	read_once(pm, a);
 	return answer(pm, pass(pm), a);
 }
 
@@ -714,13 +739,56 @@ out:
 
 /* ---- the command ------------------------------------------------------------ */
 
+static void dma_range(struct physmap_args *a, uint64_t pa, uint64_t len)
+{
+	if (a->nr_dma < PHYSMAP_MAX_DMA && len)
+		a->dma[a->nr_dma++] = (struct physmap_range){ pa, len };
+}
+
+/*
+ * What the DMA engine holds, by its registers: its descriptor ring, and
+ * while a command runs, the memory it reads or writes.
+ */
+static void dma_ranges(struct vm *vm, struct physmap_args *a)
+{
+	struct dmadev_snapshot s;
+	uint64_t src, dst, len;
+
+	a->nr_dma = 0;
+	if (!vm->dmadev)
+		return;
+	dmadev_snapshot(vm->dmadev, &s);
+	dma_range(a, s.regs[MV_DMADEV_RING_BASE / 8],
+		  s.regs[MV_DMADEV_RING_SIZE / 8] * sizeof(struct mv_dmadev_desc));
+	if (!s.busy)
+		return;
+	src = s.regs[MV_DMADEV_SRC / 8];
+	dst = s.regs[MV_DMADEV_DST / 8];
+	len = s.regs[MV_DMADEV_LEN / 8];
+	switch (s.regs[MV_DMADEV_CMD / 8]) {
+	case MV_DMADEV_OP_COPY:
+		dma_range(a, src, len);
+		dma_range(a, dst, len);
+		break;
+	case MV_DMADEV_OP_FILL:
+	case MV_DMADEV_OP_TO_MEM:
+		dma_range(a, dst, len);
+		break;
+	case MV_DMADEV_OP_FROM_MEM:
+		dma_range(a, src, len);
+		break;
+	}
+}
+
 static json_t *physmap_query(const struct insp_query *q, void *opaque,
 			     struct qmp_error *err)
 {
 	struct insp_bounds b = { .deadline_ns = q->deadline_ns };
 	struct errbuf e = { "" };
-	json_t *ret = physmap_read(q->gm, q->boot_cr3, q->lay, &b, opaque, &e);
-	json_t *e820;
+	json_t *ret, *e820;
+
+	dma_ranges(q->vm, opaque);	/* as it is while the vCPUs are parked */
+	ret = physmap_read(q->gm, q->boot_cr3, q->lay, &b, opaque, &e);
 
 	if (!ret) {
 		qmp_errorf(err, "GenericError", "%s", e.msg);
@@ -752,7 +820,7 @@ static int int_arg(json_t *args, const char *name, uint64_t min, uint64_t max,
 json_t *cmd_query_physmap(struct qmp_ctx *ctx, json_t *args,
 			  struct qmp_error *err)
 {
-	struct physmap_args a = { 0, 0, 1 };
+	struct physmap_args a = { .group = 1 };
 	uint64_t group = 1;
 
 	if (int_arg(args, "start-pfn", 0, INT64_MAX, &a.start_pfn, err) ||

@@ -42,6 +42,7 @@ enum physmap_class {
 	PHYSMAP_VMALLOC,	/* a vmalloc or vmap area's page */
 	PHYSMAP_MODULE,		/* a page of the module area */
 	PHYSMAP_PERCPU,		/* a per-CPU chunk's page */
+	PHYSMAP_DMA,		/* the DMA engine's ring or in-flight buffer */
 	PHYSMAP_BOOTMEM,	/* memblock.reserved */
 	PHYSMAP_KERNEL,		/* the kernel image */
 	PHYSMAP_RESERVED,	/* PG_reserved, nobody's we know (firmware) */
@@ -67,10 +68,20 @@ int physmap_unusable_index(const uint64_t *nr_free, unsigned int nr_orders,
 int physmap_extfrag_index(const uint64_t *nr_free, unsigned int nr_orders,
 			  unsigned int order);
 
+/* Guest-physical bytes [pa, pa + len): what the VMM's devices hold. */
+struct physmap_range {
+	uint64_t pa, len;
+};
+
+#define PHYSMAP_MAX_DMA	4	/* ranges: the ring, a command's two buffers */
+
 struct physmap_args {
 	uint64_t start_pfn;
 	uint64_t count;		/* 0: up to max_pfn, PHYSMAP_MAX_PAGES at most */
 	unsigned int group;	/* pages per cell, 1..PHYSMAP_MAX_GROUP */
+	/* the DMA engine's (the VMM's own view, not the guest's): DMA class */
+	unsigned int nr_dma;
+	struct physmap_range dma[PHYSMAP_MAX_DMA];
 };
 
 /*
