@@ -10,8 +10,8 @@
  *              classes' counts add up to the pages; its free pages agree
  *              with the zones' (the same answer's, and query-zones'); free
  *              pages per order with the zones' nr_free; the fixture's slab
- *              cache and vmalloc area are there; Normal's unusable index
- *              is the one the guest printed
+ *              cache and vmalloc area are there, and the DMA engine's
+ *              ring; Normal's unusable index is the one the guest printed
  *   paging     count, start-pfn and group: an answer ends where asked,
  *              the next one goes on from next-pfn, groups count whole
  *              pages; bad arguments are named
@@ -35,6 +35,7 @@
 
 #define PHYSMAP		"__org.memvisor_query-physmap"
 #define ZONES		"__org.memvisor_query-zones"
+#define DMA		"__org.memvisor_query-dma"
 #define HOLD		"physmap hold:"
 #define WAIT_S		180	/* a boot and the fixture, nested at worst */
 #define PAGES		65536	/* --mem 256M */
@@ -158,6 +159,35 @@ static bool has_cache_run(json_t *ans, const char *cache)
 	return false;
 }
 
+/* The kind of the run that holds @pfn. */
+static const char *kind_at(json_t *ans, long long pfn)
+{
+	json_t *run;
+	size_t i;
+
+	json_array_foreach(json_object_get(ans, "runs"), i, run)
+		if (pfn >= geti(run, "pfn") && pfn < geti(run, "pfn") + geti(run, "count"))
+			return json_string_value(json_object_get(run, "kind"));
+	return "";
+}
+
+/* The DMA engine's ring (its driver set it up at boot) is drawn as dma. */
+static void dma_ring_drawn(json_t *ans)
+{
+	json_t *dma = vq_cmd(&v, DMA, NULL), *regs;
+	unsigned long long base, size;
+
+	cr_assert_not_null(dma);
+	regs = json_object_get(dma, "regs");
+	cr_assert_eq(sscanf(json_string_value(json_object_get(regs, "ring_base")) ?: "",
+			    "%llx", &base), 1);
+	cr_assert_eq(sscanf(json_string_value(json_object_get(regs, "ring_size")) ?: "",
+			    "%llx", &size), 1);
+	cr_assert_gt(size, 0, "the driver set no ring up");
+	cr_assert_str_eq(kind_at(ans, (long long)(base >> 12)), "dma");
+	json_decref(dma);
+}
+
 /* The guest's "Normal unusable index (order 3) 0.082", in thousandths. */
 static long long guest_unusable(void)
 {
@@ -198,6 +228,7 @@ Test(physmap, adds_up)
 	cr_assert_geq(geti(counts, "vmalloc"), 64, "the fixture's 256 KiB vmalloc area");
 	cr_assert_gt(geti(counts, "kernel"), 0);
 	cr_assert_gt(geti(counts, "pagetable"), 0);
+	dma_ring_drawn(ans);
 	cr_assert_eq(json_integer_value(json_array_get(json_object_get(
 			zone_named(zones, "Normal"), "unusable_index"), 3)),
 		     guest_unusable());
