@@ -158,6 +158,16 @@ void pmap_merge(json_t *whole, json_t *page)
 	json_t *all = json_object_get(whole, "inconsistencies"), *v;
 	size_t i;
 
+	/* an answer cut short by vmm's budget was taken up by this one */
+	for (i = json_array_size(all); i-- > 0;)
+		if (!strncmp(json_string_value(json_array_get(all, i)) ?: "",
+			     "incomplete: ", 12))
+			json_array_remove(all, i);
+	if (json_object_get(page, "incomplete"))
+		json_object_set(whole, "incomplete", json_object_get(page, "incomplete"));
+	else
+		json_object_del(whole, "incomplete");
+
 	json_array_extend(json_object_get(whole, "runs"),
 			  json_object_get(page, "runs"));
 	add_counts(whole, page);

@@ -484,7 +484,7 @@ static uint64_t pass(struct physmap *pm)
 
 	if (!buf)
 		return pfn;
-	while (pfn < pm->end && !insp_spent(pm->r)) {
+	while (pfn < pm->end && !insp_spent_now(pm->r)) {
 		uint64_t n = pm->end - pfn < per ? pm->end - pfn : per;
 
 		if (pfn >= pm->r->max_pfn) {
@@ -824,7 +824,7 @@ json_t *cmd_query_physmap(struct qmp_ctx *ctx, json_t *args,
 	uint64_t group = 1;
 
 	if (int_arg(args, "start-pfn", 0, INT64_MAX, &a.start_pfn, err) ||
-	    int_arg(args, "count", 1, PHYSMAP_MAX_PAGES, &a.count, err) ||
+	    int_arg(args, "count", 1, INT64_MAX, &a.count, err) ||
 	    int_arg(args, "group", 1, PHYSMAP_MAX_GROUP, &group, err))
 		return NULL;
 	a.group = (unsigned int)group;

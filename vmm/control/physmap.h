@@ -27,7 +27,8 @@
 struct insp_bounds;
 struct mm_layout;
 
-#define PHYSMAP_MAX_PAGES	(1U << 20)	/* pages one answer covers */
+/* pages one answer covers: their struct pages, half INSP_READ_BUDGET */
+#define PHYSMAP_MAX_PAGES	(1U << 19)
 #define PHYSMAP_MAX_RUNS	16384		/* runs one answer lists */
 #define PHYSMAP_MAX_GROUP	65536		/* pages per cell */
 #define PHYSMAP_MAX_CACHES	512		/* slab caches named per answer */
@@ -77,7 +78,8 @@ struct physmap_range {
 
 struct physmap_args {
 	uint64_t start_pfn;
-	uint64_t count;		/* 0: up to max_pfn, PHYSMAP_MAX_PAGES at most */
+	uint64_t count;		/* 0: up to max_pfn; an answer covers at most
+				 * PHYSMAP_MAX_PAGES of it, then next-pfn */
 	unsigned int group;	/* pages per cell, 1..PHYSMAP_MAX_GROUP */
 	/* the DMA engine's (the VMM's own view, not the guest's): DMA class */
 	unsigned int nr_dma;
