@@ -201,6 +201,7 @@ static int run_physmap(const struct main_opts *mo, int argc, char **argv)
 
 	if (pmap_parse(argc, argv, &o, &e))
 		return usage_error(e.msg);
+	o.json = mo->json;
 	o.tty = isatty(STDOUT_FILENO);
 	o.out = out;
 	o.err = err;

@@ -317,6 +317,13 @@ static int draw(struct session *s, const struct pmap_opts *o)
 		fprintf(o->err, "vmmctl: physmap: %s\n", s->err);
 		return 1;
 	}
+	if (o->json && !image) {
+		json_dumpf(ans, o->out, JSON_INDENT(2));
+		fputc('\n', o->out);
+		fflush(o->out);
+		json_decref(ans);
+		return 0;
+	}
 	if (pmap_view_build(ans, cols, &v, &e)) {
 		fprintf(o->err, "vmmctl: %s\n", e.msg);
 		json_decref(ans);

@@ -35,6 +35,7 @@ struct pmap_opts {
 	unsigned int cols;		/* --cols N; 0: the output's default */
 	uint64_t start_pfn, count;	/* --start-pfn, --count (0: to the end) */
 	bool tty;			/* stdout is a terminal */
+	bool json;			/* vmmctl --json: the merged answer */
 	FILE *out, *err;		/* term_safe streams */
 	FILE *screen;			/* the raw stdout, for our escapes */
 };
