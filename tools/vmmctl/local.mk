@@ -13,10 +13,11 @@ tools_vmmctl_libvmmctl_a_SOURCES = \
 	tools/vmmctl/fmt_pagewalk.c tools/vmmctl/fmt_hexdump.c \
 	tools/vmmctl/fmt_top.c tools/vmmctl/top.c tools/vmmctl/top.h \
 	tools/vmmctl/fmt_percpu.c tools/vmmctl/term_safe.c tools/vmmctl/term_safe.h \
-	tools/vmmctl/fmt_module.c vmm/base/base64.c vmm/base/base64.h
+	tools/vmmctl/fmt_module.c vmm/base/base64.c vmm/base/base64.h \
+	tools/vmmctl/fmt_physmap.c tools/vmmctl/physmap.c tools/vmmctl/physmap.h
 # base64 (insmod's file) is the VMM's own, shared
 tools_vmmctl_libvmmctl_a_CPPFLAGS = $(AM_CPPFLAGS) $(JANSSON_CFLAGS) \
-	-I$(srcdir)/vmm/base
+	$(CAIRO_CFLAGS) -I$(srcdir)/vmm/base
 
 bin_PROGRAMS += tools/vmmctl/vmmctl
 tools_vmmctl_vmmctl_SOURCES = tools/vmmctl/main.c \
@@ -28,7 +29,7 @@ tools_vmmctl_vmmctl_CPPFLAGS = $(AM_CPPFLAGS) $(JANSSON_CFLAGS) \
 	-DMEMVISOR_BUILDDIR='"$(abs_top_builddir)"' \
 	-DMEMVISOR_PYTHONDIR='"$(memvisor_pythondir)"' \
 	-DMEMVISOR_PKGDATADIR='"$(pkgdatadir)"'
-tools_vmmctl_vmmctl_LDADD = tools/vmmctl/libvmmctl.a $(JANSSON_LIBS)
+tools_vmmctl_vmmctl_LDADD = tools/vmmctl/libvmmctl.a $(JANSSON_LIBS) $(CAIRO_LIBS) -lm
 
 # The manual pages of both programs.
 dist_man1_MANS = tools/vmmctl/vmmctl.1 vmm/vmm.1
