@@ -71,3 +71,10 @@ guestmm/kernel/tests/modules/mt_badrel.ko: $(srcdir)/guestmm/kernel/tests/module
 guestmm/kernel/tests/guestmm_elf-module_images.$(OBJEXT): $(TEST_MODULE_KOS)
 # query-modules' fixture (vmm side, tests/integration/test_inspect.c)
 guestmm_guestmm_elf_SOURCES += guestmm/kernel/tests/module_inspect_test.c
+# Workloads (issue 17): the table and its threads, one file a type, their
+# KTEST cases. Guest only: they need kernel threads and the DMA device.
+guestmm_guestmm_elf_SOURCES += guestmm/kernel/workload.c \
+	guestmm/mm/workloads/slab_churn.c guestmm/mm/workloads/fragment.c \
+	guestmm/mm/workloads/kmap_pressure.c guestmm/mm/workloads/dma_buffers.c \
+	guestmm/mm/workloads/vmalloc_churn.c \
+	guestmm/mm/workloads/tests/workload_test.c

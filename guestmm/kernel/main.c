@@ -20,6 +20,7 @@
 #include <asm/setup.h>
 #include <linux/vmalloc.h>
 #include <linux/dmadev.h>
+#include <linux/workload.h>
 #include "ktest_runner.h"
 #include "mm_glue.h"
 #include "module_internal.h"
@@ -63,6 +64,7 @@ static int kernel_init(void *unused)
 		machine_shutdown(ktest_main());
 	pr_info("guestmm: boot complete, %u CPUs online; running (vmmctl quit to stop)\n",
 		num_online_cpus());
+	workload_boot_start();	/* vmm --workload */
 	return 0;
 }
 
