@@ -52,6 +52,7 @@ vmm_libvmm_a_SOURCES = \
 	vmm/control/dma_cmds.c vmm/control/dma_cmds.h \
 	vmm/control/module_cmds.c vmm/control/module_cmds.h \
 	vmm/control/module_read.c vmm/control/module_read.h \
+	vmm/control/workload_read.c vmm/control/workload_read.h \
 	vmm/control/ctlmux.c vmm/control/ctlmux.h \
 	vmm/control/mm_layout.c vmm/control/mm_layout.h \
 	devices/dmadev.c devices/dmadev.h

@@ -15,6 +15,7 @@
 #include "slab_cmds.h"
 #include "translate_cmds.h"
 #include "vmalloc_cmds.h"
+#include "workload_read.h"
 #include "zone_cmds.h"
 
 #define INSPECT_COMMANDS \
@@ -26,6 +27,7 @@
 	VMALLOC_COMMANDS \
 	DMA_COMMANDS \
 	MODULE_COMMANDS \
-	MODULE_READ_COMMANDS
+	MODULE_READ_COMMANDS \
+	WORKLOAD_READ_COMMANDS
 
 #endif
