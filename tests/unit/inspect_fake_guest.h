@@ -83,6 +83,16 @@ int fake_guest_vmap(struct fake_guest *g, unsigned long n);
 void fake_guest_vmap_wrap(struct fake_guest *g);
 
 /*
+ * Slot @slot of the workloads' table: @name running (or, @state other
+ * than -1, that raw state value), @ops done, @held bytes held, started
+ * two seconds of jiffies ago at 100 Hz. NULL @name: the table emptied.
+ */
+void fake_guest_workload(unsigned int slot, const char *name, int state,
+			 long ops, long held);
+/* The workloads' jiffies, for the layout's root.jiffies. */
+uint64_t fake_guest_jiffies_addr(void);
+
+/*
  * The module list (the symbol 'modules', struct module of <linux/module.h>,
  * as the guest's loader keeps them): @n modules "mod0".."mod<n-1>", live,
  * out-of-tree (taint O), each with a core of 16 KiB from the module area's

@@ -298,6 +298,7 @@ const struct vmmctl_cmd vmmctl_cmds[] = {
 	  fmt_insmod },
 	{ "rmmod", QMP_RMMOD, "NAME", parse_rmmod, fmt_rmmod },
 	{ "lsmod", QMP_QUERY_MODULES, "", parse_none, fmt_lsmod },
+	{ "workloads", QMP_QUERY_WORKLOADS, "", parse_none, fmt_workloads },
 	{ "qmp", NULL, "COMMAND [ARGUMENTS-JSON]", parse_qmp, fmt_json },
 };
 

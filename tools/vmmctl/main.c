@@ -49,8 +49,8 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < vmmctl_nr_cmds; i++)
 		fprintf(f, "  %s %s\n", vmmctl_cmds[i].name,
 			vmmctl_cmds[i].synopsis);
-	fprintf(f, "  top [-d SECS] [-n ITERATIONS] [-s KEY]\n"
-		"      caches and zones, live; KEY is %s\n\n", top_sort_keys);
+	fprintf(f, "  top [-d|--interval SECS] [-n ITERATIONS] [-s KEY]\n"
+		"      workloads, caches and zones, live; KEY is %s\n\n", top_sort_keys);
 	fputs("Numbers are decimal or 0x hex. owner takes a page frame number,\n"
 	      "or a 0x physical address. xp and read-virt read at most 64 KiB.\n"
 	      "insmod and rmmod wait for the guest's loader; lsmod prints the\n"

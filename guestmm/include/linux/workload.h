@@ -18,11 +18,12 @@
 
 #include <linux/types.h>
 #include <linux/atomic.h>
+#include <memvisor/workload.h>
 
-#define WORKLOAD_MAX		8	/* slots in workloads[] */
-#define WORKLOAD_NAME_LEN	16
-#define WORKLOAD_PARAMS_LEN	96	/* the k=v,... text as given */
-#define WORKLOAD_THREADS_MAX	4
+#define WORKLOAD_MAX		MV_WORKLOAD_MAX		/* slots in workloads[] */
+#define WORKLOAD_NAME_LEN	MV_WORKLOAD_NAME_MAX
+#define WORKLOAD_PARAMS_LEN	MV_WORKLOAD_PARAMS_MAX	/* the k=v,... text as given */
+#define WORKLOAD_THREADS_MAX	MV_WORKLOAD_THREADS_MAX
 #define WORKLOAD_NR_PARAMS	6	/* a type's own keys, at most */
 
 enum workload_state {
