@@ -502,3 +502,11 @@ tests_integration_test_modules_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
 EXTRA_tests_integration_test_modules_DEPENDENCIES = tests/modules.stamp \
 	tools/vmmctl/vmmctl vmm/vmm
 # --- end of example modules ---------------------------------------------------
+# Workloads (issue 17): every one for 10 s on 2 vCPUs under inspection.
+check_PROGRAMS += tests/integration/test_workloads
+TESTS += tests/integration/test_workloads
+tests_integration_test_workloads_SOURCES = tests/integration/test_workloads.c \
+	tests/integration/vmm_qmp.c tests/integration/vmm_qmp.h $(VMM_RUN_CMD)
+tests_integration_test_workloads_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
+tests_integration_test_workloads_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
+EXTRA_tests_integration_test_workloads_DEPENDENCIES = tools/vmmctl/vmmctl vmm/vmm

@@ -313,6 +313,20 @@ int fake_guest_vmap(struct fake_guest *g, unsigned long n)
 	return 0;
 }
 
+void fake_guest_vmap_setting_up(struct fake_guest *g, unsigned long i)
+{
+	struct vmap_area *a;
+
+	list_for_each_entry(a, &vmap_area_list, list) {
+		if (i--)
+			continue;
+		a->flags |= VM_UNINITIALIZED;
+		a->nr_pages = 0;
+		return;
+	}
+	panic("fake guest: no such vmap area");
+}
+
 void fake_guest_vmap_wrap(struct fake_guest *g)
 {
 	struct list_head *head = vmap_publish();

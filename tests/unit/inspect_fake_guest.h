@@ -76,6 +76,11 @@ enum fake_damage {
 #define FAKE_VMALLOC_START	0xffffc90000000000ULL
 int fake_guest_vmap(struct fake_guest *g, unsigned long n);
 /*
+ * Area @i of those (its list order) caught mid-vmalloc(): on the list,
+ * VM_UNINITIALIZED, no pages counted yet.
+ */
+void fake_guest_vmap_setting_up(struct fake_guest *g, unsigned long i);
+/*
  * A 2-area list that loops (A -> B -> A, never back to the head) and passes
  * a sorted-order check that computes start + PAGE_SIZE: A starts at the
  * last page of the address space, so that sum wraps to 0.

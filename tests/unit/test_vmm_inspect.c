@@ -703,6 +703,24 @@ Test(inspect, vmalloc_read_areas_fills_structs)
 	insp_close(&r);
 }
 
+/*
+ * An area vmalloc() is still setting up (VM_UNINITIALIZED, no pages yet)
+ * is not listed and is no damage, as Linux's /proc/vmallocinfo skips it.
+ */
+Test(inspect, vmallocinfo_skips_an_area_being_set_up)
+{
+	json_t *ans;
+
+	cr_assert_eq(fake_guest_vmap(&g, 3), 0);
+	fake_guest_vmap_setting_up(&g, 1);
+	ans = vmallocinfo(NULL);
+	cr_assert_eq(json_array_size(problems_of(ans)), 0, "%s", dump(ans));
+	cr_assert_eq(json_array_size(json_object_get(ans, "areas")), 2, "%s", dump(ans));
+	cr_assert_eq(addr_of(json_array_get(json_object_get(ans, "areas"), 1), "start"),
+		     FAKE_VMALLOC_START + 2 * 2 * 4096);
+	json_decref(ans);
+}
+
 /* Without a page size, an answer stops at the reader's own. */
 Test(inspect, vmallocinfo_first_page_is_bounded)
 {
