@@ -54,7 +54,12 @@ static void usage(FILE *f)
 	fputs("Numbers are decimal or 0x hex. owner takes a page frame number,\n"
 	      "or a 0x physical address. xp and read-virt read at most 64 KiB.\n"
 	      "insmod and rmmod wait for the guest's loader; lsmod prints the\n"
-	      "guest's modules as /proc/modules.\n\n"
+	      "guest's modules as /proc/modules.\n"
+	      "kmalloc, kmem_cache, alloc_pages, vmalloc, mempool, alloc_percpu\n"
+	      "and dma_fill run in the guest (its allocd/N thread, or with --atomic\n"
+	      "its interrupt handler, on CPU N) and wait for the answer; FLAGS are\n"
+	      "written as in C: 'GFP_KERNEL|__GFP_DMA'. Objects are named by the\n"
+	      "handle the answer gives; allocs lists them, free --all frees them.\n\n"
 	      "Exit status: 0 done; 1 the VMM answered with an error, or could\n"
 	      "not be found or reached; 2 usage error.\n", f);
 }
@@ -201,15 +206,16 @@ static int execute_pages(struct session *s, const struct vmmctl_cmd *cmd,
 	return r;
 }
 
-/* A MODULE_* event of the request whose number is *@arg. */
-static bool module_event_of(json_t *ev, void *arg)
+/* A MODULE_* or ALLOC_DONE event of the request whose number is *@arg. */
+static bool request_event_of(json_t *ev, void *arg)
 {
 	const char *name = json_string_value(json_object_get(ev, "event"));
 	json_t *data = json_object_get(ev, "data");
 
 	return name && json_integer_value(json_object_get(data, "request")) ==
 		       *(json_int_t *)arg &&
-	       (!strcmp(name, QMP_EV_MODULE_LOADED) ||
+	       (!strcmp(name, QMP_EV_ALLOC_DONE) ||
+		!strcmp(name, QMP_EV_MODULE_LOADED) ||
 		!strcmp(name, QMP_EV_MODULE_UNLOADED) ||
 		!strcmp(name, QMP_EV_MODULE_FAILED));
 }
@@ -226,12 +232,12 @@ static int wait_request(struct session *s, const struct vmmctl_cmd *cmd,
 
 	json_decref(*ret);
 	*ret = NULL;
-	ev = session_wait_event(s, module_event_of, &id);
+	ev = session_wait_event(s, request_event_of, &id);
 	if (!ev)
 		return -1;
 	*ret = json_incref(json_object_get(ev, "data"));
 	if (!strcmp(json_string_value(json_object_get(ev, "event")),
-		    QMP_EV_MODULE_FAILED)) {
+		    QMP_EV_MODULE_FAILED) || json_object_get(*ret, "error")) {
 		fprintf(err, "vmmctl: %s: %s\n", cmd->name,
 			fmt_str(*ret, "error", "failed"));
 		fflush(err);
@@ -260,12 +266,14 @@ static int run_command(const struct main_opts *mo,
 		return EXIT_QMP;
 	}
 	r = execute_pages(&s, cmd, &req, &ret);
-	if (!r && cmd_waits(cmd->qmp))
+	/* a QMP error (1) is printed below; wait_request's 1 printed itself */
+	if (!r && cmd_waits(cmd->qmp)) {
 		r = wait_request(&s, cmd, &ret);
-	if (r > 0 && cmd_waits(cmd->qmp)) {
-		json_decref(ret);
-		session_close(&s);
-		return EXIT_QMP;
+		if (r > 0) {
+			json_decref(ret);
+			session_close(&s);
+			return EXIT_QMP;
+		}
 	}
 	if (r) {
 		fprintf(err, "vmmctl: %s: %s\n", cmd->name, s.err);

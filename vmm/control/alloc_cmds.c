@@ -118,7 +118,7 @@ static int flags_arg(json_t *args, struct allocq_req *r, struct qmp_error *err)
 int alloc_request(json_t *args, struct allocq_req *r, struct qmp_error *err)
 {
 	const char *op = json_string_value(json_object_get(args, "op"));
-	uint64_t cpu, handle, order, min_nr, value;
+	uint64_t cpu, handle, order, min_nr, value, slab_flags;
 	int kind = op ? op_kind(op) : -1;
 
 	memset(r, 0, sizeof(*r));
@@ -134,12 +134,14 @@ int alloc_request(json_t *args, struct allocq_req *r, struct qmp_error *err)
 	    uint_arg(args, "order", 63, &order, err) ||
 	    uint_arg(args, "min-nr", MV_ALLOC_HANDLES, &min_nr, err) ||
 	    uint_arg(args, "value", 255, &value, err) ||
+	    uint_arg(args, "slab-flags", UINT32_MAX, &slab_flags, err) ||
 	    name_arg(args, r, err) || flags_arg(args, r, err))
 		return -1;
 	r->cpu = (uint32_t)cpu;
 	r->handle = (uint32_t)handle;
 	r->arg = kind == MV_ALLOC_PAGES ? order :
-		 kind == MV_ALLOC_DMA_FILL ? value : min_nr;
+		 kind == MV_ALLOC_DMA_FILL ? value :
+		 kind == MV_ALLOC_CACHE_CREATE ? slab_flags : min_nr;
 	if (json_is_true(json_object_get(args, "atomic")))
 		r->flags |= MV_ALLOC_F_ATOMIC;
 	return 0;

@@ -36,6 +36,7 @@ json_t *cmd_alloc(struct qmp_ctx *ctx, json_t *args, struct qmp_error *err);
 		    { "align", QMP_ARG_INT, true },			\
 		    { "order", QMP_ARG_INT, true },			\
 		    { "min-nr", QMP_ARG_INT, true },			\
-		    { "value", QMP_ARG_INT, true } } },
+		    { "value", QMP_ARG_INT, true },			\
+		    { "slab-flags", QMP_ARG_INT, true } } },
 
 #endif

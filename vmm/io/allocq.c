@@ -21,11 +21,11 @@ static const char *const obj_names[MV_OBJ_NR] = {
 	[MV_OBJ_NONE] = "none",
 	[MV_OBJ_KMALLOC] = "kmalloc",
 	[MV_OBJ_CACHE] = "kmem_cache",
-	[MV_OBJ_CACHE_OBJ] = "kmem_cache object",
+	[MV_OBJ_CACHE_OBJ] = "cache_object",
 	[MV_OBJ_PAGES] = "pages",
 	[MV_OBJ_VMALLOC] = "vmalloc",
 	[MV_OBJ_MEMPOOL] = "mempool",
-	[MV_OBJ_MEMPOOL_OBJ] = "mempool element",
+	[MV_OBJ_MEMPOOL_OBJ] = "mempool_element",
 	[MV_OBJ_PERCPU] = "percpu",
 };
 
