@@ -27,7 +27,8 @@ VMM_UNIT_TESTS = tests/unit/test_vmm_args tests/unit/test_vmm_memmap \
 	tests/unit/test_vmm_pagewalk tests/unit/test_vmm_pagewalk_guest \
 	tests/unit/test_vmm_translate tests/unit/test_vmm_dmadev \
 	tests/unit/test_vmm_ksyms tests/unit/test_vmm_ctlmux \
-	tests/unit/test_vmm_guest_str tests/unit/test_vmm_modules
+	tests/unit/test_vmm_guest_str tests/unit/test_vmm_modules \
+	tests/unit/test_vmm_alloc
 check_PROGRAMS += $(VMM_UNIT_TESTS)
 TESTS += $(VMM_UNIT_TESTS)
 VMM_TEST_LDADD = vmm/libvmm.a $(JANSSON_LIBS) $(LIBDW_LIBS) $(TEST_LIBS)
@@ -39,6 +40,12 @@ tests_unit_test_vmm_modules_CFLAGS = $(TEST_CFLAGS) -pthread $(JANSSON_CFLAGS)
 tests_unit_test_vmm_modules_CPPFLAGS = $(VMM_TEST_CPPFLAGS) -I$(srcdir)/vmm/control
 tests_unit_test_vmm_modules_LDADD = $(VMM_TEST_LDADD)
 tests_unit_test_vmm_modules_LDFLAGS = -pthread
+
+tests_unit_test_vmm_alloc_SOURCES = tests/unit/test_vmm_alloc.c
+tests_unit_test_vmm_alloc_CFLAGS = $(TEST_CFLAGS) -pthread $(JANSSON_CFLAGS)
+tests_unit_test_vmm_alloc_CPPFLAGS = $(VMM_TEST_CPPFLAGS) -I$(srcdir)/vmm/control
+tests_unit_test_vmm_alloc_LDADD = $(VMM_TEST_LDADD)
+tests_unit_test_vmm_alloc_LDFLAGS = -pthread
 
 tests_unit_test_vmm_pagewalk_SOURCES = tests/unit/test_vmm_pagewalk.c
 tests_unit_test_vmm_pagewalk_CFLAGS = $(TEST_CFLAGS)
