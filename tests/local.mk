@@ -509,3 +509,12 @@ tests_integration_test_modules_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
 EXTRA_tests_integration_test_modules_DEPENDENCIES = tests/modules.stamp \
 	tools/vmmctl/vmmctl vmm/vmm
 # --- end of example modules ---------------------------------------------------
+
+# --- allocations from outside (owner: h-alloc) --------------------------------
+check_PROGRAMS += tests/integration/test_alloc
+TESTS += tests/integration/test_alloc
+tests_integration_test_alloc_SOURCES = tests/integration/test_alloc.c \
+	tests/integration/vmm_qmp.c tests/integration/vmm_qmp.h $(VMM_RUN_CMD)
+tests_integration_test_alloc_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
+tests_integration_test_alloc_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
+EXTRA_tests_integration_test_alloc_DEPENDENCIES = tools/vmmctl/vmmctl vmm/vmm
