@@ -414,3 +414,36 @@ Test(alloc_event, error_and_escaped_cache)
 	cr_assert_str_eq(json_string_value(json_object_get(d, "object")), "cache_object");
 	json_decref(d);
 }
+
+/* Only what was checked for the kind reaches the result: a LIST's pfn does not. */
+Test(allocq, unchecked_fields_stay_out)
+{
+	struct allocq_req r = { .kind = MV_ALLOC_LIST };
+	struct allocq_result res;
+	unsigned int i;
+	uint64_t id;
+
+	cr_assert_eq(allocq_set_ring(&q, RING_GPA, MV_ALLOC_RING_SIZE, &e), 0);
+	i = post(&r, &id);
+	ring()->slot[i].state = MV_SLOT_ANSWERED;
+	ring()->slot[i].pfn = 0x125000;
+	ring()->slot[i].addr = 0x1234;
+	cr_assert_eq(allocq_done(&q, i, &res, &e), 0);
+	cr_assert_not(res.refused, "%s", res.msg);
+	cr_assert_eq(res.pfn, MV_ALLOC_NO_PFN);
+	cr_assert_eq(res.addr, 0);
+	free(res.list);
+}
+
+Test(allocq_check, dma_buffer_in_ram)
+{
+	struct allocq_limits lim = { .ram_end = RAM_SIZE, .lowmem = LOWMEM, .nr_cpus = 1 };
+	struct allocq_req r = { .kind = MV_ALLOC_DMA_FILL };
+	struct mv_alloc_slot s = { .state = MV_SLOT_ANSWERED, .kind = MV_ALLOC_DMA_FILL,
+				   .addr = 0x25000, .bytes = 128 };
+
+	cr_assert_eq(allocq_check_answer(&lim, &r, &s, NULL, &e), 0, "%s", e.msg);
+	s.bytes = UINT64_MAX;
+	cr_assert_eq(allocq_check_answer(&lim, &r, &s, NULL, &e), -1, "wraps");
+	cr_assert_str_eq(e.msg, "DMA buffer [0x25000+0xffffffffffffffff) is not in guest RAM");
+}

@@ -402,6 +402,10 @@ int allocq_check_answer(const struct allocq_limits *lim,
 		return r->kind == MV_ALLOC_LIST ?
 		       check_list(lim, s->count, list, e) : 0;
 	}
+	if (r->kind == MV_ALLOC_DMA_FILL &&
+	    (s->addr >= lim->ram_end || s->bytes > lim->ram_end - s->addr))
+		return errf(e, "DMA buffer [0x%" PRIx64 "+0x%" PRIx64 ") is not in guest RAM",
+			    s->addr, s->bytes);
 	if (creates[r->kind] != MV_OBJ_NONE)
 		return check_created(lim, r, s, e);
 	return 0;
@@ -425,8 +429,14 @@ static void fill_result(struct allocq_result *res, const struct allocq_slot *sl,
 	res->count = s->count;
 	if (s->status)
 		return;
-	if (creates[sl->req.kind] != MV_OBJ_NONE)
-		res->handle = s->ans_handle;
+	/* only what allocq_check_answer checked for this kind */
+	if (sl->req.kind == MV_ALLOC_DMA_FILL) {
+		res->addr = s->addr;
+		res->bytes = s->bytes;
+	}
+	if (creates[sl->req.kind] == MV_OBJ_NONE)
+		return;
+	res->handle = s->ans_handle;
 	res->obj = s->obj;
 	res->addr = s->addr;
 	res->pfn = s->pfn;
