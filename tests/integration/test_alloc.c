@@ -156,6 +156,9 @@ Test(alloc, kmalloc_dma_owner_kfree_and_atomic)
 
 	out = ok((const char *[]){ "kmalloc", "64", "GFP_KERNEL", "--atomic", NULL });
 	cr_expect(strstr(out, "in interrupt"), "%s", out);
+	cr_expect(strstr(out, "vmmctl: kmalloc: the guest reported: BUG: sleeping "
+			 "function called from invalid context"),
+		  "vmmctl did not pass the guest's report on: %s", out);
 	free(out);
 	ev = event("SLEEP_BUG", 30);
 	cr_expect_not_null(ev, "--atomic GFP_KERNEL raised no SLEEP_BUG event");

@@ -33,6 +33,7 @@
 /* Allocations from outside: V alloc, answered by ALLOC_DONE */
 #define QMP_ALLOC		QMP_VENDOR "alloc"
 #define QMP_EV_ALLOC_DONE	QMP_VENDOR "ALLOC_DONE"
+#define QMP_EV_SLEEP_BUG	QMP_VENDOR "SLEEP_BUG"
 
 /* One request vmm reads, at most (its QMP_MAX_REQUEST): insmod's bound. */
 #define QMP_REQUEST_MAX		(1U << 20)
