@@ -41,6 +41,7 @@ struct alloc_obj {
 	unsigned int order;
 	u64 bytes;
 	char *name;		/* MV_OBJ_CACHE: the name it was created with */
+	unsigned int users;	/* a cache or pool: requests using it now */
 };
 
 static struct alloc_obj objs[MV_ALLOC_HANDLES];
@@ -97,6 +98,8 @@ static int take_obj(u32 h, u32 obj, struct alloc_obj *o)
 		ret = -ENOENT;
 	else if (objs[h].obj != obj)
 		ret = -EINVAL;
+	if (!ret && objs[h].users)
+		ret = -EBUSY;	/* an allocation from it runs on another CPU */
 	for (u32 i = 0; !ret && i < MV_ALLOC_HANDLES; i++)
 		if (objs[i].obj != MV_OBJ_NONE && objs[i].parent == h &&
 		    (obj == MV_OBJ_CACHE || obj == MV_OBJ_MEMPOOL))
@@ -109,8 +112,12 @@ static int take_obj(u32 h, u32 obj, struct alloc_obj *o)
 	return ret;
 }
 
-/* The container @h of kind @obj (a cache or pool) for an allocation. */
-static void *container(u32 h, u32 obj)
+/*
+ * The container @h of kind @obj (a cache or pool), held against its
+ * destruction until container_put(): another CPU may be asked to destroy
+ * it while this one allocates from it.
+ */
+static void *container_get(u32 h, u32 obj)
 {
 	unsigned long flags;
 	struct alloc_obj *o;
@@ -119,8 +126,19 @@ static void *container(u32 h, u32 obj)
 	spin_lock_irqsave(&alloc_lock, flags);
 	o = lookup(h, obj);
 	p = o ? o->ptr : NULL;
+	if (o)
+		o->users++;
 	spin_unlock_irqrestore(&alloc_lock, flags);
 	return p;
+}
+
+static void container_put(u32 h)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&alloc_lock, flags);
+	objs[h].users--;
+	spin_unlock_irqrestore(&alloc_lock, flags);
 }
 
 /* Where a direct-mapped object lives: its page, zone, and slab cache. */
@@ -162,6 +180,12 @@ static int answer_new(struct mv_alloc_slot *s, struct alloc_obj *o)
 	return err;
 }
 
+/* An object's cache or pool: there while the object is (take_obj). */
+static void *parent_of(const struct alloc_obj *o)
+{
+	return READ_ONCE(objs[o->parent].ptr);
+}
+
 static void free_obj(const struct alloc_obj *o)
 {
 	switch (o->obj) {
@@ -169,7 +193,7 @@ static void free_obj(const struct alloc_obj *o)
 		kfree(o->ptr);
 		break;
 	case MV_OBJ_CACHE_OBJ:
-		kmem_cache_free(container(o->parent, MV_OBJ_CACHE), o->ptr);
+		kmem_cache_free(parent_of(o), o->ptr);
 		break;
 	case MV_OBJ_CACHE:
 		kmem_cache_destroy(o->ptr);
@@ -182,7 +206,7 @@ static void free_obj(const struct alloc_obj *o)
 		vfree(o->ptr);
 		break;
 	case MV_OBJ_MEMPOOL_OBJ:
-		mempool_free(o->ptr, container(o->parent, MV_OBJ_MEMPOOL));
+		mempool_free(o->ptr, parent_of(o));
 		break;
 	case MV_OBJ_MEMPOOL:
 		mempool_destroy(o->ptr);
@@ -260,15 +284,22 @@ static int do_cache_create(struct mv_alloc_slot *s)
 static int do_cache_alloc(struct mv_alloc_slot *s)
 {
 	struct alloc_obj o = { .obj = MV_OBJ_CACHE_OBJ, .parent = s->handle };
-	struct kmem_cache *c = container(s->handle, MV_OBJ_CACHE);
+	struct kmem_cache *c = container_get(s->handle, MV_OBJ_CACHE);
+	int err = 0;
 
 	if (!c)
 		return lookup(s->handle, 0) ? -EINVAL : -ENOENT;
 	o.ptr = kmem_cache_alloc(c, s->gfp);
 	if (!o.ptr)
-		return -ENOMEM;
-	describe_lowmem(s, o.ptr);
-	return answer_new(s, &o) ? (kmem_cache_free(c, o.ptr), -ENOSPC) : 0;
+		err = -ENOMEM;
+	else
+		describe_lowmem(s, o.ptr);
+	if (o.ptr && answer_new(s, &o)) {
+		kmem_cache_free(c, o.ptr);
+		err = -ENOSPC;
+	}
+	container_put(s->handle);
+	return err;
 }
 
 static int do_alloc_pages(struct mv_alloc_slot *s)
@@ -321,26 +352,37 @@ static int do_mempool_create(struct mv_alloc_slot *s)
 static int do_mempool_alloc(struct mv_alloc_slot *s)
 {
 	struct alloc_obj o = { .obj = MV_OBJ_MEMPOOL_OBJ, .parent = s->handle };
-	mempool_t *pool = container(s->handle, MV_OBJ_MEMPOOL);
+	mempool_t *pool = container_get(s->handle, MV_OBJ_MEMPOOL);
+	int err = 0;
 
 	if (!pool)
 		return lookup(s->handle, 0) ? -EINVAL : -ENOENT;
 	o.ptr = mempool_alloc(pool, s->gfp);
 	if (!o.ptr)
-		return -ENOMEM;
-	describe_lowmem(s, o.ptr);
-	return answer_new(s, &o) ? (mempool_free(o.ptr, pool), -ENOSPC) : 0;
+		err = -ENOMEM;
+	else
+		describe_lowmem(s, o.ptr);
+	if (o.ptr && answer_new(s, &o)) {
+		mempool_free(o.ptr, pool);
+		err = -ENOSPC;
+	}
+	container_put(s->handle);
+	return err;
 }
 
 static int do_mempool_resize(struct mv_alloc_slot *s)
 {
-	mempool_t *pool = container(s->handle, MV_OBJ_MEMPOOL);
+	mempool_t *pool;
+	int err;
 
-	if (!pool)
-		return lookup(s->handle, 0) ? -EINVAL : -ENOENT;
 	if (!s->arg || s->arg > MV_ALLOC_HANDLES)
 		return -EINVAL;
-	return mempool_resize(pool, s->arg, s->gfp);
+	pool = container_get(s->handle, MV_OBJ_MEMPOOL);
+	if (!pool)
+		return lookup(s->handle, 0) ? -EINVAL : -ENOENT;
+	err = mempool_resize(pool, s->arg, s->gfp);
+	container_put(s->handle);
+	return err;
 }
 
 static int do_percpu(struct mv_alloc_slot *s)

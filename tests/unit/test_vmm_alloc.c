@@ -126,6 +126,15 @@ Test(alloc_request, refusals)
 	cr_assert_eq(request("{\"op\": \"kmem_cache_create\", \"size\": 1, \"name\": "
 			     "\"0123456789012345678901234567890123\"}", &r, &err), -1);
 	cr_assert_str_eq(err.desc, "'name' must be 1 to 31 bytes without NUL");
+	cr_assert_eq(request("{\"op\": \"vmalloc\", \"size\": 4096, \"atomic\": true}",
+			     &r, &err), -1);
+	cr_assert_str_eq(err.desc, "vmalloc cannot run in an interrupt (--atomic): "
+			 "it may sleep or wait whatever its flags");
+	cr_assert_eq(request("{\"op\": \"dma_fill\", \"handle\": 0, \"value\": 1, "
+			     "\"atomic\": true}", &r, &err), -1);
+	cr_assert_eq(request("{\"op\": \"mempool_alloc\", \"handle\": 0, "
+			     "\"atomic\": true}", &r, &err), 0, "%s", err.desc);
+	cr_assert_eq(r.flags, MV_ALLOC_F_ATOMIC);
 }
 
 /* ---- the ring's book, over fake guest memory ---- */

@@ -115,6 +115,33 @@ static int flags_arg(json_t *args, struct allocq_req *r, struct qmp_error *err)
 	return 0;
 }
 
+/*
+ * What Linux lets an interrupt handler call: the slab, page and mempool
+ * allocators and their frees. The others may sleep whatever the flags
+ * (vmalloc, cache and pool creation, per-CPU areas) or wait for the
+ * device's own interrupt (dma_fill): run there, they could hang the CPU.
+ */
+static int check_atomic(struct allocq_req *r, const char *op,
+			struct qmp_error *err)
+{
+	switch (r->kind) {
+	case MV_ALLOC_KMALLOC:
+	case MV_ALLOC_KFREE:
+	case MV_ALLOC_CACHE_ALLOC:
+	case MV_ALLOC_CACHE_FREE:
+	case MV_ALLOC_PAGES:
+	case MV_ALLOC_FREE_PAGES:
+	case MV_ALLOC_MEMPOOL_ALLOC:
+	case MV_ALLOC_MEMPOOL_FREE:
+		r->flags |= MV_ALLOC_F_ATOMIC;
+		return 0;
+	default:
+		return qmp_errorf(err, "GenericError",
+				  "%s cannot run in an interrupt (--atomic): it may sleep or wait whatever its flags",
+				  op);
+	}
+}
+
 int alloc_request(json_t *args, struct allocq_req *r, struct qmp_error *err)
 {
 	const char *op = json_string_value(json_object_get(args, "op"));
@@ -142,8 +169,9 @@ int alloc_request(json_t *args, struct allocq_req *r, struct qmp_error *err)
 	r->arg = kind == MV_ALLOC_PAGES ? order :
 		 kind == MV_ALLOC_DMA_FILL ? value :
 		 kind == MV_ALLOC_CACHE_CREATE ? slab_flags : min_nr;
-	if (json_is_true(json_object_get(args, "atomic")))
-		r->flags |= MV_ALLOC_F_ATOMIC;
+	if (json_is_true(json_object_get(args, "atomic")) &&
+	    check_atomic(r, op, err))
+		return -1;
 	return 0;
 }
 
