@@ -281,11 +281,34 @@ static int do_cache_create(struct mv_alloc_slot *s)
 	return -ENOSPC;
 }
 
+/* A cache created from outside, by its name: its handle, or NO_HANDLE. */
+static u32 cache_by_name(const char *name)
+{
+	unsigned long flags;
+	u32 h = MV_ALLOC_NO_HANDLE;
+
+	spin_lock_irqsave(&alloc_lock, flags);
+	for (u32 i = 0; i < MV_ALLOC_HANDLES && h == MV_ALLOC_NO_HANDLE; i++)
+		if (objs[i].obj == MV_OBJ_CACHE && !strcmp(objs[i].name, name))
+			h = i;
+	spin_unlock_irqrestore(&alloc_lock, flags);
+	return h;
+}
+
 static int do_cache_alloc(struct mv_alloc_slot *s)
 {
-	struct alloc_obj o = { .obj = MV_OBJ_CACHE_OBJ, .parent = s->handle };
-	struct kmem_cache *c = container_get(s->handle, MV_OBJ_CACHE);
+	struct alloc_obj o = { .obj = MV_OBJ_CACHE_OBJ };
+	struct kmem_cache *c;
 	int err = 0;
+
+	s->name[sizeof(s->name) - 1] = '\0';
+	if (s->name[0]) {
+		s->handle = cache_by_name(s->name);
+		if (s->handle == MV_ALLOC_NO_HANDLE)
+			return -ENOENT;
+	}
+	o.parent = s->handle;
+	c = container_get(s->handle, MV_OBJ_CACHE);
 
 	if (!c)
 		return lookup(s->handle, 0) ? -EINVAL : -ENOENT;

@@ -198,7 +198,7 @@ Test(alloc, every_family_allocs_and_free_all)
 	o = alloc_handle((const char *[]){ "kmem_cache", "alloc", c, NULL },
 			 "cache outside");
 	done((const char *[]){ "kmem_cache", "free", o, NULL }, "kmem_cache_free: done");
-	o = alloc_handle((const char *[]){ "kmem_cache", "alloc", c, NULL },
+	o = alloc_handle((const char *[]){ "kmem_cache", "alloc", "outside", NULL },
 			 "cache outside");
 	p = alloc_handle((const char *[]){ "alloc_pages", "2", "GFP_HIGHUSER", NULL },
 			 "(order 2)");
@@ -233,6 +233,10 @@ Test(alloc, every_family_allocs_and_free_all)
 	free(out);
 	done((const char *[]){ "mempool", "free", e, NULL }, "mempool_free: done");
 	(void)p;
+
+	cr_expect_neq(vmmctl(&out, (const char *[]){ "kmem_cache", "alloc", "nosuch", NULL }), 0);
+	cr_expect(strstr(out, "-ENOENT"), "alloc from a cache no one created: %s", out);
+	free(out);
 
 	/* left: the cache, its object, the pages, the pool, the DMA buffer */
 	done((const char *[]){ "free", "--all", NULL }, "freed 5 objects");

@@ -15,7 +15,8 @@
 /*
  * One form of a verb: its subcommand (NULL: none), V alloc's op, and its
  * positional words as QMP arguments: "#size" a number, "$flags" a string,
- * a leading '?' an optional one (only after the required ones).
+ * "%handle" a number or else a name (a cache by its name), a leading '?'
+ * an optional one (only after the required ones).
  */
 struct alloc_form {
 	const char *sub;
@@ -32,7 +33,7 @@ static const struct alloc_verb {
 	{ "kmem_cache", {
 		{ "create", "kmem_cache_create",
 		  { "$name", "#size", "?#align", "?#slab-flags" } },
-		{ "alloc", "kmem_cache_alloc", { "#handle", "?$flags" } },
+		{ "alloc", "kmem_cache_alloc", { "%handle", "?$flags" } },
 		{ "free", "kmem_cache_free", { "#handle" } },
 		{ "destroy", "kmem_cache_destroy", { "#handle" } } } },
 	{ "alloc_pages", { { NULL, "alloc_pages", { "#order", "$flags" } } } },
@@ -91,8 +92,9 @@ static int one_arg(const char *spec, const char *word, json_t *args,
 
 	if (*spec == '?')
 		spec++;
-	if (*spec == '$') {
-		json_object_set_new(args, spec + 1, json_string(word));
+	if (*spec == '$' || (*spec == '%' && cmd_number(word, &v))) {
+		json_object_set_new(args, *spec == '$' ? spec + 1 : "name",
+				    json_string(word));
 		return 0;
 	}
 	if (cmd_number(word, &v) || v > (unsigned long long)INT64_MAX)

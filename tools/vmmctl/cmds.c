@@ -324,7 +324,7 @@ const struct vmmctl_cmd vmmctl_cmds[] = {
 	{ "kmalloc", QMP_ALLOC, "SIZE FLAGS" ALLOC_OPTS, parse_kmalloc, fmt_alloc },
 	{ "kfree", QMP_ALLOC, "HANDLE" ALLOC_OPTS, parse_kfree, fmt_alloc },
 	{ "kmem_cache", QMP_ALLOC, "create NAME SIZE [ALIGN [SLAB_FLAGS]] | "
-	  "alloc HANDLE [FLAGS] | free HANDLE | destroy HANDLE" ALLOC_OPTS,
+	  "alloc HANDLE|NAME [FLAGS] | free HANDLE | destroy HANDLE" ALLOC_OPTS,
 	  parse_kmem_cache, fmt_alloc },
 	{ "alloc_pages", QMP_ALLOC, "ORDER FLAGS" ALLOC_OPTS, parse_alloc_pages,
 	  fmt_alloc },

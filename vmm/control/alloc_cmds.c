@@ -26,7 +26,7 @@ static const unsigned int needs[MV_ALLOC_KIND_NR] = {
 	[MV_ALLOC_KMALLOC] = NEED_SIZE | NEED_FLAGS,
 	[MV_ALLOC_KFREE] = NEED_HANDLE,
 	[MV_ALLOC_CACHE_CREATE] = NEED_NAME | NEED_SIZE,
-	[MV_ALLOC_CACHE_ALLOC] = NEED_HANDLE,
+	[MV_ALLOC_CACHE_ALLOC] = 0,	/* handle or name: alloc_request */
 	[MV_ALLOC_CACHE_FREE] = NEED_HANDLE,
 	[MV_ALLOC_CACHE_DESTROY] = NEED_HANDLE,
 	[MV_ALLOC_PAGES] = NEED_ORDER | NEED_FLAGS,
@@ -153,6 +153,9 @@ int alloc_request(json_t *args, struct allocq_req *r, struct qmp_error *err)
 		return qmp_errorf(err, "GenericError", "unknown op '%s'",
 				  op ? op : "");
 	r->kind = (enum mv_alloc_kind)kind;
+	if (kind == MV_ALLOC_CACHE_ALLOC && !json_object_get(args, "handle") &&
+	    !json_object_get(args, "name"))
+		return qmp_errorf(err, "GenericError", "%s needs 'handle' or 'name'", op);
 	if (check_needs(args, op, needs[kind], err) ||
 	    uint_arg(args, "cpu", UINT32_MAX, &cpu, err) ||
 	    uint_arg(args, "size", 1ULL << 40, &r->size, err) ||
