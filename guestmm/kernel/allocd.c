@@ -26,6 +26,7 @@
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 #include <linux/wait.h>
+#include <asm/apic.h>
 #include <asm/hypercall.h>
 #include <asm/irq.h>
 #include <memvisor/allocreq.h>
@@ -641,6 +642,10 @@ void allocd_start(void)
 	ring->nr_slots = MV_ALLOC_SLOTS;
 	ring->nr_cpus = nr_cpu_ids;
 	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		/* the VMM sends CPU N's MSI to APIC ID N */
+		if (cpu_apic_id[cpu] != cpu)
+			pr_warn("allocd: CPU%u has APIC ID %u: requests for it will not reach it\n",
+				cpu, cpu_apic_id[cpu]);
 		init_waitqueue_head(&allocd_cpus[cpu].wait);
 		snprintf(name, sizeof(name), "allocd/%u", cpu);
 		if (!kthread_run_on_cpu(allocd, &allocd_cpus[cpu], cpu, name))

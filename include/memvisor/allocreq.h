@@ -27,8 +27,13 @@
  *
  * Objects live in a table of handles the guest owns (MV_ALLOC_HANDLES of
  * them); requests name objects by handle, and LIST copies the table into
- * the ring's list area. New request kinds are added at the end of
- * enum mv_alloc_kind.
+ * the ring's list area.
+ *
+ * A new request kind goes at the end of enum mv_alloc_kind, then: its name
+ * (the QMP op) in vmm/io/allocq.c's kind_names[] and, if it makes an
+ * object, creates[]; its arguments in vmm/control/alloc_cmds.c's needs[];
+ * what its answer may hold in allocq_check_answer(); its server in
+ * guestmm/kernel/allocd.c's serve_kind().
  */
 #ifndef MEMVISOR_ALLOCREQ_H
 #define MEMVISOR_ALLOCREQ_H
