@@ -269,6 +269,25 @@ Test(allocq, ring_full_and_bad_requests)
 	cr_assert_eq(allocq_post(&q, &r, &id, &e), -1);
 }
 
+/* The ring has one list area: one LIST at a time. */
+Test(allocq, one_list_at_a_time)
+{
+	struct allocq_req r = { .kind = MV_ALLOC_LIST };
+	struct allocq_result res;
+	unsigned int i;
+	uint64_t id;
+
+	cr_assert_eq(allocq_set_ring(&q, RING_GPA, MV_ALLOC_RING_SIZE, &e), 0);
+	i = post(&r, &id);
+	r.cpu = 1;
+	cr_assert_eq(allocq_post(&q, &r, &id, &e), -1);
+	cr_assert_str_eq(e.msg, "a list of the allocations is already being made");
+	ring()->slot[i].state = MV_SLOT_ANSWERED;
+	cr_assert_eq(allocq_done(&q, i, &res, &e), 0);
+	free(res.list);
+	post(&r, &id);
+}
+
 /* The checks alone: @mangle breaks a good answer; the reason must match. */
 static void refused(void (*mangle)(struct mv_alloc_slot *), const char *why)
 {

@@ -154,6 +154,15 @@ static int check_request(const struct allocq *q, const struct allocq_req *r,
 	return 0;
 }
 
+/* Whether a LIST is outstanding: the ring has one list area. */
+static bool list_busy(const struct allocq *q)
+{
+	for (int i = 0; i < MV_ALLOC_SLOTS; i++)
+		if (q->slot[i].busy && q->slot[i].req.kind == MV_ALLOC_LIST)
+			return true;
+	return false;
+}
+
 /* A free slot, marked busy with request @r as number *@id; -1: none. */
 static int take_slot(struct allocq *q, const struct allocq_req *r, uint64_t *id)
 {
@@ -200,6 +209,10 @@ int allocq_post(struct allocq *q, const struct allocq_req *r, uint64_t *id,
 	if (!q->have_ring) {
 		pthread_mutex_unlock(&q->lock);
 		return errf(e, "the guest has no allocation ring (yet)");
+	}
+	if (r->kind == MV_ALLOC_LIST && list_busy(q)) {
+		pthread_mutex_unlock(&q->lock);
+		return errf(e, "a list of the allocations is already being made");
 	}
 	i = take_slot(q, r, id);
 	if (i < 0) {
