@@ -152,6 +152,7 @@ static void describe_lowmem(struct mv_alloc_slot *s, const void *p)
 	s->zone = page_zonenum(page);
 	if (PageSlab(page)) {
 		s->order = page->slab_cache->order;
+		s->slab = (unsigned long)slab_address(virt_to_slab(page->slab_cache, p));
 		s->bytes = page->slab_cache->object_size;
 		strscpy_len(s->cache, kmem_cache_name(page->slab_cache),
 			    sizeof(s->cache));

@@ -141,6 +141,7 @@ struct mv_alloc_slot {
 	mv_u32 count;		/* LIST: entries; FREE_ALL: objects freed */
 	mv_u32 in_interrupt;	/* served in hard-interrupt context */
 	char cache[MV_ALLOC_NAME_MAX];	/* the slab cache serving it, or "" */
+	mv_u64 slab;		/* a slab object's slab (its first byte), or 0 */
 };
 
 /* One handle of LIST's answer. */

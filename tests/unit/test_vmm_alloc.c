@@ -222,6 +222,7 @@ static void answer_kmalloc(struct mv_alloc_slot *s)
 	s->pfn = 0x25;
 	s->zone = 0;
 	s->bytes = 128;
+	s->slab = MV_DIRECT_MAP_BASE + 0x25000;
 	strcpy(s->cache, "dma-kmalloc-128");
 }
 
@@ -318,6 +319,8 @@ static void other_cpu(struct mv_alloc_slot *s) { s->served_cpu = 1; }
 static void not_answered(struct mv_alloc_slot *s) { s->state = MV_SLOT_TAKEN; }
 static void other_kind(struct mv_alloc_slot *s) { s->kind = MV_ALLOC_VMALLOC; }
 static void too_few_bytes(struct mv_alloc_slot *s) { s->bytes = 64; }
+static void slab_elsewhere(struct mv_alloc_slot *s) { s->slab += 0x1000; }
+static void slab_unaligned(struct mv_alloc_slot *s) { s->slab += 0x40; }
 
 Test(allocq_check, hostile_answers)
 {
@@ -335,6 +338,8 @@ Test(allocq_check, hostile_answers)
 	refused(not_answered, "slot state 2, not ANSWERED");
 	refused(other_kind, "kind 9 answered for kind 1");
 	refused(too_few_bytes, "64 bytes answered for 100");
+	refused(slab_elsewhere, "slab 0xffff888000026000 of order 0 does not hold 0xffff888000025080");
+	refused(slab_unaligned, "does not hold");
 }
 
 Test(allocq_check, an_error_needs_no_object)

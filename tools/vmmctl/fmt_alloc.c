@@ -22,6 +22,9 @@ static void object_line(FILE *out, json_t *d)
 			(unsigned long long)fmt_int(d, "pfn"), zone);
 	if (*cache)
 		fprintf(out, ", cache %s", cache);
+	if (json_object_get(d, "slab"))
+		fprintf(out, ", slab %s (order %lld)", fmt_str(d, "slab", "?"),
+			fmt_int(d, "order"));
 }
 
 int fmt_alloc(FILE *out, json_t *ret, struct fmt_err *e)

@@ -273,6 +273,8 @@ static void object_data(json_t *d, const struct allocq_result *r)
 	}
 	if (r->cache[0])
 		json_object_set_new(d, "cache", escaped(r->cache, sizeof(r->cache)));
+	if (r->slab)
+		json_object_set_new(d, "slab", qmp_addr(r->slab));
 }
 
 json_t *alloc_event_data(const struct allocq_result *r)

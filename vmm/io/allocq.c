@@ -355,9 +355,16 @@ static int check_created(const struct allocq_limits *lim,
 	    s->bytes < r->size)
 		return errf(e, "%" PRIu64 " bytes answered for %" PRIu64,
 			    s->bytes, r->size);
-	if (check_pfn(lim, s->pfn, s->zone, e))
+	if (check_pfn(lim, s->pfn, s->zone, e) ||
+	    check_object(lim, s->obj, s->addr, s->pfn, s->bytes, s->order, e))
 		return -1;
-	return check_object(lim, s->obj, s->addr, s->pfn, s->bytes, s->order, e);
+	/* a slab: naturally aligned, of its order, holding the object */
+	if (s->slab && (s->order >= MAX_ORDER || s->slab > s->addr ||
+			s->addr - s->slab >= MV_PAGE_SIZE << s->order ||
+			s->slab & ((MV_PAGE_SIZE << s->order) - 1)))
+		return errf(e, "slab 0x%" PRIx64 " of order %u does not hold 0x%" PRIx64,
+			    s->slab, s->order, s->addr);
+	return 0;
 }
 
 static int check_list(const struct allocq_limits *lim, uint32_t count,
@@ -456,6 +463,7 @@ static void fill_result(struct allocq_result *res, const struct allocq_slot *sl,
 	res->bytes = s->bytes;
 	res->zone = s->zone;
 	res->order = s->order;
+	res->slab = s->slab;
 }
 
 /* Copies slot @i (and the list area for LIST) out of guest memory. */

@@ -50,6 +50,7 @@ struct allocq_result {
 	uint32_t handle;	/* MV_ALLOC_NO_HANDLE: none */
 	uint32_t obj;		/* enum mv_alloc_obj */
 	uint64_t addr, pfn, bytes;
+	uint64_t slab;		/* a slab object's slab, or 0 */
 	uint32_t zone, order, count;
 	bool in_interrupt;
 	char cache[MV_ALLOC_NAME_MAX];	/* NUL-terminated, not yet escaped */
