@@ -35,6 +35,9 @@ vmm_libvmm_a_SOURCES = \
 	vmm/io/iobus.c vmm/io/iobus.h \
 	vmm/io/page_state.c vmm/io/page_state.h \
 	vmm/io/modq.c vmm/io/modq.h \
+	vmm/io/allocq.c vmm/io/allocq.h \
+	vmm/control/alloc_cmds.c vmm/control/alloc_cmds.h \
+	vmm/control/gfp_parse.c vmm/control/gfp_parse.h \
 	vmm/control/qmp.h vmm/control/qmp_dispatch.c vmm/control/qmp_cmds.c \
 	vmm/control/qmp_server.c vmm/control/inspect_cmds.h \
 	vmm/control/control.c vmm/control/control.h \

@@ -27,6 +27,8 @@ guestmm_guestmm_elf_SOURCES += guestmm/kernel/tests/sched_test.c \
 guestmm_guestmm_elf_SOURCES += guestmm/kernel/module.c \
 	guestmm/kernel/kmodd.c guestmm/kernel/module_params.c guestmm/kernel/ksyms.c \
 	guestmm/kernel/module_internal.h guestmm/arch/x86_64/module.c
+# Allocation requests from outside (issue 17): the ring's guest side.
+guestmm_guestmm_elf_SOURCES += guestmm/kernel/allocd.c guestmm/kernel/allocd.h
 # module.* tests: real .ko files, built as the .ko contract says (objects
 # with the module flags, a generated NAME.mod.c, ld -r), embedded as data.
 guestmm_guestmm_elf_SOURCES += guestmm/kernel/tests/module_test.c \

@@ -21,6 +21,7 @@
 #include <linux/vmalloc.h>
 #include <linux/dmadev.h>
 #include <linux/workload.h>
+#include "allocd.h"
 #include "ktest_runner.h"
 #include "mm_glue.h"
 #include "module_internal.h"
@@ -54,6 +55,7 @@ static int kernel_init(void *unused)
 	smp_init();
 	dmadev_init(&boot_params);
 	kmodd_start();	/* and the modules vmm --module queued */
+	allocd_start();	/* allocation requests from outside */
 	crash_run();
 	if (exit_code >= 0) {
 		pr_info("guestmm: boot complete, %u CPUs online; exit=%d: shutting down\n",

@@ -73,6 +73,9 @@ int fmt_lsmod(FILE *out, json_t *ret, struct fmt_err *e);
 int fmt_workload_table(FILE *out, json_t *ret, json_t *prev,
 		       struct fmt_err *e);
 int fmt_workloads(FILE *out, json_t *ret, struct fmt_err *e);
+/* fmt_alloc.c: ALLOC_DONE's data */
+int fmt_alloc(FILE *out, json_t *ret, struct fmt_err *e);
+int fmt_allocs(FILE *out, json_t *ret, struct fmt_err *e);
 /* fmt_percpu.c: /sys/kernel/debug/percpu_stats, then one line per chunk */
 int fmt_percpu(FILE *out, json_t *ret, struct fmt_err *e);
 

@@ -31,6 +31,10 @@
 #define QMP_EV_MODULE_LOADED	QMP_VENDOR "MODULE_LOADED"
 #define QMP_EV_MODULE_UNLOADED	QMP_VENDOR "MODULE_UNLOADED"
 #define QMP_EV_MODULE_FAILED	QMP_VENDOR "MODULE_FAILED"
+/* Allocations from outside: V alloc, answered by ALLOC_DONE */
+#define QMP_ALLOC		QMP_VENDOR "alloc"
+#define QMP_EV_ALLOC_DONE	QMP_VENDOR "ALLOC_DONE"
+#define QMP_EV_SLEEP_BUG	QMP_VENDOR "SLEEP_BUG"
 
 /* One request vmm reads, at most (its QMP_MAX_REQUEST): insmod's bound. */
 #define QMP_REQUEST_MAX		(1U << 20)

@@ -6,6 +6,7 @@
 #ifndef VMM_CONTROL_INSPECT_CMDS_H
 #define VMM_CONTROL_INSPECT_CMDS_H
 
+#include "alloc_cmds.h"
 #include "dma_cmds.h"
 #include "module_cmds.h"
 #include "module_read.h"
@@ -28,6 +29,7 @@
 	DMA_COMMANDS \
 	MODULE_COMMANDS \
 	MODULE_READ_COMMANDS \
-	WORKLOAD_READ_COMMANDS
+	WORKLOAD_READ_COMMANDS \
+	ALLOC_COMMANDS
 
 #endif
