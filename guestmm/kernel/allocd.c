@@ -26,6 +26,7 @@
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 #include <linux/wait.h>
+#include <linux/workload.h>
 #include <asm/apic.h>
 #include <asm/hypercall.h>
 #include <asm/irq.h>
@@ -516,6 +517,16 @@ static int do_free_all(struct mv_alloc_slot *s)
 	return 0;
 }
 
+/* Workloads ride the ring too: QMP workload-start and workload-stop. */
+static int do_workload(struct mv_alloc_slot *s)
+{
+	s->name[sizeof(s->name) - 1] = '\0';
+	s->params[sizeof(s->params) - 1] = '\0';
+	if (s->kind == MV_ALLOC_WORKLOAD_START)
+		return workload_start(s->name, s->params);
+	return workload_stop(s->name);
+}
+
 static int serve_kind(struct mv_alloc_slot *s)
 {
 	switch (s->kind) {
@@ -539,6 +550,8 @@ static int serve_kind(struct mv_alloc_slot *s)
 	case MV_ALLOC_DMA_FILL:		return do_dma_fill(s);
 	case MV_ALLOC_LIST:		return do_list(s);
 	case MV_ALLOC_FREE_ALL:		return do_free_all(s);
+	case MV_ALLOC_WORKLOAD_START:
+	case MV_ALLOC_WORKLOAD_STOP:	return do_workload(s);
 	}
 	return -EINVAL;
 }

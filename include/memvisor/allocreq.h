@@ -39,6 +39,7 @@
 #define MEMVISOR_ALLOCREQ_H
 
 #include <memvisor/types.h>
+#include <memvisor/workload.h>
 
 #define MV_ALLOC_VECTOR		0x42		/* the allocation ring's MSI */
 #define MV_ALLOC_MAGIC		0x4d56414cU	/* "MVAL" */
@@ -85,6 +86,8 @@ enum mv_alloc_kind {
 	MV_ALLOC_DMA_FILL = 18,		/* handle (buffer), arg=byte: the device fills it */
 	MV_ALLOC_LIST = 19,		/* the table into the list area; count */
 	MV_ALLOC_FREE_ALL = 20,		/* frees every object; count */
+	MV_ALLOC_WORKLOAD_START = 21,	/* name, params: <linux/workload.h> */
+	MV_ALLOC_WORKLOAD_STOP = 22,	/* name; it frees what it holds */
 	MV_ALLOC_KIND_NR
 };
 
@@ -142,6 +145,8 @@ struct mv_alloc_slot {
 	mv_u32 in_interrupt;	/* served in hard-interrupt context */
 	char cache[MV_ALLOC_NAME_MAX];	/* the slab cache serving it, or "" */
 	mv_u64 slab;		/* a slab object's slab (its first byte), or 0 */
+	/* request: WORKLOAD_START's "k=v,..." (NUL-terminated) */
+	char params[MV_WORKLOAD_PARAMS_MAX];
 };
 
 /* One handle of LIST's answer. */

@@ -245,6 +245,25 @@ static int parse_rmmod(int argc, char **argv, struct cmd_req *req,
 	return 0;
 }
 
+/* workload start NAME [KEY=VALUE,...] | workload stop NAME */
+static int parse_workload(int argc, char **argv, struct cmd_req *req,
+			  struct fmt_err *e)
+{
+	bool start = argc && !strcmp(argv[0], "start");
+
+	if (!argc || (!start && strcmp(argv[0], "stop")))
+		return fmt_fail(e, "usage: workload start NAME [KEY=VALUE,...] | workload stop NAME");
+	if (argc < 2)
+		return fmt_fail(e, "missing NAME");
+	if (argc > (start ? 3 : 2))
+		return fmt_fail(e, "unexpected argument '%s'", argv[start ? 3 : 2]);
+	req->qmp = start ? QMP_WORKLOAD_START : QMP_WORKLOAD_STOP;
+	json_object_set_new(req->args, "name", json_string(argv[1]));
+	if (argc == 3)
+		json_object_set_new(req->args, "params", json_string(argv[2]));
+	return 0;
+}
+
 /* qmp NAME [ARGUMENTS-JSON]: any command, its answer as JSON. */
 static int parse_qmp(int argc, char **argv, struct cmd_req *req,
 		     struct fmt_err *e)
@@ -322,6 +341,8 @@ const struct vmmctl_cmd vmmctl_cmds[] = {
 	{ "rmmod", QMP_RMMOD, "NAME", parse_rmmod, fmt_rmmod },
 	{ "lsmod", QMP_QUERY_MODULES, "", parse_none, fmt_lsmod },
 	{ "workloads", QMP_QUERY_WORKLOADS, "", parse_none, fmt_workloads },
+	{ "workload", QMP_WORKLOAD_START, "start NAME [KEY=VALUE,...] | stop NAME",
+	  parse_workload, fmt_alloc },
 	{ "kmalloc", QMP_ALLOC, "SIZE FLAGS" ALLOC_OPTS, parse_kmalloc, fmt_alloc },
 	{ "kfree", QMP_ALLOC, "HANDLE" ALLOC_OPTS, parse_kfree, fmt_alloc },
 	{ "kmem_cache", QMP_ALLOC, "create NAME SIZE [ALIGN [SLAB_FLAGS]] | "
@@ -359,7 +380,8 @@ const struct vmmctl_cmd *cmd_find(const char *name)
 bool cmd_waits(const char *qmp)
 {
 	return qmp && (!strcmp(qmp, QMP_INSMOD) || !strcmp(qmp, QMP_RMMOD) ||
-		       !strcmp(qmp, QMP_ALLOC));
+		       !strcmp(qmp, QMP_ALLOC) || !strcmp(qmp, QMP_WORKLOAD_START) ||
+		       !strcmp(qmp, QMP_WORKLOAD_STOP));
 }
 
 int cmd_request(const struct vmmctl_cmd *cmd, int argc, char **argv,

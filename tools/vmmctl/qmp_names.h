@@ -27,6 +27,9 @@
 #define QMP_RMMOD		QMP_VENDOR "rmmod"
 #define QMP_QUERY_MODULES	QMP_VENDOR "query-modules"
 #define QMP_QUERY_WORKLOADS	QMP_VENDOR "query-workloads"
+/* answered at once; the outcome is ALLOC_DONE (the allocation ring's) */
+#define QMP_WORKLOAD_START	QMP_VENDOR "workload-start"
+#define QMP_WORKLOAD_STOP	QMP_VENDOR "workload-stop"
 /* The outcome of an insmod or rmmod, by its "request" */
 #define QMP_EV_MODULE_LOADED	QMP_VENDOR "MODULE_LOADED"
 #define QMP_EV_MODULE_UNLOADED	QMP_VENDOR "MODULE_UNLOADED"

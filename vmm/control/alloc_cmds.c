@@ -43,6 +43,8 @@ static const unsigned int needs[MV_ALLOC_KIND_NR] = {
 	[MV_ALLOC_DMA_FILL] = NEED_HANDLE | NEED_VALUE,
 	[MV_ALLOC_LIST] = 0,
 	[MV_ALLOC_FREE_ALL] = 0,
+	[MV_ALLOC_WORKLOAD_START] = NEED_NAME,	/* workload_cmds.c posts them */
+	[MV_ALLOC_WORKLOAD_STOP] = NEED_NAME,
 };
 
 static const struct { unsigned int need; const char *arg; } need_args[] = {

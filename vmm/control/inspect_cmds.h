@@ -16,6 +16,7 @@
 #include "slab_cmds.h"
 #include "translate_cmds.h"
 #include "vmalloc_cmds.h"
+#include "workload_cmds.h"
 #include "workload_read.h"
 #include "zone_cmds.h"
 
@@ -30,6 +31,7 @@
 	MODULE_COMMANDS \
 	MODULE_READ_COMMANDS \
 	WORKLOAD_READ_COMMANDS \
+	WORKLOAD_COMMANDS \
 	ALLOC_COMMANDS
 
 #endif

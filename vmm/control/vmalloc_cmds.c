@@ -354,6 +354,11 @@ json_t *cmd_query_vmallocinfo(struct qmp_ctx *ctx, json_t *args,
 
 	if (insp_page_args(args, VMALLOC_PAGE_AREAS, &page, err))
 		return NULL;
-	return insp_query_reader(ctx, "query-vmallocinfo",
-				 vmalloc_read_vmallocinfo, &page, err);
+	/*
+	 * A vmalloc or vfree parked inside vmap_area_lock (between list_add
+	 * and nr_vmap_areas++) reads as a passing mismatch: read again.
+	 */
+	return insp_query_reader_retry(ctx, "query-vmallocinfo",
+				       INSP_QUERY_ATTEMPTS,
+				       vmalloc_read_vmallocinfo, &page, err);
 }

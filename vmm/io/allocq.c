@@ -50,6 +50,8 @@ static const char *const kind_names[MV_ALLOC_KIND_NR] = {
 	[MV_ALLOC_DMA_FILL] = "dma_fill",
 	[MV_ALLOC_LIST] = "list",
 	[MV_ALLOC_FREE_ALL] = "free_all",
+	[MV_ALLOC_WORKLOAD_START] = "workload_start",
+	[MV_ALLOC_WORKLOAD_STOP] = "workload_stop",
 };
 
 /* The object a successful request of @kind creates, or MV_OBJ_NONE. */
@@ -151,6 +153,9 @@ static int check_request(const struct allocq *q, const struct allocq_req *r,
 		return errf(e, "unknown request flags 0x%x", r->flags);
 	if (memchr(r->name, '\0', sizeof(r->name)) == NULL)
 		return errf(e, "name longer than %u bytes", MV_ALLOC_NAME_MAX - 1);
+	if (memchr(r->params, '\0', sizeof(r->params)) == NULL)
+		return errf(e, "params longer than %u bytes",
+			    MV_WORKLOAD_PARAMS_MAX - 1);
 	return 0;
 }
 
@@ -192,6 +197,7 @@ static void fill_slot(struct mv_alloc_slot *s, const struct allocq_req *r,
 	s->align = r->align;
 	s->arg = r->arg;
 	memcpy(s->name, r->name, sizeof(s->name));
+	memcpy(s->params, r->params, sizeof(s->params));
 	s->ans_handle = MV_ALLOC_NO_HANDLE;
 	s->pfn = MV_ALLOC_NO_PFN;
 }

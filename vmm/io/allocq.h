@@ -36,6 +36,7 @@ struct allocq_req {
 	uint32_t handle;
 	uint64_t size, align, arg;
 	char name[MV_ALLOC_NAME_MAX];
+	char params[MV_WORKLOAD_PARAMS_MAX];	/* WORKLOAD_START */
 };
 
 /* A checked answer. */
