@@ -22,6 +22,7 @@
 #include "percpu_cmds.h"
 #include "qmp.h"
 #include "vmalloc_cmds.h"
+#include "workload_cmds.h"
 #include "workload_read.h"
 #include "zone_read.h"
 
@@ -1118,6 +1119,31 @@ Test(inspect, a_damaged_workload_is_named)
 			 "workload slab_churn in slot 2: a negative count (held -4096, ops 1, failures 0)");
 	json_decref(ans);
 	fake_guest_workload(0, NULL, 0, 0, 0);
+}
+
+/* workload-start's request for the ring: name and params, checked. */
+Test(inspect, workload_start_request)
+{
+	struct qmp_error err = { 0 };
+	struct allocq_req r;
+	char big[200];
+	json_t *a;
+
+	a = json_pack("{s:s,s:s,s:i}", "name", "fragment", "params", "max_order=3", "cpu", 1);
+	cr_assert_eq(workload_request(a, MV_ALLOC_WORKLOAD_START, &r, &err), 0);
+	cr_assert_eq(r.kind, MV_ALLOC_WORKLOAD_START);
+	cr_assert_eq(r.cpu, 1);
+	cr_assert_str_eq(r.name, "fragment");
+	cr_assert_str_eq(r.params, "max_order=3");
+	json_decref(a);
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	a = json_pack("{s:s,s:s}", "name", "fragment", "params", big);
+	cr_assert_eq(workload_request(a, MV_ALLOC_WORKLOAD_START, &r, &err), -1);
+	json_decref(a);
+	a = json_pack("{s:s}", "name", "a_name_over_15_bytes");
+	cr_assert_eq(workload_request(a, MV_ALLOC_WORKLOAD_STOP, &r, &err), -1);
+	json_decref(a);
 }
 
 Test(inspect, a_kernel_without_workloads_says_so)

@@ -619,3 +619,30 @@ Test(vmmctl_cmds, lsmod_pages_follow_the_module_addr)
 	json_decref(page);
 	json_decref(whole);
 }
+
+/* workload start NAME [PARAMS] | stop NAME: the two QMP commands. */
+Test(vmmctl_cmds, workload_start_and_stop)
+{
+	const struct vmmctl_cmd *cmd = cmd_find("workload");
+	struct cmd_req req = { 0 };
+	struct fmt_err e = { "" };
+
+	cr_assert_not_null(cmd);
+	cr_assert_eq(cmd_request(cmd, 3, (char *[]){ "start", "fragment", "max_order=3" },
+				 &req, &e), 0, "%s", e.msg);
+	cr_assert_str_eq(req.qmp, "__org.memvisor_workload-start");
+	cr_assert_str_eq(json_string_value(json_object_get(req.args, "name")), "fragment");
+	cr_assert_str_eq(json_string_value(json_object_get(req.args, "params")), "max_order=3");
+	json_decref(req.args);
+	cr_assert_eq(cmd_request(cmd, 2, (char *[]){ "stop", "fragment" }, &req, &e), 0);
+	cr_assert_str_eq(req.qmp, "__org.memvisor_workload-stop");
+	cr_assert_null(json_object_get(req.args, "params"));
+	json_decref(req.args);
+	cr_assert(cmd_waits(req.qmp));
+	cr_assert_eq(cmd_request(cmd, 3, (char *[]){ "stop", "fragment", "x=1" }, &req, &e), -1);
+	cr_assert_str_eq(e.msg, "unexpected argument 'x=1'");
+	json_decref(req.args);
+	cr_assert_eq(cmd_request(cmd, 1, (char *[]){ "pause" }, &req, &e), -1);
+	cr_assert_str_eq(e.msg, "usage: workload start NAME [KEY=VALUE,...] | workload stop NAME");
+	json_decref(req.args);
+}
