@@ -18,10 +18,45 @@
 #include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/wait.h>
 #include <linux/workload.h>
 
 struct workload workloads[WORKLOAD_MAX];
 static DEFINE_SPINLOCK(workloads_lock);	/* guards every slot's state */
+/*
+ * One start or stop at a time (they sleep: a mutex's job, which this
+ * kernel does without): a start must not reap a slot's threads while a
+ * stop of the same slot is still joining them.
+ */
+static DECLARE_WAIT_QUEUE_HEAD(workloads_wq);
+static bool workloads_busy;
+
+static bool try_begin(void)
+{
+	unsigned long flags;
+	bool got;
+
+	spin_lock_irqsave(&workloads_lock, flags);
+	got = !workloads_busy;
+	workloads_busy = true;
+	spin_unlock_irqrestore(&workloads_lock, flags);
+	return got;
+}
+
+static void begin(void)
+{
+	wait_event(workloads_wq, try_begin());
+}
+
+static void end(void)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&workloads_lock, flags);
+	workloads_busy = false;
+	spin_unlock_irqrestore(&workloads_lock, flags);
+	wake_up(&workloads_wq);
+}
 
 static const struct workload_type *const workload_types[] = {
 	&workload_slab_churn, &workload_fragment, &workload_kmap_pressure,
@@ -326,7 +361,7 @@ static void mark_running(struct workload *wl)
 	spin_unlock_irqrestore(&workloads_lock, flags);
 }
 
-int workload_start(const char *name, const char *params)
+static int __workload_start(const char *name, const char *params)
 {
 	const struct workload_type *type = type_of(name);
 	struct workload *wl;
@@ -371,7 +406,7 @@ struct workload *workload_find(const char *name)
 	return NULL;
 }
 
-int workload_stop(const char *name)
+static int __workload_stop(const char *name)
 {
 	struct workload *wl, *found = NULL;
 	unsigned long flags;
@@ -396,6 +431,26 @@ int workload_stop(const char *name)
 		atomic_long_read(&found->failures),
 		atomic_long_read(&found->leaked_bytes));
 	return 0;
+}
+
+int workload_start(const char *name, const char *params)
+{
+	int err;
+
+	begin();
+	err = __workload_start(name, params);
+	end();
+	return err;
+}
+
+int workload_stop(const char *name)
+{
+	int err;
+
+	begin();
+	err = __workload_stop(name);
+	end();
+	return err;
 }
 
 /* ---- workload=NAME[:k=v,...] on the command line ------------------------- */
