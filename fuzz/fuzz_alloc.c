@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The allocation ring's answers (io/allocq.h): a fuzzed mix of requests
+ * The allocation ring's answers (devices/allocq.h): a fuzzed mix of requests
  * the VMM posts (any kind, either CPU, atomic or not) and what a hostile
  * guest does to the ring (any bytes in any slot or list entry, DONE of any
  * slot index, a ring announced at any gpa and size), served by

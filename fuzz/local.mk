@@ -42,7 +42,7 @@ FUZZ_CMDS_SRCS = $(srcdir)/vmm/control/qmp_dispatch.c $(srcdir)/vmm/control/qmp_
 	$(srcdir)/vmm/control/dma_cmds.c $(srcdir)/devices/dmadev.c \
 	$(srcdir)/vmm/control/module_cmds.c $(srcdir)/vmm/io/modq.c \
 	$(srcdir)/vmm/control/module_read.c \
-	$(srcdir)/vmm/control/alloc_cmds.c $(srcdir)/vmm/io/allocq.c \
+	$(srcdir)/vmm/control/alloc_cmds.c $(srcdir)/devices/allocq.c \
 	$(srcdir)/vmm/control/gfp_parse.c \
 	$(srcdir)/vmm/base/base64.c \
 	$(srcdir)/vmm/io/iobus.c $(srcdir)/vmm/io/page_state.c \
@@ -59,7 +59,7 @@ FUZZ_MODQ_SRCS = $(srcdir)/fuzz/fuzz_modq.c $(srcdir)/vmm/hypercall/hcmodule.c \
 	$(srcdir)/vmm/control/guest_str.c $(srcdir)/vmm/base/base64.c \
 	$(srcdir)/vmm/memory/gmem.c $(srcdir)/vmm/base/size.c
 # the allocation ring's answer checks, the events made of their outcomes
-FUZZ_ALLOC_SRCS = $(srcdir)/fuzz/fuzz_alloc.c $(srcdir)/vmm/io/allocq.c \
+FUZZ_ALLOC_SRCS = $(srcdir)/fuzz/fuzz_alloc.c $(srcdir)/devices/allocq.c \
 	$(srcdir)/vmm/control/alloc_cmds.c $(srcdir)/vmm/control/gfp_parse.c \
 	$(srcdir)/vmm/control/qmp_dispatch.c $(srcdir)/vmm/control/guest_str.c \
 	$(srcdir)/vmm/memory/gmem.c $(srcdir)/vmm/base/size.c

@@ -43,7 +43,8 @@ tests_unit_test_vmm_modules_LDFLAGS = -pthread
 
 tests_unit_test_vmm_alloc_SOURCES = tests/unit/test_vmm_alloc.c
 tests_unit_test_vmm_alloc_CFLAGS = $(TEST_CFLAGS) -pthread $(JANSSON_CFLAGS)
-tests_unit_test_vmm_alloc_CPPFLAGS = $(VMM_TEST_CPPFLAGS) -I$(srcdir)/vmm/control
+tests_unit_test_vmm_alloc_CPPFLAGS = $(VMM_TEST_CPPFLAGS) -I$(srcdir)/vmm/control \
+	-I$(srcdir)/devices
 tests_unit_test_vmm_alloc_LDADD = $(VMM_TEST_LDADD)
 tests_unit_test_vmm_alloc_LDFLAGS = -pthread
 

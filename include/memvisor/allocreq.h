@@ -30,7 +30,7 @@
  * the ring's list area.
  *
  * A new request kind goes at the end of enum mv_alloc_kind, then: its name
- * (the QMP op) in vmm/io/allocq.c's kind_names[] and, if it makes an
+ * (the QMP op) in devices/allocq.c's kind_names[] and, if it makes an
  * object, creates[]; its arguments in vmm/control/alloc_cmds.c's needs[];
  * what its answer may hold in allocq_check_answer(); its server in
  * guestmm/kernel/allocd.c's serve_kind().

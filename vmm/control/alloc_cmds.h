@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Allocation requests from outside: V alloc posts a request into the
- * guest's allocation ring (io/allocq.h) and answers {"request": N} at once;
+ * guest's allocation ring (devices/allocq.h) and answers {"request": N} at once;
  * the checked outcome comes later as the event V ALLOC_DONE, as insmod's
  * MODULE_LOADED does.
  */

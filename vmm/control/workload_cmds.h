@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * workload-start {name, params?, cpu?} and workload-stop {name, cpu?}:
- * requests on the allocation ring (io/allocq.h), served by the guest's
+ * requests on the allocation ring (devices/allocq.h), served by the guest's
  * allocd thread of that CPU (0 by default), which starts or stops the
  * workload (<linux/workload.h>). Each answers {"request": N} at once; the
  * outcome is the ALLOC_DONE event of request N (op workload_start or

@@ -110,7 +110,7 @@ struct vm {
 	 */
 	struct modq *modules;
 	/*
-	 * The allocation ring's book (io/allocq.h), set by devices_create
+	 * The allocation ring's book (devices/allocq.h), set by devices_create
 	 * before any thread starts; guarded by its own lock.
 	 */
 	struct allocq *allocs;

@@ -157,7 +157,7 @@ static enum io_result hc_module(struct vm *vm, struct io_access *a,
 }
 
 /*
- * HC_ALLOC_RING (io/allocq.h): the ring's announcement, or an answer; a
+ * HC_ALLOC_RING (devices/allocq.h): the ring's announcement, or an answer; a
  * checked answer (or its refusal) goes to the clients as an event.
  */
 static enum io_result hc_alloc_ring(struct vm *vm, struct io_access *a,

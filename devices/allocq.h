@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The allocation ring, the VMM's side (include/memvisor/allocreq.h): which
- * slots hold which request, posting a request into guest memory, and reading
- * an answer back: copied, then checked field by field against the request
- * and against what its kind allows, before anything of it is reported.
+ * The allocation ring, the VMM's side (include/memvisor/allocreq.h), a
+ * paravirtual device: a ring in guest RAM, an MSI (wired by
+ * vmm/core/devices.c) and a hypercall back. Which slots hold which
+ * request, posting a request into guest memory, and reading an answer
+ * back: copied, then checked field by field against the request and
+ * against what its kind allows, before anything of it is reported.
  *
  * No KVM here: the MSI is the kick callback; guest memory is a gmem. Every
  * field of struct allocq is guarded by its lock.
