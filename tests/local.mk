@@ -199,7 +199,7 @@ tests_unit_test_vmm_inspect_SOURCES = tests/unit/test_vmm_inspect.c \
 	tests/unit/fake_layout.c tests/unit/fake_layout.h
 tests_unit_test_vmm_inspect_CFLAGS = $(TEST_CFLAGS) -pthread
 tests_unit_test_vmm_inspect_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS) \
-	-I$(srcdir)/vmm/control $(JANSSON_CFLAGS)
+	-I$(srcdir)/vmm/control -I$(srcdir)/devices $(JANSSON_CFLAGS)
 tests_unit_test_vmm_inspect_LDADD = tests/unit/libinspect_fake.a \
 	guestmm/libmm_hosted.a $(VMM_TEST_LDADD)
 tests_unit_test_vmm_inspect_LDFLAGS = -pthread
