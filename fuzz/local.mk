@@ -17,7 +17,7 @@
 FUZZ_SECONDS = 60
 FUZZ_ARGS =
 FUZZ_TARGETS = qmp elf args memmap hcreq ktestlog pagewalk dmadev ctlmux field \
-	readers modq
+	readers modq alloc
 
 FUZZ_CFLAGS = -g -O1 -std=gnu11 $(WARN_CFLAGS) \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -42,6 +42,9 @@ FUZZ_CMDS_SRCS = $(srcdir)/vmm/control/qmp_dispatch.c $(srcdir)/vmm/control/qmp_
 	$(srcdir)/vmm/control/dma_cmds.c $(srcdir)/devices/dmadev.c \
 	$(srcdir)/vmm/control/module_cmds.c $(srcdir)/vmm/io/modq.c \
 	$(srcdir)/vmm/control/module_read.c \
+	$(srcdir)/vmm/control/workload_read.c $(srcdir)/vmm/control/workload_cmds.c \
+	$(srcdir)/vmm/control/alloc_cmds.c $(srcdir)/devices/allocq.c \
+	$(srcdir)/vmm/control/gfp_parse.c \
 	$(srcdir)/vmm/base/base64.c \
 	$(srcdir)/vmm/io/iobus.c $(srcdir)/vmm/io/page_state.c \
 	$(srcdir)/vmm/memory/pagewalk.c $(srcdir)/vmm/memory/gmem.c \
@@ -55,6 +58,11 @@ FUZZ_MODQ_SRCS = $(srcdir)/fuzz/fuzz_modq.c $(srcdir)/vmm/hypercall/hcmodule.c \
 	$(srcdir)/vmm/hypercall/hcreq.c $(srcdir)/vmm/io/modq.c \
 	$(srcdir)/vmm/control/module_cmds.c $(srcdir)/vmm/control/qmp_dispatch.c \
 	$(srcdir)/vmm/control/guest_str.c $(srcdir)/vmm/base/base64.c \
+	$(srcdir)/vmm/memory/gmem.c $(srcdir)/vmm/base/size.c
+# the allocation ring's answer checks, the events made of their outcomes
+FUZZ_ALLOC_SRCS = $(srcdir)/fuzz/fuzz_alloc.c $(srcdir)/devices/allocq.c \
+	$(srcdir)/vmm/control/alloc_cmds.c $(srcdir)/vmm/control/gfp_parse.c \
+	$(srcdir)/vmm/control/qmp_dispatch.c $(srcdir)/vmm/control/guest_str.c \
 	$(srcdir)/vmm/memory/gmem.c $(srcdir)/vmm/base/size.c
 FUZZ_PAGEWALK_SRCS = $(srcdir)/fuzz/fuzz_pagewalk.c \
 	$(srcdir)/vmm/memory/pagewalk.c $(srcdir)/vmm/memory/gmem.c \
@@ -112,6 +120,8 @@ fuzz/fuzz_readers: $(FUZZ_READERS_SRCS) $(FUZZ_DEPS) guestmm/guestmm.elf
 
 fuzz/fuzz_modq: $(FUZZ_MODQ_SRCS) $(FUZZ_DEPS)
 	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_MODQ_SRCS) $(JANSSON_LIBS) $(LIBDW_LIBS) -pthread
+fuzz/fuzz_alloc: $(FUZZ_ALLOC_SRCS) $(FUZZ_DEPS)
+	$(AM_V_CC)$(FUZZ_LINK) $(FUZZ_ALLOC_SRCS) $(JANSSON_LIBS) -pthread
 
 fuzz-check-cc:
 	@if test -z "$(FUZZ_CC)"; then \
@@ -132,7 +142,8 @@ fuzz-clean:
 	-rm -rf fuzz/work fuzz/artifacts fuzz/*.log
 	-rm -f fuzz/fuzz_qmp fuzz/fuzz_elf fuzz/fuzz_args fuzz/fuzz_memmap \
 		fuzz/fuzz_hcreq fuzz/fuzz_ktestlog fuzz/fuzz_pagewalk fuzz/fuzz_dmadev \
-		fuzz/fuzz_ctlmux fuzz/fuzz_field fuzz/fuzz_readers fuzz/fuzz_modq
+		fuzz/fuzz_ctlmux fuzz/fuzz_field fuzz/fuzz_readers fuzz/fuzz_modq \
+		fuzz/fuzz_alloc
 
 clean-local: fuzz-clean
 .PHONY: fuzz fuzz-build fuzz-check-cc fuzz-clean
@@ -140,5 +151,5 @@ clean-local: fuzz-clean
 EXTRA_DIST += fuzz/fuzz.h fuzz/run-fuzz fuzz/corpus fuzz/fuzz_qmp.c \
 	fuzz/fuzz_elf.c fuzz/fuzz_args.c fuzz/fuzz_memmap.c fuzz/fuzz_hcreq.c \
 	fuzz/fuzz_ktestlog.c fuzz/fuzz_dmadev.c fuzz/fuzz_ctlmux.c \
-	fuzz/fuzz_field.c fuzz/fuzz_readers.c fuzz/fuzz_modq.c \
+	fuzz/fuzz_field.c fuzz/fuzz_readers.c fuzz/fuzz_modq.c fuzz/fuzz_alloc.c \
 	fuzz/fuzz_pagewalk.c

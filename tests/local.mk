@@ -27,7 +27,8 @@ VMM_UNIT_TESTS = tests/unit/test_vmm_args tests/unit/test_vmm_memmap \
 	tests/unit/test_vmm_pagewalk tests/unit/test_vmm_pagewalk_guest \
 	tests/unit/test_vmm_translate tests/unit/test_vmm_dmadev \
 	tests/unit/test_vmm_ksyms tests/unit/test_vmm_ctlmux \
-	tests/unit/test_vmm_guest_str tests/unit/test_vmm_modules
+	tests/unit/test_vmm_guest_str tests/unit/test_vmm_modules \
+	tests/unit/test_vmm_alloc
 check_PROGRAMS += $(VMM_UNIT_TESTS)
 TESTS += $(VMM_UNIT_TESTS)
 VMM_TEST_LDADD = vmm/libvmm.a $(JANSSON_LIBS) $(LIBDW_LIBS) $(TEST_LIBS)
@@ -39,6 +40,13 @@ tests_unit_test_vmm_modules_CFLAGS = $(TEST_CFLAGS) -pthread $(JANSSON_CFLAGS)
 tests_unit_test_vmm_modules_CPPFLAGS = $(VMM_TEST_CPPFLAGS) -I$(srcdir)/vmm/control
 tests_unit_test_vmm_modules_LDADD = $(VMM_TEST_LDADD)
 tests_unit_test_vmm_modules_LDFLAGS = -pthread
+
+tests_unit_test_vmm_alloc_SOURCES = tests/unit/test_vmm_alloc.c
+tests_unit_test_vmm_alloc_CFLAGS = $(TEST_CFLAGS) -pthread $(JANSSON_CFLAGS)
+tests_unit_test_vmm_alloc_CPPFLAGS = $(VMM_TEST_CPPFLAGS) -I$(srcdir)/vmm/control \
+	-I$(srcdir)/devices
+tests_unit_test_vmm_alloc_LDADD = $(VMM_TEST_LDADD)
+tests_unit_test_vmm_alloc_LDFLAGS = -pthread
 
 tests_unit_test_vmm_pagewalk_SOURCES = tests/unit/test_vmm_pagewalk.c
 tests_unit_test_vmm_pagewalk_CFLAGS = $(TEST_CFLAGS)
@@ -191,7 +199,7 @@ tests_unit_test_vmm_inspect_SOURCES = tests/unit/test_vmm_inspect.c \
 	tests/unit/fake_layout.c tests/unit/fake_layout.h
 tests_unit_test_vmm_inspect_CFLAGS = $(TEST_CFLAGS) -pthread
 tests_unit_test_vmm_inspect_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS) \
-	-I$(srcdir)/vmm/control $(JANSSON_CFLAGS)
+	-I$(srcdir)/vmm/control -I$(srcdir)/devices $(JANSSON_CFLAGS)
 tests_unit_test_vmm_inspect_LDADD = tests/unit/libinspect_fake.a \
 	guestmm/libmm_hosted.a $(VMM_TEST_LDADD)
 tests_unit_test_vmm_inspect_LDFLAGS = -pthread
@@ -540,3 +548,21 @@ EXTRA_tests_integration_test_drgn_DEPENDENCIES = tools/vmmctl/vmmctl vmm/vmm \
 # memvisor_drgn's read path over a fake VMM (Python's unittest; no drgn)
 TESTS += tests/python/test_drgn_memory.py
 EXTRA_DIST += tests/python/test_drgn_memory.py
+
+# Workloads (issue 17): every one for 10 s on 2 vCPUs under inspection.
+check_PROGRAMS += tests/integration/test_workloads
+TESTS += tests/integration/test_workloads
+tests_integration_test_workloads_SOURCES = tests/integration/test_workloads.c \
+	tests/integration/vmm_qmp.c tests/integration/vmm_qmp.h $(VMM_RUN_CMD)
+tests_integration_test_workloads_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
+tests_integration_test_workloads_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
+EXTRA_tests_integration_test_workloads_DEPENDENCIES = tools/vmmctl/vmmctl vmm/vmm
+
+# --- allocations from outside (owner: h-alloc) --------------------------------
+check_PROGRAMS += tests/integration/test_alloc
+TESTS += tests/integration/test_alloc
+tests_integration_test_alloc_SOURCES = tests/integration/test_alloc.c \
+	tests/integration/vmm_qmp.c tests/integration/vmm_qmp.h $(VMM_RUN_CMD)
+tests_integration_test_alloc_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
+tests_integration_test_alloc_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
+EXTRA_tests_integration_test_alloc_DEPENDENCIES = tools/vmmctl/vmmctl vmm/vmm

@@ -35,6 +35,8 @@ vmm_libvmm_a_SOURCES = \
 	vmm/io/iobus.c vmm/io/iobus.h \
 	vmm/io/page_state.c vmm/io/page_state.h \
 	vmm/io/modq.c vmm/io/modq.h \
+	vmm/control/alloc_cmds.c vmm/control/alloc_cmds.h \
+	vmm/control/gfp_parse.c vmm/control/gfp_parse.h \
 	vmm/control/qmp.h vmm/control/qmp_dispatch.c vmm/control/qmp_cmds.c \
 	vmm/control/qmp_server.c vmm/control/inspect_cmds.h \
 	vmm/control/control.c vmm/control/control.h \
@@ -53,9 +55,12 @@ vmm_libvmm_a_SOURCES = \
 	vmm/control/dma_cmds.c vmm/control/dma_cmds.h \
 	vmm/control/module_cmds.c vmm/control/module_cmds.h \
 	vmm/control/module_read.c vmm/control/module_read.h \
+	vmm/control/workload_read.c vmm/control/workload_read.h \
+	vmm/control/workload_cmds.c vmm/control/workload_cmds.h \
 	vmm/control/ctlmux.c vmm/control/ctlmux.h \
 	vmm/control/mm_layout.c vmm/control/mm_layout.h \
-	devices/dmadev.c devices/dmadev.h
+	devices/dmadev.c devices/dmadev.h \
+	devices/allocq.c devices/allocq.h
 vmm_libvmm_a_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS) \
 	-I$(srcdir)/devices $(JANSSON_CFLAGS) $(LIBDW_CFLAGS)
 

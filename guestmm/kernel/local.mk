@@ -27,6 +27,8 @@ guestmm_guestmm_elf_SOURCES += guestmm/kernel/tests/sched_test.c \
 guestmm_guestmm_elf_SOURCES += guestmm/kernel/module.c \
 	guestmm/kernel/kmodd.c guestmm/kernel/module_params.c guestmm/kernel/ksyms.c \
 	guestmm/kernel/module_internal.h guestmm/arch/x86_64/module.c
+# Allocation requests from outside (issue 17): the ring's guest side.
+guestmm_guestmm_elf_SOURCES += guestmm/kernel/allocd.c guestmm/kernel/allocd.h
 # module.* tests: real .ko files, built as the .ko contract says (objects
 # with the module flags, a generated NAME.mod.c, ld -r), embedded as data.
 guestmm_guestmm_elf_SOURCES += guestmm/kernel/tests/module_test.c \
@@ -71,3 +73,10 @@ guestmm/kernel/tests/modules/mt_badrel.ko: $(srcdir)/guestmm/kernel/tests/module
 guestmm/kernel/tests/guestmm_elf-module_images.$(OBJEXT): $(TEST_MODULE_KOS)
 # query-modules' fixture (vmm side, tests/integration/test_inspect.c)
 guestmm_guestmm_elf_SOURCES += guestmm/kernel/tests/module_inspect_test.c
+# Workloads (issue 17): the table and its threads, one file a type, their
+# KTEST cases. Guest only: they need kernel threads and the DMA device.
+guestmm_guestmm_elf_SOURCES += guestmm/kernel/workload.c \
+	guestmm/mm/workloads/slab_churn.c guestmm/mm/workloads/fragment.c \
+	guestmm/mm/workloads/kmap_pressure.c guestmm/mm/workloads/dma_buffers.c \
+	guestmm/mm/workloads/vmalloc_churn.c \
+	guestmm/mm/workloads/tests/workload_test.c

@@ -20,6 +20,8 @@
 #include <asm/setup.h>
 #include <linux/vmalloc.h>
 #include <linux/dmadev.h>
+#include <linux/workload.h>
+#include "allocd.h"
 #include "ktest_runner.h"
 #include "mm_glue.h"
 #include "module_internal.h"
@@ -53,6 +55,7 @@ static int kernel_init(void *unused)
 	smp_init();
 	dmadev_init(&boot_params);
 	kmodd_start();	/* and the modules vmm --module queued */
+	allocd_start();	/* allocation requests from outside */
 	crash_run();
 	if (exit_code >= 0) {
 		pr_info("guestmm: boot complete, %u CPUs online; exit=%d: shutting down\n",
@@ -63,6 +66,7 @@ static int kernel_init(void *unused)
 		machine_shutdown(ktest_main());
 	pr_info("guestmm: boot complete, %u CPUs online; running (vmmctl quit to stop)\n",
 		num_online_cpus());
+	workload_boot_start();	/* vmm --workload */
 	return 0;
 }
 

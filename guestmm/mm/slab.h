@@ -145,6 +145,10 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp,
 	unsigned long flags;
 	void *obj;
 
+	/* Linux's might_alloc(): a may-sleep allocation in atomic context is
+	 * a bug even when the magazine would have served it. */
+	if ((gfp & __GFP_WAIT) && unlikely(in_atomic() || irqs_disabled()))
+		might_sleep();
 	local_irq_save(flags);
 	ac = s->cpu_cache[smp_processor_id()];
 	if (likely(ac && ac->avail)) {

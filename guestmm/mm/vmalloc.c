@@ -457,6 +457,16 @@ static void free_pages_array(struct page **pages, unsigned int nr)
 	kfree(pages);
 }
 
+/*
+ * The area is set up: readers from outside (query-vmallocinfo) may list it
+ * now. Its pages and count are written first, as Linux's function does.
+ */
+static void clear_vm_uninitialized_flag(struct vmap_area *va)
+{
+	smp_wmb();
+	WRITE_ONCE(va->flags, va->flags & ~VM_UNINITIALIZED);
+}
+
 void *__vmalloc_node_range(unsigned long size, unsigned long align,
 			   gfp_t gfp_mask, const void *caller)
 {
@@ -477,13 +487,14 @@ void *__vmalloc_node_range(unsigned long size, unsigned long align,
 		if (!pages[i])
 			goto fail_pages;
 	}
-	va = alloc_vmap_area(size, align, VM_ALLOC, caller);
+	va = alloc_vmap_area(size, align, VM_ALLOC | VM_UNINITIALIZED, caller);
 	if (!va)
 		goto fail_pages;
 	if (vmap_pages_range(va->va_start, pages, nr, __PAGE_KERNEL))
 		goto fail_map;
 	va->pages = pages;
 	va->nr_pages = nr;
+	clear_vm_uninitialized_flag(va);
 	return (void *)va->va_start;
 fail_map:
 	take_busy_area(va->va_start);
@@ -561,7 +572,7 @@ void *vmap(struct page **pages, unsigned int count, unsigned long flags,
 		return NULL;
 	memcpy(copy, pages, count * sizeof(*copy));
 	va = alloc_vmap_area((unsigned long)count << PAGE_SHIFT, PAGE_SIZE,
-			     VM_MAP, __builtin_return_address(0));
+			     VM_MAP | VM_UNINITIALIZED, __builtin_return_address(0));
 	if (!va)
 		goto fail;
 	if (vmap_pages_range(va->va_start, copy, count, pgprot_val(prot))) {
@@ -571,6 +582,7 @@ void *vmap(struct page **pages, unsigned int count, unsigned long flags,
 	}
 	va->pages = copy;
 	va->nr_pages = count;
+	clear_vm_uninitialized_flag(va);
 	return (void *)va->va_start;
 fail:
 	kfree(copy);
@@ -698,7 +710,8 @@ unsigned long vmap_nr_free_ranges(void)
 
 /* The kinds the VMM names (mminfo.h's MV_VM_*), read from vmap_area.flags. */
 _Static_assert(VM_IOREMAP == MV_VM_IOREMAP && VM_ALLOC == MV_VM_ALLOC &&
-	       VM_MAP == MV_VM_MAP, "VM_* and MV_VM_* differ");
+	       VM_MAP == MV_VM_MAP && VM_UNINITIALIZED == MV_VM_UNINITIALIZED,
+	       "VM_* and MV_VM_* differ");
 
 /* ---- Init ---------------------------------------------------------------- */
 

@@ -28,6 +28,7 @@ enum mv_hypercall {
 	/* 5: HC_MMINFO, retired: the VMM reads the image's DWARF (issue 15) */
 	HC_ALLOC_FAILURE = 6,	/* value: gpa of struct mv_hc_alloc_failure */
 	HC_MODULE = 7,		/* value: gpa of struct mv_hc_module (module.h) */
+	HC_ALLOC_RING = 8,	/* value: gpa of struct mv_hc_alloc (allocreq.h) */
 	HC_NR
 };
 

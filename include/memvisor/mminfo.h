@@ -23,6 +23,12 @@
 #define MV_VM_IOREMAP	0x1u	/* ioremap() */
 #define MV_VM_ALLOC	0x2u	/* vmalloc() */
 #define MV_VM_MAP	0x4u	/* vmap() */
+/*
+ * Set while vmalloc()/vmap() map the area's pages (it is on the list,
+ * its pages and count not yet written): readers skip it, as Linux's
+ * /proc/vmallocinfo skips VM_UNINITIALIZED areas.
+ */
+#define MV_VM_UNINITIALIZED	0x20u
 
 /*
  * The per-CPU allocator (guest mm/percpu.c), in plain structs the guest

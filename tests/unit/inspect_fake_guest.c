@@ -13,6 +13,7 @@
 #include <linux/smp.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
+#include <linux/workload.h>
 #include <memvisor/mminfo.h>
 #include <asm/hosted.h>
 
@@ -62,6 +63,18 @@ static void cover(unsigned long *lo, unsigned long *hi, const void *p,
  * that a hosted loader, should it come, is the one.
  */
 __attribute__((weak)) LIST_HEAD(modules);
+/* The workloads' table (kernel/workload.c is guest only), weak as well. */
+__attribute__((weak)) struct workload workloads[WORKLOAD_MAX];
+/*
+ * Their clock: the hosted jiffies lie beside what the fake must leave
+ * unmapped (__per_cpu_offset[]), so the readers are pointed at this one.
+ */
+static unsigned long fake_jiffies = 1000;
+
+uint64_t fake_guest_jiffies_addr(void)
+{
+	return (uint64_t)&fake_jiffies;
+}
 
 /* A zone name no JSON string takes as it is (FAKE_ZONE_NAME), in "the image". */
 static char bad_zone_name[] = "D\xffMA\x1b[2J";
@@ -90,6 +103,8 @@ void fake_guest_boot(struct fake_guest *g, unsigned long mem)
 	cover(&lo, &hi, &vmap_area_list, sizeof(vmap_area_list));
 	cover(&lo, &hi, &nr_vmap_areas, sizeof(nr_vmap_areas));
 	cover(&lo, &hi, &modules, sizeof(modules));
+	cover(&lo, &hi, workloads, sizeof(workloads));
+	cover(&lo, &hi, &fake_jiffies, sizeof(fake_jiffies));
 	/* and the slab's roots: links mempool.c (mempool_t in the DWARF) */
 	cover(&lo, &hi, &slab_caches, sizeof(slab_caches));
 	cover(&lo, &hi, &mempools, sizeof(mempools));
@@ -298,6 +313,20 @@ int fake_guest_vmap(struct fake_guest *g, unsigned long n)
 	return 0;
 }
 
+void fake_guest_vmap_setting_up(struct fake_guest *g, unsigned long i)
+{
+	struct vmap_area *a;
+
+	list_for_each_entry(a, &vmap_area_list, list) {
+		if (i--)
+			continue;
+		a->flags |= VM_UNINITIALIZED;
+		a->nr_pages = 0;
+		return;
+	}
+	panic("fake guest: no such vmap area");
+}
+
 void fake_guest_vmap_wrap(struct fake_guest *g)
 {
 	struct list_head *head = vmap_publish();
@@ -317,6 +346,29 @@ void fake_guest_vmap_wrap(struct fake_guest *g)
 	b->list.next = &a->list;
 	head->prev = &b->list;
 	nr_vmap_areas = 2;
+}
+
+/* ---- workloads ----------------------------------------------------------- */
+
+void fake_guest_workload(unsigned int slot, const char *name, int state,
+			 long ops, long held)
+{
+	struct workload *wl = &workloads[slot];
+
+	if (!name) {
+		memset(workloads, 0, sizeof(workloads));
+		return;
+	}
+	memset(wl, 0, sizeof(*wl));
+	strscpy_len(wl->name, name, sizeof(wl->name));
+	strscpy_len(wl->params, "threads=2", sizeof(wl->params));
+	wl->state = state < 0 ? WORKLOAD_RUNNING : (enum workload_state)state;
+	wl->nr_threads = 2;
+	wl->hz = 100;
+	wl->start_jiffies = fake_jiffies - 200;
+	atomic_long_set(&wl->ops, ops);
+	atomic_long_set(&wl->held_bytes, held);
+	atomic_long_set(&wl->bytes, held);
 }
 
 /* ---- modules ------------------------------------------------------------- */

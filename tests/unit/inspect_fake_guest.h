@@ -76,11 +76,26 @@ enum fake_damage {
 #define FAKE_VMALLOC_START	0xffffc90000000000ULL
 int fake_guest_vmap(struct fake_guest *g, unsigned long n);
 /*
+ * Area @i of those (its list order) caught mid-vmalloc(): on the list,
+ * VM_UNINITIALIZED, no pages counted yet.
+ */
+void fake_guest_vmap_setting_up(struct fake_guest *g, unsigned long i);
+/*
  * A 2-area list that loops (A -> B -> A, never back to the head) and passes
  * a sorted-order check that computes start + PAGE_SIZE: A starts at the
  * last page of the address space, so that sum wraps to 0.
  */
 void fake_guest_vmap_wrap(struct fake_guest *g);
+
+/*
+ * Slot @slot of the workloads' table: @name running (or, @state other
+ * than -1, that raw state value), @ops done, @held bytes held, started
+ * two seconds of jiffies ago at 100 Hz. NULL @name: the table emptied.
+ */
+void fake_guest_workload(unsigned int slot, const char *name, int state,
+			 long ops, long held);
+/* The workloads' jiffies, for the layout's root.jiffies. */
+uint64_t fake_guest_jiffies_addr(void);
 
 /*
  * The module list (the symbol 'modules', struct module of <linux/module.h>,

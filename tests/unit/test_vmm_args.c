@@ -369,6 +369,41 @@ Test(args, shell_join_quotes)
 	cr_assert_eq(args_shell_join(7, argv, buf, 10), -1);
 }
 
+Test(args, workloads_on_the_guest_command_line)
+{
+	char *argv[] = { "vmm", "--mem", "256M", "--test", "x.*", "--workload",
+			 "fragment:max_order=5,threads=2", "--workload=slab_churn",
+			 "--cmdline", "loglevel=4", NULL };
+	struct vmm_config cfg;
+	struct errbuf e;
+	char buf[256];
+
+	cr_assert_eq(args_parse(10, argv, &cfg, &e), 0, "%s", e.msg);
+	cr_assert_eq(cfg.nr_workloads, 2);
+	cr_assert_gt(args_guest_cmdline(&cfg, buf, sizeof(buf), &e), 0);
+	cr_assert_str_eq(buf, "ktest=x.* workload=fragment:max_order=5,threads=2 workload=slab_churn loglevel=4");
+}
+
+Test(args, workload_refusals)
+{
+	char *space[] = { "vmm", "--mem", "256M", "--workload", "frag ment", NULL };
+	char *noname[] = { "vmm", "--mem", "256M", "--workload", ":x=1", NULL };
+	char *many[3 + 2 * (VMM_MAX_WORKLOADS + 1) + 1] = { "vmm", "--mem", "256M" };
+	struct vmm_config cfg;
+	struct errbuf e;
+
+	cr_assert_eq(args_parse(5, space, &cfg, &e), -1);
+	cr_assert_str_eq(e.msg, "vmm: --workload 'frag ment': only a-z, 0-9, _ and NAME:key=value,... (example: fragment:max_order=5,threads=2)");
+	cr_assert_eq(args_parse(5, noname, &cfg, &e), -1);
+	cr_assert_str_eq(e.msg, "vmm: --workload ':x=1': the name must be 1..15 characters");
+	for (unsigned int i = 0; i <= VMM_MAX_WORKLOADS; i++) {
+		many[3 + 2 * i] = "--workload";
+		many[4 + 2 * i] = "fragment";
+	}
+	cr_assert_eq(args_parse(3 + 2 * (VMM_MAX_WORKLOADS + 1), many, &cfg, &e), -1);
+	cr_assert_str_eq(e.msg, "vmm: --workload: more than 8 workloads");
+}
+
 Test(args, module_file_then_params)
 {
 	static struct vmm_config cfg;

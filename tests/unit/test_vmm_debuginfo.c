@@ -22,6 +22,7 @@
 #include <memvisor/bootparams.h>
 #include <memvisor/mminfo.h>
 #include <memvisor/module.h>
+#include <memvisor/workload.h>
 
 #include "control/mm_layout.h"
 #include "debuginfo.h"
@@ -225,6 +226,13 @@ Test(mm_layout, every_entry_resolves_against_guestmm)
 	cr_assert(lay.module.present);
 	cr_assert_eq(lay.module.name.count, MV_MODULE_NAME_MAX);
 	cr_assert_eq(lay.ms.unformed, 3);
+	/* and the workloads' */
+	cr_assert(lay.workload.present);
+	cr_assert_eq(lay.workload.name.count, MV_WORKLOAD_NAME_MAX);
+	cr_assert_eq(lay.workload.params.count, MV_WORKLOAD_PARAMS_MAX);
+	cr_assert_eq(lay.workload.ops.size, 8);
+	cr_assert_neq(lay.root.workloads, 0);
+	cr_assert_neq(lay.root.jiffies, 0);
 	/* every field inside its struct, every root in the kernel map */
 	for (unsigned int i = 0; i < mm_layout_table_len; i++) {
 		const struct mm_layout_entry *t = &mm_layout_table[i];

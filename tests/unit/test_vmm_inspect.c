@@ -22,6 +22,8 @@
 #include "percpu_cmds.h"
 #include "qmp.h"
 #include "vmalloc_cmds.h"
+#include "workload_cmds.h"
+#include "workload_read.h"
 #include "zone_read.h"
 
 #define FAKE_MEM	(64UL << 20)
@@ -702,6 +704,24 @@ Test(inspect, vmalloc_read_areas_fills_structs)
 	insp_close(&r);
 }
 
+/*
+ * An area vmalloc() is still setting up (VM_UNINITIALIZED, no pages yet)
+ * is not listed and is no damage, as Linux's /proc/vmallocinfo skips it.
+ */
+Test(inspect, vmallocinfo_skips_an_area_being_set_up)
+{
+	json_t *ans;
+
+	cr_assert_eq(fake_guest_vmap(&g, 3), 0);
+	fake_guest_vmap_setting_up(&g, 1);
+	ans = vmallocinfo(NULL);
+	cr_assert_eq(json_array_size(problems_of(ans)), 0, "%s", dump(ans));
+	cr_assert_eq(json_array_size(json_object_get(ans, "areas")), 2, "%s", dump(ans));
+	cr_assert_eq(addr_of(json_array_get(json_object_get(ans, "areas"), 1), "start"),
+		     FAKE_VMALLOC_START + 2 * 2 * 4096);
+	json_decref(ans);
+}
+
 /* Without a page size, an answer stops at the reader's own. */
 Test(inspect, vmallocinfo_first_page_is_bounded)
 {
@@ -1046,6 +1066,94 @@ Test(inspect, modules_past_deadline_say_out_of_time)
 	cr_assert_lt(json_array_size(json_object_get(ans, "modules")), 3000);
 	cr_assert(!named(ans, "not readable", NULL), "%s", dump(ans));
 	json_decref(ans);
+}
+
+/* ---- query-workloads ----------------------------------------------------- */
+
+static json_t *read_workloads(void)
+{
+	struct mm_layout l = lay;
+	struct errbuf e;
+	json_t *ans;
+
+	l.root.jiffies = fake_guest_jiffies_addr();
+	ans = workload_read_workloads(&gm, g.cr3, &l, NULL, &e);
+
+	cr_assert_not_null(ans, "%s", e.msg);
+	return ans;
+}
+
+Test(inspect, workloads_are_read_from_their_table)
+{
+	json_t *ans, *w;
+
+	fake_guest_workload(0, NULL, 0, 0, 0);
+	fake_guest_workload(1, "fragment", -1, 500, 8192);
+	ans = read_workloads();
+	cr_assert_eq(json_array_size(problems_of(ans)), 0, "%s", dump(ans));
+	cr_assert_eq(json_array_size(json_object_get(ans, "workloads")), 1, "%s", dump(ans));
+	w = json_array_get(json_object_get(ans, "workloads"), 0);
+	cr_assert_str_eq(json_string_value(json_object_get(w, "name")), "fragment");
+	cr_assert_str_eq(json_string_value(json_object_get(w, "state")), "running");
+	cr_assert_str_eq(json_string_value(json_object_get(w, "params")), "threads=2");
+	cr_assert_eq(geti(w, "ops"), 500);
+	cr_assert_eq(geti(w, "held-bytes"), 8192);
+	cr_assert_eq(geti(w, "threads"), 2);
+	cr_assert_eq(geti(w, "elapsed-ms"), 2000);
+	cr_assert_eq(geti(ans, "jiffies"), 1000);
+	json_decref(ans);
+	fake_guest_workload(0, NULL, 0, 0, 0);
+}
+
+Test(inspect, a_damaged_workload_is_named)
+{
+	json_t *ans;
+
+	fake_guest_workload(0, NULL, 0, 0, 0);
+	fake_guest_workload(2, "slab_churn", 77, 1, -4096);
+	ans = read_workloads();
+	cr_assert_eq(json_array_size(problems_of(ans)), 2, "%s", dump(ans));
+	cr_assert_str_eq(json_string_value(json_array_get(problems_of(ans), 0)),
+			 "workload slab_churn in slot 2: unknown state 77");
+	cr_assert_str_eq(json_string_value(json_array_get(problems_of(ans), 1)),
+			 "workload slab_churn in slot 2: a negative count (held -4096, ops 1, failures 0)");
+	json_decref(ans);
+	fake_guest_workload(0, NULL, 0, 0, 0);
+}
+
+/* workload-start's request for the ring: name and params, checked. */
+Test(inspect, workload_start_request)
+{
+	struct qmp_error err = { 0 };
+	struct allocq_req r;
+	char big[200];
+	json_t *a;
+
+	a = json_pack("{s:s,s:s,s:i}", "name", "fragment", "params", "max_order=3", "cpu", 1);
+	cr_assert_eq(workload_request(a, MV_ALLOC_WORKLOAD_START, &r, &err), 0);
+	cr_assert_eq(r.kind, MV_ALLOC_WORKLOAD_START);
+	cr_assert_eq(r.cpu, 1);
+	cr_assert_str_eq(r.name, "fragment");
+	cr_assert_str_eq(r.params, "max_order=3");
+	json_decref(a);
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	a = json_pack("{s:s,s:s}", "name", "fragment", "params", big);
+	cr_assert_eq(workload_request(a, MV_ALLOC_WORKLOAD_START, &r, &err), -1);
+	json_decref(a);
+	a = json_pack("{s:s}", "name", "a_name_over_15_bytes");
+	cr_assert_eq(workload_request(a, MV_ALLOC_WORKLOAD_STOP, &r, &err), -1);
+	json_decref(a);
+}
+
+Test(inspect, a_kernel_without_workloads_says_so)
+{
+	struct mm_layout none = lay;
+	struct errbuf e;
+
+	none.workload.present = false;
+	cr_assert_null(workload_read_workloads(&gm, g.cr3, &none, NULL, &e));
+	cr_assert_str_eq(e.msg, "this kernel has no workloads (its image has no symbol 'workloads')");
 }
 
 /* A kernel without modules: one line, no answer. */

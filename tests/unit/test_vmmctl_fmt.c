@@ -394,6 +394,47 @@ Test(vmmctl_cmds, top_options)
 	cr_assert_eq(top_parse(2, (char *[]){ "-s", "x" }, &o, &e), -1);
 	cr_assert_eq(top_parse(1, (char *[]){ "-n0" }, &o, &e), -1);
 	cr_assert_eq(top_parse(1, (char *[]){ "-d" }, &o, &e), -1);
+	cr_assert_eq(top_parse(2, (char *[]){ "--interval", "2" }, &o, &e), 0);
+	cr_assert_eq(o.delay_ms, 2000);
+	cr_assert_eq(top_parse(1, (char *[]){ "--interval=0.25" }, &o, &e), 0);
+	cr_assert_eq(o.delay_ms, 250);
+	cr_assert_eq(top_parse(1, (char *[]){ "--interval" }, &o, &e), -1);
+	cr_assert_eq(top_parse(1, (char *[]){ "--intervals=1" }, &o, &e), -1);
+}
+
+/* ---- workloads (query-workloads) --------------------------------------- */
+
+#define WORKLOAD(name, state, ops, ms, held, leaked) \
+	"{\"name\": \"" name "\", \"params\": \"threads=2\", \"state\": \"" state "\"," \
+	" \"threads\": 2, \"elapsed-ms\": " #ms ", \"seconds\": 0, \"ops\": " #ops "," \
+	" \"failures\": 3, \"bytes\": 9999, \"held-bytes\": " #held "," \
+	" \"leaked-bytes\": " #leaked ", \"ops-per-sec\": 250.0}"
+
+Test(vmmctl_fmt, workloads)
+{
+	expect(fmt_workloads, "{\"workloads\": [" WORKLOAD("fragment", "running", 1000, 4000, 8192, 0)
+	       "," WORKLOAD("slab_churn", "stopped", 50, 1000, 0, 128) "], \"jiffies\": 9}",
+	       "WORKLOAD       STATE    THR     OPS/S        OPS FAILURES       HELD  SECONDS PARAMS\n"
+	       "fragment       running    2       250       1000        3         8K      4.0 threads=2\n"
+	       "slab_churn     stopped    2       250         50        3         0K      1.0 threads=2 LEAKED 128 bytes\n");
+}
+
+/* top's rate: over the guest time between two readings, not the average. */
+Test(vmmctl_fmt, workload_rate_since_previous)
+{
+	json_t *prev = parse("{\"workloads\": [" WORKLOAD("fragment", "running", 1000, 4000, 0, 0) "]}");
+	json_t *now = parse("{\"workloads\": [" WORKLOAD("fragment", "running", 1600, 5000, 0, 0) "]}");
+	struct fmt_err e;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	cr_assert_eq(fmt_workload_table(f, now, prev, &e), 0);
+	fclose(f);
+	cr_assert(strstr(text, "fragment       running    2       600       1600"), "%s", text);
+	free(text);
+	json_decref(prev);
+	json_decref(now);
 }
 
 /* ---- control characters escaped on the way out (term_safe.h) ---------- */
@@ -579,4 +620,31 @@ Test(vmmctl_cmds, lsmod_pages_follow_the_module_addr)
 	cr_assert_null(cmd_next_page(QMP_QUERY_MODULES, NULL, whole));
 	json_decref(page);
 	json_decref(whole);
+}
+
+/* workload start NAME [PARAMS] | stop NAME: the two QMP commands. */
+Test(vmmctl_cmds, workload_start_and_stop)
+{
+	const struct vmmctl_cmd *cmd = cmd_find("workload");
+	struct cmd_req req = { 0 };
+	struct fmt_err e = { "" };
+
+	cr_assert_not_null(cmd);
+	cr_assert_eq(cmd_request(cmd, 3, (char *[]){ "start", "fragment", "max_order=3" },
+				 &req, &e), 0, "%s", e.msg);
+	cr_assert_str_eq(req.qmp, "__org.memvisor_workload-start");
+	cr_assert_str_eq(json_string_value(json_object_get(req.args, "name")), "fragment");
+	cr_assert_str_eq(json_string_value(json_object_get(req.args, "params")), "max_order=3");
+	json_decref(req.args);
+	cr_assert_eq(cmd_request(cmd, 2, (char *[]){ "stop", "fragment" }, &req, &e), 0);
+	cr_assert_str_eq(req.qmp, "__org.memvisor_workload-stop");
+	cr_assert_null(json_object_get(req.args, "params"));
+	json_decref(req.args);
+	cr_assert(cmd_waits(req.qmp));
+	cr_assert_eq(cmd_request(cmd, 3, (char *[]){ "stop", "fragment", "x=1" }, &req, &e), -1);
+	cr_assert_str_eq(e.msg, "unexpected argument 'x=1'");
+	json_decref(req.args);
+	cr_assert_eq(cmd_request(cmd, 1, (char *[]){ "pause" }, &req, &e), -1);
+	cr_assert_str_eq(e.msg, "usage: workload start NAME [KEY=VALUE,...] | workload stop NAME");
+	json_decref(req.args);
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "base64.h"
+#include "alloc_verbs.h"
 #include "cmds.h"
 
 #define MAX_POSITIONAL	2
@@ -244,6 +245,25 @@ static int parse_rmmod(int argc, char **argv, struct cmd_req *req,
 	return 0;
 }
 
+/* workload start NAME [KEY=VALUE,...] | workload stop NAME */
+static int parse_workload(int argc, char **argv, struct cmd_req *req,
+			  struct fmt_err *e)
+{
+	bool start = argc && !strcmp(argv[0], "start");
+
+	if (!argc || (!start && strcmp(argv[0], "stop")))
+		return fmt_fail(e, "usage: workload start NAME [KEY=VALUE,...] | workload stop NAME");
+	if (argc < 2)
+		return fmt_fail(e, "missing NAME");
+	if (argc > (start ? 3 : 2))
+		return fmt_fail(e, "unexpected argument '%s'", argv[start ? 3 : 2]);
+	req->qmp = start ? QMP_WORKLOAD_START : QMP_WORKLOAD_STOP;
+	json_object_set_new(req->args, "name", json_string(argv[1]));
+	if (argc == 3)
+		json_object_set_new(req->args, "params", json_string(argv[2]));
+	return 0;
+}
+
 /* qmp NAME [ARGUMENTS-JSON]: any command, its answer as JSON. */
 static int parse_qmp(int argc, char **argv, struct cmd_req *req,
 		     struct fmt_err *e)
@@ -266,6 +286,28 @@ static int parse_qmp(int argc, char **argv, struct cmd_req *req,
 	json_decref(a);
 	return 0;
 }
+
+/* The allocation verbs: alloc_verbs.c knows their words. */
+#define ALLOC_VERB(verb)						\
+static int parse_##verb(int argc, char **argv, struct cmd_req *req,	\
+			struct fmt_err *e)				\
+{									\
+	return alloc_parse(#verb, argc, argv, req, e);			\
+}
+ALLOC_VERB(kmalloc)
+ALLOC_VERB(kfree)
+ALLOC_VERB(kmem_cache)
+ALLOC_VERB(alloc_pages)
+ALLOC_VERB(free_pages)
+ALLOC_VERB(vmalloc)
+ALLOC_VERB(vfree)
+ALLOC_VERB(mempool)
+ALLOC_VERB(alloc_percpu)
+ALLOC_VERB(free_percpu)
+ALLOC_VERB(dma_fill)
+ALLOC_VERB(allocs)
+
+#define ALLOC_OPTS	" [--cpu N] [--atomic]"
 
 const struct vmmctl_cmd vmmctl_cmds[] = {
 	{ "status", "query-status", "", parse_none, fmt_status },
@@ -298,6 +340,30 @@ const struct vmmctl_cmd vmmctl_cmds[] = {
 	  fmt_insmod },
 	{ "rmmod", QMP_RMMOD, "NAME", parse_rmmod, fmt_rmmod },
 	{ "lsmod", QMP_QUERY_MODULES, "", parse_none, fmt_lsmod },
+	{ "workloads", QMP_QUERY_WORKLOADS, "", parse_none, fmt_workloads },
+	{ "workload", QMP_WORKLOAD_START, "start NAME [KEY=VALUE,...] | stop NAME",
+	  parse_workload, fmt_alloc },
+	{ "kmalloc", QMP_ALLOC, "SIZE FLAGS" ALLOC_OPTS, parse_kmalloc, fmt_alloc },
+	{ "kfree", QMP_ALLOC, "HANDLE" ALLOC_OPTS, parse_kfree, fmt_alloc },
+	{ "kmem_cache", QMP_ALLOC, "create NAME SIZE [ALIGN [SLAB_FLAGS]] | "
+	  "alloc HANDLE|NAME [FLAGS] | free HANDLE | destroy HANDLE" ALLOC_OPTS,
+	  parse_kmem_cache, fmt_alloc },
+	{ "alloc_pages", QMP_ALLOC, "ORDER FLAGS" ALLOC_OPTS, parse_alloc_pages,
+	  fmt_alloc },
+	{ "free_pages", QMP_ALLOC, "HANDLE" ALLOC_OPTS, parse_free_pages, fmt_alloc },
+	{ "vmalloc", QMP_ALLOC, "SIZE" ALLOC_OPTS, parse_vmalloc, fmt_alloc },
+	{ "vfree", QMP_ALLOC, "HANDLE" ALLOC_OPTS, parse_vfree, fmt_alloc },
+	{ "mempool", QMP_ALLOC, "create MIN_NR SIZE | alloc HANDLE [FLAGS] | "
+	  "free HANDLE | resize HANDLE MIN_NR [FLAGS] | destroy HANDLE" ALLOC_OPTS,
+	  parse_mempool, fmt_alloc },
+	{ "alloc_percpu", QMP_ALLOC, "SIZE [ALIGN]" ALLOC_OPTS, parse_alloc_percpu,
+	  fmt_alloc },
+	{ "free_percpu", QMP_ALLOC, "HANDLE" ALLOC_OPTS, parse_free_percpu,
+	  fmt_alloc },
+	{ "dma_fill", QMP_ALLOC, "HANDLE BYTE" ALLOC_OPTS, parse_dma_fill,
+	  fmt_alloc },
+	{ "allocs", QMP_ALLOC, "[--cpu N]", parse_allocs, fmt_allocs },
+	{ "free", QMP_ALLOC, "--all [--cpu N]", alloc_parse_free, fmt_alloc },
 	{ "qmp", NULL, "COMMAND [ARGUMENTS-JSON]", parse_qmp, fmt_json },
 };
 
@@ -313,7 +379,9 @@ const struct vmmctl_cmd *cmd_find(const char *name)
 
 bool cmd_waits(const char *qmp)
 {
-	return qmp && (!strcmp(qmp, QMP_INSMOD) || !strcmp(qmp, QMP_RMMOD));
+	return qmp && (!strcmp(qmp, QMP_INSMOD) || !strcmp(qmp, QMP_RMMOD) ||
+		       !strcmp(qmp, QMP_ALLOC) || !strcmp(qmp, QMP_WORKLOAD_START) ||
+		       !strcmp(qmp, QMP_WORKLOAD_STOP));
 }
 
 int cmd_request(const struct vmmctl_cmd *cmd, int argc, char **argv,

@@ -38,9 +38,10 @@ int cmd_request(const struct vmmctl_cmd *cmd, int argc, char **argv,
 		struct cmd_req *req, struct fmt_err *e);
 
 /*
- * Whether QMP command @qmp answers {"request": N} (insmod, rmmod): vmmctl
- * then waits for the MODULE_* event of request N and formats its data;
- * MODULE_FAILED is the command's failure.
+ * Whether QMP command @qmp answers {"request": N} (insmod, rmmod, alloc):
+ * vmmctl then waits for the MODULE_* or ALLOC_DONE event of request N and
+ * formats its data; MODULE_FAILED, or an "error" in ALLOC_DONE, is the
+ * command's failure.
  */
 bool cmd_waits(const char *qmp);
 

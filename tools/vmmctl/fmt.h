@@ -65,6 +65,17 @@ int fmt_insmod(FILE *out, json_t *ret, struct fmt_err *e);
 int fmt_rmmod(FILE *out, json_t *ret, struct fmt_err *e);
 /* query-modules as /proc/modules: "scullc 16384 0 - Live 0xffff... (O)" */
 int fmt_lsmod(FILE *out, json_t *ret, struct fmt_err *e);
+
+/*
+ * fmt_workload.c: the guest's workloads, a line each; the rate since
+ * @prev's reading (NULL: the average since each started).
+ */
+int fmt_workload_table(FILE *out, json_t *ret, json_t *prev,
+		       struct fmt_err *e);
+int fmt_workloads(FILE *out, json_t *ret, struct fmt_err *e);
+/* fmt_alloc.c: ALLOC_DONE's data */
+int fmt_alloc(FILE *out, json_t *ret, struct fmt_err *e);
+int fmt_allocs(FILE *out, json_t *ret, struct fmt_err *e);
 /* fmt_percpu.c: /sys/kernel/debug/percpu_stats, then one line per chunk */
 int fmt_percpu(FILE *out, json_t *ret, struct fmt_err *e);
 

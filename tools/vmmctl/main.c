@@ -51,8 +51,8 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < vmmctl_nr_cmds; i++)
 		fprintf(f, "  %s %s\n", vmmctl_cmds[i].name,
 			vmmctl_cmds[i].synopsis);
-	fprintf(f, "  top [-d SECS] [-n ITERATIONS] [-s KEY]\n"
-		"      caches and zones, live; KEY is %s\n", top_sort_keys);
+	fprintf(f, "  top [-d|--interval SECS] [-n ITERATIONS] [-s KEY]\n"
+		"      workloads, caches and zones, live; KEY is %s\n", top_sort_keys);
 	fputs("  physmap [--png FILE] [--svg FILE] [--watch [--interval S]]\n"
 	      "          [--color=auto|never|always] [--group N] [--cols N]\n"
 	      "          [--start-pfn N] [--count N] [--iterations N]\n"
@@ -63,7 +63,12 @@ static void usage(FILE *f)
 	fputs("Numbers are decimal or 0x hex. owner takes a page frame number,\n"
 	      "or a 0x physical address. xp and read-virt read at most 64 KiB.\n"
 	      "insmod and rmmod wait for the guest's loader; lsmod prints the\n"
-	      "guest's modules as /proc/modules.\n\n"
+	      "guest's modules as /proc/modules.\n"
+	      "kmalloc, kmem_cache, alloc_pages, vmalloc, mempool, alloc_percpu\n"
+	      "and dma_fill run in the guest (its allocd/N thread, or with --atomic\n"
+	      "its interrupt handler, on CPU N) and wait for the answer; FLAGS are\n"
+	      "written as in C: 'GFP_KERNEL|__GFP_DMA'. Objects are named by the\n"
+	      "handle the answer gives; allocs lists them, free --all frees them.\n\n"
 	      "Exit status: 0 done; 1 the VMM answered with an error, or could\n"
 	      "not be found or reached; 2 usage error.\n", f);
 }
@@ -244,17 +249,44 @@ static int execute_pages(struct session *s, const struct vmmctl_cmd *cmd,
 	return r;
 }
 
-/* A MODULE_* event of the request whose number is *@arg. */
-static bool module_event_of(json_t *ev, void *arg)
+/* What a waiting command waits for, and the guest's reports on the way. */
+struct request_wait {
+	json_int_t id;
+	json_t *sleep_bugs;	/* SLEEP_BUG messages seen meanwhile */
+};
+
+/* A MODULE_* or ALLOC_DONE event of request w->id; SLEEP_BUGs are noted. */
+static bool request_event_of(json_t *ev, void *arg)
 {
+	struct request_wait *w = arg;
 	const char *name = json_string_value(json_object_get(ev, "event"));
 	json_t *data = json_object_get(ev, "data");
 
+	if (name && !strcmp(name, QMP_EV_SLEEP_BUG))
+		json_array_append(w->sleep_bugs, json_object_get(data, "msg"));
 	return name && json_integer_value(json_object_get(data, "request")) ==
-		       *(json_int_t *)arg &&
-	       (!strcmp(name, QMP_EV_MODULE_LOADED) ||
+		       w->id &&
+	       (!strcmp(name, QMP_EV_ALLOC_DONE) ||
+		!strcmp(name, QMP_EV_MODULE_LOADED) ||
 		!strcmp(name, QMP_EV_MODULE_UNLOADED) ||
 		!strcmp(name, QMP_EV_MODULE_FAILED));
+}
+
+/*
+ * The guest's sleeping-in-atomic reports while request @w ran (an
+ * --atomic allocation that may sleep), on stderr: the allocation itself
+ * went on, as in Linux.
+ */
+static void print_sleep_bugs(const struct vmmctl_cmd *cmd,
+			     const struct request_wait *w)
+{
+	json_t *msg;
+	size_t i;
+
+	json_array_foreach(w->sleep_bugs, i, msg)
+		fprintf(err, "vmmctl: %s: the guest reported: %s\n", cmd->name,
+			json_string_value(msg) ?: "a sleeping-in-atomic bug");
+	fflush(err);
 }
 
 /*
@@ -264,25 +296,30 @@ static bool module_event_of(json_t *ev, void *arg)
 static int wait_request(struct session *s, const struct vmmctl_cmd *cmd,
 			json_t **ret)
 {
-	json_int_t id = json_integer_value(json_object_get(*ret, "request"));
+	struct request_wait w = {
+		.id = json_integer_value(json_object_get(*ret, "request")),
+		.sleep_bugs = json_array(),
+	};
 	json_t *ev;
+	int status = 0;
 
 	json_decref(*ret);
 	*ret = NULL;
-	ev = session_wait_event(s, module_event_of, &id);
+	ev = session_wait_event(s, request_event_of, &w);
+	print_sleep_bugs(cmd, &w);
+	json_decref(w.sleep_bugs);
 	if (!ev)
 		return -1;
 	*ret = json_incref(json_object_get(ev, "data"));
 	if (!strcmp(json_string_value(json_object_get(ev, "event")),
-		    QMP_EV_MODULE_FAILED)) {
+		    QMP_EV_MODULE_FAILED) || json_object_get(*ret, "error")) {
 		fprintf(err, "vmmctl: %s: %s\n", cmd->name,
 			fmt_str(*ret, "error", "failed"));
 		fflush(err);
-		json_decref(ev);
-		return 1;
+		status = 1;
 	}
 	json_decref(ev);
-	return 0;
+	return status;
 }
 
 static int run_command(const struct main_opts *mo,
@@ -303,12 +340,14 @@ static int run_command(const struct main_opts *mo,
 		return EXIT_QMP;
 	}
 	r = execute_pages(&s, cmd, &req, &ret);
-	if (!r && cmd_waits(cmd->qmp))
+	/* a QMP error (1) is printed below; wait_request's 1 printed itself */
+	if (!r && cmd_waits(cmd->qmp)) {
 		r = wait_request(&s, cmd, &ret);
-	if (r > 0 && cmd_waits(cmd->qmp)) {
-		json_decref(ret);
-		session_close(&s);
-		return EXIT_QMP;
+		if (r > 0) {
+			json_decref(ret);
+			session_close(&s);
+			return EXIT_QMP;
+		}
 	}
 	if (r) {
 		fprintf(err, "vmmctl: %s: %s\n", cmd->name, s.err);

@@ -27,10 +27,18 @@
 #define QMP_RMMOD		QMP_VENDOR "rmmod"
 #define QMP_QUERY_MODULES	QMP_VENDOR "query-modules"
 #define QMP_QUERY_PHYSMAP	QMP_VENDOR "query-physmap"
+#define QMP_QUERY_WORKLOADS	QMP_VENDOR "query-workloads"
+/* answered at once; the outcome is ALLOC_DONE (the allocation ring's) */
+#define QMP_WORKLOAD_START	QMP_VENDOR "workload-start"
+#define QMP_WORKLOAD_STOP	QMP_VENDOR "workload-stop"
 /* The outcome of an insmod or rmmod, by its "request" */
 #define QMP_EV_MODULE_LOADED	QMP_VENDOR "MODULE_LOADED"
 #define QMP_EV_MODULE_UNLOADED	QMP_VENDOR "MODULE_UNLOADED"
 #define QMP_EV_MODULE_FAILED	QMP_VENDOR "MODULE_FAILED"
+/* Allocations from outside: V alloc, answered by ALLOC_DONE */
+#define QMP_ALLOC		QMP_VENDOR "alloc"
+#define QMP_EV_ALLOC_DONE	QMP_VENDOR "ALLOC_DONE"
+#define QMP_EV_SLEEP_BUG	QMP_VENDOR "SLEEP_BUG"
 
 /* One request vmm reads, at most (its QMP_MAX_REQUEST): insmod's bound. */
 #define QMP_REQUEST_MAX		(1U << 20)

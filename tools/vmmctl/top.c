@@ -55,23 +55,43 @@ static int parse_sort(const char *s, char *key, struct fmt_err *e)
 	return 0;
 }
 
+/* @a's option letter: -d, -n, -s, or --interval (watch(1)'s word) as d; 0 none. */
+static char option_letter(const char *a, const char **inline_val)
+{
+	*inline_val = NULL;
+	if (!strcmp(a, "--interval"))
+		return 'd';
+	if (!strncmp(a, "--interval=", 11)) {
+		*inline_val = a + 11;
+		return 'd';
+	}
+	if (a[0] != '-' || !a[1] || !strchr("dns", a[1]))
+		return 0;
+	if (a[2])
+		*inline_val = a + 2;
+	return a[1];
+}
+
 int top_parse(int argc, char **argv, struct top_opts *o, struct fmt_err *e)
 {
 	const char *val;
+	char letter;
 	int r;
 
 	*o = (struct top_opts){ .delay_ms = 1000, .sort = 'o' };
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (a[0] != '-' || !strchr("dns", a[1]) || !a[1])
+		letter = option_letter(a, &val);
+		if (!letter)
 			return fmt_fail(e, "top: unexpected argument '%s'", a);
-		val = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);
+		if (!val)
+			val = i + 1 < argc ? argv[++i] : NULL;
 		if (!val)
 			return fmt_fail(e, "top: %s needs a value", a);
-		if (a[1] == 'd')
+		if (letter == 'd')
 			r = parse_delay(val, &o->delay_ms, e);
-		else if (a[1] == 'n')
+		else if (letter == 'n')
 			r = parse_iterations(val, &o->iterations, e);
 		else
 			r = parse_sort(val, &o->sort, e);
@@ -107,38 +127,66 @@ static unsigned int screen_rows(void)
 	return ws.ws_row - TOP_HEADER_LINES;
 }
 
-/* One refresh: both queries, then the screen. Returns the exit status. */
-static int refresh(struct session *s, json_t **slab, json_t **zones,
+/* The three answers of one refresh; work is NULL for a kernel without workloads. */
+struct top_answers {
+	json_t *slab, *zones, *work;
+};
+
+static void answers_put(struct top_answers *a)
+{
+	json_decref(a->slab);
+	json_decref(a->zones);
+	json_decref(a->work);
+}
+
+/* The workloads first, when the kernel has them: what a run is watching. */
+static void workloads_section(const struct top_opts *o, json_t *work,
+			      json_t *prev, struct top_opts *now)
+{
+	struct fmt_err e;
+	size_t n;
+
+	if (!work)
+		return;
+	if (fmt_workload_table(o->out, work, prev, &e)) {
+		fprintf(o->err, "vmmctl: top: %s\n", e.msg);
+		return;
+	}
+	fputc('\n', o->out);
+	n = json_array_size(json_object_get(work, "workloads")) + 2;
+	if (now->rows)
+		now->rows = now->rows > n ? now->rows - n : 1;
+}
+
+/* One refresh: the queries, then the screen. Returns the exit status. */
+static int refresh(struct session *s, struct top_answers *prev,
 		   const struct top_opts *o)
 {
-	json_t *ns, *nz;
+	struct top_answers a = { NULL, NULL, NULL };
 	struct fmt_err e;
 	struct top_opts now = *o;
 	int r;
 
-	r = session_execute(s, QMP_QUERY_SLABINFO, NULL, &ns);
-	if (r)
+	if (session_execute(s, QMP_QUERY_SLABINFO, NULL, &a.slab) ||
+	    session_execute(s, QMP_QUERY_ZONES, NULL, &a.zones))
 		goto fail;
-	r = session_execute(s, QMP_QUERY_ZONES, NULL, &nz);
-	if (r) {
-		json_decref(ns);
-		goto fail;
-	}
+	if (session_execute(s, QMP_QUERY_WORKLOADS, NULL, &a.work))
+		a.work = NULL;	/* an image without workloads: no section */
 	if (o->tty) {
 		now.rows = screen_rows();
 		fputs(ANSI_HOME_CLEAR, o->screen);
 	}
-	r = top_render(o->out, ns, *slab, nz, *zones, &now, &e);
+	workloads_section(o, a.work, prev->work, &now);
+	r = top_render(o->out, a.slab, prev->slab, a.zones, prev->zones, &now, &e);
 	fflush(o->out);
 	fflush(o->screen);
-	json_decref(*slab);
-	json_decref(*zones);
-	*slab = ns;
-	*zones = nz;
+	answers_put(prev);
+	*prev = a;
 	if (r)
 		fprintf(o->err, "vmmctl: top: %s\n", e.msg);
 	return r ? 1 : 0;
 fail:
+	answers_put(&a);
 	fprintf(o->err, "vmmctl: top: %s\n", s->err);
 	return 1;
 }
@@ -155,7 +203,7 @@ static void catch_signals(void)
 int top_run(struct session *s, const struct top_opts *o)
 {
 	bool key_tty = o->tty && isatty(STDIN_FILENO);
-	json_t *slab = NULL, *zones = NULL;
+	struct top_answers prev = { NULL, NULL, NULL };
 	struct termios saved, raw;
 	int status = 0;
 
@@ -170,7 +218,7 @@ int top_run(struct session *s, const struct top_opts *o)
 	for (long i = 0; !o->iterations || i < o->iterations; i++) {
 		if (i && !o->tty)
 			fputc('\n', o->out);
-		status = refresh(s, &slab, &zones, o);
+		status = refresh(s, &prev, o);
 		if (status || (o->iterations && i + 1 == o->iterations))
 			break;
 		if (wait_key(key_tty, o->delay_ms))
@@ -178,7 +226,6 @@ int top_run(struct session *s, const struct top_opts *o)
 	}
 	if (key_tty)
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
-	json_decref(slab);
-	json_decref(zones);
+	answers_put(&prev);
 	return status;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * vmmctl top: slabtop for the guest - the caches and the zones, refreshed
- * every -d seconds, sorted by -s KEY, with what changed since the previous
+ * vmmctl top: slabtop for the guest - its workloads (when its kernel has
+ * them: rate, failures, what each holds), the caches and the zones,
+ * refreshed every -d (--interval) seconds, sorted by -s KEY, with what changed since the previous
  * refresh. On a terminal it redraws in place (ANSI clear screen and cursor
  * home) and q or Ctrl-C quits; otherwise it prints one block a refresh.
  */
@@ -16,7 +17,7 @@
 #include "session.h"
 
 struct top_opts {
-	unsigned int delay_ms;	/* -d SECS; default 1000 */
+	unsigned int delay_ms;	/* -d/--interval SECS; default 1000 */
 	long iterations;	/* -n N; 0: until q, Ctrl-C or the VMM ends */
 	char sort;		/* -s KEY, slabtop's letters (see top_sort_keys) */
 	bool tty;		/* redraw in place */

@@ -42,6 +42,12 @@ const char args_usage[] =
 "                      most 16), loaded in order. A file that cannot be read\n"
 "                      is a usage error; a module the guest refuses is\n"
 "                      printed and the guest boots on, as Linux does\n"
+"  --workload NAME[:KEY=VALUE,...]\n"
+"                      start the guest's workload NAME once it has booted\n"
+"                      (slab_churn, fragment, kmap_pressure, dma_buffers,\n"
+"                      vmalloc_churn; threads=N, seconds=N and each one's\n"
+"                      own keys); may be repeated (at most 8). Passed as\n"
+"                      workload=...; watch them with vmmctl top\n"
 "  --test GLOB         run the in-guest tests matching GLOB (suite.case, '*'\n"
 "                      and '?', ',' between globs); passed as ktest=GLOB\n"
 "  --timeout SECS      stop the guest after SECS seconds (default 0: never)\n"
@@ -94,7 +100,7 @@ const char args_usage[] =
 
 enum opt_id {
 	OPT_MEM, OPT_CPUS, OPT_KERNEL, OPT_LOWMEM, OPT_RESERVE,
-	OPT_CMDLINE, OPT_MODULE, OPT_TEST, OPT_TIMEOUT, OPT_CONTROL, OPT_CONTROL_CLIENTS, OPT_PAUSED, OPT_ACCEL,
+	OPT_CMDLINE, OPT_MODULE, OPT_WORKLOAD, OPT_TEST, OPT_TIMEOUT, OPT_CONTROL, OPT_CONTROL_CLIENTS, OPT_PAUSED, OPT_ACCEL,
 	OPT_PROBE_ACCEL,
 	OPT_HELP, OPT_VERSION,
 };
@@ -113,6 +119,7 @@ static const struct opt opts[] = {
 	{ "--reserve", OPT_RESERVE, true },
 	{ "--cmdline", OPT_CMDLINE, true },
 	{ "--module", OPT_MODULE, true },
+	{ "--workload", OPT_WORKLOAD, true },
 	{ "--test", OPT_TEST, true },
 	{ "--timeout", OPT_TIMEOUT, true },
 	{ "--control", OPT_CONTROL, true },
@@ -364,6 +371,32 @@ static int parse_module(const char *val, struct vmm_config *cfg,
 	return 0;
 }
 
+/*
+ * --workload NAME[:k=v,...]: one word of the guest's command line, so
+ * only the characters the guest's parser takes (which names and keys
+ * exist is the guest's to say, on its console).
+ */
+static int parse_workload(const char *val, struct vmm_config *cfg,
+			  struct errbuf *e)
+{
+	size_t name_len = strcspn(val, ":");
+
+	if (cfg->nr_workloads == VMM_MAX_WORKLOADS)
+		return errf(e, "vmm: --workload: more than %u workloads",
+			    VMM_MAX_WORKLOADS);
+	if (!name_len || name_len >= MV_WORKLOAD_NAME_MAX)
+		return errf(e, "vmm: --workload '%s': the name must be 1..%u characters",
+			    val, MV_WORKLOAD_NAME_MAX - 1);
+	if (val[strspn(val, "abcdefghijklmnopqrstuvwxyz0123456789_:=,")])
+		return errf(e, "vmm: --workload '%s': only a-z, 0-9, _ and NAME:key=value,... (example: fragment:max_order=5,threads=2)",
+			    val);
+	if (val[name_len] && strlen(val + name_len + 1) >= MV_WORKLOAD_PARAMS_MAX)
+		return errf(e, "vmm: --workload '%s': the parameters are more than %u bytes",
+			    val, MV_WORKLOAD_PARAMS_MAX - 1);
+	cfg->workloads[cfg->nr_workloads++] = val;
+	return 0;
+}
+
 static int apply_opt(const struct opt *o, const char *val,
 		     struct vmm_config *cfg, struct errbuf *e)
 {
@@ -386,6 +419,8 @@ static int apply_opt(const struct opt *o, const char *val,
 		return 0;
 	case OPT_MODULE:
 		return parse_module(val, cfg, e);
+	case OPT_WORKLOAD:
+		return parse_workload(val, cfg, e);
 	case OPT_TEST:
 		return parse_test(val, cfg, e);
 	case OPT_TIMEOUT:
@@ -493,6 +528,11 @@ int args_guest_cmdline(const struct vmm_config *cfg, char *buf, size_t len,
 	n = 0;
 	if (cfg->test_glob) {
 		n = snprintf(buf, len, "ktest=%s", cfg->test_glob);
+		sep = " ";
+	}
+	for (unsigned int i = 0; i < cfg->nr_workloads && n >= 0 && (size_t)n < len; i++) {
+		n += snprintf(buf + n, len - n, "%sworkload=%s", sep,
+			      cfg->workloads[i]);
 		sep = " ";
 	}
 	if (n >= 0 && (size_t)n < len && cfg->cmdline && *cfg->cmdline)

@@ -17,6 +17,7 @@
 
 #include <memvisor/layout.h>
 #include <memvisor/module.h>
+#include <memvisor/workload.h>
 
 #include "err.h"
 
@@ -45,6 +46,7 @@ struct vmm_module {
 };
 
 #define VMM_MAX_MODULES		MV_MODULE_QUEUE_MAX
+#define VMM_MAX_WORKLOADS	MV_WORKLOAD_MAX
 
 struct vmm_config {
 	uint64_t mem_size;
@@ -57,6 +59,9 @@ struct vmm_config {
 	const char *test_glob;		/* --test, as ktest=GLOB */
 	struct vmm_module modules[VMM_MAX_MODULES];	/* loaded at boot */
 	unsigned int nr_modules;
+	/* --workload NAME[:k=v,...], passed as workload=... (checked words) */
+	const char *workloads[VMM_MAX_WORKLOADS];
+	unsigned int nr_workloads;
 	unsigned int timeout;		/* seconds, 0 = none */
 	const char *control;		/* --control PATH; NULL: the default */
 	unsigned int control_clients;	/* --control-clients N (default 256) */
@@ -91,7 +96,8 @@ int args_check_cpu_limit(const struct vmm_config *cfg, unsigned int kvm_max,
 			 struct errbuf *e);
 
 /*
- * The guest's command line: "ktest=GLOB" (if --test) then --cmdline.
+ * The guest's command line: "ktest=GLOB" (if --test), "workload=SPEC"
+ * for each --workload, then --cmdline.
  * Returns its length, or -1 with a message when it does not fit in @len
  * bytes (NUL included).
  */

@@ -74,5 +74,8 @@ void control_event_sleep_bug(struct vm *vm, unsigned int cpu,
  */
 struct modq_done;
 void control_event_module_done(struct vm *vm, const struct modq_done *d);
+struct allocq_result;
+/* An allocation request's outcome: event ALLOC_DONE (alloc_cmds.c). */
+void control_event_alloc_done(struct vm *vm, const struct allocq_result *r);
 
 #endif

@@ -6,6 +6,7 @@
 #ifndef VMM_CONTROL_INSPECT_CMDS_H
 #define VMM_CONTROL_INSPECT_CMDS_H
 
+#include "alloc_cmds.h"
 #include "dma_cmds.h"
 #include "module_cmds.h"
 #include "module_read.h"
@@ -16,6 +17,8 @@
 #include "slab_cmds.h"
 #include "translate_cmds.h"
 #include "vmalloc_cmds.h"
+#include "workload_cmds.h"
+#include "workload_read.h"
 #include "zone_cmds.h"
 
 #define INSPECT_COMMANDS \
@@ -28,6 +31,9 @@
 	VMALLOC_COMMANDS \
 	DMA_COMMANDS \
 	MODULE_COMMANDS \
-	MODULE_READ_COMMANDS
+	MODULE_READ_COMMANDS \
+	WORKLOAD_READ_COMMANDS \
+	WORKLOAD_COMMANDS \
+	ALLOC_COMMANDS
 
 #endif

@@ -25,6 +25,7 @@
 #define VMAP	"query-vmallocinfo"
 #define PERCPU	"query-percpu"
 #define MODS	"query-modules"
+#define WORK	"query-workloads"
 
 /* A width for a scalar read with field_get(): any of 1, 2, 4, 8 bytes. */
 #define SCALAR	MM_LAYOUT_SCALAR
@@ -181,6 +182,26 @@ const struct mm_layout_entry mm_layout_table[] = {
 	ENUM(MODS, "MODULE_STATE_UNFORMED", ms.unformed),
 	SYM(MODS, "modules", root.modules),
 
+#define WL(f, w)	FLD(WORK, "struct workload", #f, w, workload.f)
+#define WLA(f, w)	FLD(WORK, "struct workload", #f ".counter", w, workload.f)
+	SZ(WORK, "struct workload", 0, workload.size),
+	ARR(WORK, "struct workload", "name", 1, workload.name),
+	ARR(WORK, "struct workload", "params", 1, workload.params),
+	WL(state, 4), WL(nr_threads, 4), WL(hz, 4), WL(start_jiffies, 8),
+	WL(stop_jiffies, 8), WL(seconds, 8), WL(error, 4),
+	WLA(ops, 8), WLA(bytes, 8), WLA(failures, 8), WLA(held_bytes, 8),
+	WLA(leaked_bytes, 8),
+#undef WL
+#undef WLA
+	ENUM(WORK, "WORKLOAD_FREE", ws.free),
+	ENUM(WORK, "WORKLOAD_STARTING", ws.starting),
+	ENUM(WORK, "WORKLOAD_RUNNING", ws.running),
+	ENUM(WORK, "WORKLOAD_STOPPING", ws.stopping),
+	ENUM(WORK, "WORKLOAD_STOPPED", ws.stopped),
+	ENUM(WORK, "WORKLOAD_FAILED", ws.failed),
+	SYM(WORK, "workloads", root.workloads),
+	SYM(WORK, "jiffies", root.jiffies),
+
 	SYM(ZONES, "contig_page_data", root.pgdat),
 	SYM(ZONES, "mem_map", root.mem_map),
 	SYM(ZONES, "max_pfn", root.max_pfn),
@@ -202,6 +223,8 @@ const unsigned int mm_layout_table_len =
 /* A kernel without modules (today's images before issue 16) still boots. */
 const struct mm_layout_optional mm_layout_optional[] = {
 	{ MODS, "modules", AT(module.present) },
+	/* and one without workloads (before issue 17) */
+	{ WORK, "workloads", AT(workload.present) },
 };
 
 const unsigned int mm_layout_optional_len =

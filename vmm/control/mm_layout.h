@@ -139,6 +139,21 @@ struct mm_layout {
 	/* enum module_state */
 	struct { uint64_t live, coming, going, unformed; } ms;
 
+	/*
+	 * Workloads (query-workloads): optional as a whole, like modules: an
+	 * image without the array 'workloads' has none (present false).
+	 */
+	struct {
+		bool present;
+		uint32_t size;
+		struct field state, nr_threads, hz, start_jiffies, stop_jiffies,
+			     seconds, ops, bytes, failures, held_bytes,
+			     leaked_bytes, error;
+		struct field_array name, params;	/* char[] */
+	} workload;
+	/* enum workload_state */
+	struct { uint64_t free, starting, running, stopping, stopped, failed; } ws;
+
 	/* the guest's constants, from its enums */
 	struct {
 		uint64_t cache_magic;		/* KMEM_CACHE_MAGIC */
@@ -174,6 +189,8 @@ struct mm_layout {
 		 */
 		uint64_t page_owner_base;
 		uint64_t modules;	/* list_head of struct module.list */
+		uint64_t workloads;	/* struct workload workloads[MV_WORKLOAD_MAX] */
+		uint64_t jiffies;	/* unsigned long: the guest's clock */
 	} root;
 };
 

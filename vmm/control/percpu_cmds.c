@@ -276,5 +276,6 @@ json_t *cmd_query_percpu(struct qmp_ctx *ctx, json_t *args,
 
 	if (insp_page_args(args, PERCPU_PAGE_CHUNKS, &page, err))
 		return NULL;
-	return insp_query_reader(ctx, "query-percpu", percpu_read, &page, err);
+	return insp_query_reader_retry(ctx, "query-percpu", INSP_QUERY_ATTEMPTS,
+				       percpu_read, &page, err);
 }

@@ -67,7 +67,7 @@ struct qmp_arg {
 	bool optional;
 };
 
-#define QMP_MAX_ARGS	8
+#define QMP_MAX_ARGS	12
 
 struct qmp_command {
 	const char *name;

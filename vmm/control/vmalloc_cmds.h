@@ -44,6 +44,7 @@ struct vmap_area_info {
 	uint64_t start, end;		/* [start, end): a guard page included */
 	uint64_t caller;
 	uint32_t flags;			/* the guest's kind flags */
+	bool uninitialized;		/* MV_VM_UNINITIALIZED: being set up */
 	enum vmap_kind kind;
 	uint32_t nr_pages;		/* not IOREMAP */
 	uint64_t phys_addr;		/* IOREMAP: the window's */

@@ -15,15 +15,18 @@
 #include <sys/ioctl.h>
 
 #include <memvisor/layout.h>
+#include <memvisor/allocreq.h>
 #include <memvisor/module.h>
 
+#include "allocq.h"
 #include "console.h"
 #include "devices.h"
 #include "dmadev.h"
 #include "modq.h"
 #include "page_state.h"
 
-#define MSI_ADDR_BASE	0xfee00000U	/* destination APIC ID 0, physical */
+#define MSI_ADDR_BASE	0xfee00000U	/* physical destination mode */
+#define MSI_DEST_SHIFT	12		/* the destination APIC ID's place */
 
 /* The DMA device and what it needs of the VM: its ops' opaque. */
 struct dma_glue {
@@ -32,12 +35,12 @@ struct dma_glue {
 	struct dmadev dev;
 };
 
-/* MSI @vector to APIC ID 0; @warned: says once that KVM refused, per @who. */
-static void signal_msi(struct vm *vm, unsigned int vector, const char *who,
-		       bool *warned)
+/* MSI @vector to APIC ID @apic; @warned: says once that KVM refused, per @who. */
+static void signal_msi_to(struct vm *vm, unsigned int apic, unsigned int vector,
+			  const char *who, bool *warned)
 {
 	struct kvm_msi msi = {
-		.address_lo = MSI_ADDR_BASE,
+		.address_lo = MSI_ADDR_BASE | (apic & 0xff) << MSI_DEST_SHIFT,
 		.data = vector,
 	};
 
@@ -45,6 +48,12 @@ static void signal_msi(struct vm *vm, unsigned int vector, const char *who,
 		*warned = true;
 		console_err("vmm: %s: KVM_SIGNAL_MSI: %s\n", who, strerror(errno));
 	}
+}
+
+static void signal_msi(struct vm *vm, unsigned int vector, const char *who,
+		       bool *warned)
+{
+	signal_msi_to(vm, 0, vector, who, warned);
 }
 
 static void dma_irq(void *opaque)
@@ -69,6 +78,33 @@ static int modules_create(struct vm *vm, struct errbuf *e)
 	if (!vm->modules)
 		return errf(e, "vmm: modules: out of memory");
 	modq_init(vm->modules, module_irq, vm);
+	return 0;
+}
+
+/*
+ * An allocation request was posted for @cpu: wake that CPU. Its APIC ID is
+ * its number: KVM's initial APIC ID is the vCPU id, and vCPUs are created
+ * with ids 0..nr_cpus-1 (the guest's cpu_apic_id[] reads the same).
+ */
+static void alloc_irq(void *opaque, unsigned int cpu)
+{
+	static bool warned;
+
+	signal_msi_to(opaque, cpu, MV_ALLOC_VECTOR, "allocations", &warned);
+}
+
+static int allocs_create(struct vm *vm, struct errbuf *e)
+{
+	struct allocq_limits lim = {
+		.ram_end = vm->mm->ram_end,
+		.lowmem = vm->mm->lowmem,
+		.nr_cpus = vm->nr_cpus,
+	};
+
+	vm->allocs = malloc(sizeof(*vm->allocs));
+	if (!vm->allocs)
+		return errf(e, "vmm: allocations: out of memory");
+	allocq_init(vm->allocs, &vm->gmem, &lim, alloc_irq, vm);
 	return 0;
 }
 
@@ -114,7 +150,7 @@ int devices_create(struct vm *vm, const struct device_control *ctl,
 	struct dma_glue *g;
 	struct dmadev *dev;
 
-	if (modules_create(vm, e))
+	if (modules_create(vm, e) || allocs_create(vm, e))
 		return -1;
 	g = malloc(sizeof(*g));
 	if (!g)
@@ -148,6 +184,11 @@ int devices_start(struct vm *vm, struct errbuf *e)
 
 void devices_destroy(struct vm *vm)
 {
+	if (vm->allocs) {
+		allocq_destroy(vm->allocs);
+		free(vm->allocs);
+		vm->allocs = NULL;
+	}
 	if (vm->modules) {
 		modq_destroy(vm->modules);
 		free(vm->modules);

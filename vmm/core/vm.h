@@ -42,6 +42,7 @@ struct dmadev;
 struct ktestlog;
 struct mm_layout;
 struct modq;
+struct allocq;
 
 struct vcpu {
 	struct vm *vm;
@@ -108,6 +109,11 @@ struct vm {
 	 * devices_create before any thread starts; guarded by its own lock.
 	 */
 	struct modq *modules;
+	/*
+	 * The allocation ring's book (devices/allocq.h), set by devices_create
+	 * before any thread starts; guarded by its own lock.
+	 */
+	struct allocq *allocs;
 };
 
 void vm_init(struct vm *vm, const struct memmap *mm, unsigned int nr_cpus);

@@ -108,3 +108,13 @@ int hcreq_module(const struct gmem *gm, uint64_t gpa, struct mv_hc_module *m,
 	}
 	return errf(e, "HC_MODULE: unknown op %u", m->op);
 }
+
+int hcreq_alloc_ring(const struct gmem *gm, uint64_t gpa,
+		     struct mv_hc_alloc *a, struct errbuf *e)
+{
+	if (fetch(gm, "HC_ALLOC_RING", gpa, a, sizeof(*a), e))
+		return -1;
+	if (a->op != MV_ALLOC_OP_RING && a->op != MV_ALLOC_OP_DONE)
+		return errf(e, "HC_ALLOC_RING: unknown op %u", a->op);
+	return 0;
+}

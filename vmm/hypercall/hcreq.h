@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include <memvisor/hypercall.h>
+#include <memvisor/allocreq.h>
 #include <memvisor/module.h>
 
 #include "err.h"
@@ -34,6 +35,10 @@ int hcreq_alloc_failure(const struct gmem *gm, uint64_t gpa,
  */
 int hcreq_module(const struct gmem *gm, uint64_t gpa, struct mv_hc_module *m,
 		 struct errbuf *e);
+
+/* HC_ALLOC_RING: the op is known (which slot is the ring book's business). */
+int hcreq_alloc_ring(const struct gmem *gm, uint64_t gpa,
+		     struct mv_hc_alloc *a, struct errbuf *e);
 
 /* Forces a NUL into the last byte of a fixed-size string field. */
 #define HCREQ_TERMINATE(field) ((field)[sizeof(field) - 1] = '\0')

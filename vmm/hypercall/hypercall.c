@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 /* Guest -> VMM hypercalls: the dispatch. Requests are validated in hcreq.c. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <memvisor/hypercall.h>
 
+#include "allocq.h"
 #include "console.h"
 #include "control.h"
 #include "exitstatus.h"
@@ -154,6 +156,38 @@ static enum io_result hc_module(struct vm *vm, struct io_access *a,
 	return IO_DONE;
 }
 
+/*
+ * HC_ALLOC_RING (devices/allocq.h): the ring's announcement, or an answer; a
+ * checked answer (or its refusal) goes to the clients as an event.
+ */
+static enum io_result hc_alloc_ring(struct vm *vm, struct io_access *a,
+				    uint32_t gpa)
+{
+	struct allocq_result res;
+	struct mv_hc_alloc h;
+	struct errbuf e;
+	bool done = false;
+
+	if (hcreq_alloc_ring(&vm->gmem, gpa, &h, a->err))
+		return IO_FATAL;
+	if (h.op == MV_ALLOC_OP_RING) {
+		h.result = allocq_set_ring(vm->allocs, h.gpa, h.size, &e);
+	} else {
+		h.result = allocq_done(vm->allocs, h.slot, &res, &e);
+		done = !h.result;
+	}
+	if (h.result)
+		console_err("vmm: %s\n", e.msg);
+	if (gmem_write(&vm->gmem, gpa + offsetof(struct mv_hc_alloc, result),
+		       &h.result, sizeof(h.result)))
+		return errf(a->err, "HC_ALLOC_RING: cannot answer at 0x%x", gpa);
+	if (done) {
+		control_event_alloc_done(vm, &res);
+		free(res.list);
+	}
+	return IO_DONE;
+}
+
 static enum io_result hc_io(void *opaque, struct io_access *a)
 {
 	struct vm *vm = opaque;
@@ -179,6 +213,8 @@ static enum io_result hc_io(void *opaque, struct io_access *a)
 		return hc_alloc_failure(vm, a, val);
 	case HC_MODULE:
 		return hc_module(vm, a, val);
+	case HC_ALLOC_RING:
+		return hc_alloc_ring(vm, a, val);
 	}
 	return errf(a->err, "unknown hypercall %u",
 		    (unsigned int)(a->addr - MV_HC_PORT_BASE));

@@ -9,39 +9,40 @@
 
 #include <linux/types.h>
 #include <linux/mmzone.h>
+#include <memvisor/gfp.h>	/* the values, shared with the VMM's parser */
 
 /* Zone modifiers */
-#define __GFP_DMA	0x01u	/* from ZONE_DMA only (below 16 MiB) */
-#define __GFP_HIGHMEM	0x02u	/* may come from ZONE_HIGHMEM (not direct-mapped) */
+#define __GFP_DMA	MV___GFP_DMA	/* from ZONE_DMA only (below 16 MiB) */
+#define __GFP_HIGHMEM	MV___GFP_HIGHMEM	/* may come from ZONE_HIGHMEM (not direct-mapped) */
 #define GFP_ZONEMASK	(__GFP_DMA | __GFP_HIGHMEM)
 
 /* Action modifiers */
-#define __GFP_WAIT	0x10u	/* may sleep: reclaim (shrinkers) and wait for frees */
+#define __GFP_WAIT	MV___GFP_WAIT	/* may sleep: reclaim (shrinkers) and wait for frees */
 #define __GFP_DIRECT_RECLAIM __GFP_WAIT
-#define __GFP_HIGH	0x20u	/* high priority: may use the emergency reserve */
-#define __GFP_IO	0x40u	/* reclaim may start I/O */
-#define __GFP_FS	0x80u	/* reclaim may call into filesystems */
-#define __GFP_COLD	0x100u	/* a cache-cold page: the cold end of the per-CPU list */
-#define __GFP_NOWARN	0x200u	/* no "page allocation failure" report */
-#define __GFP_REPEAT	0x400u	/* try harder (more reclaim rounds), may still fail */
-#define __GFP_NOFAIL	0x800u	/* never fail: wait as long as it takes */
-#define __GFP_NORETRY	0x1000u	/* fail at once when memory is short: no reclaim, no wait */
-#define __GFP_COMP	0x4000u	/* a compound page (order kept in the head) */
-#define __GFP_ZERO	0x8000u	/* zeroed */
-#define __GFP_NOMEMALLOC 0x10000u /* never use the emergency reserve */
-#define __GFP_HARDWALL	0x20000u /* user allocation (no effect: one node, no cpusets) */
-#define __GFP_ATOMIC	0x40000u /* cannot sleep: may dip below the min watermark */
-#define __GFP_BITS_MASK	0x7ffffu
+#define __GFP_HIGH	MV___GFP_HIGH	/* high priority: may use the emergency reserve */
+#define __GFP_IO	MV___GFP_IO	/* reclaim may start I/O */
+#define __GFP_FS	MV___GFP_FS	/* reclaim may call into filesystems */
+#define __GFP_COLD	MV___GFP_COLD	/* a cache-cold page: the cold end of the per-CPU list */
+#define __GFP_NOWARN	MV___GFP_NOWARN	/* no "page allocation failure" report */
+#define __GFP_REPEAT	MV___GFP_REPEAT	/* try harder (more reclaim rounds), may still fail */
+#define __GFP_NOFAIL	MV___GFP_NOFAIL	/* never fail: wait as long as it takes */
+#define __GFP_NORETRY	MV___GFP_NORETRY	/* fail at once when memory is short: no reclaim, no wait */
+#define __GFP_COMP	MV___GFP_COMP	/* a compound page (order kept in the head) */
+#define __GFP_ZERO	MV___GFP_ZERO	/* zeroed */
+#define __GFP_NOMEMALLOC MV___GFP_NOMEMALLOC /* never use the emergency reserve */
+#define __GFP_HARDWALL	MV___GFP_HARDWALL /* user allocation (no effect: one node, no cpusets) */
+#define __GFP_ATOMIC	MV___GFP_ATOMIC /* cannot sleep: may dip below the min watermark */
+#define __GFP_BITS_MASK	MV___GFP_BITS_MASK
 
 /* The seed's flags */
-#define GFP_ATOMIC	(__GFP_HIGH | __GFP_ATOMIC)
-#define GFP_NOWAIT	0u
-#define GFP_NOIO	(__GFP_WAIT)
-#define GFP_NOFS	(__GFP_WAIT | __GFP_IO)
-#define GFP_KERNEL	(__GFP_WAIT | __GFP_IO | __GFP_FS)
-#define GFP_USER	(__GFP_WAIT | __GFP_IO | __GFP_FS | __GFP_HARDWALL)
-#define GFP_HIGHUSER	(GFP_USER | __GFP_HIGHMEM)
-#define GFP_DMA		__GFP_DMA
+#define GFP_ATOMIC	MV_GFP_ATOMIC	/* __GFP_HIGH | __GFP_ATOMIC */
+#define GFP_NOWAIT	MV_GFP_NOWAIT
+#define GFP_NOIO	MV_GFP_NOIO	/* __GFP_WAIT */
+#define GFP_NOFS	MV_GFP_NOFS	/* __GFP_WAIT | __GFP_IO */
+#define GFP_KERNEL	MV_GFP_KERNEL	/* __GFP_WAIT | __GFP_IO | __GFP_FS */
+#define GFP_USER	MV_GFP_USER	/* GFP_KERNEL | __GFP_HARDWALL */
+#define GFP_HIGHUSER	MV_GFP_HIGHUSER	/* GFP_USER | __GFP_HIGHMEM */
+#define GFP_DMA		MV_GFP_DMA
 
 static inline bool gfpflags_allow_blocking(gfp_t gfp)
 {

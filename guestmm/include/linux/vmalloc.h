@@ -24,6 +24,7 @@ struct page;
 #define VM_ALLOC	0x00000002u	/* vmalloc() */
 #define VM_MAP		0x00000004u	/* vmap() */
 #define VM_USERMAP	0x00000008u	/* (unused here) */
+#define VM_UNINITIALIZED 0x00000020u	/* pages being mapped: not listed yet */
 #define VM_NO_GUARD	0x00000040u	/* no guard page (unused here) */
 
 
