@@ -150,4 +150,5 @@ clean-local: fuzz-clean
 EXTRA_DIST += fuzz/fuzz.h fuzz/run-fuzz fuzz/corpus fuzz/fuzz_qmp.c \
 	fuzz/fuzz_elf.c fuzz/fuzz_args.c fuzz/fuzz_memmap.c fuzz/fuzz_hcreq.c \
 	fuzz/fuzz_ktestlog.c fuzz/fuzz_dmadev.c fuzz/fuzz_ctlmux.c \
-	fuzz/fuzz_field.c fuzz/fuzz_readers.c fuzz/fuzz_modq.c fuzz/fuzz_alloc.c
+	fuzz/fuzz_field.c fuzz/fuzz_readers.c fuzz/fuzz_modq.c \
+	fuzz/fuzz_pagewalk.c fuzz/fuzz_alloc.c

@@ -203,6 +203,15 @@ tests_unit_test_vmm_inspect_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS) \
 tests_unit_test_vmm_inspect_LDADD = tests/unit/libinspect_fake.a \
 	guestmm/libmm_hosted.a $(VMM_TEST_LDADD)
 tests_unit_test_vmm_inspect_LDFLAGS = -pthread
+# query-physmap's reader over the same fake guest.
+check_PROGRAMS += tests/unit/test_vmm_physmap
+TESTS += tests/unit/test_vmm_physmap
+tests_unit_test_vmm_physmap_SOURCES = tests/unit/test_vmm_physmap.c \
+	tests/unit/fake_layout.c tests/unit/fake_layout.h
+tests_unit_test_vmm_physmap_CFLAGS = $(TEST_CFLAGS) -pthread
+tests_unit_test_vmm_physmap_CPPFLAGS = $(tests_unit_test_vmm_inspect_CPPFLAGS)
+tests_unit_test_vmm_physmap_LDADD = $(tests_unit_test_vmm_inspect_LDADD)
+tests_unit_test_vmm_physmap_LDFLAGS = -pthread
 # The inspector's layouts from guestmm.elf's DWARF, checked against what the
 # hosted allocator publishes (the fake guest above).
 check_PROGRAMS += tests/unit/test_vmm_debuginfo
@@ -224,6 +233,14 @@ tests_integration_test_inspect_SOURCES = tests/integration/test_inspect.c \
 	tests/integration/vmm_qmp.c tests/integration/vmm_qmp.h
 tests_integration_test_inspect_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
 tests_integration_test_inspect_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
+# query-physmap and vmmctl physmap on a fragmented guest.
+check_PROGRAMS += tests/integration/test_physmap
+TESTS += tests/integration/test_physmap
+tests_integration_test_physmap_SOURCES = tests/integration/test_physmap.c \
+	tests/integration/vmm_qmp.c tests/integration/vmm_qmp.h $(VMM_RUN_CMD)
+tests_integration_test_physmap_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
+tests_integration_test_physmap_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
+EXTRA_tests_integration_test_physmap_DEPENDENCIES = tools/vmmctl/vmmctl vmm/vmm
 # --- end of vmm unit tests ---------------------------------------------------
 
 # --- mm unit tests (owner: mm) -----------------------------------------------
@@ -441,12 +458,20 @@ VMMCTL_UNIT_TESTS = tests/unit/test_vmmctl_fmt tests/unit/test_vmmctl_discover
 check_PROGRAMS += $(VMMCTL_UNIT_TESTS) tests/integration/test_vmmctl
 TESTS += $(VMMCTL_UNIT_TESTS) tests/integration/test_vmmctl
 VMMCTL_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/tools/vmmctl $(JANSSON_CFLAGS)
-VMMCTL_TEST_LDADD = tools/vmmctl/libvmmctl.a $(JANSSON_LIBS) $(TEST_LIBS)
+VMMCTL_TEST_LDADD = tools/vmmctl/libvmmctl.a $(JANSSON_LIBS) $(CAIRO_LIBS) \
+	$(LIBPNG_LIBS) -lm $(TEST_LIBS)
 
 tests_unit_test_vmmctl_fmt_SOURCES = tests/unit/test_vmmctl_fmt.c
 tests_unit_test_vmmctl_fmt_CPPFLAGS = $(VMMCTL_TEST_CPPFLAGS)
 tests_unit_test_vmmctl_fmt_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_vmmctl_fmt_LDADD = $(VMMCTL_TEST_LDADD)
+# vmmctl physmap's pictures: the PNG read back with libpng.
+check_PROGRAMS += tests/unit/test_vmmctl_physmap
+TESTS += tests/unit/test_vmmctl_physmap
+tests_unit_test_vmmctl_physmap_SOURCES = tests/unit/test_vmmctl_physmap.c
+tests_unit_test_vmmctl_physmap_CPPFLAGS = $(VMMCTL_TEST_CPPFLAGS) $(LIBPNG_CFLAGS)
+tests_unit_test_vmmctl_physmap_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_vmmctl_physmap_LDADD = $(VMMCTL_TEST_LDADD)
 tests_unit_test_vmmctl_discover_SOURCES = tests/unit/test_vmmctl_discover.c
 tests_unit_test_vmmctl_discover_CPPFLAGS = $(VMMCTL_TEST_CPPFLAGS)
 tests_unit_test_vmmctl_discover_CFLAGS = $(TEST_CFLAGS) -pthread
@@ -519,3 +544,16 @@ tests_integration_test_alloc_SOURCES = tests/integration/test_alloc.c \
 tests_integration_test_alloc_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
 tests_integration_test_alloc_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
 EXTRA_tests_integration_test_alloc_DEPENDENCIES = tools/vmmctl/vmmctl vmm/vmm
+
+# --- vmmctl drgn (owner: h-drgn) ---------------------------------------------
+check_PROGRAMS += tests/integration/test_drgn
+TESTS += tests/integration/test_drgn
+tests_integration_test_drgn_SOURCES = tests/integration/test_drgn.c \
+	tests/integration/vmm_qmp.c tests/integration/vmm_qmp.h $(VMM_RUN_CMD)
+tests_integration_test_drgn_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
+tests_integration_test_drgn_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
+EXTRA_tests_integration_test_drgn_DEPENDENCIES = tools/vmmctl/vmmctl vmm/vmm \
+	tests/unit/fixtures/hello.elf
+# memvisor_drgn's read path over a fake VMM (Python's unittest; no drgn)
+TESTS += tests/python/test_drgn_memory.py
+EXTRA_DIST += tests/python/test_drgn_memory.py

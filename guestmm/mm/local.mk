@@ -26,6 +26,8 @@ guestmm_guestmm_elf_SOURCES += guestmm/mm/tests/vmalloc_test.c \
 # or corrupt the allocator on purpose while the VMM reads it).
 guestmm_guestmm_elf_SOURCES += guestmm/mm/tests/inspect_test.c \
 	guestmm/mm/tests/vminsp_test.c guestmm/mm/tests/hostile_test.c
+# ... and a fragmented guest to draw (vmmctl physmap, test_physmap).
+guestmm_guestmm_elf_SOURCES += guestmm/mm/tests/physmap_test.c
 
 # Slab caches, kmalloc and mempools (guestmm/mm/slab.h describes the design).
 SLAB_SOURCES = guestmm/mm/slab.h guestmm/mm/slab.c guestmm/mm/slab_common.c \

@@ -91,11 +91,33 @@ out_free:
 	return NULL;
 }
 
+/*
+ * Linux's own element pairs passed by hand, as LDD3 writes
+ * mempool_create(n, mempool_alloc_slab, mempool_free_slab, cache): the
+ * same pools as the mempool_create_*_pool() ones, and shown so.
+ */
+static u32 pool_source(mempool_alloc_t *alloc_fn, mempool_free_t *free_fn,
+		       void *pool_data, u64 *arg)
+{
+	*arg = (u64)(unsigned long)pool_data;
+	if (alloc_fn == mempool_alloc_slab && free_fn == mempool_free_slab)
+		return MV_MEMPOOL_SRC_SLAB;
+	if (alloc_fn == mempool_kmalloc && free_fn == mempool_kfree)
+		return MV_MEMPOOL_SRC_KMALLOC;
+	if (alloc_fn == mempool_alloc_pages && free_fn == mempool_free_pages)
+		return MV_MEMPOOL_SRC_PAGE;
+	*arg = 0;
+	return MV_MEMPOOL_SRC_CUSTOM;
+}
+
 mempool_t *mempool_create(int min_nr, mempool_alloc_t *alloc_fn,
 			  mempool_free_t *free_fn, void *pool_data)
 {
-	return __mempool_create(min_nr, alloc_fn, free_fn, pool_data,
-				MV_MEMPOOL_SRC_CUSTOM, 0, _RET_IP_);
+	u64 arg;
+	u32 source = pool_source(alloc_fn, free_fn, pool_data, &arg);
+
+	return __mempool_create(min_nr, alloc_fn, free_fn, pool_data, source,
+				arg, _RET_IP_);
 }
 
 void mempool_destroy(mempool_t *pool)

@@ -164,7 +164,7 @@ static void leaky_reported(void)
 {
 	static const char *const lines[][2] = {
 		{ "leaky: leaked objects leaky", ": 3, 288 bytes at 0x" },
-		{ "leaky: leaked pages leaky_init+0x", ": 2, 8192 bytes at 0x" },
+		{ "leaky: leaked pages leaky_init+0x", ": 2, 8192 bytes at pfn 0x" },
 		{ "leaky: leaked vmalloc leaky_init+0x", ": 1, 12288 bytes at 0x" },
 		{ "leaky: leaked percpu leaky_init+0x", ": 1, 8 bytes at 0x" },
 	};

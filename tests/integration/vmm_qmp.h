@@ -31,7 +31,7 @@ struct vq {
 	char sock[100];
 	char *log;		/* the console so far (NUL-terminated) */
 	size_t log_len, log_size;
-	char buf[1 << 16];	/* QMP input not yet parsed */
+	char buf[1 << 20];	/* QMP input not yet parsed: a physmap answer fits */
 	size_t buf_len;
 	bool reaped;		/* vq_wait_exit reaped vmm */
 };

@@ -514,6 +514,8 @@ Test(fmt, rmmod_lists_leaks)
 	expect(fmt_rmmod, "{\"name\": \"leaky\", \"leaks\": [{\"kind\": \"objects\", \"what\": \"leaky_cache\", \"count\": 3, \"bytes\": 192, \"addr\": \"0xffff888000123000\", \"caller-offset\": 64}], \"leaks-dropped\": 2}",
 	       "leaky: leaked objects leaky_cache: 3, 192 bytes at 0xffff888000123000 (leaky+0x40)\n"
 	       "leaky: 2 more leaks not listed\n");
+	expect(fmt_rmmod, "{\"name\": \"leaky\", \"leaks\": [{\"kind\": \"pages\", \"what\": \"leaky_init+0x90/0xd2\", \"count\": 2, \"bytes\": 8192, \"addr\": \"0x7baa\", \"caller-offset\": 144}], \"leaks-dropped\": 0}",
+	       "leaky: leaked pages leaky_init+0x90/0xd2: 2, 8192 bytes at pfn 0x7baa (leaky+0x90)\n");
 	got = run_fmt(fmt_rmmod, "{\"name\": \"x\"}", &rc, &e);
 	cr_assert_eq(rc, -1, "no leaks array is a malformed answer");
 	free(got);

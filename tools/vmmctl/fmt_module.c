@@ -21,12 +21,18 @@ int fmt_insmod(FILE *out, json_t *ret, struct fmt_err *e)
 	return 0;
 }
 
-/* One leak, in kmemleak's spirit: what, how much, where, who. */
+/*
+ * One leak, in kmemleak's spirit: what, how much, where, who. A pages
+ * record's example is a page frame number, not an address.
+ */
 static void leak_line(FILE *out, const char *name, json_t *l)
 {
-	fprintf(out, "%s: leaked %s %s: %lld, %lld bytes at %s (%s+0x%llx)\n",
-		name, fmt_str(l, "kind", "?"), fmt_str(l, "what", ""),
+	const char *kind = fmt_str(l, "kind", "?");
+
+	fprintf(out, "%s: leaked %s %s: %lld, %lld bytes at %s%s (%s+0x%llx)\n",
+		name, kind, fmt_str(l, "what", ""),
 		fmt_int(l, "count"), fmt_int(l, "bytes"),
+		strcmp(kind, "pages") ? "" : "pfn ",
 		fmt_str(l, "addr", "?"), name,
 		(unsigned long long)fmt_int(l, "caller-offset"));
 }

@@ -14,15 +14,35 @@ tools_vmmctl_libvmmctl_a_SOURCES = \
 	tools/vmmctl/fmt_top.c tools/vmmctl/top.c tools/vmmctl/top.h \
 	tools/vmmctl/fmt_percpu.c tools/vmmctl/term_safe.c tools/vmmctl/term_safe.h \
 	tools/vmmctl/fmt_module.c vmm/base/base64.c vmm/base/base64.h \
+	tools/vmmctl/fmt_physmap.c tools/vmmctl/physmap.c tools/vmmctl/physmap.h \
 	tools/vmmctl/alloc_verbs.c tools/vmmctl/alloc_verbs.h tools/vmmctl/fmt_alloc.c
 # base64 (insmod's file) is the VMM's own, shared
 tools_vmmctl_libvmmctl_a_CPPFLAGS = $(AM_CPPFLAGS) $(JANSSON_CFLAGS) \
-	-I$(srcdir)/vmm/base
+	$(CAIRO_CFLAGS) -I$(srcdir)/vmm/base
 
 bin_PROGRAMS += tools/vmmctl/vmmctl
-tools_vmmctl_vmmctl_SOURCES = tools/vmmctl/main.c
-tools_vmmctl_vmmctl_CPPFLAGS = $(AM_CPPFLAGS) $(JANSSON_CFLAGS)
-tools_vmmctl_vmmctl_LDADD = tools/vmmctl/libvmmctl.a $(JANSSON_LIBS)
+tools_vmmctl_vmmctl_SOURCES = tools/vmmctl/main.c \
+	tools/vmmctl/drgn.c tools/vmmctl/drgn.h
+# vmmctl drgn finds memvisor_drgn and the guest image in the build tree it
+# came from, else where `make install` put them
+tools_vmmctl_vmmctl_CPPFLAGS = $(AM_CPPFLAGS) $(JANSSON_CFLAGS) \
+	-DMEMVISOR_SRCDIR='"$(abs_top_srcdir)"' \
+	-DMEMVISOR_BUILDDIR='"$(abs_top_builddir)"' \
+	-DMEMVISOR_PYTHONDIR='"$(memvisor_pythondir)"' \
+	-DMEMVISOR_PKGDATADIR='"$(pkgdatadir)"'
+tools_vmmctl_vmmctl_LDADD = tools/vmmctl/libvmmctl.a $(JANSSON_LIBS) $(CAIRO_LIBS) -lm
 
 # The manual pages of both programs.
 dist_man1_MANS = tools/vmmctl/vmmctl.1 vmm/vmm.1
+
+# vmmctl drgn's Python side (drgn is a Python library): the session, and
+# helpers for drgn scripts (for_each_zone, for_each_slab_cache, ...). The
+# guest image goes along: drgn needs its debug info, and vmm has it only
+# built in.
+memvisor_pythondir = $(pkgdatadir)/python
+memvisor_drgndir = $(memvisor_pythondir)/memvisor_drgn
+dist_memvisor_drgn_DATA = tools/drgn/memvisor_drgn/__init__.py \
+	tools/drgn/memvisor_drgn/__main__.py tools/drgn/memvisor_drgn/helpers.py \
+	tools/drgn/memvisor_drgn/memory.py tools/drgn/memvisor_drgn/program.py \
+	tools/drgn/memvisor_drgn/qmp.py
+pkgdata_DATA = guestmm/guestmm.elf

@@ -19,8 +19,10 @@
 
 #include "cmds.h"
 #include "discover.h"
+#include "drgn.h"
 #include "session.h"
 #include "term_safe.h"
+#include "physmap.h"
 #include "top.h"
 
 #define EXIT_QMP	1
@@ -50,7 +52,14 @@ static void usage(FILE *f)
 		fprintf(f, "  %s %s\n", vmmctl_cmds[i].name,
 			vmmctl_cmds[i].synopsis);
 	fprintf(f, "  top [-d SECS] [-n ITERATIONS] [-s KEY]\n"
-		"      caches and zones, live; KEY is %s\n\n", top_sort_keys);
+		"      caches and zones, live; KEY is %s\n", top_sort_keys);
+	fputs("  physmap [--png FILE] [--svg FILE] [--watch [--interval S]]\n"
+	      "          [--color=auto|never|always] [--group N] [--cols N]\n"
+	      "          [--start-pfn N] [--count N] [--iterations N]\n"
+	      "      a picture of physical memory: what owns each page, with\n"
+	      "      the zones and fragmentation figures\n"
+	      "  drgn [--kernel FILE] [--stats] [-c CODE | SCRIPT [ARGS]]\n"
+	      "      drgn on the guest: prog, and memvisor_drgn's helpers\n\n", f);
 	fputs("Numbers are decimal or 0x hex. owner takes a page frame number,\n"
 	      "or a 0x physical address. xp and read-virt read at most 64 KiB.\n"
 	      "insmod and rmmod wait for the guest's loader; lsmod prints the\n"
@@ -154,12 +163,35 @@ static int connect_vmm(struct session *s, const char *path)
 	return 0;
 }
 
+/* @run with a session to the VMM: its exit status. */
+static int with_session(const struct main_opts *mo,
+			int (*run)(struct session *s, const void *o),
+			const void *o)
+{
+	struct session s;
+	int status;
+
+	if (connect_vmm(&s, mo->socket))
+		return EXIT_QMP;
+	status = run(&s, o);
+	session_close(&s);
+	return status;
+}
+
+static int top_session(struct session *s, const void *o)
+{
+	return top_run(s, o);
+}
+
+static int physmap_session(struct session *s, const void *o)
+{
+	return pmap_run(s, o);
+}
+
 static int run_top(const struct main_opts *mo, int argc, char **argv)
 {
 	struct top_opts o;
 	struct fmt_err e;
-	struct session s;
-	int status;
 
 	if (top_parse(argc, argv, &o, &e))
 		return usage_error(e.msg);
@@ -167,11 +199,22 @@ static int run_top(const struct main_opts *mo, int argc, char **argv)
 	o.out = out;
 	o.err = err;
 	o.screen = stdout;
-	if (connect_vmm(&s, mo->socket))
-		return EXIT_QMP;
-	status = top_run(&s, &o);
-	session_close(&s);
-	return status;
+	return with_session(mo, top_session, &o);
+}
+
+static int run_physmap(const struct main_opts *mo, int argc, char **argv)
+{
+	struct pmap_opts o;
+	struct fmt_err e;
+
+	if (pmap_parse(argc, argv, &o, &e))
+		return usage_error(e.msg);
+	o.json = mo->json;
+	o.tty = isatty(STDOUT_FILENO);
+	o.out = out;
+	o.err = err;
+	o.screen = stdout;
+	return with_session(mo, physmap_session, &o);
 }
 
 #define MAX_PAGES	4096	/* pages of one list vmmctl asks for */
@@ -329,6 +372,10 @@ static int run(int argc, char **argv)
 		return -i;
 	if (!strcmp(argv[i], "top"))
 		return run_top(&mo, argc - i - 1, argv + i + 1);
+	if (!strcmp(argv[i], "drgn"))
+		return drgn_exec(mo.socket, argc - i - 1, argv + i + 1);
+	if (!strcmp(argv[i], "physmap"))
+		return run_physmap(&mo, argc - i - 1, argv + i + 1);
 	cmd = cmd_find(argv[i]);
 	if (!cmd) {
 		snprintf(msg, sizeof(msg), "unknown command '%.80s'", argv[i]);

@@ -26,6 +26,7 @@
 #define QMP_INSMOD		QMP_VENDOR "insmod"
 #define QMP_RMMOD		QMP_VENDOR "rmmod"
 #define QMP_QUERY_MODULES	QMP_VENDOR "query-modules"
+#define QMP_QUERY_PHYSMAP	QMP_VENDOR "query-physmap"
 /* The outcome of an insmod or rmmod, by its "request" */
 #define QMP_EV_MODULE_LOADED	QMP_VENDOR "MODULE_LOADED"
 #define QMP_EV_MODULE_UNLOADED	QMP_VENDOR "MODULE_UNLOADED"

@@ -232,6 +232,13 @@ bool insp_spent(struct insp *in)
 	return in->stop;
 }
 
+bool insp_spent_now(struct insp *in)
+{
+	if (in->deadline_ns)
+		in->pages_since_clock = INSP_CLOCK_PAGES;
+	return insp_spent(in);
+}
+
 int insp_read(struct insp *in, uint64_t va, void *dst, size_t len)
 {
 	uint8_t *d = dst;

@@ -142,6 +142,11 @@ void insp_problem(struct insp *in, const char *fmt, ...)
  * over guest data that is not an insp_read, such as a page-table walk.
  */
 bool insp_spent(struct insp *in);
+/*
+ * The same, the clock read now: for a reader whose work between reads is
+ * large (physmap.c's pass, a batch of struct pages at a time).
+ */
+bool insp_spent_now(struct insp *in);
 int insp_read(struct insp *in, uint64_t va, void *dst, size_t len);
 /*
  * A C string of at most @max - 1 (and INSP_STR_MAX - 1) bytes; always

@@ -13,6 +13,7 @@
 #include "qmp.h"
 #include "page_owner.h"
 #include "percpu_cmds.h"
+#include "physmap.h"
 #include "slab_cmds.h"
 #include "translate_cmds.h"
 #include "vmalloc_cmds.h"
@@ -22,6 +23,7 @@
 	ZONE_COMMANDS \
 	SLAB_COMMANDS \
 	PAGE_OWNER_COMMANDS \
+	PHYSMAP_COMMANDS \
 	PERCPU_COMMANDS \
 	TRANSLATE_COMMANDS \
 	VMALLOC_COMMANDS \

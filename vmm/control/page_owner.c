@@ -57,8 +57,8 @@ static int read_page(struct insp *r, uint64_t pfn, uint8_t *page)
 /* ---- one look at the struct page --------------------------------------- */
 
 /* What the page's own struct page says; false if it says nothing. */
-static bool page_says(struct insp *r, uint64_t pfn, const uint8_t *page,
-		      struct page_state *s)
+bool page_state_says(struct insp *r, uint64_t pfn, const uint8_t *page,
+		     struct page_state *s)
 {
 	const struct mm_layout *l = r->lay;
 	uint64_t flags = page_field(r, page, l->page.flags);
@@ -126,7 +126,7 @@ static bool head_block(struct insp *r, const uint8_t *head, struct page_state *h
  * or allocation it lies in, one candidate per order (Linux's
  * is_free_buddy_page()): at most max_order reads.
  */
-static void head_says(struct insp *r, uint64_t pfn, struct page_state *s)
+void page_state_of_head(struct insp *r, uint64_t pfn, struct page_state *s)
 {
 	uint8_t head[INSP_PAGE_STRUCT_MAX];
 
@@ -159,8 +159,8 @@ static int look_at_page(struct insp *r, uint64_t pfn, struct page_state *s,
 	if (read_page(r, pfn, page))
 		return -1;
 	*flags = page_field(r, page, r->lay->page.flags);
-	if (!page_says(r, pfn, page, s))
-		head_says(r, pfn, s);
+	if (!page_state_says(r, pfn, page, s))
+		page_state_of_head(r, pfn, s);
 	return 0;
 }
 

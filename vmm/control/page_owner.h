@@ -27,6 +27,7 @@
 #include "qmp.h"
 #include "vmalloc_cmds.h"
 
+struct insp;
 struct insp_bounds;
 struct ksyms;
 
@@ -93,6 +94,17 @@ json_t *page_owner_answer(const struct gmem *gm, uint64_t cr3,
 int page_state_read(const struct gmem *gm, uint64_t cr3,
 		    const struct mm_layout *lay, uint64_t pfn,
 		    struct page_state *s, struct errbuf *e);
+
+/*
+ * For a reader that copies struct pages itself (physmap.c), through @r
+ * (an open inspection with mem_map read): what @page, the copy of @pfn's
+ * struct page, says of the frame alone (false: nothing; s->kind, order and
+ * cache set when true); and, for a frame that says nothing, the block it
+ * lies in, from the head candidates' struct pages (s unchanged if none).
+ */
+bool page_state_says(struct insp *r, uint64_t pfn, const uint8_t *page,
+		     struct page_state *s);
+void page_state_of_head(struct insp *r, uint64_t pfn, struct page_state *s);
 
 /* device_control's page_state for the struct vm @opaque. */
 int page_state_of_vm(void *opaque, uint64_t pfn, struct page_state *s);

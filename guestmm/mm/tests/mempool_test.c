@@ -10,6 +10,7 @@
 #include <linux/errno.h>
 #include <linux/string.h>
 #include <linux/ktest.h>
+#include <memvisor/mminfo.h>
 #include "../slab.h"
 
 /* An allocator that gives out `left` elements and then nothing: "empty". */
@@ -261,4 +262,30 @@ KTEST(mempool, pools_are_listed_for_the_vmm)
 	KTEST_EXPECT_EQ(t, pool->magic, MEMPOOL_MAGIC);
 	mempool_destroy(pool);
 	KTEST_EXPECT_FALSE(t, pool_listed(pool));
+}
+
+/* LDD3's mempool_create(n, mempool_alloc_slab, ...) is a slab pool, shown so. */
+KTEST(mempool, linux_pairs_by_hand_are_typed)
+{
+	struct kmem_cache *kc = kmem_cache_create("mempool_pairs", 64, 0, 0, NULL);
+	mempool_t *slab, *km, *pg, *own;
+
+	KTEST_ASSERT_NOT_NULL(t, kc);
+	slab = mempool_create(2, mempool_alloc_slab, mempool_free_slab, kc);
+	km = mempool_create(2, mempool_kmalloc, mempool_kfree, (void *)100UL);
+	pg = mempool_create(1, mempool_alloc_pages, mempool_free_pages, (void *)1UL);
+	own = mempool_create(1, mempool_alloc_slab, mempool_kfree, kc);
+	KTEST_ASSERT_TRUE(t, slab && km && pg && own);
+	KTEST_EXPECT_EQ(t, slab->source, MV_MEMPOOL_SRC_SLAB);
+	KTEST_EXPECT_EQ(t, slab->source_arg, (u64)(unsigned long)kc);
+	KTEST_EXPECT_EQ(t, km->source, MV_MEMPOOL_SRC_KMALLOC);
+	KTEST_EXPECT_EQ(t, km->source_arg, 100);
+	KTEST_EXPECT_EQ(t, pg->source, MV_MEMPOOL_SRC_PAGE);
+	KTEST_EXPECT_EQ(t, pg->source_arg, 1);
+	KTEST_EXPECT_EQ(t, own->source, MV_MEMPOOL_SRC_CUSTOM);
+	mempool_destroy(own);
+	mempool_destroy(pg);
+	mempool_destroy(km);
+	mempool_destroy(slab);
+	kmem_cache_destroy(kc);
 }
