@@ -44,7 +44,7 @@ FUZZ_CMDS_SRCS = $(srcdir)/vmm/control/qmp_dispatch.c $(srcdir)/vmm/control/qmp_
 	$(srcdir)/vmm/control/module_read.c \
 	$(srcdir)/vmm/control/workload_read.c $(srcdir)/vmm/control/workload_cmds.c \
 	$(srcdir)/vmm/control/alloc_cmds.c $(srcdir)/devices/allocq.c \
-	$(srcdir)/vmm/control/gfp_parse.c \
+	$(srcdir)/vmm/control/gfp_parse.c $(srcdir)/vmm/control/physmap.c \
 	$(srcdir)/vmm/base/base64.c \
 	$(srcdir)/vmm/io/iobus.c $(srcdir)/vmm/io/page_state.c \
 	$(srcdir)/vmm/memory/pagewalk.c $(srcdir)/vmm/memory/gmem.c \
