@@ -314,6 +314,13 @@ static int run(struct vm *vm, const struct vmm_config *cfg)
 	enum vm_end end;
 	int ret;
 
+	/*
+	 * Stopped before the socket exists: a client's `cont` that came
+	 * between the two was taken as "already running", and the stop that
+	 * followed it was never lifted (a guest that never ran).
+	 */
+	if (cfg->paused)
+		vm_start_stopped(vm);
 	if (control_start(vm, cfg->control, cfg->control_clients, &e)) {
 		console_err("%s\n", e.msg);
 		return VMM_EXIT_HOST;
@@ -328,8 +335,6 @@ static int run(struct vm *vm, const struct vmm_config *cfg)
 		console_err("%s\n", e.msg);
 		return VMM_EXIT_HOST;
 	}
-	if (cfg->paused)
-		vm_start_stopped(vm);
 	/* on failure the VM has already ended with VMM_EXIT_HOST */
 	if (vcpu_start_threads(vm, &e))
 		console_err("%s\n", e.msg);
