@@ -200,14 +200,38 @@ static long long guest_unusable(void)
 	return whole * 1000LL + frac;
 }
 
+/*
+ * The whole map as vmmctl merges it: one answer covers 256 MiB only when
+ * reading 65536 struct pages fits the 20 ms the guest may stay parked,
+ * which a VMM under the nested runner's TCG does not promise.
+ */
+static const char *build_path(const char *rel);
+
+static json_t *merged_physmap(void)
+{
+	char *argv[] = { (char *)build_path("tools/vmmctl/vmmctl"), "--json",
+			 "--socket", v.sock, "physmap", "--group", "1", NULL };
+	struct run_result r;
+	json_error_t jerr;
+	json_t *ans;
+
+	cr_assert_eq(run_cmd(argv, 60, &r), 0, "cannot run vmmctl");
+	cr_assert_eq(r.status, 0, "vmmctl --json physmap: status %d: %s",
+		     r.status, r.err);
+	ans = json_loads(r.out, 0, &jerr);
+	cr_assert_not_null(ans, "vmmctl --json physmap: %s: %s", jerr.text, r.out);
+	run_result_free(&r);
+	return ans;
+}
+
 Test(physmap, adds_up)
 {
-	json_t *ans = physmap(NULL), *zones = json_object_get(ans, "zones");
+	json_t *ans = merged_physmap(), *zones = json_object_get(ans, "zones");
 	json_t *counts = json_object_get(ans, "counts"), *q;
 	json_t *by_order = json_object_get(counts, "free_by_order");
 
 	cr_assert_eq(geti(ans, "start-pfn"), 0);
-	cr_assert_eq(geti(ans, "end-pfn"), PAGES, "one answer should cover 256 MiB");
+	cr_assert_eq(geti(ans, "end-pfn"), PAGES, "the map should cover 256 MiB");
 	cr_assert_null(json_object_get(ans, "next-pfn"));
 	cr_assert_null(json_object_get(ans, "incomplete"));
 	cr_assert_eq(json_array_size(json_object_get(ans, "inconsistencies")), 0,
