@@ -192,6 +192,28 @@ static json_t *query_args(uint64_t start, uint64_t end, unsigned int group)
 	return a;
 }
 
+#define NO_PROGRESS_RETRIES	3
+
+/*
+ * One answer for [start, end): asked again, a few times, while vmm's time
+ * budget ran out before its first page (a preempted VMM, as under the
+ * nested runner's TCG): such an answer covers nothing.
+ */
+static int query_some(struct session *s, uint64_t start, uint64_t end,
+		      unsigned int group, json_t **ans)
+{
+	int r;
+
+	for (unsigned int n = 0;; n++) {
+		r = session_execute(s, QMP_QUERY_PHYSMAP,
+				    query_args(start, end, group), ans);
+		if (r || n == NO_PROGRESS_RETRIES ||
+		    fmt_int(*ans, "end-pfn") > fmt_int(*ans, "start-pfn"))
+			return r;
+		json_decref(*ans);
+	}
+}
+
 /*
  * Every answer for [o->start_pfn, + o->count) in *@ans, at @group pages a
  * cell: 0, or the session's result (s->err).
@@ -203,16 +225,14 @@ static int fetch(struct session *s, const struct pmap_opts *o,
 	json_t *page, *next;
 	int r;
 
-	r = session_execute(s, QMP_QUERY_PHYSMAP,
-			    query_args(o->start_pfn, end, group), ans);
+	r = query_some(s, o->start_pfn, end, group, ans);
 	for (unsigned int n = 1; !r && n < MAX_QUERIES; n++) {
 		next = json_object_get(*ans, "next-pfn");
 		if (!json_is_integer(next) ||
 		    json_integer_value(next) <= fmt_int(*ans, "start-pfn"))
 			break;
-		r = session_execute(s, QMP_QUERY_PHYSMAP,
-				    query_args((uint64_t)json_integer_value(next),
-					       end, group), &page);
+		r = query_some(s, (uint64_t)json_integer_value(next), end,
+			       group, &page);
 		if (r) {
 			json_decref(*ans);
 			break;
