@@ -26,6 +26,11 @@ guestmm_guestmm_elf_SOURCES += guestmm/mm/tests/vmalloc_test.c \
 # or corrupt the allocator on purpose while the VMM reads it).
 guestmm_guestmm_elf_SOURCES += guestmm/mm/tests/inspect_test.c \
 	guestmm/mm/tests/vminsp_test.c guestmm/mm/tests/hostile_test.c
+# The allocator benches as guest code (vmm --test 'bench.*'; timings, in
+# no CI suite): the hosted benches' cases, from bench/alloc_cases.h.
+guestmm_guestmm_elf_SOURCES += guestmm/mm/tests/alloc_bench.c \
+	guestmm/mm/tests/alloc_bench.h guestmm/mm/tests/alloc_bench_table.c \
+	bench/alloc_cases.h
 # ... and a fragmented guest to draw (vmmctl physmap, test_physmap).
 guestmm_guestmm_elf_SOURCES += guestmm/mm/tests/physmap_test.c
 
