@@ -8,15 +8,16 @@
  *	vmm --test 'bench.*' [--cmdline 'bench_runs=R bench_ops=N']
  *
  * Each case runs once to warm up, then R times (bench_runs=, default 3);
- * a run is N pairs (bench_ops=, default 64), or max(1, N / n) rounds of
- * n allocations then n frees. Cycles per op (a pair, or one object's alloc
- * and free) are the median of the runs. The last case, bench.table, prints
- * every row as one table (TAP diagnostics) under the accelerator's name,
- * which vmm passes as accel=NAME. These are timings, not tests: no CI
+ * a run is N pairs (bench_ops=, default 64; N / 8 of vmalloc and
+ * alloc_percpu, 10-100 times dearer), or max(1, N / n) rounds of n
+ * allocations then n frees. Cycles per op (a pair, or one object's alloc
+ * and free) are the median of the runs. The last case, bench.table
+ * (alloc_bench_table.c), prints every row as one table (TAP diagnostics)
+ * under the accelerator's name, which vmm passes as accel=NAME. These are timings, not tests: no CI
  * suite runs them (test_guest_bench runs them once with tiny counts). Each
  * case still fails on a failed allocation, counts that do not add up, or a
- * leak: objects in use, or pages neither free nor in slabs, that differ
- * after the timed runs from before them.
+ * leak: slab objects in use, pages neither free nor in slabs, or vmap
+ * areas, that differ after the timed runs from before them.
  */
 #include <linux/kernel.h>
 #include <linux/init.h>
@@ -28,7 +29,6 @@
 #include <linux/vmalloc.h>
 #include <asm/processor.h>
 
-#include "mm_test_util.h"
 #include "../../../bench/alloc_cases.h"
 
 #include "alloc_bench.h"
@@ -74,6 +74,8 @@ struct bench_job {
 	unsigned int n;			/* 0: pairs; else n-then-n */
 	bool order;			/* size is a page order */
 	unsigned long ops;		/* pairs, or objects */
+	/* vmalloc and alloc_percpu cost 10-100 kmalloc pairs: bench_ops >> 3 */
+	unsigned int ops_shift;
 	/* vmalloc: page tables made for its range stay (as in Linux) */
 	bool keeps_pages;
 	struct kmem_cache *cache;
@@ -171,7 +173,7 @@ static noinline u64 percpu_pairs(struct bench_job *j)
 /* What must not change across the timed runs when nothing leaks. */
 struct bench_usage {
 	unsigned long objects;		/* slab objects in use, every cache */
-	unsigned long pages;		/* free, or in a slab */
+	unsigned long pages;		/* free (buddy or per-CPU list), or in a slab */
 	unsigned long vmap_areas;
 };
 
@@ -181,7 +183,7 @@ static void bench_usage(struct bench_usage *u)
 	struct slabinfo si;
 
 	vm_unmap_aliases();		/* lazily freed areas, purged */
-	u->pages = mm_free_now();
+	u->pages = nr_free_pages();	/* per-CPU lists too: not drained */
 	u->objects = 0;
 	spin_lock(&slab_lock);
 	list_for_each_entry(s, &slab_caches, list) {
@@ -238,8 +240,8 @@ static bool bench_case(struct ktest *t, const char *what, struct bench_job *j)
 	struct bench_usage before, after;
 	unsigned long tenths[BENCH_MAX_RUNS];
 
-	j->ops = bench_ops;
-	j->run(j);
+	j->ops = max(1UL, (unsigned long)bench_ops >> j->ops_shift);
+	j->run(j);	/* and what the first use of a size makes, made */
 	bench_usage(&before);
 	j->allocs = j->frees = j->failed = 0;
 	for (unsigned int r = 0; r < runs; r++)
@@ -251,7 +253,8 @@ static bool bench_case(struct ktest *t, const char *what, struct bench_job *j)
 	    !KTEST_EXPECT_EQ(t, after.objects, before.objects) ||
 	    (!j->keeps_pages && !KTEST_EXPECT_EQ(t, after.pages, before.pages)) ||
 	    !KTEST_EXPECT_EQ(t, after.vmap_areas, before.vmap_areas)) {
-		ktest_diag("bench: %s, %lu B, n=%u: failed", what, j->size, j->n);
+		ktest_diag("bench: %s, %s %lu, n=%u: failed", what,
+			   j->order ? "order" : "bytes", j->size, j->n);
 		return false;
 	}
 	return record_row(t, what, j, tenths, runs);
@@ -318,11 +321,12 @@ KTEST(bench, pages)
 KTEST(bench, vmalloc_percpu)
 {
 	struct bench_job v4 = { .run = vmalloc_pairs, .family = BENCH_VMALLOC_PERCPU,
-				.size = PAGE_SIZE, .keeps_pages = true };
+				.size = PAGE_SIZE, .keeps_pages = true, .ops_shift = 3 };
 	struct bench_job v64 = { .run = vmalloc_pairs, .family = BENCH_VMALLOC_PERCPU,
-				 .size = 16 * PAGE_SIZE, .keeps_pages = true };
+				 .size = 16 * PAGE_SIZE, .keeps_pages = true,
+				 .ops_shift = 3 };
 	struct bench_job pcpu = { .run = percpu_pairs, .family = BENCH_VMALLOC_PERCPU,
-				  .size = 8 };
+				  .size = 8, .ops_shift = 3 };
 
 	if (bench_case(t, "vmalloc pair", &v4) && bench_case(t, "vmalloc pair", &v64))
 		bench_case(t, "alloc_percpu pair", &pcpu);
