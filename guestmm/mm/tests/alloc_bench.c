@@ -83,24 +83,27 @@ struct bench_job {
 };
 
 static void *objs[BENCH_MAX_N];
+_Static_assert(BENCH_KMALLOC_N <= BENCH_MAX_N && BENCH_CACHE_N <= BENCH_MAX_N &&
+	       BENCH_PAGE_BATCH_N <= BENCH_MAX_N, "objs[] holds one round");
 
 /* Keeps p alive in a register: the compiler cannot drop the alloc/free. */
 #define escape(p) __asm__ __volatile__("" : : "r"(p) : "memory")
 
 /* lfence; rdtsc at both ends, as the hosted benches time. */
 #define PAIR_LOOP(j, ALLOC, FREE) ({					\
-	unsigned long __failed = 0;					\
+	unsigned long __got = 0, __freed = 0;				\
 	u64 __t0 = rdtsc_ordered();					\
 	for (unsigned long __i = 0; __i < (j)->ops; __i++) {		\
 		void *p = ALLOC;					\
 		escape(p);						\
-		__failed += !p;						\
+		__got += !!p;						\
+		__freed += !!p;						\
 		FREE;							\
 	}								\
 	__t0 = rdtsc_ordered() - __t0;					\
-	(j)->allocs += (j)->ops - __failed;				\
-	(j)->frees += (j)->ops - __failed;				\
-	(j)->failed += __failed;					\
+	(j)->allocs += __got;						\
+	(j)->frees += __freed;						\
+	(j)->failed += (j)->ops - __got;				\
 	__t0;								\
 })
 
@@ -139,13 +142,13 @@ static noinline u64 kmalloc_bulk(struct bench_job *j)
 static noinline u64 cache_pairs(struct bench_job *j)
 {
 	return PAIR_LOOP(j, kmem_cache_alloc(j->cache, GFP_KERNEL),
-			 kmem_cache_free(j->cache, p));
+			 if (p) kmem_cache_free(j->cache, p));
 }
 
 static noinline u64 cache_bulk(struct bench_job *j)
 {
 	return BULK_LOOP(j, kmem_cache_alloc(j->cache, GFP_KERNEL),
-			 kmem_cache_free(j->cache, p));
+			 if (p) kmem_cache_free(j->cache, p));
 }
 
 static noinline u64 page_pairs(struct bench_job *j)
