@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The allocator cases that the hosted benches (slab_bench, page_bench) and
- * the in-guest bench (guestmm/mm/tests/alloc_bench.c, `vmm --test
- * 'bench.*'`) share, so that both tables cover the same sizes and counts.
+ * The allocator cases that the hosted benches and the in-guest bench
+ * (guestmm/mm/tests/alloc_bench.c, `vmm --test 'bench.*'`) share, so that
+ * both tables cover the same sizes and counts. slab_bench takes its kmalloc
+ * sizes from here; page_bench's orders 1-4 and batch of 1024 mirror
+ * BENCH_PAGE_MAX_ORDER and BENCH_PAGE_BATCH_N (its loop is being reworked
+ * for issue 19, item 1).
  * Host programs and the freestanding guest both include it: plain macros,
  * and one formatter that needs only snprintf (declared by the includer).
  */
