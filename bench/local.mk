@@ -27,6 +27,9 @@ EXTRA_DIST += bench/boot-scaling.sh
 EXTRA_DIST += bench/boot-to-prompt.sh
 # hostile-table.sh: issue 15's attack table from one test_hostile run.
 EXTRA_DIST += bench/hostile-table.sh
+# guest-bench.sh: the allocator cases (alloc_cases.h, shared with slab_bench
+# and page_bench) as guest code, vmm --test 'bench.*': the guest's table.
+EXTRA_DIST += bench/guest-bench.sh
 
 # slabinfo_latency: query-slabinfo round trips while the guest stresses
 # kmalloc (vmm and a guest; SLABINSP_ACCEL=kvm to skip the nested runner).

@@ -32,6 +32,7 @@
 #define CALLGRIND_DUMP_STATS_AT(label) ((void)(label))
 #endif
 
+#include "alloc_cases.h"
 #include "peer_alloc.h"
 
 #define REPS		5
@@ -279,10 +280,8 @@ static void row(const char *name, struct job ours, bool two_threads)
 	fflush(stdout);
 }
 
-static const size_t kmalloc_sizes[] = {
-	8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384,
-	32768, 65536, 131072,
-};
+/* the in-guest bench (vmm --test 'bench.*') times the same sizes */
+static const size_t kmalloc_sizes[] = { BENCH_KMALLOC_SIZES };
 static const unsigned int bulk_n[] = { 1, 4, 16, 64, 256, 1024 };
 
 static void run_all(void)

@@ -432,6 +432,16 @@ tests_integration_test_guest_dma_LDADD = $(TEST_LIBS)
 # The in-guest batches' consoles (PROGRAM.cpusN.{out,err,status,lock}).
 CLEANFILES += tests/integration/test_guest_*.cpus*
 
+# The in-guest bench (vmm --test 'bench.*', in no suite above: timings, not
+# tests) once with tiny counts: it passes and prints every case's row.
+check_PROGRAMS += tests/integration/test_guest_bench
+TESTS += tests/integration/test_guest_bench
+tests_integration_test_guest_bench_SOURCES = \
+	tests/integration/test_guest_bench.c bench/alloc_cases.h $(VMM_RUN_CMD)
+tests_integration_test_guest_bench_CFLAGS = $(TEST_CFLAGS)
+tests_integration_test_guest_bench_LDADD = $(TEST_LIBS)
+EXTRA_tests_integration_test_guest_bench_DEPENDENCIES = vmm/vmm
+
 # test_vminsp: the VMM's vmalloc, page-owner and per-CPU views against a
 # real guest's own (guestmm/mm/tests/vminsp_test.c holds still for it).
 check_PROGRAMS += tests/integration/test_vminsp

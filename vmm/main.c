@@ -441,7 +441,27 @@ static const char **nested_files(const struct vmm_config *cfg,
 	return files;
 }
 
-static int start_accel(const struct vmm_config *cfg, int argc, char **argv)
+/*
+ * --test runs tell the guest which accelerator runs it (accel=NAME), for
+ * the bench table's header. No room left on the command line: not told.
+ */
+static void tell_guest_accel(const struct vmm_config *cfg, char *cmdline)
+{
+	size_t n = strlen(cmdline);
+	char name[64];
+	int len;
+
+	if (!cfg->test_glob)
+		return;
+	accel_name(name, sizeof(name));
+	len = snprintf(cmdline + n, MV_CMDLINE_MAX - n, "%saccel=%s",
+		       n ? " " : "", name);
+	if (len < 0 || (size_t)len >= MV_CMDLINE_MAX - n)
+		cmdline[n] = '\0';
+}
+
+static int start_accel(const struct vmm_config *cfg, int argc, char **argv,
+		       char *cmdline)
 {
 	const char *files[VMM_MAX_MODULES + 2];
 	struct accel_choice c;
@@ -454,8 +474,10 @@ static int start_accel(const struct vmm_config *cfg, int argc, char **argv)
 	}
 	fprintf(stderr, "vmm: accelerator %s: %s\n", args_accel_name(c.kind),
 		c.why);
-	if (c.kind != VMM_ACCEL_NESTED)
+	if (c.kind != VMM_ACCEL_NESTED) {
+		tell_guest_accel(cfg, cmdline);
 		return 0;	/* KVM; for none, kvm_open explains */
+	}
 	/* the runner serves the socket on this host and forwards it inside */
 	if (control_host_path(cfg->control, control, sizeof(control), &e)) {
 		fprintf(stderr, "%s\n", e.msg);
@@ -531,7 +553,7 @@ int main(int argc, char **argv)
 	vm.tests = &tests;
 	status = prepare(&cfg, cmdline, &kf, &k);
 	if (!status)
-		status = start_accel(&cfg, argc, argv);
+		status = start_accel(&cfg, argc, argv, cmdline);
 	if (!status) {
 		/* before any thread exists, so that every thread inherits it */
 		block_stop_signals();

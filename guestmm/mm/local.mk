@@ -44,3 +44,9 @@ SLAB_KTEST_SOURCES = guestmm/mm/tests/compat_test.c \
 	guestmm/mm/tests/slab_debug_test.c guestmm/mm/tests/slab_smp_test.c \
 	guestmm/mm/tests/kmalloc_test.c guestmm/mm/tests/mempool_test.c
 guestmm_guestmm_elf_SOURCES += $(SLAB_KTEST_SOURCES)
+# The allocator benches as guest code (vmm --test 'bench.*'; timings, in
+# no CI suite): the hosted benches' cases, from bench/alloc_cases.h;
+# alloc_bench_table.c last: its case prints the rows of those before it.
+guestmm_guestmm_elf_SOURCES += guestmm/mm/tests/alloc_bench.c \
+	guestmm/mm/tests/alloc_bench.h guestmm/mm/tests/alloc_bench_table.c \
+	bench/alloc_cases.h

@@ -44,6 +44,13 @@ int accel_calibrate(const char *dev, double *step_ns, struct errbuf *e);
 int accel_choose(enum vmm_accel want, struct accel_choice *c,
 		 struct errbuf *e);
 
+/*
+ * The accelerator's name for reports (the guest's bench table): the KVM
+ * module behind the device (kvm-amd, kvm-intel, kvm_pvm: the one that
+ * emulates guest kernel code), prefixed "TCG+" inside the nested runner.
+ */
+void accel_name(char *buf, size_t len);
+
 /* True inside the nested runner: its /dev/kvm is the one to use. */
 bool nested_inside(void);
 

@@ -14,6 +14,27 @@ const char *accel_kvm_dev(void)
 	return dev && *dev ? dev : ACCEL_KVM_DEV;
 }
 
+/* The KVM module that is loaded, by /sys/module; "kvm" if none is known. */
+static const char *kvm_module(void)
+{
+	/* kvm_pvm first: where it is loaded, it serves the device */
+	static const char *const mods[][2] = {
+		{ "/sys/module/kvm_pvm", "kvm_pvm" },
+		{ "/sys/module/kvm_amd", "kvm-amd" },
+		{ "/sys/module/kvm_intel", "kvm-intel" },
+	};
+
+	for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++)
+		if (access(mods[i][0], F_OK) == 0)
+			return mods[i][1];
+	return "kvm";
+}
+
+void accel_name(char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s", nested_inside() ? "TCG+" : "", kvm_module());
+}
+
 #define choose(c, k, ...) \
 	((c)->kind = (k), snprintf((c)->why, sizeof((c)->why), __VA_ARGS__), 0)
 
