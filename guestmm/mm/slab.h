@@ -27,6 +27,7 @@
 #include <linux/smp.h>
 
 #include <linux/instruction_pointer.h>
+#include <linux/fault-inject.h>
 
 /* Internal cache flags (above Linux's). */
 #define SLAB_NO_CPU_CACHE	0x10000000UL	/* no magazines: bootstrap caches */
@@ -145,6 +146,9 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp,
 	unsigned long flags;
 	void *obj;
 
+	/* Linux's slab_pre_alloc_hook(): failslab, off unless the VMM armed it */
+	if (unlikely(READ_ONCE(failslab_armed)) && should_failslab(s, gfp, caller))
+		return NULL;
 	/* Linux's might_alloc(): a may-sleep allocation in atomic context is
 	 * a bug even when the magazine would have served it. */
 	if ((gfp & __GFP_WAIT) && unlikely(in_atomic() || irqs_disabled()))
