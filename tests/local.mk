@@ -419,7 +419,7 @@ tests_integration_test_guest_core_LDADD = $(TEST_LIBS)
 tests_integration_test_guest_mm_SOURCES = $(GUEST_TEST_SOURCES)
 tests_integration_test_guest_mm_CFLAGS = $(TEST_CFLAGS)
 tests_integration_test_guest_mm_CPPFLAGS = $(AM_CPPFLAGS) \
-	-DCORE_SUITES='"bootmem.*,buddy.*,compat.*,gfp.*,highmem.*,zone.*,stress.*,kmalloc.*,mempool.*,slab.*,slab_debug.*,slab_smp.*,vmalloc.*,ioremap.*,percpu_alloc.*,mm_leaks.*"' \
+	-DCORE_SUITES='"bootmem.*,buddy.*,compat.*,gfp.*,highmem.*,zone.*,stress.*,kmalloc.*,mempool.*,slab.*,slab_debug.*,slab_smp.*,vmalloc.*,ioremap.*,percpu_alloc.*,mm_leaks.*,fault_inject.*"' \
 	-DGUEST_SUITES_ONLY
 tests_integration_test_guest_mm_LDADD = $(TEST_LIBS)
 # The DMA engine's driver (suite dma), with a boot buffer above MAX_ORDER.

@@ -31,7 +31,8 @@
 
 /* Internal cache flags (above Linux's). */
 #define SLAB_NO_CPU_CACHE	0x10000000UL	/* no magazines: bootstrap caches */
-#define SLAB_KMALLOC		0x20000000UL	/* a kmalloc cache */
+/* a kmalloc cache; an enum for the image's DWARF (vmmctl fail kmalloc marks them) */
+enum { SLAB_KMALLOC = 0x20000000 };
 
 /* Caches without magazines have no tunables: limit and batchcount read 0. */
 /* an enum, not a #define: the image's DWARF carries it for the VMM (mm_layout.c) */
