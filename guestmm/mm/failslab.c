@@ -8,6 +8,7 @@
 #include <linux/fault-inject.h>
 #include <linux/slab.h>
 #include <linux/gfp.h>
+#include <linux/string.h>
 
 #include "slab.h"
 
@@ -35,4 +36,14 @@ bool should_failslab(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 		return false;
 	return should_fail_ex(&failslab.attr, s->object_size,
 			      (gfp & __GFP_NOWARN) ? FAULT_NOWARN : 0, caller);
+}
+
+unsigned long failslab_cache_flags(const char *name)
+{
+	char want[FAILSLAB_NAME_LEN];
+
+	/* a copy: the VMM may be writing it (a torn name matches nothing) */
+	memcpy(want, failslab.cache_name, sizeof(want));
+	want[sizeof(want) - 1] = '\0';
+	return want[0] && !strcmp(name, want) ? SLAB_FAILSLAB : 0;
 }

@@ -139,15 +139,24 @@ static void attr_line(FILE *out, const char *name, json_t *a, const char *what)
 		fmt_int(a, "calls"), fmt_int(a, "failures"));
 }
 
-/* failslab's target: "kmalloc", "cache NAME[,NAME...]" or "". */
+/*
+ * failslab's target: "kmalloc", "cache NAME" (and "(not created yet)"
+ * while no cache has that name), the caches marked otherwise, or "".
+ */
 static void slab_target(json_t *slab, char *buf, size_t size)
 {
 	json_t *caches = json_object_get(slab, "caches"), *c;
+	const char *name = fmt_str(slab, "cache-name", "");
 	size_t i, len;
 
 	buf[0] = '\0';
 	if (json_is_true(json_object_get(slab, "kmalloc"))) {
 		snprintf(buf, size, "kmalloc");
+		return;
+	}
+	if (name[0]) {
+		snprintf(buf, size, "cache %s%s", name,
+			 json_array_size(caches) ? "" : " (not created yet)");
 		return;
 	}
 	json_array_foreach(caches, i, c) {

@@ -256,13 +256,28 @@ static int mark_caches(struct insp *in, const struct cache_walk *w,
 	return 0;
 }
 
-static bool any_wanted(const struct mm_layout *lay, const struct cache_walk *w,
-		       const struct fail_set *s)
+/*
+ * failslab.cache_name: the name a cache created later is marked for ("":
+ * none), written a byte at a time, NUL-padded to its end.
+ */
+static int write_cache_name(struct insp *in, uint64_t base, const char *name)
 {
-	for (unsigned long i = 0; i < w->nr; i++)
-		if (wants_mark(lay, s, &w->c[i]))
-			return true;
-	return false;
+	struct field_array a = in->lay->fault.slab_cache_name;
+	size_t len = strlen(name);
+
+	if (a.elem_size != 1 || len >= a.count) {
+		snprintf(in->err, sizeof(in->err),
+			 "cache_name holds %u bytes, '%s' needs %zu", a.count,
+			 name, len + 1);
+		return -1;
+	}
+	for (uint32_t i = 0; i < a.count; i++) {
+		uint8_t c = i < len ? (uint8_t)name[i] : 0;
+
+		if (insp_write(in, base + a.off + i, &c, 1))
+			return -1;
+	}
+	return 0;
 }
 
 /* ---- setting ------------------------------------------------------------- */
@@ -283,20 +298,16 @@ static int set_failslab(struct insp *in, const struct fail_set *s,
 	struct cache_walk w;
 	int ret = -1;
 
-	if (read_caches(in, &w, e))
-		goto out;
-	if (!s->clear && s->target == FAIL_CACHE && !any_wanted(lay, &w, s)) {
-		errf(e, "no slab cache is named '%s'", s->cache);
-		goto out;
-	}
-	if (arm(in, &p, false, e))
+	if (read_caches(in, &w, e) || arm(in, &p, false, e))
 		goto out;
 	if (s->clear) {
-		ret = put_attr(in, &p, lay->fault.probability, 0) ? -1 :
+		ret = put_attr(in, &p, lay->fault.probability, 0) ||
+		      write_cache_name(in, p.base, "") ? -1 :
 		      mark_caches(in, &w, s, e);
 		goto out;
 	}
-	if (mark_caches(in, &w, s, e) || write_attr(in, &p, s) ||
+	if (write_cache_name(in, p.base, s->target == FAIL_CACHE ? s->cache : "") ||
+	    mark_caches(in, &w, s, e) || write_attr(in, &p, s) ||
 	    put(in, p.base, lay->fault.slab_ignore_gfp_wait, s->ignore_gfp_wait) ||
 	    put(in, p.base, lay->fault.slab_cache_filter, 1) ||
 	    put(in, p.base, lay->fault.slab_require_gfp, s->gfp_mask) ||
@@ -403,6 +414,20 @@ static void marks_json(struct insp *in, json_t *o)
 						       nr_marked == nr_kmalloc));
 }
 
+/* "cache-name": what a cache created later is failed by, if any. */
+static void cache_name_json(struct insp *in, json_t *o, uint64_t base)
+{
+	struct field_array a = in->lay->fault.slab_cache_name;
+	char name[INSP_STR_MAX];
+
+	if (insp_read_str(in, base + a.off, name,
+			  a.count + 1 < sizeof(name) ? a.count + 1 : sizeof(name))) {
+		insp_problem(in, "failslab.cache_name: not readable (%s)", in->err);
+		return;
+	}
+	json_object_set_new(o, "cache-name", json_string(name));
+}
+
 static json_t *fail_state(struct insp *in)
 {
 	const struct mm_layout *lay = in->lay;
@@ -412,6 +437,7 @@ static json_t *fail_state(struct insp *in)
 	set_field(in, slab, "ignore-gfp-wait", sp.base, lay->fault.slab_ignore_gfp_wait, true);
 	set_field(in, slab, "cache-filter", sp.base, lay->fault.slab_cache_filter, true);
 	set_field(in, slab, "gfp-mask", sp.base, lay->fault.slab_require_gfp, false);
+	cache_name_json(in, slab, sp.base);
 	marks_json(in, slab);
 	set_field(in, page, "min-order", pp.base, lay->fault.page_min_order, false);
 	set_field(in, page, "ignore-gfp-wait", pp.base, lay->fault.page_ignore_gfp_wait, true);

@@ -23,7 +23,9 @@
  * the VMM sets SLAB_FAILSLAB on the kmalloc caches (SLAB_KMALLOC) or on
  * the caches named NAME, and clears it on every other cache (a cache's
  * flags are written once before it is listed on slab_caches, so the
- * VMM's store is never lost to a guest's). pages ORDER is
+ * VMM's store is never lost to a guest's). For cache NAME it also writes
+ * NAME into failslab.cache_name, so a cache created later under that name
+ * is marked as it is made (a driver's own cache, before its insmod). pages ORDER is
  * fail_page_alloc's min_order: that order and above fail. Arming resets
  * the attr's counters; clearing keeps them for query-fail.
  *

@@ -213,6 +213,7 @@ const struct mm_layout_entry mm_layout_table[] = {
 	FLD(FAIL, "struct failslab_attr", "ignore_gfp_wait", 1, fault.slab_ignore_gfp_wait),
 	FLD(FAIL, "struct failslab_attr", "cache_filter", 1, fault.slab_cache_filter),
 	FLD(FAIL, "struct failslab_attr", "require_gfp", 4, fault.slab_require_gfp),
+	ARR(FAIL, "struct failslab_attr", "cache_name", 1, fault.slab_cache_name),
 	FLD(FAIL, "struct fail_page_alloc_attr", "attr", 0, fault.page_attr),
 	FLD(FAIL, "struct fail_page_alloc_attr", "ignore_gfp_highmem", 1, fault.page_ignore_gfp_highmem),
 	FLD(FAIL, "struct fail_page_alloc_attr", "ignore_gfp_wait", 1, fault.page_ignore_gfp_wait),

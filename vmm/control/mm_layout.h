@@ -165,6 +165,7 @@ struct mm_layout {
 			     count, nr_calls, nr_failures;
 		struct field slab_attr, slab_ignore_gfp_wait, slab_cache_filter,
 			     slab_require_gfp;
+		struct field_array slab_cache_name;	/* char[] */
 		struct field page_attr, page_ignore_gfp_highmem,
 			     page_ignore_gfp_wait, page_min_order,
 			     page_require_gfp;

@@ -68,13 +68,17 @@ bool should_fail(struct fault_attr *attr, ssize_t size);
 /*
  * failslab: Linux's attr and filters. With cache_filter only caches with
  * SLAB_FAILSLAB fail. require_gfp is memvisor's: only allocations whose
- * flags hold all of it fail (0: any).
+ * flags hold all of it fail (0: any). cache_name too: a cache created
+ * with this name gets SLAB_FAILSLAB (as Linux's slab_debug=A,NAME), so a
+ * driver's cache can be failed before the driver is loaded.
  */
+#define FAILSLAB_NAME_LEN	32
 struct failslab_attr {
 	struct fault_attr attr;
 	bool ignore_gfp_wait;	/* allocations that may sleep never fail */
 	bool cache_filter;
 	gfp_t require_gfp;
+	char cache_name[FAILSLAB_NAME_LEN];
 };
 
 /* fail_page_alloc: Linux's attr and filters, and require_gfp as above. */
@@ -93,6 +97,8 @@ extern int failslab_armed;
 extern int fail_page_alloc_armed;
 
 bool should_failslab(struct kmem_cache *s, gfp_t gfp, unsigned long caller);
+/* SLAB_FAILSLAB for a new cache named @name if failslab.cache_name says so. */
+unsigned long failslab_cache_flags(const char *name);
 bool should_fail_alloc_page(gfp_t gfp, unsigned int order,
 			    unsigned long caller);
 

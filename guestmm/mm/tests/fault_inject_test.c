@@ -203,3 +203,21 @@ KTEST(fault_inject, fail_page_alloc_min_order)
 	if (small)
 		__free_pages(small, 2);
 }
+
+/* A cache created under a name failslab waits for carries SLAB_FAILSLAB. */
+KTEST(fault_inject, failslab_cache_name_marks_new_cache)
+{
+	struct kmem_cache *named, *other;
+
+	fault_save();
+	strscpy_len(failslab.cache_name, "fi_named", sizeof(failslab.cache_name));
+	named = kmem_cache_create("fi_named", 40, 0, 0, NULL);
+	other = kmem_cache_create("fi_other", 40, 0, 0, NULL);
+	fault_restore();
+	KTEST_ASSERT_NOT_NULL(t, named);
+	KTEST_ASSERT_NOT_NULL(t, other);
+	KTEST_EXPECT_TRUE(t, named->flags & SLAB_FAILSLAB);
+	KTEST_EXPECT_FALSE(t, other->flags & SLAB_FAILSLAB);
+	kmem_cache_destroy(named);
+	kmem_cache_destroy(other);
+}
