@@ -566,3 +566,13 @@ tests_integration_test_alloc_SOURCES = tests/integration/test_alloc.c \
 tests_integration_test_alloc_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
 tests_integration_test_alloc_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
 EXTRA_tests_integration_test_alloc_DEPENDENCIES = tools/vmmctl/vmmctl vmm/vmm
+
+# --- failure injection from outside (owner: h-fail) ---------------------------
+check_PROGRAMS += tests/integration/test_fail
+TESTS += tests/integration/test_fail
+tests_integration_test_fail_SOURCES = tests/integration/test_fail.c \
+	tests/integration/vmm_qmp.c tests/integration/vmm_qmp.h $(VMM_RUN_CMD)
+tests_integration_test_fail_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
+tests_integration_test_fail_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
+EXTRA_tests_integration_test_fail_DEPENDENCIES = tests/modules.stamp \
+	tools/vmmctl/vmmctl vmm/vmm
