@@ -28,7 +28,7 @@ VMM_UNIT_TESTS = tests/unit/test_vmm_args tests/unit/test_vmm_memmap \
 	tests/unit/test_vmm_translate tests/unit/test_vmm_dmadev \
 	tests/unit/test_vmm_ksyms tests/unit/test_vmm_ctlmux \
 	tests/unit/test_vmm_guest_str tests/unit/test_vmm_modules \
-	tests/unit/test_vmm_alloc
+	tests/unit/test_vmm_alloc tests/unit/test_vmm_fail
 check_PROGRAMS += $(VMM_UNIT_TESTS)
 TESTS += $(VMM_UNIT_TESTS)
 VMM_TEST_LDADD = vmm/libvmm.a $(JANSSON_LIBS) $(LIBDW_LIBS) $(TEST_LIBS)
@@ -47,6 +47,12 @@ tests_unit_test_vmm_alloc_CPPFLAGS = $(VMM_TEST_CPPFLAGS) -I$(srcdir)/vmm/contro
 	-I$(srcdir)/devices
 tests_unit_test_vmm_alloc_LDADD = $(VMM_TEST_LDADD)
 tests_unit_test_vmm_alloc_LDFLAGS = -pthread
+
+tests_unit_test_vmm_fail_SOURCES = tests/unit/test_vmm_fail.c
+tests_unit_test_vmm_fail_CFLAGS = $(TEST_CFLAGS) -pthread $(JANSSON_CFLAGS)
+tests_unit_test_vmm_fail_CPPFLAGS = $(VMM_TEST_CPPFLAGS) -I$(srcdir)/vmm/control
+tests_unit_test_vmm_fail_LDADD = $(VMM_TEST_LDADD)
+tests_unit_test_vmm_fail_LDFLAGS = -pthread
 
 tests_unit_test_vmm_pagewalk_SOURCES = tests/unit/test_vmm_pagewalk.c
 tests_unit_test_vmm_pagewalk_CFLAGS = $(TEST_CFLAGS)
