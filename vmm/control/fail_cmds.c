@@ -176,6 +176,7 @@ static int write_attr(struct insp *in, const struct attr_place *p,
 
 struct cache_mark {
 	uint64_t va, flags;
+	bool live;		/* its magic says kmem_cache: the only kind written */
 	char name[MV_ALLOC_NAME_MAX * 4 + 1];	/* escaped */
 };
 
@@ -190,12 +191,17 @@ static bool cache_node(struct insp *in, uint64_t node, void *opaque)
 	struct cache_walk *w = opaque;
 	const struct mm_layout *lay = in->lay;
 	struct cache_mark *m = &w->c[w->nr];
+	uint64_t magic;
 
+	if (w->nr >= SLAB_MAX_CACHES)
+		return false;	/* the walk's own limit says so too */
 	m->va = node - lay->cache.list.off;
-	if (get(in, m->va, lay->cache.flags, &m->flags)) {
+	if (get(in, m->va, lay->cache.flags, &m->flags) ||
+	    get(in, m->va, lay->cache.magic, &magic)) {
 		w->unreadable = true;
 		return false;
 	}
+	m->live = magic == lay->k.cache_magic;
 	slab_cache_name(in, m->va, m->name, sizeof(m->name));
 	w->nr++;
 	return true;
@@ -230,7 +236,7 @@ static bool marked(const struct mm_layout *lay, uint64_t flags)
 static bool wants_mark(const struct mm_layout *lay, const struct fail_set *s,
 		       const struct cache_mark *m)
 {
-	if (s->clear)
+	if (s->clear || !m->live)
 		return false;
 	if (s->target == FAIL_KMALLOC)
 		return m->flags & lay->fault.slab_kmalloc;
@@ -249,6 +255,9 @@ static int mark_caches(struct insp *in, const struct cache_walk *w,
 		uint64_t flags = want ? m->flags | lay->fault.slab_failslab :
 					m->flags & ~lay->fault.slab_failslab;
 
+		/* a node that is no cache: named by its reader, never written */
+		if (!m->live)
+			continue;
 		if (want != marked(lay, m->flags) &&
 		    put(in, m->va, lay->cache.flags, flags))
 			return errf(e, "cache %s: %s", m->name, in->err);
