@@ -5,6 +5,7 @@
  *   - fail kmalloc --probability 100 --times 2: kmalloc 64 fails twice
  *     with -ENOMEM, then succeeds; vmmctl fail counts 2 failures in 3
  *     calls, and the console shows Linux's FAULT_INJECTION line;
+ *   - --gfp-mask GFP_ATOMIC fails GFP_ATOMIC kmallocs, not GFP_KERNEL ones;
  *   - fail cache NAME fails that cache only (another cache and kmalloc of
  *     the same size still allocate);
  *   - fail pages 3 fails an order-3 alloc_pages, not an order-0 one;
@@ -125,6 +126,19 @@ static void kmalloc_twice(void)
 	ok_with((const char *[]){ "fail", "off", NULL }, "failslab: off");
 }
 
+/* --gfp-mask GFP_ATOMIC: only allocations whose flags hold all of it. */
+static void gfp_mask_filters(void)
+{
+	ok_with((const char *[]){ "fail", "kmalloc", "--times", "-1",
+				  "--gfp-mask", "GFP_ATOMIC", NULL },
+		"gfp-mask 0x");
+	ok_with(KMALLOC_64, "cache kmalloc-64");
+	fails((const char *[]){ "kmalloc", "64", "GFP_ATOMIC", NULL }, "-ENOMEM");
+	/* the GFP_KERNEL one never reached should_fail(): the filter is first */
+	ok_with((const char *[]){ "fail", NULL }, "1 calls seen, 1 failures injected");
+	ok((const char *[]){ "fail", "off", NULL });
+}
+
 static void one_cache_only(void)
 {
 	ok((const char *[]){ "kmem_cache", "create", "fi_target", "48", NULL });
@@ -178,6 +192,7 @@ Test(fail, kmalloc_cache_and_pages)
 {
 	bad_input();
 	kmalloc_twice();
+	gfp_mask_filters();
 	one_cache_only();
 	pages_from_order();
 }
