@@ -18,8 +18,8 @@ struct failslab_attr failslab = {
 	.cache_filter = false,
 };
 
-/* On a line of its own: read by every allocation, written by the VMM. */
-int failslab_armed __attribute__((aligned(64)));
+/* Read by every allocation, written by the VMM only: read-mostly data. */
+int failslab_armed __read_mostly ____cacheline_aligned;
 
 bool should_failslab(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 {

@@ -677,8 +677,8 @@ struct fail_page_alloc_attr fail_page_alloc = {
 	.min_order = 1,
 };
 
-/* On a line of its own: read by every allocation, written by the VMM. */
-int fail_page_alloc_armed __attribute__((aligned(64)));
+/* Read by every allocation, written by the VMM only: read-mostly data. */
+int fail_page_alloc_armed __read_mostly ____cacheline_aligned;
 
 /* Linux's should_fail_alloc_page(), its filters in its order. */
 noinline bool should_fail_alloc_page(gfp_t gfp, unsigned int order,

@@ -12,7 +12,7 @@
  * them by name), like every struct the inspector reads.
  *
  * Off costs one branch: slab_alloc() and __alloc_pages() test the attr's
- * armed flag (an int on a cache line of its own, written only by the VMM)
+ * armed flag (an int among the read-mostly data, written only by the VMM)
  * before calling out of line.
  */
 #ifndef _LINUX_FAULT_INJECT_H
