@@ -8,6 +8,7 @@
 
 #include "fail_cmds.h"
 #include "gfp_parse.h"
+#include "guest_str.h"
 #include "inspect_query.h"
 #include "mm_layout.h"
 #include "slab_cmds.h"
@@ -183,48 +184,66 @@ struct cache_mark {
 struct cache_walk {
 	struct cache_mark *c;
 	unsigned long nr;
-	bool unreadable;
+	uint8_t *copy;		/* the node's struct kmem_cache, read once */
 };
+
+#define MAX_CACHE_STRUCT	16384U	/* a struct kmem_cache, at most */
 
 static bool cache_node(struct insp *in, uint64_t node, void *opaque)
 {
 	struct cache_walk *w = opaque;
 	const struct mm_layout *lay = in->lay;
 	struct cache_mark *m = &w->c[w->nr];
-	uint64_t magic;
+	const char *name = (const char *)w->copy + lay->cache.name.off;
+	size_t len = lay->cache.name.count;
 
 	if (w->nr >= SLAB_MAX_CACHES)
 		return false;	/* the walk's own limit says so too */
 	m->va = node - lay->cache.list.off;
-	if (get(in, m->va, lay->cache.flags, &m->flags) ||
-	    get(in, m->va, lay->cache.magic, &magic)) {
-		w->unreadable = true;
-		return false;
-	}
-	m->live = magic == lay->k.cache_magic;
-	slab_cache_name(in, m->va, m->name, sizeof(m->name));
+	m->flags = field_get(w->copy, lay->cache.size, lay->cache.flags);
+	m->live = field_get(w->copy, lay->cache.size, lay->cache.magic) ==
+		  lay->k.cache_magic;
+	guest_str_escape(m->name, sizeof(m->name), name, strnlen(name, len));
 	w->nr++;
 	return true;
 }
 
-/* Every cache on slab_caches with its flags: 0, or -1 with @e. */
+/*
+ * Every cache on slab_caches with its flags, each struct read once (the
+ * vCPUs are parked: a walk of some 40 caches must fit the VMM's 20 ms even
+ * under the nested runner's TCG). 0, or -1 with @e.
+ */
 static int read_caches(struct insp *in, struct cache_walk *w, struct errbuf *e)
 {
+	const struct mm_layout *lay = in->lay;
+	struct insp_list l = {
+		.end = INSP_LIST_CIRCULAR, .head = lay->root.slab_caches,
+		.limit = SLAB_MAX_CACHES, .copy_off = lay->cache.list.off,
+		.copy_size = lay->cache.size,
+	};
 	struct insp_walk walk;
 
-	w->c = calloc(SLAB_MAX_CACHES, sizeof(*w->c));
 	w->nr = 0;
-	w->unreadable = false;
-	if (!w->c)
+	w->c = calloc(SLAB_MAX_CACHES, sizeof(*w->c));
+	w->copy = malloc(lay->cache.size);
+	if (!w->c || !w->copy)
 		return errf(e, "out of memory");
-	insp_list_walk(in, in->lay->root.slab_caches, SLAB_MAX_CACHES,
-		       cache_node, w, &walk);
-	if (w->unreadable)
-		return errf(e, "slab_caches: a cache is not readable (%s)", in->err);
+	if (lay->cache.size > MAX_CACHE_STRUCT ||
+	    lay->cache.name.elem_size != 1)
+		return errf(e, "kernel image: struct kmem_cache is %u bytes, over %u",
+			    lay->cache.size, MAX_CACHE_STRUCT);
+	l.copy = w->copy;
+	insp_walk_list(in, &l, cache_node, w, &walk);
 	if (walk.broken || walk.cycle || walk.truncated)
 		return errf(e, "slab_caches: %s", walk.truncated ?
 			    "more caches than the VMM walks" : walk.why);
 	return 0;
+}
+
+static void free_caches(struct cache_walk *w)
+{
+	free(w->c);
+	free(w->copy);
 }
 
 static bool marked(const struct mm_layout *lay, uint64_t flags)
@@ -299,6 +318,9 @@ static int arm(struct insp *in, const struct attr_place *p, bool on,
 	return 0;
 }
 
+/* set_failslab()'s: out of time before it wrote anything; ask again. */
+#define FAIL_AGAIN	(-2)
+
 static int set_failslab(struct insp *in, const struct fail_set *s,
 			struct errbuf *e)
 {
@@ -307,7 +329,12 @@ static int set_failslab(struct insp *in, const struct fail_set *s,
 	struct cache_walk w;
 	int ret = -1;
 
-	if (read_caches(in, &w, e) || arm(in, &p, false, e))
+	if (read_caches(in, &w, e)) {
+		if (in->stop == INSP_STOP_TIME)
+			ret = FAIL_AGAIN;	/* nothing written yet */
+		goto out;
+	}
+	if (arm(in, &p, false, e))
 		goto out;
 	if (s->clear) {
 		ret = put_attr(in, &p, lay->fault.probability, 0) ||
@@ -329,7 +356,7 @@ static int set_failslab(struct insp *in, const struct fail_set *s,
 out:
 	if (ret && !e->msg[0])
 		errf(e, "failslab: %s", in->err);
-	free(w.c);
+	free_caches(&w);
 	return ret;
 }
 
@@ -417,7 +444,7 @@ static void marks_json(struct insp *in, json_t *o)
 		both += k;
 		json_array_append_new(names, json_string(w.c[i].name));
 	}
-	free(w.c);
+	free_caches(&w);
 	json_object_set_new(o, "caches", names);
 	json_object_set_new(o, "kmalloc", json_boolean(nr_marked && both == nr_marked &&
 						       nr_marked == nr_kmalloc));
@@ -484,24 +511,36 @@ static json_t *answer(struct insp *in)
 	return ret;
 }
 
+struct fail_run {
+	const struct fail_set *s;
+	bool again;		/* out of time before any write */
+};
+
+/* The setting, written; the answer is query-fail's, in a park of its own. */
 static json_t *run_fail(const struct insp_query *q, void *opaque,
 			struct qmp_error *err)
 {
-	const struct fail_set *s = opaque;
+	struct fail_run *run = opaque;
+	const struct fail_set *s = run->s;
 	struct errbuf e = { "" };
 	struct insp in;
 	bool slab = s->target != FAIL_PAGES, pages = s->target == FAIL_PAGES ||
 						     s->target == FAIL_ALL;
+	int ret = 0;
 
 	if (fail_open(q, &in, err))
 		return NULL;
-	if ((slab && set_failslab(&in, s, &e)) ||
-	    (pages && set_fail_page_alloc(&in, s, &e))) {
-		insp_close(&in);
+	if (slab)
+		ret = set_failslab(&in, s, &e);
+	if (!ret && pages)
+		ret = set_fail_page_alloc(&in, s, &e);
+	insp_close(&in);
+	run->again = ret == FAIL_AGAIN;
+	if (ret) {
 		qmp_errorf(err, "GenericError", "%s", e.msg);
 		return NULL;
 	}
-	return answer(&in);
+	return json_object();
 }
 
 static json_t *run_query(const struct insp_query *q, void *opaque,
@@ -514,14 +553,34 @@ static json_t *run_query(const struct insp_query *q, void *opaque,
 	return answer(&in);
 }
 
+#define FAIL_ATTEMPTS	3	/* parks that ran out of time before a write */
+
 json_t *cmd_fail(struct qmp_ctx *ctx, json_t *args, struct qmp_error *err)
 {
 	struct fail_set s;
+	struct fail_run run = { .s = &s };
+	json_t *done = NULL;
 
 	if (fail_parse(args, &s, err))
 		return NULL;
-	/* once: a second attempt would set the attr again, counters and all */
-	return insp_query(ctx, "fail", 1, run_fail, &s, err);
+	/*
+	 * Each attempt once: a second one would set the attr again, counters
+	 * and all. Again only when the first ran out of time before it wrote
+	 * anything (the caches' walk; a guest's caches change meanwhile).
+	 */
+	for (int i = 0; i < FAIL_ATTEMPTS && !done; i++) {
+		if (i) {
+			err->class = NULL;
+			err->desc[0] = '\0';
+		}
+		done = insp_query(ctx, "fail", 1, run_fail, &run, err);
+		if (!run.again)
+			break;
+	}
+	if (!done)
+		return NULL;
+	json_decref(done);
+	return cmd_query_fail(ctx, NULL, err);
 }
 
 json_t *cmd_query_fail(struct qmp_ctx *ctx, json_t *args,
