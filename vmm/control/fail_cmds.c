@@ -12,7 +12,6 @@
 #include "inspect_query.h"
 #include "mm_layout.h"
 #include "slab_cmds.h"
-#include "vm.h"
 
 /* ---- the arguments (pure) ------------------------------------------------ */
 
