@@ -158,6 +158,13 @@ KTEST(fault_inject, failslab_cache_filter_and_nofail)
 	kmem_cache_destroy(plain);
 }
 
+/*
+ * The global attrs fail every CPU's allocations while armed: the cases
+ * below that arm them without a cache filter fail only allocations with
+ * __GFP_COLD (require_gfp), which no other guest code passes to them.
+ */
+#define ONLY_OURS	__GFP_COLD
+
 KTEST(fault_inject, failslab_gfp_filters)
 {
 	void *p, *q, *r;
@@ -166,13 +173,11 @@ KTEST(fault_inject, failslab_gfp_filters)
 	attr_set(&failslab.attr, 100, 1, -1, 0);
 	failslab.cache_filter = false;
 	failslab.ignore_gfp_wait = true;	/* sleeping allocations pass */
-	failslab.require_gfp = 0;
+	failslab.require_gfp = ONLY_OURS;
 	WRITE_ONCE(failslab_armed, 1);
-	p = kmalloc(64, GFP_KERNEL);
-	q = kmalloc(64, GFP_ATOMIC);
-	failslab.ignore_gfp_wait = false;
-	failslab.require_gfp = __GFP_DMA;	/* only those with __GFP_DMA */
-	r = kmalloc(64, GFP_KERNEL);
+	p = kmalloc(64, GFP_KERNEL | ONLY_OURS);
+	q = kmalloc(64, GFP_ATOMIC | ONLY_OURS);
+	r = kmalloc(64, GFP_ATOMIC);		/* lacks require_gfp */
 	fault_restore();
 	KTEST_EXPECT_NOT_NULL(t, p);
 	KTEST_EXPECT_NULL(t, q);
@@ -191,10 +196,10 @@ KTEST(fault_inject, fail_page_alloc_min_order)
 	fail_page_alloc.min_order = 3;
 	fail_page_alloc.ignore_gfp_wait = false;
 	fail_page_alloc.ignore_gfp_highmem = false;
-	fail_page_alloc.require_gfp = 0;
+	fail_page_alloc.require_gfp = ONLY_OURS;
 	WRITE_ONCE(fail_page_alloc_armed, 1);
-	small = alloc_pages(GFP_KERNEL, 2);
-	big = alloc_pages(GFP_KERNEL, 3);
+	small = alloc_pages(GFP_KERNEL | ONLY_OURS, 2);
+	big = alloc_pages(GFP_KERNEL | ONLY_OURS, 3);
 	failures = atomic_long_read(&fail_page_alloc.attr.nr_failures);
 	fault_restore();
 	KTEST_EXPECT_NOT_NULL(t, small);
