@@ -4,7 +4,8 @@
  * the control socket runs it: query-zones, query-memblock, query-memstats,
  * query-slabinfo, query-mempools, page-owner (two frames), query-vmallocinfo
  * (first page, and from a cursor), query-percpu, query-mappings and
- * query-modules.
+ * query-modules; query-fail, and fail (the one command that writes: the
+ * attrs and the caches' flags of the fuzzed guest).
  *
  * The layouts are the real guest's: resolved once at start from
  * guestmm/guestmm.elf's DWARF and symbols (FUZZ_GUESTMM_ELF, built in by
@@ -40,6 +41,7 @@
 #include <jansson.h>
 
 #include "control/mm_layout.h"
+#include "fail_cmds.h"
 #include "fuzz.h"
 #include "gmem.h"
 #include "inspect.h"
@@ -346,6 +348,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    json_pack("{s:o,s:o}", "start", qmp_addr(start),
 		      "end", qmp_addr(start + (span | 1))));
 	run("query-modules", cmd_query_modules, json_object());
+	run("query-fail", cmd_query_fail, json_object());
+	/* the one writer: the fuzzed guest's attrs and cache flags */
+	run("fail", cmd_fail, json_pack("{s:s,s:i}", "target", "kmalloc",
+					"times", -1));
+	run("fail", cmd_fail, json_pack("{s:b}", "clear", 1));
 	return 0;
 }
 

@@ -43,6 +43,7 @@ FUZZ_CMDS_SRCS = $(srcdir)/vmm/control/qmp_dispatch.c $(srcdir)/vmm/control/qmp_
 	$(srcdir)/vmm/control/module_cmds.c $(srcdir)/vmm/io/modq.c \
 	$(srcdir)/vmm/control/module_read.c \
 	$(srcdir)/vmm/control/workload_read.c $(srcdir)/vmm/control/workload_cmds.c \
+	$(srcdir)/vmm/control/fail_cmds.c \
 	$(srcdir)/vmm/control/alloc_cmds.c $(srcdir)/devices/allocq.c \
 	$(srcdir)/vmm/control/gfp_parse.c $(srcdir)/vmm/control/physmap.c \
 	$(srcdir)/vmm/base/base64.c \

@@ -28,7 +28,7 @@ VMM_UNIT_TESTS = tests/unit/test_vmm_args tests/unit/test_vmm_memmap \
 	tests/unit/test_vmm_translate tests/unit/test_vmm_dmadev \
 	tests/unit/test_vmm_ksyms tests/unit/test_vmm_ctlmux \
 	tests/unit/test_vmm_guest_str tests/unit/test_vmm_modules \
-	tests/unit/test_vmm_alloc
+	tests/unit/test_vmm_alloc tests/unit/test_vmm_fail
 check_PROGRAMS += $(VMM_UNIT_TESTS)
 TESTS += $(VMM_UNIT_TESTS)
 VMM_TEST_LDADD = vmm/libvmm.a $(JANSSON_LIBS) $(LIBDW_LIBS) $(TEST_LIBS)
@@ -47,6 +47,12 @@ tests_unit_test_vmm_alloc_CPPFLAGS = $(VMM_TEST_CPPFLAGS) -I$(srcdir)/vmm/contro
 	-I$(srcdir)/devices
 tests_unit_test_vmm_alloc_LDADD = $(VMM_TEST_LDADD)
 tests_unit_test_vmm_alloc_LDFLAGS = -pthread
+
+tests_unit_test_vmm_fail_SOURCES = tests/unit/test_vmm_fail.c
+tests_unit_test_vmm_fail_CFLAGS = $(TEST_CFLAGS) -pthread $(JANSSON_CFLAGS)
+tests_unit_test_vmm_fail_CPPFLAGS = $(VMM_TEST_CPPFLAGS) -I$(srcdir)/vmm/control
+tests_unit_test_vmm_fail_LDADD = $(VMM_TEST_LDADD)
+tests_unit_test_vmm_fail_LDFLAGS = -pthread
 
 tests_unit_test_vmm_pagewalk_SOURCES = tests/unit/test_vmm_pagewalk.c
 tests_unit_test_vmm_pagewalk_CFLAGS = $(TEST_CFLAGS)
@@ -419,7 +425,7 @@ tests_integration_test_guest_core_LDADD = $(TEST_LIBS)
 tests_integration_test_guest_mm_SOURCES = $(GUEST_TEST_SOURCES)
 tests_integration_test_guest_mm_CFLAGS = $(TEST_CFLAGS)
 tests_integration_test_guest_mm_CPPFLAGS = $(AM_CPPFLAGS) \
-	-DCORE_SUITES='"bootmem.*,buddy.*,compat.*,gfp.*,highmem.*,zone.*,stress.*,kmalloc.*,mempool.*,slab.*,slab_debug.*,slab_smp.*,vmalloc.*,ioremap.*,percpu_alloc.*,mm_leaks.*"' \
+	-DCORE_SUITES='"bootmem.*,buddy.*,compat.*,gfp.*,highmem.*,zone.*,stress.*,kmalloc.*,mempool.*,slab.*,slab_debug.*,slab_smp.*,vmalloc.*,ioremap.*,percpu_alloc.*,mm_leaks.*,fault_inject.*"' \
 	-DGUEST_SUITES_ONLY
 tests_integration_test_guest_mm_LDADD = $(TEST_LIBS)
 # The DMA engine's driver (suite dma), with a boot buffer above MAX_ORDER.
@@ -576,3 +582,13 @@ tests_integration_test_alloc_SOURCES = tests/integration/test_alloc.c \
 tests_integration_test_alloc_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
 tests_integration_test_alloc_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
 EXTRA_tests_integration_test_alloc_DEPENDENCIES = tools/vmmctl/vmmctl vmm/vmm
+
+# --- failure injection from outside (owner: h-fail) ---------------------------
+check_PROGRAMS += tests/integration/test_fail
+TESTS += tests/integration/test_fail
+tests_integration_test_fail_SOURCES = tests/integration/test_fail.c \
+	tests/integration/vmm_qmp.c tests/integration/vmm_qmp.h $(VMM_RUN_CMD)
+tests_integration_test_fail_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
+tests_integration_test_fail_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
+EXTRA_tests_integration_test_fail_DEPENDENCIES = tests/modules.stamp \
+	tools/vmmctl/vmmctl vmm/vmm

@@ -57,6 +57,7 @@ vmm_libvmm_a_SOURCES = \
 	vmm/control/module_read.c vmm/control/module_read.h \
 	vmm/control/workload_read.c vmm/control/workload_read.h \
 	vmm/control/workload_cmds.c vmm/control/workload_cmds.h \
+	vmm/control/fail_cmds.c vmm/control/fail_cmds.h \
 	vmm/control/ctlmux.c vmm/control/ctlmux.h \
 	vmm/control/mm_layout.c vmm/control/mm_layout.h \
 	devices/dmadev.c devices/dmadev.h \

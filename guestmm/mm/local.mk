@@ -32,7 +32,7 @@ guestmm_guestmm_elf_SOURCES += guestmm/mm/tests/physmap_test.c
 # Slab caches, kmalloc and mempools (guestmm/mm/slab.h describes the design).
 SLAB_SOURCES = guestmm/mm/slab.h guestmm/mm/slab.c guestmm/mm/slab_common.c \
 	guestmm/mm/slab_debug.c guestmm/mm/slabinfo.c guestmm/mm/kmalloc.c \
-	guestmm/mm/mempool.c guestmm/mm/module_leaks.c
+	guestmm/mm/mempool.c guestmm/mm/module_leaks.c guestmm/mm/failslab.c
 guestmm_guestmm_elf_SOURCES += $(SLAB_SOURCES)
 # Guests for the VMM's slab inspection tests and bench (not an mm suite).
 guestmm_guestmm_elf_SOURCES += guestmm/mm/tests/slabinsp_test.c
@@ -42,7 +42,8 @@ SLAB_KTEST_SOURCES = guestmm/mm/tests/compat_test.c \
 	guestmm/mm/tests/leaks_test.c \
 	guestmm/mm/tests/slab_cache_test.c \
 	guestmm/mm/tests/slab_debug_test.c guestmm/mm/tests/slab_smp_test.c \
-	guestmm/mm/tests/kmalloc_test.c guestmm/mm/tests/mempool_test.c
+	guestmm/mm/tests/kmalloc_test.c guestmm/mm/tests/mempool_test.c \
+	guestmm/mm/tests/fault_inject_test.c
 guestmm_guestmm_elf_SOURCES += $(SLAB_KTEST_SOURCES)
 # The allocator benches as guest code (vmm --test 'bench.*'; timings, in
 # no CI suite): the hosted benches' cases, from bench/alloc_cases.h;

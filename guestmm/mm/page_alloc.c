@@ -27,6 +27,7 @@
 #include <linux/wait.h>
 #include <linux/string.h>
 #include <linux/page_owner.h>
+#include <linux/fault-inject.h>
 
 #include "internal.h"
 
@@ -667,6 +668,36 @@ static __always_inline void alloc_might_sleep(gfp_t gfp)
  * watermark. NULL sends the caller down the general path (an empty list to
  * refill, a zone to fall back from, a watermark to look at closely).
  */
+/* ---- fail_page_alloc (<linux/fault-inject.h>) ---------------------------- */
+
+struct fail_page_alloc_attr fail_page_alloc = {
+	.attr = FAULT_ATTR_INITIALIZER("fail_page_alloc"),
+	.ignore_gfp_highmem = true,
+	.ignore_gfp_wait = true,
+	.min_order = 1,
+};
+
+/* Read by every allocation, written by the VMM only: read-mostly data. */
+int fail_page_alloc_armed __read_mostly ____cacheline_aligned;
+
+/* Linux's should_fail_alloc_page(), its filters in its order. */
+noinline bool should_fail_alloc_page(gfp_t gfp, unsigned int order,
+				     unsigned long caller)
+{
+	if (order < fail_page_alloc.min_order)
+		return false;
+	if (gfp & __GFP_NOFAIL)
+		return false;
+	if (fail_page_alloc.ignore_gfp_highmem && (gfp & __GFP_HIGHMEM))
+		return false;
+	if (fail_page_alloc.ignore_gfp_wait && (gfp & __GFP_WAIT))
+		return false;
+	if ((gfp & fail_page_alloc.require_gfp) != fail_page_alloc.require_gfp)
+		return false;
+	return should_fail_ex(&fail_page_alloc.attr, (ssize_t)PAGE_SIZE << order,
+			      (gfp & __GFP_NOWARN) ? FAULT_NOWARN : 0, caller);
+}
+
 static __always_inline struct page *alloc_page_fast(gfp_t gfp,
 						    unsigned int order,
 						    int highest)
@@ -716,6 +747,10 @@ static __always_inline struct page *__alloc_pages(gfp_t gfp,
 	struct page *page = NULL;
 
 	alloc_might_sleep(gfp);
+	/* Linux's prepare_alloc_pages(): off unless the VMM armed it */
+	if (unlikely(READ_ONCE(fail_page_alloc_armed)) &&
+	    should_fail_alloc_page(gfp, order, caller))
+		return NULL;
 	/* Order 0 separately: constant folding makes its path the shortest. */
 	if (likely(order == 0))
 		page = alloc_page_fast(gfp, 0, highest);

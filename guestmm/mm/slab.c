@@ -115,7 +115,7 @@ static void calculate_magazine(struct kmem_cache *s)
 int slab_cache_setup(struct kmem_cache *s, const char *name, size_t size,
 		     size_t align, unsigned long flags, void (*ctor)(void *))
 {
-	flags |= slab_debug_flags_for(name);
+	flags |= slab_debug_flags_for(name) | failslab_cache_flags(name);
 	if (flags & (SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER))
 		flags |= SLAB_CONSISTENCY_CHECKS;
 	/* Poison would destroy the constructed state a ctor promises. */

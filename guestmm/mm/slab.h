@@ -27,10 +27,12 @@
 #include <linux/smp.h>
 
 #include <linux/instruction_pointer.h>
+#include <linux/fault-inject.h>
 
 /* Internal cache flags (above Linux's). */
 #define SLAB_NO_CPU_CACHE	0x10000000UL	/* no magazines: bootstrap caches */
-#define SLAB_KMALLOC		0x20000000UL	/* a kmalloc cache */
+/* a kmalloc cache; an enum for the image's DWARF (vmmctl fail kmalloc marks them) */
+enum { SLAB_KMALLOC = 0x20000000 };
 
 /* Caches without magazines have no tunables: limit and batchcount read 0. */
 /* an enum, not a #define: the image's DWARF carries it for the VMM (mm_layout.c) */
@@ -145,6 +147,9 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp,
 	unsigned long flags;
 	void *obj;
 
+	/* Linux's slab_pre_alloc_hook(): failslab, off unless the VMM armed it */
+	if (unlikely(READ_ONCE(failslab_armed)) && should_failslab(s, gfp, caller))
+		return NULL;
 	/* Linux's might_alloc(): a may-sleep allocation in atomic context is
 	 * a bug even when the magazine would have served it. */
 	if ((gfp & __GFP_WAIT) && unlikely(in_atomic() || irqs_disabled()))

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cmds.h"
+#include "fail_verb.h"
 #include "fmt.h"
 #include "term_safe.h"
 #include "top.h"
@@ -647,4 +648,64 @@ Test(vmmctl_cmds, workload_start_and_stop)
 	cr_assert_eq(cmd_request(cmd, 1, (char *[]){ "pause" }, &req, &e), -1);
 	cr_assert_str_eq(e.msg, "usage: workload start NAME [KEY=VALUE,...] | workload stop NAME");
 	json_decref(req.args);
+}
+
+/* fail: its words into V fail's arguments; alone, query-fail; off: clear. */
+Test(vmmctl_cmds, fail_words)
+{
+	const struct vmmctl_cmd *cmd = cmd_find("fail");
+	struct cmd_req req = { 0 };
+	struct fmt_err e = { "" };
+
+	cr_assert_not_null(cmd);
+	cr_assert_eq(cmd_request(cmd, 0, NULL, &req, &e), 0, "%s", e.msg);
+	cr_assert_str_eq(req.qmp, "__org.memvisor_query-fail");
+	cr_assert_eq(cmd_request(cmd, 7, (char *[]){ "pages", "3", "--times", "-1",
+				 "--gfp-mask", "GFP_ATOMIC", "--ignore-gfp-wait" },
+				 &req, &e), 0, "%s", e.msg);
+	cr_assert_str_eq(req.qmp, "__org.memvisor_fail");
+	cr_assert_str_eq(json_string_value(json_object_get(req.args, "target")), "pages");
+	cr_assert_eq(json_integer_value(json_object_get(req.args, "order")), 3);
+	cr_assert_eq(json_integer_value(json_object_get(req.args, "times")), -1);
+	cr_assert_str_eq(json_string_value(json_object_get(req.args, "gfp-mask")),
+			 "GFP_ATOMIC");
+	cr_assert(json_is_true(json_object_get(req.args, "ignore-gfp-wait")));
+	json_decref(req.args);
+	cr_assert_eq(cmd_request(cmd, 2, (char *[]){ "--off", "cache" }, &req, &e), 0,
+		     "%s", e.msg);
+	cr_assert(json_is_true(json_object_get(req.args, "clear")));
+	cr_assert_str_eq(json_string_value(json_object_get(req.args, "target")), "cache");
+	json_decref(req.args);
+	cr_assert_eq(cmd_request(cmd, 1, (char *[]){ "cache" }, &req, &e), -1);
+	cr_assert_str_eq(e.msg, "cache needs NAME");
+	cr_assert_eq(cmd_request(cmd, 3, (char *[]){ "kmalloc", "--interval", "0" },
+				 &req, &e), -1);
+	cr_assert_str_eq(e.msg, "--interval: '0' is not a number in 1..4294967295");
+	cr_assert_eq(cmd_request(cmd, 2, (char *[]){ "kmalloc", "--bogus" }, &req, &e), -1);
+	cr_assert_str_eq(e.msg, "unknown option '--bogus'");
+}
+
+Test(fmt, fail_state)
+{
+	expect(fmt_fail_state,
+	       "{\"failslab\": {\"armed\": true, \"probability\": 100, \"interval\": 1,"
+	       " \"times\": 0, \"calls\": 3, \"failures\": 2, \"gfp-mask\": 0,"
+	       " \"cache-name\": \"\", \"caches\": [\"kmalloc-8\"], \"kmalloc\": true},"
+	       " \"fail_page_alloc\": {\"armed\": false, \"probability\": 0,"
+	       " \"interval\": 1, \"times\": 1, \"min-order\": 3, \"calls\": 0,"
+	       " \"failures\": 0, \"gfp-mask\": 32, \"ignore-gfp-highmem\": true},"
+	       " \"inconsistencies\": []}",
+	       "failslab: on kmalloc, probability 100%, interval 1, times 0\n"
+	       "  3 calls seen, 2 failures injected\n"
+	       "fail_page_alloc: off pages order >= 3, probability 0%, interval 1, times 1,"
+	       " gfp-mask 0x20, ignore-gfp-highmem\n"
+	       "  0 calls seen, 0 failures injected\n");
+	expect(fmt_fail_state,
+	       "{\"failslab\": {\"armed\": true, \"probability\": 10, \"interval\": 2,"
+	       " \"times\": -1, \"cache-name\": \"scullc\", \"caches\": []},"
+	       " \"fail_page_alloc\": {\"min-order\": 1}}",
+	       "failslab: on cache scullc (not created yet), probability 10%, interval 2, times -1\n"
+	       "  0 calls seen, 0 failures injected\n"
+	       "fail_page_alloc: off pages order >= 1, probability 0%, interval 0, times 0\n"
+	       "  0 calls seen, 0 failures injected\n");
 }

@@ -9,6 +9,7 @@
 
 #include "base64.h"
 #include "alloc_verbs.h"
+#include "fail_verb.h"
 #include "cmds.h"
 
 #define MAX_POSITIONAL	2
@@ -364,6 +365,9 @@ const struct vmmctl_cmd vmmctl_cmds[] = {
 	  fmt_alloc },
 	{ "allocs", QMP_ALLOC, "[--cpu N]", parse_allocs, fmt_allocs },
 	{ "free", QMP_ALLOC, "--all [--cpu N]", alloc_parse_free, fmt_alloc },
+	{ "fail", QMP_VENDOR "query-fail",
+	  "[kmalloc|cache NAME|pages ORDER [--probability P] [--times N] [--interval N] [--gfp-mask FLAGS] [--verbose N] [--ignore-gfp-wait] [--ignore-gfp-highmem] | off [TARGET]]",
+	  fail_parse_words, fmt_fail_state },
 	{ "qmp", NULL, "COMMAND [ARGUMENTS-JSON]", parse_qmp, fmt_json },
 };
 

@@ -15,7 +15,8 @@ tools_vmmctl_libvmmctl_a_SOURCES = \
 	tools/vmmctl/fmt_percpu.c tools/vmmctl/term_safe.c tools/vmmctl/term_safe.h \
 	tools/vmmctl/fmt_module.c tools/vmmctl/fmt_workload.c vmm/base/base64.c vmm/base/base64.h \
 	tools/vmmctl/fmt_physmap.c tools/vmmctl/physmap.c tools/vmmctl/physmap.h \
-	tools/vmmctl/alloc_verbs.c tools/vmmctl/alloc_verbs.h tools/vmmctl/fmt_alloc.c
+	tools/vmmctl/alloc_verbs.c tools/vmmctl/alloc_verbs.h tools/vmmctl/fmt_alloc.c \
+	tools/vmmctl/fail_verb.c tools/vmmctl/fail_verb.h
 # base64 (insmod's file) is the VMM's own, shared
 tools_vmmctl_libvmmctl_a_CPPFLAGS = $(AM_CPPFLAGS) $(JANSSON_CFLAGS) \
 	$(CAIRO_CFLAGS) -I$(srcdir)/vmm/base

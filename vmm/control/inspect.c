@@ -239,6 +239,27 @@ bool insp_spent_now(struct insp *in)
 	return insp_spent(in);
 }
 
+/* [va, va+n) within one page, from guest memory into @buf or (@write) back. */
+static int copy_page_part(struct insp *in, uint64_t va, void *buf, size_t n,
+			  bool write)
+{
+	struct pagewalk w;
+
+	if (pagewalk(in->gm, in->cr3, va, &w)) {
+		snprintf(in->err, sizeof(in->err),
+			 "0x%" PRIx64 " is not mapped (%s)", va, w.error);
+		return -1;
+	}
+	if (write ? gmem_write(in->gm, w.gpa, buf, n) :
+		    gmem_read(in->gm, w.gpa, buf, n)) {
+		snprintf(in->err, sizeof(in->err),
+			 "0x%" PRIx64 " maps to 0x%" PRIx64 ", not guest RAM",
+			 va, w.gpa);
+		return -1;
+	}
+	return 0;
+}
+
 int insp_read(struct insp *in, uint64_t va, void *dst, size_t len)
 {
 	uint8_t *d = dst;
@@ -255,28 +276,31 @@ int insp_read(struct insp *in, uint64_t va, void *dst, size_t len)
 	}
 	in->budget -= len;
 	while (len) {
-		struct pagewalk w;
 		uint64_t off = va & (PAGE_4K - 1);
 		size_t n = PAGE_4K - off < len ? PAGE_4K - off : len;
 
 		if (out_of_time(in))
 			return stop_reading(in, INSP_STOP_TIME);
-		if (pagewalk(in->gm, in->cr3, va, &w)) {
-			snprintf(in->err, sizeof(in->err),
-				 "0x%" PRIx64 " is not mapped (%s)", va, w.error);
+		if (copy_page_part(in, va, d, n, false))
 			return -1;
-		}
-		if (gmem_read(in->gm, w.gpa, d, n)) {
-			snprintf(in->err, sizeof(in->err),
-				 "0x%" PRIx64 " maps to 0x%" PRIx64 ", not guest RAM",
-				 va, w.gpa);
-			return -1;
-		}
 		va += n;
 		d += n;
 		len -= n;
 	}
 	return 0;
+}
+
+int insp_write(struct insp *in, uint64_t va, const void *src, size_t len)
+{
+	if (in->stop)
+		return -1;
+	if (!len || len > 8 || (va & (PAGE_4K - 1)) + len > PAGE_4K) {
+		snprintf(in->err, sizeof(in->err),
+			 "a write of %zu bytes at 0x%" PRIx64 " is not one word in one page",
+			 len, va);
+		return -1;
+	}
+	return copy_page_part(in, va, (void *)src, len, true);
 }
 
 /* The guest's bytes of a C string, at most @max - 1 of them, terminated. */

@@ -149,6 +149,12 @@ bool insp_spent(struct insp *in);
 bool insp_spent_now(struct insp *in);
 int insp_read(struct insp *in, uint64_t va, void *dst, size_t len);
 /*
+ * Writes @len (1 to 8) bytes at @va, inside one page: a field of a guest
+ * struct the VMM sets from outside (fail_cmds.c), the vCPUs parked. 0, or
+ * -1 with the reason in in->err. The only writer: readers never write.
+ */
+int insp_write(struct insp *in, uint64_t va, const void *src, size_t len);
+/*
  * A C string of at most @max - 1 (and INSP_STR_MAX - 1) bytes; always
  * terminated, always valid UTF-8: bytes that are not are shown as \xHH
  * (guest_str.h) and named as an inconsistency. The string stays.

@@ -8,6 +8,7 @@
 
 #include "alloc_cmds.h"
 #include "dma_cmds.h"
+#include "fail_cmds.h"
 #include "module_cmds.h"
 #include "module_read.h"
 #include "qmp.h"
@@ -34,6 +35,7 @@
 	MODULE_READ_COMMANDS \
 	WORKLOAD_READ_COMMANDS \
 	WORKLOAD_COMMANDS \
+	FAIL_COMMANDS \
 	ALLOC_COMMANDS
 
 #endif

@@ -26,6 +26,7 @@
 #define PERCPU	"query-percpu"
 #define MODS	"query-modules"
 #define WORK	"query-workloads"
+#define FAIL	"fail"
 
 /* A width for a scalar read with field_get(): any of 1, 2, 4, 8 bytes. */
 #define SCALAR	MM_LAYOUT_SCALAR
@@ -202,6 +203,29 @@ const struct mm_layout_entry mm_layout_table[] = {
 	SYM(WORK, "workloads", root.workloads),
 	SYM(WORK, "jiffies", root.jiffies),
 
+#define FA(f, w)	FLD(FAIL, "struct fault_attr", #f, w, fault.f)
+	FA(probability, 8), FA(interval, 8), FA(times, 4), FA(space, 4),
+	FA(verbose, 8), FA(count, 8),
+	FLD(FAIL, "struct fault_attr", "nr_calls.counter", 8, fault.nr_calls),
+	FLD(FAIL, "struct fault_attr", "nr_failures.counter", 8, fault.nr_failures),
+#undef FA
+	FLD(FAIL, "struct failslab_attr", "attr", 0, fault.slab_attr),
+	FLD(FAIL, "struct failslab_attr", "ignore_gfp_wait", 1, fault.slab_ignore_gfp_wait),
+	FLD(FAIL, "struct failslab_attr", "cache_filter", 1, fault.slab_cache_filter),
+	FLD(FAIL, "struct failslab_attr", "require_gfp", 4, fault.slab_require_gfp),
+	ARR(FAIL, "struct failslab_attr", "cache_name", 1, fault.slab_cache_name),
+	FLD(FAIL, "struct fail_page_alloc_attr", "attr", 0, fault.page_attr),
+	FLD(FAIL, "struct fail_page_alloc_attr", "ignore_gfp_highmem", 1, fault.page_ignore_gfp_highmem),
+	FLD(FAIL, "struct fail_page_alloc_attr", "ignore_gfp_wait", 1, fault.page_ignore_gfp_wait),
+	FLD(FAIL, "struct fail_page_alloc_attr", "min_order", 4, fault.page_min_order),
+	FLD(FAIL, "struct fail_page_alloc_attr", "require_gfp", 4, fault.page_require_gfp),
+	ENUM(FAIL, "SLAB_FAILSLAB", fault.slab_failslab),
+	ENUM(FAIL, "SLAB_KMALLOC", fault.slab_kmalloc),
+	SYM(FAIL, "failslab", fault.failslab),
+	SYM(FAIL, "fail_page_alloc", fault.fail_page_alloc),
+	SYM(FAIL, "failslab_armed", fault.failslab_armed),
+	SYM(FAIL, "fail_page_alloc_armed", fault.fail_page_alloc_armed),
+
 	SYM(ZONES, "contig_page_data", root.pgdat),
 	SYM(ZONES, "mem_map", root.mem_map),
 	SYM(ZONES, "max_pfn", root.max_pfn),
@@ -225,6 +249,8 @@ const struct mm_layout_optional mm_layout_optional[] = {
 	{ MODS, "modules", AT(module.present) },
 	/* and one without workloads (before issue 17) */
 	{ WORK, "workloads", AT(workload.present) },
+	/* and one without fault injection (before issue 18) */
+	{ FAIL, "failslab", AT(fault.present) },
 };
 
 const unsigned int mm_layout_optional_len =

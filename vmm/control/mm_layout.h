@@ -154,6 +154,27 @@ struct mm_layout {
 	/* enum workload_state */
 	struct { uint64_t free, starting, running, stopping, stopped, failed; } ws;
 
+	/*
+	 * Fault injection (fail_cmds.h): optional as a whole, like modules:
+	 * an image without the symbol 'failslab' has none (present false).
+	 * struct fault_attr's fields, then failslab's and fail_page_alloc's.
+	 */
+	struct {
+		bool present;
+		struct field probability, interval, times, space, verbose,
+			     count, nr_calls, nr_failures;
+		struct field slab_attr, slab_ignore_gfp_wait, slab_cache_filter,
+			     slab_require_gfp;
+		struct field_array slab_cache_name;	/* char[] */
+		struct field page_attr, page_ignore_gfp_highmem,
+			     page_ignore_gfp_wait, page_min_order,
+			     page_require_gfp;
+		uint64_t slab_failslab, slab_kmalloc;	/* SLAB_FAILSLAB, SLAB_KMALLOC */
+		/* the roots: the attrs and their armed flags (ints) */
+		uint64_t failslab, fail_page_alloc;
+		uint64_t failslab_armed, fail_page_alloc_armed;
+	} fault;
+
 	/* the guest's constants, from its enums */
 	struct {
 		uint64_t cache_magic;		/* KMEM_CACHE_MAGIC */

@@ -24,5 +24,8 @@
 
 #define L1_CACHE_BYTES	64
 #define ____cacheline_aligned __aligned(L1_CACHE_BYTES)
+/* Linux's: data read on hot paths and seldom written, kept together, away
+ * from data written often (the kernel's .data.* takes the section). */
+#define __read_mostly	__section(".data..read_mostly")
 
 #endif

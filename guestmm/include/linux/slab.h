@@ -39,6 +39,12 @@
 #define SLAB_CACHE_DMA		0x00004000UL	/* slabs from ZONE_DMA (__GFP_DMA) */
 #define SLAB_STORE_USER		0x00010000UL	/* U: record the last alloc and free call sites */
 #define SLAB_PANIC		0x00040000UL	/* panic if kmem_cache_create() fails */
+/*
+ * failslab's cache filter (<linux/fault-inject.h>): with failslab.cache_filter
+ * set, only caches with this flag fail. An enum, not a #define: the image's
+ * DWARF carries it for the VMM, which sets it on the cache it is told to fail.
+ */
+enum { SLAB_FAILSLAB = 0x02000000 };
 
 #define SLAB_DEBUG_FLAGS	(SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | \
 				 SLAB_POISON | SLAB_STORE_USER)

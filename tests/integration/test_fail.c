@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Failure injection from outside (vmmctl fail, QMP fail and query-fail),
+ * on a running 2-vCPU guest:
+ *   - fail kmalloc --probability 100 --times 2: kmalloc 64 fails twice
+ *     with -ENOMEM, then succeeds; vmmctl fail counts 2 failures in 3
+ *     calls, and the console shows Linux's FAULT_INJECTION line;
+ *   - --gfp-mask GFP_ATOMIC fails GFP_ATOMIC kmallocs, not GFP_KERNEL ones;
+ *   - fail cache NAME fails that cache only (another cache and kmalloc of
+ *     the same size still allocate);
+ *   - fail pages 3 fails an order-3 alloc_pages, not an order-0 one;
+ *   - a driver's error path: fail cache scullc before its insmod makes
+ *     scullc's init fail with its own -ENOMEM, and the loader's leak check
+ *     after a failed init finds nothing left behind;
+ *   - bad input is one line naming what was wrong.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "run_cmd.h"
+#include "vmm_qmp.h"
+
+#define VMMCTL_S	120	/* an insmod copies the module in */
+
+static struct vq v;
+
+/* vmmctl ARGS... on our socket: its status; stdout and stderr in *@out. */
+static int vmmctl(char **out, const char *const args[])
+{
+	char path[PATH_MAX];
+	char *argv[20];
+	struct run_result r;
+	int n = 0, status;
+
+	snprintf(path, sizeof(path), "%s/tools/vmmctl/vmmctl", build_top());
+	argv[n++] = path;
+	argv[n++] = "--socket";
+	argv[n++] = v.sock;
+	for (int i = 0; args[i] && n < 19; i++)
+		argv[n++] = (char *)args[i];
+	argv[n] = NULL;
+	cr_assert_eq(run_cmd(argv, VMMCTL_S, &r), 0, "cannot run %s", path);
+	cr_assert(!r.timed_out, "vmmctl %s: no answer in %d s", args[0], VMMCTL_S);
+	if (asprintf(out, "%s%s", r.out, r.err) < 0)
+		cr_assert_fail("out of memory");
+	status = r.status;
+	run_result_free(&r);
+	return status;
+}
+
+/* vmmctl ARGS... must succeed: its output (free it). */
+static char *ok(const char *const args[])
+{
+	char *out;
+
+	cr_assert_eq(vmmctl(&out, args), 0, "vmmctl %s %s: %s\nconsole:\n%s",
+		     args[0], args[1] ? args[1] : "", out, v.log ? v.log : "");
+	return out;
+}
+
+/* vmmctl ARGS... must fail saying @why. */
+static void fails(const char *const args[], const char *why)
+{
+	char *out;
+
+	cr_assert_neq(vmmctl(&out, args), 0, "vmmctl %s %s should fail: %s",
+		      args[0], args[1] ? args[1] : "", out);
+	cr_assert(strstr(out, why), "vmmctl %s %s: want '%s', got: %s",
+		  args[0], args[1] ? args[1] : "", why, out);
+	free(out);
+}
+
+/* vmmctl ARGS... must succeed, its output holding @want. */
+static void ok_with(const char *const args[], const char *want)
+{
+	char *out = ok(args);
+
+	cr_assert(strstr(out, want), "vmmctl %s %s: want '%s', got: %s",
+		  args[0], args[1] ? args[1] : "", want, out);
+	free(out);
+}
+
+static void boot(void)
+{
+	const char *accel = getenv("MEMVISOR_ACCEL");
+	char accel_arg[64];
+
+	snprintf(accel_arg, sizeof(accel_arg), "--accel=%s",
+		 accel ? accel : "auto");
+	cr_assert_eq(vq_start_args(&v, (const char *[]){ "--mem", "256M",
+			"--cpus", "2", accel_arg, NULL }, VQ_LOG_STDERR), 0,
+		     "cannot start vmm: %s", strerror(errno));
+	cr_assert_eq(vq_connect(&v), 0, "no control socket at %s:\n%s", v.sock,
+		     v.log ? v.log : "");
+	cr_assert_eq(vq_wait_for(&v, "boot complete", 120), 0,
+		     "no boot:\n%s", v.log ? v.log : "");
+}
+
+static void finish(void)
+{
+	vq_stop(&v);
+}
+
+TestSuite(fail, .init = boot, .fini = finish, .timeout = 600);
+
+#define KMALLOC_64	(const char *[]){ "kmalloc", "64", "GFP_KERNEL", NULL }
+
+static void kmalloc_twice(void)
+{
+	ok_with((const char *[]){ "fail", "kmalloc", "--probability", "100",
+				  "--times", "2", NULL },
+		"failslab: on kmalloc, probability 100%, interval 1, times 2");
+	fails(KMALLOC_64, "-ENOMEM");
+	fails(KMALLOC_64, "-ENOMEM");
+	ok_with(KMALLOC_64, "cache kmalloc-64");
+	ok_with((const char *[]){ "fail", NULL },
+		"3 calls seen, 2 failures injected");
+	cr_expect_eq(vq_wait_for(&v, "FAULT_INJECTION: forcing a failure.", 10),
+		     0, "no FAULT_INJECTION line on the console:\n%s",
+		     v.log ? v.log : "");
+	ok_with((const char *[]){ "fail", "off", NULL }, "failslab: off");
+}
+
+/* --gfp-mask GFP_ATOMIC: only allocations whose flags hold all of it. */
+static void gfp_mask_filters(void)
+{
+	ok_with((const char *[]){ "fail", "kmalloc", "--times", "-1",
+				  "--gfp-mask", "GFP_ATOMIC", NULL },
+		"gfp-mask 0x");
+	ok_with(KMALLOC_64, "cache kmalloc-64");
+	fails((const char *[]){ "kmalloc", "64", "GFP_ATOMIC", NULL }, "-ENOMEM");
+	/* the GFP_KERNEL one never reached should_fail(): the filter is first */
+	ok_with((const char *[]){ "fail", NULL }, "1 calls seen, 1 failures injected");
+	ok((const char *[]){ "fail", "off", NULL });
+}
+
+static void one_cache_only(void)
+{
+	ok((const char *[]){ "kmem_cache", "create", "fi_target", "48", NULL });
+	ok((const char *[]){ "kmem_cache", "create", "fi_bystander", "48", NULL });
+	ok_with((const char *[]){ "fail", "cache", "fi_target", "--times", "-1",
+				  NULL }, "failslab: on cache fi_target");
+	ok_with((const char *[]){ "kmem_cache", "alloc", "fi_bystander", NULL },
+		"cache fi_bystander");
+	ok_with((const char *[]){ "kmalloc", "48", "GFP_KERNEL", NULL },
+		"cache kmalloc-64");
+	fails((const char *[]){ "kmem_cache", "alloc", "fi_target", NULL },
+	      "-ENOMEM");
+	fails((const char *[]){ "kmem_cache", "alloc", "fi_target", NULL },
+	      "-ENOMEM");
+	ok_with((const char *[]){ "fail", NULL },
+		"2 calls seen, 2 failures injected");
+	ok((const char *[]){ "fail", "--off", NULL });
+	ok_with((const char *[]){ "kmem_cache", "alloc", "fi_target", NULL },
+		"cache fi_target");
+}
+
+static void pages_from_order(void)
+{
+	ok_with((const char *[]){ "fail", "pages", "3", "--times", "-1", NULL },
+		"fail_page_alloc: on pages order >= 3");
+	ok_with((const char *[]){ "alloc_pages", "0", "GFP_KERNEL", NULL },
+		"(order 0)");
+	fails((const char *[]){ "alloc_pages", "3", "GFP_KERNEL", NULL },
+	      "-ENOMEM");
+	ok_with((const char *[]){ "fail", NULL }, "1 calls seen, 1 failures injected");
+	ok((const char *[]){ "fail", "off", "pages", NULL });
+	ok_with((const char *[]){ "alloc_pages", "3", "GFP_KERNEL", NULL },
+		"(order 3)");
+}
+
+/* Bad input: one line naming what was wrong, nothing armed. */
+static void bad_input(void)
+{
+	fails((const char *[]){ "fail", "kmalloc", "--probability", "101", NULL },
+	      "not a number in 0..100");
+	fails((const char *[]){ "fail", "pages", NULL }, "pages needs ORDER");
+	fails((const char *[]){ "fail", "kmalloc", "--gfp-mask", "GFP_BOGUS", NULL },
+	      "unknown GFP flag 'GFP_BOGUS'");
+	fails((const char *[]){ "fail", "cache", "a_name_longer_than_31_bytes_of_cache",
+				NULL }, "'name' must be 1 to 31 bytes");
+	ok_with((const char *[]){ "fail", NULL }, "failslab: off");
+}
+
+/* One boot for all of them: CI's time. */
+Test(fail, kmalloc_cache_and_pages)
+{
+	bad_input();
+	kmalloc_twice();
+	gfp_mask_filters();
+	one_cache_only();
+	pages_from_order();
+}
+
+static char *ko(const char *name)
+{
+	static char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/tests/modules/%s/%s.ko", build_top(),
+		 name, name);
+	cr_assert_eq(access(path, R_OK), 0,
+		     "%s: not built (make tests/modules.stamp)", path);
+	return path;
+}
+
+/*
+ * scullc's init creates its cache, then fills a mempool from it: the
+ * first fill fails, and the init's error path (scullc_cleanup) must undo
+ * the rest. The loader reports what a failed init left behind.
+ */
+Test(fail, driver_error_path)
+{
+	char *out;
+
+	ok_with((const char *[]){ "fail", "cache", "scullc", NULL },
+		"cache scullc (not created yet)");
+	cr_assert_neq(vmmctl(&out, (const char *[]){ "insmod", ko("scullc"), NULL }),
+		      0, "insmod scullc should fail: %s", out);
+	cr_expect(strstr(out, "scullc: init_module failed: -12"),
+		  "want scullc's own -ENOMEM, got: %s", out);
+	cr_expect(!strstr(out, "leak"), "scullc's error path leaked: %s", out);
+	free(out);
+	ok_with((const char *[]){ "fail", NULL }, "1 calls seen, 1 failures injected");
+	out = ok((const char *[]){ "slabinfo", NULL });
+	cr_expect(!strstr(out, "scullc "), "scullc's cache outlived its failed init:\n%s",
+		  out);
+	free(out);
+}
