@@ -43,6 +43,7 @@ vmm_libvmm_a_SOURCES = \
 	vmm/memory/pagewalk.c vmm/memory/pagewalk.h \
 	vmm/control/slab_cmds.c vmm/control/slab_cmds.h \
 	vmm/control/page_owner.c vmm/control/page_owner.h \
+	vmm/control/slab_obj.c vmm/control/slab_obj.h \
 	vmm/control/physmap.c vmm/control/physmap.h \
 	vmm/control/translate_cmds.c vmm/control/translate_cmds.h \
 	vmm/control/vmalloc_cmds.c vmm/control/vmalloc_cmds.h \

@@ -26,7 +26,7 @@ static uint8_t *low, *high;
 static struct gmem gm;
 static struct dmadev dev;
 static unsigned int irqs, faults_seen;
-static struct page_state owner_now = { PAGE_STATE_ALLOCATED, 0, 0, 0 };
+static struct page_state owner_now = { PAGE_STATE_ALLOCATED, 0, 0, 0, 0 };
 static unsigned int owner_delay_us;	/* a slow inspector */
 
 static void on_irq(void *opaque)
@@ -39,12 +39,15 @@ static void on_fault(void *opaque, const struct dmadev_fault *f)
 	__atomic_add_fetch(&faults_seen, 1, __ATOMIC_SEQ_CST);
 }
 
-static int owner(void *opaque, uint64_t pfn, struct page_state *s)
+static int owners(void *opaque, uint64_t pfn, unsigned int n,
+		  struct page_state *s)
 {
-	if (owner_delay_us)
-		usleep(owner_delay_us);
-	*s = owner_now;
-	s->head_pfn = pfn;
+	for (unsigned int i = 0; i < n; i++) {
+		if (owner_delay_us)
+			usleep(owner_delay_us);
+		s[i] = owner_now;
+		s[i].head_pfn = pfn + i;
+	}
 	return 0;
 }
 
@@ -61,7 +64,7 @@ static void setup(void)
 	cr_assert_eq(gmem_add(&gm, 0, LOW_SIZE, low), 0);
 	cr_assert_eq(gmem_add(&gm, HIGH_GPA, HIGH_SIZE, high), 0);
 	irqs = faults_seen = 0;
-	ops.owner = NULL;
+	ops.owners = NULL;
 	dmadev_init(&dev, &gm, &ops, NULL);
 	cr_assert_eq(dmadev_start(&dev), 0);
 	dmadev_write(&dev, MV_DMADEV_INT_ENABLE, 1);
@@ -279,8 +282,8 @@ Test(dmadev, freed_in_flight_is_refused_with_owners)
 
 	char line[96];
 
-	ops.owner = owner;
-	owner_now = (struct page_state){ PAGE_STATE_ALLOCATED, 0, 0, 0 };
+	ops.owners = owners;
+	owner_now = (struct page_state){ PAGE_STATE_ALLOCATED, 0, 0, 0, 0 };
 	dmadev_write(&dev, MV_DMADEV_LATENCY, 100000);
 	memset(low + 0x5000, 0x11, 4096);
 	dmadev_write(&dev, MV_DMADEV_DST, 0x5000);
@@ -288,7 +291,7 @@ Test(dmadev, freed_in_flight_is_refused_with_owners)
 	dmadev_write(&dev, MV_DMADEV_SRC, 0xee);
 	dmadev_write(&dev, MV_DMADEV_CMD, MV_DMADEV_OP_FILL);
 	usleep(30000);
-	owner_now = (struct page_state){ PAGE_STATE_PCP, -1, 0, 0 };
+	owner_now = (struct page_state){ PAGE_STATE_PCP, -1, 0, 0, 0 };
 	cr_assert_eq(dmadev_wait_idle(&dev, 5000), 0);
 	cr_assert_eq(dmadev_read(&dev, MV_DMADEV_STATUS),
 		     MV_DMADEV_ST_ERROR | MV_DMADEV_ERR_FREED << 8);
@@ -308,7 +311,7 @@ Test(dmadev, freed_in_flight_is_refused_with_owners)
 /* The same owner in another block, or another order: a change too. */
 Test(dmadev, owners_compare_as_structs)
 {
-	struct page_state a = { PAGE_STATE_FREE, 3, 256, 0 }, b = a;
+	struct page_state a = { PAGE_STATE_FREE, 3, 256, 0, 0 }, b = a;
 	char line[96];
 
 	cr_assert(page_state_equal(&a, &b));
@@ -317,12 +320,12 @@ Test(dmadev, owners_compare_as_structs)
 	b = a;
 	b.order = 2;
 	cr_assert_not(page_state_equal(&a, &b));
-	b = (struct page_state){ PAGE_STATE_SLAB, -1, 259, 0xffff888000123000ULL };
+	b = (struct page_state){ PAGE_STATE_SLAB, -1, 259, 0xffff888000123000ULL, 0 };
 	cr_assert_str_eq(page_state_format(&a, 259, line, sizeof(line)),
 			 "free order 3 head_pfn 256");
 	cr_assert_str_eq(page_state_format(&b, 259, line, sizeof(line)),
 			 "slab cache 0xffff888000123000");
-	cr_assert_str_eq(page_state_format(&(struct page_state){ PAGE_STATE_NONE, -1, 0, 0 },
+	cr_assert_str_eq(page_state_format(&(struct page_state){ PAGE_STATE_NONE, -1, 0, 0, 0 },
 					   0, line, sizeof(line)), "");
 }
 
@@ -344,7 +347,7 @@ Test(dmadev, stop_cuts_a_long_chain)
 {
 	uint64_t t0, ms;
 
-	ops.owner = owner;
+	ops.owners = owners;
 	owner_delay_us = 20000;
 	ring_setup();
 	for (unsigned int i = 0; i < MV_DMADEV_CHAIN_MAX; i++)

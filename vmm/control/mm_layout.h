@@ -54,6 +54,7 @@ struct mm_layout {
 		struct field flags, private_, lru;
 		struct field slab_list, slab_cache, inuse, objects, refcount,
 			     order;
+		struct field freelist;		/* a slab's first free object */
 	} page;
 	/* enum pageflags: bit numbers in page.flags */
 	struct { uint64_t reserved, buddy, pcp, slab, head; } pg;
@@ -95,8 +96,10 @@ struct mm_layout {
 			     slabs_partial, slabs_free, free_objects,
 			     active_objs, total_objs, active_slabs,
 			     total_slabs, list;
+		struct field red_left_pad, offset;	/* the slot: slab.h */
 	} cache;
-	struct { uint32_t size; struct field avail, limit, batchcount; } array_cache;
+	/* entry[], the objects, follows cpu (pointer-aligned): slab_obj.c */
+	struct { uint32_t size; struct field avail, limit, batchcount, cpu; } array_cache;
 	struct {
 		uint32_t size;
 		struct field min_nr, curr_nr, source, source_arg, magic, list;
