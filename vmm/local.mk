@@ -21,6 +21,7 @@ vmm_libvmm_a_SOURCES = \
 	vmm/core/dump.c vmm/core/dump.h \
 	vmm/core/kvmexit.c vmm/core/kvmexit.h \
 	vmm/core/vm.c vmm/core/vm.h \
+	vmm/core/dirty.c vmm/core/dirty.h \
 	vmm/memory/e820.c vmm/memory/e820.h \
 	vmm/memory/memmap.c vmm/memory/memmap.h \
 	vmm/memory/gmem.c vmm/memory/gmem.h \
