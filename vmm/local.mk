@@ -52,6 +52,7 @@ vmm_libvmm_a_SOURCES = \
 	vmm/control/inspect_query.c vmm/control/inspect_query.h \
 	vmm/control/zone_read.c vmm/control/zone_read.h \
 	vmm/control/zone_cmds.c vmm/control/zone_cmds.h \
+	vmm/control/check_uaf.c vmm/control/check_uaf.h \
 	vmm/control/percpu_cmds.c vmm/control/percpu_cmds.h \
 	vmm/control/dma_cmds.c vmm/control/dma_cmds.h \
 	vmm/control/module_cmds.c vmm/control/module_cmds.h \

@@ -26,6 +26,7 @@
 #define PERCPU	"query-percpu"
 #define MODS	"query-modules"
 #define WORK	"query-workloads"
+#define UAF	"check-free-pages"
 
 /* A width for a scalar read with field_get(): any of 1, 2, 4, 8 bytes. */
 #define SCALAR	MM_LAYOUT_SCALAR
@@ -202,6 +203,17 @@ const struct mm_layout_entry mm_layout_table[] = {
 	SYM(WORK, "workloads", root.workloads),
 	SYM(WORK, "jiffies", root.jiffies),
 
+#define PH(p, w, m)	FLD(UAF, "struct page_owner_hist", p, w, hist.m)
+	SZ(UAF, "struct page_owner_hist", 0, hist.size),
+	PH("alloc_ip", 4, alloc_ip), PH("free_ip", 4, free_ip),
+	PH("seq", 4, seq), PH("jiffies", 4, jiffies), PH("cpu", 2, cpu),
+	PH("order", 2, order),
+#undef PH
+	SZ(UAF, "struct page_owner_clock", 0, hist.clock_size),
+	FLD(UAF, "struct page_owner_clock", "seq", 4, hist.clock_seq),
+	SYM(UAF, "page_owner_hist", hist.hist),
+	SYM(UAF, "page_owner_clock", hist.clock),
+
 	SYM(ZONES, "contig_page_data", root.pgdat),
 	SYM(ZONES, "mem_map", root.mem_map),
 	SYM(ZONES, "max_pfn", root.max_pfn),
@@ -225,6 +237,8 @@ const struct mm_layout_optional mm_layout_optional[] = {
 	{ MODS, "modules", AT(module.present) },
 	/* and one without workloads (before issue 17) */
 	{ WORK, "workloads", AT(workload.present) },
+	/* and one without the pages' history (before issue 18) */
+	{ UAF, "page_owner_hist", AT(hist.present) },
 };
 
 const unsigned int mm_layout_optional_len =

@@ -154,6 +154,21 @@ struct mm_layout {
 	/* enum workload_state */
 	struct { uint64_t free, starting, running, stopping, stopped, failed; } ws;
 
+	/*
+	 * The pages' history past their free (<linux/page_owner.h>) that the
+	 * use-after-free check reads (check_uaf.h): optional as a whole,
+	 * like modules (symbol 'page_owner_hist').
+	 */
+	struct {
+		bool present;
+		uint32_t size;		/* struct page_owner_hist */
+		struct field alloc_ip, free_ip, seq, jiffies, cpu, order;
+		uint32_t clock_size;	/* struct page_owner_clock */
+		struct field clock_seq;
+		uint64_t hist;		/* the pointer page_owner_hist */
+		uint64_t clock;		/* the array page_owner_clock[] */
+	} hist;
+
 	/* the guest's constants, from its enums */
 	struct {
 		uint64_t cache_magic;		/* KMEM_CACHE_MAGIC */
