@@ -26,6 +26,7 @@
 #define PERCPU	"query-percpu"
 #define MODS	"query-modules"
 #define WORK	"query-workloads"
+#define CHECK	"check"
 #define UAF	"check-free-pages"
 
 /* A width for a scalar read with field_get(): any of 1, 2, 4, 8 bytes. */
@@ -56,6 +57,7 @@ const struct mm_layout_entry mm_layout_table[] = {
 	FLD(SLAB, "struct page", "objects", 4, page.objects),
 	FLD(OWNER, "struct page", "_refcount", 4, page.refcount),
 	FLD(OWNER, "struct page", "order", 4, page.order),
+	FLD(SLAB, "struct page", "freelist", 8, page.freelist),
 	ENUM(ZONES, "PG_reserved", pg.reserved),
 	ENUM(ZONES, "PG_buddy", pg.buddy),
 	ENUM(ZONES, "PG_pcp", pg.pcp),
@@ -121,6 +123,10 @@ const struct mm_layout_entry mm_layout_table[] = {
 	FLD(SLAB, "struct kmem_cache", "stats.active_slabs", 8, cache.active_slabs),
 	FLD(SLAB, "struct kmem_cache", "stats.total_slabs", 8, cache.total_slabs),
 	FLD(SLAB, "struct kmem_cache", "list", LH, cache.list),
+	FLD(SLAB, "struct kmem_cache", "red_left_pad", 4, cache.red_left_pad),
+	FLD(SLAB, "struct kmem_cache", "offset", 4, cache.offset),
+	FLD(SLAB, "struct kmem_cache", "lock.next", SCALAR, cache.lock_next),
+	FLD(SLAB, "struct kmem_cache", "lock.owner", SCALAR, cache.lock_owner),
 	SZ(SLAB, "struct array_cache", 0, array_cache.size),
 	FLD(SLAB, "struct array_cache", "avail", 4, array_cache.avail),
 	FLD(SLAB, "struct array_cache", "limit", 4, array_cache.limit),
@@ -203,6 +209,16 @@ const struct mm_layout_entry mm_layout_table[] = {
 	SYM(WORK, "workloads", root.workloads),
 	SYM(WORK, "jiffies", root.jiffies),
 
+	SYM(CHECK, "pcpu_pda", quiet.pcpu_pda),
+	FLD(CHECK, "struct cpu_pda", "preempt_count", 4, quiet.preempt_count),
+	FLD(CHECK, "spinlock_t", "next", SCALAR, quiet.lock_next),
+	FLD(CHECK, "spinlock_t", "owner", SCALAR, quiet.lock_owner),
+	SYM(CHECK, "slab_lock", quiet.slab_lock),
+	SYM(CHECK, "vmap_area_lock", quiet.vmap_area_lock),
+	SYM(CHECK, "purge_lock", quiet.purge_lock),
+	SYM(CHECK, "pcpu_lock", quiet.pcpu_lock),
+	SYM(CHECK, "mempools_lock", quiet.mempools_lock),
+
 #define PH(p, w, m)	FLD(UAF, "struct page_owner_hist", p, w, hist.m)
 	SZ(UAF, "struct page_owner_hist", 0, hist.size),
 	PH("alloc_ip", 4, alloc_ip), PH("free_ip", 4, free_ip),
@@ -237,6 +253,8 @@ const struct mm_layout_optional mm_layout_optional[] = {
 	{ MODS, "modules", AT(module.present) },
 	/* and one without workloads (before issue 17) */
 	{ WORK, "workloads", AT(workload.present) },
+	/* and the hosted build, which has no PDA for the checker's quiet point */
+	{ CHECK, "pcpu_pda", AT(quiet.present) },
 	/* and one without the pages' history (before issue 18) */
 	{ UAF, "page_owner_hist", AT(hist.present) },
 };

@@ -54,6 +54,7 @@ struct mm_layout {
 		struct field flags, private_, lru;
 		struct field slab_list, slab_cache, inuse, objects, refcount,
 			     order;
+		struct field freelist;		/* a slab's first free object */
 	} page;
 	/* enum pageflags: bit numbers in page.flags */
 	struct { uint64_t reserved, buddy, pcp, slab, head; } pg;
@@ -95,6 +96,8 @@ struct mm_layout {
 			     slabs_partial, slabs_free, free_objects,
 			     active_objs, total_objs, active_slabs,
 			     total_slabs, list;
+		/* the checker's (check.c): slots, free pointers, the lock */
+		struct field red_left_pad, offset, lock_next, lock_owner;
 	} cache;
 	struct { uint32_t size; struct field avail, limit, batchcount; } array_cache;
 	struct {
@@ -153,6 +156,21 @@ struct mm_layout {
 	} workload;
 	/* enum workload_state */
 	struct { uint64_t free, starting, running, stopping, stopped, failed; } ws;
+
+	/*
+	 * The checker's quiet point (check.c): optional as a whole, keyed on
+	 * the per-CPU PDA 'pcpu_pda' (the hosted build has none). A CPU's
+	 * preempt_count is at its %gs base + pcpu_pda + pda.preempt_count;
+	 * the allocators' global locks are spinlock_t by symbol.
+	 */
+	struct {
+		bool present;
+		uint64_t pcpu_pda;
+		struct field preempt_count;	/* in struct cpu_pda */
+		struct field lock_next, lock_owner;	/* in spinlock_t */
+		uint64_t slab_lock, vmap_area_lock, purge_lock, pcpu_lock,
+			 mempools_lock;
+	} quiet;
 
 	/*
 	 * The pages' history past their free (<linux/page_owner.h>) that the
