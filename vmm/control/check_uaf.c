@@ -3,10 +3,13 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "check_uaf.h"
+#include "ksyms.h"
 #include "mm_layout.h"
 
 #define HIST_MAX	64	/* bytes of a struct page_owner_hist read */
@@ -295,4 +298,49 @@ fail:
 	free(fw.free);
 	w->primed = false;
 	return -1;
+}
+
+/* ---- The checker of check.h ------------------------------------------------ */
+
+static void name_caller(const struct ksyms *ks, uint64_t caller, char *out,
+			size_t size)
+{
+	if (!caller)
+		snprintf(out, size, "unknown");
+	else if (!ks || ksyms_format(ks, caller, out, size))
+		snprintf(out, size, "0x%" PRIx64, caller);
+}
+
+static void report_page(const struct uaf_report *r, void *opaque)
+{
+	struct check_run *run = opaque;
+	const struct ksyms *ks = check_ksyms(run);
+	char alloc[KSYM_FORMAT_MAX], freer[KSYM_FORMAT_MAX], found[CHECK_TEXT_MAX];
+
+	name_caller(ks, r->alloc_caller, alloc, sizeof(alloc));
+	name_caller(ks, r->free_caller, freer, sizeof(freer));
+	snprintf(found, sizeof(found), "written; allocated by %.*s",
+		 (int)(sizeof(found) - 24), alloc);
+	check_violation(run, "free_page", r->pfn << 12, "unwritten while free",
+			found, "free page 0x%" PRIx64 " written after its free; last allocated by %s (order %u), freed by %s",
+			r->pfn << 12, alloc, r->order, freer);
+}
+
+void check_free_pages(struct check_run *run)
+{
+	struct uaf_watch *w = run->uaf;
+	const uint64_t *dirty = NULL;
+	uint64_t pfns = 0;
+	struct uaf_stats st;
+
+	if (!w)
+		return;
+	if (w->take_dirty)
+		dirty = w->take_dirty(w->take_opaque, &pfns);
+	if (uaf_check_free_pages(w, check_insp(run), dirty, pfns, report_page,
+				 run, &st))
+		return;
+	check_covered(run, "free pages", st.free_pages);
+	if (st.checked)
+		check_covered(run, "free pages watched", st.watched);
 }

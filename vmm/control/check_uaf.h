@@ -40,6 +40,14 @@ struct uaf_watch {
 	uint32_t clock[UAF_MAX_CPUS];
 	uint32_t nr_cpus;
 	bool primed;			/* was_free and clock are a run's */
+	/*
+	 * The pages the guest wrote since the last take (core/dirty.h's
+	 * bitmap, its pfns in *@nr_pfns), taken in the run's park; NULL when
+	 * it could not be had. Set by whoever runs the checks (check_cmds.c);
+	 * NULL: no dirty log, nothing compared.
+	 */
+	const uint64_t *(*take_dirty)(void *opaque, uint64_t *nr_pfns);
+	void *take_opaque;
 };
 
 /* One page written after its free. */
@@ -76,5 +84,13 @@ void uaf_watch_release(struct uaf_watch *w);
 int uaf_check_free_pages(struct uaf_watch *w, struct insp *in,
 			 const uint64_t *dirty, uint64_t dirty_pfns,
 			 uaf_report_fn fn, void *opaque, struct uaf_stats *st);
+
+struct vm;
+/*
+ * The VMM's watch over @vm (check_uaf_vm.c), its dirty bits from the VM's
+ * dirty log: what check_cmds.c gives a run (run->uaf) when free pages are
+ * watched. The first take opens the log's client (logging starts).
+ */
+struct uaf_watch *uaf_watch_of_vm(struct vm *vm);
 
 #endif
