@@ -8,6 +8,7 @@
 #include <linux/gfp.h>
 #include <linux/mempool.h>
 #include <linux/module.h>
+#include <linux/page_owner.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
@@ -108,6 +109,9 @@ void fake_guest_boot(struct fake_guest *g, unsigned long mem)
 	/* and the slab's roots: links mempool.c (mempool_t in the DWARF) */
 	cover(&lo, &hi, &slab_caches, sizeof(slab_caches));
 	cover(&lo, &hi, &mempools, sizeof(mempools));
+	/* the pages' history past the free (check_uaf.h) */
+	cover(&lo, &hi, &page_owner_hist, sizeof(page_owner_hist));
+	cover(&lo, &hi, page_owner_clock, sizeof(page_owner_clock));
 	if (percpu_info()) {
 		cover(&lo, &hi, percpu_info(), sizeof(*percpu_info()));
 		/* the first chunk is static too: its head is what is read */
@@ -450,4 +454,16 @@ void fake_guest_module_damage(enum fake_module_damage d)
 		m->exit = NULL;
 		break;
 	}
+}
+
+uint64_t fake_guest_alloc_free(unsigned int order)
+{
+	struct page *page = alloc_pages(GFP_KERNEL, order);
+	uint64_t pfn;
+
+	if (!page)
+		return 0;
+	pfn = page_to_pfn(page);
+	__free_pages(page, order);
+	return pfn;
 }

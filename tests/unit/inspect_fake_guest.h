@@ -94,6 +94,8 @@ void fake_guest_vmap_wrap(struct fake_guest *g);
  */
 void fake_guest_workload(unsigned int slot, const char *name, int state,
 			 long ops, long held);
+/* A block of 2^@order pages allocated and freed again: its pfn (0: none). */
+uint64_t fake_guest_alloc_free(unsigned int order);
 /* The workloads' jiffies, for the layout's root.jiffies. */
 uint64_t fake_guest_jiffies_addr(void);
 
