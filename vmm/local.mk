@@ -55,7 +55,7 @@ vmm_libvmm_a_SOURCES = \
 	vmm/control/check_zone.c vmm/control/check_slab.c \
 	vmm/control/zone_cmds.c vmm/control/zone_cmds.h \
 	vmm/control/check_uaf.c vmm/control/check_uaf.h \
-	vmm/control/check_uaf_vm.c \
+	vmm/control/check_uaf_vm.c vmm/control/check_poison.c \
 	vmm/control/percpu_cmds.c vmm/control/percpu_cmds.h \
 	vmm/control/dma_cmds.c vmm/control/dma_cmds.h \
 	vmm/control/module_cmds.c vmm/control/module_cmds.h \

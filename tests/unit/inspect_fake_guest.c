@@ -467,3 +467,20 @@ uint64_t fake_guest_alloc_free(unsigned int order)
 	__free_pages(page, order);
 	return pfn;
 }
+
+uint64_t fake_guest_freed_object(uint32_t offset, uint8_t byte, bool write)
+{
+	struct kmem_cache *s = kmem_cache_create("fake-poison", 96, 0,
+						 SLAB_POISON | SLAB_STORE_USER,
+						 NULL);
+	void *obj[4];
+
+	if (!s)
+		return 0;
+	for (unsigned int i = 0; i < ARRAY_SIZE(obj); i++)
+		obj[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	kmem_cache_free(s, obj[1]);
+	if (write)
+		((u8 *)obj[1])[offset] = byte;	/* the bug */
+	return (uint64_t)(unsigned long)obj[1];
+}

@@ -5,12 +5,16 @@
  * the test: a page free at two runs and written between them is reported
  * with its last owner; a block allocated and freed again between them is
  * not, whatever was written; nothing is compared without a dirty log.
+ * And a freed object of a poisoned cache written after its free is
+ * reported with the byte, its offset, the cache and the tracks.
  */
 #include <criterion/criterion.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <memvisor/layout.h>
 
+#include "check.h"
 #include "check_uaf.h"
 #include "fake_layout.h"
 #include "gmem.h"
@@ -131,4 +135,71 @@ Test(check_uaf, without_a_dirty_log_nothing_is_compared)
 	cr_assert_not(st.checked);
 	cr_assert_eq(s.n, 0);
 	uaf_watch_release(&w);
+}
+
+/* ---- Freed objects of poisoned caches (check_poison.c) ------------------- */
+
+static struct check_run *poison_run(void)
+{
+	static struct check_run r;
+	struct errbuf e = { "" };
+
+	memset(&r, 0, sizeof(r));
+	cr_assert_eq(check_run_open(&r, &gm, &lay, g.cr3, NULL, 0, &e), 0,
+		     "%s", e.msg);
+	check_free_objects(&r);
+	return &r;
+}
+
+static uint64_t covered(const struct check_run *r, const char *what)
+{
+	for (unsigned int i = 0; i < r->nr_cover; i++)
+		if (!strcmp(r->cover[i].what, what))
+			return r->cover[i].n;
+	return 0;
+}
+
+Test(check_uaf, a_freed_object_written_is_reported)
+{
+	uint64_t obj = fake_guest_freed_object(3, 0x42, true);
+	struct check_run *r;
+
+	cr_assert_neq(obj, 0);
+	r = poison_run();
+	cr_assert_eq(r->nr_violations, 1, "%lu violations", r->nr_violations);
+	cr_assert_str_eq(r->kept[0].structure, "free_object");
+	cr_assert_eq(r->kept[0].addr, obj);
+	cr_assert_str_eq(r->kept[0].expected, "poison 0x6b at offset 3");
+	cr_assert_str_eq(r->kept[0].found, "0x42 at offset 3");
+	cr_assert(strstr(r->kept[0].what, "cache fake-poison"), "%s",
+		  r->kept[0].what);
+	/* the tracks: no symbols here, so the callers' addresses */
+	cr_assert(strstr(r->kept[0].what, "allocated by 0x"), "%s",
+		  r->kept[0].what);
+	cr_assert(strstr(r->kept[0].what, "freed by 0x"), "%s", r->kept[0].what);
+	check_run_close(r);
+}
+
+Test(check_uaf, the_poison_end_byte_counts_too)
+{
+	uint64_t obj = fake_guest_freed_object(95, 0x6b, true);
+	struct check_run *r;
+
+	r = poison_run();
+	cr_assert_eq(r->nr_violations, 1);
+	cr_assert_eq(r->kept[0].addr, obj);
+	cr_assert_str_eq(r->kept[0].expected, "poison 0xa5 at offset 95");
+	check_run_close(r);
+}
+
+Test(check_uaf, freed_objects_left_alone_are_not_reported)
+{
+	struct check_run *r;
+
+	cr_assert_neq(fake_guest_freed_object(0, 0, false), 0);
+	r = poison_run();
+	cr_assert_eq(r->nr_violations, 0, "%s", r->kept[0].what);
+	/* the slab's free objects were looked at: the freed one and the rest */
+	cr_assert_geq(covered(r, "free objects poisoned"), 2);
+	check_run_close(r);
 }

@@ -34,6 +34,7 @@ const struct check_family check_families[] = {
 	{ "buddy", check_buddy },
 	{ "slabs", check_slabs },
 	{ "free_pages", check_free_pages },
+	{ "free_objects", check_free_objects },
 };
 const unsigned int check_nr_families =
 	sizeof(check_families) / sizeof(check_families[0]);

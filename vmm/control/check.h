@@ -79,6 +79,8 @@ void check_percpu(struct check_run *run);	/* per-CPU chunks */
 void check_mempools(struct check_run *run);	/* mempools' elements */
 /* free pages written since the last run (check_uaf.h; needs run->uaf) */
 void check_free_pages(struct check_run *run);
+/* free objects of poisoned caches still poisoned (check_poison.c) */
+void check_free_objects(struct check_run *run);
 
 /*
  * What a checker covered, by name ("zones", "slabs", "vmap_areas"): @n

@@ -98,7 +98,11 @@ struct mm_layout {
 			     total_slabs, list;
 		/* the checker's (check.c): slots, free pointers, the lock */
 		struct field red_left_pad, offset, lock_next, lock_owner;
+		/* the freed-object check's (check_poison.c): the tracks */
+		struct field track_offset;
 	} cache;
+	/* struct slab_track: the alloc's, then the free's, at track_offset */
+	struct { uint32_t size; struct field addr; } track;
 	struct { uint32_t size; struct field avail, limit, batchcount; } array_cache;
 	struct {
 		uint32_t size;
