@@ -21,6 +21,7 @@ vmm_libvmm_a_SOURCES = \
 	vmm/core/dump.c vmm/core/dump.h \
 	vmm/core/kvmexit.c vmm/core/kvmexit.h \
 	vmm/core/vm.c vmm/core/vm.h \
+	vmm/core/dirty.c vmm/core/dirty.h \
 	vmm/memory/e820.c vmm/memory/e820.h \
 	vmm/memory/memmap.c vmm/memory/memmap.h \
 	vmm/memory/gmem.c vmm/memory/gmem.h \
@@ -54,6 +55,8 @@ vmm_libvmm_a_SOURCES = \
 	vmm/control/check.c vmm/control/check.h \
 	vmm/control/check_zone.c vmm/control/check_slab.c \
 	vmm/control/zone_cmds.c vmm/control/zone_cmds.h \
+	vmm/control/check_uaf.c vmm/control/check_uaf.h \
+	vmm/control/check_uaf_vm.c vmm/control/check_poison.c \
 	vmm/control/percpu_cmds.c vmm/control/percpu_cmds.h \
 	vmm/control/dma_cmds.c vmm/control/dma_cmds.h \
 	vmm/control/module_cmds.c vmm/control/module_cmds.h \

@@ -33,6 +33,8 @@ const struct check_family check_families[] = {
 	{ "zones", check_zones },
 	{ "buddy", check_buddy },
 	{ "slabs", check_slabs },
+	{ "free_pages", check_free_pages },
+	{ "free_objects", check_free_objects },
 };
 const unsigned int check_nr_families =
 	sizeof(check_families) / sizeof(check_families[0]);
@@ -98,10 +100,12 @@ int check_run_open(struct check_run *run, const struct gmem *gm,
 	void (*on_violation)(const struct check_violation *, void *) =
 		run->on_violation;
 	void *opaque = run->opaque;
+	struct uaf_watch *uaf = run->uaf;
 
 	memset(run, 0, sizeof(*run));
 	run->on_violation = on_violation;
 	run->opaque = opaque;
+	run->uaf = uaf;
 	run->ksyms = ksyms;
 	if (insp_open(&run->in, gm, lay, cr3, e)) {
 		insp_close(&run->in);

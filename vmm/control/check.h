@@ -30,6 +30,7 @@
 
 struct check_run;
 struct ksyms;
+struct uaf_watch;
 
 #define CHECK_STRUCT_MAX	24	/* "zone", "free_area", "slab", ... */
 #define CHECK_TEXT_MAX		96	/* expected, found */
@@ -76,6 +77,10 @@ void check_slabs(struct check_run *run);	/* slabs, freelists, caches */
 void check_vmap(struct check_run *run);		/* vmap areas, their pages */
 void check_percpu(struct check_run *run);	/* per-CPU chunks */
 void check_mempools(struct check_run *run);	/* mempools' elements */
+/* free pages written since the last run (check_uaf.h; needs run->uaf) */
+void check_free_pages(struct check_run *run);
+/* free objects of poisoned caches still poisoned (check_poison.c) */
+void check_free_objects(struct check_run *run);
 
 /*
  * What a checker covered, by name ("zones", "slabs", "vmap_areas"): @n
@@ -120,6 +125,11 @@ struct check_run {
 	void (*on_violation)(const struct check_violation *v, void *opaque);
 	void *opaque;
 	void *zones;			/* check_zone.c's, for check_buddy */
+	/*
+	 * What check_free_pages keeps from run to run (check_uaf.h), kept
+	 * by check_run_open like on_violation; NULL: not watched.
+	 */
+	struct uaf_watch *uaf;
 };
 
 /*

@@ -27,6 +27,7 @@
 #define MODS	"query-modules"
 #define WORK	"query-workloads"
 #define CHECK	"check"
+#define UAF	"check-free-pages"
 
 /* A width for a scalar read with field_get(): any of 1, 2, 4, 8 bytes. */
 #define SCALAR	MM_LAYOUT_SCALAR
@@ -126,6 +127,9 @@ const struct mm_layout_entry mm_layout_table[] = {
 	FLD(SLAB, "struct kmem_cache", "offset", 4, cache.offset),
 	FLD(SLAB, "struct kmem_cache", "lock.next", SCALAR, cache.lock_next),
 	FLD(SLAB, "struct kmem_cache", "lock.owner", SCALAR, cache.lock_owner),
+	FLD(SLAB, "struct kmem_cache", "track_offset", 4, cache.track_offset),
+	SZ(SLAB, "struct slab_track", 0, track.size),
+	FLD(SLAB, "struct slab_track", "addr", 8, track.addr),
 	SZ(SLAB, "struct array_cache", 0, array_cache.size),
 	FLD(SLAB, "struct array_cache", "avail", 4, array_cache.avail),
 	FLD(SLAB, "struct array_cache", "limit", 4, array_cache.limit),
@@ -219,6 +223,17 @@ const struct mm_layout_entry mm_layout_table[] = {
 	SYM(CHECK, "pcpu_lock", quiet.pcpu_lock),
 	SYM(CHECK, "mempools_lock", quiet.mempools_lock),
 
+#define PH(p, w, m)	FLD(UAF, "struct page_owner_hist", p, w, hist.m)
+	SZ(UAF, "struct page_owner_hist", 0, hist.size),
+	PH("alloc_ip", 4, alloc_ip), PH("free_ip", 4, free_ip),
+	PH("seq", 4, seq), PH("jiffies", 4, jiffies), PH("cpu", 2, cpu),
+	PH("order", 2, order),
+#undef PH
+	SZ(UAF, "struct page_owner_clock", 0, hist.clock_size),
+	FLD(UAF, "struct page_owner_clock", "seq", 4, hist.clock_seq),
+	SYM(UAF, "page_owner_hist", hist.hist),
+	SYM(UAF, "page_owner_clock", hist.clock),
+
 	SYM(ZONES, "contig_page_data", root.pgdat),
 	SYM(ZONES, "mem_map", root.mem_map),
 	SYM(ZONES, "max_pfn", root.max_pfn),
@@ -244,6 +259,8 @@ const struct mm_layout_optional mm_layout_optional[] = {
 	{ WORK, "workloads", AT(workload.present) },
 	/* and the hosted build, which has no PDA for the checker's quiet point */
 	{ CHECK, "pcpu_pda", AT(quiet.present) },
+	/* and one without the pages' history (before issue 18) */
+	{ UAF, "page_owner_hist", AT(hist.present) },
 };
 
 const unsigned int mm_layout_optional_len =

@@ -98,7 +98,11 @@ struct mm_layout {
 			     total_slabs, list;
 		/* the checker's (check.c): slots, free pointers, the lock */
 		struct field red_left_pad, offset, lock_next, lock_owner;
+		/* the freed-object check's (check_poison.c): the tracks */
+		struct field track_offset;
 	} cache;
+	/* struct slab_track: the alloc's, then the free's, at track_offset */
+	struct { uint32_t size; struct field addr; } track;
 	/* entry[], the objects, follows cpu (pointer-aligned): slab_obj.c */
 	struct { uint32_t size; struct field avail, limit, batchcount, cpu; } array_cache;
 	struct {
@@ -172,6 +176,21 @@ struct mm_layout {
 		uint64_t slab_lock, vmap_area_lock, purge_lock, pcpu_lock,
 			 mempools_lock;
 	} quiet;
+
+	/*
+	 * The pages' history past their free (<linux/page_owner.h>) that the
+	 * use-after-free check reads (check_uaf.h): optional as a whole,
+	 * like modules (symbol 'page_owner_hist').
+	 */
+	struct {
+		bool present;
+		uint32_t size;		/* struct page_owner_hist */
+		struct field alloc_ip, free_ip, seq, jiffies, cpu, order;
+		uint32_t clock_size;	/* struct page_owner_clock */
+		struct field clock_seq;
+		uint64_t hist;		/* the pointer page_owner_hist */
+		uint64_t clock;		/* the array page_owner_clock[] */
+	} hist;
 
 	/* the guest's constants, from its enums */
 	struct {
