@@ -26,6 +26,7 @@ static const char *const err_names[] = {
 	[MV_DMADEV_ERR_FREED] = "freed-in-flight",
 	[MV_DMADEV_ERR_UNALLOCATED] = "unallocated",
 	[MV_DMADEV_ERR_OBJECT] = "not-a-live-object",
+	[MV_DMADEV_ERR_UNWRITTEN] = "never-written",
 };
 
 static const char *const reg_names[MV_DMADEV_NR_REGS] = {
@@ -212,8 +213,10 @@ static void latency_wait(struct dmadev *dev, uint64_t us)
  * The owner checks (devices/README.md): who owns every page of each
  * memory range when the command starts, as the inspector's look says
  * (page_state.h): memory nobody allocated is refused at once
- * (UNALLOCATED), and a range over slab pages must lie inside one live
- * object (OBJECT); just before the bytes move (after the command's
+ * (UNALLOCATED), a range over slab pages must lie inside one live
+ * object (OBJECT), and one the device reads must not be an object of a
+ * SLAB_POISON cache that still holds its poison whole (UNWRITTEN: nothing
+ * was written into it since its allocation); just before the bytes move (after the command's
  * latency) every page is looked at again, and the object, and any change
  * refuses the transfer (FREED). Cost: one look per page at submit and one
  * at transfer (O(1) each: the struct page, its block's head, the
@@ -228,12 +231,14 @@ static void owners_reset(struct dmadev_owners *o)
 	o->pages = 0;
 }
 
-static void owners_add(struct dmadev_owners *o, uint64_t addr, uint64_t len)
+static void owners_add(struct dmadev_owners *o, uint64_t addr, uint64_t len,
+		       bool reads)
 {
 	struct dmadev_range *r = &o->r[o->nr++];
 
 	r->addr = addr;
 	r->len = len;
+	r->reads = reads;
 	r->first = o->pages;
 	r->n = (addr + len - 1) / PAGE_SZ - addr / PAGE_SZ + 1;
 	r->slab = false;
@@ -331,11 +336,12 @@ static int judge_slab(struct dmadev *dev, struct dmadev_range *r,
 		return fail(fi, MV_DMADEV_ERR_OBJECT, r->addr, r->len);
 	}
 	look_object(dev, r, &r->obj);
-	if (object_state_live(&r->obj))
+	if (object_state_live(&r->obj) && !(r->reads && r->obj.unwritten))
 		return 0;
 	fi->then = *slab;
 	fi->obj_then = r->obj;
-	return fail(fi, MV_DMADEV_ERR_OBJECT, r->addr, r->len);
+	return fail(fi, object_state_live(&r->obj) ? MV_DMADEV_ERR_UNWRITTEN :
+		    MV_DMADEV_ERR_OBJECT, r->addr, r->len);
 }
 
 /*
@@ -485,9 +491,9 @@ static void run_cmd(struct dmadev *dev)
 	err = job_check(dev, &j, &fi, &s, &d);
 	if (!err && dev->ops && dev->ops->owners) {
 		if (s)
-			owners_add(own, j.src, j.len);
+			owners_add(own, j.src, j.len, true);
 		if (d)
-			owners_add(own, j.dst, j.len);
+			owners_add(own, j.dst, j.len, false);
 		err = owners_take(dev, own, &fi);
 	}
 	pthread_mutex_lock(&dev->lock);
@@ -576,7 +582,8 @@ static int run_chain(struct dmadev *dev, uint64_t head_gpa,
 		goto fault;
 	/* total fits the device buffer: at most 16 + 2 * n pages */
 	for (unsigned int i = 0; dev->ops && dev->ops->owners && i < n; i++)
-		owners_add(own, d[i].addr, d[i].len);
+		owners_add(own, d[i].addr, d[i].len,
+			   !(d[i].flags & MV_DMADEV_DESC_TO_MEM));
 	if (owners_take(dev, own, &fi))
 		goto fault;
 	pthread_mutex_lock(&dev->lock);

@@ -86,6 +86,7 @@ struct dmadev_stats {
 
 struct dmadev_range {
 	uint64_t addr, len;
+	bool reads;			/* the device reads it (memory to device) */
 	unsigned int first, n;		/* its pages: who[first, first + n) */
 	bool slab;			/* over slab pages: obj was looked at */
 	struct object_state obj;

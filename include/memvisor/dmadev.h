@@ -94,7 +94,8 @@
 #define MV_DMADEV_ERR_FREED	9	/* the buffer was freed in flight */
 #define MV_DMADEV_ERR_UNALLOCATED 10	/* memory nobody allocated (free, hole) */
 #define MV_DMADEV_ERR_OBJECT	11	/* slab memory not inside one live object */
-#define MV_DMADEV_ERR_MAX	11
+#define MV_DMADEV_ERR_UNWRITTEN	12	/* read by the device, never written */
+#define MV_DMADEV_ERR_MAX	12
 
 /* A descriptor: 32 bytes, 32-byte aligned, below the mask. */
 struct mv_dmadev_desc {

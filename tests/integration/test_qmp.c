@@ -670,11 +670,12 @@ static bool one_of(const char *s, const char *a, const char *b, const char *c)
 
 /*
  * The planted DMA bugs (suite checkbug, issue 18 item 3): each one a
- * DMA_FAULT with the right reason, address, owners and object.
+ * DMA_FAULT with the right reason, address, owners and object, and the
+ * written object read afterwards raises none.
  */
 Test(life, dma_checkbug_faults, .timeout = 300)
 {
-	uint64_t unalloc, freed_page, object, kept;
+	uint64_t unalloc, freed_page, object, kept, unwritten;
 	struct client c;
 	json_t *all, *f;
 	char *out;
@@ -691,6 +692,7 @@ Test(life, dma_checkbug_faults, .timeout = 300)
 	freed_page = printed_addr(out, "checkbug: dma_freed_page", " freed page ");
 	object = printed_addr(out, "checkbug: dma_freed_object", " object ");
 	kept = printed_addr(out, "checkbug: dma_freed_object", " kept ");
+	unwritten = printed_addr(out, "checkbug: dma_unwritten", " object ");
 	free(out);
 
 	/* memory nobody allocated, written and read: its owner a free list's */
@@ -725,7 +727,15 @@ Test(life, dma_checkbug_faults, .timeout = 300)
 			 "free", "shared"), "%s", dump(f));
 	f = fault_at(all, "not-a-live-object", kept + 32);
 	cr_expect_str_eq(member_str(f, "object-at-submit", "state"), "outside", "%s", dump(f));
-	cr_expect_eq(json_array_size(all), 6, "6 faults planted: %s", dump(all));
+
+	/* a poisoned cache's object read by the device before it was written */
+	f = fault_at(all, "never-written", unwritten);
+	cr_expect_str_eq(member_str(f, "object-at-submit", "state"), "live", "%s", dump(f));
+	cr_expect(json_is_true(json_object_get(json_object_get(f, "object-at-submit"),
+					       "never-written")), "%s", dump(f));
+	cr_expect_str_eq(member_str(f, "object-at-submit", "cache-name"),
+			 "checkbug_dma_poison", "%s", dump(f));
+	cr_expect_eq(json_array_size(all), 7, "7 faults planted: %s", dump(all));
 	json_decref(all);
 	client_close(&c);
 }

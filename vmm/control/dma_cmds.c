@@ -50,6 +50,8 @@ static json_t *object_json(const struct object_state *o)
 
 	if (o->kind == OBJECT_CPU_CACHE)
 		json_object_set_new(j, "cpu", json_integer(o->cpu));
+	if (o->unwritten)
+		json_object_set_new(j, "never-written", json_true());
 	return j;
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <memvisor/layout.h>
+#include <memvisor/slab_debug.h>
 
 #include "guest_str.h"
 #include "inspect.h"
@@ -68,7 +69,8 @@ int slab_geom_read(struct insp *r, uint64_t pfn, struct slab_geom *g)
 		dst = (uint32_t)v_;					\
 	} while (0)
 	if (insp_read_field(r, g->cache, l->cache.magic, &magic) ||
-	    magic != l->k.cache_magic)
+	    magic != l->k.cache_magic ||
+	    insp_read_field(r, g->cache, l->cache.flags, &g->flags))
 		return -1;
 	CACHE_U32(size_, g->size);
 	CACHE_U32(object_size, g->object_size);
@@ -255,6 +257,31 @@ static enum object_state_kind liveness(struct insp *r, const struct slab_geom *g
 	return OBJECT_NONE;
 }
 
+/*
+ * Does the object at @obj (@size bytes) still hold a free object's poison
+ * whole? Then nothing was written into it since its allocation (only a
+ * SLAB_POISON cache's objects are poisoned, and they keep it through the
+ * allocation unless __GFP_ZERO clears them).
+ */
+static bool still_poisoned(struct insp *r, uint64_t obj, uint32_t size)
+{
+	uint8_t buf[512];
+
+	if (!size || size > SLAB_OBJ_MAX_POISON)
+		return false;
+	for (uint32_t off = 0; off < size; off += sizeof(buf)) {
+		uint32_t n = size - off < sizeof(buf) ? size - off : sizeof(buf);
+
+		if (insp_read(r, obj + off, buf, n))
+			return false;
+		for (uint32_t i = 0; i < n; i++)
+			if (buf[i] != (off + i + 1 == size ? MV_POISON_END :
+				       MV_POISON_FREE))
+				return false;
+	}
+	return true;
+}
+
 static void object_name(struct insp *r, uint64_t cache, struct object_state *o)
 {
 	char name[CACHE_NAME_MAX + 1];
@@ -286,6 +313,8 @@ static void object_of(struct insp *r, const struct slab_geom *g, uint64_t va,
 		return;
 	}
 	o->kind = liveness(r, g, obj, &o->cpu);
+	o->unwritten = o->kind == OBJECT_LIVE && (g->flags & MV_SLAB_POISON) &&
+		       still_poisoned(r, obj, g->object_size);
 }
 
 int object_state_read(const struct gmem *gm, uint64_t cr3,

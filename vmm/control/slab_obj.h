@@ -15,7 +15,8 @@
  *
  * Cost, bounded whatever the guest holds: the freelist at most `num`
  * steps (one 8-byte read each), each CPU's magazine and the depot one
- * read of at most SLAB_OBJ_MAX_AVAIL pointers each.
+ * read of at most SLAB_OBJ_MAX_AVAIL pointers each; for a live object of
+ * a SLAB_POISON cache, its bytes (at most SLAB_OBJ_MAX_POISON).
  */
 #ifndef VMM_CONTROL_SLAB_OBJ_H
 #define VMM_CONTROL_SLAB_OBJ_H
@@ -32,6 +33,7 @@ struct insp;
 
 #define SLAB_OBJ_MAX_AVAIL	4096	/* pointers read from one magazine */
 #define SLAB_OBJ_MAX_ORDER	10	/* a slab of more pages is damage */
+#define SLAB_OBJ_MAX_POISON	65536	/* bytes of an object read for its poison */
 
 /* A slab's geometry, from its kmem_cache and its head's struct page. */
 struct slab_geom {
@@ -45,6 +47,7 @@ struct slab_geom {
 	uint32_t offset;		/* the free pointer, from the slot start */
 	uint32_t num;			/* objects per slab */
 	uint32_t order;			/* pages per slab = 1 << order */
+	uint64_t flags;			/* the cache's SLAB_* */
 };
 
 /*

@@ -72,6 +72,8 @@ const char *object_state_name(const struct object_state *o, char *buf,
 		snprintf(buf, len, "?");
 	else if (o->kind == OBJECT_CPU_CACHE)
 		snprintf(buf, len, "freed, in cpu %d's magazine", o->cpu);
+	else if (o->kind == OBJECT_LIVE && o->unwritten)
+		snprintf(buf, len, "live, never written (its poison whole)");
 	else
 		snprintf(buf, len, "%s", name[o->kind]);
 	return buf;

@@ -94,6 +94,12 @@ struct object_state {
 	uint32_t size;		/* its object_size (the bytes a caller may use) */
 	uint64_t cache;		/* its kmem_cache */
 	char cache_name[OBJECT_NAME_MAX];	/* escaped, cut */
+	/*
+	 * LIVE, of a SLAB_POISON cache: every byte of it still the poison a
+	 * free object holds (object_size - 1 POISON_FREE, then POISON_END):
+	 * nothing was written into it since it was allocated.
+	 */
+	bool unwritten;
 };
 
 static inline bool object_state_live(const struct object_state *o)

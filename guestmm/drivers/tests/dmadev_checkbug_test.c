@@ -5,7 +5,7 @@
  * transfer is in flight, at its second page; a kmalloc object freed
  * inside a slab page that stays allocated, in flight and before the
  * transfer; memory nobody allocated; a buffer handed to the device
- * before the driver wrote it. Each case asserts the device refused the
+ * before the driver wrote it (an object of a SLAB_POISON cache). Each case asserts the device refused the
  * transfer (nothing moved) with the right reason and address, and prints
  * one "checkbug: dma ..." line with the addresses, which the host test
  * (tests/integration/test_dma_checkbug) matches against the
@@ -186,4 +186,36 @@ KTEST(checkbug, dma_unallocated)
 			-EIO);
 	KTEST_EXPECT_EQ(t, err, MV_DMADEV_ERR_UNALLOCATED);
 	KTEST_EXPECT_EQ(t, dmadev_read_reg(MV_DMADEV_FAULT_ADDR), pa + 512);
+}
+
+/*
+ * An object of a SLAB_POISON cache, allocated and never written, read by
+ * the device: refused (its poison is whole); once the driver wrote it,
+ * the same read passes.
+ */
+KTEST(checkbug, dma_unwritten)
+{
+	struct kmem_cache *c;
+	unsigned int err;
+	u8 *obj;
+
+	if (!need_device(t))
+		return;
+	c = kmem_cache_create("checkbug_dma_poison", OBJ_SIZE, 0,
+			      SLAB_POISON | SLAB_CACHE_DMA, NULL);
+	KTEST_ASSERT_NOT_NULL(t, c);
+	obj = kmem_cache_alloc(c, GFP_KERNEL);
+	KTEST_ASSERT_NOT_NULL(t, obj);
+	pr_info("checkbug: dma_unwritten object %#llx\n",
+		(unsigned long long)__pa(obj));
+	KTEST_EXPECT_EQ(t, dmadev_xfer(MV_DMADEV_OP_FROM_MEM, __pa(obj), 0,
+				       OBJ_SIZE, &err), -EIO);
+	KTEST_EXPECT_EQ(t, err, MV_DMADEV_ERR_UNWRITTEN);
+	KTEST_EXPECT_EQ(t, dmadev_read_reg(MV_DMADEV_FAULT_ADDR), __pa(obj));
+	/* written: an honest read */
+	memset(obj, 0x12, OBJ_SIZE);
+	KTEST_EXPECT_EQ(t, dmadev_xfer(MV_DMADEV_OP_FROM_MEM, __pa(obj), 0,
+				       OBJ_SIZE, &err), 0);
+	kmem_cache_free(c, obj);
+	kmem_cache_destroy(c);
 }
