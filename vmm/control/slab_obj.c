@@ -12,6 +12,7 @@
 #include <memvisor/layout.h>
 #include <memvisor/slab_debug.h>
 
+#include "clock.h"
 #include "guest_str.h"
 #include "inspect.h"
 #include "slab_cmds.h"
@@ -312,7 +313,13 @@ static void object_of(struct insp *r, const struct slab_geom *g, uint64_t va,
 		o->kind = OBJECT_OUTSIDE;
 		return;
 	}
+	if (g->num > SLAB_OBJ_MAX_OBJECTS)
+		return;		/* NONE: too long a walk for a device's look */
 	o->kind = liveness(r, g, obj, &o->cpu);
+	if (r->stop) {
+		o->kind = OBJECT_NONE;	/* out of time: nobody can tell */
+		return;
+	}
 	o->unwritten = o->kind == OBJECT_LIVE && (g->flags & MV_SLAB_POISON) &&
 		       still_poisoned(r, obj, g->object_size);
 }
@@ -321,6 +328,7 @@ int object_state_read(const struct gmem *gm, uint64_t cr3,
 		      const struct mm_layout *lay, uint64_t gpa, uint64_t len,
 		      struct object_state *o, struct errbuf *e)
 {
+	struct insp_bounds b = { .deadline_ns = monotonic_ns() + SLAB_OBJ_DEADLINE_NS };
 	struct slab_geom g;
 	uint64_t mem_map, max_pfn;
 	struct insp r;
@@ -329,6 +337,7 @@ int object_state_read(const struct gmem *gm, uint64_t cr3,
 	o->cpu = -1;
 	if (slab_open(&r, gm, lay, cr3, e))
 		return -1;
+	insp_bound(&r, &b);
 	if (insp_mem_map(&r, &mem_map, &max_pfn)) {
 		errf(e, "%s", r.err);
 		insp_close(&r);

@@ -16,7 +16,10 @@
  * Cost, bounded whatever the guest holds: the freelist at most `num`
  * steps (one 8-byte read each), each CPU's magazine and the depot one
  * read of at most SLAB_OBJ_MAX_AVAIL pointers each; for a live object of
- * a SLAB_POISON cache, its bytes (at most SLAB_OBJ_MAX_POISON).
+ * a SLAB_POISON cache, its bytes (at most SLAB_OBJ_MAX_POISON). A slab of
+ * more than SLAB_OBJ_MAX_OBJECTS (the guest's largest has 512), or a look
+ * past SLAB_OBJ_DEADLINE_NS (a hostile guest's slab), says NONE: the
+ * device thread must come back to its stop check soon.
  */
 #ifndef VMM_CONTROL_SLAB_OBJ_H
 #define VMM_CONTROL_SLAB_OBJ_H
@@ -34,6 +37,8 @@ struct insp;
 #define SLAB_OBJ_MAX_AVAIL	4096	/* pointers read from one magazine */
 #define SLAB_OBJ_MAX_ORDER	10	/* a slab of more pages is damage */
 #define SLAB_OBJ_MAX_POISON	65536	/* bytes of an object read for its poison */
+#define SLAB_OBJ_MAX_OBJECTS	8192	/* a slab of more: nobody can tell */
+#define SLAB_OBJ_DEADLINE_NS	10000000ULL	/* one object look: then NONE */
 
 /* A slab's geometry, from its kmem_cache and its head's struct page. */
 struct slab_geom {
