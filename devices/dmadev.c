@@ -225,6 +225,14 @@ static void latency_wait(struct dmadev *dev, uint64_t us)
  */
 #define PAGE_NONE	((struct page_state){ PAGE_STATE_NONE, -1, 0, 0, 0 })
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
 static void owners_reset(struct dmadev_owners *o)
 {
 	o->nr = 0;
@@ -253,6 +261,8 @@ static void owners_add(struct dmadev_owners *o, uint64_t addr, uint64_t len,
 static int look_pages(struct dmadev *dev, uint64_t pfn, unsigned int n,
 		      struct page_state *s)
 {
+	uint64_t t0 = now_ns();
+
 	for (unsigned int i = 0; i < n; i += PAGE_STATES_MAX) {
 		unsigned int k = n - i < PAGE_STATES_MAX ? n - i : PAGE_STATES_MAX;
 
@@ -264,6 +274,7 @@ static int look_pages(struct dmadev *dev, uint64_t pfn, unsigned int n,
 	}
 	pthread_mutex_lock(&dev->lock);
 	dev->st.owner_pages += n;
+	dev->st.owner_ns += now_ns() - t0;
 	pthread_mutex_unlock(&dev->lock);
 	return 0;
 }
@@ -271,10 +282,13 @@ static int look_pages(struct dmadev *dev, uint64_t pfn, unsigned int n,
 static void look_object(struct dmadev *dev, const struct dmadev_range *r,
 			struct object_state *o)
 {
+	uint64_t t0 = now_ns();
+
 	if (!dev->ops->object || dev->ops->object(dev->opaque, r->addr, r->len, o))
 		*o = (struct object_state){ .kind = OBJECT_NONE, .cpu = -1 };
 	pthread_mutex_lock(&dev->lock);
 	dev->st.object_checks++;
+	dev->st.object_ns += now_ns() - t0;
 	pthread_mutex_unlock(&dev->lock);
 }
 

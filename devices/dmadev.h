@@ -73,6 +73,7 @@ struct dmadev_stats {
 	uint64_t freed_checks;		/* commands and chains whose owners were compared */
 	uint64_t owner_pages;		/* page looks, at submit and at transfer */
 	uint64_t object_checks;		/* slab object looks */
+	uint64_t owner_ns, object_ns;	/* the time they took */
 };
 
 /*

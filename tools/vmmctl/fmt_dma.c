@@ -8,7 +8,7 @@
 static const char *const counters[] = {
 	"completed", "rejected", "faults", "bad-accesses", "interrupts",
 	"bytes", "chains", "descriptors", "owner-checks", "owner-pages",
-	"object-checks",
+	"object-checks", "owner-look-ns", "object-look-ns",
 };
 
 /* "; object 0x... (64 bytes of kmalloc-64) cpu-cache": the latest look. */

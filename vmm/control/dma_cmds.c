@@ -104,7 +104,7 @@ json_t *dma_snapshot_json(const struct dmadev_snapshot *s,
 				    qmp_addr(s->regs[i]));
 	for (unsigned int i = 0; i < s->nr_faults; i++)
 		json_array_append_new(faults, dma_fault_json(&s->faults[i], ks));
-	return json_pack("{s:o,s:I,s:o,s:s,s:b,s:o,s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I},s:I,s:o}",
+	return json_pack("{s:o,s:I,s:o,s:s,s:b,s:o,s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I},s:I,s:o}",
 		"mmio", qmp_addr(MV_DMADEV_MMIO_GPA),
 		"mmio-size", (json_int_t)MV_DMADEV_MMIO_SIZE,
 		"dma-mask", qmp_addr(MV_DMADEV_MASK),
@@ -124,6 +124,8 @@ json_t *dma_snapshot_json(const struct dmadev_snapshot *s,
 		"owner-checks", (json_int_t)st->freed_checks,
 		"owner-pages", (json_int_t)st->owner_pages,
 		"object-checks", (json_int_t)st->object_checks,
+		"owner-look-ns", (json_int_t)st->owner_ns,
+		"object-look-ns", (json_int_t)st->object_ns,
 		"thread-cpu-ns", (json_int_t)s->thread_cpu_ns,
 		"faults", faults);
 }
