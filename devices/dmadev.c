@@ -117,7 +117,7 @@ void dmadev_destroy(struct dmadev *dev)
 struct fault_info {
 	unsigned int reason;
 	uint64_t addr, len;
-	/* FREED, UNALLOCATED, OBJECT: the owners (dmadev_fault's) */
+	/* FREED, UNALLOCATED, OBJECT, UNWRITTEN: the owners (dmadev_fault's) */
 	struct page_state then, now;
 	struct object_state obj_then, obj_now;
 };
@@ -216,9 +216,9 @@ static void latency_wait(struct dmadev *dev, uint64_t us)
  * (UNALLOCATED), a range over slab pages must lie inside one live
  * object (OBJECT), and one the device reads must not be an object of a
  * SLAB_POISON cache that still holds its poison whole (UNWRITTEN: nothing
- * was written into it since its allocation); just before the bytes move (after the command's
- * latency) every page is looked at again, and the object, and any change
- * refuses the transfer (FREED). Cost: one look per page at submit and one
+ * was written into it since its allocation); just before the bytes move
+ * (after the command's latency) every page is looked at again, and the
+ * object, and any change refuses the transfer (FREED). Cost: one look per page at submit and one
  * at transfer (O(1) each: the struct page, its block's head, the
  * allocation's caller), and for a slab range one walk of its slab's
  * freelist and of the magazines, each time.

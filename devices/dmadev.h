@@ -12,10 +12,12 @@
  * so the thread always comes back to its loop and dmadev_stop() returns.
  *
  * The device knows nothing of KVM or QMP: it calls its ops for the
- * interrupt, for each fault, and to learn who owns a guest page (the
- * inspector's O(1) look, vmm/io/page_state.h; NULL in unit tests). It
- * checks for a stop between pages and between descriptors, so
- * dmadev_stop() returns within one page look or one bounded copy.
+ * interrupt, for each fault, and to learn who owns guest pages (the
+ * inspector's O(1) look, 64 pages at a time, vmm/io/page_state.h) and
+ * which slab object a range lies in (NULL in unit tests: no checks). It
+ * checks for a stop between looks and between descriptors, so
+ * dmadev_stop() returns within one look (64 pages, or one object: at
+ * most 10 ms) or one bounded copy.
  */
 #ifndef DEVICES_DMADEV_H
 #define DEVICES_DMADEV_H
@@ -39,10 +41,10 @@ struct dmadev_fault {
 	unsigned int reason;		/* MV_DMADEV_ERR_* */
 	unsigned int op;		/* MV_DMADEV_OP_*, or 0 for the ring */
 	/*
-	 * FREED, UNALLOCATED, OBJECT: who owned the page at addr at submit
-	 * and at transfer (NONE: not looked at, or nobody could tell);
-	 * OBJECT, and FREED of a slab object: the object the range lies in,
-	 * at submit and at transfer.
+	 * FREED, UNALLOCATED, OBJECT, UNWRITTEN: who owned the page at addr
+	 * at submit and at transfer (NONE: not looked at, or nobody could
+	 * tell); OBJECT, UNWRITTEN, and FREED of a slab range: the object
+	 * the range lies in, at submit and at transfer.
 	 */
 	struct page_state owner_then;
 	struct page_state owner_now;
