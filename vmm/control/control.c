@@ -179,7 +179,6 @@ int control_start(struct vm *vm, const char *path, unsigned int max_clients,
 }
 
 const struct device_control control_devices = {
-	.page_state = page_state_of_vm,
 	.page_states = page_states_of_vm,
 	.object_state = object_state_of_vm,
 	.dma_fault = dma_fault_event,

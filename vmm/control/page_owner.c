@@ -588,15 +588,6 @@ int page_states_of_vm(void *opaque, uint64_t pfn, unsigned int n,
 				s, &e);
 }
 
-int page_state_of_vm(void *opaque, uint64_t pfn, struct page_state *s)
-{
-	struct vm *vm = opaque;
-	struct errbuf e;
-
-	return page_state_read(&vm->gmem, vm->boot.pml4, vm->layout, pfn, s,
-			       &e);
-}
-
 static json_t *page_owner_query(const struct insp_query *q, void *opaque,
 				struct qmp_error *err)
 {

@@ -117,8 +117,7 @@ int page_states_read(const struct gmem *gm, uint64_t cr3,
 		     const struct mm_layout *lay, uint64_t pfn, unsigned int n,
 		     struct page_state *s, struct errbuf *e);
 
-/* device_control's page_state and page_states for the struct vm @opaque. */
-int page_state_of_vm(void *opaque, uint64_t pfn, struct page_state *s);
+/* device_control's page_states for the struct vm @opaque. */
 int page_states_of_vm(void *opaque, uint64_t pfn, unsigned int n,
 		      struct page_state *s);
 

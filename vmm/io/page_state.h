@@ -126,23 +126,19 @@ const char *page_state_format(const struct page_state *s, uint64_t pfn,
 struct dmadev_fault;
 
 /*
- * The control room, as devices see it: the inspector's look at a page,
- * and where a device's faults go (clients, as events). Implemented by
+ * The control room, as devices see it: the inspector's look at pages and
+ * at a slab object, and where a device's faults go (clients, as events). Implemented by
  * vmm/control/ (control_devices), handed to devices_create() by main.
  */
 struct device_control {
 	/*
-	 * Fills @s for guest frame @pfn of the VM @opaque: 0, or -1 when
-	 * nobody can tell yet (no descriptor published, it fails its
-	 * checks). Safe without pausing the vCPUs: a torn read can only
-	 * make it say UNKNOWN or another owner.
-	 */
-	int (*page_state)(void *opaque, uint64_t pfn, struct page_state *s);
-	/*
-	 * The same look at @n frames from @pfn in one inspection (@n at most
-	 * PAGE_STATES_MAX), PG_reserved told apart (bootmem, kernel image, or
-	 * neither) and each allocation's caller read: 0, or -1 as above.
-	 * O(@n) reads, each O(1) as above, and one read of memblock.reserved.
+	 * Fills @s[i] for the @n guest frames from @pfn of the VM @opaque
+	 * (@n at most PAGE_STATES_MAX), in one inspection, PG_reserved told
+	 * apart (bootmem, kernel image, or neither) and each allocation's
+	 * caller read: 0, or -1 when nobody can tell yet (no descriptor
+	 * published, it fails its checks). O(@n) reads, each O(1) as above,
+	 * and one read of memblock.reserved. Safe without pausing the vCPUs:
+	 * a torn read can only make it say UNKNOWN or another owner.
 	 */
 	int (*page_states)(void *opaque, uint64_t pfn, unsigned int n,
 			   struct page_state *s);
