@@ -24,6 +24,9 @@ static const char *const err_names[] = {
 	[MV_DMADEV_ERR_CHAIN] = "chain-too-long",
 	[MV_DMADEV_ERR_RING] = "bad-ring",
 	[MV_DMADEV_ERR_FREED] = "freed-in-flight",
+	[MV_DMADEV_ERR_UNALLOCATED] = "unallocated",
+	[MV_DMADEV_ERR_OBJECT] = "not-a-live-object",
+	[MV_DMADEV_ERR_UNWRITTEN] = "never-written",
 };
 
 static const char *const reg_names[MV_DMADEV_NR_REGS] = {
@@ -114,6 +117,9 @@ void dmadev_destroy(struct dmadev *dev)
 struct fault_info {
 	unsigned int reason;
 	uint64_t addr, len;
+	/* FREED, UNALLOCATED, OBJECT, UNWRITTEN: the owners (dmadev_fault's) */
+	struct page_state then, now;
+	struct object_state obj_then, obj_now;
 };
 
 static int fail(struct fault_info *f, unsigned int reason, uint64_t addr,
@@ -165,10 +171,9 @@ static bool stopping(struct dmadev *dev)
 	return __atomic_load_n(&dev->stop, __ATOMIC_RELAXED);
 }
 
-/* Called with dev->lock held. @then, @now: NULL unless ERR_FREED. */
+/* Called with dev->lock held. */
 static void record_fault(struct dmadev *dev, const struct fault_info *fi,
-			 unsigned int op, const struct page_state *then,
-			 const struct page_state *now, struct dmadev_fault *out)
+			 unsigned int op, struct dmadev_fault *out)
 {
 	struct dmadev_fault *f = &dev->faults[dev->nr_faults % DMADEV_FAULT_LOG];
 
@@ -178,10 +183,10 @@ static void record_fault(struct dmadev *dev, const struct fault_info *fi,
 	f->len = fi->len;
 	f->reason = fi->reason;
 	f->op = op;
-	if (then)
-		f->owner_then = *then;
-	if (now)
-		f->owner_now = *now;
+	f->owner_then = fi->then;
+	f->owner_now = fi->now;
+	f->obj_then = fi->obj_then;
+	f->obj_now = fi->obj_now;
 	dev->st.faults = dev->nr_faults;
 	*out = *f;
 }
@@ -205,59 +210,220 @@ static void latency_wait(struct dmadev *dev, uint64_t us)
 }
 
 /*
- * The buffer-freed-in-flight check: who owns the first page of each
- * memory range when the command starts, compared with who owns it just
- * before the bytes move (after the command's latency): kind, order, head
- * and cache, as the inspector's O(1) look says (page_state.h). Page
- * granularity: a kfree'd object whose slab page stays allocated is not
- * seen.
+ * The owner checks (devices/README.md): who owns every page of each
+ * memory range when the command starts, as the inspector's look says
+ * (page_state.h): memory nobody allocated is refused at once
+ * (UNALLOCATED), a range over slab pages must lie inside one live
+ * object (OBJECT), and one the device reads must not be an object of a
+ * SLAB_POISON cache that still holds its poison whole (UNWRITTEN: nothing
+ * was written into it since its allocation); just before the bytes move
+ * (after the command's latency) every page is looked at again, and the
+ * object, and any change refuses the transfer (FREED). Cost: one look per page at submit and one
+ * at transfer (O(1) each: the struct page, its block's head, the
+ * allocation's caller), and for a slab range one walk of its slab's
+ * freelist and of the magazines, each time.
  */
-#define OWNER_PAGES	(MV_DMADEV_CHAIN_MAX + 1)
+#define PAGE_NONE	((struct page_state){ PAGE_STATE_NONE, -1, 0, 0, 0 })
 
-struct owners {
-	unsigned int n;
-	uint64_t addr[OWNER_PAGES];
-	struct page_state who[OWNER_PAGES];	/* NONE: nobody could tell */
-};
-
-static void owner_of(struct dmadev *dev, uint64_t addr, struct page_state *s)
+static uint64_t now_ns(void)
 {
-	if (dev->ops->owner(dev->opaque, addr / PAGE_SZ, s))
-		s->kind = PAGE_STATE_NONE;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-/* -1 when the device is stopping: the owners are not all taken. */
-static int owners_take(struct dmadev *dev, struct owners *o)
+static void owners_reset(struct dmadev_owners *o)
 {
-	for (unsigned int i = 0; i < o->n; i++) {
+	o->nr = 0;
+	o->pages = 0;
+}
+
+static void owners_add(struct dmadev_owners *o, uint64_t addr, uint64_t len,
+		       bool reads)
+{
+	struct dmadev_range *r = &o->r[o->nr++];
+
+	r->addr = addr;
+	r->len = len;
+	r->reads = reads;
+	r->first = o->pages;
+	r->n = (addr + len - 1) / PAGE_SZ - addr / PAGE_SZ + 1;
+	r->slab = false;
+	r->obj = (struct object_state){ .kind = OBJECT_NONE, .cpu = -1 };
+	o->pages += r->n;
+}
+
+/*
+ * The owners of @n pages from @pfn into @s, PAGE_STATES_MAX at a time,
+ * checking for a stop between looks: -1 when stopping.
+ */
+static int look_pages(struct dmadev *dev, uint64_t pfn, unsigned int n,
+		      struct page_state *s)
+{
+	uint64_t t0 = now_ns();
+
+	for (unsigned int i = 0; i < n; i += PAGE_STATES_MAX) {
+		unsigned int k = n - i < PAGE_STATES_MAX ? n - i : PAGE_STATES_MAX;
+
 		if (stopping(dev))
 			return -1;
-		owner_of(dev, o->addr[i], &o->who[i]);
+		if (dev->ops->owners(dev->opaque, pfn + i, k, s + i))
+			for (unsigned int j = 0; j < k; j++)
+				s[i + j] = PAGE_NONE;
+	}
+	pthread_mutex_lock(&dev->lock);
+	dev->st.owner_pages += n;
+	dev->st.owner_ns += now_ns() - t0;
+	pthread_mutex_unlock(&dev->lock);
+	return 0;
+}
+
+static void look_object(struct dmadev *dev, const struct dmadev_range *r,
+			struct object_state *o)
+{
+	uint64_t t0 = now_ns();
+
+	if (!dev->ops->object || dev->ops->object(dev->opaque, r->addr, r->len, o))
+		*o = (struct object_state){ .kind = OBJECT_NONE, .cpu = -1 };
+	pthread_mutex_lock(&dev->lock);
+	dev->st.object_checks++;
+	dev->st.object_ns += now_ns() - t0;
+	pthread_mutex_unlock(&dev->lock);
+}
+
+/* The first byte of range @r on its page @i, and how many of its bytes are there. */
+static void page_bytes(const struct dmadev_range *r, unsigned int i,
+		       uint64_t *addr, uint64_t *len)
+{
+	uint64_t page = (r->addr / PAGE_SZ + i) * PAGE_SZ;
+	uint64_t end = r->addr + r->len;
+
+	*addr = page > r->addr ? page : r->addr;
+	*len = (end < page + PAGE_SZ ? end : page + PAGE_SZ) - *addr;
+}
+
+/*
+ * A page nobody allocated, seen at submit: looked at once more (a look
+ * runs while the guest does, and one torn read must not refuse an honest
+ * transfer), then the fault.
+ */
+static int unallocated(struct dmadev *dev, const struct dmadev_range *r,
+		       unsigned int i, struct page_state *s,
+		       struct fault_info *fi)
+{
+	uint64_t addr, len;
+
+	if (look_pages(dev, r->addr / PAGE_SZ + i, 1, s))
+		return fail(fi, MV_DMADEV_ERR_NONE, 0, 0);
+	if (page_state_allocated(s))
+		return 0;
+	page_bytes(r, i, &addr, &len);
+	fi->then = *s;
+	return fail(fi, MV_DMADEV_ERR_UNALLOCATED, addr, len);
+}
+
+/*
+ * A range over slab pages: every page of it of one cache, and the range
+ * inside one live object of it.
+ */
+static int judge_slab(struct dmadev *dev, struct dmadev_range *r,
+		      const struct page_state *who, struct fault_info *fi)
+{
+	const struct page_state *slab = NULL;
+
+	for (unsigned int i = 0; i < r->n && !slab; i++)
+		if (who[i].kind == PAGE_STATE_SLAB)
+			slab = &who[i];
+	if (!slab)
+		return 0;
+	r->slab = true;
+	for (unsigned int i = 0; i < r->n; i++) {
+		if (who[i].kind == PAGE_STATE_NONE ||
+		    (who[i].kind == PAGE_STATE_SLAB && who[i].cache == slab->cache))
+			continue;
+		/* slab memory and other memory in one range: in no one object */
+		r->obj = (struct object_state){ .kind = OBJECT_OUTSIDE, .cpu = -1,
+						.cache = slab->cache };
+		fi->then = *slab;
+		fi->obj_then = r->obj;
+		return fail(fi, MV_DMADEV_ERR_OBJECT, r->addr, r->len);
+	}
+	look_object(dev, r, &r->obj);
+	if (object_state_live(&r->obj) && !(r->reads && r->obj.unwritten))
+		return 0;
+	fi->then = *slab;
+	fi->obj_then = r->obj;
+	return fail(fi, object_state_live(&r->obj) ? MV_DMADEV_ERR_UNWRITTEN :
+		    MV_DMADEV_ERR_OBJECT, r->addr, r->len);
+}
+
+/*
+ * At submit: the owners of every range's pages, judged. -1 with the fault
+ * (UNALLOCATED, OBJECT), or with fi->reason ERR_NONE when stopping.
+ */
+static int owners_take(struct dmadev *dev, struct dmadev_owners *o,
+		       struct fault_info *fi)
+{
+	for (unsigned int k = 0; k < o->nr; k++) {
+		struct dmadev_range *r = &o->r[k];
+		struct page_state *who = o->who + r->first;
+
+		if (look_pages(dev, r->addr / PAGE_SZ, r->n, who))
+			return fail(fi, MV_DMADEV_ERR_NONE, 0, 0);
+		for (unsigned int i = 0; i < r->n; i++)
+			if (!page_state_allocated(&who[i]) &&
+			    unallocated(dev, r, i, &who[i], fi))
+				return -1;
+		if (judge_slab(dev, r, who, fi))
+			return -1;
 	}
 	return 0;
 }
 
-/*
- * -1 with the fault when an owner changed: the copy must not happen; -1
- * with fi->reason ERR_NONE when the device is stopping.
- */
-static int owners_check(struct dmadev *dev, const struct owners *o,
-			struct fault_info *fi, struct page_state *now,
-			unsigned int *idx)
+/* At transfer, one range: -1 with the fault (FREED), or ERR_NONE when stopping. */
+static int range_check(struct dmadev *dev, const struct dmadev_range *r,
+		       const struct page_state *then, struct fault_info *fi)
 {
-	for (unsigned int i = 0; i < o->n; i++) {
-		if (stopping(dev))
+	struct page_state now[PAGE_STATES_MAX];
+	uint64_t addr, len;
+
+	for (unsigned int i = 0; i < r->n; i += PAGE_STATES_MAX) {
+		unsigned int k = r->n - i < PAGE_STATES_MAX ? r->n - i : PAGE_STATES_MAX;
+
+		if (look_pages(dev, r->addr / PAGE_SZ + i, k, now))
 			return fail(fi, MV_DMADEV_ERR_NONE, 0, 0);
-		if (o->who[i].kind == PAGE_STATE_NONE)
-			continue;
-		owner_of(dev, o->addr[i], now);
-		if (now->kind == PAGE_STATE_NONE)
-			continue;
-		if (!page_state_equal(now, &o->who[i])) {
-			*idx = i;
-			return fail(fi, MV_DMADEV_ERR_FREED, o->addr[i], PAGE_SZ);
+		for (unsigned int j = 0; j < k; j++) {
+			if (then[i + j].kind == PAGE_STATE_NONE ||
+			    now[j].kind == PAGE_STATE_NONE ||
+			    page_state_equal(&now[j], &then[i + j]))
+				continue;
+			page_bytes(r, i + j, &addr, &len);
+			fi->then = then[i + j];
+			fi->now = now[j];
+			if (r->slab)
+				fi->obj_then = r->obj;
+			return fail(fi, MV_DMADEV_ERR_FREED, addr, len);
 		}
 	}
+	if (!r->slab || r->obj.kind != OBJECT_LIVE)
+		return 0;
+	look_object(dev, r, &fi->obj_now);
+	if (object_state_live(&fi->obj_now))
+		return 0;
+	fi->then = then[0];
+	fi->now = then[0];
+	fi->obj_then = r->obj;
+	return fail(fi, MV_DMADEV_ERR_FREED, r->addr, r->len);
+}
+
+/* At transfer: every range's owners as at submit, or -1 (range_check's). */
+static int owners_check(struct dmadev *dev, const struct dmadev_owners *o,
+			struct fault_info *fi)
+{
+	for (unsigned int k = 0; k < o->nr; k++)
+		if (range_check(dev, &o->r[k], o->who + o->r[k].first, fi))
+			return -1;
 	return 0;
 }
 
@@ -326,33 +492,31 @@ static void run_cmd(struct dmadev *dev)
 		.len = dev->len, .latency = dev->latency,
 	};
 	struct fault_info fi = { 0 };
+	struct dmadev_owners *own = &dev->own;
 	struct dmadev_fault f;
-	struct owners own = { 0 };
-	struct page_state now = { PAGE_STATE_NONE, -1, 0, 0 };
 	void *s = NULL, *d = NULL;
-	unsigned int idx = 0;
 	int err;
 	bool irq;
 
 	dev->working = true;
 	pthread_mutex_unlock(&dev->lock);
 
+	owners_reset(own);
 	err = job_check(dev, &j, &fi, &s, &d);
-	if (!err && dev->ops && dev->ops->owner) {
+	if (!err && dev->ops && dev->ops->owners) {
 		if (s)
-			own.addr[own.n++] = j.src;
+			owners_add(own, j.src, j.len, true);
 		if (d)
-			own.addr[own.n++] = j.dst;
-		if (owners_take(dev, &own))
-			err = fail(&fi, MV_DMADEV_ERR_NONE, 0, 0);
+			owners_add(own, j.dst, j.len, false);
+		err = owners_take(dev, own, &fi);
 	}
 	pthread_mutex_lock(&dev->lock);
 	latency_wait(dev, j.latency);
-	if (own.n)
+	if (own->nr)
 		dev->st.freed_checks++;
 	pthread_mutex_unlock(&dev->lock);
-	if (!err && own.n)
-		err = owners_check(dev, &own, &fi, &now, &idx);
+	if (!err && own->nr)
+		err = owners_check(dev, own, &fi);
 	if (!err && stopping(dev))
 		err = fail(&fi, MV_DMADEV_ERR_NONE, 0, 0);
 	if (!err)
@@ -367,10 +531,7 @@ static void run_cmd(struct dmadev *dev)
 		return;
 	}
 	if (err) {
-		bool freed = fi.reason == MV_DMADEV_ERR_FREED;
-
-		record_fault(dev, &fi, j.op, freed ? &own.who[idx] : NULL,
-			     freed ? &now : NULL, &f);
+		record_fault(dev, &fi, j.op, &f);
 		dev->status = MV_DMADEV_ST_ERROR | (uint64_t)fi.reason << 8;
 	} else {
 		dev->st.bytes += j.len;
@@ -398,17 +559,15 @@ static void run_cmd(struct dmadev *dev)
  * between two pages or descriptors: the copy may be partial).
  */
 static int run_chain(struct dmadev *dev, uint64_t head_gpa,
-		     const struct mv_dmadev_desc *head, uint64_t latency,
-		     struct owners *own)
+		     const struct mv_dmadev_desc *head, uint64_t latency)
 {
 	struct mv_dmadev_desc d[MV_DMADEV_CHAIN_MAX];
 	void *p[MV_DMADEV_CHAIN_MAX];
 	struct fault_info fi = { 0 };
-	struct page_state now = { PAGE_STATE_NONE, -1, 0, 0 };
+	struct dmadev_owners *own = &dev->own;
 	uint64_t total = 0, off;
-	unsigned int n = 0, idx = 0;
+	unsigned int n = 0;
 	struct dmadev_fault f;
-	bool freed;
 
 	d[n++] = *head;
 	while (d[n - 1].flags & MV_DMADEV_DESC_NEXT) {
@@ -426,25 +585,27 @@ static int run_chain(struct dmadev *dev, uint64_t head_gpa,
 			goto fault;
 		gmem_read(dev->gm, next, &d[n++], sizeof(d[0]));
 	}
-	own->n = 0;
+	owners_reset(own);
 	for (unsigned int i = 0; i < n; i++) {
 		p[i] = check_mem(dev, d[i].addr, d[i].len, &fi);
 		if (!p[i])
 			goto fault;
 		total += d[i].len;	/* n * 2^32 cannot overflow */
-		if (dev->ops && dev->ops->owner)
-			own->addr[own->n++] = d[i].addr;
 	}
 	if (check_buf(head->dev_off, total, &fi))
 		goto fault;
-	if (owners_take(dev, own))
-		return DMADEV_STOPPED;
+	/* total fits the device buffer: at most 16 + 2 * n pages */
+	for (unsigned int i = 0; dev->ops && dev->ops->owners && i < n; i++)
+		owners_add(own, d[i].addr, d[i].len,
+			   !(d[i].flags & MV_DMADEV_DESC_TO_MEM));
+	if (owners_take(dev, own, &fi))
+		goto fault;
 	pthread_mutex_lock(&dev->lock);
 	latency_wait(dev, latency);
-	if (own->n)
+	if (own->nr)
 		dev->st.freed_checks++;
 	pthread_mutex_unlock(&dev->lock);
-	if (own->n && owners_check(dev, own, &fi, &now, &idx))
+	if (own->nr && owners_check(dev, own, &fi))
 		goto fault;
 	off = head->dev_off;
 	for (unsigned int i = 0; i < n; i++) {
@@ -465,10 +626,8 @@ static int run_chain(struct dmadev *dev, uint64_t head_gpa,
 fault:
 	if (!fi.reason)
 		return DMADEV_STOPPED;
-	freed = fi.reason == MV_DMADEV_ERR_FREED;
 	pthread_mutex_lock(&dev->lock);
-	record_fault(dev, &fi, 0, freed ? &own->who[idx] : NULL,
-		     freed ? &now : NULL, &f);
+	record_fault(dev, &fi, 0, &f);
 	pthread_mutex_unlock(&dev->lock);
 	report(dev, true, &f, false);
 	return -(int)fi.reason;
@@ -477,7 +636,6 @@ fault:
 /* Works the ring from head to tail. Called with dev->lock held. */
 static void run_ring(struct dmadev *dev)
 {
-	struct owners own;
 	unsigned int done = 0;
 	bool irq;
 
@@ -494,7 +652,7 @@ static void run_ring(struct dmadev *dev)
 		pthread_mutex_unlock(&dev->lock);
 		/* the ring itself was checked when the doorbell rang */
 		gmem_read(dev->gm, slot, &head, sizeof(head));
-		ret = run_chain(dev, slot, &head, latency, &own);
+		ret = run_chain(dev, slot, &head, latency);
 		if (ret == DMADEV_STOPPED) {
 			pthread_mutex_lock(&dev->lock);
 			break;	/* the slot keeps its status: nothing moved */
@@ -619,7 +777,7 @@ static void ring_doorbell(struct dmadev *dev, uint64_t tail)
 		err = fail(&fi, MV_DMADEV_ERR_RING, tail, dev->ring_tail);
 	if (err) {
 		/* the doorbell is dropped; the ring stays where it was */
-		record_fault(dev, &fi, 0, NULL, NULL, &f);
+		record_fault(dev, &fi, 0, &f);
 		pthread_mutex_unlock(&dev->lock);
 		report(dev, true, &f, false);
 		pthread_mutex_lock(&dev->lock);

@@ -12,10 +12,12 @@
  * so the thread always comes back to its loop and dmadev_stop() returns.
  *
  * The device knows nothing of KVM or QMP: it calls its ops for the
- * interrupt, for each fault, and to learn who owns a guest page (the
- * inspector's O(1) look, vmm/io/page_state.h; NULL in unit tests). It
- * checks for a stop between pages and between descriptors, so
- * dmadev_stop() returns within one page look or one bounded copy.
+ * interrupt, for each fault, and to learn who owns guest pages (the
+ * inspector's O(1) look, 64 pages at a time, vmm/io/page_state.h) and
+ * which slab object a range lies in (NULL in unit tests: no checks). It
+ * checks for a stop between looks and between descriptors, so
+ * dmadev_stop() returns within one look (64 pages, or one object: at
+ * most 10 ms) or one bounded copy.
  */
 #ifndef DEVICES_DMADEV_H
 #define DEVICES_DMADEV_H
@@ -38,22 +40,65 @@ struct dmadev_fault {
 	uint64_t len;
 	unsigned int reason;		/* MV_DMADEV_ERR_* */
 	unsigned int op;		/* MV_DMADEV_OP_*, or 0 for the ring */
-	/* ERR_FREED: who owned the page at addr at submit, and now (else NONE) */
+	/*
+	 * FREED, UNALLOCATED, OBJECT, UNWRITTEN: who owned the page at addr
+	 * at submit and at transfer (NONE: not looked at, or nobody could
+	 * tell); OBJECT, UNWRITTEN, and FREED of a slab range: the object
+	 * the range lies in, at submit and at transfer.
+	 */
 	struct page_state owner_then;
 	struct page_state owner_now;
+	struct object_state obj_then;
+	struct object_state obj_now;
 };
 
 struct dmadev_ops {
 	void (*irq)(void *opaque);
 	void (*fault)(void *opaque, const struct dmadev_fault *f);
-	/* Who owns guest page @pfn, O(1); -1 when nobody can tell. */
-	int (*owner)(void *opaque, uint64_t pfn, struct page_state *s);
+	/*
+	 * Who owns @n (at most PAGE_STATES_MAX) guest frames from @pfn, O(1)
+	 * each; -1 when nobody can tell. NULL: no owner checks.
+	 */
+	int (*owners)(void *opaque, uint64_t pfn, unsigned int n,
+		      struct page_state *s);
+	/*
+	 * The slab object [@gpa, +@len) lies in (a range over slab pages);
+	 * -1 when nobody can tell. NULL: no object checks.
+	 */
+	int (*object)(void *opaque, uint64_t gpa, uint64_t len,
+		      struct object_state *o);
 };
 
 struct dmadev_stats {
 	uint64_t completed, rejected, faults, bad_accesses, irqs;
 	uint64_t bytes, chains, descriptors;
-	uint64_t freed_checks;		/* owner comparisons made */
+	uint64_t freed_checks;		/* commands and chains whose owners were compared */
+	uint64_t owner_pages;		/* page looks, at submit and at transfer */
+	uint64_t object_checks;		/* slab object looks */
+	uint64_t owner_ns, object_ns;	/* the time they took */
+};
+
+/*
+ * The owners of a command's or a chain's memory ranges, taken at submit
+ * and compared just before the bytes move: every page of every range
+ * (a COPY's two ranges of up to MV_DMADEV_MAX_LEN are the most pages),
+ * and for a range over slab pages, its object.
+ */
+#define DMADEV_RANGES		(MV_DMADEV_CHAIN_MAX + 1)
+#define DMADEV_OWNER_PAGES	(2 * (MV_DMADEV_MAX_LEN / 4096 + 1))
+
+struct dmadev_range {
+	uint64_t addr, len;
+	bool reads;			/* the device reads it (memory to device) */
+	unsigned int first, n;		/* its pages: who[first, first + n) */
+	bool slab;			/* over slab pages: obj was looked at */
+	struct object_state obj;
+};
+
+struct dmadev_owners {
+	unsigned int nr, pages;
+	struct dmadev_range r[DMADEV_RANGES];
+	struct page_state who[DMADEV_OWNER_PAGES];	/* NONE: nobody could tell */
 };
 
 struct dmadev {
@@ -83,6 +128,7 @@ struct dmadev {
 	uint64_t nr_faults;		/* = st.faults: faults[(n - 1) % LOG] is the last */
 
 	uint8_t buf[MV_DMADEV_BUF_SIZE];	/* the thread's alone */
+	struct dmadev_owners own;		/* the thread's alone */
 };
 
 void dmadev_init(struct dmadev *dev, const struct gmem *gm,

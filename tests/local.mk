@@ -209,6 +209,15 @@ tests_unit_test_vmm_inspect_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS) \
 tests_unit_test_vmm_inspect_LDADD = tests/unit/libinspect_fake.a \
 	guestmm/libmm_hosted.a $(VMM_TEST_LDADD)
 tests_unit_test_vmm_inspect_LDFLAGS = -pthread
+# The free-page check (check_uaf.h) over the same fake guest.
+check_PROGRAMS += tests/unit/test_vmm_check_uaf
+TESTS += tests/unit/test_vmm_check_uaf
+tests_unit_test_vmm_check_uaf_SOURCES = tests/unit/test_vmm_check_uaf.c \
+	tests/unit/fake_layout.c tests/unit/fake_layout.h
+tests_unit_test_vmm_check_uaf_CFLAGS = $(TEST_CFLAGS) -pthread
+tests_unit_test_vmm_check_uaf_CPPFLAGS = $(tests_unit_test_vmm_inspect_CPPFLAGS)
+tests_unit_test_vmm_check_uaf_LDADD = $(tests_unit_test_vmm_inspect_LDADD)
+tests_unit_test_vmm_check_uaf_LDFLAGS = -pthread
 # query-physmap's reader over the same fake guest.
 check_PROGRAMS += tests/unit/test_vmm_physmap
 TESTS += tests/unit/test_vmm_physmap

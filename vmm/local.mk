@@ -21,6 +21,7 @@ vmm_libvmm_a_SOURCES = \
 	vmm/core/dump.c vmm/core/dump.h \
 	vmm/core/kvmexit.c vmm/core/kvmexit.h \
 	vmm/core/vm.c vmm/core/vm.h \
+	vmm/core/dirty.c vmm/core/dirty.h \
 	vmm/memory/e820.c vmm/memory/e820.h \
 	vmm/memory/memmap.c vmm/memory/memmap.h \
 	vmm/memory/gmem.c vmm/memory/gmem.h \
@@ -43,6 +44,7 @@ vmm_libvmm_a_SOURCES = \
 	vmm/memory/pagewalk.c vmm/memory/pagewalk.h \
 	vmm/control/slab_cmds.c vmm/control/slab_cmds.h \
 	vmm/control/page_owner.c vmm/control/page_owner.h \
+	vmm/control/slab_obj.c vmm/control/slab_obj.h \
 	vmm/control/physmap.c vmm/control/physmap.h \
 	vmm/control/translate_cmds.c vmm/control/translate_cmds.h \
 	vmm/control/vmalloc_cmds.c vmm/control/vmalloc_cmds.h \
@@ -50,7 +52,11 @@ vmm_libvmm_a_SOURCES = \
 	vmm/control/guest_str.c vmm/control/guest_str.h \
 	vmm/control/inspect_query.c vmm/control/inspect_query.h \
 	vmm/control/zone_read.c vmm/control/zone_read.h \
+	vmm/control/check.c vmm/control/check.h \
+	vmm/control/check_zone.c vmm/control/check_slab.c \
 	vmm/control/zone_cmds.c vmm/control/zone_cmds.h \
+	vmm/control/check_uaf.c vmm/control/check_uaf.h \
+	vmm/control/check_uaf_vm.c vmm/control/check_poison.c \
 	vmm/control/percpu_cmds.c vmm/control/percpu_cmds.h \
 	vmm/control/dma_cmds.c vmm/control/dma_cmds.h \
 	vmm/control/module_cmds.c vmm/control/module_cmds.h \

@@ -53,7 +53,8 @@ guestasmgeneric_HEADERS = guestmm/include/asm-generic/pgtable_types.h
 guestabidir = $(guestincdir)/memvisor
 guestabi_HEADERS = include/memvisor/types.h include/memvisor/layout.h \
 	include/memvisor/bootparams.h include/memvisor/e820.h \
-	include/memvisor/module.h include/memvisor/gfp.h
+	include/memvisor/module.h include/memvisor/gfp.h \
+	include/memvisor/slab_debug.h
 
 # The fragment and the .pc, with the configured directories. The .pc's
 # paths under $(prefix) are written as ${prefix}/..., so that

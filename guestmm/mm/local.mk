@@ -17,7 +17,7 @@ MM_KTEST_SOURCES = guestmm/mm/tests/buddy_test.c \
 	guestmm/mm/tests/bootmem_test.c guestmm/mm/tests/highmem_test.c \
 	guestmm/mm/tests/wait_test.c guestmm/mm/tests/stress_test.c \
 	guestmm/mm/tests/mm_test_util.c guestmm/mm/tests/mm_test_util.h \
-	guestmm/mm/tests/percpu_alloc_test.c
+	guestmm/mm/tests/percpu_alloc_test.c guestmm/mm/tests/page_owner_test.c
 guestmm_guestmm_elf_SOURCES += $(MM_KTEST_SOURCES)
 # vmalloc's cases need the real MMU (faults, other CPUs' TLBs): guest only.
 guestmm_guestmm_elf_SOURCES += guestmm/mm/tests/vmalloc_test.c \
@@ -26,6 +26,8 @@ guestmm_guestmm_elf_SOURCES += guestmm/mm/tests/vmalloc_test.c \
 # or corrupt the allocator on purpose while the VMM reads it).
 guestmm_guestmm_elf_SOURCES += guestmm/mm/tests/inspect_test.c \
 	guestmm/mm/tests/vminsp_test.c guestmm/mm/tests/hostile_test.c
+# Writes after a free, on purpose, for the VMM's checker (issue 18).
+guestmm_guestmm_elf_SOURCES += guestmm/mm/tests/checkbug_uaf_test.c
 # ... and a fragmented guest to draw (vmmctl physmap, test_physmap).
 guestmm_guestmm_elf_SOURCES += guestmm/mm/tests/physmap_test.c
 

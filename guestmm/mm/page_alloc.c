@@ -1067,8 +1067,11 @@ struct page *buddy_alloc_block(struct zone *zone, unsigned int order)
 {
 	struct page *page = rmqueue_buddy(zone, order, false);
 
-	if (page)
-		prep_new_page(page, order, 0);
+	if (!page)
+		return NULL;
+	prep_new_page(page, order, 0);
+	/* Allocated, for the VMM's use-after-free check: its free is stamped. */
+	page_owner_stamp(page_to_pfn(page), 0);
 	return page;
 }
 

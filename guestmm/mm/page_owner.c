@@ -11,6 +11,8 @@
 #include "leaks.h"
 
 u32 *page_owner_ips;
+struct page_owner_hist *page_owner_hist;
+struct page_owner_clock page_owner_clock[NR_CPUS];
 atomic_long_t page_owner_module_pages;
 #ifdef __HOSTED__
 unsigned long page_owner_base;
@@ -19,6 +21,7 @@ unsigned long page_owner_base;
 void page_owner_init(void)
 {
 	size_t size = max_pfn * sizeof(*page_owner_ips);
+	size_t hist = max_pfn * sizeof(*page_owner_hist);
 
 #ifdef __HOSTED__
 	/* Any caller in the test program is within 2 GiB above this. */
@@ -29,6 +32,12 @@ void page_owner_init(void)
 	if (!page_owner_ips)
 		panic("page_owner: no room for %zu KiB of page owners", size >> 10);
 	memset(page_owner_ips, 0, size);
+	page_owner_hist = memblock_alloc_raw(hist, PAGE_SIZE);
+	if (!page_owner_hist)
+		panic("page_owner: no room for %zu KiB of page histories",
+		      hist >> 10);
+	memset(page_owner_hist, 0, hist);
+	memset(page_owner_clock, 0, sizeof(page_owner_clock));
 	atomic_long_set(&page_owner_module_pages, 0);
 }
 

@@ -92,7 +92,10 @@
 #define MV_DMADEV_ERR_CHAIN	7	/* a chain too long (or a loop) */
 #define MV_DMADEV_ERR_RING	8	/* bad ring registers */
 #define MV_DMADEV_ERR_FREED	9	/* the buffer was freed in flight */
-#define MV_DMADEV_ERR_MAX	9
+#define MV_DMADEV_ERR_UNALLOCATED 10	/* memory nobody allocated (free, hole) */
+#define MV_DMADEV_ERR_OBJECT	11	/* slab memory not inside one live object */
+#define MV_DMADEV_ERR_UNWRITTEN	12	/* read by the device, never written */
+#define MV_DMADEV_ERR_MAX	12
 
 /* A descriptor: 32 bytes, 32-byte aligned, below the mask. */
 struct mv_dmadev_desc {

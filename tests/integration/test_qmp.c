@@ -24,6 +24,7 @@
  */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
@@ -555,16 +556,14 @@ static uint64_t addr_of(json_t *o, const char *key)
 	return strtoull(v, NULL, 16);
 }
 
-/*
- * The DMA_FAULT events until SHUTDOWN (in whichever order the runner took
- * the cases): the first of each reason named in @reasons, kept in @found.
- */
-static void collect_dma_faults(struct client *c, const char *const reasons[],
-			       json_t *found[], size_t n)
+/* The DMA_FAULT events' data until SHUTDOWN, in their order (a new array). */
+static json_t *dma_faults_until_shutdown(struct client *c)
 {
+	json_t *all = json_array();
+
 	for (;;) {
 		json_t *m = recv_msg_within(c, EXIT_TIMEOUT_MS);
-		const char *ev, *r;
+		const char *ev;
 
 		cr_assert_not_null(m, "the connection ended before SHUTDOWN\n%s",
 				   vmm_output());
@@ -572,15 +571,32 @@ static void collect_dma_faults(struct client *c, const char *const reasons[],
 		if (ev && !strcmp(ev, "SHUTDOWN")) {
 			expect_shutdown(json_object_get(m, "data"), true, "guest-shutdown");
 			json_decref(m);
-			return;
+			return all;
 		}
-		r = json_string_value(json_object_get(json_object_get(m, "data"), "reason"));
-		for (size_t i = 0; ev && r && i < n; i++)
-			if (!strcmp(ev, "__org.memvisor_DMA_FAULT") && !found[i] &&
-			    !strcmp(r, reasons[i]))
-				found[i] = json_incref(json_object_get(m, "data"));
+		if (ev && !strcmp(ev, "__org.memvisor_DMA_FAULT"))
+			json_array_append(all, json_object_get(m, "data"));
 		json_decref(m);
 	}
+}
+
+/*
+ * The DMA_FAULT events until SHUTDOWN (in whichever order the runner took
+ * the cases): the first of each reason named in @reasons, kept in @found.
+ */
+static void collect_dma_faults(struct client *c, const char *const reasons[],
+			       json_t *found[], size_t n)
+{
+	json_t *all = dma_faults_until_shutdown(c), *f;
+	size_t k;
+
+	json_array_foreach(all, k, f) {
+		const char *r = json_string_value(json_object_get(f, "reason"));
+
+		for (size_t i = 0; r && i < n; i++)
+			if (!found[i] && !strcmp(r, reasons[i]))
+				found[i] = json_incref(f);
+	}
+	json_decref(all);
 }
 
 /*
@@ -612,6 +628,115 @@ Test(life, dma_fault_events, .timeout = 300)
 		     vmm.status, vmm_output());
 	json_decref(f[0]);
 	json_decref(f[1]);
+	client_close(&c);
+}
+
+/* The address a checkbug case printed after @label (" page ") on its @line. */
+static uint64_t printed_addr(const char *out, const char *line, const char *label)
+{
+	const char *p = strstr(out, line);
+	char *end;
+
+	cr_assert_not_null(p, "no \"%s\" line on the console\n%s", line, vmm_output());
+	p = strstr(p, label);
+	cr_assert_not_null(p, "no %s in the \"%s\" line", label, line);
+	return strtoull(p + strlen(label), &end, 16);
+}
+
+/* The first DMA_FAULT in @all with @reason at @addr, or a failure. */
+static json_t *fault_at(json_t *all, const char *reason, uint64_t addr)
+{
+	json_t *f;
+	size_t i;
+
+	json_array_foreach(all, i, f)
+		if (!strcmp(json_string_value(json_object_get(f, "reason")) ?: "", reason) &&
+		    addr_of(f, "addr") == addr)
+			return f;
+	cr_assert_fail("no %s DMA_FAULT at 0x%" PRIx64 " in %s\n%s", reason, addr,
+		       dump(all), vmm_output());
+	return NULL;
+}
+
+static const char *member_str(json_t *f, const char *obj, const char *key)
+{
+	return json_string_value(json_object_get(json_object_get(f, obj), key)) ?: "";
+}
+
+static bool one_of(const char *s, const char *a, const char *b, const char *c)
+{
+	return !strcmp(s, a) || !strcmp(s, b) || (c && !strcmp(s, c));
+}
+
+/*
+ * The planted DMA bugs (suite checkbug, issue 18 item 3): each one a
+ * DMA_FAULT with the right reason, address, owners and object, and the
+ * written object read afterwards raises none.
+ */
+Test(life, dma_checkbug_faults, .timeout = 300)
+{
+	uint64_t unalloc, freed_page, object, kept, unwritten;
+	struct client c;
+	json_t *all, *f;
+	char *out;
+
+	start_vmm((char *[]){ "--mem", "256M", "--paused", "--test",
+			      "checkbug.dma_*", NULL });
+	client_open(&c);
+	json_decref(expect_return(execute(&c, "{\"execute\": \"cont\"}"), "cont"));
+	all = dma_faults_until_shutdown(&c);
+	cr_expect_eq(wait_vmm(EXIT_TIMEOUT_MS), 0, "--test: exit status %d\n%s",
+		     vmm.status, vmm_output());
+	out = slurp(vmm.out);
+	unalloc = printed_addr(out, "checkbug: dma_unallocated", " page ");
+	freed_page = printed_addr(out, "checkbug: dma_freed_page", " freed page ");
+	object = printed_addr(out, "checkbug: dma_freed_object", " object ");
+	kept = printed_addr(out, "checkbug: dma_freed_object", " kept ");
+	unwritten = printed_addr(out, "checkbug: dma_unwritten", " object ");
+	free(out);
+
+	/* memory nobody allocated, written and read: its owner a free list's */
+	f = fault_at(all, "unallocated", unalloc);
+	cr_expect(one_of(member_str(f, "submit", "kind"), "pcp", "free", NULL), "%s", dump(f));
+	cr_expect_null(json_object_get(f, "transfer"), "%s", dump(f));
+	f = fault_at(all, "unallocated", unalloc + 512);
+	cr_expect_str_eq(json_string_value(json_object_get(f, "op")), "memory-to-buffer");
+
+	/* the second page of a transfer, freed in flight: both owners */
+	f = fault_at(all, "freed-in-flight", freed_page);
+	cr_expect_str_eq(member_str(f, "submit", "kind"), "allocated", "%s", dump(f));
+	cr_expect_eq(json_integer_value(json_object_get(json_object_get(f, "submit"), "order")),
+		     0, "%s", dump(f));
+	cr_expect(strstr(member_str(f, "submit", "caller-symbol"), "dma_freed_page"),
+		  "the allocation's caller: %s", dump(f));
+	cr_expect(one_of(member_str(f, "transfer", "kind"), "pcp", "free", NULL), "%s", dump(f));
+	cr_expect_eq(json_integer_value(json_object_get(f, "pfn")), freed_page / 4096);
+
+	/* a kmalloc object freed in flight inside a slab page that stays */
+	f = fault_at(all, "freed-in-flight", object);
+	cr_expect_str_eq(member_str(f, "submit", "kind"), "slab", "%s", dump(f));
+	cr_expect_str_eq(member_str(f, "object-at-submit", "state"), "live", "%s", dump(f));
+	cr_expect(one_of(member_str(f, "object-at-transfer", "state"), "cpu-cache",
+			 "free", "shared"), "%s", dump(f));
+	cr_expect_eq(addr_of(json_object_get(f, "object-at-transfer"), "addr"), object);
+	cr_expect_str_eq(member_str(f, "object-at-transfer", "cache-name"),
+			 "dma-kmalloc-64", "%s", dump(f));
+	/* then handed to the device freed; then a range across two objects */
+	f = fault_at(all, "not-a-live-object", object);
+	cr_expect(one_of(member_str(f, "object-at-submit", "state"), "cpu-cache",
+			 "free", "shared"), "%s", dump(f));
+	f = fault_at(all, "not-a-live-object", kept + 32);
+	cr_expect_str_eq(member_str(f, "object-at-submit", "state"), "outside", "%s", dump(f));
+
+	/* a poisoned cache's object read by the device before it was written */
+	f = fault_at(all, "never-written", unwritten);
+	cr_expect_str_eq(member_str(f, "object-at-submit", "state"), "live", "%s", dump(f));
+	cr_expect(json_is_true(json_object_get(json_object_get(f, "object-at-submit"),
+					       "never-written")), "%s", dump(f));
+	cr_expect_str_eq(member_str(f, "object-at-submit", "cache-name"),
+			 "checkbug_dma_poison", "%s", dump(f));
+	cr_expect_eq(json_array_size(all), 7, "7 faults planted: %s", dump(all));
+	json_decref(all);
 	client_close(&c);
 }
 

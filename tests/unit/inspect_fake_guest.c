@@ -8,6 +8,7 @@
 #include <linux/gfp.h>
 #include <linux/mempool.h>
 #include <linux/module.h>
+#include <linux/page_owner.h>
 #include <linux/percpu.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
@@ -108,6 +109,9 @@ void fake_guest_boot(struct fake_guest *g, unsigned long mem)
 	/* and the slab's roots: links mempool.c (mempool_t in the DWARF) */
 	cover(&lo, &hi, &slab_caches, sizeof(slab_caches));
 	cover(&lo, &hi, &mempools, sizeof(mempools));
+	/* the pages' history past the free (check_uaf.h) */
+	cover(&lo, &hi, &page_owner_hist, sizeof(page_owner_hist));
+	cover(&lo, &hi, page_owner_clock, sizeof(page_owner_clock));
 	if (percpu_info()) {
 		cover(&lo, &hi, percpu_info(), sizeof(*percpu_info()));
 		/* the first chunk is static too: its head is what is read */
@@ -450,4 +454,33 @@ void fake_guest_module_damage(enum fake_module_damage d)
 		m->exit = NULL;
 		break;
 	}
+}
+
+uint64_t fake_guest_alloc_free(unsigned int order)
+{
+	struct page *page = alloc_pages(GFP_KERNEL, order);
+	uint64_t pfn;
+
+	if (!page)
+		return 0;
+	pfn = page_to_pfn(page);
+	__free_pages(page, order);
+	return pfn;
+}
+
+uint64_t fake_guest_freed_object(uint32_t offset, uint8_t byte, bool write)
+{
+	struct kmem_cache *s = kmem_cache_create("fake-poison", 96, 0,
+						 SLAB_POISON | SLAB_STORE_USER,
+						 NULL);
+	void *obj[4];
+
+	if (!s)
+		return 0;
+	for (unsigned int i = 0; i < ARRAY_SIZE(obj); i++)
+		obj[i] = kmem_cache_alloc(s, GFP_KERNEL);
+	kmem_cache_free(s, obj[1]);
+	if (write)
+		((u8 *)obj[1])[offset] = byte;	/* the bug */
+	return (uint64_t)(unsigned long)obj[1];
 }

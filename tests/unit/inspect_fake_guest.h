@@ -12,6 +12,7 @@
 #ifndef TESTS_INSPECT_FAKE_GUEST_H
 #define TESTS_INSPECT_FAKE_GUEST_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define FAKE_MAX_ZONES	3
@@ -94,6 +95,14 @@ void fake_guest_vmap_wrap(struct fake_guest *g);
  */
 void fake_guest_workload(unsigned int slot, const char *name, int state,
 			 long ops, long held);
+/* A block of 2^@order pages allocated and freed again: its pfn (0: none). */
+uint64_t fake_guest_alloc_free(unsigned int order);
+/*
+ * A cache "fake-poison" (96-byte objects, SLAB_POISON | SLAB_STORE_USER),
+ * four objects allocated and the second freed; then, if @write, @byte
+ * written at @offset of it. The freed object's address (0: none).
+ */
+uint64_t fake_guest_freed_object(uint32_t offset, uint8_t byte, bool write);
 /* The workloads' jiffies, for the layout's root.jiffies. */
 uint64_t fake_guest_jiffies_addr(void);
 

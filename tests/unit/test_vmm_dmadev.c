@@ -3,8 +3,9 @@
  * The DMA engine's model over fake guest memory (gmem_add on a buffer), its
  * thread running: every operation byte for byte, the refusals and their
  * fault records, malformed rings and chains, the freed-in-flight check
- * with a fake owner reader, and 10^6 random register writes (fixed seed)
- * with the invariants checked throughout.
+ * with a fake owner reader, the unallocated, object and never-written
+ * refusals with fake owners and objects, and 10^6 random register writes
+ * (fixed seed) with the invariants checked throughout.
  *
  * Fake RAM: [0, 1 MiB) below the mask, and [16 MiB, 16 MiB + 64 KiB)
  * above it, a canary the device must never write.
@@ -26,7 +27,7 @@ static uint8_t *low, *high;
 static struct gmem gm;
 static struct dmadev dev;
 static unsigned int irqs, faults_seen;
-static struct page_state owner_now = { PAGE_STATE_ALLOCATED, 0, 0, 0 };
+static struct page_state owner_now = { PAGE_STATE_ALLOCATED, 0, 0, 0, 0 };
 static unsigned int owner_delay_us;	/* a slow inspector */
 
 static void on_irq(void *opaque)
@@ -39,12 +40,45 @@ static void on_fault(void *opaque, const struct dmadev_fault *f)
 	__atomic_add_fetch(&faults_seen, 1, __ATOMIC_SEQ_CST);
 }
 
-static int owner(void *opaque, uint64_t pfn, struct page_state *s)
+static int owners(void *opaque, uint64_t pfn, unsigned int n,
+		  struct page_state *s)
 {
-	if (owner_delay_us)
-		usleep(owner_delay_us);
-	*s = owner_now;
-	s->head_pfn = pfn;
+	for (unsigned int i = 0; i < n; i++) {
+		if (owner_delay_us)
+			usleep(owner_delay_us);
+		s[i] = owner_now;
+		s[i].head_pfn = pfn + i;
+	}
+	return 0;
+}
+
+/* Frame 6 is on a per-CPU list, the others allocated (owners_with_a_hole). */
+static int owners_with_a_hole(void *opaque, uint64_t pfn, unsigned int n,
+			      struct page_state *s)
+{
+	for (unsigned int i = 0; i < n; i++)
+		s[i] = pfn + i == 6 ?
+		       (struct page_state){ PAGE_STATE_PCP, -1, 6, 0, 0 } :
+		       (struct page_state){ PAGE_STATE_ALLOCATED, 0, pfn + i, 0, 0x1234 };
+	return 0;
+}
+
+/* Every frame a slab page of one cache, its objects as object_now says. */
+static struct object_state object_now;
+
+static int slab_owners(void *opaque, uint64_t pfn, unsigned int n,
+		       struct page_state *s)
+{
+	for (unsigned int i = 0; i < n; i++)
+		s[i] = (struct page_state){ PAGE_STATE_SLAB, -1, pfn + i, 0xc0ffee, 0 };
+	return 0;
+}
+
+static int object(void *opaque, uint64_t gpa, uint64_t len,
+		  struct object_state *o)
+{
+	*o = object_now;
+	o->addr = gpa;
 	return 0;
 }
 
@@ -61,7 +95,8 @@ static void setup(void)
 	cr_assert_eq(gmem_add(&gm, 0, LOW_SIZE, low), 0);
 	cr_assert_eq(gmem_add(&gm, HIGH_GPA, HIGH_SIZE, high), 0);
 	irqs = faults_seen = 0;
-	ops.owner = NULL;
+	ops.owners = NULL;
+	ops.object = NULL;
 	dmadev_init(&dev, &gm, &ops, NULL);
 	cr_assert_eq(dmadev_start(&dev), 0);
 	dmadev_write(&dev, MV_DMADEV_INT_ENABLE, 1);
@@ -279,8 +314,8 @@ Test(dmadev, freed_in_flight_is_refused_with_owners)
 
 	char line[96];
 
-	ops.owner = owner;
-	owner_now = (struct page_state){ PAGE_STATE_ALLOCATED, 0, 0, 0 };
+	ops.owners = owners;
+	owner_now = (struct page_state){ PAGE_STATE_ALLOCATED, 0, 0, 0, 0 };
 	dmadev_write(&dev, MV_DMADEV_LATENCY, 100000);
 	memset(low + 0x5000, 0x11, 4096);
 	dmadev_write(&dev, MV_DMADEV_DST, 0x5000);
@@ -288,7 +323,7 @@ Test(dmadev, freed_in_flight_is_refused_with_owners)
 	dmadev_write(&dev, MV_DMADEV_SRC, 0xee);
 	dmadev_write(&dev, MV_DMADEV_CMD, MV_DMADEV_OP_FILL);
 	usleep(30000);
-	owner_now = (struct page_state){ PAGE_STATE_PCP, -1, 0, 0 };
+	owner_now = (struct page_state){ PAGE_STATE_PCP, -1, 0, 0, 0 };
 	cr_assert_eq(dmadev_wait_idle(&dev, 5000), 0);
 	cr_assert_eq(dmadev_read(&dev, MV_DMADEV_STATUS),
 		     MV_DMADEV_ST_ERROR | MV_DMADEV_ERR_FREED << 8);
@@ -308,7 +343,7 @@ Test(dmadev, freed_in_flight_is_refused_with_owners)
 /* The same owner in another block, or another order: a change too. */
 Test(dmadev, owners_compare_as_structs)
 {
-	struct page_state a = { PAGE_STATE_FREE, 3, 256, 0 }, b = a;
+	struct page_state a = { PAGE_STATE_FREE, 3, 256, 0, 0 }, b = a;
 	char line[96];
 
 	cr_assert(page_state_equal(&a, &b));
@@ -317,12 +352,12 @@ Test(dmadev, owners_compare_as_structs)
 	b = a;
 	b.order = 2;
 	cr_assert_not(page_state_equal(&a, &b));
-	b = (struct page_state){ PAGE_STATE_SLAB, -1, 259, 0xffff888000123000ULL };
+	b = (struct page_state){ PAGE_STATE_SLAB, -1, 259, 0xffff888000123000ULL, 0 };
 	cr_assert_str_eq(page_state_format(&a, 259, line, sizeof(line)),
 			 "free order 3 head_pfn 256");
 	cr_assert_str_eq(page_state_format(&b, 259, line, sizeof(line)),
 			 "slab cache 0xffff888000123000");
-	cr_assert_str_eq(page_state_format(&(struct page_state){ PAGE_STATE_NONE, -1, 0, 0 },
+	cr_assert_str_eq(page_state_format(&(struct page_state){ PAGE_STATE_NONE, -1, 0, 0, 0 },
 					   0, line, sizeof(line)), "");
 }
 
@@ -344,7 +379,7 @@ Test(dmadev, stop_cuts_a_long_chain)
 {
 	uint64_t t0, ms;
 
-	ops.owner = owner;
+	ops.owners = owners;
 	owner_delay_us = 20000;
 	ring_setup();
 	for (unsigned int i = 0; i < MV_DMADEV_CHAIN_MAX; i++)
@@ -486,4 +521,68 @@ Test(dmadev, million_random_writes, .timeout = 600)
 		    (unsigned long)dmadev_read(&dev, MV_DMADEV_REJECTED));
 	cr_assert_gt(done, 1000);
 	canary_intact();
+}
+
+/* The second page of a range nobody allocated: refused at submit, at that page. */
+Test(dmadev, unallocated_page_is_refused_at_its_page)
+{
+	struct dmadev_snapshot snap;
+
+	ops.owners = owners_with_a_hole;
+	memset(low + 0x5000, 0x11, 0x2000);
+	cr_assert_eq(run(MV_DMADEV_OP_FILL, 0xee, 0x5800, 0x1000),
+		     MV_DMADEV_ST_ERROR | MV_DMADEV_ERR_UNALLOCATED << 8);
+	cr_assert_eq(low[0x5800], 0x11, "nothing moves");
+	dmadev_snapshot(&dev, &snap);
+	cr_assert_eq(snap.nr_faults, 1);
+	cr_assert_eq(snap.faults[0].addr, 0x6000);
+	cr_assert_eq(snap.faults[0].len, 0x800);
+	cr_assert_eq(snap.faults[0].owner_then.kind, PAGE_STATE_PCP);
+	cr_assert_eq(snap.faults[0].owner_now.kind, PAGE_STATE_NONE);
+	/* both pages, then the hole's once more: one torn read refuses nothing */
+	cr_assert_eq(snap.st.owner_pages, 3);
+	/* the same range one page lower passes: both pages at submit and at transfer */
+	cr_assert_eq(run(MV_DMADEV_OP_FILL, 0xee, 0x4800, 0x1000), MV_DMADEV_ST_DONE);
+	dmadev_snapshot(&dev, &snap);
+	cr_assert_eq(snap.st.owner_pages, 3 + 4);
+}
+
+/* Slab ranges: one live object, read only once written, live until the copy. */
+Test(dmadev, slab_ranges_are_judged_by_their_object)
+{
+	struct dmadev_snapshot snap;
+
+	ops.owners = slab_owners;
+	ops.object = object;
+	object_now = (struct object_state){ .kind = OBJECT_OUTSIDE, .cpu = -1 };
+	cr_assert_eq(run(MV_DMADEV_OP_FILL, 1, 0x8000, 64),
+		     MV_DMADEV_ST_ERROR | MV_DMADEV_ERR_OBJECT << 8);
+	object_now = (struct object_state){ .kind = OBJECT_CPU_CACHE, .cpu = 1 };
+	cr_assert_eq(run(MV_DMADEV_OP_FILL, 1, 0x8000, 64),
+		     MV_DMADEV_ST_ERROR | MV_DMADEV_ERR_OBJECT << 8);
+	/* never written: refused when the device reads it, not when it writes it */
+	object_now = (struct object_state){ .kind = OBJECT_LIVE, .cpu = -1,
+					    .unwritten = true };
+	cr_assert_eq(run(MV_DMADEV_OP_FROM_MEM, 0x8000, 0, 64),
+		     MV_DMADEV_ST_ERROR | MV_DMADEV_ERR_UNWRITTEN << 8);
+	cr_assert_eq(run(MV_DMADEV_OP_TO_MEM, 0, 0x8000, 64), MV_DMADEV_ST_DONE);
+	/* live at submit, freed before the copy */
+	object_now = (struct object_state){ .kind = OBJECT_LIVE, .cpu = -1 };
+	memset(low + 0x8000, 0x11, 64);
+	dmadev_write(&dev, MV_DMADEV_LATENCY, 100000);
+	dmadev_write(&dev, MV_DMADEV_DST, 0x8000);
+	dmadev_write(&dev, MV_DMADEV_LEN, 64);
+	dmadev_write(&dev, MV_DMADEV_SRC, 0xee);
+	dmadev_write(&dev, MV_DMADEV_CMD, MV_DMADEV_OP_FILL);
+	usleep(30000);
+	object_now.kind = OBJECT_FREE;
+	cr_assert_eq(dmadev_wait_idle(&dev, 5000), 0);
+	cr_assert_eq(dmadev_read(&dev, MV_DMADEV_STATUS),
+		     MV_DMADEV_ST_ERROR | MV_DMADEV_ERR_FREED << 8);
+	cr_assert_eq(low[0x8000], 0x11, "the freed object was written");
+	dmadev_snapshot(&dev, &snap);
+	cr_assert_eq(snap.faults[snap.nr_faults - 1].obj_then.kind, OBJECT_LIVE);
+	cr_assert_eq(snap.faults[snap.nr_faults - 1].obj_now.kind, OBJECT_FREE);
+	cr_assert_eq(snap.faults[snap.nr_faults - 1].addr, 0x8000);
+	ops.object = NULL;
 }

@@ -477,7 +477,7 @@ Test(slab_cmds, page_owner)
 
 static struct page_state state_of(uint64_t pfn)
 {
-	struct page_state s = { PAGE_STATE_NONE, -1, 0, 0 };
+	struct page_state s = { PAGE_STATE_NONE, -1, 0, 0, 0 };
 	struct errbuf e;
 
 	cr_assert_eq(page_state_read(&gm, cr3, &lay, pfn, &s, &e), 0,

@@ -7,8 +7,25 @@
 
 static const char *const counters[] = {
 	"completed", "rejected", "faults", "bad-accesses", "interrupts",
-	"bytes", "chains", "descriptors", "owner-checks",
+	"bytes", "chains", "descriptors", "owner-checks", "owner-pages",
+	"object-checks", "owner-look-ns", "object-look-ns",
 };
+
+/* "; object 0x... (64 bytes of kmalloc-64) cpu-cache": the latest look. */
+static void fmt_dma_object(FILE *out, json_t *f)
+{
+	json_t *o = json_object_get(f, "object-at-transfer");
+
+	if (!o)
+		o = json_object_get(f, "object-at-submit");
+	if (!json_is_object(o))
+		return;
+	fprintf(out, "; object %s (%lld bytes of %s) %s%s",
+		fmt_str(o, "addr", "?"), fmt_int(o, "size"),
+		fmt_str(o, "cache-name", "?"), fmt_str(o, "state", "?"),
+		json_is_true(json_object_get(o, "never-written")) ?
+		", never written" : "");
+}
 
 int fmt_dma(FILE *out, json_t *ret, struct fmt_err *e)
 {
@@ -46,6 +63,7 @@ int fmt_dma(FILE *out, json_t *ret, struct fmt_err *e)
 			fprintf(out, ": owner at submit %s, now %s",
 				fmt_str(f, "owner-at-submit", "?"),
 				fmt_str(f, "owner-now", "?"));
+		fmt_dma_object(out, f);
 		fputc('\n', out);
 	}
 	return 0;

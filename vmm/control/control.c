@@ -18,6 +18,7 @@
 #include "guest_str.h"
 #include "page_owner.h"
 #include "qmp.h"
+#include "slab_obj.h"
 
 /* Nested: the host's clients, each connected to our socket over the port. */
 static struct ctlmux *runner_link;
@@ -178,7 +179,8 @@ int control_start(struct vm *vm, const char *path, unsigned int max_clients,
 }
 
 const struct device_control control_devices = {
-	.page_state = page_state_of_vm,
+	.page_states = page_states_of_vm,
+	.object_state = object_state_of_vm,
 	.dma_fault = dma_fault_event,
 };
 

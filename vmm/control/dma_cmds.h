@@ -11,10 +11,13 @@
 #include "dmadev.h"
 #include "qmp.h"
 
-/* The command's "return" object for @s (pure). */
-json_t *dma_snapshot_json(const struct dmadev_snapshot *s);
+struct ksyms;
+
+/* The command's "return" object for @s (pure; callers named from @ks, may be NULL). */
+json_t *dma_snapshot_json(const struct dmadev_snapshot *s,
+			  const struct ksyms *ks);
 /* One fault, as in query-dma's "faults" and the event's data (pure). */
-json_t *dma_fault_json(const struct dmadev_fault *f);
+json_t *dma_fault_json(const struct dmadev_fault *f, const struct ksyms *ks);
 
 /* device_control's dma_fault for the struct vm @opaque: DMA_FAULT. */
 void dma_fault_event(void *opaque, const struct dmadev_fault *f);

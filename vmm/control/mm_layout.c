@@ -27,6 +27,8 @@
 #define MODS	"query-modules"
 #define WORK	"query-workloads"
 #define FAIL	"fail"
+#define CHECK	"check"
+#define UAF	"check-free-pages"
 
 /* A width for a scalar read with field_get(): any of 1, 2, 4, 8 bytes. */
 #define SCALAR	MM_LAYOUT_SCALAR
@@ -56,6 +58,7 @@ const struct mm_layout_entry mm_layout_table[] = {
 	FLD(SLAB, "struct page", "objects", 4, page.objects),
 	FLD(OWNER, "struct page", "_refcount", 4, page.refcount),
 	FLD(OWNER, "struct page", "order", 4, page.order),
+	FLD(SLAB, "struct page", "freelist", 8, page.freelist),
 	ENUM(ZONES, "PG_reserved", pg.reserved),
 	ENUM(ZONES, "PG_buddy", pg.buddy),
 	ENUM(ZONES, "PG_pcp", pg.pcp),
@@ -121,10 +124,18 @@ const struct mm_layout_entry mm_layout_table[] = {
 	FLD(SLAB, "struct kmem_cache", "stats.active_slabs", 8, cache.active_slabs),
 	FLD(SLAB, "struct kmem_cache", "stats.total_slabs", 8, cache.total_slabs),
 	FLD(SLAB, "struct kmem_cache", "list", LH, cache.list),
+	FLD(SLAB, "struct kmem_cache", "red_left_pad", 4, cache.red_left_pad),
+	FLD(SLAB, "struct kmem_cache", "offset", 4, cache.offset),
+	FLD(SLAB, "struct kmem_cache", "lock.next", SCALAR, cache.lock_next),
+	FLD(SLAB, "struct kmem_cache", "lock.owner", SCALAR, cache.lock_owner),
+	FLD(SLAB, "struct kmem_cache", "track_offset", 4, cache.track_offset),
+	SZ(SLAB, "struct slab_track", 0, track.size),
+	FLD(SLAB, "struct slab_track", "addr", 8, track.addr),
 	SZ(SLAB, "struct array_cache", 0, array_cache.size),
 	FLD(SLAB, "struct array_cache", "avail", 4, array_cache.avail),
 	FLD(SLAB, "struct array_cache", "limit", 4, array_cache.limit),
 	FLD(SLAB, "struct array_cache", "batchcount", 4, array_cache.batchcount),
+	FLD(SLAB, "struct array_cache", "cpu", 4, array_cache.cpu),
 	ENUM(SLAB, "KMEM_CACHE_MAGIC", k.cache_magic),
 	ENUM(SLAB, "SLAB_NO_TUNABLES", k.cache_no_tunables),
 
@@ -225,6 +236,26 @@ const struct mm_layout_entry mm_layout_table[] = {
 	SYM(FAIL, "fail_page_alloc", fault.fail_page_alloc),
 	SYM(FAIL, "failslab_armed", fault.failslab_armed),
 	SYM(FAIL, "fail_page_alloc_armed", fault.fail_page_alloc_armed),
+	SYM(CHECK, "pcpu_pda", quiet.pcpu_pda),
+	FLD(CHECK, "struct cpu_pda", "preempt_count", 4, quiet.preempt_count),
+	FLD(CHECK, "spinlock_t", "next", SCALAR, quiet.lock_next),
+	FLD(CHECK, "spinlock_t", "owner", SCALAR, quiet.lock_owner),
+	SYM(CHECK, "slab_lock", quiet.slab_lock),
+	SYM(CHECK, "vmap_area_lock", quiet.vmap_area_lock),
+	SYM(CHECK, "purge_lock", quiet.purge_lock),
+	SYM(CHECK, "pcpu_lock", quiet.pcpu_lock),
+	SYM(CHECK, "mempools_lock", quiet.mempools_lock),
+
+#define PH(p, w, m)	FLD(UAF, "struct page_owner_hist", p, w, hist.m)
+	SZ(UAF, "struct page_owner_hist", 0, hist.size),
+	PH("alloc_ip", 4, alloc_ip), PH("free_ip", 4, free_ip),
+	PH("seq", 4, seq), PH("jiffies", 4, jiffies), PH("cpu", 2, cpu),
+	PH("order", 2, order),
+#undef PH
+	SZ(UAF, "struct page_owner_clock", 0, hist.clock_size),
+	FLD(UAF, "struct page_owner_clock", "seq", 4, hist.clock_seq),
+	SYM(UAF, "page_owner_hist", hist.hist),
+	SYM(UAF, "page_owner_clock", hist.clock),
 
 	SYM(ZONES, "contig_page_data", root.pgdat),
 	SYM(ZONES, "mem_map", root.mem_map),
@@ -251,6 +282,10 @@ const struct mm_layout_optional mm_layout_optional[] = {
 	{ WORK, "workloads", AT(workload.present) },
 	/* and one without fault injection (before issue 18) */
 	{ FAIL, "failslab", AT(fault.present) },
+	/* and the hosted build, which has no PDA for the checker's quiet point */
+	{ CHECK, "pcpu_pda", AT(quiet.present) },
+	/* and one without the pages' history (before issue 18) */
+	{ UAF, "page_owner_hist", AT(hist.present) },
 };
 
 const unsigned int mm_layout_optional_len =

@@ -54,6 +54,7 @@ struct mm_layout {
 		struct field flags, private_, lru;
 		struct field slab_list, slab_cache, inuse, objects, refcount,
 			     order;
+		struct field freelist;		/* a slab's first free object */
 	} page;
 	/* enum pageflags: bit numbers in page.flags */
 	struct { uint64_t reserved, buddy, pcp, slab, head; } pg;
@@ -95,8 +96,15 @@ struct mm_layout {
 			     slabs_partial, slabs_free, free_objects,
 			     active_objs, total_objs, active_slabs,
 			     total_slabs, list;
+		/* the checker's (check.c): slots, free pointers, the lock */
+		struct field red_left_pad, offset, lock_next, lock_owner;
+		/* the freed-object check's (check_poison.c): the tracks */
+		struct field track_offset;
 	} cache;
-	struct { uint32_t size; struct field avail, limit, batchcount; } array_cache;
+	/* struct slab_track: the alloc's, then the free's, at track_offset */
+	struct { uint32_t size; struct field addr; } track;
+	/* entry[], the objects, follows cpu (pointer-aligned): slab_obj.c */
+	struct { uint32_t size; struct field avail, limit, batchcount, cpu; } array_cache;
 	struct {
 		uint32_t size;
 		struct field min_nr, curr_nr, source, source_arg, magic, list;
@@ -174,6 +182,34 @@ struct mm_layout {
 		uint64_t failslab, fail_page_alloc;
 		uint64_t failslab_armed, fail_page_alloc_armed;
 	} fault;
+	 * The checker's quiet point (check.c): optional as a whole, keyed on
+	 * the per-CPU PDA 'pcpu_pda' (the hosted build has none). A CPU's
+	 * preempt_count is at its %gs base + pcpu_pda + pda.preempt_count;
+	 * the allocators' global locks are spinlock_t by symbol.
+	 */
+	struct {
+		bool present;
+		uint64_t pcpu_pda;
+		struct field preempt_count;	/* in struct cpu_pda */
+		struct field lock_next, lock_owner;	/* in spinlock_t */
+		uint64_t slab_lock, vmap_area_lock, purge_lock, pcpu_lock,
+			 mempools_lock;
+	} quiet;
+
+	/*
+	 * The pages' history past their free (<linux/page_owner.h>) that the
+	 * use-after-free check reads (check_uaf.h): optional as a whole,
+	 * like modules (symbol 'page_owner_hist').
+	 */
+	struct {
+		bool present;
+		uint32_t size;		/* struct page_owner_hist */
+		struct field alloc_ip, free_ip, seq, jiffies, cpu, order;
+		uint32_t clock_size;	/* struct page_owner_clock */
+		struct field clock_seq;
+		uint64_t hist;		/* the pointer page_owner_hist */
+		uint64_t clock;		/* the array page_owner_clock[] */
+	} hist;
 
 	/* the guest's constants, from its enums */
 	struct {

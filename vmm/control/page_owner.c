@@ -132,7 +132,7 @@ void page_state_of_head(struct insp *r, uint64_t pfn, struct page_state *s)
 
 	for (uint32_t k = 1; k < max_order(r) && k < 64; k++) {
 		uint64_t hpfn = pfn & ~((1ULL << k) - 1);
-		struct page_state h = { PAGE_STATE_UNKNOWN, -1, hpfn, 0 };
+		struct page_state h = { PAGE_STATE_UNKNOWN, -1, hpfn, 0, 0 };
 
 		if (hpfn == (pfn & ~((1ULL << (k - 1)) - 1)))
 			continue;	/* the same head as before */
@@ -155,7 +155,7 @@ static int look_at_page(struct insp *r, uint64_t pfn, struct page_state *s,
 {
 	uint8_t page[INSP_PAGE_STRUCT_MAX];
 
-	*s = (struct page_state){ PAGE_STATE_UNKNOWN, -1, pfn, 0 };
+	*s = (struct page_state){ PAGE_STATE_UNKNOWN, -1, pfn, 0, 0 };
 	if (read_page(r, pfn, page))
 		return -1;
 	*flags = page_field(r, page, r->lay->page.flags);
@@ -192,7 +192,7 @@ int page_state_read(const struct gmem *gm, uint64_t cr3,
 	struct insp r;
 	uint64_t flags;
 
-	*s = (struct page_state){ PAGE_STATE_UNKNOWN, -1, pfn, 0 };
+	*s = (struct page_state){ PAGE_STATE_UNKNOWN, -1, pfn, 0, 0 };
 	if (owner_open(&r, gm, cr3, lay, e))
 		return -1;
 	if (pfn < r.max_pfn)
@@ -338,6 +338,90 @@ static uint64_t allocation_caller(struct insp *r, uint64_t head_pfn)
 		return 0;
 	}
 	return off ? r->lay->root.page_owner_base + off : 0;
+}
+
+/* ---- many frames in one look: the devices' ranges ------------------------ */
+
+#define RESERVED_REGIONS_MAX	128	/* memblock.reserved regions kept */
+
+/* memblock.reserved, read once per range look. */
+struct reserved_regions {
+	bool read, too_many;
+	unsigned int n;
+	uint64_t base[RESERVED_REGIONS_MAX], size[RESERVED_REGIONS_MAX];
+};
+
+static void reserved_regions_read(struct insp *r, struct reserved_regions *rr)
+{
+	const struct mm_layout *l = r->lay;
+	uint64_t type = l->root.memblock + l->memblock.reserved.off;
+	uint64_t cnt, regions;
+
+	rr->read = true;
+	if (insp_read_field(r, type, l->memblock_type.cnt, &cnt) ||
+	    insp_read_field(r, type, l->memblock_type.regions, &regions))
+		return;
+	rr->too_many = cnt > RESERVED_REGIONS_MAX;
+	for (uint64_t i = 0; i < cnt && i < RESERVED_REGIONS_MAX; i++) {
+		uint64_t reg = regions + i * l->memblock_region.size;
+
+		if (insp_read_field(r, reg, l->memblock_region.base, &rr->base[rr->n]) ||
+		    insp_read_field(r, reg, l->memblock_region.size_, &rr->size[rr->n]))
+			return;
+		rr->n++;
+	}
+}
+
+static bool in_reserved_regions(struct insp *r, struct reserved_regions *rr,
+				uint64_t pfn)
+{
+	uint64_t pa = pfn * PAGE_SZ;
+
+	if (!rr->read)
+		reserved_regions_read(r, rr);
+	if (rr->too_many)
+		return in_memblock_reserved(r, pfn);
+	for (unsigned int i = 0; i < rr->n; i++)
+		if (pa >= rr->base[i] && pa - rr->base[i] < rr->size[i])
+			return true;
+	return false;
+}
+
+/* What a range look adds to the O(1) one: PG_reserved told apart, the caller. */
+static void page_state_refine(struct insp *r, struct reserved_regions *rr,
+			      uint64_t pfn, struct page_state *s)
+{
+	if (s->kind == PAGE_STATE_RESERVED) {
+		if (in_kernel_image(r, pfn))
+			s->kind = PAGE_STATE_KERNEL;
+		else if (in_reserved_regions(r, rr, pfn))
+			s->kind = PAGE_STATE_BOOTMEM;
+	}
+	if (s->kind == PAGE_STATE_ALLOCATED)
+		s->caller = allocation_caller(r, s->head_pfn);
+}
+
+int page_states_read(const struct gmem *gm, uint64_t cr3,
+		     const struct mm_layout *lay, uint64_t pfn, unsigned int n,
+		     struct page_state *s, struct errbuf *e)
+{
+	static __thread struct reserved_regions rr;
+	struct insp r;
+	uint64_t flags;
+
+	for (unsigned int i = 0; i < n; i++)
+		s[i] = (struct page_state){ PAGE_STATE_UNKNOWN, -1, pfn + i, 0, 0 };
+	if (owner_open(&r, gm, cr3, lay, e))
+		return -1;
+	rr.read = false;
+	for (unsigned int i = 0; i < n && pfn + i < r.max_pfn; i++) {
+		if (look_at_page(&r, pfn + i, &s[i], &flags))
+			s[i].kind = PAGE_STATE_NONE;
+		else
+			page_state_refine(&r, &rr, pfn + i, &s[i]);
+	}
+	insp_close(&r);
+	return 0;
 }
 
 /* A frame below max_pfn whose struct page is initialised. */
@@ -494,13 +578,14 @@ json_t *page_owner_answer(const struct gmem *gm, uint64_t cr3,
 
 /* ---- for the devices, and the command ----------------------------------- */
 
-int page_state_of_vm(void *opaque, uint64_t pfn, struct page_state *s)
+int page_states_of_vm(void *opaque, uint64_t pfn, unsigned int n,
+		      struct page_state *s)
 {
 	struct vm *vm = opaque;
 	struct errbuf e;
 
-	return page_state_read(&vm->gmem, vm->boot.pml4, vm->layout, pfn, s,
-			       &e);
+	return page_states_read(&vm->gmem, vm->boot.pml4, vm->layout, pfn, n,
+				s, &e);
 }
 
 static json_t *page_owner_query(const struct insp_query *q, void *opaque,

@@ -106,8 +106,20 @@ bool page_state_says(struct insp *r, uint64_t pfn, const uint8_t *page,
 		     struct page_state *s);
 void page_state_of_head(struct insp *r, uint64_t pfn, struct page_state *s);
 
-/* device_control's page_state for the struct vm @opaque. */
-int page_state_of_vm(void *opaque, uint64_t pfn, struct page_state *s);
+/*
+ * The devices' range look (page_state.h's page_states): @n frames from
+ * @pfn in one inspection, PG_reserved told apart (kernel image,
+ * memblock.reserved: read once) and each allocation's caller: 0, or -1
+ * with @e. A frame whose struct page is unreadable is NONE, one beyond
+ * max_pfn UNKNOWN.
+ */
+int page_states_read(const struct gmem *gm, uint64_t cr3,
+		     const struct mm_layout *lay, uint64_t pfn, unsigned int n,
+		     struct page_state *s, struct errbuf *e);
+
+/* device_control's page_states for the struct vm @opaque. */
+int page_states_of_vm(void *opaque, uint64_t pfn, unsigned int n,
+		      struct page_state *s);
 
 json_t *cmd_page_owner(struct qmp_ctx *ctx, json_t *args,
 		       struct qmp_error *err);

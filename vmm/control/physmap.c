@@ -444,7 +444,7 @@ static int pcp_order(const struct insp *r, const uint8_t *page)
 static void one_page(struct physmap *pm, struct pm_block *blk, uint64_t pfn,
 		     const uint8_t *page)
 {
-	struct page_state s = { PAGE_STATE_UNKNOWN, -1, pfn, 0 };
+	struct page_state s = { PAGE_STATE_UNKNOWN, -1, pfn, 0, 0 };
 
 	if (!is_ram(pm->r->gm, pfn)) {
 		hole(pm, pfn);

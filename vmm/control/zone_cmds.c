@@ -9,8 +9,9 @@
  * query-dirty counts the pages KVM saw written in each zone's memslots since
  * the previous query: dirty logging is switched on by the first query (it
  * makes every first write to a page after a fetch exit to KVM, a cost the
- * guest pays only once someone asks), with manual re-protection
- * (KVM_CLEAR_DIRTY_LOG) where KVM has it.
+ * guest pays only once someone asks). The log has one owner, core/dirty.c:
+ * query-dirty is one of its clients, so the checker's and the DMA device's
+ * takes do not steal its bits.
  */
 #include "config.h"
 
@@ -19,10 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
-#include <linux/kvm.h>
-
+#include "dirty.h"
 #include "inspect.h"
 #include "inspect_query.h"
 #include "zone_cmds.h"
@@ -62,124 +61,48 @@ static json_t *read_memstats(const struct insp_query *q, void *opaque,
 
 /* ---- Dirty logging --------------------------------------------------------- */
 
-static struct {
-	bool on;		/* KVM_MEM_LOG_DIRTY_PAGES on every slot */
-	bool manual;		/* KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 enabled */
-} dirty;
-
-static int slot_flags(struct vm *vm, unsigned int i, uint32_t flags,
-		      struct errbuf *e)
-{
-	const struct mm_slot *s = &vm->mm->slot[i];
-	struct kvm_userspace_memory_region r = {
-		.slot = i,
-		.flags = flags,
-		.guest_phys_addr = s->gpa,
-		.memory_size = s->size,
-		.userspace_addr = (uintptr_t)gmem_ptr(&vm->gmem, s->gpa, s->size),
-	};
-
-	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &r))
-		return errf(e, "KVM_SET_USER_MEMORY_REGION slot %u with dirty logging: %s",
-			    i, strerror(errno));
-	return 0;
-}
-
-static int dirty_enable(struct vm *vm, struct errbuf *e)
-{
-#ifdef KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2
-	struct kvm_enable_cap cap = {
-		.cap = KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2,
-		.args[0] = KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE,
-	};
-
-	/* Before any slot logs; without it GET_DIRTY_LOG clears as it reads. */
-	if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION,
-		  KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2) > 0 &&
-	    !ioctl(vm->vm_fd, KVM_ENABLE_CAP, &cap))
-		dirty.manual = true;
-#endif
-	for (unsigned int i = 0; i < vm->mm->nr_slots; i++)
-		if (slot_flags(vm, i, KVM_MEM_LOG_DIRTY_PAGES, e)) {
-			while (i--)
-				slot_flags(vm, i, 0, e);
-			return -1;
-		}
-	dirty.on = true;
-	return 0;
-}
-
-/* Pages of slot @i written since the last fetch; -1 on failure. */
-static int64_t slot_dirty(struct vm *vm, unsigned int i, struct errbuf *e)
-{
-	const struct mm_slot *s = &vm->mm->slot[i];
-	uint64_t pages = s->size >> 12, words = (pages + 63) / 64, n = 0;
-	uint64_t *bitmap = calloc(words ? words : 1, sizeof(uint64_t));
-	struct kvm_dirty_log log = { .slot = i, .dirty_bitmap = bitmap };
-
-	if (!bitmap)
-		return errf(e, "out of memory");
-	if (ioctl(vm->vm_fd, KVM_GET_DIRTY_LOG, &log)) {
-		free(bitmap);
-		return errf(e, "KVM_GET_DIRTY_LOG slot %u: %s", i,
-			    strerror(errno));
-	}
-	for (uint64_t w = 0; w < words; w++)
-		n += (uint64_t)__builtin_popcountll(bitmap[w]);
-#ifdef KVM_CLEAR_DIRTY_LOG
-	if (dirty.manual && n) {
-		/* The whole slot: a num_pages that ends it may be any count. */
-		struct kvm_clear_dirty_log clr = {
-			.slot = i, .num_pages = (uint32_t)pages,
-			.first_page = 0, .dirty_bitmap = bitmap,
-		};
-
-		if (ioctl(vm->vm_fd, KVM_CLEAR_DIRTY_LOG, &clr)) {
-			free(bitmap);
-			return errf(e, "KVM_CLEAR_DIRTY_LOG slot %u: %s", i,
-				    strerror(errno));
-		}
-	}
-#endif
-	free(bitmap);
-	return (int64_t)n;
-}
-
+/* query-dirty's client of the VM's dirty log (core/dirty.h); -1: not yet. */
+static int dirty_client = -1;
 static struct errbuf dirty_err;
+
+static json_t *dirty_failed(void)
+{
+	return json_pack("{s:[],s:[s]}", "zones", "inconsistencies",
+			 dirty_err.msg);
+}
 
 static json_t *read_dirty(struct vm *vm)
 {
 	uint64_t count[MM_NR_ZONES] = { 0 };
-	json_t *zones = json_array(), *ans;
-	bool first = !dirty.on;
+	uint64_t *bits = calloc(dirty_words(vm) + 1, sizeof(uint64_t));
+	json_t *zones;
 
+	if (!bits)
+		return NULL;
 	dirty_err.msg[0] = '\0';
-	if (first && dirty_enable(vm, &dirty_err)) {
-		json_decref(zones);
-		return json_pack("{s:[],s:[s]}", "zones", "inconsistencies",
-				 dirty_err.msg);
+	/* The first query starts the log: nothing is counted before it. */
+	if (dirty_client < 0)
+		dirty_client = dirty_open(vm, &dirty_err);
+	if (dirty_client < 0 || dirty_take(vm, dirty_client, bits, &dirty_err)) {
+		free(bits);
+		return dirty_failed();
 	}
 	for (unsigned int i = 0; i < vm->mm->nr_slots; i++) {
-		int64_t n = slot_dirty(vm, i, &dirty_err);
+		const struct mm_slot *s = &vm->mm->slot[i];
 
-		if (n < 0) {
-			json_decref(zones);
-			return json_pack("{s:[],s:[s]}", "zones",
-					 "inconsistencies", dirty_err.msg);
-		}
-		if (vm->mm->slot[i].zone < MM_NR_ZONES)
-			count[vm->mm->slot[i].zone] += (uint64_t)n;
+		if (s->zone < MM_NR_ZONES)
+			count[s->zone] += dirty_count(bits, s->gpa >> 12,
+						      s->size >> 12);
 	}
+	free(bits);
+	zones = json_array();
 	for (unsigned int z = 0; z < MM_NR_ZONES; z++) {
 		if (vm->mm->zone[z].start == vm->mm->zone[z].end)
 			continue;
-		/* The first query starts the log: nothing is counted before it. */
 		json_array_append_new(zones, json_pack("{s:s,s:I}", "name",
-			memmap_zone_name(z), "dirty_pages",
-			(json_int_t)(first ? 0 : count[z])));
+			memmap_zone_name(z), "dirty_pages", (json_int_t)count[z]));
 	}
-	ans = json_pack("{s:o}", "zones", zones);
-	return ans;
+	return json_pack("{s:o}", "zones", zones);
 }
 
 /* ---- The commands ---------------------------------------------------------- */

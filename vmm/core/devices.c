@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -110,38 +111,66 @@ static int allocs_create(struct vm *vm, struct errbuf *e)
 
 #define FAULTS_PRINTED	100
 
+/* ", object 0x... (64 bytes of kmalloc-64): freed, in cpu 0's magazine" */
+static void object_words(const struct dmadev_fault *f, char *buf, size_t len)
+{
+	const struct object_state *o = f->obj_now.kind != OBJECT_NONE ?
+				       &f->obj_now : &f->obj_then;
+	char state[64];
+
+	buf[0] = '\0';
+	if (o->kind == OBJECT_NONE)
+		return;
+	snprintf(buf, len, "; object 0x%" PRIx64 " (%u bytes of %s): %s",
+		 o->addr, o->size, o->cache_name[0] ? o->cache_name : "?",
+		 object_state_name(o, state, sizeof(state)));
+}
+
 static void dma_fault(void *opaque, const struct dmadev_fault *f)
 {
 	struct dma_glue *g = opaque;
 	uint64_t pfn = f->addr / 4096;
-	char then[96], now[96];
+	char then[96], now[96], obj[160];
 
 	page_state_format(&f->owner_then, pfn, then, sizeof(then));
 	page_state_format(&f->owner_now, pfn, now, sizeof(now));
+	object_words(f, obj, sizeof(obj));
 	if (f->seq <= FAULTS_PRINTED)
-		console_err("vmm: dmadev: fault %" PRIu64 ": %s of [0x%" PRIx64 "+0x%" PRIx64 ") refused: %s%s%s%s%s%s\n",
+		console_err("vmm: dmadev: fault %" PRIu64 ": %s of [0x%" PRIx64 "+0x%" PRIx64 ") refused: %s%s%s%s%s%s%s\n",
 			    f->seq, dmadev_op_name(f->op), f->addr, f->len,
 			    dmadev_err_name(f->reason),
 			    then[0] ? "; page owner at submit: " : "", then,
-			    now[0] ? ", now: " : "", now,
+			    now[0] ? ", at transfer: " : "", now, obj,
 			    f->seq == FAULTS_PRINTED ? " (later faults: query-dma)" : "");
 	if (g->ctl && g->ctl->dma_fault)
 		g->ctl->dma_fault(g->vm, f);
 }
 
-static int dma_owner(void *opaque, uint64_t pfn, struct page_state *s)
+static int dma_owners(void *opaque, uint64_t pfn, unsigned int n,
+		      struct page_state *s)
 {
 	struct dma_glue *g = opaque;
 
-	if (!g->ctl || !g->ctl->page_state)
+	if (!g->ctl || !g->ctl->page_states)
 		return -1;
-	return g->ctl->page_state(g->vm, pfn, s);
+	return g->ctl->page_states(g->vm, pfn, n, s);
+}
+
+static int dma_object(void *opaque, uint64_t gpa, uint64_t len,
+		      struct object_state *o)
+{
+	struct dma_glue *g = opaque;
+
+	if (!g->ctl || !g->ctl->object_state)
+		return -1;
+	return g->ctl->object_state(g->vm, gpa, len, o);
 }
 
 static const struct dmadev_ops dma_ops = {
 	.irq = dma_irq,
 	.fault = dma_fault,
-	.owner = dma_owner,
+	.owners = dma_owners,
+	.object = dma_object,
 };
 
 int devices_create(struct vm *vm, const struct device_control *ctl,

@@ -24,6 +24,7 @@ void vm_init(struct vm *vm, const struct memmap *mm, unsigned int nr_cpus)
 		vm->vcpu[i].fd = -1;
 	}
 	gmem_init(&vm->gmem);
+	dirty_init(&vm->dirty);
 	pthread_mutex_init(&vm->lock, NULL);
 	/* timeouts are measured on the monotonic clock, immune to date changes */
 	pthread_condattr_init(&ca);
@@ -35,6 +36,7 @@ void vm_init(struct vm *vm, const struct memmap *mm, unsigned int nr_cpus)
 void vm_destroy(struct vm *vm)
 {
 	ksyms_free(&vm->ksyms);
+	dirty_destroy(&vm->dirty);
 	pthread_cond_destroy(&vm->cond);
 	pthread_mutex_destroy(&vm->lock);
 }

@@ -18,6 +18,7 @@
 #include <memvisor/bootparams.h>
 
 #include "boot.h"
+#include "dirty.h"
 #include "err.h"
 #include "gmem.h"
 #include "iobus.h"
@@ -114,6 +115,8 @@ struct vm {
 	 * before any thread starts; guarded by its own lock.
 	 */
 	struct allocq *allocs;
+	/* KVM's dirty log and its clients (dirty.h): guarded by its own lock */
+	struct dirty_log dirty;
 };
 
 void vm_init(struct vm *vm, const struct memmap *mm, unsigned int nr_cpus);

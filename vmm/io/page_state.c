@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* struct page_state in one line (page_state.h): the devices' fault reports. */
+/*
+ * struct page_state and struct object_state in words (page_state.h): the
+ * devices' fault reports.
+ */
 #include <inttypes.h>
 #include <stdio.h>
 
@@ -13,7 +16,16 @@ static const char *const kind_name[] = {
 	[PAGE_STATE_SLAB] = "slab",
 	[PAGE_STATE_RESERVED] = "reserved",
 	[PAGE_STATE_ALLOCATED] = "allocated",
+	[PAGE_STATE_BOOTMEM] = "bootmem",
+	[PAGE_STATE_KERNEL] = "kernel",
 };
+
+const char *page_state_kind_name(enum page_state_kind kind)
+{
+	if ((unsigned int)kind >= sizeof(kind_name) / sizeof(kind_name[0]))
+		return "?";
+	return kind == PAGE_STATE_NONE ? "none" : kind_name[kind];
+}
 
 const char *page_state_format(const struct page_state *s, uint64_t pfn,
 			      char *buf, size_t len)
@@ -23,7 +35,8 @@ const char *page_state_format(const struct page_state *s, uint64_t pfn,
 	if (!len)
 		return buf;
 	buf[0] = '\0';
-	if ((unsigned int)s->kind >= sizeof(kind_name) / sizeof(kind_name[0]))
+	if (s->kind == PAGE_STATE_NONE ||
+	    (unsigned int)s->kind >= sizeof(kind_name) / sizeof(kind_name[0]))
 		return buf;
 #define ADD(...)							\
 	do {								\
@@ -38,5 +51,30 @@ const char *page_state_format(const struct page_state *s, uint64_t pfn,
 	if (s->kind != PAGE_STATE_NONE && s->head_pfn != pfn)
 		ADD(" head_pfn %" PRIu64, s->head_pfn);
 #undef ADD
+	return buf;
+}
+
+const char *object_state_name(const struct object_state *o, char *buf,
+			      size_t len)
+{
+	static const char *const name[] = {
+		[OBJECT_NONE] = "",
+		[OBJECT_LIVE] = "live",
+		[OBJECT_FREE] = "free on its slab's freelist",
+		[OBJECT_CPU_CACHE] = "freed, in a CPU's magazine",
+		[OBJECT_SHARED] = "freed, in the cache's depot",
+		[OBJECT_OUTSIDE] = "not inside one object",
+	};
+
+	if (!len)
+		return buf;
+	if ((unsigned int)o->kind >= sizeof(name) / sizeof(name[0]))
+		snprintf(buf, len, "?");
+	else if (o->kind == OBJECT_CPU_CACHE)
+		snprintf(buf, len, "freed, in cpu %d's magazine", o->cpu);
+	else if (o->kind == OBJECT_LIVE && o->unwritten)
+		snprintf(buf, len, "live, never written (its poison whole)");
+	else
+		snprintf(buf, len, "%s", name[o->kind]);
 	return buf;
 }

@@ -30,14 +30,15 @@
 #include <linux/types.h>
 #include <linux/compiler.h>
 #include <linux/gfp.h>
+#include <memvisor/slab_debug.h>
 
 /* kmem_cache_create() flags (Linux's values) */
 #define SLAB_CONSISTENCY_CHECKS	0x00000100UL	/* F: check every free (implied by Z, P, U) */
-#define SLAB_RED_ZONE		0x00000400UL	/* Z: guard bytes around each object */
-#define SLAB_POISON		0x00000800UL	/* P: fill free objects, catch writes after free */
+#define SLAB_RED_ZONE		MV_SLAB_RED_ZONE	/* Z: guard bytes around each object */
+#define SLAB_POISON		MV_SLAB_POISON	/* P: fill free objects, catch writes after free */
 #define SLAB_HWCACHE_ALIGN	0x00002000UL	/* align objects on L1 cache lines */
 #define SLAB_CACHE_DMA		0x00004000UL	/* slabs from ZONE_DMA (__GFP_DMA) */
-#define SLAB_STORE_USER		0x00010000UL	/* U: record the last alloc and free call sites */
+#define SLAB_STORE_USER		MV_SLAB_STORE_USER	/* U: record the last alloc and free call sites */
 #define SLAB_PANIC		0x00040000UL	/* panic if kmem_cache_create() fails */
 /*
  * failslab's cache filter (<linux/fault-inject.h>): with failslab.cache_filter
