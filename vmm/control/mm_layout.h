@@ -182,6 +182,8 @@ struct mm_layout {
 		uint64_t failslab, fail_page_alloc;
 		uint64_t failslab_armed, fail_page_alloc_armed;
 	} fault;
+
+	/*
 	 * The checker's quiet point (check.c): optional as a whole, keyed on
 	 * the per-CPU PDA 'pcpu_pda' (the hosted build has none). A CPU's
 	 * preempt_count is at its %gs base + pcpu_pda + pda.preempt_count;
