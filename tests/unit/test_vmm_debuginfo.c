@@ -274,6 +274,21 @@ static size_t answer_size(enum mm_layout_kind kind)
  * struct, field and enumerator: the unit tests' fakes read what the guest
  * is. The roots differ (another program), so symbols are not compared.
  */
+/*
+ * The hosted build lacks some optional parts as a whole (the checker's
+ * quiet point: no per-CPU PDA): those entries are the kernel's alone.
+ */
+static bool hosted_has_part(const struct mm_layout *hosted, const char *reader)
+{
+	for (unsigned int i = 0; i < mm_layout_optional_len; i++) {
+		const struct mm_layout_optional *o = &mm_layout_optional[i];
+
+		if (!strcmp(o->reader, reader))
+			return *(const bool *)((const char *)hosted + o->present);
+	}
+	return true;
+}
+
 Test(mm_layout, equals_the_hosted_builds)
 {
 	struct mm_layout kernel, hosted;
@@ -285,7 +300,7 @@ Test(mm_layout, equals_the_hosted_builds)
 	for (unsigned int i = 0; i < mm_layout_table_len; i++) {
 		const struct mm_layout_entry *t = &mm_layout_table[i];
 
-		if (t->kind == MLK_SYMBOL)
+		if (t->kind == MLK_SYMBOL || !hosted_has_part(&hosted, t->reader))
 			continue;
 		cr_expect(!memcmp((const char *)&kernel + t->where,
 				  (const char *)&hosted + t->where,
