@@ -338,7 +338,8 @@ static int run(struct vm *vm, const struct vmm_config *cfg)
 	}
 	check_configure(&(struct check_config){
 		.budget_ns = cfg->check_budget_ms * 1000000ULL,
-		.stop = cfg->check_stop });
+		.stop = cfg->check_stop,
+		.free_pages = cfg->check_free_pages });
 	if (cfg->check_every_ms &&
 	    check_periodic_start(vm, cfg->check_every_ms, &e)) {
 		console_err("%s\n", e.msg);

@@ -68,6 +68,9 @@ const char args_usage[] =
 "                      default 200); a check that runs out says incomplete\n"
 "  --check-stop        on a violation, stop the guest as QMP stop does (cont\n"
 "                      goes on)\n"
+"  --check-free-pages  each check also reports free pages the guest wrote\n"
+"                      since the check before (KVM's dirty log: the guest\n"
+"                      runs slower while it is on)\n"
 "  --accel WHICH       auto (default), kvm or nested. auto times a loop of guest\n"
 "                      kernel code on /dev/kvm: where KVM runs it natively it\n"
 "                      uses KVM; where /dev/kvm is missing, or emulates guest\n"
@@ -110,6 +113,7 @@ enum opt_id {
 	OPT_MEM, OPT_CPUS, OPT_KERNEL, OPT_LOWMEM, OPT_RESERVE,
 	OPT_CMDLINE, OPT_MODULE, OPT_WORKLOAD, OPT_TEST, OPT_TIMEOUT, OPT_CONTROL, OPT_CONTROL_CLIENTS, OPT_PAUSED, OPT_ACCEL,
 	OPT_CHECK_EVERY, OPT_CHECK_BUDGET, OPT_CHECK_STOP,
+	OPT_CHECK_FREE_PAGES,
 	OPT_PROBE_ACCEL,
 	OPT_HELP, OPT_VERSION,
 };
@@ -139,6 +143,7 @@ static const struct opt opts[] = {
 	{ "--check-every", OPT_CHECK_EVERY, true },
 	{ "--check-budget", OPT_CHECK_BUDGET, true },
 	{ "--check-stop", OPT_CHECK_STOP, false },
+	{ "--check-free-pages", OPT_CHECK_FREE_PAGES, false },
 	{ "--probe-accel", OPT_PROBE_ACCEL, false },
 	{ "--help", OPT_HELP, false },
 	{ "-h", OPT_HELP, false },
@@ -476,6 +481,9 @@ static int apply_opt(const struct opt *o, const char *val,
 				&cfg->check_budget_ms, e);
 	case OPT_CHECK_STOP:
 		cfg->check_stop = true;
+		return 0;
+	case OPT_CHECK_FREE_PAGES:
+		cfg->check_free_pages = true;
 		return 0;
 	case OPT_HELP:
 	case OPT_VERSION:

@@ -76,6 +76,7 @@ struct vmm_config {
 	unsigned int check_every_ms;	/* --check-every MS; 0: no periodic check */
 	unsigned int check_budget_ms;	/* --check-budget MS: parked time a check may take */
 	bool check_stop;		/* --check-stop: stop the guest on a violation */
+	bool check_free_pages;		/* --check-free-pages: watch free pages */
 	bool help;
 	bool version;
 };

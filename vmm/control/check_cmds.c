@@ -47,6 +47,7 @@
 
 #include "check.h"
 #include "check_cmds.h"
+#include "check_uaf.h"
 #include "console.h"
 #include "slab_cmds.h"
 #include "vm.h"
@@ -307,6 +308,7 @@ static int check_once(struct vm *vm, uint64_t budget_ns, struct check_run *run,
 			    vm->layout ? vm->layout->absent_why : "no layout");
 	run->on_violation = report_violation;
 	run->opaque = vm;
+	run->uaf = config.free_pages ? uaf_watch_of_vm(vm) : NULL;
 	pthread_mutex_lock(&check_lock);
 	out->quiet = park_quiet(vm, out);
 	if (out->quiet) {

@@ -27,6 +27,7 @@ struct vm;
 struct check_config {
 	uint64_t budget_ns;	/* parked time a check may take */
 	bool stop;		/* --check-stop */
+	bool free_pages;	/* --check-free-pages: check_uaf.h's watch */
 };
 void check_configure(const struct check_config *cfg);
 
