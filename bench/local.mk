@@ -27,9 +27,9 @@ EXTRA_DIST += bench/boot-scaling.sh
 EXTRA_DIST += bench/boot-to-prompt.sh
 # hostile-table.sh: issue 15's attack table from one test_hostile run.
 EXTRA_DIST += bench/hostile-table.sh
-# uaf-cost.sh: the stress suite and workloads with no check, --check-every,
-# and --check-free-pages: wall time, slow-down, false positives.
-EXTRA_DIST += bench/uaf-cost.sh
+# uaf-cost.py: the workloads' ops/s with no check, --check-every and
+# --check-free-pages: the slow-down, and the reports (false positives).
+EXTRA_DIST += bench/uaf-cost.py
 
 # slabinfo_latency: query-slabinfo round trips while the guest stresses
 # kmalloc (vmm and a guest; SLABINSP_ACCEL=kvm to skip the nested runner).
