@@ -30,6 +30,9 @@ EXTRA_DIST += bench/hostile-table.sh
 # guest-bench.sh: the allocator cases (alloc_cases.h, shared with slab_bench
 # and page_bench) as guest code, vmm --test 'bench.*': the guest's table.
 EXTRA_DIST += bench/guest-bench.sh
+# uaf-cost.py: the workloads' ops/s with no check, --check-every and
+# --check-free-pages: the slow-down, and the reports (false positives).
+EXTRA_DIST += bench/uaf-cost.py
 
 # slabinfo_latency: query-slabinfo round trips while the guest stresses
 # kmalloc (vmm and a guest; SLABINSP_ACCEL=kvm to skip the nested runner).

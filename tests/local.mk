@@ -475,6 +475,16 @@ tests_integration_test_hostile_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
 tests_integration_test_hostile_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
 EXTRA_tests_integration_test_hostile_DEPENDENCIES = tools/vmmctl/vmmctl vmm/vmm
 
+# test_check_uaf: writes after a free planted in the guest
+# (guestmm/mm/tests/checkbug_uaf_test.c), reported by vmm's check (issue 18).
+check_PROGRAMS += tests/integration/test_check_uaf
+TESTS += tests/integration/test_check_uaf
+tests_integration_test_check_uaf_SOURCES = tests/integration/test_check_uaf.c \
+	$(VMM_RUN_CMD)
+tests_integration_test_check_uaf_CFLAGS = $(TEST_CFLAGS)
+tests_integration_test_check_uaf_LDADD = $(TEST_LIBS)
+EXTRA_tests_integration_test_check_uaf_DEPENDENCIES = vmm/vmm
+
 # --- vmmctl tests (owner: vmmctl) ---------------------------------------------
 # Its formats on canned answers, its socket discovery in temp dirs, its QMP
 # session against a fake server (unit/); the real thing against vmm running

@@ -966,8 +966,11 @@ static __always_inline bool free_page_fast(struct page *page,
 	return true;
 }
 
-void __free_pages(struct page *page, unsigned int order)
+static __always_inline void free_pages_from(struct page *page,
+					    unsigned int order,
+					    unsigned long caller)
 {
+	page_owner_freed_by(page, caller);
 	/* Order 0 separately: constant folding makes its path the shortest. */
 	if (likely(order == 0)) {
 		if (likely(free_page_fast(page, 0, false)))
@@ -979,18 +982,24 @@ void __free_pages(struct page *page, unsigned int order)
 	free_pages_general(page, order, false);
 }
 
+void __free_pages(struct page *page, unsigned int order)
+{
+	free_pages_from(page, order, _RET_IP_);
+}
+
 void free_pages(unsigned long addr, unsigned long order)
 {
 	if (!addr)
 		return;
 	if (WARN_ON(!virt_addr_valid(addr)))
 		return;
-	__free_pages(virt_to_page(addr), order);
+	free_pages_from(virt_to_page(addr), order, _RET_IP_);
 }
 
 /* As __free_page(), choosing the list end: hot (reused first) or cold. */
 void free_hot_page(struct page *page)
 {
+	page_owner_freed_by(page, _RET_IP_);
 	if (likely(free_page_fast(page, 0, false)))
 		return;
 	free_pages_general(page, 0, false);
@@ -998,6 +1007,7 @@ void free_hot_page(struct page *page)
 
 void free_cold_page(struct page *page)
 {
+	page_owner_freed_by(page, _RET_IP_);
 	if (likely(free_page_fast(page, 0, true)))
 		return;
 	free_pages_general(page, 0, true);
@@ -1005,8 +1015,10 @@ void free_cold_page(struct page *page)
 
 void put_page(struct page *page)
 {
-	if (page_ref_put_last(page))
-		free_the_page(page, page->order, false);
+	if (!page_ref_put_last(page))
+		return;
+	page_owner_freed_by(page, _RET_IP_);
+	free_the_page(page, page->order, false);
 }
 
 void split_page(struct page *page, unsigned int order)
@@ -1077,6 +1089,7 @@ struct page *buddy_alloc_block(struct zone *zone, unsigned int order)
 
 void buddy_free_block(struct page *page, unsigned int order)
 {
+	page_owner_freed_by(page, _RET_IP_);
 	if (page_ref_put_last(page) && free_page_prepare(page, order))
 		free_one_page(page, order);
 }

@@ -114,6 +114,20 @@ Test(args, minimal_and_defaults)
 	cr_assert_not(c.probe_accel);
 }
 
+Test(args, check_free_pages)
+{
+	struct vmm_config c;
+	struct errbuf e;
+
+	cr_assert_eq(PARSE(&c, &e, "--mem", "256M", "--check-every", "100"), 0,
+		     "%s", e.msg);
+	cr_assert_not(c.check_free_pages, "off unless asked");
+	cr_assert_eq(PARSE(&c, &e, "--mem", "256M", "--check-every", "100",
+			   "--check-free-pages"), 0, "%s", e.msg);
+	cr_assert(c.check_free_pages);
+	cr_assert(strstr(args_usage, "--check-free-pages"));
+}
+
 Test(args, accel_names)
 {
 	static const struct {

@@ -77,6 +77,13 @@ void check_slabs(struct check_run *run);	/* slabs, freelists, caches */
 void check_vmap(struct check_run *run);		/* vmap areas, their pages */
 void check_percpu(struct check_run *run);	/* per-CPU chunks */
 void check_mempools(struct check_run *run);	/* mempools' elements */
+/*
+ * check_zones' map of this run's free frames, one byte a pfn below
+ * *@max_pfn, non-zero for a page on a free or per-CPU list (what the free
+ * lists' walk found: check_free_pages' free set, with no second walk);
+ * NULL when check_zones did not make it.
+ */
+const uint8_t *check_free_map(const struct check_run *run, uint64_t *max_pfn);
 /* free pages written since the last run (check_uaf.h; needs run->uaf) */
 void check_free_pages(struct check_run *run);
 /* free objects of poisoned caches still poisoned (check_poison.c) */

@@ -15,13 +15,15 @@
  * a ctor's cache is never poisoned; debug caches have no per-CPU magazines
  * (SLAB_NO_TUNABLES), so their free objects are on their slabs' freelists
  * only; the run parks at a quiet point, with every cache lock free, so no
- * object is half freed. Bounded: poisoned caches only, POISON_MAX_BYTES of
- * objects per run, the run's deadline.
+ * object is half freed. Bounded: the caches' flags read, then the partial
+ * and free slabs of poisoned caches only, POISON_MAX_BYTES of objects per
+ * run, the run's deadline.
  */
 #include "config.h"
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <memvisor/layout.h>
@@ -198,21 +200,69 @@ static void poison_one_slab(uint64_t cache_va, const uint8_t *cache,
 	}
 }
 
-static void cache_seen(const struct cache_info *c, void *opaque)
+struct poison_cache {
+	struct poison_walk *w;
+	uint64_t va, mem_map, max_pfn;
+	const uint8_t *copy;		/* the cache, lay->cache.size bytes */
+};
+
+/* A slab on a poisoned cache's partial or free list: its free objects. */
+static bool slab_node(struct insp *in, uint64_t node, void *opaque)
 {
-	(void)c;
-	(void)opaque;
+	const struct mm_layout *l = in->lay;
+	struct poison_cache *c = opaque;
+	uint64_t page_va = node - l->page.slab_list.off;
+	uint64_t off = page_va - c->mem_map;
+	uint8_t page[INSP_PAGE_STRUCT_MAX];
+
+	if (page_va < c->mem_map || off % l->page.size ||
+	    off / l->page.size >= c->max_pfn ||
+	    insp_read(in, page_va, page, l->page.size))
+		return !insp_spent(in);	/* check_slabs names a bad one */
+	poison_one_slab(c->va, c->copy, page_va, off / l->page.size, page, c->w);
+	return !insp_spent(in);
+}
+
+/*
+ * A cache on slab_caches: only a poisoned one is read whole, and only its
+ * partial and free slabs (a full slab has no free object).
+ */
+static bool cache_node(struct insp *in, uint64_t node, void *opaque)
+{
+	const struct mm_layout *l = in->lay;
+	struct poison_cache *c = opaque;
+	uint64_t flags, limit = c->max_pfn + 1;
+	struct insp_walk walk;
+	uint8_t *copy;
+
+	c->va = node - l->cache.list.off;
+	if (insp_read_field(in, c->va, l->cache.flags, &flags) ||
+	    !(flags & MV_SLAB_POISON))
+		return !insp_spent(in);
+	copy = malloc(l->cache.size);
+	if (!copy || insp_read(in, c->va, copy, l->cache.size)) {
+		free(copy);
+		return !insp_spent(in);
+	}
+	c->copy = copy;
+	insp_list_walk(in, c->va + l->cache.slabs_partial.off, limit, slab_node,
+		       c, &walk);
+	insp_list_walk(in, c->va + l->cache.slabs_free.off, limit, slab_node, c,
+		       &walk);
+	free(copy);
+	return !insp_spent(in);
 }
 
 void check_free_objects(struct check_run *run)
 {
 	struct insp *in = check_insp(run);
 	struct poison_walk w = { .run = run };
-	struct insp_pager pg;
-	struct errbuf e;
+	struct poison_cache c = { .w = &w };
+	struct insp_walk walk;
 
-	insp_pager_init(&pg, NULL, SLAB_MAX_CACHES, false);
-	if (slab_caches_walk(in, &pg, cache_seen, poison_one_slab, &w, &e))
-		insp_problem(in, "check: poisoned objects: %s", e.msg);
+	if (insp_mem_map(in, &c.mem_map, &c.max_pfn))
+		return;		/* not set up yet, or named: the run says */
+	insp_list_walk(in, in->lay->root.slab_caches, SLAB_MAX_CACHES,
+		       cache_node, &c, &walk);
 	check_covered(run, "free objects poisoned", w.objects);
 }

@@ -265,9 +265,33 @@ static void remember(struct uaf_watch *w, struct free_walk *fw,
 	w->primed = primed;
 }
 
-int uaf_check_free_pages(struct uaf_watch *w, struct insp *in,
-			 const uint64_t *dirty, uint64_t dirty_pfns,
-			 uaf_report_fn fn, void *opaque, struct uaf_stats *st)
+/* @fw's free pages from a map of bytes, as check_free_map() gives it. */
+static int free_pages_of_map(struct insp *in, struct free_walk *fw,
+			     const uint8_t *map, uint64_t map_pfns,
+			     uint32_t *nr_cpus)
+{
+	if (insp_mem_map(in, &fw->mem_map, &fw->max_pfn) ||
+	    insp_nr_cpus(in, nr_cpus))
+		return -1;
+	if (map_pfns < fw->max_pfn)
+		fw->max_pfn = map_pfns;
+	fw->free = calloc(fw->max_pfn / 64 + 1, sizeof(uint64_t));
+	if (!fw->free) {
+		insp_problem(in, "free pages: out of memory");
+		return -1;
+	}
+	for (uint64_t p = 0; p < fw->max_pfn; p++)
+		if (map[p]) {
+			fw->free[p / 64] |= 1ULL << (p % 64);
+			fw->pages++;
+		}
+	return 0;
+}
+
+static int check_with(struct uaf_watch *w, struct insp *in,
+		      const uint8_t *map, uint64_t map_pfns,
+		      const uint64_t *dirty, uint64_t dirty_pfns,
+		      uaf_report_fn fn, void *opaque, struct uaf_stats *st)
 {
 	struct free_walk fw = { 0 };
 	struct hist_view h = { 0 };
@@ -285,8 +309,9 @@ int uaf_check_free_pages(struct uaf_watch *w, struct insp *in,
 		goto fail;
 	}
 	h = (struct hist_view){ .base = base, .size = in->lay->hist.size };
-	if (read_free_pages(in, &fw, &nr_cpus) || read_clocks(in, nr_cpus, clock) ||
-	    insp_spent(in))
+	if ((map ? free_pages_of_map(in, &fw, map, map_pfns, &nr_cpus) :
+		   read_free_pages(in, &fw, &nr_cpus)) ||
+	    read_clocks(in, nr_cpus, clock) || insp_spent(in))
 		goto fail;
 	st->free_pages = fw.pages;
 	if (w->primed)
@@ -298,6 +323,13 @@ fail:
 	free(fw.free);
 	w->primed = false;
 	return -1;
+}
+
+int uaf_check_free_pages(struct uaf_watch *w, struct insp *in,
+			 const uint64_t *dirty, uint64_t dirty_pfns,
+			 uaf_report_fn fn, void *opaque, struct uaf_stats *st)
+{
+	return check_with(w, in, NULL, 0, dirty, dirty_pfns, fn, opaque, st);
 }
 
 /* ---- The checker of check.h ------------------------------------------------ */
@@ -330,15 +362,18 @@ void check_free_pages(struct check_run *run)
 {
 	struct uaf_watch *w = run->uaf;
 	const uint64_t *dirty = NULL;
-	uint64_t pfns = 0;
+	const uint8_t *map;
+	uint64_t pfns = 0, map_pfns = 0;
 	struct uaf_stats st;
 
 	if (!w)
 		return;
 	if (w->take_dirty)
 		dirty = w->take_dirty(w->take_opaque, &pfns);
-	if (uaf_check_free_pages(w, check_insp(run), dirty, pfns, report_page,
-				 run, &st))
+	/* check_zones walked the lists this run: its map, not a second walk */
+	map = check_free_map(run, &map_pfns);
+	if (check_with(w, check_insp(run), map, map_pfns, dirty, pfns,
+		       report_page, run, &st))
 		return;
 	check_covered(run, "free pages", st.free_pages);
 	if (st.checked)

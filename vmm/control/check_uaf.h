@@ -79,11 +79,14 @@ void uaf_watch_release(struct uaf_watch *w);
  * (then nothing is compared and the next run only starts again). Each page
  * written after its free goes to @fn (at most UAF_MAX_REPORTS; stats count
  * all). 0; -1 when the image has no page history or the free pages could
- * not be read (noted in @in): the next run starts again.
+ * not be read (noted in @in): the next run starts again. (check_free_pages
+ * takes the free pages from check_zones' walk of the same run instead of
+ * walking the lists a second time: check_free_map().)
  */
 int uaf_check_free_pages(struct uaf_watch *w, struct insp *in,
 			 const uint64_t *dirty, uint64_t dirty_pfns,
 			 uaf_report_fn fn, void *opaque, struct uaf_stats *st);
+
 
 struct vm;
 /*

@@ -245,6 +245,16 @@ void check_zones(struct check_run *run)
 	zone_read_blocks(in, zone_done, zone_block, &w);
 }
 
+const uint8_t *check_free_map(const struct check_run *run, uint64_t *max_pfn)
+{
+	const struct zones_state *st = run->zones;
+
+	if (!st)
+		return NULL;
+	*max_pfn = st->max_pfn;
+	return st->map;
+}
+
 /* ---- The struct pages against the map ----------------------------------- */
 
 struct page_tally {

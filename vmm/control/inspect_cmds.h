@@ -7,6 +7,7 @@
 #define VMM_CONTROL_INSPECT_CMDS_H
 
 #include "alloc_cmds.h"
+#include "check_cmds.h"
 #include "dma_cmds.h"
 #include "fail_cmds.h"
 #include "module_cmds.h"
@@ -36,6 +37,7 @@
 	WORKLOAD_READ_COMMANDS \
 	WORKLOAD_COMMANDS \
 	FAIL_COMMANDS \
-	ALLOC_COMMANDS
+	ALLOC_COMMANDS \
+	CHECK_COMMANDS
 
 #endif

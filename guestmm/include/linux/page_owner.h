@@ -105,11 +105,7 @@ static __always_inline void set_page_owner(struct page *page, unsigned long call
 		atomic_long_inc(&page_owner_module_pages);
 }
 
-/*
- * The head page of a block being freed. Inlined into the free functions,
- * so the return address is their caller's (or, on the general path, the
- * free function's own): the freeing caller Linux's page_owner keeps.
- */
+/* The head page of a block being freed. */
 static __always_inline void reset_page_owner(struct page *page)
 {
 	u32 *slot = &page_owner_ips[page_to_pfn(page)];
@@ -117,8 +113,17 @@ static __always_inline void reset_page_owner(struct page *page)
 	if (unlikely(page_owner_in_modules(*slot)))
 		atomic_long_dec(&page_owner_module_pages);
 	*slot = 0;
-	page_owner_hist[page_to_pfn(page)].free_ip =
-		page_owner_offset((unsigned long)__builtin_return_address(0));
+}
+
+/*
+ * Who frees the block headed by page, as Linux's page_owner keeps the free
+ * stack: noted by the free functions on entry, before the block can be
+ * handed out again (whose allocation clears it).
+ */
+static __always_inline void page_owner_freed_by(struct page *page,
+						unsigned long caller)
+{
+	page_owner_hist[page_to_pfn(page)].free_ip = page_owner_offset(caller);
 }
 
 /* The caller that allocated page (a block's head), or 0. */
