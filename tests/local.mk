@@ -203,6 +203,15 @@ tests_unit_test_vmm_inspect_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS) \
 tests_unit_test_vmm_inspect_LDADD = tests/unit/libinspect_fake.a \
 	guestmm/libmm_hosted.a $(VMM_TEST_LDADD)
 tests_unit_test_vmm_inspect_LDFLAGS = -pthread
+# The vmap, per-CPU and mempool checkers over the same fake guest.
+check_PROGRAMS += tests/unit/test_vmm_checkers
+TESTS += tests/unit/test_vmm_checkers
+tests_unit_test_vmm_checkers_SOURCES = tests/unit/test_vmm_checkers.c \
+	tests/unit/fake_layout.c tests/unit/fake_layout.h
+tests_unit_test_vmm_checkers_CFLAGS = $(TEST_CFLAGS) -pthread
+tests_unit_test_vmm_checkers_CPPFLAGS = $(tests_unit_test_vmm_inspect_CPPFLAGS)
+tests_unit_test_vmm_checkers_LDADD = $(tests_unit_test_vmm_inspect_LDADD)
+tests_unit_test_vmm_checkers_LDFLAGS = -pthread
 # query-physmap's reader over the same fake guest.
 check_PROGRAMS += tests/unit/test_vmm_physmap
 TESTS += tests/unit/test_vmm_physmap

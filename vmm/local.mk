@@ -52,6 +52,8 @@ vmm_libvmm_a_SOURCES = \
 	vmm/control/zone_read.c vmm/control/zone_read.h \
 	vmm/control/zone_cmds.c vmm/control/zone_cmds.h \
 	vmm/control/percpu_cmds.c vmm/control/percpu_cmds.h \
+	vmm/control/check_vmap.c vmm/control/check_percpu.c \
+	vmm/control/check_mempool.c \
 	vmm/control/dma_cmds.c vmm/control/dma_cmds.h \
 	vmm/control/module_cmds.c vmm/control/module_cmds.h \
 	vmm/control/module_read.c vmm/control/module_read.h \

@@ -26,6 +26,8 @@
 #define PERCPU	"query-percpu"
 #define MODS	"query-modules"
 #define WORK	"query-workloads"
+#define CHKPOOL	"check-mempools"
+#define CHKPCPU	"check-percpu"
 
 /* A width for a scalar read with field_get(): any of 1, 2, 4, 8 bytes. */
 #define SCALAR	MM_LAYOUT_SCALAR
@@ -55,6 +57,7 @@ const struct mm_layout_entry mm_layout_table[] = {
 	FLD(SLAB, "struct page", "objects", 4, page.objects),
 	FLD(OWNER, "struct page", "_refcount", 4, page.refcount),
 	FLD(OWNER, "struct page", "order", 4, page.order),
+	FLD(SLAB, "struct page", "freelist", 8, page.freelist),
 	ENUM(ZONES, "PG_reserved", pg.reserved),
 	ENUM(ZONES, "PG_buddy", pg.buddy),
 	ENUM(ZONES, "PG_pcp", pg.pcp),
@@ -120,6 +123,10 @@ const struct mm_layout_entry mm_layout_table[] = {
 	FLD(SLAB, "struct kmem_cache", "stats.active_slabs", 8, cache.active_slabs),
 	FLD(SLAB, "struct kmem_cache", "stats.total_slabs", 8, cache.total_slabs),
 	FLD(SLAB, "struct kmem_cache", "list", LH, cache.list),
+	FLD(SLAB, "struct kmem_cache", "red_left_pad", 4, cache.red_left_pad),
+	FLD(SLAB, "struct kmem_cache", "offset", 4, cache.offset),
+	FLD(SLAB, "struct kmem_cache", "lock.next", SCALAR, cache.lock_next),
+	FLD(SLAB, "struct kmem_cache", "lock.owner", SCALAR, cache.lock_owner),
 	SZ(SLAB, "struct array_cache", 0, array_cache.size),
 	FLD(SLAB, "struct array_cache", "avail", 4, array_cache.avail),
 	FLD(SLAB, "struct array_cache", "limit", 4, array_cache.limit),
@@ -135,6 +142,7 @@ const struct mm_layout_entry mm_layout_table[] = {
 	FLD(POOLS, "mempool_t", "magic", 8, mempool.magic),
 	FLD(POOLS, "mempool_t", "list", LH, mempool.list),
 	ENUM(POOLS, "MEMPOOL_MAGIC", k.mempool_magic),
+	FLD(CHKPOOL, "mempool_t", "elements", 8, mempool.elements),
 
 	SZ(VMAP, "struct vmap_area", 0, vmap_area.size),
 	FLD(VMAP, "struct vmap_area", "va_start", 8, vmap_area.va_start),
@@ -163,6 +171,9 @@ const struct mm_layout_entry mm_layout_table[] = {
 	PC(magic, 8), PC(next, 8), PC(base, 8), PC(flags, 4),
 	PC(start_offset, 4), PC(free_bytes, 4), PC(contig_bytes, 4),
 	PC(nr_alloc, 4), PC(first_free, 4), PC(max_alloc_size, 4),
+	SZ(CHKPCPU, "struct pcpu_chunk", 0, pcpu_chunk.size),
+	ARR(CHKPCPU, "struct pcpu_chunk", "alloc_map", 8, pcpu_chunk.alloc_map),
+	ARR(CHKPCPU, "struct pcpu_chunk", "bound_map", 8, pcpu_chunk.bound_map),
 #undef PI
 #undef PC
 

@@ -54,6 +54,7 @@ struct mm_layout {
 		struct field flags, private_, lru;
 		struct field slab_list, slab_cache, inuse, objects, refcount,
 			     order;
+		struct field freelist;		/* a slab's first free object */
 	} page;
 	/* enum pageflags: bit numbers in page.flags */
 	struct { uint64_t reserved, buddy, pcp, slab, head; } pg;
@@ -95,11 +96,14 @@ struct mm_layout {
 			     slabs_partial, slabs_free, free_objects,
 			     active_objs, total_objs, active_slabs,
 			     total_slabs, list;
+		/* the checker's (check.c): slots, free pointers, the lock */
+		struct field red_left_pad, offset, lock_next, lock_owner;
 	} cache;
 	struct { uint32_t size; struct field avail, limit, batchcount; } array_cache;
 	struct {
 		uint32_t size;
 		struct field min_nr, curr_nr, source, source_arg, magic, list;
+		struct field elements;		/* the checker's (void *[min_nr]) */
 	} mempool;
 
 	struct {
@@ -122,6 +126,11 @@ struct mm_layout {
 		struct field magic, next, base, flags, start_offset, free_bytes,
 			     contig_bytes, nr_alloc, first_free, max_alloc_size;
 	} percpu_chunk;
+	/* the guest's chunk around it (mm/percpu.c): its maps, for the checker */
+	struct {
+		uint32_t size;
+		struct field_array alloc_map, bound_map;	/* unsigned long[] */
+	} pcpu_chunk;
 
 	/*
 	 * Loadable modules (query-modules): optional as a whole, as Linux's
