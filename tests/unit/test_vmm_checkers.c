@@ -22,46 +22,6 @@
 
 #define FAKE_MEM	(64UL << 20)
 
-/* ---- a run of the checkers, until check.c's lands ---------------------- */
-
-#define KEPT	32
-
-struct check_run {
-	struct insp in;
-	struct check_violation kept[KEPT];
-	unsigned int nr_kept;
-};
-
-struct insp *check_insp(struct check_run *run)
-{
-	return &run->in;
-}
-
-const struct ksyms *check_ksyms(const struct check_run *run)
-{
-	(void)run;
-	return NULL;
-}
-
-void check_violation(struct check_run *run, const char *structure,
-		     uint64_t addr, const char *expected, const char *found,
-		     const char *fmt, ...)
-{
-	struct check_violation *v;
-	va_list ap;
-
-	if (run->nr_kept == KEPT)
-		return;
-	v = &run->kept[run->nr_kept++];
-	snprintf(v->structure, sizeof(v->structure), "%s", structure);
-	v->addr = addr;
-	snprintf(v->expected, sizeof(v->expected), "%s", expected);
-	snprintf(v->found, sizeof(v->found), "%s", found);
-	va_start(ap, fmt);
-	vsnprintf(v->what, sizeof(v->what), fmt, ap);
-	va_end(ap);
-}
-
 /* ---- the fake ------------------------------------------------------------ */
 
 static struct fake_guest g;
@@ -87,10 +47,12 @@ static void run_checker(void (*checker)(struct check_run *))
 	struct errbuf e = { "" };
 
 	memset(&run, 0, sizeof(run));
-	cr_assert_eq(insp_open(&run.in, &gm, &lay, g.cr3, &e), 0, "%s", e.msg);
+	cr_assert_eq(check_run_open(&run, &gm, &lay, g.cr3, NULL, 0, &e), 0,
+		     "%s", e.msg);
 	checker(&run);
 	cr_assert_eq(run.in.stop, INSP_STOP_NONE, "the check ran out of budget");
-	insp_close(&run.in);
+	cr_assert_eq(run.nr_violations, run.nr_kept);
+	check_run_close(&run);
 }
 
 static const char *all_kept(void)
@@ -255,4 +217,37 @@ Test(checkers, mempool_over_its_reserve)
 
 	assert_text(v->expected, "0 <= curr_nr <= min_nr %" PRIu64, ev.expected);
 	assert_text(v->found, "curr_nr %" PRIu64, ev.found);
+}
+
+/* ---- in the run's table --------------------------------------------------- */
+
+static uint64_t covered(const char *what)
+{
+	for (unsigned int i = 0; i < run.nr_cover; i++)
+		if (!strcmp(run.cover[i].what, what))
+			return run.cover[i].n;
+	return 0;
+}
+
+/* check_run_all() calls the three, which say what they covered. */
+Test(checkers, run_all_covers_the_three)
+{
+	struct errbuf e = { "" };
+
+	memset(&run, 0, sizeof(run));
+	cr_assert_eq(check_run_open(&run, &gm, &lay, g.cr3, NULL, 0, &e), 0,
+		     "%s", e.msg);
+	check_run_all(&run);
+	for (unsigned int i = 0; i < run.nr_kept; i++)
+		cr_assert(strcmp(run.kept[i].structure, "vmap_area") &&
+			  strcmp(run.kept[i].structure, "pcpu_chunk") &&
+			  strcmp(run.kept[i].structure, "mempool"), "%s", all_kept());
+	/* three vmalloc areas, a vmap, an ioremap window */
+	cr_assert_eq(covered("vmap_areas"), 5, "%" PRIu64, covered("vmap_areas"));
+	/* their pages and guard pages: 1 + 2 + 3 + 2 + 2, and 5 guards */
+	cr_assert_eq(covered("vmap_pages"), 15, "%" PRIu64, covered("vmap_pages"));
+	cr_assert_geq(covered("pcpu_chunks"), 1);
+	cr_assert_eq(covered("mempools"), 3);
+	cr_assert_eq(covered("mempool_elements"), 4 + 3 + 2);
+	check_run_close(&run);
 }

@@ -77,4 +77,63 @@ void check_vmap(struct check_run *run);		/* vmap areas, their pages */
 void check_percpu(struct check_run *run);	/* per-CPU chunks */
 void check_mempools(struct check_run *run);	/* mempools' elements */
 
+/*
+ * What a checker covered, by name ("zones", "slabs", "vmap_areas"): @n
+ * added to the count of @what (at most CHECK_COVER_MAX names a run).
+ */
+#define CHECK_COVER_MAX		24
+void check_covered(struct check_run *run, const char *what, uint64_t n);
+
+/* ---- The run (check.c), for its callers (check_cmds.c, the tests) ---- */
+
+#define CHECK_KEPT		64	/* violations kept; all are counted */
+/* The longest a full check keeps the vCPUs parked, by default. */
+#define CHECK_PARK_NS		200000000ULL
+
+typedef void (*check_fn)(struct check_run *run);
+
+/*
+ * The families a run checks, in order: check.c's table (the one place a
+ * new checker is listed).
+ */
+struct check_family {
+	const char *name;
+	check_fn fn;
+};
+extern const struct check_family check_families[];
+extern const unsigned int check_nr_families;
+
+struct check_cover {
+	const char *what;
+	uint64_t n;
+};
+
+struct check_run {
+	struct insp in;			/* open from check_run_open() on */
+	const struct ksyms *ksyms;
+	struct check_violation kept[CHECK_KEPT];
+	unsigned int nr_kept;
+	unsigned long nr_violations;	/* including those not kept */
+	struct check_cover cover[CHECK_COVER_MAX];
+	unsigned int nr_cover;
+	/* each violation as it is found (a vmm line), or NULL */
+	void (*on_violation)(const struct check_violation *v, void *opaque);
+	void *opaque;
+	void *zones;			/* check_zone.c's, for check_buddy */
+};
+
+/*
+ * Opens the run's inspection from @cr3 through @lay, reading until
+ * @deadline_ns (0: none): 0, or -1 with @e set (the run closed).
+ */
+int check_run_open(struct check_run *run, const struct gmem *gm,
+		   const struct mm_layout *lay, uint64_t cr3,
+		   const struct ksyms *ksyms, uint64_t deadline_ns,
+		   struct errbuf *e);
+/* Calls every family of check_families[] in order, while budget lasts. */
+void check_run_all(struct check_run *run);
+/* Did a budget (time, bytes) or a root not set up cut the run short? */
+bool check_run_incomplete(struct check_run *run, char *why, size_t size);
+void check_run_close(struct check_run *run);
+
 #endif

@@ -414,6 +414,7 @@ static void check_pool(const struct mempool_info *p, void *opaque)
 
 	if (pc->stopped || (pc->stopped = insp_spent(in)))
 		return;
+	check_covered(pc->run, "mempools", 1);
 	if (p->min_nr < 0 || p->curr_nr < 0 || p->curr_nr > p->min_nr) {
 		snprintf(expected, sizeof(expected), "0 <= curr_nr <= min_nr %d", p->min_nr);
 		snprintf(found, sizeof(found), "curr_nr %d", p->curr_nr);
@@ -428,8 +429,10 @@ static void check_pool(const struct mempool_info *p, void *opaque)
 	el = malloc((size_t)p->curr_nr * sizeof(*el));
 	if (!el)
 		return;
-	if (!insp_read(in, elements, el, (size_t)p->curr_nr * sizeof(*el)))
+	if (!insp_read(in, elements, el, (size_t)p->curr_nr * sizeof(*el))) {
 		check_elements(pc, p, el);
+		check_covered(pc->run, "mempool_elements", (uint64_t)p->curr_nr);
+	}
 	free(el);
 }
 

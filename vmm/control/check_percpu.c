@@ -194,6 +194,7 @@ void check_percpu(struct check_run *run)
 	pc->nr_bits = map_bits(in, &pi);
 	insp_pager_init(&pager, NULL, PERCPU_MAX_CHUNKS, false);
 	percpu_read_chunks(in, &pi, &pager, check_chunk_map, pc);
+	check_covered(run, "pcpu_chunks", pc->chunks);
 	if (!in->stop && !pc->stopped)
 		check_sums(run, &pi, pc, in->lay->root.percpu);
 	free(pc);

@@ -225,6 +225,8 @@ void check_vmap(struct check_run *run)
 		return;
 	vc.have_mem_map = !insp_mem_map(in, &vc.mem_map, &vc.max_pfn);
 	n = vmalloc_walk_all(in, check_area, &vc);
+	check_covered(run, "vmap_areas", n < 0 ? 0 : (uint64_t)n);
+	check_covered(run, "vmap_pages", VMALLOC_MAX_POINTERS - vc.pages_left);
 	if (n < 0 || insp_read_u64(in, in->lay->root.nr_vmap_areas, &count) ||
 	    count == (uint64_t)n)
 		return;

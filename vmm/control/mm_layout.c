@@ -26,6 +26,7 @@
 #define PERCPU	"query-percpu"
 #define MODS	"query-modules"
 #define WORK	"query-workloads"
+#define CHECK	"check"
 #define CHKPOOL	"check-mempools"
 #define CHKPCPU	"check-percpu"
 
@@ -213,6 +214,16 @@ const struct mm_layout_entry mm_layout_table[] = {
 	SYM(WORK, "workloads", root.workloads),
 	SYM(WORK, "jiffies", root.jiffies),
 
+	SYM(CHECK, "pcpu_pda", quiet.pcpu_pda),
+	FLD(CHECK, "struct cpu_pda", "preempt_count", 4, quiet.preempt_count),
+	FLD(CHECK, "spinlock_t", "next", SCALAR, quiet.lock_next),
+	FLD(CHECK, "spinlock_t", "owner", SCALAR, quiet.lock_owner),
+	SYM(CHECK, "slab_lock", quiet.slab_lock),
+	SYM(CHECK, "vmap_area_lock", quiet.vmap_area_lock),
+	SYM(CHECK, "purge_lock", quiet.purge_lock),
+	SYM(CHECK, "pcpu_lock", quiet.pcpu_lock),
+	SYM(CHECK, "mempools_lock", quiet.mempools_lock),
+
 	SYM(ZONES, "contig_page_data", root.pgdat),
 	SYM(ZONES, "mem_map", root.mem_map),
 	SYM(ZONES, "max_pfn", root.max_pfn),
@@ -236,6 +247,8 @@ const struct mm_layout_optional mm_layout_optional[] = {
 	{ MODS, "modules", AT(module.present) },
 	/* and one without workloads (before issue 17) */
 	{ WORK, "workloads", AT(workload.present) },
+	/* and the hosted build, which has no PDA for the checker's quiet point */
+	{ CHECK, "pcpu_pda", AT(quiet.present) },
 };
 
 const unsigned int mm_layout_optional_len =

@@ -163,6 +163,21 @@ struct mm_layout {
 	/* enum workload_state */
 	struct { uint64_t free, starting, running, stopping, stopped, failed; } ws;
 
+	/*
+	 * The checker's quiet point (check.c): optional as a whole, keyed on
+	 * the per-CPU PDA 'pcpu_pda' (the hosted build has none). A CPU's
+	 * preempt_count is at its %gs base + pcpu_pda + pda.preempt_count;
+	 * the allocators' global locks are spinlock_t by symbol.
+	 */
+	struct {
+		bool present;
+		uint64_t pcpu_pda;
+		struct field preempt_count;	/* in struct cpu_pda */
+		struct field lock_next, lock_owner;	/* in spinlock_t */
+		uint64_t slab_lock, vmap_area_lock, purge_lock, pcpu_lock,
+			 mempools_lock;
+	} quiet;
+
 	/* the guest's constants, from its enums */
 	struct {
 		uint64_t cache_magic;		/* KMEM_CACHE_MAGIC */

@@ -79,6 +79,8 @@ struct cache_count {
 struct frames {
 	uint64_t mem_map, max_pfn;
 	uint32_t nr_cpus;
+	slab_page_fn slab_fn;		/* each slab, for the checker; or NULL */
+	void *slab_opaque;
 };
 
 /* The pfn of the struct page at @page_va, or -1 if it is none in mem_map. */
@@ -104,7 +106,8 @@ static bool test_flag(uint64_t flags, uint64_t bit)
  * entry.
  */
 static void walk_slab_list(struct insp *r, const struct frames *fr,
-			   const char *name, uint64_t cache_va, uint32_t num,
+			   const char *name, uint64_t cache_va,
+			   const uint8_t *cache, uint32_t num,
 			   enum slab_list which, uint64_t *seen,
 			   struct cache_count *cc)
 {
@@ -175,6 +178,9 @@ static void walk_slab_list(struct insp *r, const struct frames *fr,
 		    (which == SL_FREE && inuse != 0))
 			insp_problem(r, "cache %s: pfn %" PRId64 " with %u of %u objects in use is on %s",
 			       name, pfn, inuse, objects, ln);
+		if (fr->slab_fn)
+			fr->slab_fn(cache_va, cache, page_va, (uint64_t)pfn,
+				    page, fr->slab_opaque);
 		cc->slabs++;
 		cc->objs += objects;
 		cc->active_objs += inuse;
@@ -252,7 +258,7 @@ static void read_cache(struct insp *r, const struct frames *fr,
 		order = 31;
 	}
 	for (int i = 0; i < SL_NR; i++)
-		walk_slab_list(r, fr, name, va, num, i, seen, &cc);
+		walk_slab_list(r, fr, name, va, c, num, i, seen, &cc);
 	for (uint32_t cpu = 0; cpu < fr->nr_cpus; cpu++) {
 		uint64_t ac = field_get(c, csz, field_elem(lay->cache.cpu_cache, cpu));
 		char what[32];
@@ -391,6 +397,13 @@ static void slabinfo_node(struct insp *r, uint64_t node, void *opaque)
 int slab_caches_read(struct insp *r, struct insp_pager *pg,
 		     cache_info_fn fn, void *opaque, struct errbuf *e)
 {
+	return slab_caches_walk(r, pg, fn, NULL, opaque, e);
+}
+
+int slab_caches_walk(struct insp *r, struct insp_pager *pg,
+		     cache_info_fn fn, slab_page_fn slab_fn, void *opaque,
+		     struct errbuf *e)
+{
 	struct slabinfo_walk w = { .pager = pg, .fn = fn, .opaque = opaque };
 
 	if (insp_mem_map(r, &w.fr.mem_map, &w.fr.max_pfn) ||
@@ -400,6 +413,8 @@ int slab_caches_read(struct insp *r, struct insp_pager *pg,
 		/* not set up yet: max_pfn may be anything read before */
 		memset(&w.fr, 0, sizeof(w.fr));
 	}
+	w.fr.slab_fn = slab_fn;
+	w.fr.slab_opaque = opaque;
 	w.seen = calloc(w.fr.max_pfn / 64 + 1, sizeof(uint64_t));
 	if (!w.seen)
 		return errf(e, "out of memory");

@@ -83,6 +83,18 @@ typedef void (*mempool_info_fn)(const struct mempool_info *p, void *opaque);
 
 int slab_caches_read(struct insp *r, struct insp_pager *pg,
 		     cache_info_fn fn, void *opaque, struct errbuf *e);
+/*
+ * A slab met on a cache's lists (the checker's): its cache's address and
+ * copy (lay->cache.size bytes), its head struct page's address, pfn and
+ * copy (lay->page.size bytes), after the reader's own checks of it.
+ */
+typedef void (*slab_page_fn)(uint64_t cache_va, const uint8_t *cache,
+			     uint64_t page_va, uint64_t pfn,
+			     const uint8_t *page, void *opaque);
+/* slab_caches_read(), handing every slab to @slab_fn too (may be NULL). */
+int slab_caches_walk(struct insp *r, struct insp_pager *pg,
+		     cache_info_fn fn, slab_page_fn slab_fn, void *opaque,
+		     struct errbuf *e);
 int slab_mempools_read(struct insp *r, struct insp_pager *pg,
 		       mempool_info_fn fn, void *opaque, struct errbuf *e);
 

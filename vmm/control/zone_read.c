@@ -38,6 +38,8 @@ struct zone_copy {
 	uint8_t *buf;			/* lay->zone.size bytes */
 	uint32_t size;
 	struct zone_info *info;
+	zone_block_fn block;		/* may be NULL */
+	void *opaque;
 };
 
 static const char *held(const struct zone_copy *z)
@@ -92,6 +94,7 @@ struct list_check {
 	unsigned int order;
 	uint64_t flag;			/* PG_buddy or PG_pcp, as a mask */
 	const char *flag_name;
+	int cpu;			/* the pcp list's CPU; -1: free_area */
 	unsigned long bad;		/* nodes that failed a check */
 };
 
@@ -131,6 +134,9 @@ static bool check_node(struct insp *in, uint64_t node, void *opaque)
 
 	if (!node_page(in, node, c, &pfn, page))
 		return true;
+	if (c->z->block)
+		c->z->block(zi, c->cpu, c->order, pfn, pfn * l->page.size +
+			    c->z->roots->mem_map, page, c->z->opaque);
 	flags = field_get(page, l->page.size, l->page.flags);
 	order = field_get(page, l->page.size, l->page.private_);
 	/* differences, not sums: start and spanned are the guest's, unchecked */
@@ -182,6 +188,7 @@ static uint64_t zone_free_area(struct insp *in, const struct zone_copy *z)
 		struct list_check c = {
 			.z = z, .what = what, .order = o,
 			.flag = 1ULL << l->pg.buddy, .flag_name = "PG_buddy",
+			.cpu = -1,
 		};
 		long found;
 
@@ -211,6 +218,7 @@ static int64_t pcp_lists_pages(struct insp *in, const struct zone_copy *z,
 		struct list_check c = {
 			.z = z, .what = what, .order = o,
 			.flag = 1ULL << l->pg.pcp, .flag_name = "PG_pcp",
+			.cpu = (int)cpu,
 		};
 		long found;
 
@@ -309,11 +317,18 @@ static int zone_roots_read(struct insp *in, struct zone_roots *r)
 
 int zone_read_all(struct insp *in, zone_info_fn fn, void *opaque)
 {
+	return zone_read_blocks(in, fn, NULL, opaque);
+}
+
+int zone_read_blocks(struct insp *in, zone_info_fn fn, zone_block_fn block,
+		     void *opaque)
+{
 	const struct mm_layout *l = in->lay;
 	struct zone_roots roots;
 	struct zone_info info;
 	struct zone_copy z = { .roots = &roots, .info = &info,
-			       .size = l->zone.size };
+			       .size = l->zone.size, .block = block,
+			       .opaque = opaque };
 	int ret = -1;
 
 	if (zone_roots_read(in, &roots))

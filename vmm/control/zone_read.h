@@ -61,6 +61,23 @@ typedef void (*zone_info_fn)(const struct zone_info *z, void *opaque);
 int zone_read_all(struct insp *in, zone_info_fn fn, void *opaque);
 
 /*
+ * A free block met on a walk: on free_area[@order] (@cpu -1) or on CPU
+ * @cpu's pcp list @order, its pfn, its struct page's address @page_va and
+ * copy @page (lay->page.size bytes). Called for every node that is a struct
+ * page of mem_map, before the reader's own checks (so a checker sees the
+ * block the reader names); @z's scalar fields (name, bounds, counters) are
+ * read by then, its nr_free[] and pcp[] not yet.
+ */
+typedef void (*zone_block_fn)(const struct zone_info *z, int cpu,
+			      unsigned int order, uint64_t pfn,
+			      uint64_t page_va, const uint8_t *page,
+			      void *opaque);
+
+/* zone_read_all(), handing every free block to @block too (the checker). */
+int zone_read_blocks(struct insp *in, zone_info_fn fn, zone_block_fn block,
+		     void *opaque);
+
+/*
  * Regions read per memblock type: 64 times what the guest starts with
  * (INIT_MEMBLOCK_REGIONS). 16 bytes each here, and about 500 in jansson
  * objects in the answer: 2 x 8192 stay under 10 MiB, where 2 x 65536
