@@ -566,6 +566,16 @@ void fake_guest_check_damage(enum fake_check_damage d, struct fake_evidence *ev)
 		ev->expected = chunk->nr_alloc;
 		ev->found = --chunk->nr_alloc;
 		break;
+	case FAKE_PCPU_CONTIG:
+		ev->addr = (u64)chunk;
+		ev->found = chunk->contig_bytes = 0;
+		break;
+	case FAKE_PCPU_FIRST_FREE:
+		/* the freed area (fake_pcpu[1]) left a hole below the end */
+		ev->addr = (u64)chunk;
+		ev->expected = chunk->first_free;
+		ev->found = chunk->first_free = PCPU_UNIT_SIZE;
+		break;
 	case FAKE_MEMPOOL_SLAB_FREED:
 		ev->addr = (u64)fake_pool[0];
 		el = fake_pool[0]->elements[0];

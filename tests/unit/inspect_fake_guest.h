@@ -134,6 +134,8 @@ enum fake_check_damage {
 	FAKE_VMAP_GUARD_MAPPED,		/* the 1st area's guard page mapped */
 	FAKE_PCPU_FREE_BYTES,		/* the first chunk's free_bytes a granule more */
 	FAKE_PCPU_NR_ALLOC,		/* its nr_alloc one less */
+	FAKE_PCPU_CONTIG,		/* its contig_bytes 0 */
+	FAKE_PCPU_FIRST_FREE,		/* its first_free past its hole */
 	FAKE_MEMPOOL_SLAB_FREED,	/* the slab pool's element 0 freed behind it */
 	FAKE_MEMPOOL_KMALLOC_FREED,	/* the kmalloc pool's element 1 kfree'd */
 	FAKE_MEMPOOL_PAGE_FREED,	/* the page pool's element 0 freed */

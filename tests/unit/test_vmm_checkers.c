@@ -170,6 +170,28 @@ Test(checkers, pcpu_chunk_nr_alloc_off)
 	cr_assert_eq(run.kept[1].addr, lay.root.percpu, "%s", all_kept());
 }
 
+Test(checkers, pcpu_chunk_contig_bytes_below_a_run)
+{
+	struct fake_evidence ev;
+	const struct check_violation *v = damaged(FAKE_PCPU_CONTIG, check_percpu,
+						  "pcpu_chunk", &ev);
+
+	cr_assert(!strncmp(v->expected, "contig_bytes ", 13), "%s", all_kept());
+	cr_assert_str_neq(v->expected, "contig_bytes 0", "%s", all_kept());
+	assert_text(v->found, "contig_bytes 0");
+}
+
+Test(checkers, pcpu_chunk_first_free_past_a_hole)
+{
+	struct fake_evidence ev;
+	const struct check_violation *v = damaged(FAKE_PCPU_FIRST_FREE, check_percpu,
+						  "pcpu_chunk", &ev);
+
+	/* the first free byte: the guest's own first_free before the damage */
+	assert_text(v->expected, "first_free %" PRIu64, ev.expected);
+	assert_text(v->found, "first_free %" PRIu64, ev.found);
+}
+
 /* ---- mempools ------------------------------------------------------------- */
 
 Test(checkers, mempool_slab_element_freed_behind_its_back)
