@@ -50,7 +50,10 @@ FUZZ_CMDS_SRCS = $(srcdir)/vmm/control/qmp_dispatch.c $(srcdir)/vmm/control/qmp_
 	$(srcdir)/vmm/memory/pagewalk.c $(srcdir)/vmm/memory/gmem.c \
 	$(srcdir)/vmm/hypercall/hcreq.c \
 	$(srcdir)/vmm/memory/memmap.c $(srcdir)/vmm/memory/e820.c \
-	$(srcdir)/vmm/base/size.c
+	$(srcdir)/vmm/base/size.c \
+	$(srcdir)/vmm/control/check.c $(srcdir)/vmm/control/check_zone.c \
+	$(srcdir)/vmm/control/check_slab.c $(srcdir)/vmm/control/check_cmds.c \
+	$(srcdir)/vmm/base/console.c
 # every reader through its command, on the real guest's layouts
 FUZZ_READERS_SRCS = $(srcdir)/fuzz/fuzz_readers.c $(FUZZ_CMDS_SRCS)
 # HC_MODULE's handler and the module queue, the events made of their outcomes

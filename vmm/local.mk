@@ -52,6 +52,7 @@ vmm_libvmm_a_SOURCES = \
 	vmm/control/zone_read.c vmm/control/zone_read.h \
 	vmm/control/check.c vmm/control/check.h \
 	vmm/control/check_zone.c vmm/control/check_slab.c \
+	vmm/control/check_cmds.c vmm/control/check_cmds.h \
 	vmm/control/zone_cmds.c vmm/control/zone_cmds.h \
 	vmm/control/percpu_cmds.c vmm/control/percpu_cmds.h \
 	vmm/control/check_vmap.c vmm/control/check_percpu.c \

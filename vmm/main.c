@@ -25,6 +25,7 @@
 #include "boot.h"
 #include "console.h"
 #include "control.h"
+#include "control/check_cmds.h"
 #include "control/mm_layout.h"
 #include "devices.h"
 #include "exitstatus.h"
@@ -335,10 +336,19 @@ static int run(struct vm *vm, const struct vmm_config *cfg)
 		console_err("%s\n", e.msg);
 		return VMM_EXIT_HOST;
 	}
+	check_configure(&(struct check_config){
+		.budget_ns = cfg->check_budget_ms * 1000000ULL,
+		.stop = cfg->check_stop });
+	if (cfg->check_every_ms &&
+	    check_periodic_start(vm, cfg->check_every_ms, &e)) {
+		console_err("%s\n", e.msg);
+		return VMM_EXIT_HOST;
+	}
 	/* on failure the VM has already ended with VMM_EXIT_HOST */
 	if (vcpu_start_threads(vm, &e))
 		console_err("%s\n", e.msg);
 	end = vm_wait_end(vm, cfg->timeout);
+	check_periodic_stop();
 	vcpu_join_threads(vm);
 	control_announce_end(vm, end);
 	pthread_cancel(sigthr);

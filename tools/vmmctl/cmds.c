@@ -287,6 +287,22 @@ static int parse_qmp(int argc, char **argv, struct cmd_req *req,
 	return 0;
 }
 
+/* check [--budget-ms MS]: the parked time the check may take. */
+static int parse_check(int argc, char **argv, struct cmd_req *req,
+		       struct fmt_err *e)
+{
+	unsigned long long ms;
+
+	if (!argc)
+		return 0;
+	if (argc != 2 || strcmp(argv[0], "--budget-ms"))
+		return fmt_fail(e, "expects [--budget-ms MS]");
+	if (cmd_number(argv[1], &ms) || ms < 1 || ms > 10000)
+		return fmt_fail(e, "--budget-ms: '%s' is not in 1..10000", argv[1]);
+	req->args = json_pack("{s:I}", "budget-ms", (json_int_t)ms);
+	return 0;
+}
+
 /* The allocation verbs: alloc_verbs.c knows their words. */
 #define ALLOC_VERB(verb)						\
 static int parse_##verb(int argc, char **argv, struct cmd_req *req,	\
@@ -321,6 +337,7 @@ const struct vmmctl_cmd vmmctl_cmds[] = {
 	{ "slabinfo", QMP_QUERY_SLABINFO, "", parse_none, fmt_slabinfo },
 	{ "vmallocinfo", QMP_QUERY_VMALLOCINFO, "", parse_none, fmt_vmallocinfo },
 	{ "dma", QMP_QUERY_DMA, "", parse_none, fmt_dma },
+	{ "check", QMP_CHECK, "[--budget-ms MS]", parse_check, fmt_check },
 	{ "mempools", QMP_QUERY_MEMPOOLS, "", parse_none, fmt_mempools },
 	{ "memblock", QMP_QUERY_MEMBLOCK, "", parse_none, fmt_memblock },
 	{ "e820", QMP_QUERY_E820, "", parse_none, fmt_e820 },

@@ -48,6 +48,8 @@ int fmt_slabinfo(FILE *out, json_t *ret, struct fmt_err *e);
 int fmt_vmallocinfo(FILE *out, json_t *ret, struct fmt_err *e);
 /* fmt_dma.c: the DMA engine (query-dma) */
 int fmt_dma(FILE *out, json_t *ret, struct fmt_err *e);
+/* fmt_check.c */
+int fmt_check(FILE *out, json_t *ret, struct fmt_err *e);
 
 /* fmt_physmem.c: e820, memblock, mempools, page owner, memstat, dirty */
 int fmt_e820(FILE *out, json_t *ret, struct fmt_err *e);

@@ -8,7 +8,7 @@ tools_vmmctl_libvmmctl_a_SOURCES = \
 	tools/vmmctl/cmds.c tools/vmmctl/cmds.h tools/vmmctl/qmp_names.h \
 	tools/vmmctl/fmt.h tools/vmmctl/fmt_util.c tools/vmmctl/fmt_vm.c \
 	tools/vmmctl/fmt_zoneinfo.c tools/vmmctl/fmt_buddyinfo.c \
-	tools/vmmctl/fmt_slabinfo.c tools/vmmctl/fmt_vmallocinfo.c tools/vmmctl/fmt_dma.c \
+	tools/vmmctl/fmt_slabinfo.c tools/vmmctl/fmt_vmallocinfo.c tools/vmmctl/fmt_dma.c tools/vmmctl/fmt_check.c \
 	tools/vmmctl/fmt_physmem.c \
 	tools/vmmctl/fmt_pagewalk.c tools/vmmctl/fmt_hexdump.c \
 	tools/vmmctl/fmt_top.c tools/vmmctl/top.c tools/vmmctl/top.h \

@@ -23,6 +23,7 @@
 #define QMP_QUERY_VMALLOCINFO	QMP_VENDOR "query-vmallocinfo"
 #define QMP_QUERY_PERCPU	QMP_VENDOR "query-percpu"
 #define QMP_QUERY_DMA		QMP_VENDOR "query-dma"
+#define QMP_CHECK		QMP_VENDOR "check"
 #define QMP_INSMOD		QMP_VENDOR "insmod"
 #define QMP_RMMOD		QMP_VENDOR "rmmod"
 #define QMP_QUERY_MODULES	QMP_VENDOR "query-modules"

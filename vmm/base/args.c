@@ -60,6 +60,14 @@ const char args_usage[] =
 "  --paused, -S        start with the vCPUs stopped, as QEMU's -S: `cont` on\n"
 "                      the control socket (vmmctl cont) starts them, so a\n"
 "                      client misses nothing of the guest's life\n"
+"  --check-every MS    check the allocators' invariants every MS milliseconds\n"
+"                      (1..3600000), the vCPUs parked at a quiet point; each\n"
+"                      violation is a vmm line and a QMP event; a summary\n"
+"                      line at exit\n"
+"  --check-budget MS   the longest one check keeps the guest parked (1..10000,\n"
+"                      default 200); a check that runs out says incomplete\n"
+"  --check-stop        on a violation, stop the guest as QMP stop does (cont\n"
+"                      goes on)\n"
 "  --accel WHICH       auto (default), kvm or nested. auto times a loop of guest\n"
 "                      kernel code on /dev/kvm: where KVM runs it natively it\n"
 "                      uses KVM; where /dev/kvm is missing, or emulates guest\n"
@@ -101,6 +109,7 @@ const char args_usage[] =
 enum opt_id {
 	OPT_MEM, OPT_CPUS, OPT_KERNEL, OPT_LOWMEM, OPT_RESERVE,
 	OPT_CMDLINE, OPT_MODULE, OPT_WORKLOAD, OPT_TEST, OPT_TIMEOUT, OPT_CONTROL, OPT_CONTROL_CLIENTS, OPT_PAUSED, OPT_ACCEL,
+	OPT_CHECK_EVERY, OPT_CHECK_BUDGET, OPT_CHECK_STOP,
 	OPT_PROBE_ACCEL,
 	OPT_HELP, OPT_VERSION,
 };
@@ -127,6 +136,9 @@ static const struct opt opts[] = {
 	{ "--paused", OPT_PAUSED, false },
 	{ "-S", OPT_PAUSED, false },
 	{ "--accel", OPT_ACCEL, true },
+	{ "--check-every", OPT_CHECK_EVERY, true },
+	{ "--check-budget", OPT_CHECK_BUDGET, true },
+	{ "--check-stop", OPT_CHECK_STOP, false },
 	{ "--probe-accel", OPT_PROBE_ACCEL, false },
 	{ "--help", OPT_HELP, false },
 	{ "-h", OPT_HELP, false },
@@ -320,6 +332,21 @@ static int parse_control_clients(const char *val, struct vmm_config *cfg,
 	return 0;
 }
 
+/* --check-every and --check-budget: milliseconds in 1..@max. */
+static int parse_ms(const char *opt, const char *val, unsigned int max,
+		    unsigned int *ms, struct errbuf *e)
+{
+	int ret = parse_uint(val, max, ms);
+
+	if (ret == -EINVAL)
+		return errf(e, "vmm: %s: '%s' is not a number of milliseconds",
+			    opt, val);
+	if (ret == -ERANGE || !*ms)
+		return errf(e, "vmm: %s: %s is not in 1..%u milliseconds", opt,
+			    val, max);
+	return 0;
+}
+
 static const char *const accel_names[] = {
 	[VMM_ACCEL_AUTO] = "auto",
 	[VMM_ACCEL_KVM] = "kvm",
@@ -441,6 +468,15 @@ static int apply_opt(const struct opt *o, const char *val,
 	case OPT_PROBE_ACCEL:
 		cfg->probe_accel = true;
 		return 0;
+	case OPT_CHECK_EVERY:
+		return parse_ms("--check-every", val, CHECK_EVERY_MAX_MS,
+				&cfg->check_every_ms, e);
+	case OPT_CHECK_BUDGET:
+		return parse_ms("--check-budget", val, CHECK_BUDGET_MAX_MS,
+				&cfg->check_budget_ms, e);
+	case OPT_CHECK_STOP:
+		cfg->check_stop = true;
+		return 0;
 	case OPT_HELP:
 	case OPT_VERSION:
 		break;
@@ -470,6 +506,7 @@ int args_parse(int argc, char **argv, struct vmm_config *cfg, struct errbuf *e)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->nr_cpus = 1;
 	cfg->control_clients = CONTROL_CLIENTS_DEFAULT;
+	cfg->check_budget_ms = CHECK_BUDGET_DEFAULT_MS;
 	if (scan_help_version(argc, argv, cfg))
 		return 0;
 

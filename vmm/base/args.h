@@ -48,6 +48,10 @@ struct vmm_module {
 #define VMM_MAX_MODULES		MV_MODULE_QUEUE_MAX
 #define VMM_MAX_WORKLOADS	MV_WORKLOAD_MAX
 
+#define CHECK_EVERY_MAX_MS	3600000U	/* an hour */
+#define CHECK_BUDGET_MAX_MS	10000U
+#define CHECK_BUDGET_DEFAULT_MS	200U
+
 struct vmm_config {
 	uint64_t mem_size;
 	unsigned int nr_cpus;
@@ -69,6 +73,9 @@ struct vmm_config {
 	bool accel_given;		/* --accel on the command line */
 	bool probe_accel;		/* --probe-accel: say, don't boot */
 	bool paused;			/* --paused (-S): wait for cont */
+	unsigned int check_every_ms;	/* --check-every MS; 0: no periodic check */
+	unsigned int check_budget_ms;	/* --check-budget MS: parked time a check may take */
+	bool check_stop;		/* --check-stop: stop the guest on a violation */
 	bool help;
 	bool version;
 };

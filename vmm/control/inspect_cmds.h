@@ -7,6 +7,7 @@
 #define VMM_CONTROL_INSPECT_CMDS_H
 
 #include "alloc_cmds.h"
+#include "check_cmds.h"
 #include "dma_cmds.h"
 #include "module_cmds.h"
 #include "module_read.h"
@@ -34,6 +35,7 @@
 	MODULE_READ_COMMANDS \
 	WORKLOAD_READ_COMMANDS \
 	WORKLOAD_COMMANDS \
-	ALLOC_COMMANDS
+	ALLOC_COMMANDS \
+	CHECK_COMMANDS
 
 #endif
