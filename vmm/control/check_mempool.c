@@ -385,8 +385,7 @@ static void check_elements(struct pool_check *pc, const struct mempool_info *p,
 	source_name(p, expected, sizeof(expected));
 	if (twice >= 0)
 		check_violation(pc->run, "mempool", p->addr, "each element once", "twice",
-				"mempool 0x%" PRIx64 " holds element 0x%" PRIx64 " twice",
-				p->addr, el[twice]);
+				"it holds element 0x%" PRIx64 " twice", el[twice]);
 	for (int32_t i = 0; i < p->curr_nr; i++) {
 		struct verdict v = { { 0 } };
 
@@ -400,8 +399,8 @@ static void check_elements(struct pool_check *pc, const struct mempool_info *p,
 			judge_element(in, pc, p, el[i], &v);
 		if (v.found[0])
 			check_violation(pc->run, "mempool", p->addr, expected, v.found,
-					"mempool 0x%" PRIx64 " element %d at 0x%" PRIx64 " is not %s",
-					p->addr, i, el[i], expected);
+					"element %d at 0x%" PRIx64 " is not %s",
+					i, el[i], expected);
 	}
 }
 
@@ -419,8 +418,7 @@ static void check_pool(const struct mempool_info *p, void *opaque)
 		snprintf(expected, sizeof(expected), "0 <= curr_nr <= min_nr %d", p->min_nr);
 		snprintf(found, sizeof(found), "curr_nr %d", p->curr_nr);
 		check_violation(pc->run, "mempool", p->addr, expected, found,
-				"mempool 0x%" PRIx64 " holds more elements than its reserve",
-				p->addr);
+				"it holds more elements than its reserve");
 		return;
 	}
 	if (!p->curr_nr || p->curr_nr > MEMPOOL_MAX_ELEMENTS ||

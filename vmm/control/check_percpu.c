@@ -77,7 +77,7 @@ static void chunk_violation(struct pcpu_check *pc, const struct percpu_chunk *c,
 	snprintf(e, sizeof(e), "%s %" PRIu64, field, expected);
 	snprintf(f, sizeof(f), "%s %" PRIu64, field, found);
 	check_violation(pc->run, "pcpu_chunk", c->addr, e, f,
-			"per-CPU chunk %u at 0x%" PRIx64 ": %s", c->index, c->addr, rule);
+			"chunk %u of the list: %s", c->index, rule);
 }
 
 /* Reads map @which of the chunk at @addr: 0, or -1 (no verdict). */

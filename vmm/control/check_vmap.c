@@ -86,7 +86,7 @@ static void check_page(struct vmap_check *vc, const struct vmap_area_info *a,
 	snprintf(expected, sizeof(expected), "pfn 0x%" PRIx64, pfn);
 	describe_frame(found, sizeof(found), got, mapped);
 	check_violation(vc->run, "vmap_area", a->va, expected, found,
-			"vmap area [0x%" PRIx64 ", 0x%" PRIx64 ") page %" PRIu64 " at 0x%" PRIx64 " does not map the frame the area says",
+			"area [0x%" PRIx64 ", 0x%" PRIx64 ") page %" PRIu64 " at 0x%" PRIx64 " does not map the frame the area says",
 			a->start, a->end, i, va);
 }
 
@@ -126,7 +126,7 @@ static int check_page_array(struct vmap_check *vc, const struct vmap_area_info *
 			}
 			snprintf(found, sizeof(found), "0x%" PRIx64, ptr[j]);
 			check_violation(vc->run, "vmap_area", a->va, "a struct page of mem_map",
-					found, "vmap area [0x%" PRIx64 ", 0x%" PRIx64 ") pages[%u] is no struct page",
+					found, "area [0x%" PRIx64 ", 0x%" PRIx64 ") pages[%u] is no struct page",
 					a->start, a->end, i + j);
 		}
 	}
@@ -159,7 +159,7 @@ static void check_guard(struct vmap_check *vc, const struct vmap_area_info *a)
 		return;
 	describe_frame(found, sizeof(found), pfn, mapped);
 	check_violation(vc->run, "vmap_area", a->va, "not mapped", found,
-			"vmap area [0x%" PRIx64 ", 0x%" PRIx64 ") has its guard page at 0x%" PRIx64 " mapped",
+			"area [0x%" PRIx64 ", 0x%" PRIx64 ") has its guard page at 0x%" PRIx64 " mapped",
 			a->start, a->end, (uint64_t)(a->end - PAGE_SZ));
 }
 
@@ -172,7 +172,7 @@ static int check_pages(struct vmap_check *vc, const struct vmap_area_info *a)
 	if (a->kind == VMAP_KIND_UNKNOWN) {
 		snprintf(found, sizeof(found), "flags 0x%x", a->flags);
 		check_violation(vc->run, "vmap_area", a->va, "vmalloc, vmap or ioremap",
-				found, "vmap area [0x%" PRIx64 ", 0x%" PRIx64 ") is of no known kind",
+				found, "area [0x%" PRIx64 ", 0x%" PRIx64 ") is of no known kind",
 				a->start, a->end);
 		return 0;
 	}
@@ -185,7 +185,7 @@ static int check_pages(struct vmap_check *vc, const struct vmap_area_info *a)
 		snprintf(expected, sizeof(expected), "%" PRIu64 " pages", want);
 		snprintf(found, sizeof(found), "%u pages", a->nr_pages);
 		check_violation(vc->run, "vmap_area", a->va, expected, found,
-				"vmap area [0x%" PRIx64 ", 0x%" PRIx64 ") counts other than its size less the guard page",
+				"area [0x%" PRIx64 ", 0x%" PRIx64 ") counts other than its size less the guard page",
 				a->start, a->end);
 		return 0;
 	}
@@ -200,7 +200,7 @@ static int check_area(struct insp *in, const struct vmap_area_info *a, void *arg
 
 	if (why) {
 		check_violation(vc->run, "vmap_area", a->va, ev.expected, ev.found,
-				"vmap area [0x%" PRIx64 ", 0x%" PRIx64 ") %s",
+				"area [0x%" PRIx64 ", 0x%" PRIx64 ") %s",
 				a->start, a->end, why);
 		/* its pages are not judged: where it ends is in doubt */
 		if (a->end > vc->prev_end)
