@@ -3,7 +3,7 @@
  * Planted bugs for the VMM's checker (issue 18 item 5): each case breaks a
  * vmap area, a per-CPU chunk or a mempool on purpose, the way a buggy
  * driver or allocator would, says what the VMM should report, and holds
- * still (asleep: its CPU is at a quiet point) for checkbug_hold=MS
+ * still (asleep: its CPU is at a quiet point) for checkbug_vm_hold=MS
  * (default 3000) while `vmm --check-every MS` finds it; then it undoes the
  * bug, so that a guest the host lets run on stays sound.
  *
@@ -18,10 +18,11 @@
  *                                pool's back (still in its reserve)
  *   checkbug.mempool_page_freed  a page pool's element freed behind it
  *
- * The line for the host, before the hold: "checkbug: CASE: expect
- * STRUCTURE at 0xADDR", the structure and guest address the VMM's
- * violation must name (tests/integration/test_check.c). Not part of the mm
- * suites: nothing but a host that checks runs checkbug.*.
+ * The lines for the host, as checkbug_test.c's: "checkbug: broke CASE:
+ * STRUCTURE 0xADDR", the structure and guest address the VMM's violation
+ * must name (tests/integration/test_check.c), then "checkbug: mended
+ * CASE" after the hold. Not part of the mm suites: nothing but a host
+ * that checks runs checkbug.*.
  */
 #include <linux/kernel.h>
 #include <linux/init.h>
@@ -46,16 +47,17 @@ static int __init_checkbug_hold(char *val)
 		return -1;
 	return 0;
 }
-__setup("checkbug_hold=", __init_checkbug_hold);
+__setup("checkbug_vm_hold=", __init_checkbug_hold);
 
 /* Says what the VMM should find, and sleeps while it looks. */
 static void hold(const char *name, const char *structure, const void *addr)
 {
-	ktest_diag("checkbug: %s: expect %s at %#lx", name, structure,
-		   (unsigned long)addr);
+	printk("checkbug: broke %s: %s 0x%lx\n", name, structure,
+	       (unsigned long)addr);
+	printk("checkbug: holding %s for %d ms\n", name, checkbug_hold_ms);
 	if (checkbug_hold_ms)
 		msleep(checkbug_hold_ms);
-	ktest_diag("checkbug: %s: undone", name);
+	printk("checkbug: mended %s\n", name);
 }
 
 /* The area vmalloc() gave @addr (nobody else changes the list meanwhile). */
