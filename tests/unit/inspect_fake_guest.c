@@ -467,7 +467,7 @@ static void *fake_vm[3], *fake_vmapped, *fake_io;
 static struct page *fake_vmap_pages[2];
 static void __percpu *fake_pcpu[4];
 static struct kmem_cache *fake_pool_cache;
-static mempool_t *fake_pool[3];	/* slab, kmalloc, page */
+static mempool_t *fake_pool[4];	/* slab, kmalloc, page, large kmalloc */
 
 /* The areas' mappings, from the hosted tables into the fake's. */
 static void vmap_mirror(void)
@@ -515,7 +515,9 @@ int fake_guest_checkable(struct fake_guest *g)
 	fake_pool[0] = mempool_create_slab_pool(4, fake_pool_cache);
 	fake_pool[1] = mempool_create_kmalloc_pool(3, 100);
 	fake_pool[2] = mempool_create_page_pool(2, 1);
-	return fake_pool[0] && fake_pool[1] && fake_pool[2] ? 0 : -1;
+	/* beyond the kmalloc caches: compound pages */
+	fake_pool[3] = mempool_create_kmalloc_pool(2, KMALLOC_MAX_CACHE_SIZE + 1);
+	return fake_pool[0] && fake_pool[1] && fake_pool[2] && fake_pool[3] ? 0 : -1;
 }
 
 static struct vmap_area *area_at(const void *addr)
@@ -593,6 +595,12 @@ void fake_guest_check_damage(enum fake_check_damage d, struct fake_evidence *ev)
 		el = fake_pool[2]->elements[0];
 		ev->found = (u64)el;
 		__free_pages(el, 1);
+		break;
+	case FAKE_MEMPOOL_LARGE_FREED:
+		ev->addr = (u64)fake_pool[3];
+		el = fake_pool[3]->elements[0];
+		ev->found = (u64)el;
+		kfree(el);
 		break;
 	case FAKE_MEMPOOL_TWICE:
 		ev->addr = (u64)fake_pool[0];

@@ -123,8 +123,8 @@ void fake_guest_module_damage(enum fake_module_damage d);
  * For the checkers (test_vmm_checkers): through the real allocator, three
  * vmalloc areas (1, 2 and 3 pages), a vmap of 2 pages and an ioremap
  * window of 2 pages, their mappings copied into the fake's page tables;
- * per-CPU areas with a hole; a slab, a kmalloc (100 bytes) and a page
- * (order 1) mempool. 0, or -1 if the arena is too small.
+ * per-CPU areas with a hole; a slab, a kmalloc (100 bytes), a page
+ * (order 1) and a large kmalloc (128 KiB + 1: compound pages) mempool. 0, or -1 if the arena is too small.
  */
 int fake_guest_checkable(struct fake_guest *g);
 
@@ -139,6 +139,7 @@ enum fake_check_damage {
 	FAKE_MEMPOOL_SLAB_FREED,	/* the slab pool's element 0 freed behind it */
 	FAKE_MEMPOOL_KMALLOC_FREED,	/* the kmalloc pool's element 1 kfree'd */
 	FAKE_MEMPOOL_PAGE_FREED,	/* the page pool's element 0 freed */
+	FAKE_MEMPOOL_LARGE_FREED,	/* the large kmalloc pool's element 0 kfree'd */
 	FAKE_MEMPOOL_TWICE,		/* the slab pool's element 1 is its 0 */
 	FAKE_MEMPOOL_OVERFULL,		/* the kmalloc pool's curr_nr over min_nr */
 };

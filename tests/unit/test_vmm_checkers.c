@@ -223,6 +223,18 @@ Test(checkers, mempool_page_element_freed_behind_its_back)
 	cr_assert(!strncmp(v->found, "free: PG_", 9), "%s", all_kept());
 }
 
+Test(checkers, mempool_large_kmalloc_element_freed_behind_its_back)
+{
+	struct fake_evidence ev;
+	const struct check_violation *v = damaged(FAKE_MEMPOOL_LARGE_FREED, check_mempools,
+						  "mempool", &ev);
+
+	assert_text(v->expected, "a live kmalloc object of %lu bytes",
+		    (1UL << 17) + 1);
+	cr_assert(strstr(v->what, "element 0 "), "%s", v->what);
+	cr_assert(!strncmp(v->found, "free: PG_", 9), "%s", all_kept());
+}
+
 Test(checkers, mempool_element_held_twice)
 {
 	struct fake_evidence ev;
@@ -269,7 +281,7 @@ Test(checkers, run_all_covers_the_three)
 	/* their pages and guard pages: 1 + 2 + 3 + 2 + 2, and 5 guards */
 	cr_assert_eq(covered("vmap_pages"), 15, "%" PRIu64, covered("vmap_pages"));
 	cr_assert_geq(covered("pcpu_chunks"), 1);
-	cr_assert_eq(covered("mempools"), 3);
-	cr_assert_eq(covered("mempool_elements"), 4 + 3 + 2);
+	cr_assert_eq(covered("mempools"), 4);
+	cr_assert_eq(covered("mempool_elements"), 4 + 3 + 2 + 2);
 	check_run_close(&run);
 }

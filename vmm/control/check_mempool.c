@@ -285,12 +285,18 @@ static void judge_kmalloc(struct insp *in, const struct pool_check *pc,
 		return;
 	if (!flag(PG(page, flags), in->lay->pg.slab)) {
 		order = PG(page, order);
-		if (obj & (PAGE_SZ - 1) || !flag(PG(page, flags), in->lay->pg.head))
+		if (obj & (PAGE_SZ - 1)) {
+			snprintf(v->found, sizeof(v->found), "no slab object nor a page's start");
+			return;
+		}
+		/* freed first: a freed block's head has lost PG_head too */
+		judge_block(in, pc, (uint64_t)pfn, (uint32_t)order, v);
+		if (v->found[0])
+			return;
+		if (!flag(PG(page, flags), in->lay->pg.head))
 			snprintf(v->found, sizeof(v->found), "no slab object nor the head of a large block");
-		else if (order < 32 && PAGE_SZ << order < size)
+		else if (order >= 32 || PAGE_SZ << order < size)
 			snprintf(v->found, sizeof(v->found), "a block of order %" PRIu64, order);
-		else
-			judge_block(in, pc, (uint64_t)pfn, (uint32_t)order, v);
 		return;
 	}
 	cache = PG(page, slab_cache);
