@@ -578,6 +578,9 @@ void fake_guest_check_damage(enum fake_check_damage d, struct fake_evidence *ev)
 		ev->expected = chunk->first_free;
 		ev->found = chunk->first_free = PCPU_UNIT_SIZE;
 		break;
+	case FAKE_MEMPOOL_ESC_NAME:
+		fake_pool_cache->name[4] = '\e';
+		__attribute__((fallthrough));
 	case FAKE_MEMPOOL_SLAB_FREED:
 		ev->addr = (u64)fake_pool[0];
 		el = fake_pool[0]->elements[0];

@@ -141,6 +141,7 @@ enum fake_check_damage {
 	FAKE_MEMPOOL_PAGE_FREED,	/* the page pool's element 0 freed */
 	FAKE_MEMPOOL_LARGE_FREED,	/* the large kmalloc pool's element 0 kfree'd */
 	FAKE_MEMPOOL_TWICE,		/* the slab pool's element 1 is its 0 */
+	FAKE_MEMPOOL_ESC_NAME,		/* as SLAB_FREED, its cache named "fake\ePool_obj" */
 	FAKE_MEMPOOL_OVERFULL,		/* the kmalloc pool's curr_nr over min_nr */
 };
 

@@ -204,6 +204,17 @@ Test(checkers, mempool_slab_element_freed_behind_its_back)
 	cr_assert(strstr(v->what, "element 0 "), "%s", v->what);
 }
 
+/* A cache's name is the guest's: its control characters go out as \xHH. */
+Test(checkers, mempool_cache_name_escaped)
+{
+	struct fake_evidence ev;
+	const struct check_violation *v = damaged(FAKE_MEMPOOL_ESC_NAME, check_mempools,
+						  "mempool", &ev);
+
+	assert_text(v->expected, "a live object of cache fake\\x1bpool_obj");
+	cr_assert_null(strchr(v->what, '\x1b'), "%s", v->what);
+}
+
 Test(checkers, mempool_kmalloc_element_freed_behind_its_back)
 {
 	struct fake_evidence ev;

@@ -334,11 +334,38 @@ static void judge_element(struct insp *in, const struct pool_check *pc,
 	}
 }
 
+/*
+ * The cache's name (valid UTF-8 already, slab_cache_name()) with its
+ * control characters as \xHH: it goes to the vmm's terminal line too.
+ */
+static void printable(char *dst, size_t size, const char *name)
+{
+	size_t n = 0, len;
+
+	for (; *name; name += len) {
+		unsigned char c = (unsigned char)*name;
+
+		/* whole characters only: a cut one would not be UTF-8 */
+		len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+		if (n + 4 >= size)
+			break;
+		if (c < 0x20 || c == 0x7f)
+			n += snprintf(dst + n, size - n, "\\x%02x", c);
+		else
+			for (size_t i = 0; i < len; i++)
+				dst[n++] = name[i];
+	}
+	dst[n] = 0;
+}
+
 static const char *source_name(const struct mempool_info *p, char *buf, size_t size)
 {
+	char name[64];
+
 	switch (p->source) {
 	case MEMPOOL_SLAB:
-		snprintf(buf, size, "a live object of cache %.60s", p->cache);
+		printable(name, sizeof(name), p->cache);
+		snprintf(buf, size, "a live object of cache %s", name);
 		break;
 	case MEMPOOL_KMALLOC:
 		snprintf(buf, size, "a live kmalloc object of %" PRIu64 " bytes", p->arg);
