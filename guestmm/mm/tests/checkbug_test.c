@@ -32,9 +32,8 @@ static int checkbug_hold_ms = 3000;
 
 static int __init_checkbug_hold(char *val)
 {
-	if (!param_get_int(val, &checkbug_hold_ms) || checkbug_hold_ms < 0)
-		return 0;
-	return 1;
+	return param_get_int(val, &checkbug_hold_ms) && checkbug_hold_ms >= 0 ?
+	       0 : -1;
 }
 __setup("checkbug_hold=", __init_checkbug_hold);
 

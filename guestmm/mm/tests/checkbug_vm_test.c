@@ -20,7 +20,7 @@
  *
  * The lines for the host, as checkbug_test.c's: "checkbug: broke CASE:
  * STRUCTURE 0xADDR", the structure and guest address the VMM's violation
- * must name (tests/integration/test_check.c), then "checkbug: mended
+ * must name (tests/integration/test_check.c, planted/vm_structures), then "checkbug: mended
  * CASE" after the hold. Not part of the mm suites: nothing but a host
  * that checks runs checkbug.*.
  */
