@@ -119,6 +119,14 @@ enum fake_module_damage {
 
 void fake_guest_module_damage(enum fake_module_damage d);
 
+/*
+ * For the checker: a free block of ZONE_NORMAL unlinked from its list,
+ * counters untouched (its struct page, 0 if none); the direct map's base
+ * (hosted_phys_base).
+ */
+uint64_t fake_guest_leak_block(void);
+uint64_t fake_guest_direct_map(void);
+
 /* Damages the fake guest; returns the zone/order touched (for messages). */
 int fake_guest_damage(struct fake_guest *g, enum fake_damage d);
 

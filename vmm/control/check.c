@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <memvisor/layout.h>
+
 #include "check.h"
 
 /* A whole mem_map at 4 GiB is 64 MiB; the deadline is the real bound. */
@@ -103,6 +105,7 @@ int check_run_open(struct check_run *run, const struct gmem *gm,
 	run->on_violation = on_violation;
 	run->opaque = opaque;
 	run->ksyms = ksyms;
+	run->direct_map = MV_DIRECT_MAP_BASE;
 	if (insp_open(&run->in, gm, lay, cr3, e)) {
 		insp_close(&run->in);
 		return -1;
