@@ -124,3 +124,19 @@ Test(check, leaked_free_block)
 	check_run_close(&run);
 }
 
+
+/* A deadline already past: the run says incomplete, and blames no one. */
+Test(check, spent_budget_is_incomplete_not_a_violation)
+{
+	struct errbuf e = { "" };
+	char why[256];
+
+	cr_assert_eq(check_run_open(&run, &gm, &lay, g.cr3, NULL, 1, &e), 0,
+		     "%s", e.msg);
+	run.direct_map = fake_guest_direct_map();
+	check_run_all(&run);
+	cr_assert(check_run_incomplete(&run, why, sizeof(why)));
+	cr_assert_not_null(strstr(why, "out of time"), "%s", why);
+	cr_assert_eq(run.nr_violations, 0, "%s", dump());
+	check_run_close(&run);
+}
