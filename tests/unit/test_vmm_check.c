@@ -41,15 +41,22 @@ TestSuite(check, .init = boot, .timeout = 60);
 
 static struct check_run run;
 
-static void check_all(void)
+/* A run until @deadline_ns (0: none). */
+static void run_until(uint64_t deadline_ns)
 {
 	struct errbuf e = { "" };
-	char why[256];
 
-	cr_assert_eq(check_run_open(&run, &gm, &lay, g.cr3, NULL, 0, &e), 0,
-		     "%s", e.msg);
+	cr_assert_eq(check_run_open(&run, &gm, &lay, g.cr3, NULL, deadline_ns,
+				    &e), 0, "%s", e.msg);
 	run.direct_map = fake_guest_direct_map();
 	check_run_all(&run);
+}
+
+static void check_all(void)
+{
+	char why[256];
+
+	run_until(0);
 	cr_assert_not(check_run_incomplete(&run, why, sizeof(why)), "%s", why);
 }
 
@@ -128,13 +135,9 @@ Test(check, leaked_free_block)
 /* A deadline already past: the run says incomplete, and blames no one. */
 Test(check, spent_budget_is_incomplete_not_a_violation)
 {
-	struct errbuf e = { "" };
 	char why[256];
 
-	cr_assert_eq(check_run_open(&run, &gm, &lay, g.cr3, NULL, 1, &e), 0,
-		     "%s", e.msg);
-	run.direct_map = fake_guest_direct_map();
-	check_run_all(&run);
+	run_until(1);
 	cr_assert(check_run_incomplete(&run, why, sizeof(why)));
 	cr_assert_not_null(strstr(why, "out of time"), "%s", why);
 	cr_assert_eq(run.nr_violations, 0, "%s", dump());
