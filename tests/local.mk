@@ -212,6 +212,15 @@ tests_unit_test_vmm_checkers_CFLAGS = $(TEST_CFLAGS) -pthread
 tests_unit_test_vmm_checkers_CPPFLAGS = $(tests_unit_test_vmm_inspect_CPPFLAGS)
 tests_unit_test_vmm_checkers_LDADD = $(tests_unit_test_vmm_inspect_LDADD)
 tests_unit_test_vmm_checkers_LDFLAGS = -pthread
+# The allocators' checkers (vmm/control/check.h) over the same fake guest.
+check_PROGRAMS += tests/unit/test_vmm_check
+TESTS += tests/unit/test_vmm_check
+tests_unit_test_vmm_check_SOURCES = tests/unit/test_vmm_check.c \
+	tests/unit/fake_layout.c tests/unit/fake_layout.h
+tests_unit_test_vmm_check_CFLAGS = $(TEST_CFLAGS) -pthread
+tests_unit_test_vmm_check_CPPFLAGS = $(tests_unit_test_vmm_inspect_CPPFLAGS)
+tests_unit_test_vmm_check_LDADD = $(tests_unit_test_vmm_inspect_LDADD)
+tests_unit_test_vmm_check_LDFLAGS = -pthread
 # query-physmap's reader over the same fake guest.
 check_PROGRAMS += tests/unit/test_vmm_physmap
 TESTS += tests/unit/test_vmm_physmap

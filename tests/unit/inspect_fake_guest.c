@@ -617,3 +617,27 @@ void fake_guest_check_damage(enum fake_check_damage d, struct fake_evidence *ev)
 		break;
 	}
 }
+
+/* ---- For the checker (test_vmm_check.c) ----------------------------------- */
+
+uint64_t fake_guest_leak_block(void)
+{
+	struct zone *z = &contig_page_data.node_zones[ZONE_NORMAL];
+
+	for (unsigned int o = 0; o < MAX_ORDER; o++) {
+		struct list_head *l = &z->free_area[o].free_list;
+		struct page *page;
+
+		if (list_empty(l))
+			continue;
+		page = list_first_entry(l, struct page, lru);
+		list_del(&page->lru);
+		return (uint64_t)(uintptr_t)page;
+	}
+	return 0;
+}
+
+uint64_t fake_guest_direct_map(void)
+{
+	return hosted_phys_base;
+}

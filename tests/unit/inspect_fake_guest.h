@@ -124,7 +124,8 @@ void fake_guest_module_damage(enum fake_module_damage d);
  * vmalloc areas (1, 2 and 3 pages), a vmap of 2 pages and an ioremap
  * window of 2 pages, their mappings copied into the fake's page tables;
  * per-CPU areas with a hole; a slab, a kmalloc (100 bytes), a page
- * (order 1) and a large kmalloc (128 KiB + 1: compound pages) mempool. 0, or -1 if the arena is too small.
+ * (order 1) and a large kmalloc (128 KiB + 1: compound pages) mempool.
+ * 0, or -1 if the arena is too small.
  */
 int fake_guest_checkable(struct fake_guest *g);
 
@@ -141,7 +142,7 @@ enum fake_check_damage {
 	FAKE_MEMPOOL_PAGE_FREED,	/* the page pool's element 0 freed */
 	FAKE_MEMPOOL_LARGE_FREED,	/* the large kmalloc pool's element 0 kfree'd */
 	FAKE_MEMPOOL_TWICE,		/* the slab pool's element 1 is its 0 */
-	FAKE_MEMPOOL_ESC_NAME,		/* as SLAB_FREED, its cache named "fake\ePool_obj" */
+	FAKE_MEMPOOL_ESC_NAME,		/* as SLAB_FREED, its cache named "fake\epool_obj" */
 	FAKE_MEMPOOL_OVERFULL,		/* the kmalloc pool's curr_nr over min_nr */
 };
 
@@ -151,6 +152,14 @@ struct fake_evidence {
 };
 
 void fake_guest_check_damage(enum fake_check_damage d, struct fake_evidence *ev);
+
+/*
+ * For the checker: a free block of ZONE_NORMAL unlinked from its list,
+ * counters untouched (its struct page, 0 if none); the direct map's base
+ * (hosted_phys_base).
+ */
+uint64_t fake_guest_leak_block(void);
+uint64_t fake_guest_direct_map(void);
 
 /* Damages the fake guest; returns the zone/order touched (for messages). */
 int fake_guest_damage(struct fake_guest *g, enum fake_damage d);

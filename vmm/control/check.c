@@ -15,9 +15,12 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <memvisor/layout.h>
 
 #include "check.h"
 
@@ -106,6 +109,7 @@ int check_run_open(struct check_run *run, const struct gmem *gm,
 	run->on_violation = on_violation;
 	run->opaque = opaque;
 	run->ksyms = ksyms;
+	run->direct_map = MV_DIRECT_MAP_BASE;
 	if (insp_open(&run->in, gm, lay, cr3, e)) {
 		insp_close(&run->in);
 		return -1;
@@ -126,8 +130,22 @@ void check_run_all(struct check_run *run)
 
 bool check_run_incomplete(struct check_run *run, char *why, size_t size)
 {
-	if (!run->in.stop)
+	uint64_t us = (run->in.stopped_ns - run->in.started_ns) / 1000;
+
+	switch (run->in.stop) {
+	case INSP_STOP_NONE:
 		return false;
+	case INSP_STOP_TIME:
+		snprintf(why, size, "out of time: reading stopped at the check's deadline, %" PRIu64 ".%03" PRIu64 " ms into it (its parked-time budget: --check-budget, budget-ms)",
+			 us / 1000, us % 1000);
+		return true;
+	case INSP_STOP_BYTES:
+		snprintf(why, size, "out of read budget: %llu MiB read (the most one check reads)",
+			 CHECK_READ_BUDGET >> 20);
+		return true;
+	case INSP_STOP_UNSET:
+		break;
+	}
 	if (!insp_stop_why(&run->in, why, size))
 		copy_text(why, size, "a budget ran out");
 	return true;

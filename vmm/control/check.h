@@ -120,6 +120,8 @@ struct check_run {
 	void (*on_violation)(const struct check_violation *v, void *opaque);
 	void *opaque;
 	void *zones;			/* check_zone.c's, for check_buddy */
+	/* the direct map's base: MV_DIRECT_MAP_BASE (a hosted test's own) */
+	uint64_t direct_map;
 };
 
 /*
