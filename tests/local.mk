@@ -473,9 +473,9 @@ EXTRA_tests_integration_test_hostile_DEPENDENCIES = tools/vmmctl/vmmctl vmm/vmm
 check_PROGRAMS += tests/integration/test_check
 TESTS += tests/integration/test_check
 tests_integration_test_check_SOURCES = tests/integration/test_check.c \
-	$(VMM_RUN_CMD)
-tests_integration_test_check_CFLAGS = $(TEST_CFLAGS)
-tests_integration_test_check_LDADD = $(TEST_LIBS)
+	tests/integration/vmm_qmp.c tests/integration/vmm_qmp.h $(VMM_RUN_CMD)
+tests_integration_test_check_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
+tests_integration_test_check_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
 EXTRA_tests_integration_test_check_DEPENDENCIES = vmm/vmm
 
 # --- vmmctl tests (owner: vmmctl) ---------------------------------------------

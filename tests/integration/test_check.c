@@ -6,6 +6,9 @@
  *            and checkbug_vm_test.c's vmap, per-CPU and mempool ones):
  *            each reported on a vmm line with the structure and address
  *            the guest printed, and the expected/found evidence;
+ *   stop     --check-stop: a violation is a __org.memvisor_CHECK_VIOLATION
+ *            event, then STOP; __org.memvisor_check on the stopped guest
+ *            answers it again; cont lets the guest mend it and finish;
  *   honest   the stress suites (small: stress_checked_ops, stress_smp_ops)
  *            on 1, 2 and 4 vCPUs: no violation, at least one check that
  *            found its quiet point and read everything.
@@ -20,6 +23,7 @@
 #include <unistd.h>
 
 #include "run_cmd.h"
+#include "vmm_qmp.h"
 
 #define RUN_TIMEOUT_S	150
 
@@ -202,3 +206,58 @@ static void honest(const char *cpus)
 Test(honest, stress_1cpu, .timeout = RUN_TIMEOUT_S + 10) { honest("1"); }
 Test(honest, stress_2cpus, .timeout = RUN_TIMEOUT_S + 10) { honest("2"); }
 Test(honest, stress_4cpus, .timeout = RUN_TIMEOUT_S + 10) { honest("4"); }
+
+/* The next event @name, skipping others (NULL: none within @secs). */
+static json_t *next_event(struct vq *v, const char *name, double secs)
+{
+	double end = vq_now() + secs;
+	json_t *m;
+
+	while ((m = vq_recv(v, end - vq_now()))) {
+		const char *ev = json_string_value(json_object_get(m, "event"));
+
+		if (ev && !strcmp(ev, name))
+			return m;
+		json_decref(m);
+	}
+	return NULL;
+}
+
+Test(stop, violation_event_then_stop_then_cont, .timeout = RUN_TIMEOUT_S + 10)
+{
+	const char *args[] = { "--mem", "256M", "--cpus", "2", "--paused",
+			       "--check-every", "100", "--check-stop",
+			       "--test", "checkbug.leak_page", "--cmdline",
+			       "checkbug_hold=1000", "--timeout", "120", NULL };
+	struct vq v;
+	json_t *ev, *ans, *first;
+	char page[32];
+
+	skip_without_kvm();
+	cr_assert_eq(vq_start_args(&v, args, VQ_LOG_STDERR), 0);
+	cr_assert_eq(vq_connect(&v), 0, "no control socket:\n%s", v.log);
+	json_decref(vq_cmd(&v, "cont", NULL));
+	ev = next_event(&v, "__org.memvisor_CHECK_VIOLATION", 100);
+	cr_assert_not_null(ev, "no CHECK_VIOLATION event:\n%s", v.log);
+	json_decref(ev);
+	ev = next_event(&v, "STOP", 10);
+	cr_assert_not_null(ev, "no STOP after the violation:\n%s", v.log);
+	json_decref(ev);
+	cr_assert_eq(vq_wait_for(&v, "checkbug: broke leak_page: page 0x", 5), 0);
+	sscanf(strstr(v.log, "checkbug: broke leak_page: page ") +
+	       strlen("checkbug: broke leak_page: page "), "%31s", page);
+	ans = vq_cmd(&v, "__org.memvisor_check", NULL);
+	cr_assert_not_null(ans, "no answer to __org.memvisor_check:\n%s", v.log);
+	cr_expect(json_integer_value(json_object_get(ans, "violations-total")) > 0,
+		  "the stopped guest checks clean: %s", json_dumps(ans, 0));
+	first = json_array_get(json_object_get(ans, "violations"), 0);
+	cr_expect(first && strstr(json_dumps(ans, 0), page),
+		  "the answer does not name page %s: %s", page,
+		  json_dumps(ans, 0));
+	json_decref(ans);
+	/* until the guest mends it, a check may stop it again: cont each time */
+	for (int i = 0; i < 100 && vq_find(&v, "ok 1 - checkbug.leak_page", 0, 0.5) < 0; i++)
+		json_decref(vq_cmd(&v, "cont", NULL));
+	cr_expect_eq(vq_wait_exit(&v, 100), 0, "exit after cont:\n%s", v.log);
+	vq_stop(&v);
+}

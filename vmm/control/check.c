@@ -3,9 +3,13 @@
  * The check run (check.h): one open inspection, the families of
  * check_families[] called in order over it, the violations they report
  * (the first CHECK_KEPT kept, every one counted) and what they covered.
- * Pure, like the checkers: check_cmds.c finds the quiet point (the vCPUs
- * parked where no CPU is inside an allocator: it says how it knows), gives
- * the run its deadline, and makes the answer, the events and the lines.
+ * Pure, like the checkers: check_cmds.c finds the quiet point, gives the
+ * run its deadline, and makes the answer, the events and the lines. How it
+ * knows no CPU is inside an allocator: the guest's allocators change state
+ * only under a spinlock (preempt_count raised) or with interrupts off, so
+ * with every vCPU parked with RFLAGS.IF set and preempt_count 0, and every
+ * allocator lock word free, no update is half done (check_cmds.c's header
+ * gives the details; a guest never quiet in 64 tries is not checked).
  *
  * A run's reads are bounded by its deadline (the parked-time budget,
  * CHECK_PARK_NS by default) and by CHECK_READ_BUDGET bytes; a run cut

@@ -33,6 +33,7 @@
 static int checked_ops = CHECKED_OPS;
 static int smp_total_ops = (int)SMP_TOTAL_OPS;
 
+#ifndef __HOSTED__	/* the hosted runner parses no command line */
 static int __init_stress_checked_ops(char *val)
 {
 	return param_get_int(val, &checked_ops) && checked_ops > 0 ? 0 : -1;
@@ -45,6 +46,7 @@ static int __init_stress_smp_ops(char *val)
 	       0 : -1;
 }
 __setup("stress_smp_ops=", __init_stress_smp_ops);
+#endif
 
 /* ---- Ownership: a bit per pfn, set while some test holds the page ------- */
 
