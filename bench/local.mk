@@ -21,6 +21,7 @@ bench_slab_bench_LDADD = guestmm/libmm_hosted.a -ldl
 bench_slab_bench_LDFLAGS = -pthread
 EXTRA_DIST += bench/slab-callgrind.sh
 EXTRA_DIST += bench/vmm-footprint.sh
+EXTRA_DIST += bench/check-cost.sh
 # boot-scaling.sh: vmm wall time and peak RSS, small vs large --mem, one run.
 EXTRA_DIST += bench/boot-scaling.sh
 # boot-to-prompt.sh: seconds from the shell to "boot complete", median of N.

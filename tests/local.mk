@@ -218,6 +218,24 @@ tests_unit_test_vmm_check_uaf_CFLAGS = $(TEST_CFLAGS) -pthread
 tests_unit_test_vmm_check_uaf_CPPFLAGS = $(tests_unit_test_vmm_inspect_CPPFLAGS)
 tests_unit_test_vmm_check_uaf_LDADD = $(tests_unit_test_vmm_inspect_LDADD)
 tests_unit_test_vmm_check_uaf_LDFLAGS = -pthread
+# The vmap, per-CPU and mempool checkers over the same fake guest.
+check_PROGRAMS += tests/unit/test_vmm_checkers
+TESTS += tests/unit/test_vmm_checkers
+tests_unit_test_vmm_checkers_SOURCES = tests/unit/test_vmm_checkers.c \
+	tests/unit/fake_layout.c tests/unit/fake_layout.h
+tests_unit_test_vmm_checkers_CFLAGS = $(TEST_CFLAGS) -pthread
+tests_unit_test_vmm_checkers_CPPFLAGS = $(tests_unit_test_vmm_inspect_CPPFLAGS)
+tests_unit_test_vmm_checkers_LDADD = $(tests_unit_test_vmm_inspect_LDADD)
+tests_unit_test_vmm_checkers_LDFLAGS = -pthread
+# The allocators' checkers (vmm/control/check.h) over the same fake guest.
+check_PROGRAMS += tests/unit/test_vmm_check
+TESTS += tests/unit/test_vmm_check
+tests_unit_test_vmm_check_SOURCES = tests/unit/test_vmm_check.c \
+	tests/unit/fake_layout.c tests/unit/fake_layout.h
+tests_unit_test_vmm_check_CFLAGS = $(TEST_CFLAGS) -pthread
+tests_unit_test_vmm_check_CPPFLAGS = $(tests_unit_test_vmm_inspect_CPPFLAGS)
+tests_unit_test_vmm_check_LDADD = $(tests_unit_test_vmm_inspect_LDADD)
+tests_unit_test_vmm_check_LDFLAGS = -pthread
 # query-physmap's reader over the same fake guest.
 check_PROGRAMS += tests/unit/test_vmm_physmap
 TESTS += tests/unit/test_vmm_physmap
@@ -474,6 +492,16 @@ tests_integration_test_hostile_SOURCES = tests/integration/test_hostile.c \
 tests_integration_test_hostile_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
 tests_integration_test_hostile_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
 EXTRA_tests_integration_test_hostile_DEPENDENCIES = tools/vmmctl/vmmctl vmm/vmm
+# test_check: the allocators' checker (issue 18) finds the planted bugs of
+# guestmm/mm/tests/checkbug_test.c and checkbug_vm_test.c and nothing in
+# the stress suites.
+check_PROGRAMS += tests/integration/test_check
+TESTS += tests/integration/test_check
+tests_integration_test_check_SOURCES = tests/integration/test_check.c \
+	tests/integration/vmm_qmp.c tests/integration/vmm_qmp.h $(VMM_RUN_CMD)
+tests_integration_test_check_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
+tests_integration_test_check_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
+EXTRA_tests_integration_test_check_DEPENDENCIES = vmm/vmm
 
 # test_check_uaf: writes after a free planted in the guest
 # (guestmm/mm/tests/checkbug_uaf_test.c), reported by vmm's check (issue 18).

@@ -59,6 +59,8 @@ vmm_libvmm_a_SOURCES = \
 	vmm/control/check_uaf.c vmm/control/check_uaf.h \
 	vmm/control/check_uaf_vm.c vmm/control/check_poison.c \
 	vmm/control/percpu_cmds.c vmm/control/percpu_cmds.h \
+	vmm/control/check_vmap.c vmm/control/check_percpu.c \
+	vmm/control/check_mempool.c \
 	vmm/control/dma_cmds.c vmm/control/dma_cmds.h \
 	vmm/control/module_cmds.c vmm/control/module_cmds.h \
 	vmm/control/module_read.c vmm/control/module_read.h \

@@ -25,7 +25,11 @@ guestmm_guestmm_elf_SOURCES += guestmm/mm/tests/vmalloc_test.c \
 # Fixtures for the VMM's inspection commands (guest only: they hold still
 # or corrupt the allocator on purpose while the VMM reads it).
 guestmm_guestmm_elf_SOURCES += guestmm/mm/tests/inspect_test.c \
-	guestmm/mm/tests/vminsp_test.c guestmm/mm/tests/hostile_test.c
+	guestmm/mm/tests/vminsp_test.c guestmm/mm/tests/hostile_test.c \
+	guestmm/mm/tests/checkbug_test.c
+# Planted bugs for the VMM's checker (guest only: they break the
+# allocators on purpose while the VMM checks; no mm suite runs them).
+guestmm_guestmm_elf_SOURCES += guestmm/mm/tests/checkbug_vm_test.c
 # Writes after a free, on purpose, for the VMM's checker (issue 18).
 guestmm_guestmm_elf_SOURCES += guestmm/mm/tests/checkbug_uaf_test.c
 # ... and a fragmented guest to draw (vmmctl physmap, test_physmap).

@@ -606,7 +606,8 @@ void *vmap_phys_range(phys_addr_t phys, unsigned long size, pteval_t prot,
 {
 	struct vmap_area *va;
 
-	va = alloc_vmap_area(size, PAGE_SIZE, VM_IOREMAP, caller);
+	/* set up outside the lock: the VMM's checker skips it until mapped */
+	va = alloc_vmap_area(size, PAGE_SIZE, VM_IOREMAP | VM_UNINITIALIZED, caller);
 	if (!va)
 		return NULL;
 	va->phys_addr = phys;
@@ -618,6 +619,7 @@ void *vmap_phys_range(phys_addr_t phys, unsigned long size, pteval_t prot,
 			return NULL;
 		}
 	}
+	clear_vm_uninitialized_flag(va);
 	return (void *)va->va_start;
 }
 

@@ -6,6 +6,7 @@
 #include <linux/mm.h>
 #include <linux/memblock.h>
 #include <linux/gfp.h>
+#include <linux/io.h>
 #include <linux/mempool.h>
 #include <linux/module.h>
 #include <linux/page_owner.h>
@@ -117,6 +118,12 @@ void fake_guest_boot(struct fake_guest *g, unsigned long mem)
 		/* the first chunk is static too: its head is what is read */
 		cover(&lo, &hi, (void *)(unsigned long)percpu_info()->chunks,
 		      sizeof(struct mv_percpu_chunk));
+		/*
+		 * and its maps (mm/percpu.c's struct pcpu_chunk around it, at
+		 * most a page), which the per-CPU checker reads
+		 */
+		cover(&lo, &hi, (void *)(unsigned long)percpu_info()->chunks,
+		      PAGE_SIZE);
 	}
 	cover(&lo, &hi, &memblock, sizeof(memblock));
 	cover(&lo, &hi, memblock.memory.regions,
@@ -483,4 +490,187 @@ uint64_t fake_guest_freed_object(uint32_t offset, uint8_t byte, bool write)
 	if (write)
 		((u8 *)obj[1])[offset] = byte;	/* the bug */
 	return (uint64_t)(unsigned long)obj[1];
+}
+
+/* ---- the checker's structures (test_vmm_checkers) ------------------------ */
+
+#define FAKE_IOREMAP_PHYS	0xfe000000UL	/* no RAM: the DMA device's window */
+
+static void *fake_vm[3], *fake_vmapped, *fake_io;
+static struct page *fake_vmap_pages[2];
+static void __percpu *fake_pcpu[4];
+static struct kmem_cache *fake_pool_cache;
+static mempool_t *fake_pool[4];	/* slab, kmalloc, page, large kmalloc */
+
+/* The areas' mappings, from the hosted tables into the fake's. */
+static void vmap_mirror(void)
+{
+	struct vmap_area *va;
+
+	list_for_each_entry(va, &vmap_area_list, list) {
+		unsigned long nr = (va->va_end - va->va_start) / PAGE_SIZE - 1;
+
+		for (unsigned long i = 0; i < nr; i++) {
+			unsigned long addr = va->va_start + i * PAGE_SIZE;
+			u64 gpa = va->flags & VM_IOREMAP ? va->phys_addr + i * PAGE_SIZE :
+				  page_to_phys(vmalloc_to_page((void *)addr));
+
+			map_4k(addr, gpa);
+		}
+	}
+}
+
+int fake_guest_checkable(struct fake_guest *g)
+{
+	(void)g;
+	for (unsigned int i = 0; i < ARRAY_SIZE(fake_vm); i++)
+		if (!(fake_vm[i] = vmalloc((i + 1) * PAGE_SIZE)))
+			return -1;
+	for (unsigned int i = 0; i < ARRAY_SIZE(fake_vmap_pages); i++)
+		if (!(fake_vmap_pages[i] = alloc_page(GFP_KERNEL)))
+			return -1;
+	fake_vmapped = vmap(fake_vmap_pages, 2, VM_MAP, PAGE_KERNEL);
+	fake_io = ioremap(FAKE_IOREMAP_PHYS, 2 * PAGE_SIZE);
+	if (!fake_vmapped || !fake_io)
+		return -1;
+	vmap_mirror();
+
+	/* per-CPU areas of three sizes, the second freed: a hole */
+	for (unsigned int i = 0; i < ARRAY_SIZE(fake_pcpu); i++)
+		if (!(fake_pcpu[i] = __alloc_percpu(8 << i, 8)))
+			return -1;
+	free_percpu(fake_pcpu[1]);
+	fake_pcpu[1] = NULL;
+
+	fake_pool_cache = kmem_cache_create("fake_pool_obj", 72, 0, 0, NULL);
+	if (!fake_pool_cache)
+		return -1;
+	fake_pool[0] = mempool_create_slab_pool(4, fake_pool_cache);
+	fake_pool[1] = mempool_create_kmalloc_pool(3, 100);
+	fake_pool[2] = mempool_create_page_pool(2, 1);
+	/* beyond the kmalloc caches: compound pages */
+	fake_pool[3] = mempool_create_kmalloc_pool(2, KMALLOC_MAX_CACHE_SIZE + 1);
+	return fake_pool[0] && fake_pool[1] && fake_pool[2] && fake_pool[3] ? 0 : -1;
+}
+
+static struct vmap_area *area_at(const void *addr)
+{
+	struct vmap_area *va;
+
+	list_for_each_entry(va, &vmap_area_list, list)
+		if (va->va_start == (unsigned long)addr)
+			return va;
+	panic("fake guest: no area at %p", addr);
+}
+
+void fake_guest_check_damage(enum fake_check_damage d, struct fake_evidence *ev)
+{
+	struct mv_percpu_chunk *chunk =
+		(struct mv_percpu_chunk *)(unsigned long)percpu_info()->chunks;
+	struct vmap_area *a0 = area_at(fake_vm[0]), *a1 = area_at(fake_vm[1]);
+	void *el;
+
+	memset(ev, 0, sizeof(*ev));
+	switch (d) {
+	case FAKE_VMAP_OVERLAP:
+		ev->addr = (u64)a1;
+		ev->expected = a0->va_end;	/* start >= the one before's end */
+		a1->va_start = a0->va_end - PAGE_SIZE;
+		ev->found = a1->va_start;
+		break;
+	case FAKE_VMAP_PAGE_ELSEWHERE:
+		/* page 1 of area 1 mapped to page 0's frame */
+		ev->addr = (u64)a1;
+		ev->expected = page_to_pfn(a1->pages[1]);
+		ev->found = page_to_pfn(a1->pages[0]);
+		map_4k(a1->va_start + PAGE_SIZE, page_to_phys(a1->pages[0]));
+		break;
+	case FAKE_VMAP_GUARD_MAPPED:
+		ev->addr = (u64)a0;
+		ev->found = page_to_pfn(a0->pages[0]);
+		map_4k(a0->va_end - PAGE_SIZE, page_to_phys(a0->pages[0]));
+		break;
+	case FAKE_PCPU_FREE_BYTES:
+		ev->addr = (u64)chunk;
+		ev->expected = chunk->free_bytes;
+		chunk->free_bytes += PCPU_MIN_ALLOC_SIZE;
+		ev->found = chunk->free_bytes;
+		break;
+	case FAKE_PCPU_NR_ALLOC:
+		ev->addr = (u64)chunk;
+		ev->expected = chunk->nr_alloc;
+		ev->found = --chunk->nr_alloc;
+		break;
+	case FAKE_PCPU_CONTIG:
+		ev->addr = (u64)chunk;
+		ev->found = chunk->contig_bytes = 0;
+		break;
+	case FAKE_PCPU_FIRST_FREE:
+		/* the freed area (fake_pcpu[1]) left a hole below the end */
+		ev->addr = (u64)chunk;
+		ev->expected = chunk->first_free;
+		ev->found = chunk->first_free = PCPU_UNIT_SIZE;
+		break;
+	case FAKE_MEMPOOL_ESC_NAME:
+		fake_pool_cache->name[4] = '\e';
+		__attribute__((fallthrough));
+	case FAKE_MEMPOOL_SLAB_FREED:
+		ev->addr = (u64)fake_pool[0];
+		el = fake_pool[0]->elements[0];
+		ev->found = (u64)el;
+		kmem_cache_free(fake_pool_cache, el);
+		break;
+	case FAKE_MEMPOOL_KMALLOC_FREED:
+		ev->addr = (u64)fake_pool[1];
+		el = fake_pool[1]->elements[1];
+		ev->found = (u64)el;
+		kfree(el);
+		break;
+	case FAKE_MEMPOOL_PAGE_FREED:
+		ev->addr = (u64)fake_pool[2];
+		el = fake_pool[2]->elements[0];
+		ev->found = (u64)el;
+		__free_pages(el, 1);
+		break;
+	case FAKE_MEMPOOL_LARGE_FREED:
+		ev->addr = (u64)fake_pool[3];
+		el = fake_pool[3]->elements[0];
+		ev->found = (u64)el;
+		kfree(el);
+		break;
+	case FAKE_MEMPOOL_TWICE:
+		ev->addr = (u64)fake_pool[0];
+		fake_pool[0]->elements[1] = fake_pool[0]->elements[0];
+		ev->found = (u64)fake_pool[0]->elements[0];
+		break;
+	case FAKE_MEMPOOL_OVERFULL:
+		ev->addr = (u64)fake_pool[1];
+		ev->expected = fake_pool[1]->min_nr;
+		ev->found = ++fake_pool[1]->curr_nr;
+		break;
+	}
+}
+
+/* ---- For the checker (test_vmm_check.c) ----------------------------------- */
+
+uint64_t fake_guest_leak_block(void)
+{
+	struct zone *z = &contig_page_data.node_zones[ZONE_NORMAL];
+
+	for (unsigned int o = 0; o < MAX_ORDER; o++) {
+		struct list_head *l = &z->free_area[o].free_list;
+		struct page *page;
+
+		if (list_empty(l))
+			continue;
+		page = list_first_entry(l, struct page, lru);
+		list_del(&page->lru);
+		return (uint64_t)(uintptr_t)page;
+	}
+	return 0;
+}
+
+uint64_t fake_guest_direct_map(void)
+{
+	return hosted_phys_base;
 }

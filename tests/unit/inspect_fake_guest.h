@@ -128,6 +128,48 @@ enum fake_module_damage {
 
 void fake_guest_module_damage(enum fake_module_damage d);
 
+/*
+ * For the checkers (test_vmm_checkers): through the real allocator, three
+ * vmalloc areas (1, 2 and 3 pages), a vmap of 2 pages and an ioremap
+ * window of 2 pages, their mappings copied into the fake's page tables;
+ * per-CPU areas with a hole; a slab, a kmalloc (100 bytes), a page
+ * (order 1) and a large kmalloc (128 KiB + 1: compound pages) mempool.
+ * 0, or -1 if the arena is too small.
+ */
+int fake_guest_checkable(struct fake_guest *g);
+
+enum fake_check_damage {
+	FAKE_VMAP_OVERLAP,		/* the 2nd vmalloc area starts in the 1st */
+	FAKE_VMAP_PAGE_ELSEWHERE,	/* its page 1 mapped to its page 0's frame */
+	FAKE_VMAP_GUARD_MAPPED,		/* the 1st area's guard page mapped */
+	FAKE_PCPU_FREE_BYTES,		/* the first chunk's free_bytes a granule more */
+	FAKE_PCPU_NR_ALLOC,		/* its nr_alloc one less */
+	FAKE_PCPU_CONTIG,		/* its contig_bytes 0 */
+	FAKE_PCPU_FIRST_FREE,		/* its first_free past its hole */
+	FAKE_MEMPOOL_SLAB_FREED,	/* the slab pool's element 0 freed behind it */
+	FAKE_MEMPOOL_KMALLOC_FREED,	/* the kmalloc pool's element 1 kfree'd */
+	FAKE_MEMPOOL_PAGE_FREED,	/* the page pool's element 0 freed */
+	FAKE_MEMPOOL_LARGE_FREED,	/* the large kmalloc pool's element 0 kfree'd */
+	FAKE_MEMPOOL_TWICE,		/* the slab pool's element 1 is its 0 */
+	FAKE_MEMPOOL_ESC_NAME,		/* as SLAB_FREED, its cache named "fake\epool_obj" */
+	FAKE_MEMPOOL_OVERFULL,		/* the kmalloc pool's curr_nr over min_nr */
+};
+
+/* The damaged structure's address, and the values the checker should give. */
+struct fake_evidence {
+	uint64_t addr, expected, found;
+};
+
+void fake_guest_check_damage(enum fake_check_damage d, struct fake_evidence *ev);
+
+/*
+ * For the checker: a free block of ZONE_NORMAL unlinked from its list,
+ * counters untouched (its struct page, 0 if none); the direct map's base
+ * (hosted_phys_base).
+ */
+uint64_t fake_guest_leak_block(void);
+uint64_t fake_guest_direct_map(void);
+
 /* Damages the fake guest; returns the zone/order touched (for messages). */
 int fake_guest_damage(struct fake_guest *g, enum fake_damage d);
 

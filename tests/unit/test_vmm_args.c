@@ -454,3 +454,25 @@ Test(args, module_refusals)
 	cr_assert_eq(run_parse(&cfg, &e, many), -1);
 	cr_assert_str_eq(e.msg, "vmm: --module: more than 16 modules");
 }
+
+Test(args, check_options)
+{
+	struct vmm_config c;
+	struct errbuf e;
+
+	cr_assert_eq(PARSE(&c, &e, "--mem", "256M"), 0);
+	cr_assert_eq(c.check_every_ms, 0);
+	cr_assert_eq(c.check_budget_ms, CHECK_BUDGET_DEFAULT_MS);
+	cr_assert_not(c.check_stop);
+	cr_assert_eq(PARSE(&c, &e, "--mem", "256M", "--check-every", "100",
+			   "--check-budget", "50", "--check-stop"), 0);
+	cr_assert_eq(c.check_every_ms, 100);
+	cr_assert_eq(c.check_budget_ms, 50);
+	cr_assert(c.check_stop);
+	EXPECT_ERROR("vmm: --check-every: 0 is not in 1..3600000 milliseconds",
+		     "--mem", "256M", "--check-every", "0");
+	EXPECT_ERROR("vmm: --check-budget: 'x' is not a number of milliseconds",
+		     "--mem", "256M", "--check-budget", "x");
+	EXPECT_ERROR("vmm: --check-budget: 10001 is not in 1..10000 milliseconds",
+		     "--mem", "256M", "--check-budget", "10001");
+}

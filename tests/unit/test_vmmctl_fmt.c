@@ -124,6 +124,31 @@ Test(vmmctl_fmt, slabinfo_is_version_2_1)
 	       "a_rather_long_cache_name      3      8   4096    8    8 : tunables    0    0    0 : slabdata      1      1      0\n");
 }
 
+Test(vmmctl_fmt, check_ok_is_one_line)
+{
+	expect(fmt_check,
+	       "{\"violations\": [], \"violations-total\": 0, \"quiet\": true,"
+	       " \"quiet-tries\": 1, \"parked-ns\": 687000,"
+	       " \"checked\": {\"zones\": 3, \"pages\": 32768}}",
+	       "ok: 3 zones, 32768 pages; parked 0.687 ms, quiet after 1 try\n");
+}
+
+Test(vmmctl_fmt, check_violations_fail_the_command)
+{
+	struct fmt_err e = { "" };
+	int rc;
+	char *got = run_fmt(fmt_check,
+			    "{\"violations\": [{\"structure\": \"slab\","
+			    " \"addr\": \"0xffff888007deef80\", \"what\": \"in-use 3\","
+			    " \"expected\": \"2\", \"found\": \"3\"}],"
+			    " \"violations-total\": 1, \"quiet\": true}", &rc, &e);
+
+	cr_assert_eq(rc, -1);
+	cr_assert_str_eq(got, "slab 0xffff888007deef80: in-use 3 (expected 2, found 3)\n");
+	cr_assert_str_eq(e.msg, "1 violation");
+	free(got);
+}
+
 Test(vmmctl_fmt, slabinfo_without_caches_fails)
 {
 	struct fmt_err e = { "" };

@@ -3,9 +3,13 @@
  * The check run (check.h): one open inspection, the families of
  * check_families[] called in order over it, the violations they report
  * (the first CHECK_KEPT kept, every one counted) and what they covered.
- * Pure, like the checkers: check_cmds.c finds the quiet point (the vCPUs
- * parked where no CPU is inside an allocator: it says how it knows), gives
- * the run its deadline, and makes the answer, the events and the lines.
+ * Pure, like the checkers: check_cmds.c finds the quiet point, gives the
+ * run its deadline, and makes the answer, the events and the lines. How it
+ * knows no CPU is inside an allocator: the guest's allocators change state
+ * only under a spinlock (preempt_count raised) or with interrupts off, so
+ * with every vCPU parked with RFLAGS.IF set and preempt_count 0, and every
+ * allocator lock word free, no update is half done (check_cmds.c's header
+ * gives the details; a guest never quiet in 64 tries is not checked).
  *
  * A run's reads are bounded by its deadline (the parked-time budget,
  * CHECK_PARK_NS by default) and by CHECK_READ_BUDGET bytes; a run cut
@@ -15,9 +19,12 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <memvisor/layout.h>
 
 #include "check.h"
 
@@ -35,6 +42,9 @@ const struct check_family check_families[] = {
 	{ "slabs", check_slabs },
 	{ "free_pages", check_free_pages },
 	{ "free_objects", check_free_objects },
+	{ "vmap", check_vmap },
+	{ "percpu", check_percpu },
+	{ "mempools", check_mempools },
 };
 const unsigned int check_nr_families =
 	sizeof(check_families) / sizeof(check_families[0]);
@@ -107,6 +117,7 @@ int check_run_open(struct check_run *run, const struct gmem *gm,
 	run->opaque = opaque;
 	run->uaf = uaf;
 	run->ksyms = ksyms;
+	run->direct_map = MV_DIRECT_MAP_BASE;
 	if (insp_open(&run->in, gm, lay, cr3, e)) {
 		insp_close(&run->in);
 		return -1;
@@ -127,8 +138,22 @@ void check_run_all(struct check_run *run)
 
 bool check_run_incomplete(struct check_run *run, char *why, size_t size)
 {
-	if (!run->in.stop)
+	uint64_t us = (run->in.stopped_ns - run->in.started_ns) / 1000;
+
+	switch (run->in.stop) {
+	case INSP_STOP_NONE:
 		return false;
+	case INSP_STOP_TIME:
+		snprintf(why, size, "out of time: reading stopped at the check's deadline, %" PRIu64 ".%03" PRIu64 " ms into it (its parked-time budget: --check-budget, budget-ms)",
+			 us / 1000, us % 1000);
+		return true;
+	case INSP_STOP_BYTES:
+		snprintf(why, size, "out of read budget: %llu MiB read (the most one check reads)",
+			 CHECK_READ_BUDGET >> 20);
+		return true;
+	case INSP_STOP_UNSET:
+		break;
+	}
 	if (!insp_stop_why(&run->in, why, size))
 		copy_text(why, size, "a budget ran out");
 	return true;

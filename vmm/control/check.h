@@ -137,6 +137,8 @@ struct check_run {
 	 * by check_run_open like on_violation; NULL: not watched.
 	 */
 	struct uaf_watch *uaf;
+	/* the direct map's base: MV_DIRECT_MAP_BASE (a hosted test's own) */
+	uint64_t direct_map;
 };
 
 /*

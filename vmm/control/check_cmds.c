@@ -21,7 +21,7 @@
  *     each zone's lock, each kmem_cache's lock, slab_lock, vmap_area_lock,
  *     purge_lock, pcpu_lock and mempools_lock (a lock left held by a CPU
  *     that went on is damage the locks show and the counts do not).
- * Not quiet: the vCPUs run again for a few hundred microseconds and are
+ * Not quiet: the vCPUs run again for 0.2 to 1 ms and are
  * parked again, CHECK_QUIET_TRIES times at most within CHECK_QUIET_NS;
  * a check that found no quiet point says so (quiet false, no violation).
  * Each mempool's own lock is not read (mempool_t's lock is not in the
@@ -53,7 +53,9 @@
 #include "vm.h"
 
 #define RFLAGS_IF		(1ULL << 9)
-#define QUIET_RUN_US		300	/* the guest runs between tries */
+/* the guest runs 0.2-1 ms between tries (varied: no lock-step with its loops) */
+#define QUIET_RUN_MIN_US	200
+#define QUIET_RUN_SPREAD_US	800
 #define CHECK_SAMPLES		4096	/* parked times kept for the median */
 
 static struct check_config config = { .budget_ns = CHECK_PARK_NS };
@@ -210,7 +212,10 @@ static bool park_quiet(struct vm *vm, struct check_outcome *out)
 	struct errbuf e;
 
 	for (out->tries = 1; out->tries <= CHECK_QUIET_TRIES; out->tries++) {
-		struct timespec ts = { 0, QUIET_RUN_US * 1000L };
+		struct timespec ts = {
+			0, (QUIET_RUN_MIN_US +
+			    (long)((t0 >> 10) * out->tries % QUIET_RUN_SPREAD_US)) * 1000L
+		};
 
 		if (vm_pause(vm, &e)) {
 			vm_resume(vm);

@@ -19,8 +19,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <memvisor/layout.h>
-
 #include "check.h"
 #include "slab_cmds.h"
 
@@ -113,7 +111,7 @@ static void slab_one(uint64_t cache_va, const uint8_t *cache, uint64_t page_va,
 		s->cache = cache_va;
 	}
 	snprintf(name, sizeof(name), "0x%" PRIx64, cache_va);
-	g.base = MV_DIRECT_MAP_BASE + pfn * PAGE_SZ + g.red_left_pad;
+	g.base = run->direct_map + pfn * PAGE_SZ + g.red_left_pad;
 	nfree = freelist_len(run, &g, page_va,
 			     field_get(page, psz, l->page.freelist), name);
 	check_covered(run, "slabs", 1);

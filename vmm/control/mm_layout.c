@@ -29,6 +29,8 @@
 #define FAIL	"fail"
 #define CHECK	"check"
 #define UAF	"check-free-pages"
+#define CHKPOOL	"check-mempools"
+#define CHKPCPU	"check-percpu"
 
 /* A width for a scalar read with field_get(): any of 1, 2, 4, 8 bytes. */
 #define SCALAR	MM_LAYOUT_SCALAR
@@ -147,6 +149,7 @@ const struct mm_layout_entry mm_layout_table[] = {
 	FLD(POOLS, "mempool_t", "magic", 8, mempool.magic),
 	FLD(POOLS, "mempool_t", "list", LH, mempool.list),
 	ENUM(POOLS, "MEMPOOL_MAGIC", k.mempool_magic),
+	FLD(CHKPOOL, "mempool_t", "elements", 8, mempool.elements),
 
 	SZ(VMAP, "struct vmap_area", 0, vmap_area.size),
 	FLD(VMAP, "struct vmap_area", "va_start", 8, vmap_area.va_start),
@@ -175,6 +178,9 @@ const struct mm_layout_entry mm_layout_table[] = {
 	PC(magic, 8), PC(next, 8), PC(base, 8), PC(flags, 4),
 	PC(start_offset, 4), PC(free_bytes, 4), PC(contig_bytes, 4),
 	PC(nr_alloc, 4), PC(first_free, 4), PC(max_alloc_size, 4),
+	SZ(CHKPCPU, "struct pcpu_chunk", 0, pcpu_chunk.size),
+	ARR(CHKPCPU, "struct pcpu_chunk", "alloc_map", 8, pcpu_chunk.alloc_map),
+	ARR(CHKPCPU, "struct pcpu_chunk", "bound_map", 8, pcpu_chunk.bound_map),
 #undef PI
 #undef PC
 

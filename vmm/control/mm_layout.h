@@ -108,6 +108,7 @@ struct mm_layout {
 	struct {
 		uint32_t size;
 		struct field min_nr, curr_nr, source, source_arg, magic, list;
+		struct field elements;		/* the checker's (void *[min_nr]) */
 	} mempool;
 
 	struct {
@@ -130,6 +131,11 @@ struct mm_layout {
 		struct field magic, next, base, flags, start_offset, free_bytes,
 			     contig_bytes, nr_alloc, first_free, max_alloc_size;
 	} percpu_chunk;
+	/* the guest's chunk around it (mm/percpu.c): its maps, for the checker */
+	struct {
+		uint32_t size;
+		struct field_array alloc_map, bound_map;	/* unsigned long[] */
+	} pcpu_chunk;
 
 	/*
 	 * Loadable modules (query-modules): optional as a whole, as Linux's

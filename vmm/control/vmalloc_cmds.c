@@ -60,26 +60,50 @@ static void area_info(struct insp *r, uint64_t va, const uint8_t *a,
 	};
 }
 
+const char *vmap_area_misplaced(const struct mm_layout *lay,
+				const struct vmap_area_info *a,
+				uint64_t prev_end, struct vmap_evidence *ev)
+{
+	uint64_t start = a->start, end = a->end;
+
+	if (start < prev_end) {
+		snprintf(ev->expected, sizeof(ev->expected), "start >= 0x%" PRIx64, prev_end);
+		snprintf(ev->found, sizeof(ev->found), "start 0x%" PRIx64, start);
+		return "overlaps or precedes the area before it on the list";
+	}
+	/* end - start, not start + PAGE_SZ: a start near 2^64 must not wrap */
+	if (end <= start || end - start <= PAGE_SZ ||
+	    (start | end) & (PAGE_SZ - 1)) {
+		snprintf(ev->expected, sizeof(ev->expected), "page-aligned, a page and a guard page");
+		snprintf(ev->found, sizeof(ev->found), "[0x%" PRIx64 ", 0x%" PRIx64 ")", start, end);
+		return "is not a page-aligned range with a guard page";
+	}
+	if (start < lay->k.vmalloc_start || end > lay->k.vmalloc_end) {
+		snprintf(ev->expected, sizeof(ev->expected), "in [0x%" PRIx64 ", 0x%" PRIx64 ")",
+			 lay->k.vmalloc_start, lay->k.vmalloc_end);
+		snprintf(ev->found, sizeof(ev->found), "[0x%" PRIx64 ", 0x%" PRIx64 ")", start, end);
+		return "lies outside the vmalloc range";
+	}
+	return NULL;
+}
+
 /* Does the area keep the list's order and lie in the vmalloc area? */
 static bool area_in_order(struct insp *r, const struct vmap_area_info *a,
 			  uint64_t prev_end)
 {
-	uint64_t start = a->start, end = a->end;
+	struct vmap_evidence ev;
 
-	/* end - start, not start + PAGE_SZ: a start near 2^64 must not wrap */
-	if (start < prev_end || end <= start || end - start <= PAGE_SZ ||
-	    start < r->lay->k.vmalloc_start || end > r->lay->k.vmalloc_end ||
-	    (start | end) & (PAGE_SZ - 1)) {
+	if (vmap_area_misplaced(r->lay, a, prev_end, &ev)) {
 		insp_problem(r, "vmap_area 0x%" PRIx64 ": [0x%" PRIx64 ", 0x%" PRIx64 ") is out of order or out of the vmalloc area",
-		       a->va, start, end);
+		       a->va, a->start, a->end);
 		return false;
 	}
 	if (a->kind == VMAP_KIND_UNKNOWN)
 		insp_problem(r, "vmap_area 0x%" PRIx64 ": unknown kind flags 0x%x", a->va, a->flags);
 	if (a->kind != VMAP_KIND_IOREMAP && !a->uninitialized &&
-	    a->nr_pages != (end - start) / PAGE_SZ - 1)
+	    a->nr_pages != (a->end - a->start) / PAGE_SZ - 1)
 		insp_problem(r, "vmap_area 0x%" PRIx64 ": %u pages in %" PRIu64 " bytes (a guard page included)",
-		       a->va, a->nr_pages, end - start);
+		       a->va, a->nr_pages, a->end - a->start);
 	return true;
 }
 
@@ -121,16 +145,13 @@ json_t *vmap_page_json(const struct vmap_page *p, const struct ksyms *ks)
 
 /* ---- the walk ------------------------------------------------------------ */
 
-/* Called for each area in order; non-zero stops the walk. */
-typedef int (*area_fn)(struct insp *r, const struct vmap_area_info *a,
-		       void *arg);
-
 /* A walk of the area list: each area's copy, and the order so far. */
 struct area_walk {
 	uint8_t a[MAX_AREA];
 	uint64_t prev, end;	/* the node before, the end of its area */
 	bool stopped;		/* a problem, or @fn, ended it */
-	area_fn fn;
+	bool unchecked;		/* every area to @fn, its order not checked */
+	vmap_walk_fn fn;
 	void *arg;
 };
 
@@ -148,6 +169,10 @@ static bool walk_area(struct insp *r, uint64_t node, void *opaque)
 	if (back != aw->prev)
 		insp_problem(r, "vmap_area 0x%" PRIx64 ": prev is 0x%" PRIx64 ", not 0x%" PRIx64,
 		       info.va, back, aw->prev);
+	if (aw->unchecked) {
+		aw->stopped = aw->fn(r, &info, aw->arg);
+		return !aw->stopped;
+	}
 	/* one being set up takes its place but is not listed (Linux's s_show) */
 	if (!area_in_order(r, &info, aw->end) ||
 	    (!info.uninitialized && aw->fn(r, &info, aw->arg))) {
@@ -181,10 +206,12 @@ static void walk_ended(struct insp *r, const struct insp_walk *w)
  * checked at each area, which also catches cycles). The number of areas
  * seen, or -1 when it stopped early (a problem reported, or @fn said so).
  */
-static long walk_areas(struct insp *r, area_fn fn, void *arg)
+static long walk_areas(struct insp *r, bool unchecked, vmap_walk_fn fn,
+		       void *arg)
 {
 	const struct mm_layout *lay = r->lay;
-	struct area_walk aw = { .prev = lay->root.vmap_areas, .fn = fn, .arg = arg };
+	struct area_walk aw = { .prev = lay->root.vmap_areas, .unchecked = unchecked,
+				.fn = fn, .arg = arg };
 	struct insp_list l = {
 		.end = INSP_LIST_CIRCULAR, .head = lay->root.vmap_areas,
 		.limit = VMALLOC_MAX_AREAS, .copy_off = lay->vmap_area.list.off,
@@ -197,6 +224,16 @@ static long walk_areas(struct insp *r, area_fn fn, void *arg)
 		return -1;
 	}
 	return aw.stopped ? -1 : (long)w.nodes;
+}
+
+long vmalloc_walk_all(struct insp *r, vmap_walk_fn fn, void *arg)
+{
+	if (r->lay->vmap_area.size > MAX_AREA) {
+		insp_problem(r, "kernel image: struct vmap_area is %u bytes, over %u",
+			     r->lay->vmap_area.size, MAX_AREA);
+		return -1;
+	}
+	return walk_areas(r, true, fn, arg);
 }
 
 /* The page of areas one answer lists. */
@@ -221,7 +258,7 @@ void vmalloc_read_areas(struct insp *r, struct insp_pager *pager,
 			vmap_area_fn fn, void *arg)
 {
 	struct area_page pg = { pager, fn, arg };
-	long n = walk_areas(r, list_area, &pg);
+	long n = walk_areas(r, false, list_area, &pg);
 	uint64_t count;
 
 	if (n >= 0 && !insp_read(r, r->lay->root.nr_vmap_areas, &count, sizeof(count)) &&
@@ -306,7 +343,7 @@ bool vmalloc_area_of_pfn(struct insp *r, uint64_t pfn, struct vmap_page *vp)
 	    insp_mem_map(r, &mem_map, &max_pfn))
 		return false;	/* vmalloc_open() or the caller says why */
 	ps.page = mem_map + pfn * r->lay->page.size;
-	walk_areas(r, match_pfn, &ps);
+	walk_areas(r, false, match_pfn, &ps);
 	return ps.hit;
 }
 

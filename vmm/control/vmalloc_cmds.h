@@ -65,6 +65,31 @@ struct vmap_page {
 int vmalloc_open(struct insp *r, const struct gmem *gm,
 		 const struct mm_layout *lay, uint64_t cr3, struct errbuf *e);
 
+/* Why an area is misplaced: the value expected and the one found. */
+struct vmap_evidence {
+	char expected[96], found[96];
+};
+
+/*
+ * What is wrong with the place of area @a, after an area that ends at
+ * @prev_end (the list's order, its alignment and guard page, the vmalloc
+ * range): NULL, or the broken rule in words with @ev filled.
+ */
+const char *vmap_area_misplaced(const struct mm_layout *lay,
+				const struct vmap_area_info *a,
+				uint64_t prev_end, struct vmap_evidence *ev);
+
+/*
+ * Every area on the list, in list order, ones being set up included, to
+ * @fn, which judges their order itself (the checker, check_vmap.c): the
+ * walk is insp_walk_list()'s, bounded and cycle-checked. @fn returns
+ * non-zero to stop. The areas seen, or -1 when the walk ended early (why
+ * in @r's problems) or @fn stopped it.
+ */
+typedef int (*vmap_walk_fn)(struct insp *r, const struct vmap_area_info *a,
+			    void *arg);
+long vmalloc_walk_all(struct insp *r, vmap_walk_fn fn, void *arg);
+
 /* Hands each area of a page to the formatter, in order. */
 typedef void (*vmap_area_fn)(const struct vmap_area_info *a, void *arg);
 

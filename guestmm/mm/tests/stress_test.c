@@ -6,6 +6,7 @@
  * twice. Ownership is tracked in a bitmap of pfns, and each block carries a
  * tag checked when it is freed.
  */
+#include <linux/init.h>
 #include <linux/mm.h>
 #include <linux/highmem.h>
 #include <linux/mmdebug.h>
@@ -24,6 +25,28 @@
 #endif
 #define SMP_TOTAL_OPS	1000000UL
 #define SMP_HELD	64
+
+/*
+ * stress_checked_ops=N and stress_smp_ops=N: fewer operations, for runs
+ * that only need the allocators busy (vmm --check-every in test_check).
+ */
+static int checked_ops = CHECKED_OPS;
+static int smp_total_ops = (int)SMP_TOTAL_OPS;
+
+#ifndef __HOSTED__	/* the hosted runner parses no command line */
+static int __init_stress_checked_ops(char *val)
+{
+	return param_get_int(val, &checked_ops) && checked_ops > 0 ? 0 : -1;
+}
+__setup("stress_checked_ops=", __init_stress_checked_ops);
+
+static int __init_stress_smp_ops(char *val)
+{
+	return param_get_int(val, &smp_total_ops) && smp_total_ops >= 16 ?
+	       0 : -1;
+}
+__setup("stress_smp_ops=", __init_stress_smp_ops);
+#endif
 
 /* ---- Ownership: a bit per pfn, set while some test holds the page ------- */
 
@@ -162,7 +185,7 @@ KTEST(stress, random_ops_checked)
 	u64 seed = 0x1234567;
 
 	KTEST_ASSERT_TRUE(t, owners_init(&own));
-	for (int op = 0; op < CHECKED_OPS; op++) {
+	for (int op = 0; op < checked_ops; op++) {
 		bool alloc = nr < ARRAY_SIZE(held) && (!nr || mm_rand(&seed) % 100 < 55);
 
 		if (alloc) {
@@ -318,7 +341,7 @@ KTEST(stress, smp_million_ops)
 	memset(&ctx, 0, sizeof(ctx));
 	KTEST_ASSERT_TRUE(t, owners_init(&ctx.own));
 	init_completion(&ctx.done);
-	ctx.ops_per_thread = SMP_TOTAL_OPS / n;
+	ctx.ops_per_thread = (unsigned long)smp_total_ops / n;
 	ctx.running = n;
 	for (unsigned int i = 0; i < n; i++) {
 		st[i].ctx = &ctx;
@@ -345,7 +368,7 @@ KTEST(stress, smp_million_ops)
 		   n, ctx.allocs, ctx.frees, ctx.failures, ctx.irq_allocs);
 	KTEST_EXPECT_EQ(t, ctx.errors, 0);
 	KTEST_EXPECT_EQ(t, ctx.allocs, ctx.frees);
-	KTEST_EXPECT_GT(t, ctx.allocs, SMP_TOTAL_OPS / 4);
+	KTEST_EXPECT_GT(t, ctx.allocs, (unsigned long)smp_total_ops / 4);
 	owners_free(&ctx.own);
 	KTEST_EXPECT_EQ(t, mm_free_now(), before);
 	KTEST_EXPECT_MM_CONSISTENT(t);

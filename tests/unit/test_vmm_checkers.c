@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The vmap, per-CPU and mempool checkers (check_vmap.c, check_percpu.c,
+ * check_mempool.c) over a fake guest built by the real guest allocator
+ * (inspect_fake_guest.h): an honest one gives no violation; each structure
+ * broken on purpose gives a violation naming it, its address, and the
+ * value expected and the one found.
+ */
+#include <criterion/criterion.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <memvisor/layout.h>
+
+#include "check.h"
+#include "fake_layout.h"
+#include "gmem.h"
+#include "inspect.h"
+#include "inspect_fake_guest.h"
+
+#define FAKE_MEM	(64UL << 20)
+
+/* ---- the fake ------------------------------------------------------------ */
+
+static struct fake_guest g;
+static struct gmem gm;
+static struct mm_layout lay;
+static struct check_run run;
+
+static void boot(void)
+{
+	fake_guest_boot(&g, FAKE_MEM);
+	cr_assert_eq(fake_guest_checkable(&g), 0, "the fake's arena is too small");
+	gmem_init(&gm);
+	cr_assert_eq(gmem_add(&gm, 0, g.ram_size, g.ram), 0);
+	cr_assert_eq(gmem_add(&gm, g.image_gpa, g.image_size, g.image), 0);
+	fake_layout_load(&lay, g.pgdat, MV_KERNEL_VIRT_BASE + g.kernel_start,
+			 MV_KERNEL_VIRT_BASE + g.kernel_end);
+}
+
+TestSuite(checkers, .init = boot, .timeout = 60);
+
+static void run_checker(void (*checker)(struct check_run *))
+{
+	struct errbuf e = { "" };
+
+	memset(&run, 0, sizeof(run));
+	cr_assert_eq(check_run_open(&run, &gm, &lay, g.cr3, NULL, 0, &e), 0,
+		     "%s", e.msg);
+	checker(&run);
+	cr_assert_eq(run.in.stop, INSP_STOP_NONE, "the check ran out of budget");
+	cr_assert_eq(run.nr_violations, run.nr_kept);
+	check_run_close(&run);
+}
+
+static const char *all_kept(void)
+{
+	static char buf[4096];
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (unsigned int i = 0; i < run.nr_kept && n < sizeof(buf); i++)
+		n += snprintf(buf + n, sizeof(buf) - n, "[%s 0x%" PRIx64 " expected '%s' found '%s': %s] ",
+			      run.kept[i].structure, run.kept[i].addr,
+			      run.kept[i].expected, run.kept[i].found, run.kept[i].what);
+	return buf;
+}
+
+/* The one violation the run found: of @structure at @addr. */
+static const struct check_violation *the_violation(const char *structure,
+						   uint64_t addr)
+{
+	cr_assert_eq(run.nr_kept, 1, "%u violations: %s", run.nr_kept, all_kept());
+	cr_assert_str_eq(run.kept[0].structure, structure, "%s", all_kept());
+	cr_assert_eq(run.kept[0].addr, addr, "at 0x%" PRIx64 ", not 0x%" PRIx64 ": %s",
+		     run.kept[0].addr, addr, all_kept());
+	return &run.kept[0];
+}
+
+static void assert_text(const char *got, const char *fmt, ...)
+{
+	char want[CHECK_TEXT_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(want, sizeof(want), fmt, ap);
+	va_end(ap);
+	cr_assert_str_eq(got, want, "'%s', not '%s': %s", got, want, all_kept());
+}
+
+/* Damage @d, run @checker: its one violation, of @structure, at the damage. */
+static const struct check_violation *
+damaged(enum fake_check_damage d, void (*checker)(struct check_run *),
+	const char *structure, struct fake_evidence *ev)
+{
+	fake_guest_check_damage(d, ev);
+	run_checker(checker);
+	return the_violation(structure, ev->addr);
+}
+
+/* ---- honest ------------------------------------------------------------- */
+
+Test(checkers, honest_guest_has_no_violation)
+{
+	run_checker(check_vmap);
+	cr_assert_eq(run.nr_kept, 0, "vmap: %s", all_kept());
+	run_checker(check_percpu);
+	cr_assert_eq(run.nr_kept, 0, "percpu: %s", all_kept());
+	run_checker(check_mempools);
+	cr_assert_eq(run.nr_kept, 0, "mempools: %s", all_kept());
+}
+
+/* ---- vmap areas ----------------------------------------------------------- */
+
+Test(checkers, overlapping_vmap_areas)
+{
+	struct fake_evidence ev;
+	const struct check_violation *v = damaged(FAKE_VMAP_OVERLAP, check_vmap, "vmap_area", &ev);
+
+	assert_text(v->expected, "start >= 0x%" PRIx64, ev.expected);
+	assert_text(v->found, "start 0x%" PRIx64, ev.found);
+}
+
+Test(checkers, vmalloc_page_mapped_elsewhere)
+{
+	struct fake_evidence ev;
+	const struct check_violation *v = damaged(FAKE_VMAP_PAGE_ELSEWHERE, check_vmap, "vmap_area", &ev);
+
+	assert_text(v->expected, "pfn 0x%" PRIx64, ev.expected);
+	assert_text(v->found, "pfn 0x%" PRIx64, ev.found);
+	cr_assert(strstr(v->what, "page 1 "), "%s", v->what);
+}
+
+Test(checkers, vmap_guard_page_mapped)
+{
+	struct fake_evidence ev;
+	const struct check_violation *v = damaged(FAKE_VMAP_GUARD_MAPPED, check_vmap, "vmap_area", &ev);
+
+	assert_text(v->expected, "not mapped");
+	assert_text(v->found, "pfn 0x%" PRIx64, ev.found);
+	cr_assert(strstr(v->what, "guard page"), "%s", v->what);
+}
+
+/* ---- per-CPU chunks -------------------------------------------------------- */
+
+Test(checkers, pcpu_chunk_free_bytes_off)
+{
+	struct fake_evidence ev;
+	const struct check_violation *v = damaged(FAKE_PCPU_FREE_BYTES, check_percpu, "pcpu_chunk", &ev);
+
+	assert_text(v->expected, "free_bytes %" PRIu64, ev.expected);
+	assert_text(v->found, "free_bytes %" PRIu64, ev.found);
+}
+
+Test(checkers, pcpu_chunk_nr_alloc_off)
+{
+	struct fake_evidence ev;
+
+	fake_guest_check_damage(FAKE_PCPU_NR_ALLOC, &ev);
+	run_checker(check_percpu);
+	/* the chunk's own count, and then the sum pcpu_info keeps */
+	cr_assert_eq(run.nr_kept, 2, "%s", all_kept());
+	cr_assert_str_eq(run.kept[0].structure, "pcpu_chunk");
+	cr_assert_eq(run.kept[0].addr, ev.addr, "%s", all_kept());
+	assert_text(run.kept[0].expected, "nr_alloc %" PRIu64, ev.expected);
+	assert_text(run.kept[0].found, "nr_alloc %" PRIu64, ev.found);
+	cr_assert(strstr(run.kept[1].what, "nr_cur_alloc"), "%s", all_kept());
+	cr_assert_eq(run.kept[1].addr, lay.root.percpu, "%s", all_kept());
+}
+
+Test(checkers, pcpu_chunk_contig_bytes_below_a_run)
+{
+	struct fake_evidence ev;
+	const struct check_violation *v = damaged(FAKE_PCPU_CONTIG, check_percpu,
+						  "pcpu_chunk", &ev);
+
+	cr_assert(!strncmp(v->expected, "contig_bytes ", 13), "%s", all_kept());
+	cr_assert_str_neq(v->expected, "contig_bytes 0", "%s", all_kept());
+	assert_text(v->found, "contig_bytes 0");
+}
+
+Test(checkers, pcpu_chunk_first_free_past_a_hole)
+{
+	struct fake_evidence ev;
+	const struct check_violation *v = damaged(FAKE_PCPU_FIRST_FREE, check_percpu,
+						  "pcpu_chunk", &ev);
+
+	/* the first free byte: the guest's own first_free before the damage */
+	assert_text(v->expected, "first_free %" PRIu64, ev.expected);
+	assert_text(v->found, "first_free %" PRIu64, ev.found);
+}
+
+/* ---- mempools ------------------------------------------------------------- */
+
+Test(checkers, mempool_slab_element_freed_behind_its_back)
+{
+	struct fake_evidence ev;
+	const struct check_violation *v = damaged(FAKE_MEMPOOL_SLAB_FREED, check_mempools, "mempool", &ev);
+
+	assert_text(v->expected, "a live object of cache fake_pool_obj");
+	assert_text(v->found, "free: in CPU 0's magazine");
+	cr_assert(strstr(v->what, "element 0 "), "%s", v->what);
+}
+
+/* A cache's name is the guest's: its control characters go out as \xHH. */
+Test(checkers, mempool_cache_name_escaped)
+{
+	struct fake_evidence ev;
+	const struct check_violation *v = damaged(FAKE_MEMPOOL_ESC_NAME, check_mempools,
+						  "mempool", &ev);
+
+	assert_text(v->expected, "a live object of cache fake\\x1bpool_obj");
+	cr_assert_null(strchr(v->what, '\x1b'), "%s", v->what);
+}
+
+Test(checkers, mempool_kmalloc_element_freed_behind_its_back)
+{
+	struct fake_evidence ev;
+	const struct check_violation *v = damaged(FAKE_MEMPOOL_KMALLOC_FREED, check_mempools, "mempool", &ev);
+
+	assert_text(v->expected, "a live kmalloc object of 100 bytes");
+	cr_assert(!strncmp(v->found, "free: ", 6), "%s", all_kept());
+	cr_assert(strstr(v->what, "element 1 "), "%s", v->what);
+}
+
+Test(checkers, mempool_page_element_freed_behind_its_back)
+{
+	struct fake_evidence ev;
+	const struct check_violation *v = damaged(FAKE_MEMPOOL_PAGE_FREED, check_mempools, "mempool", &ev);
+
+	assert_text(v->expected, "an allocated block of order 1");
+	cr_assert(!strncmp(v->found, "free: PG_", 9), "%s", all_kept());
+}
+
+Test(checkers, mempool_large_kmalloc_element_freed_behind_its_back)
+{
+	struct fake_evidence ev;
+	const struct check_violation *v = damaged(FAKE_MEMPOOL_LARGE_FREED, check_mempools,
+						  "mempool", &ev);
+
+	assert_text(v->expected, "a live kmalloc object of %lu bytes",
+		    (1UL << 17) + 1);
+	cr_assert(strstr(v->what, "element 0 "), "%s", v->what);
+	cr_assert(!strncmp(v->found, "free: PG_", 9), "%s", all_kept());
+}
+
+Test(checkers, mempool_element_held_twice)
+{
+	struct fake_evidence ev;
+	const struct check_violation *v = damaged(FAKE_MEMPOOL_TWICE, check_mempools, "mempool", &ev);
+
+	assert_text(v->expected, "each element once");
+	assert_text(v->found, "twice");
+}
+
+Test(checkers, mempool_over_its_reserve)
+{
+	struct fake_evidence ev;
+	const struct check_violation *v = damaged(FAKE_MEMPOOL_OVERFULL, check_mempools, "mempool", &ev);
+
+	assert_text(v->expected, "0 <= curr_nr <= min_nr %" PRIu64, ev.expected);
+	assert_text(v->found, "curr_nr %" PRIu64, ev.found);
+}
+
+/* ---- in the run's table --------------------------------------------------- */
+
+static uint64_t covered(const char *what)
+{
+	for (unsigned int i = 0; i < run.nr_cover; i++)
+		if (!strcmp(run.cover[i].what, what))
+			return run.cover[i].n;
+	return 0;
+}
+
+/* check_run_all() calls the three, which say what they covered. */
+Test(checkers, run_all_covers_the_three)
+{
+	struct errbuf e = { "" };
+
+	memset(&run, 0, sizeof(run));
+	cr_assert_eq(check_run_open(&run, &gm, &lay, g.cr3, NULL, 0, &e), 0,
+		     "%s", e.msg);
+	check_run_all(&run);
+	for (unsigned int i = 0; i < run.nr_kept; i++)
+		cr_assert(strcmp(run.kept[i].structure, "vmap_area") &&
+			  strcmp(run.kept[i].structure, "pcpu_chunk") &&
+			  strcmp(run.kept[i].structure, "mempool"), "%s", all_kept());
+	/* three vmalloc areas, a vmap, an ioremap window */
+	cr_assert_eq(covered("vmap_areas"), 5, "%" PRIu64, covered("vmap_areas"));
+	/* their pages and guard pages: 1 + 2 + 3 + 2 + 2, and 5 guards */
+	cr_assert_eq(covered("vmap_pages"), 15, "%" PRIu64, covered("vmap_pages"));
+	cr_assert_geq(covered("pcpu_chunks"), 1);
+	cr_assert_eq(covered("mempools"), 4);
+	cr_assert_eq(covered("mempool_elements"), 4 + 3 + 2 + 2);
+	check_run_close(&run);
+}
