@@ -684,14 +684,10 @@ fail:
 	return NULL;
 }
 
-static noinline void prep_new_page_slow(struct page *page, unsigned int order,
-					gfp_t gfp)
+static noinline void prep_new_page_zero(struct page *page, unsigned int order)
 {
-	if (gfp & __GFP_COMP)
-		__SetPageHead(page);
-	if (gfp & __GFP_ZERO)
-		for (unsigned long i = 0; i < (1UL << order); i++)
-			clear_highpage(page + i);
+	for (unsigned long i = 0; i < (1UL << order); i++)
+		clear_highpage(page + i);
 }
 
 static __always_inline void prep_new_page(struct page *page,
@@ -701,8 +697,11 @@ static __always_inline void prep_new_page(struct page *page,
 	page->private = 0;
 	set_page_count(page, 1);
 	page->order = order;
-	if (unlikely(gfp & (__GFP_ZERO | __GFP_COMP)))
-		prep_new_page_slow(page, order, gfp);
+	/* kmalloc's large blocks are compound: one flag, inline. */
+	if (gfp & __GFP_COMP)
+		__SetPageHead(page);
+	if (unlikely(gfp & __GFP_ZERO))
+		prep_new_page_zero(page, order);
 }
 
 /* might_sleep() for may-sleep allocations, with the common case inline. */
@@ -791,6 +790,12 @@ struct page *alloc_pages_node(int nid, unsigned int flags, unsigned int order)
 struct page *alloc_pages(unsigned int flags, unsigned int order)
 {
 	return __alloc_pages(flags, order, _RET_IP_);
+}
+
+struct page *alloc_pages_caller(gfp_t gfp, unsigned int order,
+				unsigned long caller)
+{
+	return __alloc_pages(gfp, order, caller);
 }
 
 /* A direct-map address: highmem cannot have one, so it is never used. */
