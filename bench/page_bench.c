@@ -8,6 +8,7 @@
  *   order1..4    alloc_pages + __free_pages of 2^n pages (the buddy lists)
  *   batchN       N order-0 allocations, then N frees (N = 1..1024): the
  *                per-CPU list fills, refills from and drains to the buddy lists
+ *   oKbatch256   256 order-K allocations (K = 1..4), then 256 frees
  * Peers allocate the same number of bytes (4 KiB << order) with malloc/free;
  * jemalloc and mimalloc are dlopen'ed (libjemalloc.so.2, libmimalloc.so.2)
  * so one binary compares all of them. Times are TSC cycles and nanoseconds
@@ -61,7 +62,7 @@ enum case_kind { CASE_PAIR, CASE_BATCH };
 struct bench_case {
 	char name[16];
 	enum case_kind kind;
-	unsigned int order;	/* pair: the order; batch: 0 */
+	unsigned int order;	/* of each block */
 	unsigned int n;		/* batch: allocations before the frees */
 };
 
@@ -83,15 +84,20 @@ static void setup_cases(void)
 {
 	static const unsigned int batches[] = { 1, 8, 64, 256, 1024 };
 	char name[16];
+	unsigned int o;
 
 	add_case("order0", CASE_PAIR, 0, 0);
-	for (unsigned int o = 1; o <= 4; o++) {
+	for (o = 1; o <= 4; o++) {
 		snprintf(name, sizeof(name), "order%u", o);
 		add_case(name, CASE_PAIR, o, 0);
 	}
 	for (unsigned int i = 0; i < ARRAY_SIZE(batches); i++) {
 		snprintf(name, sizeof(name), "batch%u", batches[i]);
 		add_case(name, CASE_BATCH, 0, batches[i]);
+	}
+	for (o = 1; o <= 4; o++) {
+		snprintf(name, sizeof(name), "o%ubatch256", o);
+		add_case(name, CASE_BATCH, o, 256);
 	}
 }
 
@@ -150,13 +156,14 @@ static noinline void ours_pairs(unsigned long iters, unsigned int order)
 	}
 }
 
-static noinline void ours_batches(unsigned long iters, unsigned int n)
+static noinline void ours_batches(unsigned long iters, unsigned int n,
+				  unsigned int order)
 {
 	for (unsigned long i = 0; i < iters; i++) {
 		for (unsigned int j = 0; j < n; j++)
-			pages[j] = alloc_page(GFP_KERNEL);
+			pages[j] = alloc_pages(GFP_KERNEL, order);
 		for (unsigned int j = 0; j < n; j++)
-			__free_page(pages[j]);
+			__free_pages(pages[j], order);
 	}
 }
 
@@ -172,11 +179,11 @@ static noinline void peer_pairs(const struct impl *im, unsigned long iters,
 }
 
 static noinline void peer_batches(const struct impl *im, unsigned long iters,
-				  unsigned int n)
+				  unsigned int n, size_t size)
 {
 	for (unsigned long i = 0; i < iters; i++) {
 		for (unsigned int j = 0; j < n; j++)
-			ptrs[j] = im->malloc(PAGE_SIZE);
+			ptrs[j] = im->malloc(size);
 		for (unsigned int j = 0; j < n; j++)
 			im->free(ptrs[j]);
 	}
@@ -189,13 +196,13 @@ static noinline void bench_loop(int impl, const struct bench_case *c,
 		if (c->kind == CASE_PAIR)
 			ours_pairs(iters, c->order);
 		else
-			ours_batches(iters, c->n);
+			ours_batches(iters, c->n, c->order);
 		return;
 	}
 	if (c->kind == CASE_PAIR)
 		peer_pairs(&impls[impl], iters, PAGE_SIZE << c->order);
 	else
-		peer_batches(&impls[impl], iters, c->n);
+		peer_batches(&impls[impl], iters, c->n, PAGE_SIZE << c->order);
 }
 
 /* ---- Timing ---------------------------------------------------------------- */
@@ -291,6 +298,7 @@ static void usage(void)
 		"usage: page_bench [--only CASE] [--impl ours|glibc|jemalloc|mimalloc]\n"
 		"                  [--iters N] [--mem MIB]\n"
 		"cases: order0 order1..order4 batch1 batch8 batch64 batch256 batch1024\n"
+		"       o1batch256..o4batch256\n"
 		"With --only and --impl, runs that loop once, untimed (for callgrind).\n");
 	exit(2);
 }

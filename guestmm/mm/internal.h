@@ -40,6 +40,9 @@ void __free_pages_deferred(struct page *page, unsigned int order);
 /* Frees one boot-reserved page after the handover (free_bootmem late). */
 void free_reserved_page(struct page *page);
 void zone_pcp_init(struct zone *zone);
+/* alloc_pages() for caller, whom the page owner names: kmalloc's large blocks. */
+struct page *alloc_pages_caller(gfp_t gfp, unsigned int order,
+				unsigned long caller);
 void bad_page(struct page *page, const char *reason);
 
 /* mm_init.c: what the boot params said, kept for checks after boot. */

@@ -11,8 +11,8 @@
 #include <linux/slab.h>
 #include <linux/mm.h>
 #include <linux/string.h>
-#include <linux/page_owner.h>
 #include "slab.h"
+#include "internal.h"
 
 enum kmalloc_type { KMALLOC_NORMAL, KMALLOC_DMA, NR_KMALLOC_TYPES };
 
@@ -50,7 +50,10 @@ static unsigned int class_size(unsigned int idx)
 
 /* ---- large blocks: straight from the page allocator ------------------- */
 
-/* The pages are the caller's: the page owner names it, not kmalloc. */
+/*
+ * The pages are the caller's: the page owner names it, not kmalloc. Blocks
+ * up to 128 KiB come off this CPU's per-CPU list of their order.
+ */
 static noinline void *kmalloc_large(size_t size, gfp_t flags,
 				    unsigned long caller)
 {
@@ -60,10 +63,9 @@ static noinline void *kmalloc_large(size_t size, gfp_t flags,
 		return NULL;
 	/* Must be direct-mapped: no highmem, whatever the caller allowed. */
 	flags = (flags & ~__GFP_HIGHMEM) | __GFP_COMP;
-	page = alloc_pages(flags, get_order(size));
+	page = alloc_pages_caller(flags, get_order(size), caller);
 	if (!page)
 		return NULL;
-	set_page_owner_caller(page, caller);
 	return page_address(page);
 }
 
@@ -76,7 +78,10 @@ static noinline void kfree_large(const void *p, unsigned long caller)
 					 "neither a slab object nor a large kmalloc block");
 		return;
 	}
-	__free_pages(page, compound_order(page));
+	/* The last reference: a plain block, for __free_pages' fast path. */
+	if (likely(page_count(page) == 1))
+		__ClearPageHead(page);
+	__free_pages(page, page->order);
 }
 
 /* ---- the size classes --------------------------------------------------- */

@@ -5,7 +5,7 @@
  * Each zone keeps free blocks of 2^order pages (order 0..MAX_ORDER-1) on
  * free_area[order], the head page marked PG_buddy with its order in
  * page->private; freeing merges a block with its buddy (pfn ^ 2^order) for
- * as long as the buddy is free too. Blocks up to PAGE_ALLOC_COSTLY_ORDER go
+ * as long as the buddy is free too. Blocks up to PCP_MAX_ORDER (5) go
  * through per-CPU lists (one per zone and order): their own CPU takes and
  * returns blocks with interrupts off and no lock, and moves them to and
  * from the buddy lists in batches under zone->lock. That is the fast path:
@@ -223,6 +223,19 @@ void __free_pages_deferred(struct page *page, unsigned int order)
 /* ---- Per-CPU lists (interrupts off) ------------------------------------- */
 
 /*
+ * Linux's zone_highsize() at MIN_PERCPU_PAGELIST_HIGH_FRACTION: an eighth of
+ * the zone shared by the CPUs online now (Linux recomputes it when one comes
+ * or goes; here it is read again each time high may grow).
+ */
+static int pcp_high_max(struct zone *zone, struct per_cpu_pages *pcp)
+{
+	unsigned long cpus = max(num_online_cpus(), 1U);
+	unsigned long high = zone->managed_pages / 8 / cpus;
+
+	return (int)max(high, (unsigned long)pcp->high_min);
+}
+
+/*
  * Gives at least count pages' worth of pcp's blocks back to the buddy
  * lists, the coldest of each order, the orders in turn.
  */
@@ -260,6 +273,9 @@ static noinline bool pcp_refill(struct zone *zone, struct per_cpu_pages *pcp,
 	int blocks = max(pcp->batch >> order, 1);
 	struct list_head *list = &pcp->lists[order];
 
+	/* Linux's nr_pcp_alloc(): a higher high would have kept the pages here. */
+	if (READ_ONCE(zone->free_pages) >= high_wmark_pages(zone))
+		pcp->high = min(pcp->high + pcp->batch, pcp_high_max(zone, pcp));
 	spin_lock(&zone->lock);
 	for (int i = 0; i < blocks; i++) {
 		struct page *page = __rmqueue(zone, order);
@@ -276,6 +292,37 @@ static noinline bool pcp_refill(struct zone *zone, struct per_cpu_pages *pcp,
 	return !list_empty(list);
 }
 
+/*
+ * Linux 6.7's nr_pcp_high(): the high this free is measured against. A
+ * burst of frees (free_count pages with no allocation to halve it) raises
+ * high to hold it, up to high_max; a zone below its high watermark takes
+ * it back down, so the pages go where the watermarks can see them.
+ */
+static int pcp_high(struct zone *zone, struct per_cpu_pages *pcp)
+{
+	int want = pcp->free_count + pcp->batch;
+
+	pcp->high_max = pcp_high_max(zone, pcp);
+
+	if (READ_ONCE(zone->free_pages) < high_wmark_pages(zone)) {
+		pcp->high = max(pcp->high - max(pcp->free_count, pcp->batch),
+				pcp->high_min);
+		return pcp->high;
+	}
+	if (pcp->high < want)
+		pcp->high = min(want, pcp->high_max);
+	return pcp->high;
+}
+
+/* The lists reached high: unless high grows, a batch goes back. */
+static noinline void pcp_free_high(struct zone *zone, struct per_cpu_pages *pcp)
+{
+	int high = pcp_high(zone, pcp);
+
+	if (pcp->count >= high)
+		free_pcppages_bulk(zone, pcp, pcp->count - high + pcp->batch);
+}
+
 static __always_inline struct page *pcp_take(struct per_cpu_pages *pcp,
 					     unsigned int order, gfp_t gfp)
 {
@@ -288,6 +335,7 @@ static __always_inline struct page *pcp_take(struct per_cpu_pages *pcp,
 		page = list_first_entry(list, struct page, lru);
 	__list_del(page->lru.prev, page->lru.next);
 	pcp->count -= 1 << order;
+	pcp->free_count >>= 1;	/* an allocation: the free burst is over */
 	pcp->stat.alloc[order]++;
 	return page;
 }
@@ -346,6 +394,9 @@ static void drain_pages_zone(unsigned int cpu, struct zone *zone)
 	unsigned long flags;
 
 	local_irq_save(flags);
+	/* Pages are wanted elsewhere: no more bursts kept here for now. */
+	pcp->high = pcp->high_min;
+	pcp->free_count = 0;
 	if (pcp->count)
 		free_pcppages_bulk(zone, pcp, pcp->count);
 	local_irq_restore(flags);
@@ -634,14 +685,10 @@ fail:
 	return NULL;
 }
 
-static noinline void prep_new_page_slow(struct page *page, unsigned int order,
-					gfp_t gfp)
+static noinline void prep_new_page_zero(struct page *page, unsigned int order)
 {
-	if (gfp & __GFP_COMP)
-		__SetPageHead(page);
-	if (gfp & __GFP_ZERO)
-		for (unsigned long i = 0; i < (1UL << order); i++)
-			clear_highpage(page + i);
+	for (unsigned long i = 0; i < (1UL << order); i++)
+		clear_highpage(page + i);
 }
 
 static __always_inline void prep_new_page(struct page *page,
@@ -651,8 +698,11 @@ static __always_inline void prep_new_page(struct page *page,
 	page->private = 0;
 	set_page_count(page, 1);
 	page->order = order;
-	if (unlikely(gfp & (__GFP_ZERO | __GFP_COMP)))
-		prep_new_page_slow(page, order, gfp);
+	/* kmalloc's large blocks are compound: one flag, inline. */
+	if (gfp & __GFP_COMP)
+		__SetPageHead(page);
+	if (unlikely(gfp & __GFP_ZERO))
+		prep_new_page_zero(page, order);
 }
 
 /* might_sleep() for may-sleep allocations, with the common case inline. */
@@ -663,7 +713,7 @@ static __always_inline void alloc_might_sleep(gfp_t gfp)
 }
 
 /*
- * The fast path (orders up to PAGE_ALLOC_COSTLY_ORDER): a block off this
+ * The fast path (orders up to PCP_MAX_ORDER): a block off this
  * CPU's list of the first-choice zone while that zone stays above its low
  * watermark. NULL sends the caller down the general path (an empty list to
  * refill, a zone to fall back from, a watermark to look at closely).
@@ -775,6 +825,12 @@ struct page *alloc_pages_node(int nid, unsigned int flags, unsigned int order)
 struct page *alloc_pages(unsigned int flags, unsigned int order)
 {
 	return __alloc_pages(flags, order, _RET_IP_);
+}
+
+struct page *alloc_pages_caller(gfp_t gfp, unsigned int order,
+				unsigned long caller)
+{
+	return __alloc_pages(gfp, order, caller);
 }
 
 /* A direct-map address: highmem cannot have one, so it is never used. */
@@ -922,8 +978,9 @@ static __always_inline void free_pcp_page(struct page *page,
 		list_add(&page->lru, list);
 	pcp->stat.free[order]++;
 	pcp->count += 1 << order;
+	pcp->free_count += 1 << order;
 	if (unlikely(pcp->count >= pcp->high))
-		free_pcppages_bulk(zone, pcp, pcp->batch);
+		pcp_free_high(zone, pcp);
 	local_irq_restore(flags);
 }
 
@@ -947,7 +1004,7 @@ static noinline void free_pages_general(struct page *page, unsigned int order,
 }
 
 /*
- * The fast path (orders up to PAGE_ALLOC_COSTLY_ORDER): the sole owner
+ * The fast path (orders up to PCP_MAX_ORDER): the sole owner
  * frees a plain block (no flag to clear, not kmapped, freed with the order
  * it was allocated with) while nobody waits for memory. One test covers
  * all of it; anything else takes the general path.
@@ -1129,7 +1186,8 @@ unsigned long nr_free_buffer_pages(void)
 /*
  * Linux's zone_batchsize(): about a quarter of a thousandth of the zone, at
  * most 256 KiB, rounded to 2^n - 1 so batches don't alias cache colours;
- * high is six batches.
+ * high is six batches at rest and grows up to an eighth of the zone shared
+ * by the CPUs (Linux's zone_highsize() at MIN_PERCPU_PAGELIST_HIGH_FRACTION).
  */
 void zone_pcp_init(struct zone *zone)
 {
@@ -1152,6 +1210,9 @@ void zone_pcp_init(struct zone *zone)
 
 		pcp->batch = batch;
 		pcp->high = 6 * batch;
+		pcp->high_min = pcp->high;
+		pcp->high_max = pcp_high_max(zone, pcp);
+		pcp->free_count = 0;
 		pcp->cpu = cpu;
 		for (unsigned int o = 0; o < NR_PCP_ORDERS; o++)
 			if (!pcp->lists[o].next)

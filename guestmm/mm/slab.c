@@ -676,6 +676,20 @@ void slab_free_slow(struct kmem_cache *s, const void *obj, unsigned long caller)
 	free_slab_list(s, &victims);
 }
 
+void *slab_alloc_miss(struct kmem_cache *s, gfp_t gfp, unsigned long caller,
+		      unsigned long flags)
+{
+	local_irq_restore(flags);
+	return slab_alloc_slow(s, gfp, caller);
+}
+
+void slab_free_miss(struct kmem_cache *s, const void *obj, unsigned long caller,
+		    unsigned long flags)
+{
+	local_irq_restore(flags);
+	slab_free_slow(s, obj, caller);
+}
+
 /* ---- draining ---------------------------------------------------------- */
 
 /* Empties cpu's magazine into the slabs. That CPU must not be using it. */

@@ -43,11 +43,13 @@ enum { SLAB_NO_TUNABLES = SLAB_DEBUG_FLAGS | SLAB_NO_CPU_CACHE };
 #define SLAB_ALL_PAGES		(~0UL)	/* slab_release_free(): no page limit */
 
 /*
- * Magazines and depots, from the array_cache cache: a line short of a page,
- * so that they do not all start page-aligned, where every magazine's avail
- * would 4K-alias the cache pointers loaded just before it.
+ * Magazines and depots, from the array_cache cache: a line short of two
+ * pages (about a thousand pointers: a magazine and the depot hold a run of
+ * 1024 small objects between them), so that they do not all start
+ * page-aligned, where every magazine's avail would 4K-alias the cache
+ * pointers loaded just before it.
  */
-#define AC_BYTES		(4096 - L1_CACHE_BYTES)
+#define AC_BYTES		(2 * 4096 - L1_CACHE_BYTES)
 #define AC_MAX_LIMIT		((AC_BYTES - sizeof(struct array_cache)) / sizeof(void *))
 /* A magazine holds about this many bytes of objects (and 4..AC_MAX_LIMIT). */
 #define AC_TARGET_BYTES		(32 * 1024)
@@ -121,6 +123,15 @@ int slab_cache_setup(struct kmem_cache *s, const char *name, size_t size,
 		     size_t align, unsigned long flags, void (*ctor)(void *));
 void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, unsigned long caller);
 void slab_free_slow(struct kmem_cache *s, const void *obj, unsigned long caller);
+/*
+ * The fast paths' misses, entered with interrupts still off (flags from
+ * local_irq_save): nothing stays live across a call in the fast path but
+ * the object it returns, so it saves no registers it does not need.
+ */
+void *slab_alloc_miss(struct kmem_cache *s, gfp_t gfp, unsigned long caller,
+		      unsigned long flags);
+void slab_free_miss(struct kmem_cache *s, const void *obj, unsigned long caller,
+		    unsigned long flags);
 void slab_drain_cpu(struct kmem_cache *s, unsigned int cpu);
 void slab_drain_shared(struct kmem_cache *s);
 int slab_alloc_shared(struct kmem_cache *s, gfp_t gfp);
@@ -151,9 +162,10 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp,
 	if (unlikely(READ_ONCE(failslab_armed)) && should_failslab(s, gfp, caller))
 		return NULL;
 	/* Linux's might_alloc(): a may-sleep allocation in atomic context is
-	 * a bug even when the magazine would have served it. */
+	 * a bug even when the magazine would have served it. The slow path
+	 * reports it (and serves the magazine's object all the same). */
 	if ((gfp & __GFP_WAIT) && unlikely(in_atomic() || irqs_disabled()))
-		might_sleep();
+		return slab_alloc_slow(s, gfp, caller);
 	local_irq_save(flags);
 	ac = s->cpu_cache[smp_processor_id()];
 	if (likely(ac && ac->avail)) {
@@ -161,8 +173,7 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp,
 		local_irq_restore(flags);
 		return obj;
 	}
-	local_irq_restore(flags);
-	return slab_alloc_slow(s, gfp, caller);
+	return slab_alloc_miss(s, gfp, caller, flags);
 }
 
 /*
@@ -183,8 +194,7 @@ static __always_inline void slab_free(struct kmem_cache *s, const void *obj,
 		local_irq_restore(flags);
 		return;
 	}
-	local_irq_restore(flags);
-	slab_free_slow(s, obj, caller);
+	slab_free_miss(s, obj, caller, flags);
 }
 
 /* slab_common.c */

@@ -6,6 +6,7 @@
 #include <linux/mempool.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
+#include <linux/mmdebug.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
@@ -63,7 +64,8 @@ void sg_build(struct sg_state *st)
 	__free_pages(p, 0);
 	st->pfn_pcp = page_to_pfn(p);
 	st->pfn_free = page_to_pfn(free) + 3;	/* inside the block */
-	__free_pages(free, 5);
+	/* Straight to the buddy lists: __free_pages() would keep an order-5 block per-CPU. */
+	buddy_free_block(free, 5);
 	st->free_order = 5;
 	st->pfn_kernel = PFN_DOWN(hosted_boot_params.kernel_start) + 1;
 	st->pfn_bootmem = PFN_DOWN(__pa(mem_map));

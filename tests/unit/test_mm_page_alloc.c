@@ -187,6 +187,65 @@ Test(page_alloc, fast_path_stays_on_cpu_list)
 	cr_expect_geq(normal->pcp[0].stat.alloc[0], 100000);
 }
 
+/*
+ * A burst of frees stays on this CPU's lists (Linux 6.7's self-tuning high):
+ * high grows to hold it, the next burst of allocations finds it there
+ * without a refill, and a drain takes high back to where it started.
+ */
+Test(page_alloc, pcp_high_grows_with_a_burst_and_drains_back)
+{
+	enum { BURST = 1024 };
+	static struct page *p[BURST];
+	struct per_cpu_pages *pcp;
+	unsigned long refills;
+
+	boot_mib(1024);
+	pcp = &zone_of(ZONE_NORMAL)->pcp[0];
+	cr_assert_lt(pcp->high, BURST);
+	for (int round = 0; round < 2; round++) {
+		for (int i = 0; i < BURST; i++)
+			p[i] = alloc_page(GFP_KERNEL);
+		for (int i = 0; i < BURST; i++)
+			__free_page(p[i]);
+	}
+	cr_expect_geq(pcp->count, BURST);
+	cr_expect_leq(pcp->high, pcp->high_max);
+	refills = pcp->stat.pcp_refill;
+	for (int i = 0; i < BURST; i++)
+		p[i] = alloc_page(GFP_KERNEL);
+	cr_expect_eq(pcp->stat.pcp_refill, refills, "the burst should have stayed on the list");
+	for (int i = 0; i < BURST; i++)
+		__free_page(p[i]);
+	drain_all_pages(NULL);
+	cr_expect_eq(pcp->count, 0);
+	cr_expect_eq(pcp->high, pcp->high_min);
+	cr_expect_eq(page_alloc_check(NULL), 0);
+}
+
+/* Orders up to PCP_MAX_ORDER come and go through the per-CPU lists. */
+Test(page_alloc, orders_up_to_pcp_max_are_per_cpu)
+{
+	struct zone *normal;
+
+	boot_mib(1024);
+	normal = zone_of(ZONE_NORMAL);
+	for (unsigned int o = 0; o <= PCP_MAX_ORDER + 1; o++) {
+		unsigned long free = normal->free_pages;
+		struct page *p = alloc_pages(GFP_KERNEL, o);
+
+		cr_assert_not_null(p);
+		__free_pages(p, o);
+		if (o <= PCP_MAX_ORDER) {
+			cr_expect(PagePcp(p), "order %u: not on a per-CPU list", o);
+			cr_expect_eq(p->private, o);
+		} else {
+			cr_expect_not(PagePcp(p), "order %u: on a per-CPU list", o);
+			cr_expect_eq(normal->free_pages, free, "order %u", o);
+		}
+	}
+	cr_expect_eq(page_alloc_check(NULL), 0);
+}
+
 /* Pages handed out by the boot allocator before the handover stay out of the buddy lists. */
 Test(page_alloc, bootmem_kept_stays_reserved)
 {

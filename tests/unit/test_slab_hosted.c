@@ -243,6 +243,6 @@ Test(slab_hosted, slabinfo_dump_prints_every_cache)
 	slabinfo_dump();
 	cr_expect(hosted_log_contains("slabinfo - version: 2.1"));
 	cr_expect(hosted_log_contains("kmalloc-8 "));
-	cr_expect(hosted_log_contains("dma-kmalloc-128k "));
+	cr_expect(hosted_log_contains("dma-kmalloc-8k "));
 	cr_expect(hosted_log_contains("kmem_cache "));
 }

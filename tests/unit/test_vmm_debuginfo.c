@@ -213,7 +213,7 @@ Test(mm_layout, every_entry_resolves_against_guestmm)
 	cr_assert_eq(lay.zone.watermark.count, 3);
 	cr_assert_eq(lay.root.nr_zones, FAKE_MAX_ZONES);
 	cr_assert_eq(lay.cache.name.count, 32);
-	cr_assert_eq(lay.pcp.lists.count, 4);
+	cr_assert_eq(lay.pcp.lists.count, 6);	/* orders 0..PCP_MAX_ORDER */
 	cr_assert_eq(lay.k.cache_magic, 0x454843414d454d4bULL);
 	cr_assert_eq(lay.k.mempool_magic, 0x4c4f4f504d454d4dULL);
 	cr_assert_eq(lay.percpu_chunk.size, sizeof(struct mv_percpu_chunk));

@@ -67,22 +67,37 @@ struct zone_cpu_stats {
 };
 
 /*
- * The per-CPU page lists of one zone: blocks of orders 0..PAGE_ALLOC_COSTLY_ORDER
- * taken from and given back to the buddy lists in batches (Linux keeps
- * high-order per-CPU lists too since 5.13). Recently freed ("hot", likely
- * cached) blocks go to the head of their order's list, cold ones to the
- * tail (Linux 2.6.25 merged its separate hot and cold lists into one list
- * with two ends). A block on a list has PG_pcp on its head page and its
- * order in page->private. Only its own CPU touches the lists, with
- * interrupts off: the fast path takes no lock.
+ * The per-CPU page lists of one zone: blocks of orders 0..PCP_MAX_ORDER
+ * taken from and given back to the buddy lists in batches. Linux keeps
+ * per-CPU lists for orders up to PAGE_ALLOC_COSTLY_ORDER and the THP order
+ * since 5.13; here they go up to order 5, the largest block kmalloc's
+ * large path takes for a size a slab cache would serve on Linux with SLAB
+ * (128 KiB). Recently freed ("hot", likely cached) blocks go to the head
+ * of their order's list, cold ones to the tail (Linux 2.6.25 merged its
+ * separate hot and cold lists into one list with two ends). A block on a
+ * list has PG_pcp on its head page and its order in page->private; lists[o]
+ * holds order-o blocks. Only its own CPU touches the lists, with interrupts
+ * off: the fast path takes no lock.
+ *
+ * high tunes itself as Linux 6.7's does (nr_pcp_high()): it starts at
+ * high_min; a CPU that frees more than high pages in a row (free_count,
+ * pages freed here, halved by each allocation) raises it up to high_max (an
+ * eighth of the zone shared by the CPUs, Linux's
+ * MIN_PERCPU_PAGELIST_HIGH_FRACTION) so that its bursts stay on its lists;
+ * it falls back to high_min while the zone is below its high watermark and
+ * when the lists are drained (drain_all_pages(), a CPU going away).
  */
-#define NR_PCP_ORDERS	(PAGE_ALLOC_COSTLY_ORDER + 1)
+#define PCP_MAX_ORDER	5
+#define NR_PCP_ORDERS	(PCP_MAX_ORDER + 1)
 
 struct per_cpu_pages {
 	int count;			/* pages (not blocks) on the lists */
 	int high;			/* above this, give a batch back */
 	int batch;			/* pages moved at a time */
 	int cpu;
+	int high_min;			/* high at rest (six batches) */
+	int high_max;			/* the most high grows to */
+	int free_count;			/* pages freed lately (halved by each allocation) */
 	struct list_head lists[NR_PCP_ORDERS];
 	struct zone_cpu_stats stat;
 } __aligned(512);	/* a power of two: pcp[cpu] is a shift away */

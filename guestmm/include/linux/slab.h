@@ -11,8 +11,11 @@
  * cache; the slab descriptor is the head page's struct page.
  *
  * kmalloc size classes: 8, 16, 32, 64, 96, 128, 192, 256, 512 bytes, then
- * powers of two up to 128 KiB (KMALLOC_MAX_CACHE_SIZE); larger requests go
- * straight to the page allocator and kfree() still takes them.
+ * powers of two up to 8 KiB (KMALLOC_MAX_CACHE_SIZE, two pages, as SLUB's);
+ * larger requests go straight to the page allocator (Linux's kmalloc_large:
+ * a compound block, whose per-CPU lists serve up to 128 KiB without a lock)
+ * and kfree() still takes them. A slab of one big object was all overhead:
+ * every page marked and unmarked PG_slab, and empty slabs given back at once.
  *
  * Why 8 bytes is the smallest class (the seed says "32 or 64 bytes", as LDD3
  * did for 2.6's SLAB; Linux today has 8): a free object holds the 8-byte
@@ -52,7 +55,7 @@ enum { SLAB_FAILSLAB = 0x02000000 };
 
 /* kmalloc geometry */
 #define KMALLOC_SHIFT_LOW	3		/* smallest class: 8 bytes */
-#define KMALLOC_SHIFT_HIGH	17		/* largest class: 128 KiB */
+#define KMALLOC_SHIFT_HIGH	13		/* largest class: 8 KiB */
 #define KMALLOC_SHIFT_MAX	22		/* largest kmalloc at all: 4 MiB (page allocator) */
 #define KMALLOC_MIN_SIZE	(1UL << KMALLOC_SHIFT_LOW)
 #define KMALLOC_MAX_CACHE_SIZE	(1UL << KMALLOC_SHIFT_HIGH)

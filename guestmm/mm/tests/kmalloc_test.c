@@ -11,7 +11,6 @@
 
 static const size_t classes[] = {
 	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
-	16384, 32768, 65536, 131072,
 };
 
 /* What ksize() must say for a request of size bytes. */
