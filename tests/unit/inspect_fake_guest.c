@@ -634,6 +634,7 @@ void fake_guest_check_damage(enum fake_check_damage d, struct fake_evidence *ev)
 		break;
 	case FAKE_MEMPOOL_LARGE_FREED:
 		ev->addr = (u64)fake_pool[3];
+		ev->expected = KMALLOC_MAX_CACHE_SIZE + 1;	/* the pool's size */
 		el = fake_pool[3]->elements[0];
 		ev->found = (u64)el;
 		kfree(el);

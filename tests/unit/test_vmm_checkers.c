@@ -240,8 +240,8 @@ Test(checkers, mempool_large_kmalloc_element_freed_behind_its_back)
 	const struct check_violation *v = damaged(FAKE_MEMPOOL_LARGE_FREED, check_mempools,
 						  "mempool", &ev);
 
-	assert_text(v->expected, "a live kmalloc object of %lu bytes",
-		    (1UL << 17) + 1);
+	assert_text(v->expected, "a live kmalloc object of %" PRIu64 " bytes",
+		    ev.expected);
 	cr_assert(strstr(v->what, "element 0 "), "%s", v->what);
 	cr_assert(!strncmp(v->found, "free: PG_", 9), "%s", all_kept());
 }
