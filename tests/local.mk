@@ -363,6 +363,8 @@ VMM_E2E_TESTS = tests/unit/test_run_cmd tests/unit/test_vmm_cli \
 check_PROGRAMS += $(VMM_E2E_TESTS)
 TESTS += $(VMM_E2E_TESTS)
 VMM_RUN_CMD = tests/integration/run_cmd.c tests/integration/run_cmd.h
+# vmmctl against a test's vmm (with vmm_qmp.c and $(VMM_RUN_CMD))
+VMMCTL_RUN = tests/integration/vmmctl_run.c tests/integration/vmmctl_run.h
 
 tests_unit_test_run_cmd_SOURCES = tests/unit/test_run_cmd.c $(VMM_RUN_CMD)
 tests_unit_test_run_cmd_CFLAGS = $(TEST_CFLAGS)
@@ -592,7 +594,8 @@ clean-example-modules:
 check_PROGRAMS += tests/integration/test_modules
 TESTS += tests/integration/test_modules
 tests_integration_test_modules_SOURCES = tests/integration/test_modules.c \
-	tests/integration/vmm_qmp.c tests/integration/vmm_qmp.h $(VMM_RUN_CMD)
+	tests/integration/vmm_qmp.c tests/integration/vmm_qmp.h $(VMM_RUN_CMD) \
+	$(VMMCTL_RUN)
 tests_integration_test_modules_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
 tests_integration_test_modules_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
 EXTRA_tests_integration_test_modules_DEPENDENCIES = tests/modules.stamp \
@@ -616,7 +619,8 @@ EXTRA_DIST += tests/python/test_drgn_memory.py
 check_PROGRAMS += tests/integration/test_workloads
 TESTS += tests/integration/test_workloads
 tests_integration_test_workloads_SOURCES = tests/integration/test_workloads.c \
-	tests/integration/vmm_qmp.c tests/integration/vmm_qmp.h $(VMM_RUN_CMD)
+	tests/integration/vmm_qmp.c tests/integration/vmm_qmp.h $(VMM_RUN_CMD) \
+	$(VMMCTL_RUN)
 tests_integration_test_workloads_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
 tests_integration_test_workloads_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
 EXTRA_tests_integration_test_workloads_DEPENDENCIES = tools/vmmctl/vmmctl vmm/vmm
@@ -625,7 +629,8 @@ EXTRA_tests_integration_test_workloads_DEPENDENCIES = tools/vmmctl/vmmctl vmm/vm
 check_PROGRAMS += tests/integration/test_alloc
 TESTS += tests/integration/test_alloc
 tests_integration_test_alloc_SOURCES = tests/integration/test_alloc.c \
-	tests/integration/vmm_qmp.c tests/integration/vmm_qmp.h $(VMM_RUN_CMD)
+	tests/integration/vmm_qmp.c tests/integration/vmm_qmp.h $(VMM_RUN_CMD) \
+	$(VMMCTL_RUN)
 tests_integration_test_alloc_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
 tests_integration_test_alloc_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
 EXTRA_tests_integration_test_alloc_DEPENDENCIES = tools/vmmctl/vmmctl vmm/vmm
@@ -634,7 +639,8 @@ EXTRA_tests_integration_test_alloc_DEPENDENCIES = tools/vmmctl/vmmctl vmm/vmm
 check_PROGRAMS += tests/integration/test_fail
 TESTS += tests/integration/test_fail
 tests_integration_test_fail_SOURCES = tests/integration/test_fail.c \
-	tests/integration/vmm_qmp.c tests/integration/vmm_qmp.h $(VMM_RUN_CMD)
+	tests/integration/vmm_qmp.c tests/integration/vmm_qmp.h $(VMM_RUN_CMD) \
+	$(VMMCTL_RUN)
 tests_integration_test_fail_CFLAGS = $(TEST_CFLAGS) $(JANSSON_CFLAGS)
 tests_integration_test_fail_LDADD = $(JANSSON_LIBS) $(TEST_LIBS)
 EXTRA_tests_integration_test_fail_DEPENDENCIES = tests/modules.stamp \

@@ -21,6 +21,7 @@
 
 #include "run_cmd.h"
 #include "vmm_qmp.h"
+#include "vmmctl_run.h"
 
 #define VMMCTL_S	60
 #define DIRECT_MAP	0xffff888000000000ULL
@@ -31,25 +32,7 @@ static struct vq v;
 /* vmmctl ARGS... on our socket: its status; stdout and stderr in *@out. */
 static int vmmctl(char **out, const char *const args[])
 {
-	char path[PATH_MAX];
-	char *argv[16];
-	struct run_result r;
-	int n = 0, status;
-
-	snprintf(path, sizeof(path), "%s/tools/vmmctl/vmmctl", build_top());
-	argv[n++] = path;
-	argv[n++] = "--socket";
-	argv[n++] = v.sock;
-	for (int i = 0; args[i] && n < 15; i++)
-		argv[n++] = (char *)args[i];
-	argv[n] = NULL;
-	cr_assert_eq(run_cmd(argv, VMMCTL_S, &r), 0, "cannot run %s", path);
-	cr_assert(!r.timed_out, "vmmctl %s: no answer in %d s", args[0], VMMCTL_S);
-	if (asprintf(out, "%s%s", r.out, r.err) < 0)
-		cr_assert_fail("out of memory");
-	status = r.status;
-	run_result_free(&r);
-	return status;
+	return vmmctl_out(&v, VMMCTL_S, true, out, args);
 }
 
 /* vmmctl ARGS... must succeed: its output (free it). */

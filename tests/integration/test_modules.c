@@ -22,6 +22,7 @@
 
 #include "run_cmd.h"
 #include "vmm_qmp.h"
+#include "vmmctl_run.h"
 
 #define VMMCTL_S	120	/* an insmod runs the module's tests */
 
@@ -30,28 +31,7 @@ static struct vq v;
 /* vmmctl ARGS... on our socket; asserts it ran; its status and stdout. */
 static int vmmctl(char **out, const char *const args[])
 {
-	char path[PATH_MAX];
-	char *argv[16];
-	struct run_result r;
-	int n = 0, status;
-
-	snprintf(path, sizeof(path), "%s/tools/vmmctl/vmmctl", build_top());
-	argv[n++] = path;
-	argv[n++] = "--socket";
-	argv[n++] = v.sock;
-	for (int i = 0; args[i] && n < 15; i++)
-		argv[n++] = (char *)args[i];
-	argv[n] = NULL;
-	cr_assert_eq(run_cmd(argv, VMMCTL_S, &r), 0, "cannot run %s", path);
-	cr_assert(!r.timed_out, "vmmctl %s: no answer in %d s", args[0],
-		  VMMCTL_S);
-	*out = strdup(r.out);
-	status = r.status;
-	if (status)
-		fprintf(stderr, "vmmctl %s: exit %d: %s%s\n", args[0], status,
-			r.out, r.err);
-	run_result_free(&r);
-	return status;
+	return vmmctl_out(&v, VMMCTL_S, false, out, args);
 }
 
 static char *ko(const char *name)

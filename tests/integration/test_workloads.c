@@ -21,6 +21,7 @@
 
 #include "run_cmd.h"
 #include "vmm_qmp.h"
+#include "vmmctl_run.h"
 
 #define RUN_S		10	/* each workload's seconds= */
 #define DEADLINE_S	240	/* boot and run, nested QEMU included */
@@ -202,19 +203,7 @@ static void expect_no_workload_caches(void)
 /* vmmctl ARGS... on our socket: its status, its output in @r. */
 static int vmmctl(struct run_result *r, const char *const args[])
 {
-	char path[PATH_MAX];
-	char *argv[16];
-	int n = 0;
-
-	snprintf(path, sizeof(path), "%s/tools/vmmctl/vmmctl", build_top());
-	argv[n++] = path;
-	argv[n++] = "--socket";
-	argv[n++] = v.sock;
-	for (int i = 0; args[i] && n < 15; i++)
-		argv[n++] = (char *)args[i];
-	argv[n] = NULL;
-	cr_assert_eq(run_cmd(argv, 120, r), 0, "cannot run %s", path);
-	return r->status;
+	return vmmctl_run(&v, 120, r, args);
 }
 
 /* vmmctl top -n 2 through a pipe: the workloads' table, no escapes. */
