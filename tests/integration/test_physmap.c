@@ -253,7 +253,10 @@ Test(physmap, adds_up)
 	runs_tile(ans);
 	cr_assert_eq(counted(ans), PAGES, "the classes count %lld pages",
 		     counted(ans));
-	cr_assert_eq(geti(counts, "free"), zones_free(zones));
+	cr_assert_eq(geti(counts, "free"), zones_free(zones),
+		     "the map's free pages %lld, the zones' %lld; counts: %s",
+		     geti(counts, "free"), zones_free(zones),
+		     json_dumps(counts, JSON_COMPACT));
 	for (size_t o = 0; o < json_array_size(by_order); o++)
 		cr_assert_eq(json_integer_value(json_array_get(by_order, o)),
 			     zones_order_pages(zones, o), "order %zu", o);

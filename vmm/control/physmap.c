@@ -500,6 +500,13 @@ static uint64_t pass(struct physmap *pm)
 		} else {
 			for (uint64_t i = 0; i < n; i++)
 				one_page(pm, &blk, pfn + i, buf + i * size);
+			/*
+			 * The budget ran out on a read one_page() made (a
+			 * block's head, a cache's name): the batch's later
+			 * frames were not classified, so it is not answered.
+			 */
+			if (pm->r->stop != INSP_STOP_NONE)
+				break;
 		}
 		pfn += n;
 	}
