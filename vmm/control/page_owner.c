@@ -111,6 +111,10 @@ static bool head_block(struct insp *r, const uint8_t *head, struct page_state *h
 	if (test_flag(page_field(r, head, l->page.flags), l->pg.buddy)) {
 		order = page_field(r, head, l->page.private_);
 		h->kind = PAGE_STATE_FREE;
+	} else if (test_flag(page_field(r, head, l->page.flags), l->pg.pcp)) {
+		/* a per-CPU list's block keeps its order in private too */
+		order = page_field(r, head, l->page.private_);
+		h->kind = PAGE_STATE_PCP;
 	} else if ((int32_t)page_field(r, head, l->page.refcount) > 0) {
 		order = page_field(r, head, l->page.order);
 		h->kind = PAGE_STATE_ALLOCATED;
