@@ -26,6 +26,7 @@
 #include "console.h"
 #include "control.h"
 #include "control/check_cmds.h"
+#include "control/check_uaf.h"
 #include "control/mm_layout.h"
 #include "devices.h"
 #include "exitstatus.h"
@@ -340,6 +341,8 @@ static int run(struct vm *vm, const struct vmm_config *cfg)
 		.budget_ns = cfg->check_budget_ms * 1000000ULL,
 		.stop = cfg->check_stop,
 		.free_pages = cfg->check_free_pages });
+	if (cfg->watch_free_pages)
+		uaf_vm_watch_writes(vm, cfg->watch_free_pages);
 	if (cfg->check_every_ms &&
 	    check_periodic_start(vm, cfg->check_every_ms, &e)) {
 		console_err("%s\n", e.msg);
@@ -350,6 +353,7 @@ static int run(struct vm *vm, const struct vmm_config *cfg)
 		console_err("%s\n", e.msg);
 	end = vm_wait_end(vm, cfg->timeout);
 	check_periodic_stop();
+	uaf_vm_watch_summary();
 	vcpu_join_threads(vm);
 	control_announce_end(vm, end);
 	pthread_cancel(sigthr);

@@ -128,6 +128,26 @@ Test(args, check_free_pages)
 	cr_assert(strstr(args_usage, "--check-free-pages"));
 }
 
+Test(args, watch_free_pages)
+{
+	struct vmm_config c;
+	struct errbuf e;
+
+	cr_assert_eq(PARSE(&c, &e, "--mem", "256M", "--check-free-pages"), 0,
+		     "%s", e.msg);
+	cr_assert_eq(c.watch_free_pages, 0, "off unless asked");
+	cr_assert_eq(PARSE(&c, &e, "--mem", "256M", "--check-free-pages",
+			   "--watch-free-pages", "1024"), 0, "%s", e.msg);
+	cr_assert_eq(c.watch_free_pages, 1024);
+	cr_assert(strstr(args_usage, "--watch-free-pages"));
+	EXPECT_ERROR("vmm: --watch-free-pages needs --check-free-pages",
+		     "--mem", "256M", "--watch-free-pages", "64");
+	EXPECT_ERROR("vmm: --watch-free-pages: '0' is not a number of pages in 1..1024",
+		     "--mem", "256M", "--check-free-pages", "--watch-free-pages", "0");
+	EXPECT_ERROR("vmm: --watch-free-pages: '1025' is not a number of pages in 1..1024",
+		     "--mem", "256M", "--check-free-pages", "--watch-free-pages", "1025");
+}
+
 Test(args, accel_names)
 {
 	static const struct {

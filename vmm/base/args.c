@@ -71,6 +71,10 @@ const char args_usage[] =
 "  --check-free-pages  each check also reports free pages the guest wrote\n"
 "                      since the check before (KVM's dirty log: the guest\n"
 "                      runs slower while it is on)\n"
+"  --watch-free-pages N each check also write-protects up to N (1..1024) of the\n"
+"                      pages freed most recently, so a write to one names its\n"
+"                      writer (CPU, RIP, symbol); needs --check-free-pages and\n"
+"                      a KVM that says which page a faulting write hit\n"
 "  --accel WHICH       auto (default), kvm or nested. auto times a loop of guest\n"
 "                      kernel code on /dev/kvm: where KVM runs it natively it\n"
 "                      uses KVM; where /dev/kvm is missing, or emulates guest\n"
@@ -114,6 +118,7 @@ enum opt_id {
 	OPT_CMDLINE, OPT_MODULE, OPT_WORKLOAD, OPT_TEST, OPT_TIMEOUT, OPT_CONTROL, OPT_CONTROL_CLIENTS, OPT_PAUSED, OPT_ACCEL,
 	OPT_CHECK_EVERY, OPT_CHECK_BUDGET, OPT_CHECK_STOP,
 	OPT_CHECK_FREE_PAGES,
+	OPT_WATCH_FREE_PAGES,
 	OPT_PROBE_ACCEL,
 	OPT_HELP, OPT_VERSION,
 };
@@ -144,6 +149,7 @@ static const struct opt opts[] = {
 	{ "--check-budget", OPT_CHECK_BUDGET, true },
 	{ "--check-stop", OPT_CHECK_STOP, false },
 	{ "--check-free-pages", OPT_CHECK_FREE_PAGES, false },
+	{ "--watch-free-pages", OPT_WATCH_FREE_PAGES, true },
 	{ "--probe-accel", OPT_PROBE_ACCEL, false },
 	{ "--help", OPT_HELP, false },
 	{ "-h", OPT_HELP, false },
@@ -485,6 +491,12 @@ static int apply_opt(const struct opt *o, const char *val,
 	case OPT_CHECK_FREE_PAGES:
 		cfg->check_free_pages = true;
 		return 0;
+	case OPT_WATCH_FREE_PAGES:
+		if (parse_uint(val, WATCH_FREE_PAGES_MAX, &cfg->watch_free_pages) ||
+		    !cfg->watch_free_pages)
+			return errf(e, "vmm: --watch-free-pages: '%s' is not a number of pages in 1..%u",
+				    val, WATCH_FREE_PAGES_MAX);
+		return 0;
 	case OPT_HELP:
 	case OPT_VERSION:
 		break;
@@ -545,6 +557,8 @@ int args_parse(int argc, char **argv, struct vmm_config *cfg, struct errbuf *e)
 	}
 	if (cfg->probe_accel)
 		return 0;
+	if (cfg->watch_free_pages && !cfg->check_free_pages)
+		return errf(e, "vmm: --watch-free-pages needs --check-free-pages");
 	if (!cfg->mem_size)
 		return errf(e, "vmm: --mem is required (example: vmm --mem 256M)");
 	if (args_guest_cmdline(cfg, cmdline, sizeof(cmdline), e) < 0)

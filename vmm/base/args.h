@@ -50,6 +50,7 @@ struct vmm_module {
 
 #define CHECK_EVERY_MAX_MS	3600000U	/* an hour */
 #define CHECK_BUDGET_MAX_MS	10000U
+#define WATCH_FREE_PAGES_MAX	1024U	/* --watch-free-pages: ~4 us a page each way */
 #define CHECK_BUDGET_DEFAULT_MS	200U
 
 struct vmm_config {
@@ -77,6 +78,7 @@ struct vmm_config {
 	unsigned int check_budget_ms;	/* --check-budget MS: parked time a check may take */
 	bool check_stop;		/* --check-stop: stop the guest on a violation */
 	bool check_free_pages;		/* --check-free-pages: watch free pages */
+	unsigned int watch_free_pages;	/* --watch-free-pages N: write-protected */
 	bool help;
 	bool version;
 };

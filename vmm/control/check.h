@@ -34,7 +34,7 @@ struct uaf_watch;
 
 #define CHECK_STRUCT_MAX	24	/* "zone", "free_area", "slab", ... */
 #define CHECK_TEXT_MAX		96	/* expected, found */
-#define CHECK_WHAT_MAX		200	/* the sentence */
+#define CHECK_WHAT_MAX		400	/* the sentence (a free page's writer and callers: long) */
 
 /* One broken invariant, with its evidence. */
 struct check_violation {

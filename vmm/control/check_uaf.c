@@ -22,6 +22,7 @@ void uaf_watch_init(struct uaf_watch *w)
 void uaf_watch_release(struct uaf_watch *w)
 {
 	free(w->was_free);
+	free(w->wp_pfns);
 	uaf_watch_init(w);
 }
 
@@ -219,6 +220,15 @@ static bool allocated_since(const struct uaf_watch *w, struct insp *in,
 
 /* ---- The run -------------------------------------------------------------- */
 
+static const struct uaf_writer *writer_of(const struct uaf_watch *w,
+					  uint64_t pfn)
+{
+	for (unsigned int i = 0; i < w->nr_writers; i++)
+		if (w->writers[i].pfn == pfn)
+			return &w->writers[i];
+	return NULL;
+}
+
 static void compare(struct uaf_watch *w, struct insp *in,
 		    const struct hist_view *h, const struct free_walk *fw,
 		    const uint64_t *dirty, uint64_t dirty_pfns,
@@ -240,7 +250,9 @@ static void compare(struct uaf_watch *w, struct insp *in,
 		if (!test_bit64(w->was_free, p) || !test_bit64(fw->free, p))
 			continue;
 		st->watched++;
-		if (!test_bit64(dirty, p))
+		/* a write the VMM completed for its writer is not in KVM's log */
+		r.writer = writer_of(w, p);
+		if (!test_bit64(dirty, p) && !r.writer)
 			continue;
 		st->written++;
 		if (allocated_since(w, in, h, p, &r)) {
@@ -250,6 +262,133 @@ static void compare(struct uaf_watch *w, struct insp *in,
 		if (st->reported++ < UAF_MAX_REPORTS)
 			fn(&r, opaque);
 	}
+}
+
+/* ---- The pages write-protected (--watch-free-pages) ---------------------- */
+
+struct freed_block {
+	uint64_t head;
+	uint32_t jiffies;		/* of its allocation: the newest first */
+	unsigned int order;
+};
+
+struct sample {
+	struct freed_block *blocks;	/* the newest freed blocks */
+	unsigned int nr_blocks, max;
+	uint64_t *pfns;
+	unsigned int nr;
+	uint64_t *taken;		/* max_pfn bits */
+};
+
+static bool newer(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) > 0;
+}
+
+/* Keeps the @s->max newest blocks, in no order. */
+static void keep_block(struct sample *s, const struct freed_block *b)
+{
+	unsigned int oldest = 0;
+
+	if (s->nr_blocks < s->max) {
+		s->blocks[s->nr_blocks++] = *b;
+		return;
+	}
+	for (unsigned int i = 1; i < s->nr_blocks; i++)
+		if (newer(s->blocks[oldest].jiffies, s->blocks[i].jiffies))
+			oldest = i;
+	if (newer(b->jiffies, s->blocks[oldest].jiffies))
+		s->blocks[oldest] = *b;
+}
+
+/*
+ * The blocks freed (a history record with its free's caller) whose head
+ * is free now, 64 records a read: each free page's own record, the ones
+ * at block heads say allocated then, and freed.
+ */
+static void find_freed(struct insp *in, const struct hist_view *h,
+		       const struct free_walk *fw, struct sample *s)
+{
+	const struct mm_layout *l = in->lay;
+	uint8_t buf[64 * HIST_MAX];
+
+	if (h->size > HIST_MAX)
+		return;
+	for (uint64_t w = 0; w <= fw->max_pfn / 64 && !insp_spent(in); w++) {
+		uint64_t n = fw->max_pfn - w * 64 < 64 ? fw->max_pfn - w * 64 : 64;
+
+		if (!fw->free[w] || !n ||
+		    insp_read(in, h->base + w * 64 * h->size, buf, n * h->size))
+			continue;
+		for (uint64_t i = 0; i < n; i++) {
+			const uint8_t *rec = buf + i * h->size;
+			struct freed_block b = { .head = w * 64 + i };
+
+			if (!(fw->free[w] >> i & 1) ||
+			    !field_get(rec, h->size, l->hist.free_ip) ||
+			    !field_get(rec, h->size, l->hist.alloc_ip))
+				continue;
+			b.jiffies = (uint32_t)field_get(rec, h->size, l->hist.jiffies);
+			b.order = (unsigned int)field_get(rec, h->size, l->hist.order);
+			if (b.order < 64)
+				keep_block(s, &b);
+		}
+	}
+}
+
+static int cmp_newest(const void *a, const void *b)
+{
+	const struct freed_block *x = a, *y = b;
+
+	return newer(y->jiffies, x->jiffies) - newer(x->jiffies, y->jiffies);
+}
+
+/*
+ * Each block's free pages from its head, from @from to below @to of it:
+ * with @from 0 the first UAF_RUN_HEAD of every block (so each block freed
+ * has some watched), then the rest.
+ */
+static void take_pages(const struct free_walk *fw, struct sample *s,
+		       uint64_t from, uint64_t to)
+{
+	for (unsigned int i = 0; i < s->nr_blocks && s->nr < s->max; i++) {
+		const struct freed_block *b = &s->blocks[i];
+
+		for (uint64_t k = from; k < to && k < 1ULL << b->order &&
+		     s->nr < s->max; k++) {
+			uint64_t p = b->head + k;
+
+			if (p >= fw->max_pfn || !test_bit64(fw->free, p) ||
+			    test_bit64(s->taken, p))
+				continue;
+			set_bits(s->taken, p, 1);
+			s->pfns[s->nr++] = p;
+		}
+	}
+}
+
+/* This run's sample into w->wp_pfns: the pages freed most recently. */
+static void choose_sample(struct uaf_watch *w, struct insp *in,
+			  const struct hist_view *h, const struct free_walk *fw)
+{
+	struct sample s = { .max = w->wp_max };
+
+	if (!w->wp_max)
+		return;
+	s.blocks = calloc(s.max, sizeof(*s.blocks));
+	s.pfns = calloc(s.max, sizeof(*s.pfns));
+	s.taken = calloc(fw->max_pfn / 64 + 1, sizeof(uint64_t));
+	if (s.blocks && s.pfns && s.taken) {
+		find_freed(in, h, fw, &s);
+		qsort(s.blocks, s.nr_blocks, sizeof(*s.blocks), cmp_newest);
+		take_pages(fw, &s, 0, UAF_RUN_HEAD);
+		take_pages(fw, &s, UAF_RUN_HEAD, UINT64_MAX);
+	}
+	free(s.blocks);
+	free(s.taken);
+	free(w->wp_pfns);
+	w->wp_pfns = s.pfns;
+	w->wp_nr = s.nr;
 }
 
 /* This run's free pages and clocks become the ones the next compares to. */
@@ -316,12 +455,14 @@ static int check_with(struct uaf_watch *w, struct insp *in,
 	st->free_pages = fw.pages;
 	if (w->primed)
 		compare(w, in, &h, &fw, dirty, dirty_pfns, fn, opaque, st);
+	choose_sample(w, in, &h, &fw);
 	/* Cut short, this run's set is a subset: still sound to compare to. */
 	remember(w, &fw, clock, nr_cpus, dirty != NULL);
 	return 0;
 fail:
 	free(fw.free);
 	w->primed = false;
+	w->wp_nr = 0;		/* which pages are free is not known now */
 	return -1;
 }
 
@@ -343,6 +484,25 @@ static void name_caller(const struct ksyms *ks, uint64_t caller, char *out,
 		snprintf(out, size, "0x%" PRIx64, caller);
 }
 
+/* "; written by cpu N at f+0x8/0x10 (...), called from g+0x1f/0x140 < ..." */
+static void name_writer(const struct ksyms *ks, const struct uaf_writer *w,
+			char *out, size_t size)
+{
+	char sym[KSYM_FORMAT_MAX];
+	size_t n;
+
+	name_caller(ks, w->rip, sym, sizeof(sym));
+	n = (size_t)snprintf(out, size, "; written by cpu %u at %s (rip 0x%" PRIx64 ", after the writing instruction)",
+			     w->cpu, sym, w->rip);
+	for (unsigned int i = 0, named = 0; i < UAF_WRITER_CALLERS && n < size; i++) {
+		if (!w->callers[i] || !ks ||
+		    ksyms_format(ks, w->callers[i], sym, sizeof(sym)))
+			continue;
+		n += (size_t)snprintf(out + n, size - n, "%s%s",
+				      named++ ? " < " : ", called from ", sym);
+	}
+}
+
 static void report_page(const struct uaf_report *r, void *opaque)
 {
 	struct check_run *run = opaque;
@@ -351,11 +511,15 @@ static void report_page(const struct uaf_report *r, void *opaque)
 
 	name_caller(ks, r->alloc_caller, alloc, sizeof(alloc));
 	name_caller(ks, r->free_caller, freer, sizeof(freer));
+	char by[4 * KSYM_FORMAT_MAX + 128] = "";
+
+	if (r->writer)
+		name_writer(ks, r->writer, by, sizeof(by));
 	snprintf(found, sizeof(found), "written; allocated by %.*s",
 		 (int)(sizeof(found) - 24), alloc);
 	check_violation(run, "free_page", r->pfn << 12, "unwritten while free",
-			found, "free page 0x%" PRIx64 " written after its free; last allocated by %s (order %u), freed by %s",
-			r->pfn << 12, alloc, r->order, freer);
+			found, "free page 0x%" PRIx64 " written after its free; last allocated by %s (order %u), freed by %s%s",
+			r->pfn << 12, alloc, r->order, freer, by);
 }
 
 void check_free_pages(struct check_run *run)
@@ -370,11 +534,18 @@ void check_free_pages(struct check_run *run)
 		return;
 	if (w->take_dirty)
 		dirty = w->take_dirty(w->take_opaque, &pfns);
+	if (w->wp_take)
+		w->wp_take(w->take_opaque, w);
 	/* check_zones walked the lists this run: its map, not a second walk */
 	map = check_free_map(run, &map_pfns);
 	if (check_with(w, check_insp(run), map, map_pfns, dirty, pfns,
-		       report_page, run, &st))
+		       report_page, run, &st)) {
+		w->nr_writers = 0;
 		return;
+	}
+	w->nr_writers = 0;
+	if (w->wp_protect)
+		w->wp_protect(w->take_opaque, w);
 	check_covered(run, "free pages", st.free_pages);
 	if (st.checked)
 		check_covered(run, "free pages watched", st.watched);

@@ -32,6 +32,23 @@
 
 #define UAF_MAX_CPUS		64	/* allocation clocks kept */
 #define UAF_MAX_REPORTS		16	/* pages reported per run; more counted */
+#define UAF_MAX_WRITERS		64	/* writers caught between two runs, kept */
+#define UAF_RUN_HEAD		8	/* pages first taken of each run of new frees */
+
+/* A write caught on a write-protected free page (--watch-free-pages). */
+#define UAF_WRITER_CALLERS	3
+
+struct uaf_writer {
+	uint64_t pfn;
+	uint64_t rip;			/* after the writing instruction */
+	/*
+	 * The word at the stack's top (the caller of a leaf such as memset,
+	 * which pushes no frame), then the frame-pointer chain's return
+	 * addresses; 0: none. Only those the symbols name are shown.
+	 */
+	uint64_t callers[UAF_WRITER_CALLERS];
+	unsigned int cpu;
+};
 
 /* What is kept between runs: the free pages and the clocks at the last. */
 struct uaf_watch {
@@ -48,6 +65,19 @@ struct uaf_watch {
 	 */
 	const uint64_t *(*take_dirty)(void *opaque, uint64_t *nr_pfns);
 	void *take_opaque;
+	/*
+	 * --watch-free-pages: the run's sample, up to @wp_max pfns (0: off),
+	 * the most recently freed first; the caller protects it after the run
+	 * and fills @writers with the writes caught on it before the next.
+	 */
+	unsigned int wp_max, wp_nr;
+	uint64_t *wp_pfns;
+	struct uaf_writer writers[UAF_MAX_WRITERS];
+	unsigned int nr_writers;
+	/* Parked, before the run: lift the protection, fill @writers. */
+	void (*wp_take)(void *opaque, struct uaf_watch *w);
+	/* Parked, after it: protect @wp_pfns. */
+	void (*wp_protect)(void *opaque, const struct uaf_watch *w);
 };
 
 /* One page written after its free. */
@@ -56,6 +86,7 @@ struct uaf_report {
 	uint64_t alloc_caller;		/* the last allocation's; 0: unknown */
 	uint64_t free_caller;		/* who freed it; 0: unknown */
 	unsigned int order;		/* the block that allocation was */
+	const struct uaf_writer *writer;	/* caught writing it; NULL: not */
 };
 
 struct uaf_stats {
@@ -95,5 +126,16 @@ struct vm;
  * watched. The first take opens the log's client (logging starts).
  */
 struct uaf_watch *uaf_watch_of_vm(struct vm *vm);
+
+/*
+ * --watch-free-pages N (check_uaf_vm.c): from now on, each run write-
+ * protects up to @n free pages, when this KVM names the page a faulting
+ * write hit (else one notice line, and nothing is protected); a write to
+ * one reaches vm->write_fault. Called before the vCPUs start.
+ */
+void uaf_vm_watch_writes(struct vm *vm, unsigned int n);
+/* Its cost, one line at exit (with check_periodic_stop's). */
+void uaf_vm_watch_summary(void);
+
 
 #endif

@@ -187,8 +187,8 @@ static bool guest_translate(const struct gmem *gm, uint64_t cr3, uint64_t va,
 	return true;
 }
 
-static bool guest_read_u64(const struct gmem *gm, uint64_t cr3, uint64_t va,
-			   uint64_t *val)
+bool dump_guest_u64(const struct gmem *gm, uint64_t cr3, uint64_t va,
+		    uint64_t *val)
 {
 	uint64_t pa;
 
@@ -227,8 +227,8 @@ void dump_backtrace(FILE *f, const struct gmem *gm, uint64_t cr3,
 	for (int i = 0; i < BACKTRACE_MAX && rbp; i++) {
 		uint64_t next, ret;
 
-		if (!guest_read_u64(gm, cr3, rbp, &next) ||
-		    !guest_read_u64(gm, cr3, rbp + 8, &ret))
+		if (!dump_guest_u64(gm, cr3, rbp, &next) ||
+		    !dump_guest_u64(gm, cr3, rbp + 8, &ret))
 			break;
 		fprintf(f, " %016" PRIx64, ret);
 		pc[n++] = ret;

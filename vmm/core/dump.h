@@ -3,6 +3,7 @@
 #ifndef VMM_DUMP_H
 #define VMM_DUMP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -38,6 +39,10 @@ void dump_lapic(FILE *f, const struct kvm_lapic_state *s);
  */
 void dump_backtrace(FILE *f, const struct gmem *gm, uint64_t cr3,
 		    uint64_t rip, uint64_t rbp, const struct ksyms *ks);
+
+/* The 8-byte-aligned u64 at guest virtual @va (page tables at @cr3)? */
+bool dump_guest_u64(const struct gmem *gm, uint64_t cr3, uint64_t va,
+		    uint64_t *val);
 
 /* "KVM_EXIT_MMIO" etc., or NULL. */
 const char *dump_exit_name(unsigned int reason);

@@ -172,6 +172,9 @@ static bool handle_mmio(struct vcpu *v)
 	};
 	const struct io_range *r = iobus_find(&v->vm->mmio, a.addr, a.size);
 
+	if (!r && a.write && v->vm->write_fault &&
+	    v->vm->write_fault(v, a.addr, a.data, a.size))
+		return true;
 	if (!r) {
 		vcpu_crash(v, "MMIO %s of %u bytes at 0x%" PRIx64 ", where there is no RAM and no device",
 			   a.write ? "write" : "read", a.size, a.addr);
@@ -231,6 +234,9 @@ static void run_loop(struct vcpu *v)
 			return;
 		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			if (errno == EFAULT && v->vm->run_efault &&
+			    v->vm->run_efault(v))
 				continue;
 			host_error(v, "KVM_RUN: %s", strerror(errno));
 			return;

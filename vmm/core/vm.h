@@ -117,6 +117,15 @@ struct vm {
 	struct allocq *allocs;
 	/* KVM's dirty log and its clients (dirty.h): guarded by its own lock */
 	struct dirty_log dirty;
+	/*
+	 * The free pages write-protected (--watch-free-pages, control/'s
+	 * check_uaf_vm.c, set before the vCPUs start; NULL: none): a write
+	 * exit at RAM goes to write_fault (true: the write was done there),
+	 * KVM_RUN's EFAULT to run_efault (true: the watch is off now, re-run).
+	 */
+	bool (*write_fault)(struct vcpu *v, uint64_t gpa, const void *data,
+			    unsigned int len);
+	bool (*run_efault)(struct vcpu *v);
 };
 
 void vm_init(struct vm *vm, const struct memmap *mm, unsigned int nr_cpus);

@@ -124,6 +124,8 @@ int gmem_write(const struct gmem *gm, uint64_t gpa, const void *src,
 
 	if (!p)
 		return -EFAULT;
+	if (gm->before_write)
+		gm->before_write(gpa, len);
 	memcpy(p, src, len);
 	return 0;
 }
@@ -134,6 +136,8 @@ int gmem_fill(const struct gmem *gm, uint64_t gpa, int c, size_t len)
 
 	if (!p)
 		return -EFAULT;
+	if (gm->before_write)
+		gm->before_write(gpa, len);
 	memset(p, c, len);
 	return 0;
 }

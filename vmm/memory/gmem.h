@@ -30,6 +30,12 @@ struct gmem_region {
 struct gmem {
 	struct gmem_region r[GMEM_MAX_REGIONS];
 	unsigned int nr;
+	/*
+	 * Called before gmem_write and gmem_fill touch [gpa, gpa + len):
+	 * makes pages a watch write-protected writable again (control/'s
+	 * check_uaf_vm.c); NULL: none. Set before any thread starts.
+	 */
+	void (*before_write)(uint64_t gpa, size_t len);
 };
 
 void gmem_init(struct gmem *gm);
