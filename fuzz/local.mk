@@ -57,7 +57,7 @@ FUZZ_CMDS_SRCS = $(srcdir)/vmm/control/qmp_dispatch.c $(srcdir)/vmm/control/qmp_
 	$(srcdir)/vmm/control/check_uaf.c $(srcdir)/vmm/control/check_uaf_vm.c \
 	$(srcdir)/vmm/control/check_poison.c $(srcdir)/vmm/core/dirty.c \
 	$(srcdir)/vmm/control/check_vmap.c $(srcdir)/vmm/control/check_percpu.c \
-	$(srcdir)/vmm/control/check_mempool.c \
+	$(srcdir)/vmm/control/check_mempool.c $(srcdir)/vmm/core/dump.c $(srcdir)/vmm/core/report.c \
 	$(srcdir)/vmm/base/console.c
 # every reader through its command, on the real guest's layouts
 FUZZ_READERS_SRCS = $(srcdir)/fuzz/fuzz_readers.c $(FUZZ_CMDS_SRCS)
