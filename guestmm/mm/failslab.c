@@ -38,6 +38,13 @@ bool should_failslab(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 			      (gfp & __GFP_NOWARN) ? FAULT_NOWARN : 0, caller);
 }
 
+void *slab_alloc_failslab(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
+{
+	if (should_failslab(s, gfp, caller))
+		return NULL;
+	return slab_alloc_slow(s, gfp, caller);
+}
+
 unsigned long failslab_cache_flags(const char *name)
 {
 	char want[FAILSLAB_NAME_LEN];

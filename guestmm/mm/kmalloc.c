@@ -69,11 +69,11 @@ static noinline void *kmalloc_large(size_t size, gfp_t flags,
 	return page_address(page);
 }
 
-static noinline void kfree_large(const void *p, unsigned long caller)
+/* page is virt_to_page(p), p a direct-map address: a block starts a page. */
+static noinline void kfree_large(struct page *page, const void *p,
+				 unsigned long caller)
 {
-	struct page *page = virt_to_page(p);
-
-	if (!PageHead(page) || page_address(page) != p) {
+	if (!PageHead(page) || ((unsigned long)p & ~PAGE_MASK)) {
 		slab_report_invalid_free(NULL, p, caller,
 					 "neither a slab object nor a large kmalloc block");
 		return;
@@ -172,7 +172,7 @@ static __always_inline void do_kfree(const void *p, unsigned long caller)
 		slab_free(page->slab_cache, p, caller);
 		return;
 	}
-	kfree_large(p, caller);
+	kfree_large(page, p, caller);
 }
 
 void kfree(const void *p)

@@ -97,15 +97,17 @@ static void calculate_order(struct kmem_cache *s)
 /*
  * Magazines hold about AC_TARGET_BYTES of objects: hundreds of small ones,
  * a few big ones (Linux SLAB held 120 small objects per CPU; more here, so
- * that N-then-N runs of a few hundred never leave the magazine). Empty slabs
- * are kept up to a few slabs' worth or 256 KiB: the shrinker takes them
- * back when the page allocator runs short.
+ * that N-then-N runs of a few hundred never leave the magazine). At least
+ * 16 up to AC_TARGET_BYTES (Linux SLAB: 24 up to a page, 8 to 128 KiB): with
+ * 4, a run of 8 KiB objects went to the slab lists every other call. Empty
+ * slabs are kept up to a few slabs' worth or 256 KiB: the shrinker takes
+ * them back when the page allocator runs short.
  */
 static void calculate_magazine(struct kmem_cache *s)
 {
 	unsigned int limit = AC_TARGET_BYTES / s->size;
 
-	limit = max(limit, s->size > AC_TARGET_BYTES ? 2U : 4U);
+	limit = max(limit, s->size > AC_TARGET_BYTES ? 2U : 16U);
 	s->limit = min(limit, (unsigned int)AC_MAX_LIMIT);
 	s->batchcount = (s->limit + 1) / 2;
 	s->free_limit = max(2 * s->batchcount + s->num,

@@ -132,6 +132,12 @@ void *slab_alloc_miss(struct kmem_cache *s, gfp_t gfp, unsigned long caller,
 		      unsigned long flags);
 void slab_free_miss(struct kmem_cache *s, const void *obj, unsigned long caller,
 		    unsigned long flags);
+/*
+ * slab_alloc() while failslab is armed: should_failslab() decides, then the
+ * slow path serves (a tail call: the fast path keeps nothing live across a
+ * call, so it saves no registers).
+ */
+void *slab_alloc_failslab(struct kmem_cache *s, gfp_t gfp, unsigned long caller);
 void slab_drain_cpu(struct kmem_cache *s, unsigned int cpu);
 void slab_drain_shared(struct kmem_cache *s);
 int slab_alloc_shared(struct kmem_cache *s, gfp_t gfp);
@@ -159,8 +165,8 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp,
 	void *obj;
 
 	/* Linux's slab_pre_alloc_hook(): failslab, off unless the VMM armed it */
-	if (unlikely(READ_ONCE(failslab_armed)) && should_failslab(s, gfp, caller))
-		return NULL;
+	if (unlikely(READ_ONCE(failslab_armed)))
+		return slab_alloc_failslab(s, gfp, caller);
 	/* Linux's might_alloc(): a may-sleep allocation in atomic context is
 	 * a bug even when the magazine would have served it. The slow path
 	 * reports it (and serves the magazine's object all the same). */

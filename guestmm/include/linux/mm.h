@@ -145,17 +145,16 @@ static inline unsigned int compound_order(const struct page *page)
 	return PageHead(page) ? page->order : 0;
 }
 
-/* The order of the smallest block holding size bytes. */
-static inline unsigned int get_order(unsigned long size)
+/*
+ * The order of the smallest block holding size bytes: the bit length of the
+ * last page's index (a bsr, not a loop: kmalloc_large takes it on every
+ * call). The index shifted left with the low bit set is never 0 (bsr's
+ * undefined case) and has one more bit: no branch for the index 0.
+ */
+static __always_inline unsigned int get_order(unsigned long size)
 {
-	unsigned int order = 0;
-
 	size = (size - 1) >> PAGE_SHIFT;
-	while (size) {
-		order++;
-		size >>= 1;
-	}
-	return order;
+	return 63 - __builtin_clzl((size << 1) | 1);
 }
 
 /* Turns an order-n allocation into 2^n order-0 ones, each freed alone. */
