@@ -4,8 +4,15 @@
 # from the first vCPU's parking, the quiet point's tests included, to the
 # resume), median and worst over N checks, at each --mem.
 #
-#   bench/check-cost.sh [--vmm PATH] [--checks N] [--cpus N] [MEM ...]
-#                       (default: 20 checks, 2 vCPUs, 256M 4G)
+#   bench/check-cost.sh [--vmm PATH] [--checks N] [--cpus N]
+#                       [--workload SPEC] [--after-workload] [MEM ...]
+#                       (default: 20 checks, 2 vCPUs, slab_churn, 256M 4G)
+#
+# --workload SPEC replaces slab_churn (vmm --workload's NAME:KEY=VALUE,...);
+# --after-workload measures once it has stopped (give it seconds=N): an
+# idle guest whose struct pages the workload made it initialise, e.g.
+#   bench/check-cost.sh --after-workload \
+#     --workload 'fragment:max_order=10,blocks=4096,threads=2,seconds=60' 4G
 #
 # Each size boots an idle guest (--workload slab_churn gives it slabs to
 # read), waits until a check finds its quiet point and reads everything
@@ -22,11 +29,15 @@ vmm=$top/vmm/vmm
 vmmctl=$top/tools/vmmctl/vmmctl
 checks=20
 cpus=2
+workload=slab_churn
+after=
 while (($#)); do
 	case $1 in
 	--vmm) vmm=${2:?--vmm needs a path}; shift 2 ;;
 	--checks) checks=${2:?--checks needs a number}; shift 2 ;;
 	--cpus) cpus=${2:?--cpus needs a number}; shift 2 ;;
+	--workload) workload=${2:?--workload needs NAME[:KEY=VALUE,...]}; shift 2 ;;
+	--after-workload) after=1; shift ;;
 	-*) echo "check-cost.sh: unknown option '$1'" >&2; exit 2 ;;
 	*) break ;;
 	esac
@@ -53,13 +64,20 @@ complete() {
 measure() {
 	local mem=$1 i
 	"$vmm" --mem "$mem" --cpus "$cpus" --control "$tmp/qmp" \
-		--workload slab_churn >"$tmp/out" 2>"$tmp/err" &
+		--workload "$workload" >"$tmp/out" 2>"$tmp/err" &
 	pid=$!
 	for ((i = 0; i < 600; i++)); do
 		[[ -S $tmp/qmp ]] && { check; complete && break; }
 		sleep 1
 	done
 	complete || { echo "check-cost.sh: $mem: no complete check in 600 s" >&2; return 1; }
+	if [[ -n $after ]]; then
+		for ((i = 0; i < 1800; i++)); do
+			"$vmmctl" --socket "$tmp/qmp" workloads 2>/dev/null |
+				grep -qE ' (starting|running|stopping) ' || break
+			sleep 1
+		done
+	fi
 	: >"$tmp/all"
 	for ((i = 0; i < checks; i++)); do
 		check
