@@ -166,6 +166,8 @@ static void __schedule(bool preempt)
 	rq->curr = next;
 	rq->nr_switches++;
 	next->nr_switches++;
+	if (!preempt && prev->state != TASK_RUNNING)
+		prev->nvcsw++;
 	prev = switch_to(prev, next);
 	finish_task_switch(prev);
 }

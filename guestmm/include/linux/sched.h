@@ -37,6 +37,7 @@ struct task_struct {
 	struct list_head join_waiters;	/* tasks sleeping in kthread_stop/join */
 	unsigned long wakeup_at;	/* jiffies, for schedule_timeout */
 	u64 nr_switches;
+	u64 nvcsw;			/* switches away to sleep (Linux's) */
 
 	struct arch_thread thread;	/* saved context */
 };

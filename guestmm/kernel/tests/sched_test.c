@@ -173,6 +173,18 @@ KTEST(sched, schedule_timeout_woken)
 	kthread_join(k);
 }
 
+/* nvcsw counts going to sleep, not being preempted or yielding. */
+KTEST(sched, nvcsw_counts_sleeps_only)
+{
+	u64 before = current->nvcsw;
+
+	for (int i = 0; i < 10; i++)
+		yield();
+	KTEST_EXPECT_EQ(t, current->nvcsw, before);
+	msleep(1);
+	KTEST_EXPECT_GE(t, current->nvcsw, before + 1);
+}
+
 KTEST(sched, yield_alone_returns)
 {
 	for (int i = 0; i < 100; i++)
