@@ -16,12 +16,22 @@
 
 enum kmalloc_type { KMALLOC_NORMAL, KMALLOC_DMA, NR_KMALLOC_TYPES };
 
-/* Indexed by kmalloc_index(): [1] is 96 bytes, [2] is 192, [n] is 2^n. */
-struct kmem_cache *kmalloc_caches[2][KMALLOC_SHIFT_HIGH + 1];
+/*
+ * Indexed by kmalloc_index(): [1] is 96 bytes, [2] is 192, [n] is 2^n. A
+ * row is 16 entries, a power of two, so that the type's row is a shift.
+ */
+struct kmem_cache *kmalloc_caches[2][KMALLOC_ROW];
 BUILD_BUG_ON(NR_KMALLOC_TYPES != 2);
+BUILD_BUG_ON(KMALLOC_ROW < KMALLOC_SHIFT_HIGH + 1);
 
-/* Sizes up to 192, in steps of 8: their cache index (Linux's size_index). */
-static const u8 size_index[24] = {
+/*
+ * Sizes up to 192 in steps of 8, from 0: their cache index (Linux's
+ * size_index). Size 0 has index 0, never a cache: kmalloc(0) takes the
+ * no-cache path, which answers ZERO_SIZE_PTR, so the fast path tests the
+ * cache it found and not the size as well.
+ */
+static const u8 size_index[25] = {
+	0,				/* 0 */
 	3, 4, 5, 5, 6, 6, 6, 6,		/* 8 16 32 32 64 64 64 64 */
 	1, 1, 1, 1, 7, 7, 7, 7,		/* 96 x4, 128 x4 */
 	2, 2, 2, 2, 2, 2, 2, 2,		/* 192 x8 */
@@ -29,8 +39,8 @@ static const u8 size_index[24] = {
 
 static __always_inline unsigned int kmalloc_index(size_t size)
 {
-	if (size <= 192)
-		return size_index[(size - 1) / 8];
+	if (likely(size <= 192))
+		return size_index[(size + 7) / 8];
 	return 64 - __builtin_clzl(size - 1);
 }
 
@@ -90,24 +100,37 @@ static __always_inline void *do_kmalloc(size_t size, gfp_t flags,
 					unsigned long caller);
 
 /*
- * kmalloc before kmem_cache_init(): sets slab up if the page allocator is,
- * (a hosted program that only called hosted_boot()), else fails loudly.
+ * No cache for the size: kmalloc(0) (ZERO_SIZE_PTR), or kmalloc before
+ * kmem_cache_init(), which sets slab up if the page allocator is (a hosted
+ * program that only called hosted_boot()), else fails loudly.
  */
-static noinline void *kmalloc_before_init(size_t size, gfp_t flags,
-					  unsigned long caller)
+static noinline void *kmalloc_no_cache(size_t size, gfp_t flags,
+				       unsigned long caller)
 {
+	if (!size)
+		return ZERO_SIZE_PTR;
 	if (WARN_ON_ONCE(slab_is_up || !page_alloc_ready))
 		return NULL;
 	kmem_cache_init();
 	return do_kmalloc(size, flags, caller);
 }
 
-static noinline void *kmalloc_zeroed(struct kmem_cache *s, gfp_t flags,
-				     unsigned long caller)
+/*
+ * A DMA-zone or zeroed allocation: off the fast path, whose test of both
+ * flags is one instruction (Linux's kmalloc_type() tests its not-normal
+ * bits together the same way).
+ */
+static noinline void *kmalloc_special(size_t size, gfp_t flags,
+				      unsigned long caller)
 {
-	void *p = slab_alloc(s, flags, caller);
+	struct kmem_cache *s;
+	void *p;
 
-	if (p)
+	s = kmalloc_caches[kmalloc_type(flags)][kmalloc_index(size)];
+	if (unlikely(!s))
+		return kmalloc_no_cache(size, flags, caller);
+	p = slab_alloc(s, flags, caller);
+	if (p && (flags & __GFP_ZERO))
 		memset(p, 0, s->object_size);
 	return p;
 }
@@ -119,17 +142,15 @@ static __always_inline void *do_kmalloc(size_t size, gfp_t flags,
 
 	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE))
 		return kmalloc_large(size, flags, caller);
-	if (unlikely(!size))
-		return ZERO_SIZE_PTR;
-	s = kmalloc_caches[kmalloc_type(flags)][kmalloc_index(size)];
+	if (unlikely(flags & (__GFP_DMA | __GFP_ZERO)))
+		return kmalloc_special(size, flags, caller);
+	s = kmalloc_caches[KMALLOC_NORMAL][kmalloc_index(size)];
 	if (unlikely(!s))
-		return kmalloc_before_init(size, flags, caller);
-	if (unlikely(flags & __GFP_ZERO))
-		return kmalloc_zeroed(s, flags, caller);
+		return kmalloc_no_cache(size, flags, caller);
 	return slab_alloc(s, flags, caller);
 }
 
-void *kmalloc(size_t size, int flags)
+__fastpath void *kmalloc(size_t size, int flags)
 {
 	return do_kmalloc(size, flags, _RET_IP_);
 }
@@ -175,7 +196,7 @@ static __always_inline void do_kfree(const void *p, unsigned long caller)
 	kfree_large(page, p, caller);
 }
 
-void kfree(const void *p)
+__fastpath void kfree(const void *p)
 {
 	do_kfree(p, _RET_IP_);
 }

@@ -169,8 +169,9 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp,
 		return slab_alloc_failslab(s, gfp, caller);
 	/* Linux's might_alloc(): a may-sleep allocation in atomic context is
 	 * a bug even when the magazine would have served it. The slow path
-	 * reports it (and serves the magazine's object all the same). */
-	if ((gfp & __GFP_WAIT) && unlikely(in_atomic() || irqs_disabled()))
+	 * reports it (and serves the magazine's object all the same). The
+	 * context is tested first: it is the unlikely part. */
+	if (unlikely(in_atomic() | irqs_disabled()) && (gfp & __GFP_WAIT))
 		return slab_alloc_slow(s, gfp, caller);
 	local_irq_save(flags);
 	ac = s->cpu_cache[smp_processor_id()];
@@ -180,6 +181,19 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp,
 		return obj;
 	}
 	return slab_alloc_miss(s, gfp, caller, flags);
+}
+
+/*
+ * The object freed last: entry[avail - 1], read as a word at an offset
+ * within the magazine. For an empty one that is the word before entry[]
+ * (batchcount and cpu), which is never an object's address: the double-free
+ * compare needs no test of avail.
+ */
+static __always_inline const void *magazine_top(const struct array_cache *ac)
+{
+	BUILD_BUG_ON(offsetof(struct array_cache, entry) < sizeof(void *));
+	return *(void *const *)((const char *)ac + offsetof(struct array_cache, entry) +
+				((size_t)ac->avail - 1) * sizeof(void *));
 }
 
 /*
@@ -194,8 +208,7 @@ static __always_inline void slab_free(struct kmem_cache *s, const void *obj,
 
 	local_irq_save(flags);
 	ac = s->cpu_cache[smp_processor_id()];
-	if (likely(ac && ac->avail < ac->limit &&
-		   (!ac->avail || ac->entry[ac->avail - 1] != obj))) {
+	if (likely(ac && ac->avail < ac->limit && magazine_top(ac) != obj)) {
 		ac->entry[ac->avail++] = (void *)obj;
 		local_irq_restore(flags);
 		return;
@@ -210,7 +223,8 @@ struct kmem_cache *__kmem_cache_create(const char *name, size_t size,
 void slab_register_shrinker(void);
 
 /* kmalloc.c */
-extern struct kmem_cache *kmalloc_caches[2][KMALLOC_SHIFT_HIGH + 1];
+#define KMALLOC_ROW	16	/* >= KMALLOC_SHIFT_HIGH + 1, a power of two */
+extern struct kmem_cache *kmalloc_caches[2][KMALLOC_ROW];
 void kmalloc_caches_init(void);
 
 /* slab_debug.c */

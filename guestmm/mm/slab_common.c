@@ -152,7 +152,7 @@ static noinline void *alloc_zeroed(struct kmem_cache *cache, gfp_t flags,
 }
 
 /* Nothing after the fast path, so its slow path is a tail call. */
-void *kmem_cache_alloc(struct kmem_cache *cache, int flags)
+__fastpath void *kmem_cache_alloc(struct kmem_cache *cache, int flags)
 {
 	if (unlikely(flags & __GFP_ZERO))
 		return alloc_zeroed(cache, flags, _RET_IP_);
@@ -164,7 +164,7 @@ void *kmem_cache_zalloc(struct kmem_cache *cache, int flags)
 	return alloc_zeroed(cache, flags, _RET_IP_);
 }
 
-void kmem_cache_free(struct kmem_cache *cache, const void *obj)
+__fastpath void kmem_cache_free(struct kmem_cache *cache, const void *obj)
 {
 	if (unlikely(!obj))
 		return;

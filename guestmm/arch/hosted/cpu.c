@@ -151,6 +151,52 @@ void hosted_irq_replay(void)
 		hosted_interrupt();
 }
 
+/*
+ * hosted_irq_replay for arch_local_irq_restore/enable's inline asm: the
+ * interrupt a real CPU takes on popf or sti costs the code around it
+ * nothing, so the compiled fast paths must not pay for a call they almost
+ * never make (a frame, registers kept across it). The thunk saves every
+ * register the C ABI lets a callee clobber, the flags and the x87/SSE
+ * state, and aligns the stack itself; its frame is linked first, so a
+ * frame-pointer unwinder walks through it to the interrupted code.
+ */
+__asm__(
+	"	.text\n"
+	"	.globl hosted_irq_replay_thunk\n"
+	"	.type hosted_irq_replay_thunk, @function\n"
+	"hosted_irq_replay_thunk:\n"
+	"	push %rbp\n"
+	"	mov %rsp, %rbp\n"
+	"	pushfq\n"
+	"	push %rax\n"
+	"	push %rcx\n"
+	"	push %rdx\n"
+	"	push %rsi\n"
+	"	push %rdi\n"
+	"	push %r8\n"
+	"	push %r9\n"
+	"	push %r10\n"
+	"	push %r11\n"
+	"	and $-64, %rsp\n"
+	"	sub $512, %rsp\n"
+	"	fxsave64 (%rsp)\n"
+	"	call hosted_irq_replay\n"
+	"	fxrstor64 (%rsp)\n"
+	"	lea -80(%rbp), %rsp\n"
+	"	pop %r11\n"
+	"	pop %r10\n"
+	"	pop %r9\n"
+	"	pop %r8\n"
+	"	pop %rdi\n"
+	"	pop %rsi\n"
+	"	pop %rdx\n"
+	"	pop %rcx\n"
+	"	pop %rax\n"
+	"	popfq\n"
+	"	pop %rbp\n"
+	"	ret\n"
+	"	.size hosted_irq_replay_thunk, . - hosted_irq_replay_thunk\n");
+
 static void hosted_ipi_signal(int sig)
 {
 	int saved_errno = errno;	/* a handler must not clobber it */

@@ -17,6 +17,14 @@
 #define __printf(a, b)	__attribute__((__format__(printf, a, b)))
 #define __section(s)	__attribute__((__section__(s)))
 #define __cold		__attribute__((__cold__))
+/*
+ * The allocators' entry points (kmalloc, kfree, kmem_cache_alloc/free):
+ * no frame of their own. Everything they call out of line is a tail call,
+ * so a stack trace taken below them loses no frame; one taken at an
+ * instruction inside them shows their caller by RIP and the return address
+ * on the stack, as an unwinder does for any leaf.
+ */
+#define __fastpath	__attribute__((__optimize__("omit-frame-pointer")))
 
 #define READ_ONCE(x)	(*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, val) \
