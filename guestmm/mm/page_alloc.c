@@ -314,13 +314,19 @@ static int pcp_high(struct zone *zone, struct per_cpu_pages *pcp)
 	return pcp->high;
 }
 
-/* The lists reached high: unless high grows, a batch goes back. */
-static noinline void pcp_free_high(struct zone *zone, struct per_cpu_pages *pcp)
+/*
+ * The lists reached high: unless high grows, a batch goes back. Entered
+ * with interrupts off (flags from local_irq_save) and puts them back, so
+ * that the free fast path reaches it by a tail call.
+ */
+static noinline void pcp_free_high(struct zone *zone, struct per_cpu_pages *pcp,
+				   unsigned long flags)
 {
 	int high = pcp_high(zone, pcp);
 
 	if (pcp->count >= high)
 		free_pcppages_bulk(zone, pcp, pcp->count - high + pcp->batch);
+	local_irq_restore(flags);
 }
 
 static __always_inline struct page *pcp_take(struct per_cpu_pages *pcp,
@@ -706,18 +712,17 @@ static __always_inline void prep_new_page(struct page *page,
 }
 
 /* might_sleep() for may-sleep allocations, with the common case inline. */
+static __always_inline bool alloc_in_atomic(gfp_t gfp)
+{
+	return unlikely(in_atomic() | irqs_disabled()) && (gfp & __GFP_WAIT);
+}
+
 static __always_inline void alloc_might_sleep(gfp_t gfp)
 {
-	if ((gfp & __GFP_WAIT) && unlikely(in_atomic() || irqs_disabled()))
+	if (alloc_in_atomic(gfp))
 		might_sleep();
 }
 
-/*
- * The fast path (orders up to PCP_MAX_ORDER): a block off this
- * CPU's list of the first-choice zone while that zone stays above its low
- * watermark. NULL sends the caller down the general path (an empty list to
- * refill, a zone to fall back from, a watermark to look at closely).
- */
 /* ---- fail_page_alloc (<linux/fault-inject.h>) ---------------------------- */
 
 struct fail_page_alloc_attr fail_page_alloc = {
@@ -748,6 +753,12 @@ noinline bool should_fail_alloc_page(gfp_t gfp, unsigned int order,
 			      (gfp & __GFP_NOWARN) ? FAULT_NOWARN : 0, caller);
 }
 
+/*
+ * The fast path (orders up to PCP_MAX_ORDER): a block off this
+ * CPU's list of the first-choice zone while that zone stays above its low
+ * watermark. NULL sends the caller down the general path (an empty list to
+ * refill, a zone to fall back from, a watermark to look at closely).
+ */
 static __always_inline struct page *alloc_page_fast(gfp_t gfp,
 						    unsigned int order,
 						    int highest)
@@ -789,31 +800,69 @@ static noinline struct page *__alloc_pages_general(gfp_t gfp,
 	return page;
 }
 
-static __always_inline struct page *__alloc_pages(gfp_t gfp,
-						  unsigned int order,
-						  unsigned long caller)
+/* The new block's struct page and its owner, on every path. */
+static __always_inline struct page *alloc_pages_done(struct page *page,
+						     unsigned int order,
+						     gfp_t gfp,
+						     unsigned long caller)
+{
+	prep_new_page(page, order, gfp);
+	set_page_owner(page, caller);
+	return page;
+}
+
+/*
+ * Everything the fast path leaves: might_sleep()'s report, fail_page_alloc
+ * (Linux's prepare_alloc_pages()), zeroing, orders above the per-CPU
+ * lists, and a fast path that found nothing (tried again here: it fails
+ * as fast, and the slow path stays one function).
+ */
+static noinline struct page *alloc_pages_slow(gfp_t gfp, unsigned int order,
+					      unsigned long caller)
 {
 	int highest = gfp_zone(gfp);
 	struct page *page = NULL;
 
 	alloc_might_sleep(gfp);
-	/* Linux's prepare_alloc_pages(): off unless the VMM armed it */
 	if (unlikely(READ_ONCE(fail_page_alloc_armed)) &&
 	    should_fail_alloc_page(gfp, order, caller))
 		return NULL;
-	/* Order 0 separately: constant folding makes its path the shortest. */
-	if (likely(order == 0))
-		page = alloc_page_fast(gfp, 0, highest);
-	else if (order < NR_PCP_ORDERS)
+	if (order < NR_PCP_ORDERS)
 		page = alloc_page_fast(gfp, order, highest);
-	if (unlikely(!page)) {
+	if (!page) {
 		page = __alloc_pages_general(gfp, order, highest);
 		if (!page)
 			return NULL;
 	}
-	prep_new_page(page, order, gfp);
-	set_page_owner(page, caller);
-	return page;
+	return alloc_pages_done(page, order, gfp, caller);
+}
+
+/*
+ * One test sends every unusual case to alloc_pages_slow(), by a tail call:
+ * the fast path makes no other call, so it keeps nothing in saved registers.
+ */
+static __always_inline struct page *__alloc_pages(gfp_t gfp,
+						  unsigned int order,
+						  unsigned long caller)
+{
+	struct page *page;
+
+	if (unlikely(order >= NR_PCP_ORDERS))
+		return alloc_pages_slow(gfp, order, caller);
+	if (unlikely(READ_ONCE(fail_page_alloc_armed)))
+		return alloc_pages_slow(gfp, order, caller);
+	if (unlikely(gfp & __GFP_ZERO))
+		return alloc_pages_slow(gfp, order, caller);
+	if (alloc_in_atomic(gfp))
+		return alloc_pages_slow(gfp, order, caller);
+	/* Order 0 separately: constant folding makes its path the shortest. */
+	if (likely(order == 0))
+		page = alloc_page_fast(gfp, 0, gfp_zone(gfp));
+	else
+		page = alloc_page_fast(gfp, order, gfp_zone(gfp));
+	if (unlikely(!page))
+		return alloc_pages_slow(gfp, order, caller);
+	return alloc_pages_done(page, order, gfp, caller);
 }
 
 struct page *alloc_pages_node(int nid, unsigned int flags, unsigned int order)
@@ -979,8 +1028,10 @@ static __always_inline void free_pcp_page(struct page *page,
 	pcp->stat.free[order]++;
 	pcp->count += 1 << order;
 	pcp->free_count += 1 << order;
-	if (unlikely(pcp->count >= pcp->high))
-		pcp_free_high(zone, pcp);
+	if (unlikely(pcp->count >= pcp->high)) {
+		pcp_free_high(zone, pcp, flags);
+		return;
+	}
 	local_irq_restore(flags);
 }
 
