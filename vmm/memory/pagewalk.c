@@ -133,30 +133,33 @@ static inline bool cache_hit(const struct pw_cache *c,
 	return s->tag == tag && s->cr3 == cr3 && s->epoch == c->epoch;
 }
 
-int pagewalk_cached(const struct gmem *gm, struct pw_cache *c, uint64_t gen,
-		    uint64_t cr3, uint64_t va, struct pw_xlate *x,
-		    const char **error)
+/* A hit for @va's page of 1 << @shift bytes fills @x. */
+static inline __attribute__((always_inline)) bool
+cache_probe(struct pw_cache *c, uint64_t va, unsigned int shift, uint64_t cr3,
+	    struct pw_xlate *x)
 {
-	static const unsigned int shifts[] = { 12, 21, 30 };
+	uint64_t tag;
+	const struct pw_cache_slot *s = cache_slot(c, va, shift, &tag);
+
+	if (!cache_hit(c, s, tag, cr3))
+		return false;
+	x->page_size = 1ULL << shift;
+	x->gpa = s->pa | (va & (x->page_size - 1));
+	x->flags = s->flags;
+	return true;
+}
+
+/* A miss: the full walk, whose result fills a slot. Out of line, so that a
+ * hit pays for none of its stack. */
+static __attribute__((noinline)) int
+cache_fill(const struct gmem *gm, struct pw_cache *c, uint64_t cr3,
+	   uint64_t va, struct pw_xlate *x, const char **error)
+{
 	struct pw_cache_slot *s;
 	struct pagewalk w;
 	unsigned int shift;
 	uint64_t tag;
 
-	if (c->gen != gen) {
-		pw_cache_flush(c);
-		c->gen = gen;
-	}
-	for (unsigned int i = 0; i < 3; i++) {
-		s = cache_slot(c, va, shifts[i], &tag);
-		if (cache_hit(c, s, tag, cr3)) {
-			c->hits++;
-			x->page_size = 1ULL << shifts[i];
-			x->gpa = s->pa | (va & (x->page_size - 1));
-			x->flags = s->flags;
-			return 0;
-		}
-	}
 	c->misses++;
 	if (pagewalk(gm, cr3, va, &w)) {
 		if (error)
@@ -173,6 +176,23 @@ int pagewalk_cached(const struct gmem *gm, struct pw_cache *c, uint64_t gen,
 		.flags = w.flags, .epoch = c->epoch,
 	};
 	return 0;
+}
+
+int pagewalk_cached(const struct gmem *gm, struct pw_cache *c, uint64_t gen,
+		    uint64_t cr3, uint64_t va, struct pw_xlate *x,
+		    const char **error)
+{
+	if (c->gen != gen) {
+		pw_cache_flush(c);
+		c->gen = gen;
+	}
+	/* 4 KiB, 2 MiB, 1 GiB: each probe's shift a constant */
+	if (cache_probe(c, va, 12, cr3, x) || cache_probe(c, va, 21, cr3, x) ||
+	    cache_probe(c, va, 30, cr3, x)) {
+		c->hits++;
+		return 0;
+	}
+	return cache_fill(gm, c, cr3, va, x, error);
 }
 
 /* ---- dumps --------------------------------------------------------------- */
