@@ -49,6 +49,7 @@ static void run_checker(void (*checker)(struct check_run *))
 	memset(&run, 0, sizeof(run));
 	cr_assert_eq(check_run_open(&run, &gm, &lay, g.cr3, NULL, 0, &e), 0,
 		     "%s", e.msg);
+	run.direct_map = fake_guest_direct_map();
 	checker(&run);
 	cr_assert_eq(run.in.stop, INSP_STOP_NONE, "the check ran out of budget");
 	cr_assert_eq(run.nr_violations, run.nr_kept);
