@@ -147,6 +147,7 @@ static struct check_run *poison_run(void)
 	memset(&r, 0, sizeof(r));
 	cr_assert_eq(check_run_open(&r, &gm, &lay, g.cr3, NULL, 0, &e), 0,
 		     "%s", e.msg);
+	r.direct_map = fake_guest_direct_map();
 	check_free_objects(&r);
 	return &r;
 }

@@ -10,12 +10,13 @@
  * The one reader of these for the VMM: the DMA device's object-granularity
  * check (object_state_read(), device_control's object_state), the slab
  * checker (check_slab.c: every freelist pointer an object of its slab, none
- * twice) and the mempool checker (check_mempool.c: an element on no
- * freelist, in no magazine). Pure: no vm, no locks, nothing reported
- * through the guest; the direct map's base is the caller's (the guest's
- * MV_DIRECT_MAP_BASE, a hosted test's own), so a hosted fake guest can be
- * read like the real one. object_state_read() runs without parking the
- * vCPUs, so a slab that changes under its walk is read again.
+ * twice), the mempool checker (check_mempool.c: an element on no
+ * freelist, in no magazine) and the freed-object checker (check_poison.c:
+ * every free object's poison). Pure: no vm, no locks; the direct map's
+ * base is the caller's (the guest's MV_DIRECT_MAP_BASE, a hosted test's
+ * own), so a hosted fake guest is read like the real one.
+ * object_state_read() runs without parking the vCPUs, so a slab that
+ * changes under its walk is read again.
  *
  * Hostile input (the guest writes every byte read here):
  *   - a cache's numbers are taken only when they make a slab: a slot holds
