@@ -54,6 +54,7 @@ FUZZ_CMDS_SRCS = $(srcdir)/vmm/control/qmp_dispatch.c $(srcdir)/vmm/control/qmp_
 	$(srcdir)/vmm/base/size.c \
 	$(srcdir)/vmm/control/check.c $(srcdir)/vmm/control/check_zone.c \
 	$(srcdir)/vmm/control/check_slab.c $(srcdir)/vmm/control/check_cmds.c \
+	$(srcdir)/vmm/control/slab_obj.c \
 	$(srcdir)/vmm/control/check_uaf.c $(srcdir)/vmm/control/check_uaf_vm.c \
 	$(srcdir)/vmm/control/check_poison.c $(srcdir)/vmm/core/dirty.c \
 	$(srcdir)/vmm/control/check_vmap.c $(srcdir)/vmm/control/check_percpu.c \

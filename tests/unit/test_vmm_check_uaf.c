@@ -20,6 +20,7 @@
 #include "gmem.h"
 #include "inspect.h"
 #include "inspect_fake_guest.h"
+#include "slab_obj.h"
 
 #define FAKE_MEM	(64UL << 20)
 #define BLOCK_ORDER	9
@@ -147,6 +148,7 @@ static struct check_run *poison_run(void)
 	memset(&r, 0, sizeof(r));
 	cr_assert_eq(check_run_open(&r, &gm, &lay, g.cr3, NULL, 0, &e), 0,
 		     "%s", e.msg);
+	r.direct_map = fake_guest_direct_map();
 	check_free_objects(&r);
 	return &r;
 }
@@ -201,5 +203,29 @@ Test(check_uaf, freed_objects_left_alone_are_not_reported)
 	cr_assert_eq(r->nr_violations, 0, "%s", r->kept[0].what);
 	/* the slab's free objects were looked at: the freed one and the rest */
 	cr_assert_geq(covered(r, "free objects poisoned"), 2);
+	check_run_close(r);
+}
+
+/*
+ * A freelist looped back on its written object (obj -> obj): the walk
+ * (slab_obj.h's) ends at the object met again, so it is read and reported
+ * once, not once per object the slab holds.
+ */
+Test(check_uaf, a_looped_freelist_reads_its_object_once)
+{
+	uint64_t obj = fake_guest_freed_object(3, 0x42, true);
+	uint64_t dm = fake_guest_direct_map();
+	struct check_run *r = poison_run();
+	struct slab_geom sg;
+
+	cr_assert_eq(r->nr_violations, 1);
+	cr_assert_eq(slab_geom_read(&r->in, dm, (obj - dm) / 4096, &sg), 0);
+	cr_assert_gt(sg.num, 2);
+	check_run_close(r);
+	*(uint64_t *)(uintptr_t)(obj - sg.red_left_pad + sg.offset) = obj;
+	r = poison_run();
+	cr_assert_eq(r->nr_violations, 1, "%lu violations", r->nr_violations);
+	cr_assert_eq(r->kept[0].addr, obj);
+	cr_assert_eq(covered(r, "free objects poisoned"), 1);
 	check_run_close(r);
 }

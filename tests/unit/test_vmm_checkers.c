@@ -4,7 +4,9 @@
  * check_mempool.c) over a fake guest built by the real guest allocator
  * (inspect_fake_guest.h): an honest one gives no violation; each structure
  * broken on purpose gives a violation naming it, its address, and the
- * value expected and the one found.
+ * value expected and the one found. And the slab reader they share with
+ * the DMA device (slab_obj.h): its freelist walk stopped by a loop, a
+ * pointer outside its slab or off an object's start; its object look.
  */
 #include <criterion/criterion.h>
 #include <inttypes.h>
@@ -19,6 +21,7 @@
 #include "gmem.h"
 #include "inspect.h"
 #include "inspect_fake_guest.h"
+#include "slab_obj.h"
 
 #define FAKE_MEM	(64UL << 20)
 
@@ -49,6 +52,7 @@ static void run_checker(void (*checker)(struct check_run *))
 	memset(&run, 0, sizeof(run));
 	cr_assert_eq(check_run_open(&run, &gm, &lay, g.cr3, NULL, 0, &e), 0,
 		     "%s", e.msg);
+	run.direct_map = fake_guest_direct_map();
 	checker(&run);
 	cr_assert_eq(run.in.stop, INSP_STOP_NONE, "the check ran out of budget");
 	cr_assert_eq(run.nr_violations, run.nr_kept);
@@ -282,6 +286,7 @@ Test(checkers, run_all_covers_the_three)
 	memset(&run, 0, sizeof(run));
 	cr_assert_eq(check_run_open(&run, &gm, &lay, g.cr3, NULL, 0, &e), 0,
 		     "%s", e.msg);
+	run.direct_map = fake_guest_direct_map();
 	check_run_all(&run);
 	for (unsigned int i = 0; i < run.nr_kept; i++)
 		cr_assert(strcmp(run.kept[i].structure, "vmap_area") &&
@@ -294,5 +299,160 @@ Test(checkers, run_all_covers_the_three)
 	cr_assert_geq(covered("pcpu_chunks"), 1);
 	cr_assert_eq(covered("mempools"), 4);
 	cr_assert_eq(covered("mempool_elements"), 4 + 3 + 2 + 2);
+	check_run_close(&run);
+}
+
+/* ---- slab_obj.h: the one freelist walker, on hostile freelists ------------ */
+
+static struct slab_geom sg;
+
+/* Object @i of the slab @sg. */
+static uint64_t nth_obj(uint64_t i)
+{
+	return sg.base + sg.red_left_pad + i * sg.size;
+}
+
+/* Where @obj's free pointer lies: the guest's memory is this process's. */
+static uint64_t *free_ptr(uint64_t obj)
+{
+	return (uint64_t *)(uintptr_t)(obj - sg.red_left_pad + sg.offset);
+}
+
+/*
+ * A slab of the cache "fake-poison" (fake_guest_freed_object()), its
+ * geometry in sg, read over run.in: the object freed last, its freelist's
+ * head.
+ */
+static uint64_t poison_slab(void)
+{
+	uint64_t obj = fake_guest_freed_object(0, 0, false);
+	uint64_t dm = fake_guest_direct_map(), mem_map, max_pfn, first;
+	struct errbuf e = { "" };
+
+	cr_assert_neq(obj, 0);
+	memset(&run, 0, sizeof(run));
+	cr_assert_eq(check_run_open(&run, &gm, &lay, g.cr3, NULL, 0, &e), 0,
+		     "%s", e.msg);
+	cr_assert_eq(insp_mem_map(&run.in, &mem_map, &max_pfn), 0, "%s",
+		     run.in.err);
+	cr_assert_eq(slab_geom_read(&run.in, dm, (obj - dm) / 4096, &sg), 0);
+	cr_assert_eq(sg.object_size, 96);
+	cr_assert_geq(slab_obj_index(&sg, obj), 0);
+	cr_assert_eq(insp_read_field(&run.in, sg.head_page, lay.page.freelist,
+				     &first), 0);
+	cr_assert_eq(first, obj, "the object freed last heads its freelist");
+	return obj;
+}
+
+static enum slab_walk_end walk(uint64_t first, struct slab_walk *w)
+{
+	return slab_freelist_walk(&run.in, &sg, first, NULL, NULL, w);
+}
+
+Test(checkers, freelist_walk_honest)
+{
+	uint64_t obj = poison_slab(), inuse;
+	struct slab_walk w;
+
+	cr_assert_eq(insp_read_field(&run.in, sg.head_page, lay.page.inuse,
+				     &inuse), 0);
+	cr_assert_eq(walk(obj, &w), SLAB_WALK_END);
+	/* four allocated, one of them freed again */
+	cr_assert_eq(inuse, 3);
+	cr_assert_eq(w.n, sg.num - inuse, "%" PRIu64 " of %u free", w.n, sg.num);
+	cr_assert(slab_freelist_has(&run.in, &sg, obj, obj, &w));
+	cr_assert_eq(w.end, SLAB_WALK_STOPPED);
+	cr_assert_eq(w.n, 1);
+	cr_assert_not(slab_freelist_has(&run.in, &sg, obj, nth_obj(sg.num), &w));
+	cr_assert_eq(w.end, SLAB_WALK_END);
+	check_run_close(&run);
+}
+
+Test(checkers, freelist_walk_stops_at_a_loop)
+{
+	uint64_t obj = poison_slab(), second = *free_ptr(obj);
+	struct slab_walk w;
+
+	*free_ptr(second) = obj;	/* obj -> second -> obj */
+	cr_assert_eq(walk(obj, &w), SLAB_WALK_TWICE);
+	cr_assert_eq(w.at, obj);
+	cr_assert_eq(w.n, 2);
+	*free_ptr(obj) = obj;		/* obj -> obj */
+	cr_assert_eq(walk(obj, &w), SLAB_WALK_TWICE);
+	cr_assert_eq(w.n, 1);
+	check_run_close(&run);
+}
+
+Test(checkers, freelist_walk_stops_at_a_pointer_outside_its_slab)
+{
+	uint64_t obj = poison_slab();
+	uint64_t past = nth_obj(sg.num), before = sg.base - sg.size;
+	struct slab_walk w;
+
+	*free_ptr(obj) = past;
+	cr_assert_eq(walk(obj, &w), SLAB_WALK_NOT_OBJECT);
+	cr_assert_eq(w.at, past);
+	cr_assert_eq(w.n, 1);
+	*free_ptr(obj) = before;
+	cr_assert_eq(walk(obj, &w), SLAB_WALK_NOT_OBJECT);
+	cr_assert_eq(w.at, before);
+	/* the first pointer too: nothing is read through it */
+	cr_assert_eq(walk(UINT64_MAX - 7, &w), SLAB_WALK_NOT_OBJECT);
+	cr_assert_eq(w.n, 0);
+	check_run_close(&run);
+}
+
+Test(checkers, freelist_walk_stops_at_a_misaligned_pointer)
+{
+	uint64_t obj = poison_slab();
+	struct slab_walk w;
+
+	*free_ptr(obj) = obj + 8;
+	cr_assert_eq(walk(obj, &w), SLAB_WALK_NOT_OBJECT);
+	cr_assert_eq(w.at, obj + 8);
+	cr_assert_eq(w.n, 1);
+	check_run_close(&run);
+}
+
+/* The DMA device's look (object_state_read()) over the same slab. */
+static struct object_state look(uint64_t va, uint64_t len)
+{
+	uint64_t dm = fake_guest_direct_map();
+	struct object_state o;
+	struct errbuf e = { "" };
+
+	cr_assert_eq(object_state_read(&gm, g.cr3, &lay, dm, va - dm, len, &o,
+				       &e), 0, "%s", e.msg);
+	return o;
+}
+
+Test(checkers, object_look_free_live_and_outside)
+{
+	uint64_t obj = poison_slab(), dm = fake_guest_direct_map();
+	struct object_state o = look(obj + 4, 8);
+
+	cr_assert_eq(o.kind, OBJECT_FREE, "kind %d", o.kind);
+	cr_assert_eq(o.addr, obj - dm);
+	cr_assert_eq(o.size, 96);
+	cr_assert_eq(o.cache, sg.cache);
+	cr_assert_str_eq(o.cache_name, "fake-poison");
+	o = look(nth_obj(0), 96);
+	cr_assert_eq(o.kind, OBJECT_LIVE, "kind %d", o.kind);
+	cr_assert_eq(o.addr, nth_obj(0) - dm);
+	o = look(nth_obj(0) + 90, 8);
+	cr_assert_eq(o.kind, OBJECT_OUTSIDE, "kind %d", o.kind);
+	check_run_close(&run);
+}
+
+/* A broken freelist: a live object's state is nobody's to tell. */
+Test(checkers, object_look_on_a_looped_freelist_is_none)
+{
+	uint64_t obj = poison_slab();
+
+	*free_ptr(obj) = obj;
+	cr_assert_eq(look(obj, 96).kind, OBJECT_FREE);
+	cr_assert_eq(look(nth_obj(0), 96).kind, OBJECT_NONE);
+	*free_ptr(obj) = obj + 8;
+	cr_assert_eq(look(nth_obj(0), 96).kind, OBJECT_NONE);
 	check_run_close(&run);
 }

@@ -12,13 +12,10 @@
  *   - a page pool's: a block of the pool's order, allocated: a reference
  *     held, not PG_buddy nor PG_pcp nor PG_slab, inside no free block.
  * A custom pool's elements are only counted. A read that fails is no
- * verdict; the walks are bounded by the slab's objects, the magazines'
- * limits and MEMPOOL_MAX_ELEMENTS, and end on insp_spent().
- *
- * Whether an object is live is asked here of one object at a time (small
- * and read-only); the slab checker (check.c, slab_cmds.c's slab walk) sees
- * whole slabs. Should a third user want it, obj_live() belongs with the
- * slab reader in slab_cmds.c.
+ * verdict, nor does a broken freelist give one (check_slabs names it); the
+ * walks are bounded by the slab's objects, the magazines' limits and
+ * MEMPOOL_MAX_ELEMENTS, and end on insp_spent(). The cache's numbers, the
+ * freelist walk and the magazine lookup are slab_obj.h's.
  */
 #include "config.h"
 
@@ -31,15 +28,14 @@
 #include "inspect.h"
 #include "pagewalk.h"
 #include "slab_cmds.h"
+#include "slab_obj.h"
 
 #define PAGE_SZ			4096ULL
 #define MEMPOOL_MAX_ELEMENTS	65536	/* elements one pool's check reads */
-#define MAGAZINE_MAX		4096	/* entries read of one array_cache */
 
 struct pool_check {
 	struct check_run *run;
 	uint64_t mem_map, max_pfn;
-	uint32_t nr_cpus;
 	bool stopped;
 };
 
@@ -139,112 +135,41 @@ static int64_t virt_pfn(struct insp *in, const struct pool_check *pc, uint64_t v
 }
 
 /*
- * Is @obj among the @avail entries of the array_cache at @ac? Its entry[]
- * is the flexible array that ends it (DWARF gives it no size): pointers
- * after four unsigned ints, at sizeof(struct array_cache).
+ * Is @obj, in frame @pfn, a live object of the cache whose numbers @g
+ * holds (slab_cache_geom_read())?
  */
-static bool in_magazine(struct insp *in, uint64_t ac, uint64_t obj)
-{
-	uint64_t avail, entry[256];
-
-	if (!ac || insp_read_field(in, ac, in->lay->array_cache.avail, &avail))
-		return false;
-	if (avail > MAGAZINE_MAX)
-		avail = MAGAZINE_MAX;
-	for (uint64_t i = 0; i < avail; i += 256) {
-		uint64_t n = avail - i < 256 ? avail - i : 256;
-
-		if (insp_read(in, ac + in->lay->array_cache.size + i * 8, entry, n * 8))
-			return false;
-		for (uint64_t j = 0; j < n; j++)
-			if (entry[j] == obj)
-				return true;
-	}
-	return false;
-}
-
-/* Where the object is cached free: a CPU's magazine or the depot. */
-static void judge_cached(struct insp *in, const struct pool_check *pc,
-			 uint64_t cache, uint64_t obj, struct verdict *v)
-{
-	const struct mm_layout *lay = in->lay;
-	uint64_t ac;
-
-	for (uint32_t cpu = 0; cpu < pc->nr_cpus; cpu++) {
-		if (insp_read_field(in, cache, field_elem(lay->cache.cpu_cache, cpu), &ac))
-			return;
-		if (in_magazine(in, ac, obj)) {
-			snprintf(v->found, sizeof(v->found), "free: in CPU %u's magazine", cpu);
-			return;
-		}
-	}
-	if (!insp_read_field(in, cache, lay->cache.shared, &ac) && in_magazine(in, ac, obj))
-		snprintf(v->found, sizeof(v->found), "free: in the cache's depot");
-}
-
-/* Is @obj on the freelist of the slab at @slab_va (head page @page)? */
-static void judge_freelist(struct insp *in, const uint8_t *page, uint64_t num,
-			   uint64_t red_left_pad, uint64_t offset, uint64_t obj,
-			   struct verdict *v)
-{
-	uint64_t cur = PG(page, freelist);
-
-	for (uint64_t steps = 0; cur && steps < num; steps++) {
-		if (cur == obj) {
-			snprintf(v->found, sizeof(v->found), "free: on its slab's freelist");
-			return;
-		}
-		if (insp_read_u64(in, cur - red_left_pad + offset, &cur))
-			return;		/* the slab checker judges the freelist */
-	}
-}
-
-/* The kmem_cache's fields obj_live() needs. */
-struct cache_geom {
-	uint64_t size, red_left_pad, offset, order, num, object_size;
-};
-
-static int read_geom(struct insp *in, uint64_t cache, struct cache_geom *g)
-{
-	const struct mm_layout *lay = in->lay;
-
-	return insp_read_field(in, cache, lay->cache.size_, &g->size) ||
-	       insp_read_field(in, cache, lay->cache.red_left_pad, &g->red_left_pad) ||
-	       insp_read_field(in, cache, lay->cache.offset, &g->offset) ||
-	       insp_read_field(in, cache, lay->cache.order, &g->order) ||
-	       insp_read_field(in, cache, lay->cache.num, &g->num) ||
-	       insp_read_field(in, cache, lay->cache.object_size, &g->object_size) ||
-	       !g->size || g->order > 10 ? -1 : 0;
-}
-
-/* Is @obj, in frame @pfn, a live object of the cache at @cache? */
-static void obj_live(struct insp *in, const struct pool_check *pc, uint64_t cache,
-		     uint64_t obj, uint64_t pfn, struct verdict *v)
+static void obj_live(struct insp *in, const struct pool_check *pc,
+		     struct slab_geom *g, uint64_t obj, uint64_t pfn,
+		     struct verdict *v)
 {
 	uint8_t page[INSP_PAGE_STRUCT_MAX];
-	struct cache_geom g;
-	uint64_t head, slab_va, off;
+	uint64_t head = pfn & ~((1ULL << g->order) - 1), off;
+	struct slab_walk w;
+	int cpu;
 
-	if (read_geom(in, cache, &g))
-		return;
-	head = pfn & ~((1ULL << g.order) - 1);
 	if (read_page(in, pc, head, page))
 		return;
-	if (!flag(PG(page, flags), in->lay->pg.slab) || PG(page, slab_cache) != cache) {
+	if (!flag(PG(page, flags), in->lay->pg.slab) || PG(page, slab_cache) != g->cache) {
 		snprintf(v->found, sizeof(v->found), "pfn 0x%" PRIx64 ": no slab of the cache (slab_cache 0x%" PRIx64 ")",
 			 head, PG(page, slab_cache));
 		return;
 	}
-	slab_va = (obj & ~(PAGE_SZ - 1)) - (pfn - head) * PAGE_SZ;
-	off = obj - slab_va - g.red_left_pad;
-	if (obj - slab_va < g.red_left_pad || off % g.size || off / g.size >= g.num) {
+	slab_geom_place(in, g, pc->run->direct_map, head);
+	/* its offset in the slab, whatever mapping @obj was given in */
+	off = (pfn - head) * PAGE_SZ + (obj & (PAGE_SZ - 1));
+	if (slab_obj_index(g, g->base + off) < 0) {
 		snprintf(v->found, sizeof(v->found), "offset %" PRIu64 " in its slab: no object's start",
-			 obj - slab_va);
+			 off);
 		return;
 	}
-	judge_freelist(in, page, g.num, g.red_left_pad, g.offset, obj, v);
-	if (!v->found[0])
-		judge_cached(in, pc, cache, obj, v);
+	if (slab_freelist_has(in, g, PG(page, freelist), obj, &w))
+		snprintf(v->found, sizeof(v->found), "free: on its slab's freelist");
+	else if (!slab_obj_cached(in, g->cache, obj, &cpu))
+		return;
+	else if (cpu < 0)
+		snprintf(v->found, sizeof(v->found), "free: in the cache's depot");
+	else
+		snprintf(v->found, sizeof(v->found), "free: in CPU %d's magazine", cpu);
 }
 
 /* A slab pool's element: of the cache at @cache. */
@@ -253,6 +178,7 @@ static void judge_slab_obj(struct insp *in, const struct pool_check *pc,
 {
 	int64_t pfn = virt_pfn(in, pc, obj);
 	uint8_t page[INSP_PAGE_STRUCT_MAX];
+	struct slab_geom g;
 
 	if (pfn < 0) {
 		snprintf(v->found, sizeof(v->found), "0x%" PRIx64 ", not mapped to RAM", obj);
@@ -265,7 +191,8 @@ static void judge_slab_obj(struct insp *in, const struct pool_check *pc,
 			 (uint64_t)pfn);
 		return;
 	}
-	obj_live(in, pc, cache, obj, (uint64_t)pfn, v);
+	if (!slab_cache_geom_read(in, cache, &g))
+		obj_live(in, pc, &g, obj, (uint64_t)pfn, v);
 }
 
 /* A kmalloc pool's element: a slab object, or a large block, of @size. */
@@ -274,8 +201,8 @@ static void judge_kmalloc(struct insp *in, const struct pool_check *pc,
 {
 	int64_t pfn = virt_pfn(in, pc, obj);
 	uint8_t page[INSP_PAGE_STRUCT_MAX];
-	struct cache_geom g;
-	uint64_t cache, order;
+	struct slab_geom g;
+	uint64_t order;
 
 	if (pfn < 0) {
 		snprintf(v->found, sizeof(v->found), "0x%" PRIx64 ", not mapped to RAM", obj);
@@ -299,14 +226,13 @@ static void judge_kmalloc(struct insp *in, const struct pool_check *pc,
 			snprintf(v->found, sizeof(v->found), "a block of order %" PRIu64, order);
 		return;
 	}
-	cache = PG(page, slab_cache);
-	if (read_geom(in, cache, &g))
+	if (slab_cache_geom_read(in, PG(page, slab_cache), &g))
 		return;
 	if (g.object_size < size) {
-		snprintf(v->found, sizeof(v->found), "an object of %" PRIu64 " bytes", g.object_size);
+		snprintf(v->found, sizeof(v->found), "an object of %u bytes", g.object_size);
 		return;
 	}
-	obj_live(in, pc, cache, obj, (uint64_t)pfn, v);
+	obj_live(in, pc, &g, obj, (uint64_t)pfn, v);
 }
 
 static void judge_element(struct insp *in, const struct pool_check *pc,
@@ -472,10 +398,11 @@ void check_mempools(struct check_run *run)
 	struct insp *in = check_insp(run);
 	struct pool_check pc = { .run = run };
 	struct insp_pager pager;
+	uint32_t nr_cpus;
 	struct errbuf e;
 
 	if (insp_spent(in) || insp_mem_map(in, &pc.mem_map, &pc.max_pfn) ||
-	    insp_nr_cpus(in, &pc.nr_cpus))
+	    insp_nr_cpus(in, &nr_cpus))
 		return;
 	insp_pager_init(&pager, NULL, SLAB_MAX_POOLS, false);
 	slab_mempools_read(in, &pager, check_pool, &pc, &e);

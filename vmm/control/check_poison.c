@@ -16,8 +16,9 @@
  * (SLAB_NO_TUNABLES), so their free objects are on their slabs' freelists
  * only; the run parks at a quiet point, with every cache lock free, so no
  * object is half freed. Bounded: the caches' flags read, then the partial
- * and free slabs of poisoned caches only, POISON_MAX_BYTES of objects per
- * run, the run's deadline.
+ * and free slabs of poisoned caches only, each freelist by slab_obj.h's
+ * walk (each object once, inside its slab), POISON_MAX_BYTES of objects
+ * per run, the run's deadline.
  */
 #include "config.h"
 
@@ -33,8 +34,8 @@
 #include "guest_str.h"
 #include "ksyms.h"
 #include "slab_cmds.h"
+#include "slab_obj.h"
 
-#define PAGE_SZ			4096ULL
 #define POISON_MAX_BYTES	(16ULL << 20)	/* of objects read per run */
 #define POISON_CHUNK		4096U		/* bytes of an object read at once */
 
@@ -46,12 +47,18 @@ struct poison_walk {
 
 /* One slab's geometry and its cache, as the checker needs them. */
 struct poison_slab {
-	uint64_t cache_va, page_va;
-	uint64_t base;			/* the first object */
-	uint64_t size, nr;		/* slot size, objects */
-	uint32_t object_size, red_left_pad, offset, track_offset;
+	struct poison_walk *w;
+	struct slab_geom g;		/* slab_obj.h's */
+	uint32_t track_offset;
 	bool tracks;
 	char name[CACHE_NAME_BUF];
+};
+
+struct poison_cache {
+	struct poison_walk *w;
+	uint64_t va, mem_map, max_pfn;
+	const uint8_t *copy;		/* the cache, lay->cache.size bytes */
+	struct slab_geom geom;		/* its numbers (slab_cache_geom_read()) */
 };
 
 /* The first byte of the object at @obj that is not the poison: 0 if one. */
@@ -88,7 +95,7 @@ static void track_name(struct check_run *run, const struct poison_slab *s,
 
 	snprintf(out, size, "none");
 	if (!s->tracks ||
-	    insp_read_field(check_insp(run), obj - s->red_left_pad +
+	    insp_read_field(check_insp(run), obj - s->g.red_left_pad +
 			    s->track_offset + which * l->track.size,
 			    l->track.addr, &addr) || !addr)
 		return;
@@ -101,7 +108,7 @@ static void report_object(struct check_run *run, const struct poison_slab *s,
 {
 	char alloc[KSYM_FORMAT_MAX], freer[KSYM_FORMAT_MAX];
 	char exp[CHECK_TEXT_MAX], found[CHECK_TEXT_MAX];
-	uint8_t want = at == s->object_size - 1 ? MV_POISON_END : MV_POISON_FREE;
+	uint8_t want = at == s->g.object_size - 1 ? MV_POISON_END : MV_POISON_FREE;
 
 	track_name(run, s, obj, 0, alloc, sizeof(alloc));
 	track_name(run, s, obj, 1, freer, sizeof(freer));
@@ -109,7 +116,7 @@ static void report_object(struct check_run *run, const struct poison_slab *s,
 	snprintf(found, sizeof(found), "0x%02x at offset %u", found_byte, at);
 	check_violation(run, "free_object", obj, exp, found,
 			"cache %s: free object 0x%" PRIx64 " written after its free (offset %u of %u); allocated by %s, freed by %s",
-			s->name, obj, at, s->object_size, alloc, freer);
+			s->name, obj, at, s->g.object_size, alloc, freer);
 }
 
 /* The cache's name, valid UTF-8 and without control bytes (a vmm line). */
@@ -125,86 +132,62 @@ static void cache_name(const struct mm_layout *l, const uint8_t *cache,
 			*p = '?';
 }
 
-static bool poison_slab_of(const struct mm_layout *l, uint64_t cache_va,
-			   const uint8_t *cache, uint64_t page_va, uint64_t pfn,
-			   const uint8_t *page, struct poison_slab *s)
+/*
+ * The slab at frame @pfn of the poisoned cache @c as the checker reads it:
+ * false when its free pointer lies inside the object (not the layout
+ * slab.c gives a poisoned cache: then nothing is read).
+ */
+static bool poison_slab_of(struct insp *in, const struct poison_cache *c,
+			   uint64_t pfn, struct poison_slab *s)
 {
-	uint32_t csz = l->cache.size;
-	uint64_t flags = field_get(cache, csz, l->cache.flags);
-	uint64_t order = field_get(cache, csz, l->cache.order);
-	uint64_t first = field_get(page, l->page.size, l->page.freelist), slab;
+	const struct mm_layout *l = in->lay;
 
-	if (!(flags & MV_SLAB_POISON))
-		return false;
 	*s = (struct poison_slab){
-		.cache_va = cache_va, .page_va = page_va,
-		.size = field_get(cache, csz, l->cache.size_),
-		.nr = field_get(page, l->page.size, l->page.objects),
-		.object_size = field_get(cache, csz, l->cache.object_size),
-		.red_left_pad = field_get(cache, csz, l->cache.red_left_pad),
-		.offset = field_get(cache, csz, l->cache.offset),
-		.track_offset = field_get(cache, csz, l->cache.track_offset),
-		.tracks = flags & MV_SLAB_STORE_USER,
+		.w = c->w,
+		.g = c->geom,
+		.track_offset = field_get(c->copy, l->cache.size,
+					  l->cache.track_offset),
+		.tracks = c->geom.flags & MV_SLAB_STORE_USER,
 	};
-	/* The geometry slab.c gives a poisoned cache, or nothing is read. */
-	if (!s->object_size || s->object_size > s->size || !s->nr ||
-	    s->offset < s->red_left_pad + s->object_size || s->offset >= s->size ||
-	    order >= 16 || !first)
+	if (s->g.offset < s->g.red_left_pad + s->g.object_size)
 		return false;
-	/*
-	 * The slab's address: where its first free object's slab starts
-	 * (slabs are naturally aligned blocks): in the guest, its page's
-	 * direct-map address, which anything else is not; in the hosted
-	 * build's fake guest, the arena's own.
-	 */
-	slab = (first - s->red_left_pad) & ~((PAGE_SZ << order) - 1);
-	if (first >= MV_DIRECT_MAP_BASE && slab != MV_DIRECT_MAP_BASE + pfn * PAGE_SZ)
-		return false;
-	s->base = slab + s->red_left_pad;
-	cache_name(l, cache, s->name, sizeof(s->name));
+	slab_geom_place(in, &s->g, c->w->run->direct_map, pfn);
+	cache_name(l, c->copy, s->name, sizeof(s->name));
 	return true;
 }
 
-static bool in_slab(const struct poison_slab *s, uint64_t p)
+/* One free object of the slab @opaque: its poison whole? */
+static bool poison_obj(uint64_t obj, void *opaque)
 {
-	uint64_t off = p - s->base;
+	struct poison_slab *s = opaque;
+	struct poison_walk *w = s->w;
+	struct insp *in = check_insp(w->run);
+	uint32_t at;
+	uint8_t found;
 
-	return p >= s->base && off % s->size == 0 && off / s->size < s->nr;
+	if (w->bytes + s->g.object_size > POISON_MAX_BYTES || insp_spent(in))
+		return false;
+	w->bytes += s->g.object_size;
+	w->objects++;
+	if (first_bad_byte(in, obj, s->g.object_size, &at, &found) == 1)
+		report_object(w->run, s, obj, at, found);
+	return true;
 }
 
-static void poison_one_slab(uint64_t cache_va, const uint8_t *cache,
-			    uint64_t page_va, uint64_t pfn, const uint8_t *page,
-			    void *opaque)
+/* The free objects of the slab at frame @pfn (struct page @page). */
+static void poison_one_slab(struct insp *in, const struct poison_cache *c,
+			    uint64_t pfn, const uint8_t *page)
 {
-	struct poison_walk *w = opaque;
-	struct insp *in = check_insp(w->run);
 	const struct mm_layout *l = in->lay;
 	struct poison_slab s;
-	uint64_t p = field_get(page, l->page.size, l->page.freelist);
+	struct slab_walk walk;
 
-	if (!poison_slab_of(l, cache_va, cache, page_va, pfn, page, &s))
+	if (!poison_slab_of(in, c, pfn, &s))
 		return;
 	/* A broken freelist is check_slabs' to name: here it only ends. */
-	for (uint64_t n = 0; p && n < s.nr && in_slab(&s, p); n++) {
-		uint32_t at;
-		uint8_t found;
-
-		if (w->bytes + s.object_size > POISON_MAX_BYTES || insp_spent(in))
-			return;
-		w->bytes += s.object_size;
-		w->objects++;
-		if (first_bad_byte(in, p, s.object_size, &at, &found) == 1)
-			report_object(w->run, &s, p, at, found);
-		if (insp_read_u64(in, p - s.red_left_pad + s.offset, &p))
-			return;
-	}
+	slab_freelist_walk(in, &s.g, field_get(page, l->page.size, l->page.freelist),
+			   poison_obj, &s, &walk);
 }
-
-struct poison_cache {
-	struct poison_walk *w;
-	uint64_t va, mem_map, max_pfn;
-	const uint8_t *copy;		/* the cache, lay->cache.size bytes */
-};
 
 /* A slab on a poisoned cache's partial or free list: its free objects. */
 static bool slab_node(struct insp *in, uint64_t node, void *opaque)
@@ -219,7 +202,7 @@ static bool slab_node(struct insp *in, uint64_t node, void *opaque)
 	    off / l->page.size >= c->max_pfn ||
 	    insp_read(in, page_va, page, l->page.size))
 		return !insp_spent(in);	/* check_slabs names a bad one */
-	poison_one_slab(c->va, c->copy, page_va, off / l->page.size, page, c->w);
+	poison_one_slab(in, c, off / l->page.size, page);
 	return !insp_spent(in);
 }
 
@@ -237,7 +220,8 @@ static bool cache_node(struct insp *in, uint64_t node, void *opaque)
 
 	c->va = node - l->cache.list.off;
 	if (insp_read_field(in, c->va, l->cache.flags, &flags) ||
-	    !(flags & MV_SLAB_POISON))
+	    !(flags & MV_SLAB_POISON) ||
+	    slab_cache_geom_read(in, c->va, &c->geom))
 		return !insp_spent(in);
 	copy = malloc(l->cache.size);
 	if (!copy || insp_read(in, c->va, copy, l->cache.size)) {

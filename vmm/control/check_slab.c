@@ -4,7 +4,8 @@
  * slab lists (slab_caches_walk: bounded, each slab seen once), which hands
  * each slab here. Per slab:
  *   - every freelist pointer inside the slab, at its first object +
- *     k * size (index_to_obj in the guest's slab.h), none twice;
+ *     k * size (index_to_obj in the guest's slab.h), none twice (the walk
+ *     and the cache's numbers, read once per cache, are slab_obj.h's);
  *   - in-use equals the objects not on its freelist. Objects in the
  *     per-CPU magazines and the depot were taken off the slab (inuse
  *     counts them, slab.c's take_objects), so only the slab's own freelist
@@ -21,69 +22,43 @@
 
 #include "check.h"
 #include "slab_cmds.h"
-
-#define PAGE_SZ			4096ULL
-#define SLAB_OBJS_TRACKED	8192	/* a freelist's duplicates found below */
+#include "slab_obj.h"
 
 struct slab_sums {
 	struct check_run *run;
 	uint64_t cache;			/* the cache summed */
+	struct slab_geom geom;		/* its numbers, read once */
+	bool geom_ok;
 	uint64_t slabs, active_slabs, objs, free_objs;
 };
-
-struct slab_geom {
-	uint64_t base;			/* the first object */
-	uint64_t size, num;
-	uint32_t offset, red_left_pad;
-};
-
-/* @p's index in the slab, or -1 when it is no object of it. */
-static int64_t obj_index(const struct slab_geom *g, uint64_t p)
-{
-	uint64_t off = p - g->base;
-
-	if (p < g->base || !g->size || off % g->size || off / g->size >= g->num)
-		return -1;
-	return (int64_t)(off / g->size);
-}
 
 /* Walks the slab's freelist: the free objects, or -1 when it is broken. */
 static int64_t freelist_len(struct check_run *run, const struct slab_geom *g,
 			    uint64_t page_va, uint64_t first, const char *name)
 {
-	struct insp *in = check_insp(run);
-	uint8_t seen[SLAB_OBJS_TRACKED / 8] = { 0 };
 	char exp[CHECK_TEXT_MAX], found[CHECK_TEXT_MAX];
-	uint64_t p = first, n = 0;
+	struct slab_walk w;
 
-	while (p) {
-		int64_t i = obj_index(g, p);
-
-		if (i < 0) {
-			snprintf(exp, sizeof(exp), "0x%" PRIx64 " + k * %" PRIu64,
-				 g->base, g->size);
-			snprintf(found, sizeof(found), "0x%" PRIx64, p);
-			check_violation(run, "slab", page_va, exp, found,
-					"cache %s: slab 0x%" PRIx64 ": freelist pointer 0x%" PRIx64 " is not an object of the slab",
-					name, page_va, p);
-			return -1;
-		}
-		if (i < SLAB_OBJS_TRACKED) {
-			if (seen[i / 8] & (1U << (i % 8))) {
-				check_violation(run, "free_object", p,
-						"on the freelist once", "twice",
-						"cache %s: slab 0x%" PRIx64 ": object 0x%" PRIx64 " is on its freelist twice",
-						name, page_va, p);
-				return -1;
-			}
-			seen[i / 8] |= 1U << (i % 8);
-		}
-		if (++n > g->num)
-			return -1;	/* only with more than SLAB_OBJS_TRACKED */
-		if (insp_read_u64(in, p - g->red_left_pad + g->offset, &p))
-			return -1;	/* a budget, or named by the read */
+	switch (slab_freelist_walk(check_insp(run), g, first, NULL, NULL, &w)) {
+	case SLAB_WALK_END:
+		return (int64_t)w.n;
+	case SLAB_WALK_NOT_OBJECT:
+		snprintf(exp, sizeof(exp), "0x%" PRIx64 " + k * %u",
+			 g->base + g->red_left_pad, g->size);
+		snprintf(found, sizeof(found), "0x%" PRIx64, w.at);
+		check_violation(run, "slab", page_va, exp, found,
+				"cache %s: slab 0x%" PRIx64 ": freelist pointer 0x%" PRIx64 " is not an object of the slab",
+				name, page_va, w.at);
+		return -1;
+	case SLAB_WALK_TWICE:
+		check_violation(run, "free_object", w.at,
+				"on the freelist once", "twice",
+				"cache %s: slab 0x%" PRIx64 ": object 0x%" PRIx64 " is on its freelist twice",
+				name, page_va, w.at);
+		return -1;
+	default:
+		return -1;	/* a budget, or named by the read */
 	}
-	return (int64_t)n;
 }
 
 static void slab_one(uint64_t cache_va, const uint8_t *cache, uint64_t page_va,
@@ -91,29 +66,27 @@ static void slab_one(uint64_t cache_va, const uint8_t *cache, uint64_t page_va,
 {
 	struct slab_sums *s = opaque;
 	struct check_run *run = s->run;
-	const struct mm_layout *l = check_insp(run)->lay;
-	uint32_t csz = l->cache.size, psz = l->page.size;
+	struct insp *in = check_insp(run);
+	const struct mm_layout *l = in->lay;
+	uint32_t psz = l->page.size;
 	uint32_t inuse = field_get(page, psz, l->page.inuse);
 	uint32_t objects = field_get(page, psz, l->page.objects);
 	char name[CACHE_NAME_BUF];
-	struct slab_geom g = {
-		.size = field_get(cache, csz, l->cache.size_),
-		.num = objects,
-		.offset = field_get(cache, csz, l->cache.offset),
-		.red_left_pad = field_get(cache, csz, l->cache.red_left_pad),
-	};
 	char exp[CHECK_TEXT_MAX], found[CHECK_TEXT_MAX];
-	int64_t nfree;
+	int64_t nfree = -1;
 
 	if (s->cache != cache_va) {
 		memset(s, 0, sizeof(*s));
 		s->run = run;
 		s->cache = cache_va;
+		s->geom_ok = !slab_cache_geom_read(in, cache_va, &s->geom);
 	}
 	snprintf(name, sizeof(name), "0x%" PRIx64, cache_va);
-	g.base = run->direct_map + pfn * PAGE_SZ + g.red_left_pad;
-	nfree = freelist_len(run, &g, page_va,
-			     field_get(page, psz, l->page.freelist), name);
+	if (s->geom_ok) {
+		slab_geom_place(in, &s->geom, run->direct_map, pfn);
+		nfree = freelist_len(run, &s->geom, page_va,
+				     field_get(page, psz, l->page.freelist), name);
+	}
 	check_covered(run, "slabs", 1);
 	check_covered(run, "objects", objects);
 	s->slabs++;

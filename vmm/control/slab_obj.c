@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * One slab, object by object (slab_obj.h): the object an address lies in,
- * and whether it is free, read from guest memory.
+ * One slab, object by object (slab_obj.h): its geometry, its freelist, the
+ * object an address lies in and whether it is free, read from guest
+ * memory; the DMA device's and the checkers' one reader of them.
  */
 #include "config.h"
 
@@ -35,7 +36,7 @@ static int read_page(struct insp *r, uint64_t pfn, uint8_t *page)
 			 r->lay->page.size);
 }
 
-/* The numbers of the cache copy @c make a slab: a slot holds its object. */
+/* @g's numbers make a slab: a slot holds its object and free pointer. */
 static bool geom_sane(struct insp *r, const struct slab_geom *g)
 {
 	uint64_t bytes = PAGE_SZ << g->order;
@@ -51,27 +52,23 @@ static bool geom_sane(struct insp *r, const struct slab_geom *g)
 	return false;
 }
 
-int slab_geom_read(struct insp *r, uint64_t pfn, struct slab_geom *g)
+int slab_cache_geom_read(struct insp *r, uint64_t cache, struct slab_geom *g)
 {
 	const struct mm_layout *l = r->lay;
-	uint8_t page[INSP_PAGE_STRUCT_MAX];
 	uint64_t magic;
 
 	memset(g, 0, sizeof(*g));
-	if (read_page(r, pfn, page) ||
-	    !test_flag(field_get(page, l->page.size, l->page.flags), l->pg.slab))
-		return -1;
-	g->cache = field_get(page, l->page.size, l->page.slab_cache);
+	g->cache = cache;
 #define CACHE_U32(f, dst)						\
 	do {								\
 		uint64_t v_;						\
-		if (insp_read_field(r, g->cache, l->cache.f, &v_))	\
+		if (insp_read_field(r, cache, l->cache.f, &v_))		\
 			return -1;					\
 		dst = (uint32_t)v_;					\
 	} while (0)
-	if (insp_read_field(r, g->cache, l->cache.magic, &magic) ||
+	if (insp_read_field(r, cache, l->cache.magic, &magic) ||
 	    magic != l->k.cache_magic ||
-	    insp_read_field(r, g->cache, l->cache.flags, &g->flags))
+	    insp_read_field(r, cache, l->cache.flags, &g->flags))
 		return -1;
 	CACHE_U32(size_, g->size);
 	CACHE_U32(object_size, g->object_size);
@@ -80,15 +77,41 @@ int slab_geom_read(struct insp *r, uint64_t pfn, struct slab_geom *g)
 	CACHE_U32(num, g->num);
 	CACHE_U32(order, g->order);
 #undef CACHE_U32
-	if (g->order > SLAB_OBJ_MAX_ORDER || !geom_sane(r, g))
+	return g->order <= SLAB_OBJ_MAX_ORDER && geom_sane(r, g) ? 0 : -1;
+}
+
+void slab_geom_place(struct insp *r, struct slab_geom *g, uint64_t direct_map,
+		     uint64_t head_pfn)
+{
+	g->head_pfn = head_pfn;
+	g->base = direct_map + head_pfn * PAGE_SZ;
+	g->head_page = r->mem_map + head_pfn * r->lay->page.size;
+}
+
+/* Is the struct page @page a slab page of the cache at @cache? */
+static bool slab_page_of(const struct mm_layout *l, const uint8_t *page,
+			 uint64_t cache)
+{
+	return test_flag(field_get(page, l->page.size, l->page.flags), l->pg.slab) &&
+	       field_get(page, l->page.size, l->page.slab_cache) == cache;
+}
+
+int slab_geom_read(struct insp *r, uint64_t direct_map, uint64_t pfn,
+		   struct slab_geom *g)
+{
+	const struct mm_layout *l = r->lay;
+	uint8_t page[INSP_PAGE_STRUCT_MAX];
+	uint64_t cache;
+
+	memset(g, 0, sizeof(*g));
+	if (read_page(r, pfn, page))
 		return -1;
-	g->head_pfn = pfn & ~((1ULL << g->order) - 1);
-	g->base = MV_DIRECT_MAP_BASE + g->head_pfn * PAGE_SZ;
-	g->head_page = r->mem_map + g->head_pfn * l->page.size;
+	cache = field_get(page, l->page.size, l->page.slab_cache);
+	if (!slab_page_of(l, page, cache) || slab_cache_geom_read(r, cache, g))
+		return -1;
+	slab_geom_place(r, g, direct_map, pfn & ~((1ULL << g->order) - 1));
 	/* the head must be this cache's slab too */
-	if (read_page(r, g->head_pfn, page) ||
-	    !test_flag(field_get(page, l->page.size, l->page.flags), l->pg.slab) ||
-	    field_get(page, l->page.size, l->page.slab_cache) != g->cache)
+	if (read_page(r, g->head_pfn, page) || !slab_page_of(l, page, cache))
 		return -1;
 	return 0;
 }
@@ -105,47 +128,59 @@ int64_t slab_obj_index(const struct slab_geom *g, uint64_t va)
 	return (int64_t)(off / g->size);
 }
 
-long slab_freelist_walk(struct insp *r, const struct slab_geom *g,
-			uint64_t first, slab_obj_fn fn, void *opaque)
+/* Ends @w at @at for @why: the walk's end. */
+static enum slab_walk_end walk_end(struct slab_walk *w, enum slab_walk_end why,
+				   uint64_t at)
 {
-	uint64_t obj = first;
-	long n = 0;
+	w->end = why;
+	w->at = at;
+	return why;
+}
 
+enum slab_walk_end slab_freelist_walk(struct insp *r, const struct slab_geom *g,
+				      uint64_t first, slab_obj_fn fn,
+				      void *opaque, struct slab_walk *w)
+{
+	uint8_t seen[SLAB_OBJ_MAX_OBJECTS / 8] = { 0 };
+	uint64_t obj = first, next;
+
+	w->n = 0;
 	while (obj) {
-		uint64_t slot;
+		int64_t i = slab_obj_index(g, obj);
 
-		if (slab_obj_index(g, obj) < 0) {
-			insp_problem(r, "slab at pfn %" PRIu64 ": freelist entry 0x%" PRIx64 " is no object of it",
-				     g->head_pfn, obj);
-			return -1;
+		if (i < 0)
+			return walk_end(w, SLAB_WALK_NOT_OBJECT, obj);
+		if (i < SLAB_OBJ_MAX_OBJECTS) {
+			if (seen[i / 8] & (1U << (i % 8)))
+				return walk_end(w, SLAB_WALK_TWICE, obj);
+			seen[i / 8] |= 1U << (i % 8);
 		}
-		if ((uint64_t)n++ >= g->num) {
-			insp_problem(r, "slab at pfn %" PRIu64 ": freelist longer than its %u objects",
-				     g->head_pfn, g->num);
-			return -1;
-		}
-		if (!fn(obj, opaque))
-			return n;
-		slot = obj - g->red_left_pad;
-		if (insp_read_u64(r, slot + g->offset, &obj))
-			return -1;
+		/* only when indices past SLAB_OBJ_MAX_OBJECTS loop */
+		if (w->n >= g->num)
+			return walk_end(w, SLAB_WALK_TOO_LONG, obj);
+		w->n++;
+		if (fn && !fn(obj, opaque))
+			return walk_end(w, SLAB_WALK_STOPPED, obj);
+		/* offset + 8 <= size (geom_sane): inside this slot */
+		if (insp_read_u64(r, obj - g->red_left_pad + g->offset, &next))
+			return walk_end(w, SLAB_WALK_UNREADABLE, obj);
+		obj = next;
 	}
-	return n;
+	return walk_end(w, SLAB_WALK_END, 0);
 }
 
 /* ---- is one object free? ------------------------------------------------- */
 
-struct find {
-	uint64_t obj;
-	bool found;
-};
-
-static bool is_obj(uint64_t obj, void *opaque)
+static bool not_obj(uint64_t obj, void *opaque)
 {
-	struct find *f = opaque;
+	return obj != *(const uint64_t *)opaque;
+}
 
-	f->found = obj == f->obj;
-	return !f->found;
+bool slab_freelist_has(struct insp *r, const struct slab_geom *g,
+		       uint64_t first, uint64_t obj, struct slab_walk *w)
+{
+	return slab_freelist_walk(r, g, first, not_obj, &obj, w) ==
+	       SLAB_WALK_STOPPED;
 }
 
 /* The head's (freelist, inuse): what changes when the slab gives or takes. */
@@ -157,36 +192,40 @@ static int slab_mark(struct insp *r, const struct slab_geom *g, uint64_t mark[2]
 	       insp_read_field(r, g->head_page, l->page.inuse, &mark[1]) ? -1 : 0;
 }
 
+#define ENTRIES_READ	256	/* a magazine's pointers read at a time */
+
 /*
  * Is @obj among the avail objects of the array_cache at @ac (a magazine or
- * the depot)? entry[] follows cpu, pointer-aligned. A pointer there that
- * is not @obj proves nothing; one that is can only have been pushed by a
- * free after its avail was read, or have been there at that read: either
- * way @obj was freed.
+ * the depot)? entry[] is the flexible array that ends it (DWARF gives it
+ * no size): at sizeof(struct array_cache). A pointer there that is not
+ * @obj proves nothing; one that is can only have been pushed by a free
+ * after its avail was read, or have been there at that read: either way
+ * @obj was freed.
  */
 static bool in_array(struct insp *r, uint64_t ac, uint64_t obj)
 {
-	static __thread uint64_t entry[SLAB_OBJ_MAX_AVAIL];
 	const struct mm_layout *l = r->lay;
-	uint64_t avail, at = (l->array_cache.cpu.off + 4 + 7) & ~7ULL;
+	uint64_t avail, entry[ENTRIES_READ];
 
-	if (insp_read_field(r, ac, l->array_cache.avail, &avail))
+	if (!ac || insp_read_field(r, ac, l->array_cache.avail, &avail))
 		return false;
 	if (avail > SLAB_OBJ_MAX_AVAIL) {
 		insp_problem(r, "array_cache 0x%" PRIx64 ": avail %" PRIu64, ac, avail);
 		avail = SLAB_OBJ_MAX_AVAIL;
 	}
-	if (!avail || insp_read(r, ac + at, entry, avail * 8))
-		return false;
-	for (uint64_t i = 0; i < avail; i++)
-		if (entry[i] == obj)
-			return true;
+	for (uint64_t i = 0; i < avail; i += ENTRIES_READ) {
+		uint64_t n = avail - i < ENTRIES_READ ? avail - i : ENTRIES_READ;
+
+		if (insp_read(r, ac + l->array_cache.size + i * 8, entry, n * 8))
+			return false;
+		for (uint64_t j = 0; j < n; j++)
+			if (entry[j] == obj)
+				return true;
+	}
 	return false;
 }
 
-/* Which magazine (or the depot, -1) holds @obj: true if one does. */
-static bool in_magazines(struct insp *r, const struct slab_geom *g,
-			 uint64_t obj, int *cpu)
+bool slab_obj_cached(struct insp *r, uint64_t cache, uint64_t obj, int *cpu)
 {
 	const struct mm_layout *l = r->lay;
 	uint32_t nr_cpus;
@@ -195,15 +234,15 @@ static bool in_magazines(struct insp *r, const struct slab_geom *g,
 	if (insp_nr_cpus(r, &nr_cpus))
 		return false;
 	for (uint32_t c = 0; c < nr_cpus && c < l->cache.cpu_cache.count; c++) {
-		if (insp_read_field(r, g->cache, field_elem(l->cache.cpu_cache, c),
-				    &ac) || !ac)
+		if (insp_read_field(r, cache, field_elem(l->cache.cpu_cache, c),
+				    &ac))
 			continue;
 		if (in_array(r, ac, obj)) {
 			*cpu = (int)c;
 			return true;
 		}
 	}
-	if (!insp_read_field(r, g->cache, l->cache.shared, &ac) && ac &&
+	if (!insp_read_field(r, cache, l->cache.shared, &ac) &&
 	    in_array(r, ac, obj)) {
 		*cpu = -1;
 		return true;
@@ -221,19 +260,19 @@ static enum object_state_kind liveness_once(struct insp *r,
 					    uint64_t obj, int *cpu)
 {
 	uint64_t before[2], after[2];
-	struct find f = { obj, false };
-	long walked;
+	struct slab_walk w;
+	bool on_freelist;
 
 	if (slab_mark(r, g, before))
 		return OBJECT_NONE;
-	walked = slab_freelist_walk(r, g, before[0], is_obj, &f);
+	on_freelist = slab_freelist_has(r, g, before[0], obj, &w);
 	if (slab_mark(r, g, after) || memcmp(before, after, sizeof(before)))
 		return OBJECT_NONE;
-	if (f.found)
+	if (on_freelist)
 		return OBJECT_FREE;
-	if (walked < 0)
+	if (w.end != SLAB_WALK_END)
 		return OBJECT_NONE;
-	if (in_magazines(r, g, obj, cpu))
+	if (slab_obj_cached(r, g->cache, obj, cpu))
 		return *cpu < 0 ? OBJECT_SHARED : OBJECT_CPU_CACHE;
 	return OBJECT_LIVE;
 }
@@ -307,7 +346,7 @@ static void object_of(struct insp *r, const struct slab_geom *g, uint64_t va,
 	}
 	idx = (va - g->base - g->red_left_pad) / g->size;
 	obj = g->base + g->red_left_pad + idx * g->size;
-	o->addr = obj - MV_DIRECT_MAP_BASE;
+	o->addr = g->head_pfn * PAGE_SZ + (obj - g->base);
 	if (idx >= g->num || va - obj >= g->object_size ||
 	    len > g->object_size - (va - obj)) {
 		o->kind = OBJECT_OUTSIDE;
@@ -325,8 +364,9 @@ static void object_of(struct insp *r, const struct slab_geom *g, uint64_t va,
 }
 
 int object_state_read(const struct gmem *gm, uint64_t cr3,
-		      const struct mm_layout *lay, uint64_t gpa, uint64_t len,
-		      struct object_state *o, struct errbuf *e)
+		      const struct mm_layout *lay, uint64_t direct_map,
+		      uint64_t gpa, uint64_t len, struct object_state *o,
+		      struct errbuf *e)
 {
 	struct insp_bounds b = { .deadline_ns = monotonic_ns() + SLAB_OBJ_DEADLINE_NS };
 	struct slab_geom g;
@@ -343,8 +383,9 @@ int object_state_read(const struct gmem *gm, uint64_t cr3,
 		insp_close(&r);
 		return -1;
 	}
-	if (len && gpa + len > gpa && !slab_geom_read(&r, gpa / PAGE_SZ, &g))
-		object_of(&r, &g, MV_DIRECT_MAP_BASE + gpa, len, o);
+	if (len && gpa + len > gpa &&
+	    !slab_geom_read(&r, direct_map, gpa / PAGE_SZ, &g))
+		object_of(&r, &g, direct_map + gpa, len, o);
 	insp_close(&r);
 	return 0;
 }
@@ -355,6 +396,6 @@ int object_state_of_vm(void *opaque, uint64_t gpa, uint64_t len,
 	struct vm *vm = opaque;
 	struct errbuf e;
 
-	return object_state_read(&vm->gmem, vm->boot.pml4, vm->layout, gpa,
-				 len, o, &e);
+	return object_state_read(&vm->gmem, vm->boot.pml4, vm->layout,
+				 MV_DIRECT_MAP_BASE, gpa, len, o, &e);
 }
