@@ -512,6 +512,28 @@ Test(slab_cmds, page_state)
 	cr_expect_eq(state_of(st.ram_size / 4096 + 5).kind, PAGE_STATE_UNKNOWN);
 }
 
+/*
+ * The devices' range look, many times on one thread: a bootmem page stays
+ * "bootmem" and nothing grows between looks (the reserved regions it
+ * keeps per thread once piled up across looks, past their array, into the
+ * thread's TLS: the DMA device's thread crashed).
+ */
+Test(slab_cmds, page_states_many_looks)
+{
+	struct page_state s[2];
+	struct errbuf e;
+
+	for (unsigned int i = 0; i < 1000; i++) {
+		cr_assert_eq(page_states_read(&gm, cr3, &lay, st.pfn_bootmem, 1,
+					      s, &e), 0, "look %u: %s", i, e.msg);
+		cr_assert_eq(s[0].kind, PAGE_STATE_BOOTMEM, "look %u: %s", i,
+			     page_state_kind_name(s[0].kind));
+		cr_assert_eq(page_states_read(&gm, cr3, &lay, st.pfn_kernel, 2,
+					      s, &e), 0, "look %u: %s", i, e.msg);
+		cr_assert_eq(s[0].kind, PAGE_STATE_KERNEL, "look %u", i);
+	}
+}
+
 /* Caches and mempools in pages of one and two: every entry once, in order. */
 static void pages_list_each_once(json_t *(*read)(const struct gmem *, uint64_t,
 						  const struct mm_layout *,

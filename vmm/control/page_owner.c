@@ -361,7 +361,10 @@ static void reserved_regions_read(struct insp *r, struct reserved_regions *rr)
 	uint64_t type = l->root.memblock + l->memblock.reserved.off;
 	uint64_t cnt, regions;
 
-	rr->read = true;
+	/* Every look starts over: the struct is a thread's, kept across
+	 * looks, and n carried over overflowed base[] into the thread's TLS
+	 * (the DMA device's thread crashed after enough range looks). */
+	*rr = (struct reserved_regions){ .read = true };
 	if (insp_read_field(r, type, l->memblock_type.cnt, &cnt) ||
 	    insp_read_field(r, type, l->memblock_type.regions, &regions))
 		return;
