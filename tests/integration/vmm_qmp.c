@@ -130,6 +130,12 @@ int vq_wait_for(struct vq *v, const char *needle, double secs)
 	return vq_find(v, needle, 0, secs) < 0 ? -1 : 0;
 }
 
+const char *vq_console(struct vq *v, double secs)
+{
+	vq_find(v, "\n-- never printed --\n", 0, secs);
+	return v->log ? v->log : "";
+}
+
 int vq_connect_unix(const char *path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };

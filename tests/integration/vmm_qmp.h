@@ -64,6 +64,12 @@ long vq_find(struct vq *v, const char *needle, size_t from, double secs);
 int vq_wait_for(struct vq *v, const char *needle, double secs);
 
 /*
+ * The console so far, after reading what came within @secs (for a
+ * failure's message): never NULL.
+ */
+const char *vq_console(struct vq *v, double secs);
+
+/*
  * Connects to v->sock (retrying while vmm lives and sets its socket up),
  * reads the greeting and negotiates. 0, or -1.
  */
