@@ -43,18 +43,8 @@ static char *ok(const char *const args[])
 
 static void boot(void)
 {
-	const char *accel = getenv("MEMVISOR_ACCEL");
-	char accel_arg[64];
-
-	snprintf(accel_arg, sizeof(accel_arg), "--accel=%s",
-		 accel ? accel : "auto");
-	cr_assert_eq(vq_start_args(&v, (const char *[]){ "--mem", "256M",
-			"--cpus", "2", accel_arg, NULL }, VQ_LOG_STDERR), 0,
-		     "cannot start vmm: %s", strerror(errno));
-	cr_assert_eq(vq_connect(&v), 0, "no control socket at %s:\n%s", v.sock,
-		     v.log ? v.log : "");
-	cr_assert_eq(vq_wait_for(&v, "boot complete", 120), 0,
-		     "no boot:\n%s", v.log ? v.log : "");
+	cr_assert_eq(vq_boot(&v, "256M", 2, NULL, "boot complete"), 0,
+		     "%s:\n%s", v.why, v.log ? v.log : "");
 }
 
 static void finish(void)

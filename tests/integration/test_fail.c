@@ -30,12 +30,6 @@
 
 static struct vq v;
 
-/* vmmctl ARGS... on our socket: its status; stdout and stderr in *@out. */
-static int vmmctl(char **out, const char *const args[])
-{
-	return vmmctl_out(&v, VMMCTL_S, true, out, args);
-}
-
 /* vmmctl ARGS... must succeed: its stdout and stderr (free it). */
 static char *ok(const char *const args[])
 {
@@ -56,18 +50,8 @@ static void ok_with(const char *const args[], const char *want)
 
 static void boot(void)
 {
-	const char *accel = getenv("MEMVISOR_ACCEL");
-	char accel_arg[64];
-
-	snprintf(accel_arg, sizeof(accel_arg), "--accel=%s",
-		 accel ? accel : "auto");
-	cr_assert_eq(vq_start_args(&v, (const char *[]){ "--mem", "256M",
-			"--cpus", "2", accel_arg, NULL }, VQ_LOG_STDERR), 0,
-		     "cannot start vmm: %s", strerror(errno));
-	cr_assert_eq(vq_connect(&v), 0, "no control socket at %s:\n%s", v.sock,
-		     v.log ? v.log : "");
-	cr_assert_eq(vq_wait_for(&v, "boot complete", 120), 0,
-		     "no boot:\n%s", v.log ? v.log : "");
+	cr_assert_eq(vq_boot(&v, "256M", 2, NULL, "boot complete"), 0,
+		     "%s:\n%s", v.why, v.log ? v.log : "");
 }
 
 static void finish(void)
@@ -177,8 +161,8 @@ Test(fail, driver_error_path)
 
 	ok_with((const char *[]){ "fail", "cache", "scullc", NULL },
 		"cache scullc (not created yet)");
-	cr_assert_neq(vmmctl(&out, (const char *[]){ "insmod",
-						     example_ko("scullc"), NULL }),
+	cr_assert_neq(vmmctl_out(&v, VMMCTL_S, true, &out, (const char *[]){
+			"insmod", example_ko("scullc"), NULL }),
 		      0, "insmod scullc should fail: %s", out);
 	cr_expect(strstr(out, "scullc: init_module failed: -12"),
 		  "want scullc's own -ENOMEM, got: %s", out);

@@ -34,18 +34,10 @@ static char *ok(const char *const args[])
 	return vmmctl_ok(&v, VMMCTL_S, false, args);
 }
 
-static void boot(const char *cpus)
+static void boot(unsigned int cpus)
 {
-	const char *accel = getenv("MEMVISOR_ACCEL");
-	char accel_arg[64];
-
-	snprintf(accel_arg, sizeof(accel_arg), "--accel=%s",
-		 accel ? accel : "auto");
-	cr_assert_eq(vq_start_args(&v, (const char *[]){ "--mem", "256M",
-			"--cpus", cpus, accel_arg, NULL }, VQ_LOG_STDERR), 0,
-		     "cannot start vmm: %s", strerror(errno));
-	cr_assert_eq(vq_connect(&v), 0, "no control socket at %s:\n%s", v.sock,
-		     v.log ? v.log : "");
+	cr_assert_eq(vq_boot(&v, "256M", cpus, NULL, NULL), 0, "%s:\n%s",
+		     v.why, v.log ? v.log : "");
 }
 
 static void finish(void)
@@ -148,7 +140,7 @@ static void leaky_reported(void)
 		  v.log);
 }
 
-static void all_examples(const char *cpus)
+static void all_examples(unsigned int cpus)
 {
 	boot(cpus);
 	load_check_unload("scullc", "quantum=3000", scullc_cache_shown);
@@ -161,10 +153,10 @@ static void all_examples(const char *cpus)
 
 Test(modules, examples_on_1_cpu)
 {
-	all_examples("1");
+	all_examples(1);
 }
 
 Test(modules, examples_on_2_cpus)
 {
-	all_examples("2");
+	all_examples(2);
 }

@@ -54,22 +54,10 @@ static const char *console(void)
 	return v.log ? v.log : "";
 }
 
+/* vmm with @extra on 2 vCPUs and 256M, connected (not waited for) */
 static void boot_with(const char *const extra[])
 {
-	const char *accel = getenv("MEMVISOR_ACCEL");
-	char accel_arg[64];
-
-	snprintf(accel_arg, sizeof(accel_arg), "--accel=%s",
-		 accel ? accel : "auto");
-	const char *args[32] = { "--mem", "256M", "--cpus", "2", accel_arg,
-				 "--timeout", "400" };
-	int n = 7;
-
-	for (int i = 0; extra[i] && n < 31; i++)
-		args[n++] = extra[i];
-	cr_assert_eq(vq_start_args(&v, args, VQ_LOG_STDERR), 0,
-		     "cannot start vmm: %s", strerror(errno));
-	cr_assert_eq(vq_connect(&v), 0, "no control socket at %s:\n%s", v.sock,
+	cr_assert_eq(vq_boot(&v, "256M", 2, extra, NULL), 0, "%s:\n%s", v.why,
 		     v.log ? v.log : "");
 }
 
@@ -228,7 +216,7 @@ Test(workloads, all_at_once_for_10s_on_2_vcpus_under_inspection)
 	unsigned int rounds = 0, running_rounds = 0;
 	bool top_seen = false;
 
-	boot_with((const char *[]){
+	boot_with((const char *[]){ "--timeout", "400",
 		"--workload", "slab_churn:caches=16,max_size=2048,seconds=10",
 		"--workload", "fragment:max_order=5,blocks=64,seconds=10",
 		"--workload", "kmap_pressure:pages=32,seconds=10",
@@ -268,7 +256,7 @@ Test(workloads, started_and_stopped_at_run_time)
 	struct run_result r;
 	char *out;
 
-	boot_with((const char *[]){ NULL });
+	boot_with((const char *[]){ "--timeout", "400", NULL });
 	cr_assert_eq(vq_wait_for(&v, "boot complete", DEADLINE_S), 0,
 		     "no boot:\n%s", console());
 	for (int i = 0; i < NR_WORKLOADS; i++) {
