@@ -11,7 +11,6 @@
  * dma_fill); allocs lists and free --all empties.
  */
 #include <criterion/criterion.h>
-#include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdbool.h>

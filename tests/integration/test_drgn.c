@@ -11,7 +11,6 @@
  * says so in one line: no drgn, an image that is not the guest's.
  */
 #include <criterion/criterion.h>
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -15,12 +15,9 @@
  *   - bad input is one line naming what was wrong.
  */
 #include <criterion/criterion.h>
-#include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "run_cmd.h"
 #include "vmm_qmp.h"

@@ -12,13 +12,10 @@
  * per vCPU count: every module goes through the same guest, in turn.
  */
 #include <criterion/criterion.h>
-#include <errno.h>
-#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "run_cmd.h"
 #include "vmm_qmp.h"

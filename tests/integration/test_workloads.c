@@ -12,7 +12,6 @@
  * workload-stop through the allocation ring).
  */
 #include <criterion/criterion.h>
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
