@@ -201,8 +201,12 @@ tests_unit_libinspect_fake_a_SOURCES = tests/unit/inspect_fake_guest.c \
 	tests/unit/inspect_fake_guest.h
 tests_unit_libinspect_fake_a_CPPFLAGS = $(HOSTED_CPPFLAGS)
 tests_unit_libinspect_fake_a_CFLAGS = $(HOSTED_CFLAGS)
-tests_unit_test_vmm_inspect_SOURCES = tests/unit/test_vmm_inspect.c \
+# ... and the readers' side: the fake as the VMM sees it (its memory, its
+# layout), compiled against the VMM's headers.
+FAKE_GUEST_OPEN = tests/unit/fake_guest_open.c tests/unit/fake_guest_open.h \
 	tests/unit/fake_layout.c tests/unit/fake_layout.h
+tests_unit_test_vmm_inspect_SOURCES = tests/unit/test_vmm_inspect.c \
+	$(FAKE_GUEST_OPEN)
 tests_unit_test_vmm_inspect_CFLAGS = $(TEST_CFLAGS) -pthread
 tests_unit_test_vmm_inspect_CPPFLAGS = $(AM_CPPFLAGS) $(VMM_ROOM_CPPFLAGS) \
 	-I$(srcdir)/vmm/control -I$(srcdir)/devices $(JANSSON_CFLAGS)
@@ -213,7 +217,7 @@ tests_unit_test_vmm_inspect_LDFLAGS = -pthread
 check_PROGRAMS += tests/unit/test_vmm_check_uaf
 TESTS += tests/unit/test_vmm_check_uaf
 tests_unit_test_vmm_check_uaf_SOURCES = tests/unit/test_vmm_check_uaf.c \
-	tests/unit/fake_layout.c tests/unit/fake_layout.h
+	$(FAKE_GUEST_OPEN)
 tests_unit_test_vmm_check_uaf_CFLAGS = $(TEST_CFLAGS) -pthread
 tests_unit_test_vmm_check_uaf_CPPFLAGS = $(tests_unit_test_vmm_inspect_CPPFLAGS)
 tests_unit_test_vmm_check_uaf_LDADD = $(tests_unit_test_vmm_inspect_LDADD)
@@ -222,7 +226,7 @@ tests_unit_test_vmm_check_uaf_LDFLAGS = -pthread
 check_PROGRAMS += tests/unit/test_vmm_checkers
 TESTS += tests/unit/test_vmm_checkers
 tests_unit_test_vmm_checkers_SOURCES = tests/unit/test_vmm_checkers.c \
-	tests/unit/fake_layout.c tests/unit/fake_layout.h
+	$(FAKE_GUEST_OPEN)
 tests_unit_test_vmm_checkers_CFLAGS = $(TEST_CFLAGS) -pthread
 tests_unit_test_vmm_checkers_CPPFLAGS = $(tests_unit_test_vmm_inspect_CPPFLAGS)
 tests_unit_test_vmm_checkers_LDADD = $(tests_unit_test_vmm_inspect_LDADD)
@@ -231,7 +235,7 @@ tests_unit_test_vmm_checkers_LDFLAGS = -pthread
 check_PROGRAMS += tests/unit/test_vmm_check
 TESTS += tests/unit/test_vmm_check
 tests_unit_test_vmm_check_SOURCES = tests/unit/test_vmm_check.c \
-	tests/unit/fake_layout.c tests/unit/fake_layout.h
+	$(FAKE_GUEST_OPEN)
 tests_unit_test_vmm_check_CFLAGS = $(TEST_CFLAGS) -pthread
 tests_unit_test_vmm_check_CPPFLAGS = $(tests_unit_test_vmm_inspect_CPPFLAGS)
 tests_unit_test_vmm_check_LDADD = $(tests_unit_test_vmm_inspect_LDADD)
@@ -240,7 +244,7 @@ tests_unit_test_vmm_check_LDFLAGS = -pthread
 check_PROGRAMS += tests/unit/test_vmm_physmap
 TESTS += tests/unit/test_vmm_physmap
 tests_unit_test_vmm_physmap_SOURCES = tests/unit/test_vmm_physmap.c \
-	tests/unit/fake_layout.c tests/unit/fake_layout.h
+	$(FAKE_GUEST_OPEN)
 tests_unit_test_vmm_physmap_CFLAGS = $(TEST_CFLAGS) -pthread
 tests_unit_test_vmm_physmap_CPPFLAGS = $(tests_unit_test_vmm_inspect_CPPFLAGS)
 tests_unit_test_vmm_physmap_LDADD = $(tests_unit_test_vmm_inspect_LDADD)

@@ -11,7 +11,6 @@
  * dma_fill); allocs lists and free --all empties.
  */
 #include <criterion/criterion.h>
-#include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdbool.h>
@@ -35,30 +34,16 @@ static int vmmctl(char **out, const char *const args[])
 	return vmmctl_out(&v, VMMCTL_S, true, out, args);
 }
 
-/* vmmctl ARGS... must succeed: its output (free it). */
+/* vmmctl ARGS... must succeed: its stdout and stderr (free it). */
 static char *ok(const char *const args[])
 {
-	char *out;
-
-	cr_assert_eq(vmmctl(&out, args), 0, "vmmctl %s %s: %s\nconsole:\n%s",
-		     args[0], args[1] ? args[1] : "", out, v.log ? v.log : "");
-	return out;
+	return vmmctl_ok(&v, VMMCTL_S, true, args);
 }
 
 static void boot(void)
 {
-	const char *accel = getenv("MEMVISOR_ACCEL");
-	char accel_arg[64];
-
-	snprintf(accel_arg, sizeof(accel_arg), "--accel=%s",
-		 accel ? accel : "auto");
-	cr_assert_eq(vq_start_args(&v, (const char *[]){ "--mem", "256M",
-			"--cpus", "2", accel_arg, NULL }, VQ_LOG_STDERR), 0,
-		     "cannot start vmm: %s", strerror(errno));
-	cr_assert_eq(vq_connect(&v), 0, "no control socket at %s:\n%s", v.sock,
-		     v.log ? v.log : "");
-	cr_assert_eq(vq_wait_for(&v, "boot complete", 120), 0,
-		     "no boot:\n%s", v.log ? v.log : "");
+	cr_assert_eq(vq_boot(&v, "256M", 2, NULL, "boot complete"), 0,
+		     "%s:\n%s", v.why, v.log ? v.log : "");
 }
 
 static void finish(void)

@@ -11,7 +11,6 @@
  * says so in one line: no drgn, an image that is not the guest's.
  */
 #include <criterion/criterion.h>
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,17 +27,8 @@ static struct vq v;
 
 static void boot(void)
 {
-	const char *accel = getenv("MEMVISOR_ACCEL");
-	char accel_arg[64];
-
-	snprintf(accel_arg, sizeof(accel_arg), "--accel=%s",
-		 accel ? accel : "auto");
-	cr_assert_eq(vq_start_args(&v, (const char *[]){ "--mem", "256M",
-			"--cpus", "2", accel_arg, NULL }, VQ_LOG_STDERR), 0,
-		     "cannot start vmm: %s", strerror(errno));
-	cr_assert_geq(vq_find(&v, "boot complete", 0, 120), 0,
-		      "the guest did not boot:\n%s", v.log ? v.log : "");
-	cr_assert_eq(vq_connect(&v), 0, "no control socket at %s", v.sock);
+	cr_assert_eq(vq_boot(&v, "256M", 2, NULL, "boot complete"), 0,
+		     "%s:\n%s", v.why, v.log ? v.log : "");
 }
 
 static void stop_guest(void)

@@ -15,12 +15,9 @@
  *   - bad input is one line naming what was wrong.
  */
 #include <criterion/criterion.h>
-#include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "run_cmd.h"
 #include "vmm_qmp.h"
@@ -30,58 +27,28 @@
 
 static struct vq v;
 
-/* vmmctl ARGS... on our socket: its status; stdout and stderr in *@out. */
-static int vmmctl(char **out, const char *const args[])
-{
-	return vmmctl_out(&v, VMMCTL_S, true, out, args);
-}
-
-/* vmmctl ARGS... must succeed: its output (free it). */
+/* vmmctl ARGS... must succeed: its stdout and stderr (free it). */
 static char *ok(const char *const args[])
 {
-	char *out;
-
-	cr_assert_eq(vmmctl(&out, args), 0, "vmmctl %s %s: %s\nconsole:\n%s",
-		     args[0], args[1] ? args[1] : "", out, v.log ? v.log : "");
-	return out;
+	return vmmctl_ok(&v, VMMCTL_S, true, args);
 }
 
 /* vmmctl ARGS... must fail saying @why. */
 static void fails(const char *const args[], const char *why)
 {
-	char *out;
-
-	cr_assert_neq(vmmctl(&out, args), 0, "vmmctl %s %s should fail: %s",
-		      args[0], args[1] ? args[1] : "", out);
-	cr_assert(strstr(out, why), "vmmctl %s %s: want '%s', got: %s",
-		  args[0], args[1] ? args[1] : "", why, out);
-	free(out);
+	vmmctl_fails(&v, VMMCTL_S, args, why);
 }
 
 /* vmmctl ARGS... must succeed, its output holding @want. */
 static void ok_with(const char *const args[], const char *want)
 {
-	char *out = ok(args);
-
-	cr_assert(strstr(out, want), "vmmctl %s %s: want '%s', got: %s",
-		  args[0], args[1] ? args[1] : "", want, out);
-	free(out);
+	vmmctl_ok_with(&v, VMMCTL_S, args, want);
 }
 
 static void boot(void)
 {
-	const char *accel = getenv("MEMVISOR_ACCEL");
-	char accel_arg[64];
-
-	snprintf(accel_arg, sizeof(accel_arg), "--accel=%s",
-		 accel ? accel : "auto");
-	cr_assert_eq(vq_start_args(&v, (const char *[]){ "--mem", "256M",
-			"--cpus", "2", accel_arg, NULL }, VQ_LOG_STDERR), 0,
-		     "cannot start vmm: %s", strerror(errno));
-	cr_assert_eq(vq_connect(&v), 0, "no control socket at %s:\n%s", v.sock,
-		     v.log ? v.log : "");
-	cr_assert_eq(vq_wait_for(&v, "boot complete", 120), 0,
-		     "no boot:\n%s", v.log ? v.log : "");
+	cr_assert_eq(vq_boot(&v, "256M", 2, NULL, "boot complete"), 0,
+		     "%s:\n%s", v.why, v.log ? v.log : "");
 }
 
 static void finish(void)
@@ -180,17 +147,6 @@ Test(fail, kmalloc_cache_and_pages)
 	pages_from_order();
 }
 
-static char *ko(const char *name)
-{
-	static char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s/tests/modules/%s/%s.ko", build_top(),
-		 name, name);
-	cr_assert_eq(access(path, R_OK), 0,
-		     "%s: not built (make tests/modules.stamp)", path);
-	return path;
-}
-
 /*
  * scullc's init creates its cache, then fills a mempool from it: the
  * first fill fails, and the init's error path (scullc_cleanup) must undo
@@ -202,7 +158,8 @@ Test(fail, driver_error_path)
 
 	ok_with((const char *[]){ "fail", "cache", "scullc", NULL },
 		"cache scullc (not created yet)");
-	cr_assert_neq(vmmctl(&out, (const char *[]){ "insmod", ko("scullc"), NULL }),
+	cr_assert_neq(vmmctl_out(&v, VMMCTL_S, true, &out, (const char *[]){
+			"insmod", example_ko("scullc"), NULL }),
 		      0, "insmod scullc should fail: %s", out);
 	cr_expect(strstr(out, "scullc: init_module failed: -12"),
 		  "want scullc's own -ENOMEM, got: %s", out);

@@ -229,19 +229,13 @@ static void case_left_running(void)
 
 static void boot(void)
 {
-	const char *accel = getenv("MEMVISOR_ACCEL");
-	char accel_arg[64], good[PATH_MAX + 16];
+	char good[PATH_MAX + 16];
 
-	snprintf(accel_arg, sizeof(accel_arg), "--accel=%s",
-		 accel ? accel : "auto");
 	snprintf(good, sizeof(good), "%s value=5", ko("mt_good"));
-	cr_assert_eq(vq_start_args(&v, (const char *[]){ "--mem", "256M",
-			"--cpus", "2", accel_arg, "--cmdline",
-			"module_test_timeout=2", "--module", good,
-			"--module", ko("mt_unknown"), NULL }, VQ_LOG_STDERR), 0,
-		     "cannot start vmm");
-	cr_assert_eq(vq_wait_for(&v, "running (vmmctl quit to stop)", BOOT_S), 0,
-		     "the guest did not boot:\n%s", v.log ? v.log : "");
+	cr_assert_eq(vq_boot(&v, "256M", 2, (const char *[]){ "--cmdline",
+			"module_test_timeout=2", "--module", good, "--module",
+			ko("mt_unknown"), NULL }, "running (vmmctl quit to stop)"),
+		     0, "%s:\n%s", v.why, v.log ? v.log : "");
 }
 
 Test(kmodd, modules_from_vmm_and_vmmctl, .timeout = BOOT_S + 8 * VMMCTL_S)

@@ -12,13 +12,10 @@
  * per vCPU count: every module goes through the same guest, in turn.
  */
 #include <criterion/criterion.h>
-#include <errno.h>
-#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "run_cmd.h"
 #include "vmm_qmp.h"
@@ -28,42 +25,16 @@
 
 static struct vq v;
 
-/* vmmctl ARGS... on our socket; asserts it ran; its status and stdout. */
-static int vmmctl(char **out, const char *const args[])
+/* vmmctl ARGS... on our socket must succeed: its stdout (free it). */
+static char *ok(const char *const args[])
 {
-	return vmmctl_out(&v, VMMCTL_S, false, out, args);
+	return vmmctl_ok(&v, VMMCTL_S, false, args);
 }
 
-static char *ko(const char *name)
+static void boot(unsigned int cpus)
 {
-	static char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s/tests/modules/%s/%s.ko", build_top(),
-		 name, name);
-	cr_assert_eq(access(path, R_OK), 0,
-		     "%s: not built (make tests/modules.stamp)", path);
-	return path;
-}
-
-static void boot(const char *cpus)
-{
-	const char *accel = getenv("MEMVISOR_ACCEL");
-	char accel_arg[64];
-
-	snprintf(accel_arg, sizeof(accel_arg), "--accel=%s",
-		 accel ? accel : "auto");
-	cr_assert_eq(vq_start_args(&v, (const char *[]){ "--mem", "256M",
-			"--cpus", cpus, accel_arg, NULL }, VQ_LOG_STDERR), 0,
-		     "cannot start vmm: %s", strerror(errno));
-	cr_assert_eq(vq_connect(&v), 0, "no control socket at %s:\n%s", v.sock,
-		     v.log ? v.log : "");
-}
-
-/* The guest's console so far, for a failure's message. */
-static const char *console(void)
-{
-	vq_find(&v, "\n-- never printed --\n", 0, 1);
-	return v.log ? v.log : "";
+	cr_assert_eq(vq_boot(&v, "256M", cpus, NULL, NULL), 0, "%s:\n%s",
+		     v.why, v.log ? v.log : "");
 }
 
 static void finish(void)
@@ -91,9 +62,7 @@ static void load_check_unload(const char *name, const char *param,
 {
 	char *out, want[128], row[128];
 
-	cr_assert_eq(vmmctl(&out, (const char *[]){ "insmod", ko(name), param,
-						    NULL }), 0,
-		     "insmod %s: %s\nconsole:\n%s", name, out, console());
+	out = ok((const char *[]){ "insmod", example_ko(name), param, NULL });
 	snprintf(want, sizeof(want), "%s: ", name);
 	cr_expect(strstr(out, want) && strstr(out, "passed") &&
 		  !strstr(out, "failed"),
@@ -103,17 +72,16 @@ static void load_check_unload(const char *name, const char *param,
 		while_loaded();
 	/* /proc/modules' line: name size refcount users state core (taints) */
 	snprintf(row, sizeof(row), "%s ", name);
-	cr_assert_eq(vmmctl(&out, (const char *[]){ "lsmod", NULL }), 0);
+	out = ok((const char *[]){ "lsmod", NULL });
 	cr_expect(has_line(out, row, " 0 - Live 0xffffffffc"),
 		  "lsmod: no '%s... 0 - Live 0xffffffffc...' line in:\n%s",
 		  name, out);
 	free(out);
-	cr_assert_eq(vmmctl(&out, (const char *[]){ "rmmod", name, NULL }), 0,
-		     "rmmod %s: %s\nconsole:\n%s", name, out, console());
+	out = ok((const char *[]){ "rmmod", name, NULL });
 	snprintf(want, sizeof(want), "%s: no leaks\n", name);
 	cr_expect_str_eq(out, want, "rmmod %s", name);
 	free(out);
-	cr_assert_eq(vmmctl(&out, (const char *[]){ "lsmod", NULL }), 0);
+	out = ok((const char *[]){ "lsmod", NULL });
 	cr_expect(!has_line(out, row, ""), "lsmod after rmmod %s:\n%s", name,
 		  out);
 	free(out);
@@ -124,11 +92,11 @@ static void scullc_cache_shown(void)
 {
 	char *out;
 
-	cr_assert_eq(vmmctl(&out, (const char *[]){ "slabinfo", NULL }), 0);
+	out = ok((const char *[]){ "slabinfo", NULL });
 	cr_expect(strstr(out, "scullc "), "slabinfo shows no scullc cache:\n%s",
 		  out);
 	free(out);
-	cr_assert_eq(vmmctl(&out, (const char *[]){ "mempools", NULL }), 0);
+	out = ok((const char *[]){ "mempools", NULL });
 	cr_expect(strstr(out, " slab:scullc\n"),
 		  "mempools shows no pool over the scullc cache:\n%s", out);
 	free(out);
@@ -151,12 +119,8 @@ static void leaky_reported(void)
 	char *out;
 	int nr_lines = 0;
 
-	cr_assert_eq(vmmctl(&out, (const char *[]){ "insmod", ko("leaky"),
-						    NULL }), 0, "%s\nconsole:\n%s", out,
-		     console());
-	free(out);
-	cr_assert_eq(vmmctl(&out, (const char *[]){ "rmmod", "leaky", NULL }),
-		     0, "%s\nconsole:\n%s", out, console());
+	free(ok((const char *[]){ "insmod", example_ko("leaky"), NULL }));
+	out = ok((const char *[]){ "rmmod", "leaky", NULL });
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
 		cr_expect(has_line(out, lines[i][0], lines[i][1]),
 			  "rmmod leaky: no '%s...%s' line in:\n%s", lines[i][0],
@@ -165,7 +129,7 @@ static void leaky_reported(void)
 		nr_lines++;
 	cr_expect_eq(nr_lines, 4, "rmmod leaky: 4 leaks, got:\n%s", out);
 	free(out);
-	cr_expect(strstr(console(), "kmem_cache_destroy leaky: Slab cache "
+	cr_expect(strstr(vq_console(&v, 1), "kmem_cache_destroy leaky: Slab cache "
 			  "still has objects when called from 0xffffffffc") &&
 		  strstr(v.log, "kmemleak:     [<ffffffffc") &&
 		  strstr(v.log, "leaky_init+0x"),
@@ -173,7 +137,7 @@ static void leaky_reported(void)
 		  v.log);
 }
 
-static void all_examples(const char *cpus)
+static void all_examples(unsigned int cpus)
 {
 	boot(cpus);
 	load_check_unload("scullc", "quantum=3000", scullc_cache_shown);
@@ -186,10 +150,10 @@ static void all_examples(const char *cpus)
 
 Test(modules, examples_on_1_cpu)
 {
-	all_examples("1");
+	all_examples(1);
 }
 
 Test(modules, examples_on_2_cpus)
 {
-	all_examples("2");
+	all_examples(2);
 }

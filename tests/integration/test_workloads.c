@@ -12,7 +12,6 @@
  * workload-stop through the allocation ring).
  */
 #include <criterion/criterion.h>
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +25,7 @@
 #define RUN_S		10	/* each workload's seconds= */
 #define DEADLINE_S	240	/* boot and run, nested QEMU included */
 #define NR_WORKLOADS	5
+#define VMMCTL_S	120
 
 static const char *const names[NR_WORKLOADS] = {
 	"slab_churn", "fragment", "kmap_pressure", "dma_buffers",
@@ -53,22 +53,10 @@ static const char *console(void)
 	return v.log ? v.log : "";
 }
 
+/* vmm with @extra on 2 vCPUs and 256M, connected (not waited for) */
 static void boot_with(const char *const extra[])
 {
-	const char *accel = getenv("MEMVISOR_ACCEL");
-	char accel_arg[64];
-
-	snprintf(accel_arg, sizeof(accel_arg), "--accel=%s",
-		 accel ? accel : "auto");
-	const char *args[32] = { "--mem", "256M", "--cpus", "2", accel_arg,
-				 "--timeout", "400" };
-	int n = 7;
-
-	for (int i = 0; extra[i] && n < 31; i++)
-		args[n++] = extra[i];
-	cr_assert_eq(vq_start_args(&v, args, VQ_LOG_STDERR), 0,
-		     "cannot start vmm: %s", strerror(errno));
-	cr_assert_eq(vq_connect(&v), 0, "no control socket at %s:\n%s", v.sock,
+	cr_assert_eq(vq_boot(&v, "256M", 2, extra, NULL), 0, "%s:\n%s", v.why,
 		     v.log ? v.log : "");
 }
 
@@ -203,7 +191,7 @@ static void expect_no_workload_caches(void)
 /* vmmctl ARGS... on our socket: its status, its output in @r. */
 static int vmmctl(struct run_result *r, const char *const args[])
 {
-	return vmmctl_run(&v, 120, r, args);
+	return vmmctl_run(&v, VMMCTL_S, r, args);
 }
 
 /* vmmctl top -n 2 through a pipe: the workloads' table, no escapes. */
@@ -227,7 +215,7 @@ Test(workloads, all_at_once_for_10s_on_2_vcpus_under_inspection)
 	unsigned int rounds = 0, running_rounds = 0;
 	bool top_seen = false;
 
-	boot_with((const char *[]){
+	boot_with((const char *[]){ "--timeout", "400",
 		"--workload", "slab_churn:caches=16,max_size=2048,seconds=10",
 		"--workload", "fragment:max_order=5,blocks=64,seconds=10",
 		"--workload", "kmap_pressure:pages=32,seconds=10",
@@ -265,17 +253,16 @@ Test(workloads, started_and_stopped_at_run_time)
 {
 	json_t *work = NULL;
 	struct run_result r;
+	char *out;
 
-	boot_with((const char *[]){ NULL });
+	boot_with((const char *[]){ "--timeout", "400", NULL });
 	cr_assert_eq(vq_wait_for(&v, "boot complete", DEADLINE_S), 0,
 		     "no boot:\n%s", console());
 	for (int i = 0; i < NR_WORKLOADS; i++) {
-		cr_assert_eq(vmmctl(&r, (const char *[]){ "workload", "start",
-				names[i], "threads=2", NULL }), 0,
-			     "workload start %s: %s%s\nconsole:\n%s", names[i],
-			     r.out, r.err, console());
-		cr_expect(strstr(r.out, "workload_start: done"), "%s", r.out);
-		run_result_free(&r);
+		out = vmmctl_ok(&v, VMMCTL_S, false, (const char *[]){ "workload",
+				"start", names[i], "threads=2", NULL });
+		cr_expect(strstr(out, "workload_start: done"), "%s", out);
+		free(out);
 	}
 	cr_expect_neq(vmmctl(&r, (const char *[]){ "workload", "start",
 			"fragment", NULL }), 0, "a second fragment started");
@@ -286,13 +273,9 @@ Test(workloads, started_and_stopped_at_run_time)
 		console();
 		usleep(200000);
 	}
-	for (int i = 0; i < NR_WORKLOADS; i++) {
-		cr_assert_eq(vmmctl(&r, (const char *[]){ "workload", "stop",
-				names[i], NULL }), 0,
-			     "workload stop %s: %s%s\nconsole:\n%s", names[i],
-			     r.out, r.err, console());
-		run_result_free(&r);
-	}
+	for (int i = 0; i < NR_WORKLOADS; i++)
+		free(vmmctl_ok(&v, VMMCTL_S, false, (const char *[]){ "workload",
+				"stop", names[i], NULL }));
 	cr_assert(round_of_queries(&work), "not all stopped");
 	for (int i = 0; i < NR_WORKLOADS; i++) {
 		json_t *w = find_workload(work, names[i]);

@@ -104,6 +104,40 @@ static ssize_t log_read(struct vq *v)
 	return n;
 }
 
+int vq_boot(struct vq *v, const char *mem, unsigned int cpus,
+	    const char *const extra[], const char *ready)
+{
+	const char *accel = getenv("MEMVISOR_ACCEL");
+	const char *args[VQ_MAX_ARGS] = { "--mem", mem, "--cpus" };
+	char accel_arg[64], cpus_arg[16];
+	int n = 3;
+
+	snprintf(cpus_arg, sizeof(cpus_arg), "%u", cpus);
+	snprintf(accel_arg, sizeof(accel_arg), "--accel=%s",
+		 accel ? accel : "auto");
+	args[n++] = cpus_arg;
+	args[n++] = accel_arg;
+	/* what does not fit here does not fit vq_start_args: E2BIG */
+	for (int i = 0; extra && extra[i] && n < VQ_MAX_ARGS - 1; i++)
+		args[n++] = extra[i];
+	if (vq_start_args(v, args, VQ_LOG_STDERR)) {
+		snprintf(v->why, sizeof(v->why), "cannot start vmm: %s",
+			 strerror(errno));
+		return -1;
+	}
+	if (vq_connect(v)) {
+		snprintf(v->why, sizeof(v->why), "no control socket at %s",
+			 v->sock);
+		return -1;
+	}
+	if (ready && vq_wait_for(v, ready, VQ_BOOT_S)) {
+		snprintf(v->why, sizeof(v->why), "no \"%s\" in %d s", ready,
+			 VQ_BOOT_S);
+		return -1;
+	}
+	return 0;
+}
+
 long vq_find(struct vq *v, const char *needle, size_t from, double secs)
 {
 	double end = vq_now() + secs;
@@ -128,6 +162,12 @@ long vq_find(struct vq *v, const char *needle, size_t from, double secs)
 int vq_wait_for(struct vq *v, const char *needle, double secs)
 {
 	return vq_find(v, needle, 0, secs) < 0 ? -1 : 0;
+}
+
+const char *vq_console(struct vq *v, double secs)
+{
+	vq_find(v, "\n-- never printed --\n", 0, secs);
+	return v->log ? v->log : "";
 }
 
 int vq_connect_unix(const char *path)

@@ -34,6 +34,7 @@ struct vq {
 	char buf[1 << 20];	/* QMP input not yet parsed: a physmap answer fits */
 	size_t buf_len;
 	bool reaped;		/* vq_wait_exit reaped vmm */
+	char why[160];		/* what vq_boot found wrong */
 };
 
 /* vq_start_args' @flags */
@@ -54,6 +55,18 @@ int vq_start(struct vq *v, const char *mem, const char *test,
 /* Starts `vmm --control SOCK ARGS...` (@args ends with NULL). */
 int vq_start_args(struct vq *v, const char *const args[], unsigned int flags);
 
+#define VQ_BOOT_S	120	/* vq_boot's deadline for @ready */
+
+/*
+ * Starts `vmm --control SOCK --mem MEM --cpus CPUS --accel=$MEMVISOR_ACCEL
+ * (auto) EXTRA...` (@extra NULL-ended, or NULL), its stderr in the log,
+ * connects to its control socket and waits for the console line @ready
+ * (none if NULL) at most VQ_BOOT_S seconds. 0, or -1: v->why says what
+ * failed, v->log how far the guest got.
+ */
+int vq_boot(struct vq *v, const char *mem, unsigned int cpus,
+	    const char *const extra[], const char *ready);
+
 /*
  * Reads the console until @needle appears at or after offset @from, or
  * @secs pass, or the console ends: its offset in v->log, or -1.
@@ -62,6 +75,12 @@ long vq_find(struct vq *v, const char *needle, size_t from, double secs);
 
 /* Reads the console until @needle appears or @secs pass. 0 if it did. */
 int vq_wait_for(struct vq *v, const char *needle, double secs);
+
+/*
+ * The console so far, after reading what came within @secs (for a
+ * failure's message): never NULL.
+ */
+const char *vq_console(struct vq *v, double secs);
 
 /*
  * Connects to v->sock (retrying while vmm lives and sets its socket up),

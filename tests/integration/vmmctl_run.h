@@ -27,4 +27,25 @@ int vmmctl_run(const struct vq *v, unsigned int secs, struct run_result *r,
 int vmmctl_out(const struct vq *v, unsigned int secs, bool with_err,
 	       char **out, const char *const args[]);
 
+/*
+ * vmmctl ARGS... must exit 0, else the test fails showing the command, its
+ * output and the guest's console: its output as vmmctl_out's (free it).
+ */
+char *vmmctl_ok(struct vq *v, unsigned int secs, bool with_err,
+		const char *const args[]);
+
+/* vmmctl ARGS... must exit 0, its stdout or stderr holding @want. */
+void vmmctl_ok_with(struct vq *v, unsigned int secs, const char *const args[],
+		    const char *want);
+
+/* vmmctl ARGS... must fail, its stdout or stderr holding @why. */
+void vmmctl_fails(struct vq *v, unsigned int secs, const char *const args[],
+		  const char *why);
+
+/*
+ * build_top()/tests/modules/NAME/NAME.ko, an example module built through
+ * the installed tree, asserted readable. A static buffer: one at a time.
+ */
+const char *example_ko(const char *name);
+
 #endif

@@ -14,10 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <memvisor/layout.h>
-
 #include "check.h"
-#include "fake_layout.h"
+#include "fake_guest_open.h"
 #include "gmem.h"
 #include "inspect.h"
 #include "inspect_fake_guest.h"
@@ -34,13 +32,8 @@ static struct check_run run;
 
 static void boot(void)
 {
-	fake_guest_boot(&g, FAKE_MEM);
+	fake_guest_open(&g, FAKE_MEM, 0, &gm, &lay);
 	cr_assert_eq(fake_guest_checkable(&g), 0, "the fake's arena is too small");
-	gmem_init(&gm);
-	cr_assert_eq(gmem_add(&gm, 0, g.ram_size, g.ram), 0);
-	cr_assert_eq(gmem_add(&gm, g.image_gpa, g.image_size, g.image), 0);
-	fake_layout_load(&lay, g.pgdat, MV_KERNEL_VIRT_BASE + g.kernel_start,
-			 MV_KERNEL_VIRT_BASE + g.kernel_end);
 }
 
 TestSuite(checkers, .init = boot, .timeout = 60);

@@ -13,9 +13,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include <memvisor/layout.h>
-
-#include "fake_layout.h"
+#include "fake_guest_open.h"
 #include "gmem.h"
 #include "inspect.h"
 #include "inspect_fake_guest.h"
@@ -30,14 +28,7 @@ static struct mm_layout lay;
 
 static void boot(void)
 {
-	fake_guest_boot(&g, FAKE_MEM);
-	fake_guest_churn(200);
-	fake_guest_counters(&g);
-	gmem_init(&gm);
-	cr_assert_eq(gmem_add(&gm, 0, g.ram_size, g.ram), 0);
-	cr_assert_eq(gmem_add(&gm, g.image_gpa, g.image_size, g.image), 0);
-	fake_layout_load(&lay, g.pgdat, MV_KERNEL_VIRT_BASE + g.kernel_start,
-			 MV_KERNEL_VIRT_BASE + g.kernel_end);
+	fake_guest_open(&g, FAKE_MEM, 200, &gm, &lay);
 }
 
 TestSuite(physmap, .init = boot, .timeout = 60);
