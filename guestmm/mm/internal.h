@@ -4,6 +4,19 @@
 #define _MM_INTERNAL_H
 
 #include <linux/mm.h>
+#include <linux/gfp.h>
+#include <linux/preempt.h>
+#include <linux/irqflags.h>
+
+/*
+ * A may-sleep allocation in atomic context (Linux's might_alloc() warns of
+ * it), for the slab and page fast paths: the context is tested first, the
+ * unlikely part, so the common case is one test that falls through.
+ */
+static __always_inline bool alloc_sleeps_in_atomic(gfp_t gfp)
+{
+	return unlikely(in_atomic() | irqs_disabled()) && (gfp & __GFP_WAIT);
+}
 
 /*
  * alloc_flags: which watermark an attempt must respect, and how far below

@@ -712,14 +712,9 @@ static __always_inline void prep_new_page(struct page *page,
 }
 
 /* might_sleep() for may-sleep allocations, with the common case inline. */
-static __always_inline bool alloc_in_atomic(gfp_t gfp)
-{
-	return unlikely(in_atomic() | irqs_disabled()) && (gfp & __GFP_WAIT);
-}
-
 static __always_inline void alloc_might_sleep(gfp_t gfp)
 {
-	if (alloc_in_atomic(gfp))
+	if (alloc_sleeps_in_atomic(gfp))
 		might_sleep();
 }
 
@@ -853,7 +848,7 @@ static __always_inline struct page *__alloc_pages(gfp_t gfp,
 		return alloc_pages_slow(gfp, order, caller);
 	if (unlikely(gfp & __GFP_ZERO))
 		return alloc_pages_slow(gfp, order, caller);
-	if (alloc_in_atomic(gfp))
+	if (alloc_sleeps_in_atomic(gfp))
 		return alloc_pages_slow(gfp, order, caller);
 	/* Order 0 separately: constant folding makes its path the shortest. */
 	if (likely(order == 0))
@@ -1191,7 +1186,7 @@ struct page *buddy_alloc_block(struct zone *zone, unsigned int order)
 		return NULL;
 	prep_new_page(page, order, 0);
 	/* Allocated, for the VMM's use-after-free check: its free is stamped. */
-	page_owner_stamp(page_to_pfn(page), 0);
+	page_owner_stamp(page, page_to_pfn(page), 0);
 	return page;
 }
 

@@ -28,6 +28,7 @@
 
 #include <linux/instruction_pointer.h>
 #include <linux/fault-inject.h>
+#include "internal.h"
 
 /* Internal cache flags (above Linux's). */
 #define SLAB_NO_CPU_CACHE	0x10000000UL	/* no magazines: bootstrap caches */
@@ -169,9 +170,8 @@ static __always_inline void *slab_alloc(struct kmem_cache *s, gfp_t gfp,
 		return slab_alloc_failslab(s, gfp, caller);
 	/* Linux's might_alloc(): a may-sleep allocation in atomic context is
 	 * a bug even when the magazine would have served it. The slow path
-	 * reports it (and serves the magazine's object all the same). The
-	 * context is tested first: it is the unlikely part. */
-	if (unlikely(in_atomic() | irqs_disabled()) && (gfp & __GFP_WAIT))
+	 * reports it (and serves the magazine's object all the same). */
+	if (alloc_sleeps_in_atomic(gfp))
 		return slab_alloc_slow(s, gfp, caller);
 	local_irq_save(flags);
 	ac = s->cpu_cache[smp_processor_id()];

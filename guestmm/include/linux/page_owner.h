@@ -80,8 +80,8 @@ static __always_inline bool page_owner_in_modules(u32 off)
 }
 
 /* The history record of @page (whose pfn is @pfn) for an allocation now. */
-static __always_inline void page_owner_stamp_page(struct page *page,
-						  unsigned long pfn, u32 off)
+static __always_inline void page_owner_stamp(struct page *page,
+					     unsigned long pfn, u32 off)
 {
 	struct page_owner_hist *h = &page_owner_hist[pfn];
 	unsigned int cpu = raw_smp_processor_id();
@@ -96,22 +96,19 @@ static __always_inline void page_owner_stamp_page(struct page *page,
 	h->order = page->order;
 }
 
-static __always_inline void page_owner_stamp(unsigned long pfn, u32 off)
-{
-	page_owner_stamp_page(pfn_to_page(pfn), pfn, off);
-}
-
+/* The head page of a block just allocated for caller. */
 static __always_inline void set_page_owner(struct page *page, unsigned long caller)
 {
 	unsigned long pfn = page_to_pfn(page);
 	u32 off = page_owner_offset(caller);
 
 	page_owner_ips[pfn] = off;
-	page_owner_stamp_page(page, pfn, off);
+	page_owner_stamp(page, pfn, off);
 	if (unlikely(page_owner_in_modules(off)))
 		atomic_long_inc(&page_owner_module_pages);
 }
 
+/* The head page of a block being freed. */
 static __always_inline void reset_page_owner(struct page *page)
 {
 	u32 *slot = &page_owner_ips[page_to_pfn(page)];
