@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The inspection tests' fake guest as the VMM sees it (fake_guest_open.h). */
+#include <string.h>
+
 #include <criterion/criterion.h>
 
 #include <memvisor/layout.h>
@@ -19,4 +21,16 @@ void fake_guest_open(struct fake_guest *g, unsigned long mem,
 	cr_assert_eq(gmem_add(gm, g->image_gpa, g->image_size, g->image), 0);
 	fake_layout_load(lay, g->pgdat, MV_KERNEL_VIRT_BASE + g->kernel_start,
 			 MV_KERNEL_VIRT_BASE + g->kernel_end);
+}
+
+void fake_check_run_open(struct check_run *run, const struct fake_guest *g,
+			 const struct gmem *gm, const struct mm_layout *lay,
+			 uint64_t deadline_ns)
+{
+	struct errbuf e = { "" };
+
+	memset(run, 0, sizeof(*run));
+	cr_assert_eq(check_run_open(run, gm, lay, g->cr3, NULL, deadline_ns, &e),
+		     0, "%s", e.msg);
+	run->direct_map = fake_guest_direct_map();
 }

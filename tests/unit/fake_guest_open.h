@@ -7,6 +7,7 @@
 #ifndef TESTS_FAKE_GUEST_OPEN_H
 #define TESTS_FAKE_GUEST_OPEN_H
 
+#include "check.h"
 #include "gmem.h"
 #include "inspect_fake_guest.h"
 #include "mm_layout.h"
@@ -19,5 +20,13 @@
  */
 void fake_guest_open(struct fake_guest *g, unsigned long mem,
 		     unsigned int churn, struct gmem *gm, struct mm_layout *lay);
+
+/*
+ * A fresh check run over the opened fake @g (@gm, @lay), its direct map the
+ * fake's, until @deadline_ns (0: none). Fails the test if it cannot.
+ */
+void fake_check_run_open(struct check_run *run, const struct fake_guest *g,
+			 const struct gmem *gm, const struct mm_layout *lay,
+			 uint64_t deadline_ns);
 
 #endif

@@ -35,11 +35,7 @@ static struct check_run run;
 /* A run until @deadline_ns (0: none). */
 static void run_until(uint64_t deadline_ns)
 {
-	struct errbuf e = { "" };
-
-	cr_assert_eq(check_run_open(&run, &gm, &lay, g.cr3, NULL, deadline_ns,
-				    &e), 0, "%s", e.msg);
-	run.direct_map = fake_guest_direct_map();
+	fake_check_run_open(&run, &g, &gm, &lay, deadline_ns);
 	check_run_all(&run);
 }
 

@@ -135,12 +135,8 @@ Test(check_uaf, without_a_dirty_log_nothing_is_compared)
 static struct check_run *poison_run(void)
 {
 	static struct check_run r;
-	struct errbuf e = { "" };
 
-	memset(&r, 0, sizeof(r));
-	cr_assert_eq(check_run_open(&r, &gm, &lay, g.cr3, NULL, 0, &e), 0,
-		     "%s", e.msg);
-	r.direct_map = fake_guest_direct_map();
+	fake_check_run_open(&r, &g, &gm, &lay, 0);
 	check_free_objects(&r);
 	return &r;
 }

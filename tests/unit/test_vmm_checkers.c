@@ -40,12 +40,7 @@ TestSuite(checkers, .init = boot, .timeout = 60);
 
 static void run_checker(void (*checker)(struct check_run *))
 {
-	struct errbuf e = { "" };
-
-	memset(&run, 0, sizeof(run));
-	cr_assert_eq(check_run_open(&run, &gm, &lay, g.cr3, NULL, 0, &e), 0,
-		     "%s", e.msg);
-	run.direct_map = fake_guest_direct_map();
+	fake_check_run_open(&run, &g, &gm, &lay, 0);
 	checker(&run);
 	cr_assert_eq(run.in.stop, INSP_STOP_NONE, "the check ran out of budget");
 	cr_assert_eq(run.nr_violations, run.nr_kept);
@@ -274,12 +269,7 @@ static uint64_t covered(const char *what)
 /* check_run_all() calls the three, which say what they covered. */
 Test(checkers, run_all_covers_the_three)
 {
-	struct errbuf e = { "" };
-
-	memset(&run, 0, sizeof(run));
-	cr_assert_eq(check_run_open(&run, &gm, &lay, g.cr3, NULL, 0, &e), 0,
-		     "%s", e.msg);
-	run.direct_map = fake_guest_direct_map();
+	fake_check_run_open(&run, &g, &gm, &lay, 0);
 	check_run_all(&run);
 	for (unsigned int i = 0; i < run.nr_kept; i++)
 		cr_assert(strcmp(run.kept[i].structure, "vmap_area") &&
@@ -320,12 +310,9 @@ static uint64_t poison_slab(void)
 {
 	uint64_t obj = fake_guest_freed_object(0, 0, false);
 	uint64_t dm = fake_guest_direct_map(), mem_map, max_pfn, first;
-	struct errbuf e = { "" };
 
 	cr_assert_neq(obj, 0);
-	memset(&run, 0, sizeof(run));
-	cr_assert_eq(check_run_open(&run, &gm, &lay, g.cr3, NULL, 0, &e), 0,
-		     "%s", e.msg);
+	fake_check_run_open(&run, &g, &gm, &lay, 0);
 	cr_assert_eq(insp_mem_map(&run.in, &mem_map, &max_pfn), 0, "%s",
 		     run.in.err);
 	cr_assert_eq(slab_geom_read(&run.in, dm, (obj - dm) / 4096, &sg), 0);
