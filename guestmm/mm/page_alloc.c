@@ -809,11 +809,11 @@ static __always_inline struct page *alloc_pages_done(struct page *page,
 /*
  * Everything the fast path leaves: might_sleep()'s report, fail_page_alloc
  * (Linux's prepare_alloc_pages()), zeroing, orders above the per-CPU
- * lists, and a fast path that found nothing (tried again here: it fails
- * as fast, and the slow path stays one function).
+ * lists, and a fast path that found nothing (@fast_tried: not tried again).
  */
 static noinline struct page *alloc_pages_slow(gfp_t gfp, unsigned int order,
-					      unsigned long caller)
+					      unsigned long caller,
+					      bool fast_tried)
 {
 	int highest = gfp_zone(gfp);
 	struct page *page = NULL;
@@ -822,7 +822,7 @@ static noinline struct page *alloc_pages_slow(gfp_t gfp, unsigned int order,
 	if (unlikely(READ_ONCE(fail_page_alloc_armed)) &&
 	    should_fail_alloc_page(gfp, order, caller))
 		return NULL;
-	if (order < NR_PCP_ORDERS)
+	if (!fast_tried && order < NR_PCP_ORDERS)
 		page = alloc_page_fast(gfp, order, highest);
 	if (!page) {
 		page = __alloc_pages_general(gfp, order, highest);
@@ -833,8 +833,9 @@ static noinline struct page *alloc_pages_slow(gfp_t gfp, unsigned int order,
 }
 
 /*
- * One test sends every unusual case to alloc_pages_slow(), by a tail call:
- * the fast path makes no other call, so it keeps nothing in saved registers.
+ * Each unusual case goes to alloc_pages_slow() by a tail call, one
+ * unlikely test apiece: the fast path makes no other call, so it keeps
+ * nothing in saved registers.
  */
 static __always_inline struct page *__alloc_pages(gfp_t gfp,
 						  unsigned int order,
@@ -843,20 +844,20 @@ static __always_inline struct page *__alloc_pages(gfp_t gfp,
 	struct page *page;
 
 	if (unlikely(order >= NR_PCP_ORDERS))
-		return alloc_pages_slow(gfp, order, caller);
+		return alloc_pages_slow(gfp, order, caller, false);
 	if (unlikely(READ_ONCE(fail_page_alloc_armed)))
-		return alloc_pages_slow(gfp, order, caller);
+		return alloc_pages_slow(gfp, order, caller, false);
 	if (unlikely(gfp & __GFP_ZERO))
-		return alloc_pages_slow(gfp, order, caller);
+		return alloc_pages_slow(gfp, order, caller, false);
 	if (alloc_sleeps_in_atomic(gfp))
-		return alloc_pages_slow(gfp, order, caller);
+		return alloc_pages_slow(gfp, order, caller, false);
 	/* Order 0 separately: constant folding makes its path the shortest. */
 	if (likely(order == 0))
 		page = alloc_page_fast(gfp, 0, gfp_zone(gfp));
 	else
 		page = alloc_page_fast(gfp, order, gfp_zone(gfp));
 	if (unlikely(!page))
-		return alloc_pages_slow(gfp, order, caller);
+		return alloc_pages_slow(gfp, order, caller, true);
 	return alloc_pages_done(page, order, gfp, caller);
 }
 
