@@ -12,7 +12,6 @@
 
 #include <asm/pda.h>
 
-#define X86_EFLAGS_IF	0x200UL
 #define __HOSTED_IRQS_OFF	(hosted_this_cpu.irqs_off)
 /* Set by the IPI signal handler when it found interrupts off. */
 #define hosted_irq_pending	(*(volatile int *)&hosted_this_cpu.irq_pending)
@@ -55,15 +54,6 @@ static __always_inline void arch_local_irq_disable(void)
 	barrier();
 }
 
-static __always_inline void arch_local_irq_enable(void)
-{
-	barrier();
-	__HOSTED_IRQS_OFF = 0;
-	barrier();
-	if (unlikely(hosted_irq_pending))
-		hosted_take_pending_irq();
-}
-
 static __always_inline unsigned long arch_local_irq_save(void)
 {
 	unsigned long flags = arch_local_save_flags();
@@ -84,6 +74,11 @@ static __always_inline void arch_local_irq_restore(unsigned long flags)
 	barrier();
 	if (unlikely(hosted_irq_pending))
 		hosted_take_pending_irq();
+}
+
+static __always_inline void arch_local_irq_enable(void)
+{
+	arch_local_irq_restore(0);
 }
 
 static __always_inline bool arch_irqs_disabled(void)
